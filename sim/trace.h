@@ -1,0 +1,111 @@
+// The trace: a structured record of everything a simulation did, in order.
+//
+// Each record is (virtual time, actor, kind, ordered fields). It has one deterministic text
+// line (`ToText`) and one JSON object (`ToJson`, for JSON Lines); fields keep the order in
+// which they were given, so no hash-map order can reach the output. The trace hash is FNV-1a
+// 64 over every record's text line followed by '\n', so two runs have equal hashes exactly
+// when their text traces are byte-identical. A trace can keep its records (for printing and
+// replays) or only the running hash (for fast property runs); observers see every record as
+// it is appended either way.
+//
+// Text form:  2023-01-01T00:00:00.000000Z <actor> <kind> key=value key="string" ...
+//   integers and booleans bare, strings double-quoted with \" \\ \n \t \xNN escapes,
+//   instants as RFC 3339, durations in microseconds with a `us` suffix.
+// JSON form:  {"t":"<RFC 3339>","t_us":<int>,"actor":"..","kind":"..","fields":{..}}
+//   durations as integer microseconds, instants as RFC 3339 strings.
+#ifndef SHARDSIM_SIM_TRACE_H_
+#define SHARDSIM_SIM_TRACE_H_
+
+#include <concepts>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "sim/time.h"
+
+namespace shardsim::sim {
+
+class TraceValue {
+ public:
+  using Variant = std::variant<int64_t, uint64_t, bool, std::string, Instant, Duration>;
+
+  template <std::signed_integral T>
+  TraceValue(T v) : value_(static_cast<int64_t>(v)) {}  // NOLINT: implicit on purpose
+  template <std::unsigned_integral T>
+    requires(!std::same_as<T, bool>)
+  TraceValue(T v) : value_(static_cast<uint64_t>(v)) {}  // NOLINT
+  TraceValue(bool v) : value_(v) {}                      // NOLINT
+  TraceValue(const char* v) : value_(std::string(v)) {}  // NOLINT
+  TraceValue(std::string_view v) : value_(std::string(v)) {}  // NOLINT
+  TraceValue(std::string v) : value_(std::move(v)) {}    // NOLINT
+  TraceValue(Instant v) : value_(v) {}                   // NOLINT
+  TraceValue(Duration v) : value_(v) {}                  // NOLINT
+
+  const Variant& value() const { return value_; }
+  void AppendText(std::string& out) const;
+  void AppendJson(std::string& out) const;
+  friend bool operator==(const TraceValue&, const TraceValue&) = default;
+
+ private:
+  Variant value_;
+};
+
+struct TraceField {
+  std::string key;
+  TraceValue value;
+  friend bool operator==(const TraceField&, const TraceField&) = default;
+};
+
+struct TraceRecord {
+  Instant time;
+  std::string actor;
+  std::string kind;
+  std::vector<TraceField> fields;
+
+  // The value of field `key`, or nullptr.
+  const TraceValue* Find(std::string_view key) const;
+  std::string ToText() const;
+  std::string ToJson() const;
+  friend bool operator==(const TraceRecord&, const TraceRecord&) = default;
+};
+
+class Trace {
+ public:
+  enum class Mode { kKeepRecords, kHashOnly };
+  using Observer = std::function<void(const TraceRecord&)>;
+
+  explicit Trace(Mode mode = Mode::kKeepRecords);
+
+  void Append(TraceRecord record);
+  // Observers are called in the order they were added, for every record appended after.
+  void AddObserver(Observer observer);
+
+  Mode mode() const { return mode_; }
+  uint64_t hash() const { return hash_; }
+  // Number of records appended (also in kHashOnly mode).
+  uint64_t size() const { return count_; }
+  // The kept records; empty in kHashOnly mode.
+  const std::vector<TraceRecord>& records() const { return records_; }
+  // All kept records as text lines / JSON Lines, each line ending in '\n'.
+  std::string ToText() const;
+  std::string ToJsonLines() const;
+
+ private:
+  Mode mode_;
+  uint64_t hash_;
+  uint64_t count_ = 0;
+  std::vector<TraceRecord> records_;
+  std::vector<Observer> observers_;
+  std::string scratch_;
+};
+
+// Hex form of a trace hash: 16 lower-case digits.
+std::string FormatTraceHash(uint64_t hash);
+
+}  // namespace shardsim::sim
+
+#endif  // SHARDSIM_SIM_TRACE_H_
