@@ -1,0 +1,108 @@
+# Install smoke test, run as a script:
+#
+#   cmake -DSHARDSIM_SOURCE_DIR=<repo> -DSHARDSIM_BUILD_DIR=<built tree> \
+#         [-DSHARDSIM_CONFIG=Release] [-DSHARDSIM_GENERATOR=Ninja] \
+#         [-DSHARDSIM_CXX_COMPILER=/usr/bin/g++] [-DSHARDSIM_WORK_DIR=<scratch>] \
+#         -P cmake/InstallSmokeTest.cmake
+#
+# Installs the built tree into a fresh prefix, configures and builds
+# examples/installed_consumer against that prefix with find_package(shardsim), runs it and
+# checks what it prints. Fails (non-zero exit) at the first step that goes wrong. The scratch
+# folder defaults to <built tree>/install-smoke and is wiped first. The generator, C++ compiler
+# and build type default to those in the built tree's CMakeCache.txt.
+cmake_minimum_required(VERSION 3.25)
+
+foreach(_var IN ITEMS SHARDSIM_SOURCE_DIR SHARDSIM_BUILD_DIR)
+  if(NOT DEFINED ${_var} OR "${${_var}}" STREQUAL "")
+    message(FATAL_ERROR "InstallSmokeTest: pass -D${_var}=<path>")
+  endif()
+  get_filename_component(${_var} "${${_var}}" ABSOLUTE)
+endforeach()
+if(NOT EXISTS "${SHARDSIM_BUILD_DIR}/cmake_install.cmake")
+  message(FATAL_ERROR "InstallSmokeTest: ${SHARDSIM_BUILD_DIR} is not a configured build tree")
+endif()
+# Defaults from the built tree, so the consumer is built the way shardsim was.
+foreach(_pair IN ITEMS GENERATOR:CMAKE_GENERATOR CXX_COMPILER:CMAKE_CXX_COMPILER
+                       CONFIG:CMAKE_BUILD_TYPE)
+  string(REPLACE ":" ";" _pair "${_pair}")
+  list(GET _pair 0 _ours)
+  list(GET _pair 1 _cache_key)
+  if(NOT SHARDSIM_${_ours})
+    file(STRINGS "${SHARDSIM_BUILD_DIR}/CMakeCache.txt" _line REGEX "^${_cache_key}:[A-Z]+=")
+    string(REGEX REPLACE "^${_cache_key}:[A-Z]+=" "" SHARDSIM_${_ours} "${_line}")
+  endif()
+endforeach()
+if(NOT SHARDSIM_WORK_DIR)
+  set(SHARDSIM_WORK_DIR "${SHARDSIM_BUILD_DIR}/install-smoke")
+endif()
+
+set(_prefix "${SHARDSIM_WORK_DIR}/prefix")
+set(_consumer_build "${SHARDSIM_WORK_DIR}/consumer-build")
+file(REMOVE_RECURSE "${SHARDSIM_WORK_DIR}")
+
+function(run_step what)
+  message(STATUS "InstallSmokeTest: ${what}")
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "InstallSmokeTest: ${what} failed (${rc})")
+  endif()
+endfunction()
+
+# 1. Install.
+set(_install_args --install "${SHARDSIM_BUILD_DIR}" --prefix "${_prefix}")
+if(SHARDSIM_CONFIG)
+  list(APPEND _install_args --config "${SHARDSIM_CONFIG}")
+endif()
+run_step("install into ${_prefix}" "${CMAKE_COMMAND}" ${_install_args})
+if(NOT EXISTS "${_prefix}/include/shardsim/sim/time.h")
+  message(FATAL_ERROR "InstallSmokeTest: include/shardsim/sim/time.h was not installed")
+endif()
+
+# 2. Configure the consumer against the prefix only: no package registry, so that a shardsim
+# found elsewhere on the machine cannot stand in for the one just installed.
+set(_configure_args
+  -S "${SHARDSIM_SOURCE_DIR}/examples/installed_consumer"
+  -B "${_consumer_build}"
+  "-DCMAKE_PREFIX_PATH=${_prefix}"
+  -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF)
+if(SHARDSIM_GENERATOR)
+  list(APPEND _configure_args -G "${SHARDSIM_GENERATOR}")
+endif()
+if(SHARDSIM_CXX_COMPILER)
+  list(APPEND _configure_args "-DCMAKE_CXX_COMPILER=${SHARDSIM_CXX_COMPILER}")
+endif()
+if(SHARDSIM_CONFIG)
+  list(APPEND _configure_args "-DCMAKE_BUILD_TYPE=${SHARDSIM_CONFIG}")
+endif()
+run_step("configure examples/installed_consumer" "${CMAKE_COMMAND}" ${_configure_args})
+
+file(STRINGS "${_consumer_build}/CMakeCache.txt" _found_dir REGEX "^shardsim_DIR:")
+string(REGEX REPLACE "^shardsim_DIR:[A-Z]+=" "" _found_dir "${_found_dir}")
+string(FIND "${_found_dir}" "${_prefix}/" _at)
+if(NOT _at EQUAL 0)
+  message(FATAL_ERROR
+    "InstallSmokeTest: the consumer found shardsim in '${_found_dir}', not under ${_prefix}")
+endif()
+
+# 3. Build and run it.
+set(_build_args --build "${_consumer_build}")
+if(SHARDSIM_CONFIG)
+  list(APPEND _build_args --config "${SHARDSIM_CONFIG}")
+endif()
+run_step("build examples/installed_consumer" "${CMAKE_COMMAND}" ${_build_args})
+
+# Found by name, so that multi-config generators (which add a <config>/ folder) work too.
+file(GLOB_RECURSE _exe LIST_DIRECTORIES false "${_consumer_build}/installed_consumer")
+if(NOT _exe)
+  message(FATAL_ERROR "InstallSmokeTest: no installed_consumer executable in ${_consumer_build}")
+endif()
+list(GET _exe 0 _exe)
+execute_process(COMMAND "${_exe}" RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+message(STATUS "InstallSmokeTest: installed_consumer printed:\n${_out}${_err}")
+if(NOT _rc EQUAL 0)
+  message(FATAL_ERROR "InstallSmokeTest: installed_consumer exited with ${_rc}")
+endif()
+if(NOT _out MATCHES "shardsim default epoch: 2023-01-01T00:00:00")
+  message(FATAL_ERROR "InstallSmokeTest: installed_consumer printed something unexpected")
+endif()
+message(STATUS "InstallSmokeTest: passed")

@@ -1,0 +1,77 @@
+# Install rules and the CMake package, so that another project can say
+#
+#   find_package(shardsim REQUIRED)                       # every installed library
+#   find_package(shardsim REQUIRED COMPONENTS sim)        # only what it names (and below)
+#   target_link_libraries(app PRIVATE shardsim::sim)
+#
+# Each library target `shardsim_<lib>` (EXPORT_NAME `<lib>`) is installed with the headers of
+# its source folder, `<lib>/**/*.h`, into `${CMAKE_INSTALL_INCLUDEDIR}/shardsim/<lib>/`, so that
+# `#include "sim/time.h"` works the same in the tree and from an installed prefix. Libraries
+# that do not exist in this build (model and properties are optional) are skipped, and the
+# package config then only offers what was installed.
+#
+# Included at the end of the top-level CMakeLists.txt, after every library target exists.
+
+include(CMakePackageConfigHelpers)
+
+option(SHARDSIM_INSTALL "Generate shardsim's install rules and CMake package"
+       ${shardsim_is_top_level})
+if(NOT SHARDSIM_INSTALL)
+  return()
+endif()
+
+set(SHARDSIM_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/shardsim"
+    CACHE STRING "Where shardsimConfig.cmake is installed, relative to the prefix")
+
+# Libraries in dependency order: each one may depend on those before it.
+set(_shardsim_installed_components "")
+foreach(_lib IN ITEMS sim model properties)
+  if(TARGET shardsim_${_lib})
+    list(APPEND _shardsim_installed_components ${_lib})
+  endif()
+endforeach()
+
+foreach(_lib IN LISTS _shardsim_installed_components)
+  install(TARGETS shardsim_${_lib}
+    EXPORT shardsimTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/shardsim)
+  install(DIRECTORY "${PROJECT_SOURCE_DIR}/${_lib}/"
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/shardsim/${_lib}
+    FILES_MATCHING PATTERN "*.h")
+
+  # The sanitizer flags are set per directory in this build; a static library built with them
+  # needs the sanitizer runtimes at link time, so the installed targets say so themselves.
+  if(SHARDSIM_SANITIZE)
+    target_link_options(shardsim_${_lib} INTERFACE
+      "$<INSTALL_INTERFACE:-fsanitize=address,undefined>")
+  endif()
+endforeach()
+
+install(EXPORT shardsimTargets
+  NAMESPACE shardsim::
+  FILE shardsimTargets.cmake
+  DESTINATION ${SHARDSIM_INSTALL_CMAKEDIR})
+
+# Read by shardsimConfig.cmake.in.
+set(SHARDSIM_CONFIG_COMPONENTS "${_shardsim_installed_components}")
+
+configure_package_config_file(
+  "${CMAKE_CURRENT_LIST_DIR}/shardsimConfig.cmake.in"
+  "${PROJECT_BINARY_DIR}/shardsimConfig.cmake"
+  INSTALL_DESTINATION ${SHARDSIM_INSTALL_CMAKEDIR})
+# While the major version is 0, SameMajorVersion accepts any 0.x: say so in release notes
+# when a 0.x release breaks the API.
+write_basic_package_version_file(
+  "${PROJECT_BINARY_DIR}/shardsimConfigVersion.cmake"
+  VERSION ${PROJECT_VERSION}
+  COMPATIBILITY SameMajorVersion)
+install(FILES
+  "${PROJECT_BINARY_DIR}/shardsimConfig.cmake"
+  "${PROJECT_BINARY_DIR}/shardsimConfigVersion.cmake"
+  DESTINATION ${SHARDSIM_INSTALL_CMAKEDIR})
+
+unset(_lib)
+unset(_shardsim_installed_components)
