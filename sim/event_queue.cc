@@ -28,7 +28,7 @@ TimerId EventQueue::Push(Instant at, uint32_t slot) {
   Slot& s = slots_[slot];
   s.pending = true;
   heap_.push_back(Entry{at.unix_micros(), next_sequence_++, slot});
-  std::push_heap(heap_.begin(), heap_.end(), Later);
+  SiftUp(heap_.size() - 1);
   ++live_;
   return TimerId{slot, s.generation};
 }
@@ -66,9 +66,38 @@ bool EventQueue::Cancel(TimerId id) {
   return true;
 }
 
+// A 4-ary heap: half the depth of a binary heap, and the four children of a node share a
+// cache line, which makes pops (the common operation) cheaper.
+void EventQueue::SiftUp(size_t index) {
+  const Entry moving = heap_[index];
+  while (index > 0) {
+    const size_t parent = (index - 1) / kArity;
+    if (!Later(heap_[parent], moving)) break;
+    heap_[index] = heap_[parent];
+    index = parent;
+  }
+  heap_[index] = moving;
+}
+
 void EventQueue::PopHeap() {
-  std::pop_heap(heap_.begin(), heap_.end(), Later);
+  const Entry moving = heap_.back();
   heap_.pop_back();
+  const size_t n = heap_.size();
+  if (n == 0) return;
+  size_t index = 0;
+  for (;;) {
+    const size_t first = index * kArity + 1;
+    if (first >= n) break;
+    const size_t last = std::min(first + kArity, n);
+    size_t best = first;
+    for (size_t c = first + 1; c < last; ++c) {
+      if (Later(heap_[best], heap_[c])) best = c;
+    }
+    if (!Later(moving, heap_[best])) break;
+    heap_[index] = heap_[best];
+    index = best;
+  }
+  heap_[index] = moving;
 }
 
 void EventQueue::DropCancelledTop() {
@@ -91,9 +120,11 @@ EventQueue::Fired EventQueue::Pop() {
   const Entry top = heap_.front();
   PopHeap();
   Slot& s = slots_[top.slot];
-  Fired fired{Instant::FromUnixMicros(top.time_us), top.sequence, s.owner, s.resume,
-              std::move(s.callback)};
-  s.callback = nullptr;
+  Fired fired{Instant::FromUnixMicros(top.time_us), top.sequence, s.owner, s.resume, nullptr};
+  if (!s.resume) {
+    fired.callback = std::move(s.callback);
+    s.callback = nullptr;
+  }
   ReleaseSlot(top.slot);
   --live_;
   return fired;

@@ -1,4 +1,4 @@
-// The kernel's event queue: a binary min-heap of pending events ordered by
+// The kernel's event queue: a 4-ary min-heap of pending events ordered by
 // (time, insertion sequence), so events due at the same instant run in the order they were
 // scheduled (FIFO). Push and Pop are O(log n).
 //
@@ -77,7 +77,10 @@ class EventQueue {
   void ReleaseSlot(uint32_t slot);
   TimerId Push(Instant at, uint32_t slot);
   void DropCancelledTop();
-  void PopHeap();
+  void SiftUp(size_t index);
+  void PopHeap();  // removes heap_[0]
+
+  static constexpr size_t kArity = 4;
 
   std::vector<Entry> heap_;
   std::vector<Slot> slots_;

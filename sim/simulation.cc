@@ -303,7 +303,7 @@ void Simulation::Fail(absl::Status status) {
   if (failure_.ok()) failure_ = std::move(status);
 }
 
-void Simulation::Dispatch(EventQueue::Fired fired) {
+void Simulation::Dispatch(EventQueue::Fired&& fired) {
   SHARDSIM_CHECK(fired.time >= now_, "the event queue returned an event from the past");
   now_ = fired.time;
   ++events_;

@@ -212,7 +212,7 @@ class Simulation {
   void Wake(const Signal::Waiter& waiter);
   void OnProcessEnded(ProcessId process);
   void WakeJoiners(Process& process);
-  void Dispatch(EventQueue::Fired fired);
+  void Dispatch(EventQueue::Fired&& fired);
   void DestroyEndedFrames();
   RunResult RunLoop(const Instant* deadline, bool single_step);
   RunResult Result(RunOutcome outcome) const;
