@@ -83,6 +83,11 @@ TEST(Simulation, NestedTasksReturnValuesThroughEverySleep) {
 }
 
 TEST(Simulation, DeepNestingDoesNotGrowTheNativeStack) {
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps GCC from turning the symmetric-transfer hand-off into a tail call,
+  // so under it deep nesting does use the native stack. The release build checks this.
+  GTEST_SKIP() << "needs the tail call that AddressSanitizer builds do not make";
+#endif
   Simulation sim;
   int result = 0;
   auto root = [](Simulation& s, int& out) -> Task<void> { out = co_await Nested(s, 100'000); };
