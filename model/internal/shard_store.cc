@@ -1,0 +1,176 @@
+#include "model/internal/shard_store.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "model/sequence_number.h"
+
+namespace shardsim::model::internal {
+
+int64_t TrailingWindow::Sum(Instant now, Duration window) {
+  const int64_t cutoff = (now - window).unix_micros();
+  while (!events_.empty() && events_.front().first <= cutoff) events_.pop_front();
+  int64_t sum = 0;
+  for (const auto& [at, amount] : events_) sum += amount;
+  return sum;
+}
+
+std::string ShardIdFor(uint32_t index) { return absl::StrFormat("shardId-%012u", index); }
+
+std::optional<uint32_t> ParseShardId(std::string_view id) {
+  constexpr std::string_view kPrefix = "shardId-";
+  if (!id.starts_with(kPrefix) || id.size() != kPrefix.size() + 12) return std::nullopt;
+  const std::string_view digits = id.substr(kPrefix.size());
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  uint64_t value = 0;
+  if (!absl::SimpleAtoi(absl::string_view(digits.data(), digits.size()), &value) ||
+      value > UINT32_MAX) {
+    return std::nullopt;
+  }
+  return static_cast<uint32_t>(value);
+}
+
+ShardStore::ShardStore(uint32_t index, Instant created, HashKeyRange range,
+                       const StreamOptions& options, sim::Random bucket_rng)
+    : index_(index),
+      id_(ShardIdFor(index)),
+      created_(created),
+      range_(range),
+      profile_(options.buckets),
+      counter_start_(options.counter_start),
+      counter_step_(options.counter_step_per_bucket),
+      dense_slot_(options.dense_counter_slot),
+      bucket_rng_(std::move(bucket_rng)),
+      next_bucket_start_us_(created.unix_micros()) {
+  MaterializeThrough(created);
+}
+
+void ShardStore::MaterializeThrough(Instant t) {
+  if (profile_.dense()) {
+    if (bucket_starts_us_.empty()) bucket_starts_us_.push_back(created_.unix_micros());
+    return;
+  }
+  while (next_bucket_start_us_ <= t.unix_micros()) {
+    bucket_starts_us_.push_back(next_bucket_start_us_);
+    next_bucket_start_us_ += profile_.DrawWidth(bucket_rng_).micros();
+  }
+}
+
+uint64_t ShardStore::BucketOf(Instant t) {
+  SHARDSIM_CHECK(t >= created_, "BucketOf a time before the shard was created");
+  if (profile_.dense()) return 0;
+  MaterializeThrough(t);
+  const auto it = std::upper_bound(bucket_starts_us_.begin(), bucket_starts_us_.end(),
+                                   t.unix_micros());
+  return static_cast<uint64_t>(it - bucket_starts_us_.begin()) - 1;
+}
+
+Instant ShardStore::BucketStart(uint64_t bucket) {
+  if (profile_.dense()) return created_;
+  while (bucket >= bucket_starts_us_.size()) {
+    MaterializeThrough(Instant::FromUnixMicros(next_bucket_start_us_));
+  }
+  return Instant::FromUnixMicros(bucket_starts_us_[bucket]);
+}
+
+std::optional<Instant> ShardStore::BucketEnd(uint64_t bucket) {
+  if (profile_.dense()) return std::nullopt;
+  return BucketStart(bucket + 1);
+}
+
+uint64_t ShardStore::SlotOf(Instant t) {
+  if (profile_.dense()) return static_cast<uint64_t>((t - created_) / dense_slot_);
+  return BucketOf(t);
+}
+
+uint64_t ShardStore::CounterFor(Instant t) {
+  const uint64_t slot = SlotOf(t);
+  if (!last_counter_.has_value()) return counter_start_ + slot * counter_step_;
+  return *last_counter_ + 1 + (slot - last_slot_) * counter_step_;
+}
+
+uint64_t ShardStore::Append(Instant arrival, std::string_view partition_key,
+                            std::string_view data) {
+  SHARDSIM_CHECK(!closed(), "Append to a closed shard");
+  SHARDSIM_CHECK(records_.empty() || arrival.unix_micros() >= records_.back().arrival_us,
+                 "records must be appended in arrival order");
+  const uint64_t counter = CounterFor(arrival);
+  last_counter_ = counter;
+  last_slot_ = SlotOf(arrival);
+  const uint64_t offset = payload_base_ + payload_.size();
+  payload_.append(partition_key.data(), partition_key.size());
+  payload_.append(data.data(), data.size());
+  records_.push_back(StoredRecord{counter, arrival.unix_micros(), offset,
+                                  static_cast<uint32_t>(partition_key.size()),
+                                  static_cast<uint32_t>(data.size()), BucketOf(arrival)});
+  return end_ordinal() - 1;
+}
+
+const StoredRecord& ShardStore::At(uint64_t ordinal) const {
+  SHARDSIM_CHECK(Retained(ordinal), "record ordinal is not retained");
+  return records_[ordinal - first_ordinal_];
+}
+
+std::string_view ShardStore::PartitionKeyOf(const StoredRecord& r) const {
+  return std::string_view(payload_).substr(r.payload_offset - payload_base_, r.key_bytes);
+}
+
+std::string_view ShardStore::DataOf(const StoredRecord& r) const {
+  return std::string_view(payload_).substr(r.payload_offset - payload_base_ + r.key_bytes,
+                                           r.data_bytes);
+}
+
+std::string ShardStore::SequenceNumberForCounter(uint64_t counter, Instant put) const {
+  // The put-time field runs one second behind ApproximateArrivalTimestamp's whole seconds in
+  // every public sample we have (the seed article: 07:08:10.670 -> 07:08:09).
+  return EncodeSequenceNumber(SequenceNumberFields{created_.unix_seconds(), index_, counter,
+                                                   put.unix_seconds() - 1,
+                                                   kSequenceNumberVersion});
+}
+
+std::string ShardStore::SequenceNumberOf(const StoredRecord& r) const {
+  return SequenceNumberForCounter(r.counter, Instant::FromUnixMicros(r.arrival_us));
+}
+
+uint64_t ShardStore::LowerBoundCounter(uint64_t counter) const {
+  const auto it = std::lower_bound(
+      records_.begin(), records_.end(), counter,
+      [](const StoredRecord& r, uint64_t c) { return r.counter < c; });
+  return first_ordinal_ + static_cast<uint64_t>(it - records_.begin());
+}
+
+uint64_t ShardStore::LowerBoundArrival(Instant t) const {
+  const auto it = std::lower_bound(
+      records_.begin(), records_.end(), t.unix_micros(),
+      [](const StoredRecord& r, int64_t us) { return r.arrival_us < us; });
+  return first_ordinal_ + static_cast<uint64_t>(it - records_.begin());
+}
+
+void ShardStore::TrimBefore(Instant horizon) {
+  while (!records_.empty() && records_.front().arrival_us < horizon.unix_micros()) {
+    last_trimmed_counter_ = records_.front().counter;
+    records_.pop_front();
+    ++first_ordinal_;
+  }
+  // Release the arena's dead prefix once it is both large and most of the arena.
+  const uint64_t live_from = records_.empty() ? payload_base_ + payload_.size()
+                                              : records_.front().payload_offset;
+  const uint64_t dead = live_from - payload_base_;
+  if (dead >= (64u << 10) && dead * 2 >= payload_.size()) {
+    payload_.erase(0, dead);
+    payload_base_ = live_from;
+  }
+}
+
+void ShardStore::Close(Instant at, std::vector<uint32_t> children) {
+  SHARDSIM_CHECK(!closed(), "a shard is closed once");
+  // EndingSequenceNumber: what a record at the close would have been given, less one.
+  ending_counter_ = std::max(last_counter_.value_or(counter_start_), CounterFor(at) - 1);
+  closed_at_ = at;
+  children_ = std::move(children);
+}
+
+}  // namespace shardsim::model::internal

@@ -1,0 +1,206 @@
+// The Kinesis-shaped request and response types, and the typed errors every call can return.
+//
+// Field names mirror the AWS API (GetRecords' `ShardIterator`, `Limit`, `Records`,
+// `NextShardIterator`, `MillisBehindLatest`, `ChildShards`, ...) so that a production consumer
+// loop ports to shardsim nearly line by line. Optional AWS fields are std::optional: in
+// particular `NextShardIterator` is absent (not empty) at the end of a closed shard, as the
+// real JSON key is. Record `Data` is raw bytes (the AWS SDKs hand you decoded bytes too).
+//
+// Every call returns `Outcome<Response>`: either the response or a `KinesisError` carrying the
+// AWS exception name and an AWS-like message.
+#ifndef SHARDSIM_MODEL_KINESIS_API_H_
+#define SHARDSIM_MODEL_KINESIS_API_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "sim/check.h"
+#include "sim/time.h"
+
+namespace shardsim::model {
+
+using sim::Duration;
+using sim::Instant;
+
+enum class ErrorCode {
+  kExpiredIterator,                // ExpiredIteratorException
+  kProvisionedThroughputExceeded,  // ProvisionedThroughputExceededException
+  kInvalidArgument,                // InvalidArgumentException
+  kResourceNotFound,               // ResourceNotFoundException
+  kResourceInUse,                  // ResourceInUseException
+  kLimitExceeded,                  // LimitExceededException
+};
+// The AWS exception name, e.g. "ExpiredIteratorException".
+std::string_view ErrorName(ErrorCode code);
+
+struct KinesisError {
+  ErrorCode code;
+  std::string message;
+  // "ExpiredIteratorException: Iterator expired. ..."
+  std::string ToString() const;
+  friend bool operator==(const KinesisError&, const KinesisError&) = default;
+};
+
+// The response of a call, or the error it raised.
+template <typename T>
+class [[nodiscard]] Outcome {
+ public:
+  Outcome(T value) : value_(std::move(value)) {}           // NOLINT: implicit on purpose
+  Outcome(KinesisError error) : value_(std::move(error)) {}  // NOLINT
+
+  bool ok() const { return std::holds_alternative<T>(value_); }
+  const T& value() const& {
+    SHARDSIM_CHECK(ok(), "Outcome::value() on an error");
+    return std::get<T>(value_);
+  }
+  T& value() & {
+    SHARDSIM_CHECK(ok(), "Outcome::value() on an error");
+    return std::get<T>(value_);
+  }
+  T&& value() && {
+    SHARDSIM_CHECK(ok(), "Outcome::value() on an error");
+    return std::get<T>(std::move(value_));
+  }
+  const KinesisError& error() const {
+    SHARDSIM_CHECK(!ok(), "Outcome::error() on a success");
+    return std::get<KinesisError>(value_);
+  }
+  // True when this is an error with `code`.
+  bool Is(ErrorCode code) const { return !ok() && error().code == code; }
+  const T* operator->() const { return &value(); }
+  const T& operator*() const { return value(); }
+
+ private:
+  std::variant<T, KinesisError> value_;
+};
+
+// An empty response (CreateStream, SplitShard, MergeShards).
+struct Empty {};
+
+enum class ShardIteratorType {
+  AT_SEQUENCE_NUMBER,
+  AFTER_SEQUENCE_NUMBER,
+  TRIM_HORIZON,
+  LATEST,
+  AT_TIMESTAMP,
+};
+std::string_view ShardIteratorTypeName(ShardIteratorType type);
+
+struct Record {
+  std::string SequenceNumber;
+  Instant ApproximateArrivalTimestamp;
+  std::string Data;
+  std::string PartitionKey;
+};
+
+struct HashKeyRangeText {
+  std::string StartingHashKey;  // decimal, as AWS prints it
+  std::string EndingHashKey;
+};
+
+struct SequenceNumberRange {
+  std::string StartingSequenceNumber;
+  std::optional<std::string> EndingSequenceNumber;  // set once the shard is closed
+};
+
+struct Shard {
+  std::string ShardId;
+  std::optional<std::string> ParentShardId;
+  std::optional<std::string> AdjacentParentShardId;
+  ::shardsim::model::HashKeyRangeText HashKeyRange;
+  ::shardsim::model::SequenceNumberRange SequenceNumberRange;
+};
+
+struct ChildShard {
+  std::string ShardId;
+  std::vector<std::string> ParentShards;
+  ::shardsim::model::HashKeyRangeText HashKeyRange;
+};
+
+struct CreateStreamRequest {
+  std::string StreamName;
+  int ShardCount = 1;
+};
+
+struct ListShardsRequest {
+  std::string StreamName;
+};
+struct ListShardsResponse {
+  std::vector<Shard> Shards;  // ordered by shard index, as AWS lists them
+};
+
+struct PutRecordRequest {
+  std::string StreamName;
+  std::string PartitionKey;
+  std::string Data;
+  std::optional<std::string> ExplicitHashKey;
+};
+struct PutRecordResponse {
+  std::string ShardId;
+  std::string SequenceNumber;
+};
+
+struct PutRecordsRequestEntry {
+  std::string PartitionKey;
+  std::string Data;
+  std::optional<std::string> ExplicitHashKey;
+};
+struct PutRecordsRequest {
+  std::string StreamName;
+  std::vector<PutRecordsRequestEntry> Records;
+};
+struct PutRecordsResultEntry {
+  std::optional<std::string> SequenceNumber;
+  std::optional<std::string> ShardId;
+  std::optional<std::string> ErrorCode;     // e.g. "ProvisionedThroughputExceededException"
+  std::optional<std::string> ErrorMessage;
+};
+struct PutRecordsResponse {
+  int FailedRecordCount = 0;
+  std::vector<PutRecordsResultEntry> Records;  // one per request entry, in order
+};
+
+struct GetShardIteratorRequest {
+  std::string StreamName;
+  std::string ShardId;
+  ::shardsim::model::ShardIteratorType ShardIteratorType =
+      ::shardsim::model::ShardIteratorType::TRIM_HORIZON;
+  std::optional<std::string> StartingSequenceNumber;
+  std::optional<Instant> Timestamp;
+};
+struct GetShardIteratorResponse {
+  std::string ShardIterator;
+};
+
+struct GetRecordsRequest {
+  std::string ShardIterator;
+  std::optional<int> Limit;                // 1..10,000; absent means 10,000
+  std::optional<std::string> StreamName;   // optional cross-check, as StreamARN is in AWS
+};
+struct GetRecordsResponse {
+  std::vector<Record> Records;
+  std::optional<std::string> NextShardIterator;  // absent at the end of a closed shard
+  int64_t MillisBehindLatest = 0;
+  std::vector<ChildShard> ChildShards;           // non-empty only at a closed shard's end
+};
+
+struct SplitShardRequest {
+  std::string StreamName;
+  std::string ShardToSplit;
+  std::string NewStartingHashKey;
+};
+
+struct MergeShardsRequest {
+  std::string StreamName;
+  std::string ShardToMerge;
+  std::string AdjacentShardToMerge;
+};
+
+}  // namespace shardsim::model
+
+#endif  // SHARDSIM_MODEL_KINESIS_API_H_

@@ -1,0 +1,798 @@
+#include "model/kinesis_model.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "model/hash_key.h"
+#include "model/internal/shard_store.h"
+#include "model/sequence_number.h"
+
+namespace shardsim::model {
+
+using internal::Position;
+using internal::ShardStore;
+
+namespace {
+
+constexpr std::string_view kAccount = "123456789012";
+constexpr int kMaxLimit = 10'000;
+constexpr int kMaxPutRecordsEntries = 500;
+constexpr int kMaxShardsPerStream = 1'000;
+constexpr uint8_t kTokenVersion = 1;
+
+KinesisError Error(ErrorCode code, std::string message) {
+  return KinesisError{code, std::move(message)};
+}
+
+KinesisError InvalidArgument(std::string message) {
+  return Error(ErrorCode::kInvalidArgument, std::move(message));
+}
+
+std::string S(std::string_view v) { return std::string(v); }
+std::string S(absl::string_view v) { return std::string(v); }
+
+std::string StreamNotFound(std::string_view stream) {
+  return absl::StrCat("Stream ", S(stream), " under account ", S(kAccount), " not found.");
+}
+
+std::string ShardNotFound(std::string_view shard, std::string_view stream) {
+  return absl::StrCat("Shard ", S(shard), " in stream ", S(stream), " under account ",
+                      S(kAccount), " does not exist");
+}
+
+KinesisError RateExceeded(const ShardStore& shard, std::string_view stream) {
+  return Error(ErrorCode::kProvisionedThroughputExceeded,
+               absl::StrCat("Rate exceeded for shard ", shard.id(), " in stream ", S(stream),
+                            " under account ", S(kAccount), "."));
+}
+
+// AWS prints iterator times like "Sat Nov 10 18:27:14 UTC 2018".
+std::string JavaDate(Instant t) {
+  return absl::FormatTime("%a %b %d %H:%M:%S UTC %Y", t.ToAbsl(), absl::UTCTimeZone());
+}
+
+bool ValidStreamName(std::string_view name) {
+  if (name.empty() || name.size() > 128) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '.' || c == '-';
+  });
+}
+
+// Token bytes: 7 zero bytes and a 1 (so tokens start "AAAAAAAAAAE", as real ones do), the
+// version, flags, shard index, bucket, ordinal, issue time, stream name, FNV-1a checksum.
+void PutU64(std::string& out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+bool GetU64(std::string_view& in, uint64_t& v) {
+  if (in.size() < 8) return false;
+  v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  in.remove_prefix(8);
+  return true;
+}
+
+struct DecodedToken {
+  std::string stream;
+  uint32_t shard_index = 0;
+  Position position;
+  Instant issued;
+  bool stuck = false;
+};
+
+std::optional<DecodedToken> DecodeToken(std::string_view token) {
+  std::string raw;
+  if (token.size() > 4096 ||
+      !absl::Base64Unescape(absl::string_view(token.data(), token.size()), &raw)) {
+    return std::nullopt;
+  }
+  std::string_view in = raw;
+  uint64_t magic, shard, bucket, ordinal, issued, name_size, checksum;
+  if (!GetU64(in, magic) || magic != 1 || in.size() < 2) return std::nullopt;
+  const uint8_t version = static_cast<uint8_t>(in[0]);
+  const uint8_t flags = static_cast<uint8_t>(in[1]);
+  in.remove_prefix(2);
+  if (version != kTokenVersion || flags > 1) return std::nullopt;
+  if (!GetU64(in, shard) || !GetU64(in, bucket) || !GetU64(in, ordinal) ||
+      !GetU64(in, issued) || !GetU64(in, name_size)) {
+    return std::nullopt;
+  }
+  if (shard > UINT32_MAX || name_size > 128 || in.size() != name_size + 8) return std::nullopt;
+  const std::string_view name = in.substr(0, name_size);
+  in.remove_prefix(name_size);
+  if (!GetU64(in, checksum)) return std::nullopt;
+  const std::string_view signed_part(raw.data(), raw.size() - 8);
+  if (checksum != sim::Fnv1a64(signed_part)) return std::nullopt;
+  return DecodedToken{S(name), static_cast<uint32_t>(shard), Position{bucket, ordinal},
+                      Instant::FromUnixMicros(static_cast<int64_t>(issued)), flags == 1};
+}
+
+HashKeyRangeText RangeText(const HashKeyRange& range) {
+  return HashKeyRangeText{range.starting.ToString(), range.ending.ToString()};
+}
+
+}  // namespace
+
+std::string_view ErrorName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kExpiredIterator: return "ExpiredIteratorException";
+    case ErrorCode::kProvisionedThroughputExceeded:
+      return "ProvisionedThroughputExceededException";
+    case ErrorCode::kInvalidArgument: return "InvalidArgumentException";
+    case ErrorCode::kResourceNotFound: return "ResourceNotFoundException";
+    case ErrorCode::kResourceInUse: return "ResourceInUseException";
+    case ErrorCode::kLimitExceeded: return "LimitExceededException";
+  }
+  return "?";
+}
+
+std::string KinesisError::ToString() const {
+  return absl::StrCat(S(ErrorName(code)), ": ", message);
+}
+
+std::string_view ShardIteratorTypeName(ShardIteratorType type) {
+  switch (type) {
+    case ShardIteratorType::AT_SEQUENCE_NUMBER: return "AT_SEQUENCE_NUMBER";
+    case ShardIteratorType::AFTER_SEQUENCE_NUMBER: return "AFTER_SEQUENCE_NUMBER";
+    case ShardIteratorType::TRIM_HORIZON: return "TRIM_HORIZON";
+    case ShardIteratorType::LATEST: return "LATEST";
+    case ShardIteratorType::AT_TIMESTAMP: return "AT_TIMESTAMP";
+  }
+  return "?";
+}
+
+struct KinesisModel::Stream {
+  std::string name;
+  StreamOptions options;
+  Instant created;
+  // Indexed by shard index; a retired (expired) shard leaves a null entry.
+  std::vector<std::unique_ptr<ShardStore>> shards;
+  sim::Random rng{0};
+};
+
+struct KinesisModel::Resolved {
+  Stream* stream;
+  ShardStore* shard;
+  DecodedToken token;
+};
+
+KinesisModel::KinesisModel(uint64_t seed) : seed_(seed) {}
+KinesisModel::~KinesisModel() = default;
+
+void KinesisModel::Advance(Instant now) {
+  SHARDSIM_CHECK(now >= last_now_, "KinesisModel calls must not go back in virtual time");
+  last_now_ = now;
+}
+
+KinesisModel::Stream* KinesisModel::FindStream(std::string_view name) {
+  const auto it = streams_.find(name);
+  return it == streams_.end() ? nullptr : it->second.get();
+}
+
+const KinesisModel::Stream* KinesisModel::FindStream(std::string_view name) const {
+  const auto it = streams_.find(name);
+  return it == streams_.end() ? nullptr : it->second.get();
+}
+
+ShardStore* KinesisModel::FindShard(Stream& stream, std::string_view shard_id) {
+  const std::optional<uint32_t> index = internal::ParseShardId(shard_id);
+  if (!index.has_value() || *index >= stream.shards.size()) return nullptr;
+  return stream.shards[*index].get();
+}
+
+void KinesisModel::Retire(Stream& stream, Instant now) {
+  const Instant horizon = now - stream.options.retention;
+  for (auto& shard : stream.shards) {
+    if (shard == nullptr) continue;
+    if (shard->closed() && *shard->closed_at() + stream.options.retention <= now) {
+      shard.reset();
+      continue;
+    }
+    shard->TrimBefore(horizon);
+  }
+}
+
+ShardStore& KinesisModel::Route(Stream& stream, const HashKey& key) {
+  for (auto& shard : stream.shards) {
+    if (shard != nullptr && !shard->closed() && shard->hash_range().Contains(key)) return *shard;
+  }
+  SHARDSIM_CHECK(false, "the open shards of a stream must cover the hash-key space");
+  __builtin_unreachable();
+}
+
+std::string KinesisModel::EncodeIterator(const Stream& stream, const ShardStore& shard,
+                                         const Position& position, Instant issued,
+                                         bool stuck) const {
+  std::string raw;
+  PutU64(raw, 1);
+  raw.push_back(static_cast<char>(kTokenVersion));
+  raw.push_back(static_cast<char>(stuck ? 1 : 0));
+  PutU64(raw, shard.index());
+  PutU64(raw, position.bucket);
+  PutU64(raw, position.ordinal);
+  PutU64(raw, static_cast<uint64_t>(issued.unix_micros()));
+  PutU64(raw, stream.name.size());
+  raw += stream.name;
+  PutU64(raw, sim::Fnv1a64(raw));
+  return absl::Base64Escape(raw);
+}
+
+// CreateStream / ListShards -----------------------------------------------------------------
+
+Outcome<Empty> KinesisModel::CreateStream(Instant now, const CreateStreamRequest& request,
+                                          const StreamOptions& options) {
+  Advance(now);
+  if (!ValidStreamName(request.StreamName)) {
+    return InvalidArgument(absl::StrCat(
+        "StreamName '", request.StreamName,
+        "' must be 1 to 128 characters of [a-zA-Z0-9_.-]"));
+  }
+  if (FindStream(request.StreamName) != nullptr) {
+    return Error(ErrorCode::kResourceInUse,
+                 absl::StrCat("Stream ", request.StreamName, " under account ", S(kAccount),
+                              " already exists."));
+  }
+  if (request.ShardCount < 1 || request.ShardCount > kMaxShardsPerStream) {
+    return InvalidArgument(absl::StrCat("ShardCount must be between 1 and ",
+                                        kMaxShardsPerStream, ", got ", request.ShardCount));
+  }
+  if (absl::Status s = options.Validate(); !s.ok()) {
+    return InvalidArgument(absl::StrCat("stream options: ", S(s.message())));
+  }
+  auto stream = std::make_unique<Stream>();
+  stream->name = request.StreamName;
+  stream->options = options;
+  stream->created = now;
+  stream->rng = sim::Random(seed_).Fork(absl::StrCat("stream/", request.StreamName));
+  const std::vector<HashKeyRange> ranges = EvenlySplitHashKeySpace(request.ShardCount);
+  for (uint32_t i = 0; i < ranges.size(); ++i) {
+    stream->shards.push_back(std::make_unique<ShardStore>(
+        i, now, ranges[i], options, stream->rng.Fork(absl::StrCat("shard/", i))));
+  }
+  streams_.emplace(request.StreamName, std::move(stream));
+  return Empty{};
+}
+
+Outcome<ListShardsResponse> KinesisModel::ListShards(Instant now,
+                                                     const ListShardsRequest& request) {
+  Advance(now);
+  Stream* stream = FindStream(request.StreamName);
+  if (stream == nullptr) {
+    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
+  }
+  Retire(*stream, now);
+  ListShardsResponse response;
+  for (const auto& shard : stream->shards) {
+    if (shard == nullptr) continue;
+    Shard out;
+    out.ShardId = shard->id();
+    if (shard->parent) out.ParentShardId = internal::ShardIdFor(*shard->parent);
+    if (shard->adjacent_parent) {
+      out.AdjacentParentShardId = internal::ShardIdFor(*shard->adjacent_parent);
+    }
+    out.HashKeyRange = RangeText(shard->hash_range());
+    out.SequenceNumberRange.StartingSequenceNumber =
+        shard->SequenceNumberForCounter(shard->counter_start(), shard->created());
+    if (shard->closed()) {
+      out.SequenceNumberRange.EndingSequenceNumber =
+          shard->SequenceNumberForCounter(shard->ending_counter(), *shard->closed_at());
+    }
+    response.Shards.push_back(std::move(out));
+  }
+  return response;
+}
+
+// Writes ------------------------------------------------------------------------------------
+
+std::optional<KinesisError> KinesisModel::AdmitWrite(Instant now, const Stream& stream,
+                                                     ShardStore& shard, int64_t bytes) {
+  const ShardLimits& limits = stream.options.limits;
+  const Duration second = Duration::Seconds(1);
+  if (limits.put_records_per_second &&
+      shard.records_written.Sum(now, second) + 1 > *limits.put_records_per_second) {
+    return RateExceeded(shard, stream.name);
+  }
+  if (limits.put_bytes_per_second &&
+      shard.bytes_written.Sum(now, second) + bytes > *limits.put_bytes_per_second) {
+    return RateExceeded(shard, stream.name);
+  }
+  if (limits.put_records_per_second) shard.records_written.Add(now, 1);
+  if (limits.put_bytes_per_second) shard.bytes_written.Add(now, bytes);
+  return std::nullopt;
+}
+
+namespace {
+
+std::optional<KinesisError> ValidateEntry(const StreamOptions& options,
+                                          std::string_view partition_key, std::string_view data,
+                                          const std::optional<std::string>& explicit_hash_key) {
+  if (partition_key.empty() || partition_key.size() > 256) {
+    return InvalidArgument(absl::StrCat("PartitionKey must be 1 to 256 characters, got ",
+                                        partition_key.size()));
+  }
+  const int64_t size = static_cast<int64_t>(partition_key.size() + data.size());
+  if (options.limits.max_record_bytes && size > *options.limits.max_record_bytes) {
+    return InvalidArgument(absl::StrCat("Record size ", size,
+                                        " bytes (data plus partition key) exceeds the limit of ",
+                                        *options.limits.max_record_bytes, " bytes"));
+  }
+  if (explicit_hash_key.has_value() && !HashKey::Parse(*explicit_hash_key).ok()) {
+    return InvalidArgument(absl::StrCat("ExplicitHashKey '", *explicit_hash_key,
+                                        "' is not a decimal number in [0, 2^128)"));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Outcome<PutRecordResponse> KinesisModel::PutOne(
+    Instant now, Stream& stream, std::string_view partition_key, std::string_view data,
+    const std::optional<std::string>& explicit_hash_key) {
+  const HashKey key = explicit_hash_key ? *HashKey::Parse(*explicit_hash_key)
+                                        : HashKeyForPartitionKey(partition_key);
+  ShardStore& shard = Route(stream, key);
+  const int64_t bytes = static_cast<int64_t>(partition_key.size() + data.size());
+  if (std::optional<KinesisError> throttled = AdmitWrite(now, stream, shard, bytes)) {
+    return *std::move(throttled);
+  }
+  const uint64_t ordinal = shard.Append(now, partition_key, data);
+  return PutRecordResponse{shard.id(), shard.SequenceNumberOf(shard.At(ordinal))};
+}
+
+Outcome<PutRecordResponse> KinesisModel::PutRecord(Instant now,
+                                                   const PutRecordRequest& request) {
+  Advance(now);
+  Stream* stream = FindStream(request.StreamName);
+  if (stream == nullptr) {
+    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
+  }
+  if (auto invalid = ValidateEntry(stream->options, request.PartitionKey, request.Data,
+                                   request.ExplicitHashKey)) {
+    return *std::move(invalid);
+  }
+  Retire(*stream, now);
+  return PutOne(now, *stream, request.PartitionKey, request.Data, request.ExplicitHashKey);
+}
+
+Outcome<PutRecordsResponse> KinesisModel::PutRecords(Instant now,
+                                                     const PutRecordsRequest& request) {
+  Advance(now);
+  Stream* stream = FindStream(request.StreamName);
+  if (stream == nullptr) {
+    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
+  }
+  if (request.Records.empty() || request.Records.size() > kMaxPutRecordsEntries) {
+    return InvalidArgument(absl::StrCat("PutRecords takes 1 to ", kMaxPutRecordsEntries,
+                                        " records, got ", request.Records.size()));
+  }
+  for (size_t i = 0; i < request.Records.size(); ++i) {
+    const PutRecordsRequestEntry& e = request.Records[i];
+    if (auto invalid = ValidateEntry(stream->options, e.PartitionKey, e.Data, e.ExplicitHashKey)) {
+      return InvalidArgument(absl::StrCat("Records[", i, "]: ", invalid->message));
+    }
+  }
+  Retire(*stream, now);
+  PutRecordsResponse response;
+  for (const PutRecordsRequestEntry& e : request.Records) {
+    Outcome<PutRecordResponse> one =
+        PutOne(now, *stream, e.PartitionKey, e.Data, e.ExplicitHashKey);
+    PutRecordsResultEntry result;
+    if (one.ok()) {
+      result.SequenceNumber = one->SequenceNumber;
+      result.ShardId = one->ShardId;
+    } else {
+      ++response.FailedRecordCount;
+      result.ErrorCode = S(ErrorName(one.error().code));
+      result.ErrorMessage = one.error().message;
+    }
+    response.Records.push_back(std::move(result));
+  }
+  return response;
+}
+
+// GetShardIterator ----------------------------------------------------------------------------
+
+Outcome<Position> KinesisModel::SequencePosition(Instant now, Stream& stream, ShardStore& shard,
+                                                 const GetShardIteratorRequest& request,
+                                                 bool& stuck) {
+  const std::string& text = *request.StartingSequenceNumber;
+  const absl::StatusOr<SequenceNumberFields> fields = DecodeSequenceNumber(text);
+  if (!fields.ok()) {
+    return InvalidArgument(absl::StrCat("StartingSequenceNumber ", text,
+                                        " is not a valid sequence number: ",
+                                        S(fields.status().message())));
+  }
+  if (fields->shard_index != shard.index() ||
+      fields->shard_creation_seconds != shard.created().unix_seconds()) {
+    return InvalidArgument(absl::StrCat(
+        "Invalid StartingSequenceNumber. It encodes ", internal::ShardIdFor(fields->shard_index),
+        fields->shard_index == shard.index() ? " of another stream or incarnation" : "",
+        ", while it was used in a call to a shard with ", shard.id()));
+  }
+  const uint64_t counter = fields->counter;
+  const uint64_t newest = shard.closed() ? shard.ending_counter()
+                                         : shard.last_counter().value_or(0);
+  if (!shard.last_counter().has_value() && !shard.closed()) {
+    return InvalidArgument(absl::StrCat("StartingSequenceNumber ", text, " used in ",
+                                        "GetShardIterator on shard ", shard.id(), " in stream ",
+                                        stream.name, " under account ", S(kAccount),
+                                        " is invalid: the shard holds no records yet."));
+  }
+  if (counter > newest) {
+    return InvalidArgument(absl::StrCat("StartingSequenceNumber ", text, " used in ",
+                                        "GetShardIterator on shard ", shard.id(), " in stream ",
+                                        stream.name, " under account ", S(kAccount),
+                                        " is invalid: it lies beyond the newest record."));
+  }
+  const bool after = request.ShardIteratorType == ShardIteratorType::AFTER_SEQUENCE_NUMBER;
+  const uint64_t first_wanted = after ? counter + 1 : counter;
+  // Below the horizon when a record the request asks for has been trimmed.
+  const std::optional<uint64_t> trimmed_through = shard.last_trimmed_counter();
+  const bool trimmed = trimmed_through.has_value() && first_wanted <= *trimmed_through;
+  if (trimmed) {
+    if (stream.options.below_horizon == BelowHorizonBehavior::kStuckEmptyPages) {
+      stuck = true;
+      return Position{};
+    }
+    return InvalidArgument(absl::StrCat(
+        "StartingSequenceNumber ", text, " used in GetShardIterator on shard ", shard.id(),
+        " in stream ", stream.name, " under account ", S(kAccount),
+        " is invalid because it is below the trim horizon (records older than ",
+        stream.options.retention.ToString(), " have expired)."));
+  }
+  const uint64_t ordinal = shard.LowerBoundCounter(first_wanted);
+  // The bucket: that of the named record when it is retained, otherwise that of the time the
+  // number encodes, never past the record the iterator will return next.
+  const uint64_t named = shard.LowerBoundCounter(counter);
+  uint64_t bucket;
+  if (shard.Retained(named) && shard.At(named).counter == counter) {
+    bucket = shard.At(named).bucket;
+  } else {
+    Instant encoded = Instant::FromUnixSeconds(fields->put_seconds + 1);
+    encoded = std::clamp(encoded, shard.created(), shard.closed() ? *shard.closed_at() : now);
+    bucket = shard.BucketOf(encoded);
+    if (shard.Retained(ordinal)) bucket = std::min(bucket, shard.At(ordinal).bucket);
+  }
+  return Position{bucket, ordinal};
+}
+
+Outcome<Position> KinesisModel::StartPosition(Instant now, Stream& stream, ShardStore& shard,
+                                              const GetShardIteratorRequest& request,
+                                              bool& stuck) {
+  const Instant tip = shard.closed() ? *shard.closed_at() : now;
+  const Instant horizon = std::max(shard.created(), now - stream.options.retention);
+  switch (request.ShardIteratorType) {
+    case ShardIteratorType::TRIM_HORIZON:
+      return Position{shard.BucketOf(std::min(horizon, tip)), shard.first_ordinal()};
+    case ShardIteratorType::LATEST:
+      return Position{shard.BucketOf(tip), shard.end_ordinal()};
+    case ShardIteratorType::AT_TIMESTAMP: {
+      const Instant t = *request.Timestamp;
+      if (t > now) {
+        return InvalidArgument(absl::StrCat("The timestamp ", t.ToString(),
+                                            " is in the future (now is ", now.ToString(), ")"));
+      }
+      if (t < horizon) return Position{shard.BucketOf(std::min(horizon, tip)),
+                                       shard.first_ordinal()};
+      return Position{shard.BucketOf(std::min(t, tip)), shard.LowerBoundArrival(t)};
+    }
+    case ShardIteratorType::AT_SEQUENCE_NUMBER:
+    case ShardIteratorType::AFTER_SEQUENCE_NUMBER:
+      return SequencePosition(now, stream, shard, request, stuck);
+  }
+  return InvalidArgument("unknown ShardIteratorType");
+}
+
+Outcome<GetShardIteratorResponse> KinesisModel::GetShardIterator(
+    Instant now, const GetShardIteratorRequest& request) {
+  Advance(now);
+  Stream* stream = FindStream(request.StreamName);
+  if (stream == nullptr) {
+    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
+  }
+  Retire(*stream, now);
+  ShardStore* shard = FindShard(*stream, request.ShardId);
+  if (shard == nullptr) {
+    return Error(ErrorCode::kResourceNotFound, ShardNotFound(request.ShardId, stream->name));
+  }
+  const ShardIteratorType type = request.ShardIteratorType;
+  const bool by_sequence = type == ShardIteratorType::AT_SEQUENCE_NUMBER ||
+                           type == ShardIteratorType::AFTER_SEQUENCE_NUMBER;
+  if (by_sequence != request.StartingSequenceNumber.has_value()) {
+    return InvalidArgument(absl::StrCat(
+        "StartingSequenceNumber must be given exactly when ShardIteratorType is "
+        "AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER (got ",
+        S(ShardIteratorTypeName(type)), request.StartingSequenceNumber ? " with" : " without",
+        " one)"));
+  }
+  if ((type == ShardIteratorType::AT_TIMESTAMP) != request.Timestamp.has_value()) {
+    return InvalidArgument(absl::StrCat(
+        "Timestamp must be given exactly when ShardIteratorType is AT_TIMESTAMP (got ",
+        S(ShardIteratorTypeName(type)), request.Timestamp ? " with" : " without", " one)"));
+  }
+  const ShardLimits& limits = stream->options.limits;
+  if (limits.get_shard_iterator_per_second) {
+    const int64_t recent = shard->get_shard_iterator_calls.Sum(now, Duration::Seconds(1));
+    shard->get_shard_iterator_calls.Add(now, 1);
+    if (recent >= *limits.get_shard_iterator_per_second) return RateExceeded(*shard, stream->name);
+  }
+  bool stuck = false;
+  Outcome<Position> position = StartPosition(now, *stream, *shard, request, stuck);
+  if (!position.ok()) return position.error();
+  return GetShardIteratorResponse{EncodeIterator(*stream, *shard, *position, now, stuck)};
+}
+
+// GetRecords ----------------------------------------------------------------------------------
+
+Outcome<KinesisModel::Resolved> KinesisModel::ResolveIterator(Instant now,
+                                                              const GetRecordsRequest& request) {
+  std::optional<DecodedToken> token = DecodeToken(request.ShardIterator);
+  if (!token.has_value()) {
+    return InvalidArgument(absl::StrCat("Invalid ShardIterator: '",
+                                        request.ShardIterator.substr(0, 64),
+                                        request.ShardIterator.size() > 64 ? "...'" : "'",
+                                        " is not a shard iterator issued by this service."));
+  }
+  if (request.StreamName.has_value() && *request.StreamName != token->stream) {
+    return InvalidArgument(absl::StrCat("Invalid ShardIterator: it belongs to stream ",
+                                        token->stream, ", while it was used in a call to stream ",
+                                        *request.StreamName));
+  }
+  Stream* stream = FindStream(token->stream);
+  if (stream == nullptr) return Error(ErrorCode::kResourceNotFound, StreamNotFound(token->stream));
+  Retire(*stream, now);
+  const std::string shard_id = internal::ShardIdFor(token->shard_index);
+  ShardStore* shard = FindShard(*stream, shard_id);
+  if (shard == nullptr) {
+    return Error(ErrorCode::kResourceNotFound, ShardNotFound(shard_id, stream->name));
+  }
+  if (token->issued > now || token->position.ordinal > shard->end_ordinal()) {
+    return InvalidArgument("Invalid ShardIterator: it names a position this shard never had.");
+  }
+  if (now - token->issued > stream->options.iterator_lifetime) {
+    return Error(ErrorCode::kExpiredIterator,
+                 absl::StrCat("Iterator expired. The iterator was created at time ",
+                              JavaDate(token->issued), " while right now it is ", JavaDate(now),
+                              " which is further in the future than the tolerated delay of ",
+                              stream->options.iterator_lifetime.millis(), " milliseconds."));
+  }
+  return Resolved{stream, shard, *std::move(token)};
+}
+
+std::vector<ChildShard> KinesisModel::ChildShardsOf(Stream& stream, const ShardStore& shard) {
+  std::vector<ChildShard> children;
+  for (uint32_t index : shard.children()) {
+    const ShardStore* child = stream.shards[index].get();
+    if (child == nullptr) continue;
+    ChildShard out{child->id(), {}, RangeText(child->hash_range())};
+    if (child->parent) out.ParentShards.push_back(internal::ShardIdFor(*child->parent));
+    if (child->adjacent_parent) {
+      out.ParentShards.push_back(internal::ShardIdFor(*child->adjacent_parent));
+    }
+    children.push_back(std::move(out));
+  }
+  return children;
+}
+
+Outcome<GetRecordsResponse> KinesisModel::GetRecords(Instant now,
+                                                     const GetRecordsRequest& request) {
+  Advance(now);
+  if (request.Limit.has_value() && (*request.Limit < 1 || *request.Limit > kMaxLimit)) {
+    return InvalidArgument(absl::StrCat(
+        "1 validation error detected: Value '", *request.Limit,
+        "' at 'limit' failed to satisfy constraint: Member must have value ",
+        *request.Limit < 1 ? "greater than or equal to 1" : "less than or equal to 10000"));
+  }
+  Outcome<Resolved> resolved = ResolveIterator(now, request);
+  if (!resolved.ok()) return resolved.error();
+  Stream& stream = *resolved->stream;
+  ShardStore& shard = *resolved->shard;
+  const ShardLimits& limits = stream.options.limits;
+  const Duration second = Duration::Seconds(1);
+
+  if (limits.get_records_per_second) {
+    const int64_t recent = shard.get_records_calls.Sum(now, second);
+    shard.get_records_calls.Add(now, 1);
+    if (recent >= *limits.get_records_per_second) return RateExceeded(shard, stream.name);
+  }
+  if (shard.throttled_until.has_value() && now < *shard.throttled_until) {
+    return RateExceeded(shard, stream.name);
+  }
+  if (limits.read_bytes_per_second &&
+      shard.bytes_read.Sum(now, second) >= *limits.read_bytes_per_second) {
+    return RateExceeded(shard, stream.name);
+  }
+
+  GetRecordsResponse response;
+  if (resolved->token.stuck) {
+    response.MillisBehindLatest = stream.options.retention.millis();
+    response.NextShardIterator = EncodeIterator(stream, shard, Position{}, now, true);
+    return response;
+  }
+
+  Position at = resolved->token.position;
+  if (at.ordinal < shard.first_ordinal()) {
+    // The records under the iterator expired while it was held: resume at the horizon.
+    at.ordinal = shard.first_ordinal();
+    const Instant horizon = std::max(shard.created(), now - stream.options.retention);
+    at.bucket = std::max(at.bucket, shard.BucketOf(std::min(horizon, shard.closed_at().value_or(now))));
+  }
+
+  const int limit = request.Limit.value_or(kMaxLimit);
+  int64_t bytes = 0;
+  uint64_t next = at.ordinal;
+  while (next < shard.end_ordinal() && static_cast<int>(response.Records.size()) < limit) {
+    const internal::StoredRecord& r = shard.At(next);
+    if (r.bucket > at.bucket) break;
+    const int64_t size = r.key_bytes + r.data_bytes;
+    if (!response.Records.empty() && bytes + size > limits.max_get_records_bytes) break;
+    bytes += size;
+    response.Records.push_back(Record{shard.SequenceNumberOf(r),
+                                      Instant::FromUnixMicros(r.arrival_us),
+                                      S(shard.DataOf(r)), S(shard.PartitionKeyOf(r))});
+    ++next;
+  }
+  if (bytes > 0 && limits.read_bytes_per_second) shard.bytes_read.Add(now, bytes);
+  if (limits.throttle_after_large_response && bytes >= limits.large_response_bytes) {
+    shard.throttled_until = now + *limits.throttle_after_large_response;
+  }
+
+  const bool bucket_has_more = next < shard.end_ordinal() && shard.At(next).bucket <= at.bucket;
+  const std::optional<Instant> bucket_end = shard.BucketEnd(at.bucket);
+  Position following{at.bucket, next};
+  if (!bucket_has_more) {
+    if (shard.closed() && at.bucket >= shard.BucketOf(*shard.closed_at())) {
+      response.ChildShards = ChildShardsOf(stream, shard);
+      response.MillisBehindLatest = 0;
+      return response;  // the end of a closed shard: no NextShardIterator
+    }
+    if (bucket_end.has_value() && *bucket_end <= now) following.bucket = at.bucket + 1;
+  }
+  response.NextShardIterator = EncodeIterator(stream, shard, following, now, false);
+
+  const bool record_waiting = following.ordinal < shard.end_ordinal();
+  const std::optional<Instant> following_end = shard.BucketEnd(following.bucket);
+  const bool at_open_bucket = !following_end.has_value() || *following_end > now;
+  if (at_open_bucket && !record_waiting) {
+    response.MillisBehindLatest = 0;
+  } else {
+    Instant position_time = shard.BucketStart(following.bucket);
+    if (record_waiting && shard.At(following.ordinal).bucket <= following.bucket) {
+      position_time = Instant::FromUnixMicros(shard.At(following.ordinal).arrival_us);
+    }
+    response.MillisBehindLatest = std::max<int64_t>(1, (now - position_time).millis());
+  }
+  return response;
+}
+
+// Resharding ----------------------------------------------------------------------------------
+
+namespace {
+std::string NotEligible(const ShardStore& shard, std::string_view stream) {
+  return absl::StrCat("Shard ", shard.id(), " in stream ", S(stream), " under account ",
+                      S(kAccount),
+                      " has already been merged or split, and thus is not eligible for merging "
+                      "or splitting.");
+}
+}  // namespace
+
+Outcome<Empty> KinesisModel::SplitShard(Instant now, const SplitShardRequest& request) {
+  Advance(now);
+  Stream* stream = FindStream(request.StreamName);
+  if (stream == nullptr) {
+    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
+  }
+  Retire(*stream, now);
+  ShardStore* parent = FindShard(*stream, request.ShardToSplit);
+  if (parent == nullptr) {
+    return Error(ErrorCode::kResourceNotFound, ShardNotFound(request.ShardToSplit, stream->name));
+  }
+  if (parent->closed()) return InvalidArgument(NotEligible(*parent, stream->name));
+  const absl::StatusOr<HashKey> key = HashKey::Parse(request.NewStartingHashKey);
+  if (!key.ok()) {
+    return InvalidArgument(absl::StrCat("NewStartingHashKey: ", S(key.status().message())));
+  }
+  const absl::StatusOr<HashKeyRangeSplit> split = SplitHashKeyRange(parent->hash_range(), *key);
+  if (!split.ok()) return InvalidArgument(S(split.status().message()));
+  if (stream->shards.size() + 2 > static_cast<size_t>(UINT32_MAX)) {
+    return Error(ErrorCode::kLimitExceeded, "too many shards in this stream");
+  }
+  const uint32_t parent_index = parent->index();
+  std::vector<uint32_t> children;
+  for (const HashKeyRange& range : {split->lower, split->upper}) {
+    const auto index = static_cast<uint32_t>(stream->shards.size());
+    auto child = std::make_unique<ShardStore>(index, now, range, stream->options,
+                                              stream->rng.Fork(absl::StrCat("shard/", index)));
+    child->parent = parent_index;
+    stream->shards.push_back(std::move(child));
+    children.push_back(index);
+  }
+  stream->shards[parent_index]->Close(now, children);
+  return Empty{};
+}
+
+Outcome<Empty> KinesisModel::MergeShards(Instant now, const MergeShardsRequest& request) {
+  Advance(now);
+  Stream* stream = FindStream(request.StreamName);
+  if (stream == nullptr) {
+    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
+  }
+  Retire(*stream, now);
+  ShardStore* a = FindShard(*stream, request.ShardToMerge);
+  if (a == nullptr) {
+    return Error(ErrorCode::kResourceNotFound, ShardNotFound(request.ShardToMerge, stream->name));
+  }
+  ShardStore* b = FindShard(*stream, request.AdjacentShardToMerge);
+  if (b == nullptr) {
+    return Error(ErrorCode::kResourceNotFound,
+                 ShardNotFound(request.AdjacentShardToMerge, stream->name));
+  }
+  if (a == b) return InvalidArgument("ShardToMerge and AdjacentShardToMerge must differ");
+  if (a->closed()) return InvalidArgument(NotEligible(*a, stream->name));
+  if (b->closed()) return InvalidArgument(NotEligible(*b, stream->name));
+  const absl::StatusOr<HashKeyRange> merged = MergeHashKeyRanges(a->hash_range(),
+                                                                 b->hash_range());
+  if (!merged.ok()) return InvalidArgument(S(merged.status().message()));
+  const auto index = static_cast<uint32_t>(stream->shards.size());
+  const uint32_t a_index = a->index();
+  const uint32_t b_index = b->index();
+  auto child = std::make_unique<ShardStore>(index, now, *merged, stream->options,
+                                            stream->rng.Fork(absl::StrCat("shard/", index)));
+  child->parent = a_index;
+  child->adjacent_parent = b_index;
+  stream->shards.push_back(std::move(child));
+  stream->shards[a_index]->Close(now, {index});
+  stream->shards[b_index]->Close(now, {index});
+  return Empty{};
+}
+
+// Introspection -------------------------------------------------------------------------------
+
+Outcome<IteratorInfo> KinesisModel::DescribeIterator(std::string_view shard_iterator) const {
+  std::optional<DecodedToken> token = DecodeToken(shard_iterator);
+  if (!token.has_value()) return InvalidArgument("Invalid ShardIterator.");
+  return IteratorInfo{token->stream, internal::ShardIdFor(token->shard_index),
+                      token->position.bucket, token->position.ordinal, token->issued,
+                      token->stuck};
+}
+
+std::optional<Instant> KinesisModel::BucketStart(std::string_view stream_name,
+                                                 std::string_view shard_id, uint64_t bucket) {
+  Stream* stream = FindStream(stream_name);
+  if (stream == nullptr) return std::nullopt;
+  ShardStore* shard = FindShard(*stream, shard_id);
+  if (shard == nullptr) return std::nullopt;
+  return shard->BucketStart(bucket);
+}
+
+const StreamOptions* KinesisModel::options(std::string_view stream) const {
+  const Stream* s = FindStream(stream);
+  return s == nullptr ? nullptr : &s->options;
+}
+
+uint64_t KinesisModel::RetainedRecords(std::string_view stream_name,
+                                       std::string_view shard_id) const {
+  const Stream* stream = FindStream(stream_name);
+  if (stream == nullptr) return 0;
+  const std::optional<uint32_t> index = internal::ParseShardId(shard_id);
+  if (!index || *index >= stream->shards.size() || !stream->shards[*index]) return 0;
+  const ShardStore& shard = *stream->shards[*index];
+  return shard.end_ordinal() - shard.first_ordinal();
+}
+
+uint64_t KinesisModel::OverheadBytes(std::string_view stream_name,
+                                     std::string_view shard_id) const {
+  const Stream* stream = FindStream(stream_name);
+  if (stream == nullptr) return 0;
+  const std::optional<uint32_t> index = internal::ParseShardId(shard_id);
+  if (!index || *index >= stream->shards.size() || !stream->shards[*index]) return 0;
+  const ShardStore& shard = *stream->shards[*index];
+  return (shard.end_ordinal() - shard.first_ordinal()) * sizeof(internal::StoredRecord) +
+         shard.buckets_materialized() * sizeof(int64_t);
+}
+
+}  // namespace shardsim::model

@@ -1,0 +1,138 @@
+// KinesisModel: simulated Kinesis Data Streams, as a consumer sees them.
+//
+// This is the part no existing emulator has. A shard's life is a chain of time buckets (see
+// BucketProfile); a record belongs to the bucket of its arrival time, and one GetRecords call
+// returns records from its iterator's bucket only:
+//   * at most `Limit` records and `max_get_records_bytes`, from the iterator's position, in
+//     sequence order;
+//   * if records of that bucket remain, NextShardIterator stays in the bucket after them;
+//   * if the bucket is exhausted and its time slice is over, NextShardIterator points at the
+//     start of the next bucket, empty or not; if the slice is still open (it contains now),
+//     NextShardIterator stays put. No call moves past the tip;
+//   * on a closed shard, once the bucket holding the close is exhausted, NextShardIterator is
+//     absent and ChildShards names the children.
+// So after an idle gap a consumer gets empty page after empty page, about one bucket width of
+// shard time per call, before it reaches the next record — exactly what the seed article saw.
+//
+// MillisBehindLatest (the exact rule): let P be NextShardIterator's position. It is 0 when the
+// response ends the shard, or when P lies in the open bucket (the one containing now) and no
+// record that has arrived lies at or after P. Otherwise it is
+//   max(1, now - T) in milliseconds,
+// where T is the arrival time of the record at P if P's bucket still holds one, else the start
+// of P's bucket. Thus 0 means exactly "caught up": nothing has arrived that this iterator has
+// not passed, and it stands at the tip. On an idle stretch it shrinks by about one bucket width
+// per call (less the virtual time between calls). Note the consequence the article shows: an
+// iterator parked in an old, empty bucket reports a large value even when no later record
+// exists yet.
+//
+// Sequence numbers use the real 56-digit layout (sequence_number.h). A shard's counter advances
+// by 1 per record plus `counter_step_per_bucket` for every bucket boundary since the previous
+// record (for dense streams: every `dense_counter_slot`), so records in one bucket get
+// consecutive counters (the article's 8398, 8399) and numbers grow with idle time.
+//
+// Every call takes the virtual time `now` at which it takes effect; `now` must not go
+// backwards between calls (a broken invariant otherwise). Errors a caller can cause come back
+// as KinesisError values with the AWS exception name; nothing a caller sends can crash the
+// model. Deterministic: bucket widths come from `seed`, forked per stream and shard.
+#ifndef SHARDSIM_MODEL_KINESIS_MODEL_H_
+#define SHARDSIM_MODEL_KINESIS_MODEL_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/hash_key.h"
+#include "model/kinesis_api.h"
+#include "model/stream_options.h"
+#include "sim/random.h"
+
+namespace shardsim::model {
+
+namespace internal {
+class ShardStore;
+struct Position;
+}  // namespace internal
+
+// What an iterator token names; for checkers, tests and traces (not part of the AWS API).
+struct IteratorInfo {
+  std::string stream_name;
+  std::string shard_id;
+  uint64_t bucket = 0;
+  uint64_t ordinal = 0;  // the next record it may return, counted from the shard's first
+  Instant issued_at;
+  bool stuck_below_horizon = false;
+};
+
+class KinesisModel {
+ public:
+  explicit KinesisModel(uint64_t seed);
+  ~KinesisModel();
+  KinesisModel(const KinesisModel&) = delete;
+  KinesisModel& operator=(const KinesisModel&) = delete;
+
+  // Creates a stream with ShardCount (1..1000) shards evenly splitting the hash-key space.
+  // `options` must pass Validate(); an invalid one is an InvalidArgumentException.
+  Outcome<Empty> CreateStream(Instant now, const CreateStreamRequest& request,
+                              const StreamOptions& options = {});
+  Outcome<ListShardsResponse> ListShards(Instant now, const ListShardsRequest& request);
+  Outcome<PutRecordResponse> PutRecord(Instant now, const PutRecordRequest& request);
+  Outcome<PutRecordsResponse> PutRecords(Instant now, const PutRecordsRequest& request);
+  Outcome<GetShardIteratorResponse> GetShardIterator(Instant now,
+                                                     const GetShardIteratorRequest& request);
+  Outcome<GetRecordsResponse> GetRecords(Instant now, const GetRecordsRequest& request);
+  Outcome<Empty> SplitShard(Instant now, const SplitShardRequest& request);
+  Outcome<Empty> MergeShards(Instant now, const MergeShardsRequest& request);
+
+  // Introspection (not AWS API) ------------------------------------------------------------
+  // Decodes a token without checking expiry; InvalidArgument for garbage.
+  Outcome<IteratorInfo> DescribeIterator(std::string_view shard_iterator) const;
+  // Start of `bucket` in the shard, or nullopt for an unknown stream or shard.
+  std::optional<Instant> BucketStart(std::string_view stream, std::string_view shard_id,
+                                     uint64_t bucket);
+  const StreamOptions* options(std::string_view stream) const;
+  // Records currently retained in a shard (0 for unknown).
+  uint64_t RetainedRecords(std::string_view stream, std::string_view shard_id) const;
+  // Bytes a shard's storage uses beyond its payload bytes (for the memory benchmark).
+  uint64_t OverheadBytes(std::string_view stream, std::string_view shard_id) const;
+
+ private:
+  struct Stream;
+  struct Resolved;
+
+  void Advance(Instant now);
+  Stream* FindStream(std::string_view name);
+  const Stream* FindStream(std::string_view name) const;
+  internal::ShardStore* FindShard(Stream& stream, std::string_view shard_id);
+  internal::ShardStore& Route(Stream& stream, const HashKey& key);
+  void Retire(Stream& stream, Instant now);
+  Outcome<Resolved> ResolveIterator(Instant now, const GetRecordsRequest& request);
+  Outcome<internal::Position> StartPosition(Instant now, Stream& stream,
+                                            internal::ShardStore& shard,
+                                            const GetShardIteratorRequest& request,
+                                            bool& stuck);
+  Outcome<internal::Position> SequencePosition(Instant now, Stream& stream,
+                                               internal::ShardStore& shard,
+                                               const GetShardIteratorRequest& request,
+                                               bool& stuck);
+  std::optional<KinesisError> AdmitWrite(Instant now, const Stream& stream,
+                                         internal::ShardStore& shard, int64_t bytes);
+  Outcome<PutRecordResponse> PutOne(Instant now, Stream& stream, std::string_view partition_key,
+                                    std::string_view data,
+                                    const std::optional<std::string>& explicit_hash_key);
+  std::string EncodeIterator(const Stream& stream, const internal::ShardStore& shard,
+                             const internal::Position& position, Instant issued,
+                             bool stuck) const;
+  std::vector<ChildShard> ChildShardsOf(Stream& stream, const internal::ShardStore& shard);
+
+  uint64_t seed_;
+  Instant last_now_ = Instant::FromUnixMicros(INT64_MIN);
+  std::map<std::string, std::unique_ptr<Stream>, std::less<>> streams_;
+};
+
+}  // namespace shardsim::model
+
+#endif  // SHARDSIM_MODEL_KINESIS_MODEL_H_
