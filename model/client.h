@@ -1,0 +1,106 @@
+// KinesisClient: the Kinesis-shaped API that simulated processes `co_await`.
+//
+// Each call costs `call_latency` of virtual time and takes effect at its end: the awaiting
+// process sleeps, then the model answers at the new virtual time. Errors come back as values
+// (Outcome), never as exceptions, so a consumer loop handles them exactly as production code
+// handles an SDK's error responses. Every call is written to the simulation's trace (actor =
+// the client's name) with the positions an iterator named, so a failing run can be read back
+// as a timeline, and handed to the registered call observers (checkers).
+//
+//   KinesisClient kinesis(sim, model, "consumer-0");
+//   auto page = co_await kinesis.GetRecords({.ShardIterator = it, .Limit = 1000});
+//   if (!page.ok()) { ... page.error().code ... }
+#ifndef SHARDSIM_MODEL_CLIENT_H_
+#define SHARDSIM_MODEL_CLIENT_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/kinesis_api.h"
+#include "model/kinesis_model.h"
+#include "sim/simulation.h"
+#include "sim/task.h"
+
+namespace shardsim::model {
+
+// One GetRecords call as checkers see it: the request, what the iterators named, the answer.
+struct GetRecordsCall {
+  Instant at;
+  std::string client;
+  GetRecordsRequest request;
+  std::optional<IteratorInfo> iterator;  // decoded request token (absent for garbage)
+  Outcome<GetRecordsResponse> outcome;
+  std::optional<IteratorInfo> next;      // decoded NextShardIterator, if any
+};
+
+struct GetShardIteratorCall {
+  Instant at;
+  std::string client;
+  GetShardIteratorRequest request;
+  Outcome<GetShardIteratorResponse> outcome;
+  std::optional<IteratorInfo> iterator;
+};
+
+struct PutCall {
+  Instant at;
+  std::string client;
+  PutRecordRequest request;
+  Outcome<PutRecordResponse> outcome;
+};
+
+// Receives every call made through any client attached to the same hub.
+class CallObserver {
+ public:
+  virtual ~CallObserver() = default;
+  virtual void OnGetRecords(const GetRecordsCall&) {}
+  virtual void OnGetShardIterator(const GetShardIteratorCall&) {}
+  virtual void OnPut(const PutCall&) {}
+  virtual void OnListShards(Instant, const std::string& /*client*/) {}
+};
+
+class KinesisClient {
+ public:
+  KinesisClient(sim::Simulation& simulation, KinesisModel& model, std::string name,
+                Duration call_latency = Duration::Millis(20));
+
+  const std::string& name() const { return name_; }
+  Duration call_latency() const { return call_latency_; }
+  sim::Simulation& simulation() { return *simulation_; }
+  KinesisModel& model() { return *model_; }
+  // Observers are not owned and must outlive the client's calls.
+  void AddObserver(CallObserver* observer) { observers_.push_back(observer); }
+
+  sim::Task<Outcome<Empty>> CreateStream(CreateStreamRequest request,
+                                         StreamOptions options = {});
+  sim::Task<Outcome<ListShardsResponse>> ListShards(ListShardsRequest request);
+  sim::Task<Outcome<PutRecordResponse>> PutRecord(PutRecordRequest request);
+  sim::Task<Outcome<PutRecordsResponse>> PutRecords(PutRecordsRequest request);
+  sim::Task<Outcome<GetShardIteratorResponse>> GetShardIterator(GetShardIteratorRequest request);
+  sim::Task<Outcome<GetRecordsResponse>> GetRecords(GetRecordsRequest request);
+  sim::Task<Outcome<Empty>> SplitShard(SplitShardRequest request);
+  sim::Task<Outcome<Empty>> MergeShards(MergeShardsRequest request);
+
+  // The same calls without latency, for producers and harnesses outside any process. They
+  // take effect at the simulation's current time and are traced and observed alike.
+  Outcome<PutRecordResponse> PutRecordNow(const PutRecordRequest& request);
+  Outcome<Empty> SplitShardNow(const SplitShardRequest& request);
+  Outcome<Empty> MergeShardsNow(const MergeShardsRequest& request);
+
+ private:
+  void TraceError(std::string_view call, const KinesisError& error,
+                  std::vector<sim::TraceField> fields);
+  Outcome<GetRecordsResponse> DoGetRecords(const GetRecordsRequest& request);
+  Outcome<GetShardIteratorResponse> DoGetShardIterator(const GetShardIteratorRequest& request);
+
+  sim::Simulation* simulation_;
+  KinesisModel* model_;
+  std::string name_;
+  Duration call_latency_;
+  std::vector<CallObserver*> observers_;
+};
+
+}  // namespace shardsim::model
+
+#endif  // SHARDSIM_MODEL_CLIENT_H_
