@@ -42,9 +42,8 @@ void KinesisClient::TraceError(std::string_view call, const KinesisError& error,
                                                std::move(fields)});
 }
 
-sim::Task<Outcome<Empty>> KinesisClient::CreateStream(CreateStreamRequest request,
-                                                      StreamOptions options) {
-  co_await simulation_->Sleep(call_latency_);
+Outcome<Empty> KinesisClient::CreateStreamNow(const CreateStreamRequest& request,
+                                              const StreamOptions& options) {
   Outcome<Empty> out = model_->CreateStream(simulation_->now(), request, options);
   if (out.ok()) {
     simulation_->Record(name_, "CreateStream", {{"stream", request.StreamName},
@@ -53,11 +52,18 @@ sim::Task<Outcome<Empty>> KinesisClient::CreateStream(CreateStreamRequest reques
   } else {
     TraceError("CreateStream", out.error(), {{"stream", request.StreamName}});
   }
-  co_return out;
+  return out;
 }
 
-sim::Task<Outcome<ListShardsResponse>> KinesisClient::ListShards(ListShardsRequest request) {
+// GCC 12 miscompiles braced lists of non-trivial temporaries inside coroutine bodies (double
+// destruction), so every coroutine here only sleeps and calls a plain function.
+sim::Task<Outcome<Empty>> KinesisClient::CreateStream(CreateStreamRequest request,
+                                                      StreamOptions options) {
   co_await simulation_->Sleep(call_latency_);
+  co_return CreateStreamNow(request, options);
+}
+
+Outcome<ListShardsResponse> KinesisClient::ListShardsNow(const ListShardsRequest& request) {
   Outcome<ListShardsResponse> out = model_->ListShards(simulation_->now(), request);
   if (out.ok()) {
     simulation_->Record(name_, "ListShards", {{"stream", request.StreamName},
@@ -66,7 +72,12 @@ sim::Task<Outcome<ListShardsResponse>> KinesisClient::ListShards(ListShardsReque
     TraceError("ListShards", out.error(), {{"stream", request.StreamName}});
   }
   for (CallObserver* o : observers_) o->OnListShards(simulation_->now(), name_);
-  co_return out;
+  return out;
+}
+
+sim::Task<Outcome<ListShardsResponse>> KinesisClient::ListShards(ListShardsRequest request) {
+  co_await simulation_->Sleep(call_latency_);
+  co_return ListShardsNow(request);
 }
 
 Outcome<PutRecordResponse> KinesisClient::PutRecordNow(const PutRecordRequest& request) {
@@ -89,12 +100,11 @@ sim::Task<Outcome<PutRecordResponse>> KinesisClient::PutRecord(PutRecordRequest 
   co_return PutRecordNow(request);
 }
 
-sim::Task<Outcome<PutRecordsResponse>> KinesisClient::PutRecords(PutRecordsRequest request) {
-  co_await simulation_->Sleep(call_latency_);
+Outcome<PutRecordsResponse> KinesisClient::PutRecordsNow(const PutRecordsRequest& request) {
   Outcome<PutRecordsResponse> out = model_->PutRecords(simulation_->now(), request);
   if (!out.ok()) {
     TraceError("PutRecords", out.error(), {{"entries", request.Records.size()}});
-    co_return out;
+    return out;
   }
   simulation_->Record(name_, "PutRecords", {{"entries", request.Records.size()},
                                             {"failed", out->FailedRecordCount}});
@@ -112,7 +122,12 @@ sim::Task<Outcome<PutRecordsResponse>> KinesisClient::PutRecords(PutRecordsReque
     const PutCall call{simulation_->now(), name_, as_single, std::move(single)};
     for (CallObserver* o : observers_) o->OnPut(call);
   }
-  co_return out;
+  return out;
+}
+
+sim::Task<Outcome<PutRecordsResponse>> KinesisClient::PutRecords(PutRecordsRequest request) {
+  co_await simulation_->Sleep(call_latency_);
+  co_return PutRecordsNow(request);
 }
 
 Outcome<GetShardIteratorResponse> KinesisClient::DoGetShardIterator(

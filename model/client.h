@@ -84,7 +84,11 @@ class KinesisClient {
 
   // The same calls without latency, for producers and harnesses outside any process. They
   // take effect at the simulation's current time and are traced and observed alike.
+  Outcome<Empty> CreateStreamNow(const CreateStreamRequest& request,
+                                 const StreamOptions& options = {});
+  Outcome<ListShardsResponse> ListShardsNow(const ListShardsRequest& request);
   Outcome<PutRecordResponse> PutRecordNow(const PutRecordRequest& request);
+  Outcome<PutRecordsResponse> PutRecordsNow(const PutRecordsRequest& request);
   Outcome<Empty> SplitShardNow(const SplitShardRequest& request);
   Outcome<Empty> MergeShardsNow(const MergeShardsRequest& request);
 

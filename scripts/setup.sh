@@ -9,8 +9,10 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly REPO_ROOT
 
 # Debian packages needed to build and test everything in the repository.
+# shardsim is compiled with clang++: GCC 12, Debian 12's default, destroys temporaries in
+# co_await expressions twice (see the compiler check in CMakeLists.txt).
 readonly PACKAGES=(
-  cmake g++ make ninja-build
+  cmake clang libclang-rt-14-dev g++ make ninja-build
   libabsl-dev libssl-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev
@@ -161,8 +163,9 @@ configure_and_build() {
   local args=(-S . -B "${build_dir}" -DCMAKE_BUILD_TYPE="${build_type}")
   # A tree that already exists keeps its generator (CMake refuses to switch); a new one uses
   # Ninja when it is there.
-  if [[ ! -f "${build_dir}/CMakeCache.txt" ]] && command -v ninja >/dev/null 2>&1; then
-    args+=(-G Ninja)
+  if [[ ! -f "${build_dir}/CMakeCache.txt" ]]; then
+    if command -v ninja >/dev/null 2>&1; then args+=(-G Ninja); fi
+    args+=(-DCMAKE_CXX_COMPILER="${CXX:-clang++}")
   fi
   if ((sanitize)); then
     args+=(-DSHARDSIM_SANITIZE=ON -DSHARDSIM_BUILD_BENCHMARKS=OFF)

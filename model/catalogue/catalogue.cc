@@ -1,0 +1,18 @@
+#include "model/catalogue/catalogue.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace shardsim::model {
+
+void RegisterCatalogue(StrategyRegistry& registry) {
+  for (StrategyInfo info : {
+           catalogue::DrainUntilCaughtUpStrategy(),
+       }) {
+    const std::string name = info.name;
+    const absl::Status status = registry.Register(std::move(info));
+    SHARDSIM_CHECK(status.ok(), absl::StrCat("catalogue entry ", name, ": ",
+                                             std::string(status.message())));
+  }
+}
+
+}  // namespace shardsim::model

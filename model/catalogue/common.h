@@ -1,0 +1,33 @@
+// Small building blocks the catalogue's loops share, each what a production loop would write
+// itself (listing shards with retries, an iterator from a checkpoint, a back-off sleep).
+// Internal to the catalogue; user strategies may copy them.
+#ifndef SHARDSIM_MODEL_CATALOGUE_COMMON_H_
+#define SHARDSIM_MODEL_CATALOGUE_COMMON_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/consumer.h"
+
+namespace shardsim::model::catalogue {
+
+// ListShards, retried every `retry_interval` on errors, at most `attempts` times.
+sim::Task<std::optional<std::vector<Shard>>> ListShardsWithRetry(
+    ConsumerContext& ctx, int attempts = 10, Duration retry_interval = Duration::Seconds(1));
+
+// An iterator for `shard_id`: AFTER_SEQUENCE_NUMBER of the checkpoint when there is one,
+// otherwise `fallback` (TRIM_HORIZON by default). Retries throttling; nullopt on other errors
+// or after `attempts` tries. A SHARD_END checkpoint yields nullopt (nothing left to read).
+sim::Task<std::optional<std::string>> IteratorFromCheckpoint(
+    ConsumerContext& ctx, const std::string& shard_id,
+    ShardIteratorType fallback = ShardIteratorType::TRIM_HORIZON, int attempts = 10);
+
+// The same request as GetShardIterator, retrying throttling up to `attempts` times.
+sim::Task<std::optional<std::string>> GetIteratorWithRetry(ConsumerContext& ctx,
+                                                           GetShardIteratorRequest request,
+                                                           int attempts = 10);
+
+}  // namespace shardsim::model::catalogue
+
+#endif  // SHARDSIM_MODEL_CATALOGUE_COMMON_H_

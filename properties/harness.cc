@@ -1,0 +1,260 @@
+#include "properties/harness.h"
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "model/client.h"
+#include "model/hash_key.h"
+#include "model/kinesis_model.h"
+
+namespace shardsim::properties {
+
+namespace {
+
+using model::ConsumerContext;
+using model::KinesisClient;
+using model::StrategyInfo;
+
+std::string S(std::string_view v) { return std::string(v); }
+std::string S(absl::string_view v) { return std::string(v); }
+
+class Run {
+ public:
+  Run(const Scenario& scenario, const StrategyInfo& strategy,
+      std::map<std::string, int64_t, std::less<>> params, const RunOptions& options)
+      : scenario_(scenario),
+        strategy_(strategy),
+        params_(std::move(params)),
+        sim_(sim::Simulation::Options{
+            .seed = scenario.seed,
+            .start = scenario.start,
+            .max_events = scenario.max_events,
+            .max_virtual_time = scenario.SafetyPhaseEnd() + scenario.liveness_budget +
+                                sim::Duration::Seconds(1),
+            .trace_mode = options.keep_trace ? sim::Trace::Mode::kKeepRecords
+                                             : sim::Trace::Mode::kHashOnly}),
+        model_(scenario.seed),
+        judge_(sim_, scenario.max_calls_per_second),
+        producer_(sim_, model_, "producer", sim::Duration::Zero()),
+        admin_(sim_, model_, "admin", sim::Duration::Zero()),
+        consumer_client_(sim_, model_, "consumer", scenario.call_latency),
+        app_(sim_, checkpoints_, judge_, scenario.processing_time_per_record) {
+    producer_.AddObserver(&judge_);
+    consumer_client_.AddObserver(&judge_);
+  }
+
+  absl::StatusOr<RunReport> Execute(const RunOptions& options) {
+    auto created = model_.CreateStream(sim_.now(), {scenario_.stream_name, scenario_.shard_count},
+                                       scenario_.stream);
+    if (!created.ok()) return absl::InvalidArgumentError(created.error().ToString());
+    sim_.Record("harness", "scenario", {{"name", scenario_.name},
+                                        {"strategy", strategy_.name},
+                                        {"seed", scenario_.seed},
+                                        {"shards", scenario_.shard_count},
+                                        {"buckets", scenario_.stream.buckets.ToString()}});
+    sim_.Spawn("producer", Producer());
+    for (const ReshardSpec& r : scenario_.reshards) ScheduleReshard(r);
+    for (const CrashSpec& c : scenario_.crashes) ScheduleCrash(c);
+    for (size_t i = 0; i < scenario_.competing_readers.size(); ++i) {
+      sim_.Spawn(absl::StrCat("reader-", i), CompetingReader(scenario_.competing_readers[i], i));
+    }
+    StartConsumer();
+    const Instant end = scenario_.start + scenario_.SafetyPhaseEnd() + scenario_.liveness_budget;
+    sim::RunResult result = sim_.RunUntil(end);
+    if (result.outcome == sim::RunOutcome::kStopped && !judge_.violation()) {
+      result = sim_.RunUntil(end);  // a Stop() that was not the judge's
+    }
+    const bool bound_hit = result.hit_bound();
+    if (result.outcome == sim::RunOutcome::kFailed) {
+      return absl::InternalError(absl::StrCat("the harness itself failed: ",
+                                              S(result.status.message())));
+    }
+    judge_.Finish(bound_hit, result.ToString());
+    RunReport report;
+    report.scenario = scenario_.name;
+    report.strategy = strategy_.name;
+    report.seed = scenario_.seed;
+    report.violation = judge_.violation();
+    report.run = result;
+    report.stats = judge_.stats();
+    report.trace_hash = sim_.trace().hash();
+    report.trace_records = sim_.trace().size();
+    if (options.keep_trace) report.trace_text = sim_.trace().ToText();
+    return report;
+  }
+
+ private:
+  sim::Task<void> Producer() {
+    for (const PutSpec& put : scenario_.puts) {
+      co_await sim_.SleepUntil(std::max(sim_.now(), scenario_.start + put.at));
+      (void)producer_.PutRecordNow({scenario_.stream_name, put.partition_key, put.data,
+                                    std::nullopt});
+    }
+  }
+
+  void ScheduleReshard(const ReshardSpec& spec) {
+    const absl::StatusOr<sim::TimerId> timer = sim_.ScheduleAt(
+        scenario_.start + spec.at, "reshard", [this, spec] { Reshard(spec); });
+    SHARDSIM_CHECK(timer.ok(), "reshards are scheduled at or after the start");
+  }
+
+  void Reshard(const ReshardSpec& spec) {
+    if (spec.kind == ReshardSpec::Kind::kSplit) {
+      std::string key = spec.new_starting_hash_key;
+      if (key.empty()) key = MidpointOf(spec.shard_id);
+      if (admin_.SplitShardNow({scenario_.stream_name, spec.shard_id, key}).ok()) {
+        judge_.OnShardClosed(spec.shard_id);
+      }
+    } else {
+      if (admin_.MergeShardsNow({scenario_.stream_name, spec.shard_id, spec.adjacent_shard_id})
+              .ok()) {
+        judge_.OnShardClosed(spec.shard_id);
+        judge_.OnShardClosed(spec.adjacent_shard_id);
+      }
+    }
+  }
+
+  std::string MidpointOf(const std::string& shard_id) {
+    auto shards = model_.ListShards(sim_.now(), {scenario_.stream_name});
+    if (!shards.ok()) return "";
+    for (const model::Shard& s : shards->Shards) {
+      if (s.ShardId != shard_id) continue;
+      auto lo = model::HashKey::Parse(s.HashKeyRange.StartingHashKey);
+      auto hi = model::HashKey::Parse(s.HashKeyRange.EndingHashKey);
+      if (!lo.ok() || !hi.ok()) return "";
+      const model::Uint128 mid = lo->value() + (hi->value() - lo->value()) / 2;
+      return model::HashKey::FromUint128(mid).ToString();
+    }
+    return "";
+  }
+
+  void ScheduleCrash(const CrashSpec& spec) {
+    const absl::StatusOr<sim::TimerId> crash =
+        sim_.ScheduleAt(scenario_.start + spec.at, "crash", [this] { Crash(); });
+    SHARDSIM_CHECK(crash.ok(), "crashes are scheduled at or after the start");
+    const absl::StatusOr<sim::TimerId> restart = sim_.ScheduleAt(
+        scenario_.start + spec.at + spec.restart_after, "restart", [this] {
+          if (!consumer_running_) {
+            judge_.OnRestart();
+            StartConsumer();
+          }
+        });
+    SHARDSIM_CHECK(restart.ok(), "restarts are scheduled at or after the start");
+  }
+
+  void Crash() {
+    if (!consumer_running_) return;
+    sim_.Record("harness", "crash", {{"incarnation", incarnation_ - 1}});
+    for (sim::ProcessId id : contexts_.back()->spawned()) (void)sim_.Kill(id);
+    (void)sim_.Kill(consumer_process_);
+    consumer_running_ = false;
+    judge_.OnCrash(checkpoints_);
+  }
+
+  void StartConsumer() {
+    contexts_.push_back(std::make_unique<ConsumerContext>(
+        sim_, consumer_client_, app_, scenario_.stream_name, strategy_, params_, incarnation_));
+    ++incarnation_;
+    consumer_running_ = true;
+    consumer_process_ =
+        sim_.Spawn(absl::StrCat("consumer#", incarnation_ - 1), Consumer(contexts_.back().get()));
+  }
+
+  sim::Task<void> Consumer(ConsumerContext* ctx) {
+    co_await model::CatchStrategyErrors(sim_, absl::StrCat("consumer#", ctx->incarnation),
+                                        strategy_.run(*ctx));
+    consumer_running_ = false;
+    if (scenario_.rerun_after_exit.has_value()) {
+      co_await sim_.Sleep(*scenario_.rerun_after_exit);
+      if (!consumer_running_) {
+        judge_.OnRestart();
+        StartConsumer();
+      }
+    }
+  }
+
+  sim::Task<void> CompetingReader(CompetingReaderSpec spec, size_t index) {
+    KinesisClient client(sim_, model_, absl::StrCat("reader-", index), scenario_.call_latency);
+    co_await sim_.SleepUntil(std::max(sim_.now(), scenario_.start + spec.start));
+    std::optional<std::string> iterator;
+    while (sim_.now() < scenario_.start + spec.stop) {
+      if (!iterator.has_value()) {
+        auto it = co_await client.GetShardIterator(
+            {scenario_.stream_name, spec.shard_id, model::ShardIteratorType::TRIM_HORIZON,
+             std::nullopt, std::nullopt});
+        if (it.ok()) iterator = it->ShardIterator;
+      } else {
+        auto page = co_await client.GetRecords({*iterator, std::nullopt, std::nullopt});
+        if (page.ok()) {
+          iterator = page->NextShardIterator;
+        } else if (page.error().code != model::ErrorCode::kProvisionedThroughputExceeded) {
+          iterator.reset();
+        }
+      }
+      co_await sim_.Sleep(spec.poll_interval);
+    }
+  }
+
+  const Scenario& scenario_;
+  const StrategyInfo& strategy_;
+  std::map<std::string, int64_t, std::less<>> params_;
+  sim::Simulation sim_;
+  model::KinesisModel model_;
+  Judge judge_;
+  KinesisClient producer_;
+  KinesisClient admin_;
+  KinesisClient consumer_client_;
+  model::CheckpointStore checkpoints_;
+  model::Application app_;
+  std::vector<std::unique_ptr<ConsumerContext>> contexts_;
+  sim::ProcessId consumer_process_ = 0;
+  bool consumer_running_ = false;
+  int incarnation_ = 0;
+};
+
+}  // namespace
+
+std::string RunReport::Summary() const {
+  if (!violation.has_value()) {
+    return absl::StrCat("PASS ", strategy, " on ", scenario, " (", stats.records_put,
+                        " records, ", stats.get_records_calls, " GetRecords calls)");
+  }
+  std::string out = absl::StrCat("FAIL ", S(model::PropertyName(violation->property)), " at ",
+                                 violation->at.ToString(), ": ", violation->message);
+  for (const std::string& line : violation->witness) absl::StrAppend(&out, "\n  ", line);
+  return out;
+}
+
+absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions options,
+                                      const model::StrategyRegistry& registry) {
+  const model::StrategyInfo* strategy = registry.Find(scenario.strategy);
+  if (strategy == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown strategy '", scenario.strategy,
+                                                   "' (see `shardsim list`)"));
+  }
+  auto params = registry.ResolveParams(*strategy, scenario.params);
+  if (!params.ok()) return params.status();
+  if (absl::Status s = scenario.stream.Validate(); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("scenario '", scenario.name,
+                                                   "': ", S(s.message())));
+  }
+  if (scenario.shard_count < 1 || scenario.shard_count > 64) {
+    return absl::InvalidArgumentError(absl::StrCat("scenario '", scenario.name,
+                                                   "': shard_count must be 1 to 64"));
+  }
+  Run run(scenario, *strategy, *std::move(params), options);
+  return run.Execute(options);
+}
+
+Duration Scenario::SafetyPhaseEnd() const {
+  Duration end = Duration::Zero();
+  for (const PutSpec& p : puts) end = std::max(end, p.at);
+  for (const ReshardSpec& r : reshards) end = std::max(end, r.at);
+  for (const CrashSpec& c : crashes) end = std::max(end, c.at + c.restart_after);
+  for (const CompetingReaderSpec& r : competing_readers) end = std::max(end, r.stop);
+  return end + Duration::Seconds(1);
+}
+
+}  // namespace shardsim::properties

@@ -1,0 +1,52 @@
+// The harness: runs one scenario with one strategy in a fresh simulation and judges it.
+//
+// It creates the stream, a producer process that puts the scenario's records at their times,
+// the reshards, the competing readers, and the consumer (the strategy's coroutine). It crashes
+// and restarts the consumer as the scenario says (the checkpoint store survives), restarts a
+// consumer that returned normally when the scenario reruns it, and catches a strategy that
+// throws, judging it by its effects. The Judge checks every property; the first violation ends
+// the run. The same scenario always gives the same report and trace hash.
+#ifndef SHARDSIM_PROPERTIES_HARNESS_H_
+#define SHARDSIM_PROPERTIES_HARNESS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "model/consumer.h"
+#include "properties/judge.h"
+#include "properties/scenario.h"
+#include "sim/simulation.h"
+#include "sim/trace.h"
+
+namespace shardsim::properties {
+
+struct RunReport {
+  std::string scenario;
+  std::string strategy;
+  uint64_t seed = 0;
+  std::optional<Violation> violation;
+  sim::RunResult run;
+  uint64_t trace_hash = 0;
+  uint64_t trace_records = 0;
+  RunStats stats;
+  std::string trace_text;  // only when RunOptions::keep_trace
+  bool passed() const { return !violation.has_value(); }
+  // "PASS" or "FAIL no_missed_records at ...: message", then witness lines.
+  std::string Summary() const;
+};
+
+struct RunOptions {
+  bool keep_trace = false;
+};
+
+// InvalidArgument when the scenario names an unknown strategy, bad parameters or an invalid
+// stream; otherwise the judged run.
+absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions options = {},
+                                      const model::StrategyRegistry& registry =
+                                          model::StrategyRegistry::Global());
+
+}  // namespace shardsim::properties
+
+#endif  // SHARDSIM_PROPERTIES_HARNESS_H_

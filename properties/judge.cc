@@ -1,0 +1,254 @@
+#include "properties/judge.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "model/sequence_number.h"
+
+namespace shardsim::properties {
+
+namespace {
+
+std::string S(std::string_view v) { return std::string(v); }
+
+// Orders two sequence numbers of one shard; unparsable text sorts first (never expected).
+bool SequenceLess(const std::string& a, const std::string& b) {
+  const auto pa = model::SequenceNumber::Parse(a);
+  const auto pb = model::SequenceNumber::Parse(b);
+  if (!pa.ok() || !pb.ok()) return a < b;
+  return *pa < *pb;
+}
+
+std::string Key(const std::string& shard_id, const std::string& sequence_number) {
+  return absl::StrCat(shard_id, "/", sequence_number);
+}
+
+// A checkpoint covers a record when the record lies at or before it.
+bool Covers(const std::optional<model::Checkpoint>& cp, const std::string& sequence_number) {
+  if (!cp.has_value()) return false;
+  if (cp->shard_end) return true;
+  return !SequenceLess(cp->sequence_number, sequence_number);
+}
+
+}  // namespace
+
+Judge::Judge(sim::Simulation& simulation, int max_calls_per_second)
+    : simulation_(&simulation), max_calls_per_second_(max_calls_per_second) {}
+
+void Judge::Violate(Property property, std::string message, std::vector<std::string> witness) {
+  if (violation_.has_value()) return;
+  violation_ = Violation{property, simulation_->now(), std::move(message), std::move(witness)};
+  simulation_->Record("judge", "violation", {{"property", S(model::PropertyName(property))},
+                                             {"message", violation_->message}});
+  simulation_->Stop();
+}
+
+std::string Judge::Describe(const PutRecord& r) const {
+  return absl::StrCat("record ", r.sequence_number, " (shard ", r.shard_id, ", key \"",
+                      r.partition_key, "\", arrived ", r.arrival.ToString(), ", processed ",
+                      r.times_processed, "x)");
+}
+
+Judge::PutRecord* Judge::FindRecord(const std::string& shard_id,
+                                    const std::string& sequence_number) {
+  const auto it = by_sequence_.find(Key(shard_id, sequence_number));
+  return it == by_sequence_.end() ? nullptr : &records_[it->second];
+}
+
+void Judge::OnPut(const model::PutCall& call) {
+  if (!call.outcome.ok()) return;
+  const std::string& shard_id = call.outcome->ShardId;
+  const uint64_t key_index = puts_per_key_[call.request.PartitionKey]++;
+  const uint64_t index = records_.size();
+  records_.push_back(PutRecord{shard_id, call.outcome->SequenceNumber, call.request.PartitionKey,
+                               call.at, key_index});
+  by_sequence_[Key(shard_id, call.outcome->SequenceNumber)] = index;
+  shards_[shard_id].records.push_back(index);
+  ++stats_.records_put;
+}
+
+void Judge::CountCall() {
+  const int64_t now_us = simulation_->now().unix_micros();
+  recent_calls_us_.push_back(now_us);
+  while (!recent_calls_us_.empty() && recent_calls_us_.front() <= now_us - 1'000'000) {
+    recent_calls_us_.pop_front();
+  }
+  if (static_cast<int>(recent_calls_us_.size()) > max_calls_per_second_) {
+    Violate(Property::kBoundedCallRate,
+            absl::StrCat("the consumer made ", recent_calls_us_.size(),
+                         " calls within one second of virtual time (bound ",
+                         max_calls_per_second_, ")"));
+  }
+}
+
+void Judge::OnGetRecords(const model::GetRecordsCall& call) {
+  ++stats_.get_records_calls;
+  CountCall();
+  if (expired_tokens_.contains(call.request.ShardIterator)) {
+    Violate(Property::kExpiredIteratorRecovered,
+            "the consumer called GetRecords again with an iterator that had already expired",
+            {absl::StrCat("iterator ", call.request.ShardIterator.substr(0, 40), "...")});
+  }
+  if (!call.outcome.ok()) {
+    const model::ErrorCode code = call.outcome.error().code;
+    if (code == model::ErrorCode::kExpiredIterator) {
+      ++stats_.expired_iterator_errors;
+      expired_tokens_.insert(call.request.ShardIterator);
+    } else if (code == model::ErrorCode::kProvisionedThroughputExceeded) {
+      ++stats_.throttled_calls;
+    }
+    return;
+  }
+  if (call.iterator.has_value()) shards_[call.iterator->shard_id].last_read = call.at;
+  if (call.outcome->Records.empty()) ++stats_.empty_pages;
+}
+
+void Judge::OnGetShardIterator(const model::GetShardIteratorCall&) { CountCall(); }
+
+void Judge::OnListShards(Instant, const std::string&) { CountCall(); }
+
+void Judge::OnProcess(const std::string& shard_id, const model::Record& record) {
+  PutRecord* r = FindRecord(shard_id, record.SequenceNumber);
+  if (r == nullptr) {
+    Violate(Property::kNoMissedRecords,
+            absl::StrCat("the consumer processed a record that was never put on ", shard_id),
+            {absl::StrCat("sequence number ", record.SequenceNumber)});
+    return;
+  }
+  if (r->times_processed > 0) {
+    // A redelivery is excused only by a crash, after the previous processing, at which the
+    // shard's checkpoint did not yet cover this record.
+    bool excused = false;
+    for (const auto& [ended_incarnation, checkpoints] : crashes_) {
+      if (ended_incarnation < r->last_incarnation) continue;
+      const auto cp = checkpoints.find(shard_id);
+      const std::optional<model::Checkpoint> at_crash =
+          cp == checkpoints.end() ? std::nullopt : std::optional(cp->second);
+      if (!Covers(at_crash, r->sequence_number)) excused = true;
+    }
+    ++stats_.redeliveries;
+    if (!excused) {
+      Violate(Property::kNoDuplicates,
+              absl::StrCat("the consumer processed a record a second time without a crash "
+                           "that could excuse it"),
+              {Describe(*r)});
+    }
+  } else {
+    ++stats_.records_processed;
+    uint64_t& highest = highest_processed_per_key_[r->partition_key];
+    if (r->key_index + 1 < highest) {
+      Violate(Property::kLineageOrder,
+              absl::StrCat("the consumer processed record #", r->key_index + 1, " of key \"",
+                           r->partition_key, "\" after record #", highest,
+                           " of the same key"),
+              {Describe(*r)});
+    }
+    highest = std::max(highest, r->key_index + 1);
+  }
+  ++r->times_processed;
+  r->last_incarnation = incarnation_;
+}
+
+void Judge::OnCheckpoint(const std::string& shard_id, const model::Checkpoint& checkpoint) {
+  ++stats_.checkpoints;
+  ShardState& shard = shards_[shard_id];
+  if (checkpoint.shard_end && !shard.closed) {
+    Violate(Property::kCheckpointSafety,
+            absl::StrCat("SHARD_END checkpoint for ", shard_id, ", which is still open"));
+    return;
+  }
+  for (uint64_t index : shard.records) {
+    const PutRecord& r = records_[index];
+    if (!Covers(checkpoint, r.sequence_number)) break;
+    if (r.times_processed == 0) {
+      Violate(Property::kCheckpointSafety,
+              absl::StrCat("checkpoint ",
+                           checkpoint.shard_end ? "SHARD_END" : checkpoint.sequence_number,
+                           " on ", shard_id, " runs ahead of processing"),
+              {absl::StrCat("unprocessed ", Describe(r))});
+      return;
+    }
+  }
+  if (shard.checkpoint.has_value()) {
+    const model::Checkpoint& old = *shard.checkpoint;
+    const bool backwards =
+        (old.shard_end && !checkpoint.shard_end) ||
+        (!old.shard_end && !checkpoint.shard_end &&
+         SequenceLess(checkpoint.sequence_number, old.sequence_number));
+    if (backwards) {
+      Violate(Property::kCheckpointSafety,
+              absl::StrCat("checkpoint on ", shard_id, " went backwards from ",
+                           old.shard_end ? "SHARD_END" : old.sequence_number, " to ",
+                           checkpoint.sequence_number));
+      return;
+    }
+  }
+  shard.checkpoint = checkpoint;
+}
+
+std::optional<const Judge::PutRecord*> Judge::FirstUnprocessed(
+    const ShardState& shard, std::optional<Instant> arrived_by) const {
+  for (uint64_t index : shard.records) {
+    const PutRecord& r = records_[index];
+    if (arrived_by.has_value() && r.arrival > *arrived_by) break;
+    if (r.times_processed == 0) return &r;
+  }
+  return std::nullopt;
+}
+
+void Judge::OnDeclareCaughtUp(const std::string& shard_id) {
+  const ShardState& shard = shards_[shard_id];
+  const Instant reference = shard.last_read.value_or(simulation_->now());
+  if (auto r = FirstUnprocessed(shard, reference)) {
+    Violate(Property::kNoFalseCaughtUp,
+            absl::StrCat("the consumer declared ", shard_id,
+                         " caught up, but a record that had arrived before its last read (",
+                         reference.ToString(), ") was never processed"),
+            {Describe(**r)});
+  }
+}
+
+void Judge::OnDeclareShardEnd(const std::string& shard_id) {
+  const ShardState& shard = shards_[shard_id];
+  if (!shard.closed) {
+    Violate(Property::kNoFalseShardEnd,
+            absl::StrCat("the consumer declared the end of ", shard_id,
+                         ", which is open (it was never split or merged)"));
+    return;
+  }
+  if (auto r = FirstUnprocessed(shard, std::nullopt)) {
+    Violate(Property::kNoFalseShardEnd,
+            absl::StrCat("the consumer declared the end of ", shard_id,
+                         " before processing all of its records"),
+            {Describe(**r)});
+  }
+}
+
+void Judge::OnShardClosed(const std::string& shard_id) { shards_[shard_id].closed = true; }
+
+void Judge::OnCrash(const model::CheckpointStore& checkpoints) {
+  ++stats_.crashes;
+  crashes_.emplace_back(incarnation_, checkpoints.all());
+  ++incarnation_;
+}
+
+void Judge::Finish(bool bound_hit, const std::string& bound_description) {
+  if (violation_.has_value()) return;
+  if (bound_hit) {
+    Violate(Property::kTermination, absl::StrCat("the run hit its bound: ", bound_description));
+    return;
+  }
+  for (const PutRecord& r : records_) {
+    if (r.times_processed == 0) {
+      uint64_t missed = 0;
+      for (const PutRecord& other : records_) missed += other.times_processed == 0;
+      Violate(Property::kNoMissedRecords,
+              absl::StrCat(missed, " of ", records_.size(),
+                           " records were never processed by the end of the run; the first"),
+              {Describe(r)});
+      return;
+    }
+  }
+}
+
+}  // namespace shardsim::properties

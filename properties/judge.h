@@ -1,0 +1,116 @@
+// The judge: watches every call and application event of a run and checks the stream-consumer
+// properties (model::Property), stopping the run at the first violation.
+//
+// Online checks (as events happen): no false "caught up", no false "shard end", no
+// duplicates beyond at-least-once redelivery after a crash, per-partition-key order across
+// the shard lineage, checkpoint safety, no reuse of an expired iterator, bounded call rate.
+// End-of-run checks: no missed records, termination within bounds.
+#ifndef SHARDSIM_PROPERTIES_JUDGE_H_
+#define SHARDSIM_PROPERTIES_JUDGE_H_
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/client.h"
+#include "model/consumer.h"
+#include "sim/simulation.h"
+
+namespace shardsim::properties {
+
+using model::Property;
+using sim::Duration;
+using sim::Instant;
+
+struct Violation {
+  Property property;
+  Instant at;
+  std::string message;               // one sentence naming what went wrong
+  std::vector<std::string> witness;  // the records / call involved, one per line
+};
+
+struct RunStats {
+  uint64_t records_put = 0;
+  uint64_t records_processed = 0;  // distinct records
+  uint64_t redeliveries = 0;
+  uint64_t get_records_calls = 0;
+  uint64_t empty_pages = 0;
+  uint64_t throttled_calls = 0;
+  uint64_t expired_iterator_errors = 0;
+  uint64_t checkpoints = 0;
+  uint64_t crashes = 0;
+  uint64_t restarts = 0;
+};
+
+class Judge : public model::CallObserver, public model::ApplicationEvents {
+ public:
+  Judge(sim::Simulation& simulation, int max_calls_per_second);
+
+  // Producer side: observe the producer's client for puts.
+  void OnPut(const model::PutCall& call) override;
+  // Consumer side: observe the consumer's client.
+  void OnGetRecords(const model::GetRecordsCall& call) override;
+  void OnGetShardIterator(const model::GetShardIteratorCall& call) override;
+  void OnListShards(Instant at, const std::string& client) override;
+  void OnProcess(const std::string& shard_id, const model::Record& record) override;
+  void OnCheckpoint(const std::string& shard_id, const model::Checkpoint& checkpoint) override;
+  void OnDeclareCaughtUp(const std::string& shard_id) override;
+  void OnDeclareShardEnd(const std::string& shard_id) override;
+
+  // Harness events.
+  void OnShardClosed(const std::string& shard_id);
+  void OnCrash(const model::CheckpointStore& checkpoints);
+  void OnRestart() { ++stats_.restarts; }
+  // End of run: liveness checks. `bound_hit` says the run stopped at an event or time bound.
+  void Finish(bool bound_hit, const std::string& bound_description);
+
+  const std::optional<Violation>& violation() const { return violation_; }
+  const RunStats& stats() const { return stats_; }
+
+ private:
+  struct PutRecord {
+    std::string shard_id;
+    std::string sequence_number;
+    std::string partition_key;
+    Instant arrival;
+    uint64_t key_index;      // position among the puts of its partition key
+    int times_processed = 0;
+    int last_incarnation = -1;
+  };
+  struct ShardState {
+    std::vector<uint64_t> records;  // indices into records_, in sequence order
+    std::optional<Instant> last_read;
+    bool closed = false;
+    std::optional<model::Checkpoint> checkpoint;
+  };
+
+  void Violate(Property property, std::string message, std::vector<std::string> witness = {});
+  void CountCall();
+  PutRecord* FindRecord(const std::string& shard_id, const std::string& sequence_number);
+  std::string Describe(const PutRecord& r) const;
+  std::optional<const PutRecord*> FirstUnprocessed(const ShardState& shard,
+                                                   std::optional<Instant> arrived_by) const;
+
+  sim::Simulation* simulation_;
+  int max_calls_per_second_;
+  int incarnation_ = 0;
+  std::vector<PutRecord> records_;
+  std::map<std::string, uint64_t, std::less<>> by_sequence_;  // "shard/seq" -> index
+  std::map<std::string, ShardState, std::less<>> shards_;
+  std::map<std::string, uint64_t, std::less<>> puts_per_key_;
+  std::map<std::string, uint64_t, std::less<>> highest_processed_per_key_;  // key_index + 1
+  // For each crash: the incarnation it ended and the checkpoints at that moment.
+  std::vector<std::pair<int, std::map<std::string, model::Checkpoint, std::less<>>>> crashes_;
+  std::set<std::string> expired_tokens_;
+  std::deque<int64_t> recent_calls_us_;
+  std::optional<Violation> violation_;
+  RunStats stats_;
+};
+
+}  // namespace shardsim::properties
+
+#endif  // SHARDSIM_PROPERTIES_JUDGE_H_
