@@ -5,9 +5,9 @@
 namespace shardsim::model {
 
 void RegisterCatalogue(StrategyRegistry& registry) {
-  for (StrategyInfo info : {
-           catalogue::DrainUntilCaughtUpStrategy(),
-       }) {
+  std::vector<StrategyInfo> entries = catalogue::CorrectLoops();
+  for (StrategyInfo& info : catalogue::BuggyLoops()) entries.push_back(std::move(info));
+  for (StrategyInfo& info : entries) {
     const std::string name = info.name;
     const absl::Status status = registry.Register(std::move(info));
     SHARDSIM_CHECK(status.ok(), absl::StrCat("catalogue entry ", name, ": ",

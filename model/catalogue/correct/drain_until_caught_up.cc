@@ -4,7 +4,6 @@
 // NextShardIterator is absent (the end of a closed shard). It checkpoints after every page.
 // This is the loop the AWS documentation describes: keep calling GetRecords, treating empty
 // pages as normal, and use MillisBehindLatest to know when you are at the tip.
-#include "model/catalogue/catalogue.h"
 #include "model/catalogue/common.h"
 
 namespace shardsim::model::catalogue {
