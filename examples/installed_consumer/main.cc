@@ -1,13 +1,87 @@
-// Proves that an installed shardsim can be found, included and linked: prints the default
-// simulation epoch through the installed header and library.
-#include <iostream>
+// A user's own consumer loop, tested with an installed shardsim without changing shardsim.
+//
+// The loop below is the kind of code a team runs in production (ported from a boto3 loop:
+// see docs/porting.md). It registers itself with SHARDSIM_REGISTER_STRATEGY, exactly as the
+// built-in catalogue does, and is then judged on a scenario with a day-long idle gap, which is
+// where loops that stop on an empty page lose data on real Kinesis.
+#include <cstdio>
+#include <string>
 
-#include "sim/time.h"
+#include "model/consumer.h"
+#include "properties/harness.h"
+
+namespace {
+
+using shardsim::model::ConsumerContext;
+using shardsim::model::Record;
+using shardsim::model::ShardIteratorType;
+using shardsim::sim::Duration;
+
+// Reads every shard from its checkpoint until MillisBehindLatest == 0 after processing a page,
+// or the shard's end; checkpoints after each processed page; sleeps between polls.
+shardsim::sim::Task<void> MyTeamLoop(ConsumerContext& ctx) {
+  auto listed = co_await ctx.kinesis.ListShards({ctx.stream_name});
+  if (!listed.ok()) co_return;
+  for (const shardsim::model::Shard& shard : listed->Shards) {
+    const std::string& id = shard.ShardId;
+    const auto checkpoint = ctx.app.ReadCheckpoint(id);
+    if (checkpoint && checkpoint->shard_end) continue;
+    shardsim::model::GetShardIteratorRequest request{ctx.stream_name, id,
+                                                     ShardIteratorType::TRIM_HORIZON};
+    if (checkpoint) {
+      request.ShardIteratorType = ShardIteratorType::AFTER_SEQUENCE_NUMBER;
+      request.StartingSequenceNumber = checkpoint->sequence_number;
+    }
+    auto started = co_await ctx.kinesis.GetShardIterator(request);
+    if (!started.ok()) continue;
+    std::optional<std::string> iterator = started->ShardIterator;
+    while (iterator) {
+      auto page = co_await ctx.kinesis.GetRecords({*iterator, 1000});
+      if (!page.ok()) {  // throttled or expired: wait, then start again from the checkpoint
+        co_await ctx.Sleep(Duration::Seconds(1));
+        break;
+      }
+      for (const Record& record : page->Records) co_await ctx.app.Process(id, record);
+      if (!page->Records.empty()) ctx.app.Checkpoint(id, page->Records.back().SequenceNumber);
+      if (!page->NextShardIterator) {
+        ctx.app.CheckpointShardEnd(id);
+        ctx.app.DeclareShardEnd(id);
+        break;
+      }
+      if (page->MillisBehindLatest == 0) {
+        ctx.app.DeclareCaughtUp(id);
+        break;
+      }
+      iterator = page->NextShardIterator;
+      co_await ctx.Sleep(Duration::Millis(ctx.param("poll_interval_ms")));
+    }
+  }
+}
+
+SHARDSIM_REGISTER_STRATEGY(my_team_loop,
+                           shardsim::model::StrategyInfo{
+                               .name = "my-team-loop",
+                               .description = "our production batch reader",
+                               .expected = {},
+                               .provenance = {"examples/installed_consumer/main.cc"},
+                               .params = {{"poll_interval_ms", 200, 0, 10'000, "between polls"}},
+                               .run = MyTeamLoop});
+
+}  // namespace
 
 int main() {
-  const shardsim::sim::Instant epoch = shardsim::sim::kDefaultEpoch;
-  std::cout << "shardsim default epoch: " << epoch.ToString() << "\n";
-  std::cout << "one hour later: " << (epoch + shardsim::sim::Duration::Hours(1)).ToString()
-            << "\n";
-  return 0;
+  shardsim::properties::Scenario scenario;
+  scenario.name = "a-day-of-silence";
+  scenario.strategy = "my-team-loop";
+  scenario.puts = {{Duration::Seconds(30), "order-1", "a"},
+                   {Duration::Seconds(45), "order-2", "b"},
+                   {Duration::Hours(24), "order-3", "c"}};
+  scenario.rerun_after_exit = Duration::Minutes(15);
+  const auto report = shardsim::properties::RunScenario(scenario);
+  if (!report.ok()) {
+    std::fprintf(stderr, "error: %s\n", std::string(report.status().message()).c_str());
+    return 2;
+  }
+  std::printf("%s\n", report->Summary().c_str());
+  return report->passed() ? 0 : 1;
 }
