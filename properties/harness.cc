@@ -248,13 +248,4 @@ absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions optio
   return run.Execute(options);
 }
 
-Duration Scenario::SafetyPhaseEnd() const {
-  Duration end = Duration::Zero();
-  for (const PutSpec& p : puts) end = std::max(end, p.at);
-  for (const ReshardSpec& r : reshards) end = std::max(end, r.at);
-  for (const CrashSpec& c : crashes) end = std::max(end, c.at + c.restart_after);
-  for (const CompetingReaderSpec& r : competing_readers) end = std::max(end, r.stop);
-  return end + Duration::Seconds(1);
-}
-
 }  // namespace shardsim::properties

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <ostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -85,9 +86,15 @@ struct Scenario {
   std::string strategy;
   std::map<std::string, int64_t, std::less<>> params;
 
-  // When the safety phase ends: the latest put, reshard, restart or competing read.
+  // When the safety phase ends: the latest put, reshard, restart or competing read, plus 1 s.
   Duration SafetyPhaseEnd() const;
+  friend bool operator==(const Scenario&, const Scenario&);
 };
+
+// A readable multi-line description (what RapidCheck prints for a counterexample).
+std::string ShowScenario(const Scenario& scenario);
+// RapidCheck's hook for printing values (found by argument-dependent lookup).
+void showValue(const Scenario& scenario, std::ostream& os);
 
 }  // namespace shardsim::properties
 
