@@ -189,11 +189,13 @@ absl::Status StrategyRegistry::Register(StrategyInfo info) {
   }
   for (size_t i = 0; i < info.params.size(); ++i) {
     const ParamSpec& p = info.params[i];
+    const bool generated = p.generate_min <= p.generate_max;
     if (p.name.empty() || p.min_value > p.max_value || p.default_value < p.min_value ||
-        p.default_value > p.max_value) {
+        p.default_value > p.max_value ||
+        (generated && (p.generate_min < p.min_value || p.generate_max > p.max_value))) {
       return absl::InvalidArgumentError(absl::StrCat(
           "strategy '", info.name, "': parameter '", p.name,
-          "' needs a name and min <= default <= max"));
+          "' needs a name, min <= default <= max, and a generated range within [min, max]"));
     }
     for (size_t j = 0; j < i; ++j) {
       if (info.params[j].name == p.name) {

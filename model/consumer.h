@@ -119,6 +119,10 @@ struct ParamSpec {
   int64_t min_value = 0;
   int64_t max_value = INT64_MAX;
   std::string description;
+  // The range scenario generators draw this parameter from; empty (min > max) keeps the
+  // default in generated scenarios.
+  int64_t generate_min = 0;
+  int64_t generate_max = -1;
 };
 
 class ConsumerContext;
@@ -137,6 +141,9 @@ struct StrategyInfo {
   std::vector<std::string> provenance;
   std::vector<ParamSpec> params;
   StrategyFn run;
+  // For a loop that returns normally when it believes it is done (a batch job): how long
+  // after it returns the generated scenarios start it again, as a scheduler would.
+  std::optional<Duration> rerun_interval;
 };
 
 // What a running strategy sees: its client, its application, the stream, its parameters.

@@ -61,9 +61,17 @@ class Run {
       sim_.Spawn(absl::StrCat("reader-", i), CompetingReader(scenario_.competing_readers[i], i));
     }
     StartConsumer();
-    const Instant end = scenario_.start + scenario_.SafetyPhaseEnd() + scenario_.liveness_budget;
+    const Instant safety_end = scenario_.start + scenario_.SafetyPhaseEnd();
+    const absl::StatusOr<sim::TimerId> liveness = sim_.ScheduleAt(
+        safety_end, "liveness-phase", [this] {
+          sim_.Record("harness", "liveness-phase", {});
+          judge_.StopWhenConverged();
+        });
+    SHARDSIM_CHECK(liveness.ok(), "the safety phase ends after the start");
+    const Instant end = safety_end + scenario_.liveness_budget;
     sim::RunResult result = sim_.RunUntil(end);
-    if (result.outcome == sim::RunOutcome::kStopped && !judge_.violation()) {
+    while (result.outcome == sim::RunOutcome::kStopped && !judge_.violation() &&
+           !judge_.converged()) {
       result = sim_.RunUntil(end);  // a Stop() that was not the judge's
     }
     const bool bound_hit = result.hit_bound();

@@ -147,6 +147,18 @@ void Judge::OnProcess(const std::string& shard_id, const model::Record& record) 
   }
   ++r->times_processed;
   r->last_incarnation = incarnation_;
+  if (stop_when_converged_ && stats_.records_processed == stats_.records_put) {
+    converged_ = true;
+    simulation_->Stop();
+  }
+}
+
+void Judge::StopWhenConverged() {
+  stop_when_converged_ = true;
+  if (stats_.records_processed == stats_.records_put && !violation_.has_value()) {
+    converged_ = true;
+    simulation_->Stop();
+  }
 }
 
 void Judge::OnCheckpoint(const std::string& shard_id, const model::Checkpoint& checkpoint) {

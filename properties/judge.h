@@ -65,6 +65,10 @@ class Judge : public model::CallObserver, public model::ApplicationEvents {
   void OnShardClosed(const std::string& shard_id);
   void OnCrash(const model::CheckpointStore& checkpoints);
   void OnRestart() { ++stats_.restarts; }
+  // From now on, stop the run as soon as every record put has been processed (the liveness
+  // phase has nothing left to show). Stops at once if that is already so.
+  void StopWhenConverged();
+  bool converged() const { return converged_; }
   // End of run: liveness checks. `bound_hit` says the run stopped at an event or time bound.
   void Finish(bool bound_hit, const std::string& bound_description);
 
@@ -109,6 +113,8 @@ class Judge : public model::CallObserver, public model::ApplicationEvents {
   std::deque<int64_t> recent_calls_us_;
   std::optional<Violation> violation_;
   RunStats stats_;
+  bool stop_when_converged_ = false;
+  bool converged_ = false;
 };
 
 }  // namespace shardsim::properties
