@@ -2,16 +2,29 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "sim/random.h"
+#include "sim/hash.h"
 
 namespace shardsim::sim {
 
 namespace {
 
-constexpr uint64_t kFnvBasis = 0xcbf29ce484222325ULL;
+constexpr uint64_t kTraceHashSeed = 0x736861726473696dULL;  // "shardsim"
 
 // Escapes for both forms; JSON needs \u00NN where the text form uses \xNN.
+bool NeedsEscaping(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') return true;
+  }
+  return false;
+}
+
 void AppendQuoted(std::string& out, std::string_view s, bool json) {
+  if (!NeedsEscaping(s)) {
+    out.push_back('"');
+    out.append(s.data(), s.size());
+    out.push_back('"');
+    return;
+  }
   out.push_back('"');
   for (unsigned char c : s) {
     switch (c) {
@@ -105,12 +118,12 @@ std::string TraceRecord::ToJson() const {
   return out;
 }
 
-Trace::Trace(Mode mode) : mode_(mode), hash_(kFnvBasis) {}
+Trace::Trace(Mode mode) : mode_(mode), hash_(kTraceHashSeed) {}
 
 void Trace::Append(TraceRecord record) {
   scratch_ = record.ToText();
   scratch_.push_back('\n');
-  hash_ = Fnv1a64(scratch_, hash_);
+  hash_ = HashBytes(scratch_, hash_);
   ++count_;
   for (const Observer& observer : observers_) observer(record);
   if (mode_ == Mode::kKeepRecords) records_.push_back(std::move(record));

@@ -2,9 +2,10 @@
 //
 // Each record is (virtual time, actor, kind, ordered fields). It has one deterministic text
 // line (`ToText`) and one JSON object (`ToJson`, for JSON Lines); fields keep the order in
-// which they were given, so no hash-map order can reach the output. The trace hash is FNV-1a
-// 64 over every record's text line followed by '\n', so two runs have equal hashes exactly
-// when their text traces are byte-identical. A trace can keep its records (for printing and
+// which they were given, so no hash-map order can reach the output. The trace hash chains
+// HashBytes (sim/hash.h) over every record's text line followed by '\n', starting from the
+// seed 0x736861726473696d, so two runs have equal hashes exactly when their text traces are
+// byte-identical (up to hash collisions). A trace can keep its records (for printing and
 // replays) or only the running hash (for fast property runs); observers see every record as
 // it is appended either way.
 //

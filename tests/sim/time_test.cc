@@ -35,6 +35,23 @@ TEST(Instant, PrintsAsRfc3339WithMicroseconds) {
   EXPECT_EQ(t.ToString(), "2023-04-05T07:08:10.670000Z");
 }
 
+TEST(Instant, PrintsTheSameAsAbslFormatTimeAcrossCenturiesAndBeforeTheEpoch) {
+  for (int64_t us : {int64_t{0}, int64_t{-1}, int64_t{951'782'400'000'000},  // 2000-02-29
+                     int64_t{-2'208'988'800'000'001}, int64_t{4'102'444'800'123'456},
+                     int64_t{1'709'251'199'999'999}, int64_t{253'402'300'799'999'999}}) {
+    const Instant t = Instant::FromUnixMicros(us);
+    EXPECT_EQ(t.ToString(),
+              absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t.ToAbsl(), absl::UTCTimeZone()))
+        << us;
+  }
+  // One step per 37 h 11 min 13.000017 s over 40 years.
+  for (int64_t us = 0; us < 1'262'304'000'000'000; us += 133'873'000'017) {
+    const Instant t = Instant::FromUnixMicros(us);
+    ASSERT_EQ(t.ToString(),
+              absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t.ToAbsl(), absl::UTCTimeZone()));
+  }
+}
+
 TEST(Instant, DefaultEpochIsTheFirstOfJanuary2023) {
   EXPECT_EQ(kDefaultEpoch.ToString(), "2023-01-01T00:00:00.000000Z");
 }

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sim/random.h"
+#include "sim/hash.h"
 
 namespace shardsim::sim {
 namespace {
@@ -41,13 +41,13 @@ TEST(Trace, StringsAreEscapedInBothForms) {
   EXPECT_NE(r.ToJson().find("\"s\":\"q\\\"b\\\\n\\nt\\t\\u0001\""), std::string::npos);
 }
 
-TEST(Trace, HashIsFnv1aOfTheTextLinesAndIndependentOfMode) {
+TEST(Trace, HashChainsHashBytesOverTheTextLinesAndIgnoresTheMode) {
   Trace keep(Trace::Mode::kKeepRecords);
   Trace hash_only(Trace::Mode::kHashOnly);
   keep.Append(Sample());
   hash_only.Append(Sample());
   EXPECT_EQ(keep.hash(), hash_only.hash());
-  EXPECT_EQ(keep.hash(), Fnv1a64(keep.ToText()));
+  EXPECT_EQ(keep.hash(), HashBytes(keep.ToText(), 0x736861726473696dULL));
   EXPECT_EQ(hash_only.size(), 1u);
   EXPECT_TRUE(hash_only.records().empty());
 }

@@ -59,7 +59,8 @@ StrategyInfo DrainUntilCaughtUpStrategy() {
       .params = {{"limit", 1000, 1, 10'000, "GetRecords Limit"},
                  {"poll_interval_ms", 250, 0, 60'000, "sleep between GetRecords calls"},
                  {"backoff_ms", 1000, 1, 60'000, "sleep after a throttled call"}},
-      .run = DrainUntilCaughtUp};
+      .run = DrainUntilCaughtUp,
+      .rerun_interval = Duration::Minutes(10)};
 }
 
 }  // namespace shardsim::model::catalogue

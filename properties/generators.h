@@ -1,0 +1,44 @@
+// RapidCheck generators of scenarios for one strategy, swarm style.
+//
+// Each case switches a random subset of features on (several shards, resharding, crashes,
+// slow processing, a competing reader, throttling limits, bursts, large records), so rare
+// combinations occur. A stream gets 1-8 shards and a bucket profile (fixed, observed, range
+// or dense, widths from about a second to an hour). Producer gaps are written as whole
+// buckets plus a remainder biased toward bucket edges, so shrinking removes whole buckets
+// before it trims milliseconds; gaps run log-uniformly from 1 ms to 14 days. Shrinking moves
+// toward fewer records, fewer shards, fewer bucket crossings and fewer faults.
+//
+// Generated scenarios stay cheap to run: the whole buckets a consumer must walk are bounded by
+// `max_bucket_crossings`, and a case's virtual span by `max_span`.
+#ifndef SHARDSIM_PROPERTIES_GENERATORS_H_
+#define SHARDSIM_PROPERTIES_GENERATORS_H_
+
+#include <cstdint>
+#include <optional>
+
+#include <rapidcheck.h>
+
+#include "model/consumer.h"
+#include "properties/scenario.h"
+
+namespace shardsim::properties {
+
+struct GeneratorOptions {
+  // Every case uses this profile instead of a generated one (e.g. `dense` to see how a loop
+  // fares against an emulator-like stream).
+  std::optional<model::BucketProfile> profile;
+  int max_shards = 8;
+  int max_records = 30;
+  // Whole buckets summed over all producer gaps.
+  int max_bucket_crossings = 200;
+  // The latest a put, reshard or fault may happen after the start.
+  Duration max_span = Duration::Days(14);
+};
+
+// Scenarios for `strategy` (its name, generated parameters and rerun interval filled in).
+rc::Gen<Scenario> GenScenario(const model::StrategyInfo& strategy,
+                              GeneratorOptions options = {});
+
+}  // namespace shardsim::properties
+
+#endif  // SHARDSIM_PROPERTIES_GENERATORS_H_
