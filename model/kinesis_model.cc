@@ -9,6 +9,7 @@
 #include "model/hash_key.h"
 #include "model/internal/shard_store.h"
 #include "model/sequence_number.h"
+#include "sim/hash.h"
 
 namespace shardsim::model {
 
@@ -63,7 +64,7 @@ bool ValidStreamName(std::string_view name) {
 }
 
 // Token bytes: 7 zero bytes and a 1 (so tokens start "AAAAAAAAAAE", as real ones do), the
-// version, flags, shard index, bucket, ordinal, issue time, stream name, FNV-1a checksum.
+// version, flags, shard index, bucket, ordinal, issue time, stream name, HashBytes checksum.
 void PutU64(std::string& out, uint64_t v) {
   for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
@@ -106,7 +107,7 @@ std::optional<DecodedToken> DecodeToken(std::string_view token) {
   in.remove_prefix(name_size);
   if (!GetU64(in, checksum)) return std::nullopt;
   const std::string_view signed_part(raw.data(), raw.size() - 8);
-  if (checksum != sim::Fnv1a64(signed_part)) return std::nullopt;
+  if (checksum != sim::HashBytes(signed_part)) return std::nullopt;
   return DecodedToken{S(name), static_cast<uint32_t>(shard), Position{bucket, ordinal},
                       Instant::FromUnixMicros(static_cast<int64_t>(issued)), flags == 1};
 }
@@ -217,7 +218,7 @@ std::string KinesisModel::EncodeIterator(const Stream& stream, const ShardStore&
   PutU64(raw, static_cast<uint64_t>(issued.unix_micros()));
   PutU64(raw, stream.name.size());
   raw += stream.name;
-  PutU64(raw, sim::Fnv1a64(raw));
+  PutU64(raw, sim::HashBytes(raw));
   return absl::Base64Escape(raw);
 }
 
