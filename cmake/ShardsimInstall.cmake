@@ -50,6 +50,20 @@ foreach(_lib IN LISTS _shardsim_installed_components)
   endif()
 endforeach()
 
+# The GoogleTest glue for property runs, and the CMake function that uses it.
+if(TARGET shardsim_gtest_property)
+  install(TARGETS shardsim_gtest_property
+    EXPORT shardsimTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  if(SHARDSIM_SANITIZE)
+    target_link_options(shardsim_gtest_property INTERFACE
+      "$<INSTALL_INTERFACE:-fsanitize=address,undefined>")
+  endif()
+  install(FILES "${PROJECT_SOURCE_DIR}/cmake/ShardsimPropertyTest.cmake"
+    DESTINATION ${SHARDSIM_INSTALL_CMAKEDIR})
+endif()
+
 install(EXPORT shardsimTargets
   NAMESPACE shardsim::
   FILE shardsimTargets.cmake

@@ -85,17 +85,26 @@ Application::Application(sim::Simulation& simulation, CheckpointStore& store,
 
 sim::Task<void> Application::Process(std::string shard_id, Record record) {
   if (processing_time_ > Duration::Zero()) co_await simulation_->Sleep(processing_time_);
+  TraceProcess(shard_id, record);
   events_->OnProcess(shard_id, record);
+}
+
+void Application::TraceProcess(const std::string& shard_id, const Record& record) {
+  simulation_->Record("app", "process", {{"shard", shard_id},
+                                         {"seq", record.SequenceNumber},
+                                         {"key", record.PartitionKey}});
 }
 
 void Application::Checkpoint(const std::string& shard_id, const std::string& sequence_number) {
   model::Checkpoint checkpoint{sequence_number, false};
+  simulation_->Record("app", "checkpoint", {{"shard", shard_id}, {"seq", sequence_number}});
   events_->OnCheckpoint(shard_id, checkpoint);
   store_->Write(shard_id, std::move(checkpoint));
 }
 
 void Application::CheckpointShardEnd(const std::string& shard_id) {
   model::Checkpoint checkpoint{"", true};
+  simulation_->Record("app", "checkpoint", {{"shard", shard_id}, {"seq", "SHARD_END"}});
   events_->OnCheckpoint(shard_id, checkpoint);
   store_->Write(shard_id, std::move(checkpoint));
 }
@@ -105,10 +114,12 @@ std::optional<Checkpoint> Application::ReadCheckpoint(const std::string& shard_i
 }
 
 void Application::DeclareCaughtUp(const std::string& shard_id) {
+  simulation_->Record("app", "declare.caught_up", {{"shard", shard_id}});
   events_->OnDeclareCaughtUp(shard_id);
 }
 
 void Application::DeclareShardEnd(const std::string& shard_id) {
+  simulation_->Record("app", "declare.shard_end", {{"shard", shard_id}});
   events_->OnDeclareShardEnd(shard_id);
 }
 

@@ -106,6 +106,8 @@ class Application {
   Duration processing_time_per_record() const { return processing_time_; }
 
  private:
+  void TraceProcess(const std::string& shard_id, const Record& record);
+
   sim::Simulation* simulation_;
   CheckpointStore* store_;
   ApplicationEvents* events_;

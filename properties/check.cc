@@ -88,8 +88,7 @@ absl::StatusOr<CheckResult> CheckStrategy(const model::StrategyInfo& strategy,
   result.seed = options.seed;
 
   for (const auto& [file, saved] : options.corpus) {
-    Scenario scenario = saved;
-    scenario.strategy = strategy.name;
+    const Scenario scenario = AdaptScenario(saved, strategy);
     absl::StatusOr<RunReport> report = RunScenario(scenario, RunOptions{.keep_trace = true});
     if (!report.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(file, ": ", S(report.status().message())));

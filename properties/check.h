@@ -32,8 +32,8 @@ struct CheckOptions {
   GeneratorOptions generator;
   bool shrink = true;
   int max_shrink_runs = 5'000;
-  // Saved scenarios replayed before any generated case (corpus file name, scenario); the
-  // scenario's own strategy is replaced by the strategy under check.
+  // Saved scenarios replayed before any generated case (corpus file name, scenario), adapted
+  // to the strategy under check (AdaptScenario).
   std::vector<std::pair<std::string, Scenario>> corpus;
   // Called after each batch of finished cases with (cases done, failures so far).
   std::function<void(uint64_t, uint64_t)> on_progress;

@@ -235,6 +235,14 @@ std::string RunReport::Summary() const {
   return out;
 }
 
+Scenario AdaptScenario(const Scenario& scenario, const model::StrategyInfo& strategy) {
+  Scenario out = scenario;
+  if (out.strategy != strategy.name) out.params.clear();
+  out.strategy = strategy.name;
+  if (!out.rerun_after_exit.has_value()) out.rerun_after_exit = strategy.rerun_interval;
+  return out;
+}
+
 absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions options,
                                       const model::StrategyRegistry& registry) {
   const model::StrategyInfo* strategy = registry.Find(scenario.strategy);

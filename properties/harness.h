@@ -41,6 +41,11 @@ struct RunOptions {
   bool keep_trace = false;
 };
 
+// `scenario` made to run `strategy`: its strategy name set, its parameters kept only if they
+// were chosen for that same strategy, and a batch strategy's rerun interval filled in when the
+// scenario has none. Used to replay saved scenarios (a corpus) with any strategy.
+Scenario AdaptScenario(const Scenario& scenario, const model::StrategyInfo& strategy);
+
 // InvalidArgument when the scenario names an unknown strategy, bad parameters or an invalid
 // stream; otherwise the judged run.
 absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions options = {},

@@ -1,0 +1,110 @@
+#include "properties/failure_report.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "properties/scenario_json.h"
+
+namespace shardsim::properties {
+
+namespace {
+
+struct Line {
+  std::string text;
+  std::string actor;
+  bool empty_get_records = false;
+};
+
+Line Parse(absl::string_view text) {
+  Line line{std::string(text), "", false};
+  const std::vector<absl::string_view> words = absl::StrSplit(text, absl::MaxSplits(' ', 3));
+  if (words.size() >= 3) {
+    line.actor = std::string(words[1]);
+    line.empty_get_records =
+        words[2] == "GetRecords" && text.find(" records=0 ") != absl::string_view::npos;
+  }
+  return line;
+}
+
+std::string FieldOf(const std::string& text, std::string_view key) {
+  const std::string needle = absl::StrCat(" ", std::string(key), "=");
+  const size_t at = text.find(needle);
+  if (at == std::string::npos) return "?";
+  const size_t begin = at + needle.size();
+  const size_t end = text.find(' ', begin);
+  return text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+}  // namespace
+
+std::string Timeline(const std::string& trace_text) {
+  std::vector<Line> lines;
+  for (absl::string_view text : absl::StrSplit(trace_text, '\n', absl::SkipEmpty())) {
+    lines.push_back(Parse(text));
+  }
+  std::string out;
+  for (size_t i = 0; i < lines.size();) {
+    size_t j = i;
+    while (j < lines.size() && lines[j].empty_get_records && lines[j].actor == lines[i].actor) ++j;
+    if (j - i > 3) {
+      absl::StrAppend(&out, lines[i].text, "\n", "    ... ", j - i - 2,
+                      " more empty GetRecords by ", lines[i].actor, " walking buckets ",
+                      FieldOf(lines[i + 1].text, "bucket"), " to ",
+                      FieldOf(lines[j - 2].text, "bucket"), " ...\n", lines[j - 1].text, "\n");
+      i = j;
+    } else {
+      absl::StrAppend(&out, lines[i].text, "\n");
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string FormatFailureReport(const FailureReportParts& parts) {
+  const RunReport& report = *parts.report;
+  const Scenario& scenario = *parts.scenario;
+  std::string out;
+  if (report.violation.has_value()) {
+    absl::StrAppend(&out, "property ", std::string(model::PropertyName(report.violation->property)),
+                    " failed for strategy ", scenario.strategy, " (seed ", scenario.seed, ", ",
+                    parts.origin, ")\n", report.Summary(), "\n");
+  } else {
+    absl::StrAppend(&out, "strategy ", scenario.strategy, " passed (", parts.origin, ")\n");
+  }
+  absl::StrAppend(&out, "\nminimal scenario", parts.shrink_steps >= 0
+                                                  ? absl::StrCat(" (", parts.shrink_steps,
+                                                                 " shrink steps)")
+                                                  : "",
+                  ":\n", ShowScenario(scenario), "\n");
+  absl::StrAppend(&out, "\ntimeline of the failing run:\n", Timeline(report.trace_text));
+  absl::StrAppend(&out, "\nto reproduce:\n");
+  if (!parts.saved_json.empty()) {
+    absl::StrAppend(&out, "  scenario saved to ", parts.saved_json, "\n",
+                    "  shardsim replay --scenario ", parts.saved_json, "\n");
+  }
+  if (!parts.rc_params.empty()) {
+    absl::StrAppend(&out, "  RC_PARAMS=\"", parts.rc_params, "\" <the property test>\n");
+  }
+  return out;
+}
+
+std::string FailureDirectory() {
+  const char* dir = std::getenv("SHARDSIM_FAILURE_DIR");
+  return dir != nullptr && *dir != '\0' ? std::string(dir) : std::string("shardsim-failures");
+}
+
+absl::StatusOr<std::string> SaveFailingScenario(const Scenario& scenario,
+                                                const std::string& stem) {
+  const std::string dir = FailureDirectory();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return absl::UnavailableError(absl::StrCat("cannot create ", dir, ": ", ec.message()));
+  const std::string path = (std::filesystem::path(dir) / absl::StrCat(stem, ".json")).string();
+  if (absl::Status s = WriteScenarioFile(scenario, path); !s.ok()) return s;
+  return std::filesystem::absolute(path, ec).string();
+}
+
+}  // namespace shardsim::properties
