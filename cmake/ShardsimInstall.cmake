@@ -64,6 +64,10 @@ if(TARGET shardsim_gtest_property)
     DESTINATION ${SHARDSIM_INSTALL_CMAKEDIR})
 endif()
 
+if(TARGET shardsim)
+  install(TARGETS shardsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+
 install(EXPORT shardsimTargets
   NAMESPACE shardsim::
   FILE shardsimTargets.cmake

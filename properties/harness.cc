@@ -89,7 +89,9 @@ class Run {
     report.stats = judge_.stats();
     report.trace_hash = sim_.trace().hash();
     report.trace_records = sim_.trace().size();
-    if (options.keep_trace) report.trace_text = sim_.trace().ToText();
+    if (options.keep_trace) {
+      report.trace_text = options.jsonl ? sim_.trace().ToJsonLines() : sim_.trace().ToText();
+    }
     return report;
   }
 

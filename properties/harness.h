@@ -31,7 +31,7 @@ struct RunReport {
   uint64_t trace_hash = 0;
   uint64_t trace_records = 0;
   RunStats stats;
-  std::string trace_text;  // only when RunOptions::keep_trace
+  std::string trace_text;  // only when RunOptions::keep_trace (text, or JSON Lines)
   bool passed() const { return !violation.has_value(); }
   // "PASS" or "FAIL no_missed_records at ...: message", then witness lines.
   std::string Summary() const;
@@ -39,6 +39,8 @@ struct RunReport {
 
 struct RunOptions {
   bool keep_trace = false;
+  // With keep_trace: RunReport::trace_text holds JSON Lines instead of text lines.
+  bool jsonl = false;
 };
 
 // `scenario` made to run `strategy`: its strategy name set, its parameters kept only if they

@@ -1,0 +1,107 @@
+// shardsim: replay the seed article, check consumer loops, replay failures, explain sequence
+// numbers. Exit status: 0 every property holds, 1 a property fails, 2 usage or input error.
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+
+namespace shardsim::cli {
+namespace {
+
+int Main(int argc, char** argv) {
+  CLI::App app{"shardsim: deterministic simulation and property testing of Kinesis consumers",
+               "shardsim"};
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  DemoFlags demo;
+  CLI::App* demo_cmd = app.add_subcommand(
+      "demo", "replay the seed article and show which loops pass on an emulator but fail on Kinesis");
+  demo_cmd->add_option("--cases", demo.cases, "generated scenarios per loop and profile");
+  demo_cmd->add_option("--jobs", demo.jobs, "threads (0: one per hardware thread)");
+  demo_cmd->add_flag("--json", demo.json, "print JSON");
+
+  ListFlags list;
+  CLI::App* list_cmd = app.add_subcommand("list", "list the strategies and the properties");
+  list_cmd->add_flag("--json", list.json, "print JSON");
+
+  CheckFlags check;
+  CLI::App* check_cmd = app.add_subcommand("check", "check strategies on generated scenarios");
+  check_cmd->add_option("--strategy", check.strategy, "the strategy to check");
+  check_cmd->add_flag("--all", check.all, "check every strategy against its expected verdict");
+  check_cmd->add_option("--cases", check.cases, "generated cases (default 1000)");
+  check_cmd->add_option("--seed", check.seed, "seed of the case space (default 1)");
+  check_cmd->add_option("--profile", check.profile,
+                        "bucket profile for every case: observed, dense, fixed:W, range:MIN-MAX");
+  check_cmd->add_option("--jobs", check.jobs, "threads; results equal --jobs 1 (default 1)");
+  check_cmd->add_option("--shard-index", check.shard_index,
+                        "this shard of a campaign (default: $GTEST_SHARD_INDEX or $JOB_COMPLETION_INDEX)");
+  check_cmd->add_option("--shard-count", check.shard_count,
+                        "shards of the campaign (default: $GTEST_TOTAL_SHARDS or $SHARDSIM_SHARD_COUNT)");
+  check_cmd->add_option("--corpus", check.corpus, "replay the saved scenarios of this folder first");
+  check_cmd->add_option("--output", check.output, "also write the JSON result to this file");
+  check_cmd->add_flag("--json", check.json, "print JSON");
+  check_cmd->add_flag("--quiet", check.quiet, "no progress bar");
+
+  MergeFlags merge;
+  CLI::App* merge_cmd = app.add_subcommand("merge", "combine the JSON results of campaign shards");
+  merge_cmd->add_option("files", merge.files, "result files")->required();
+  merge_cmd->add_flag("--json", merge.json, "print JSON");
+
+  ReplayFlags replay;
+  CLI::App* replay_cmd = app.add_subcommand("replay", "run one case again and print its trace");
+  replay_cmd->add_option("--strategy", replay.strategy, "strategy");
+  replay_cmd->add_option("--seed", replay.seed, "seed of the case space");
+  replay_cmd->add_option("--case", replay.case_index, "case index (default 0)");
+  replay_cmd->add_option("--profile", replay.profile, "bucket profile used by the check");
+  replay_cmd->add_option("--scenario", replay.scenario, "a saved scenario (JSON)");
+  replay_cmd->add_option("--format", replay.format, "text or jsonl (default text)");
+
+  CLI::App* seqnum_cmd = app.add_subcommand("seqnum", "decode or encode a Kinesis sequence number");
+  seqnum_cmd->require_subcommand(1);
+  SeqnumDecodeFlags decode;
+  CLI::App* decode_cmd = seqnum_cmd->add_subcommand("decode", "explain a sequence number");
+  decode_cmd->add_option("number", decode.number, "a 56-digit sequence number")->required();
+  decode_cmd->add_flag("--json", decode.json, "print JSON");
+  SeqnumEncodeFlags encode;
+  CLI::App* encode_cmd = seqnum_cmd->add_subcommand("encode", "build a sequence number");
+  encode_cmd->add_option("--shard-index", encode.shard_index, "shard index")->required();
+  encode_cmd->add_option("--created", encode.created, "shard creation time (RFC 3339 or Unix s)")
+      ->required();
+  encode_cmd->add_option("--put", encode.put, "put time (RFC 3339 or Unix s)")->required();
+  encode_cmd->add_option("--counter", encode.counter, "64-bit counter")->required();
+  encode_cmd->add_flag("--json", encode.json, "print JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "shardsim: error: %s (try shardsim --help)\n", e.what());
+    return kExitInputError;
+  }
+  try {
+    if (*demo_cmd) return RunDemo(demo);
+    if (*list_cmd) return RunList(list);
+    if (*check_cmd) return RunCheck(check);
+    if (*merge_cmd) return RunMerge(merge);
+    if (*replay_cmd) return RunReplay(replay);
+    if (*decode_cmd) return RunSeqnumDecode(decode);
+    if (*encode_cmd) return RunSeqnumEncode(encode);
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "shardsim: error: %s\n", e.what());
+    return kExitInputError;
+  }
+  std::fprintf(stderr, "shardsim: error: no subcommand (try shardsim --help)\n");
+  return kExitInputError;
+}
+
+}  // namespace
+}  // namespace shardsim::cli
+
+int main(int argc, char** argv) { return shardsim::cli::Main(argc, argv); }

@@ -1,0 +1,65 @@
+#include "absl/strings/str_cat.h"
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "properties/check.h"
+#include "properties/harness.h"
+#include "properties/scenario_json.h"
+
+namespace shardsim::cli {
+
+namespace {
+
+properties::Scenario ScenarioToReplay(const ReplayFlags& flags) {
+  if (flags.scenario.has_value()) {
+    if (flags.seed.has_value() || flags.profile.has_value()) {
+      throw InputError("--scenario replays a saved file; it takes no --seed, --case or --profile");
+    }
+    absl::StatusOr<properties::Scenario> scenario = properties::ReadScenarioFile(*flags.scenario);
+    if (!scenario.ok()) throw InputError(Str(scenario.status().message()));
+    if (flags.strategy.has_value()) {
+      return properties::AdaptScenario(*scenario, FindStrategy(*flags.strategy));
+    }
+    if (scenario->strategy.empty()) {
+      throw InputError(absl::StrCat(*flags.scenario, " names no strategy; add --strategy NAME"));
+    }
+    FindStrategy(scenario->strategy);
+    return *scenario;
+  }
+  if (!flags.strategy.has_value() || !flags.seed.has_value()) {
+    throw InputError("replay needs --scenario FILE, or --strategy NAME and --seed S");
+  }
+  const model::StrategyInfo& strategy = FindStrategy(*flags.strategy);
+  properties::GeneratorOptions options;
+  if (flags.profile) options.profile = ParseProfile(*flags.profile);
+  return properties::GenerateCase(strategy, ParseUnsigned("--seed", *flags.seed),
+                                  ParseUnsigned("--case", flags.case_index), options);
+}
+
+}  // namespace
+
+int RunReplay(const ReplayFlags& flags) {
+  if (flags.format != "text" && flags.format != "jsonl") {
+    throw InputError(absl::StrCat("--format must be text or jsonl, got '", flags.format, "'"));
+  }
+  const properties::Scenario scenario = ScenarioToReplay(flags);
+  const bool jsonl = flags.format == "jsonl";
+  absl::StatusOr<properties::RunReport> report = properties::RunScenario(
+      scenario, properties::RunOptions{.keep_trace = true, .jsonl = jsonl});
+  if (!report.ok()) throw InputError(Str(report.status().message()));
+  Print(report->trace_text);
+  if (jsonl) {
+    nlohmann::json verdict{{"verdict", report->passed() ? "pass" : "fail"},
+                           {"trace_hash", sim::FormatTraceHash(report->trace_hash)}};
+    if (!report->passed()) {
+      verdict["property"] = Str(model::PropertyName(report->violation->property));
+      verdict["message"] = report->violation->message;
+    }
+    Print(verdict.dump() + "\n");
+  } else {
+    Print(absl::StrCat("# ", report->Summary(), "\n# trace hash ",
+                       sim::FormatTraceHash(report->trace_hash), "\n"));
+  }
+  return report->passed() ? kExitOk : kExitPropertyFailed;
+}
+
+}  // namespace shardsim::cli
