@@ -28,6 +28,9 @@ uint64_t ParseUnsigned(std::string_view flag, const std::string& text, uint64_t 
     value = value * 10 + digit;
   }
   if (value < min || value > max) {
+    if (max == UINT64_MAX) {
+      throw InputError(absl::StrCat(name, " must be at least ", min, ", got ", text));
+    }
     throw InputError(absl::StrCat(name, " must be between ", min, " and ", max, ", got ", text));
   }
   return value;

@@ -75,6 +75,18 @@ int Main(int argc, char** argv) {
   encode_cmd->add_option("--counter", encode.counter, "64-bit counter")->required();
   encode_cmd->add_flag("--json", encode.json, "print JSON");
 
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string first = argv[1];
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->get_name() == first;
+    if (!known) {
+      std::fprintf(stderr,
+                   "shardsim: error: unknown subcommand '%s' (one of demo, list, check, merge, "
+                   "replay, seqnum)\n",
+                   first.c_str());
+      return kExitInputError;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
