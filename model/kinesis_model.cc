@@ -55,6 +55,16 @@ std::string JavaDate(Instant t) {
   return absl::FormatTime("%a %b %d %H:%M:%S UTC %Y", t.ToAbsl(), absl::UTCTimeZone());
 }
 
+// Shards can only be created at times a sequence number's creation field holds.
+std::optional<KinesisError> CheckShardCreationTime(Instant now) {
+  if (now.unix_seconds() >= 0 && now.unix_seconds() <= kSequenceNumberMaxSeconds) {
+    return std::nullopt;
+  }
+  return InvalidArgument(absl::StrCat(
+      "Shards cannot be created at ", now.ToString(),
+      ": sequence numbers encode shard creation times from 1970 to the year 4147 only."));
+}
+
 bool ValidStreamName(std::string_view name) {
   if (name.empty() || name.size() > 128) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
@@ -87,8 +97,11 @@ struct DecodedToken {
 
 std::optional<DecodedToken> DecodeToken(std::string_view token) {
   std::string raw;
-  if (token.size() > 4096 ||
-      !absl::Base64Unescape(absl::string_view(token.data(), token.size()), &raw)) {
+  const absl::string_view text(token.data(), token.size());
+  // Only the exact text EncodeIterator produces: absl also accepts missing padding, whitespace
+  // and non-zero padding bits, which would let an altered token name the same iterator.
+  if (token.size() > 4096 || !absl::Base64Unescape(text, &raw) ||
+      absl::Base64Escape(raw) != text) {
     return std::nullopt;
   }
   std::string_view in = raw;
@@ -244,6 +257,7 @@ Outcome<Empty> KinesisModel::CreateStream(Instant now, const CreateStreamRequest
   if (absl::Status s = options.Validate(); !s.ok()) {
     return InvalidArgument(absl::StrCat("stream options: ", S(s.message())));
   }
+  if (auto bad_time = CheckShardCreationTime(now)) return *std::move(bad_time);
   auto stream = std::make_unique<Stream>();
   stream->name = request.StreamName;
   stream->options = options;
@@ -397,6 +411,18 @@ Outcome<PutRecordsResponse> KinesisModel::PutRecords(Instant now,
 
 // GetShardIterator ----------------------------------------------------------------------------
 
+namespace {
+
+// The first bucket an iterator may stand in: that of the trim horizon, since every record of an
+// earlier bucket has expired (never past the shard's last bucket).
+uint64_t HorizonBucket(const StreamOptions& options, ShardStore& shard, Instant now) {
+  const Instant horizon = std::max(shard.created(), now - options.retention);
+  const Instant tip = shard.closed() ? *shard.closed_at() : now;
+  return std::min(shard.BucketOf(std::min(horizon, tip)), shard.LastBucket(now));
+}
+
+}  // namespace
+
 Outcome<Position> KinesisModel::SequencePosition(Instant now, Stream& stream, ShardStore& shard,
                                                  const GetShardIteratorRequest& request,
                                                  bool& stuck) {
@@ -447,7 +473,8 @@ Outcome<Position> KinesisModel::SequencePosition(Instant now, Stream& stream, Sh
   }
   const uint64_t ordinal = shard.LowerBoundCounter(first_wanted);
   // The bucket: that of the named record when it is retained, otherwise that of the time the
-  // number encodes, never past the record the iterator will return next.
+  // number encodes, never past the record the iterator will return next, never before the
+  // horizon's bucket (AFTER an expired record) and never past the shard's last bucket.
   const uint64_t named = shard.LowerBoundCounter(counter);
   uint64_t bucket;
   if (shard.Retained(named) && shard.At(named).counter == counter) {
@@ -458,28 +485,29 @@ Outcome<Position> KinesisModel::SequencePosition(Instant now, Stream& stream, Sh
     bucket = shard.BucketOf(encoded);
     if (shard.Retained(ordinal)) bucket = std::min(bucket, shard.At(ordinal).bucket);
   }
+  bucket = std::clamp(bucket, HorizonBucket(stream.options, shard, now), shard.LastBucket(now));
   return Position{bucket, ordinal};
 }
 
 Outcome<Position> KinesisModel::StartPosition(Instant now, Stream& stream, ShardStore& shard,
                                               const GetShardIteratorRequest& request,
                                               bool& stuck) {
-  const Instant tip = shard.closed() ? *shard.closed_at() : now;
   const Instant horizon = std::max(shard.created(), now - stream.options.retention);
+  const uint64_t horizon_bucket = HorizonBucket(stream.options, shard, now);
+  const uint64_t last_bucket = shard.LastBucket(now);
   switch (request.ShardIteratorType) {
     case ShardIteratorType::TRIM_HORIZON:
-      return Position{shard.BucketOf(std::min(horizon, tip)), shard.first_ordinal()};
+      return Position{horizon_bucket, shard.first_ordinal()};
     case ShardIteratorType::LATEST:
-      return Position{shard.BucketOf(tip), shard.end_ordinal()};
+      return Position{last_bucket, shard.end_ordinal()};
     case ShardIteratorType::AT_TIMESTAMP: {
       const Instant t = *request.Timestamp;
       if (t > now) {
         return InvalidArgument(absl::StrCat("The timestamp ", t.ToString(),
                                             " is in the future (now is ", now.ToString(), ")"));
       }
-      if (t < horizon) return Position{shard.BucketOf(std::min(horizon, tip)),
-                                       shard.first_ordinal()};
-      return Position{shard.BucketOf(std::min(t, tip)), shard.LowerBoundArrival(t)};
+      if (t < horizon) return Position{horizon_bucket, shard.first_ordinal()};
+      return Position{std::min(shard.BucketOf(t), last_bucket), shard.LowerBoundArrival(t)};
     }
     case ShardIteratorType::AT_SEQUENCE_NUMBER:
     case ShardIteratorType::AFTER_SEQUENCE_NUMBER:
@@ -551,10 +579,12 @@ Outcome<KinesisModel::Resolved> KinesisModel::ResolveIterator(Instant now,
   if (shard == nullptr) {
     return Error(ErrorCode::kResourceNotFound, ShardNotFound(shard_id, stream->name));
   }
-  if (token->issued > now || token->position.ordinal > shard->end_ordinal()) {
+  if (token->issued > now || token->position.ordinal > shard->end_ordinal() ||
+      !shard->IteratorCanName(token->position.bucket, now)) {
     return InvalidArgument("Invalid ShardIterator: it names a position this shard never had.");
   }
-  if (now - token->issued > stream->options.iterator_lifetime) {
+  // Compared this way round so that no issue time, however old, overflows.
+  if (token->issued < now - stream->options.iterator_lifetime) {
     return Error(ErrorCode::kExpiredIterator,
                  absl::StrCat("Iterator expired. The iterator was created at time ",
                               JavaDate(token->issued), " while right now it is ", JavaDate(now),
@@ -615,12 +645,13 @@ Outcome<GetRecordsResponse> KinesisModel::GetRecords(Instant now,
     return response;
   }
 
+  // Records and buckets that expired while the iterator was held are skipped: it resumes no
+  // earlier than the horizon (every record of a bucket before the horizon's has expired).
   Position at = resolved->token.position;
-  if (at.ordinal < shard.first_ordinal()) {
-    // The records under the iterator expired while it was held: resume at the horizon.
-    at.ordinal = shard.first_ordinal();
-    const Instant horizon = std::max(shard.created(), now - stream.options.retention);
-    at.bucket = std::max(at.bucket, shard.BucketOf(std::min(horizon, shard.closed_at().value_or(now))));
+  at.ordinal = std::max(at.ordinal, shard.first_ordinal());
+  if (const std::optional<Instant> end = shard.BucketEnd(at.bucket);
+      end.has_value() && *end <= now - stream.options.retention) {
+    at.bucket = std::max(at.bucket, HorizonBucket(stream.options, shard, now));
   }
 
   const int limit = request.Limit.value_or(kMaxLimit);
@@ -646,7 +677,7 @@ Outcome<GetRecordsResponse> KinesisModel::GetRecords(Instant now,
   const std::optional<Instant> bucket_end = shard.BucketEnd(at.bucket);
   Position following{at.bucket, next};
   if (!bucket_has_more) {
-    if (shard.closed() && at.bucket >= shard.BucketOf(*shard.closed_at())) {
+    if (shard.closed() && at.bucket >= shard.LastBucket(now)) {
       response.ChildShards = ChildShardsOf(stream, shard);
       response.MillisBehindLatest = 0;
       return response;  // the end of a closed shard: no NextShardIterator
@@ -702,6 +733,7 @@ Outcome<Empty> KinesisModel::SplitShard(Instant now, const SplitShardRequest& re
   if (stream->shards.size() + 2 > static_cast<size_t>(UINT32_MAX)) {
     return Error(ErrorCode::kLimitExceeded, "too many shards in this stream");
   }
+  if (auto bad_time = CheckShardCreationTime(now)) return *std::move(bad_time);
   const uint32_t parent_index = parent->index();
   std::vector<uint32_t> children;
   for (const HashKeyRange& range : {split->lower, split->upper}) {
@@ -738,6 +770,7 @@ Outcome<Empty> KinesisModel::MergeShards(Instant now, const MergeShardsRequest& 
   const absl::StatusOr<HashKeyRange> merged = MergeHashKeyRanges(a->hash_range(),
                                                                  b->hash_range());
   if (!merged.ok()) return InvalidArgument(S(merged.status().message()));
+  if (auto bad_time = CheckShardCreationTime(now)) return *std::move(bad_time);
   const auto index = static_cast<uint32_t>(stream->shards.size());
   const uint32_t a_index = a->index();
   const uint32_t b_index = b->index();

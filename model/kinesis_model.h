@@ -9,8 +9,14 @@
 //   * if the bucket is exhausted and its time slice is over, NextShardIterator points at the
 //     start of the next bucket, empty or not; if the slice is still open (it contains now),
 //     NextShardIterator stays put. No call moves past the tip;
-//   * on a closed shard, once the bucket holding the close is exhausted, NextShardIterator is
-//     absent and ChildShards names the children.
+//   * on a closed shard, once its last bucket is exhausted, NextShardIterator is absent and
+//     ChildShards names the children. The last bucket is the one holding the shard's last
+//     instant: a close exactly at a bucket's start ends the shard in the bucket before, unless a
+//     record arrived at that very instant;
+//   * an iterator never stands in a bucket that ended before the trim horizon (every record in
+//     it has expired): TRIM_HORIZON, AT_TIMESTAMP older than the horizon and
+//     AFTER_SEQUENCE_NUMBER of an expired record all start in the horizon's bucket, and an
+//     iterator held while its records expire resumes there.
 // So after an idle gap a consumer gets empty page after empty page, about one bucket width of
 // shard time per call, before it reaches the next record — exactly what the seed article saw.
 //
@@ -30,10 +36,16 @@
 // record (for dense streams: every `dense_counter_slot`), so records in one bucket get
 // consecutive counters (the article's 8398, 8399) and numbers grow with idle time.
 //
+// Iterator tokens are accepted only exactly as issued: another spelling of the same bytes, a
+// checksum mismatch, or a position the shard never had is an InvalidArgumentException.
+//
 // Every call takes the virtual time `now` at which it takes effect; `now` must not go
-// backwards between calls (a broken invariant otherwise). Errors a caller can cause come back
-// as KinesisError values with the AWS exception name; nothing a caller sends can crash the
-// model. Deterministic: bucket widths come from `seed`, forked per stream and shard.
+// backwards between calls (a broken invariant otherwise). Shards can be created only at times
+// whose Unix seconds fit a sequence number's 36-bit field (1970 to the year 4147); CreateStream,
+// SplitShard and MergeShards at other times are an InvalidArgumentException (the put-time field
+// of a record is clamped to that range). Errors a caller can cause come back as KinesisError
+// values with the AWS exception name; nothing a caller sends can crash the model.
+// Deterministic: bucket widths come from `seed`, forked per stream and shard.
 #ifndef SHARDSIM_MODEL_KINESIS_MODEL_H_
 #define SHARDSIM_MODEL_KINESIS_MODEL_H_
 

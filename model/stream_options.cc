@@ -138,6 +138,15 @@ absl::Status StreamOptions::Validate() const {
   if (dense_counter_slot <= Duration::Zero()) {
     return absl::InvalidArgumentError("dense_counter_slot must be positive");
   }
+  // Larger values would let the 64-bit counter wrap, and sequence numbers stop increasing.
+  if (counter_start > kMaxCounterStart) {
+    return absl::InvalidArgumentError(absl::StrCat("counter_start must be at most 2^62, got ",
+                                                   counter_start));
+  }
+  if (counter_step_per_bucket > kMaxCounterStepPerBucket) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "counter_step_per_bucket must be at most 2^32, got ", counter_step_per_bucket));
+  }
   return absl::OkStatus();
 }
 

@@ -88,11 +88,14 @@ struct StreamOptions {
   Duration iterator_lifetime = Duration::Seconds(300);
   BelowHorizonBehavior below_horizon = BelowHorizonBehavior::kInvalidArgument;
   // The counter the first record of a shard gets when it lands in the shard's first bucket.
+  // At most kMaxCounterStart, so the 64-bit counter has room to grow.
   uint64_t counter_start = 0;
   // How much a shard's counter jumps at every bucket boundary between two records, on top of
   // +1 per record (see KinesisModel's header). Dense streams count boundaries on a fixed
-  // `dense_counter_slot` grid instead.
+  // `dense_counter_slot` grid instead. At most kMaxCounterStepPerBucket.
   uint64_t counter_step_per_bucket = 2'000;
+  static constexpr uint64_t kMaxCounterStart = uint64_t{1} << 62;
+  static constexpr uint64_t kMaxCounterStepPerBucket = uint64_t{1} << 32;
   Duration dense_counter_slot = Duration::Seconds(210);
 
   absl::Status Validate() const;

@@ -45,6 +45,9 @@ ShardStore::ShardStore(uint32_t index, Instant created, HashKeyRange range,
       dense_slot_(options.dense_counter_slot),
       bucket_rng_(std::move(bucket_rng)),
       next_bucket_start_us_(created.unix_micros()) {
+  SHARDSIM_CHECK(
+      created.unix_seconds() >= 0 && created.unix_seconds() <= kSequenceNumberMaxSeconds,
+      "a shard's creation time must fit a sequence number's 36-bit field");
   MaterializeThrough(created);
 }
 
@@ -88,8 +91,14 @@ uint64_t ShardStore::SlotOf(Instant t) {
 
 uint64_t ShardStore::CounterFor(Instant t) {
   const uint64_t slot = SlotOf(t);
-  if (!last_counter_.has_value()) return counter_start_ + slot * counter_step_;
-  return *last_counter_ + 1 + (slot - last_slot_) * counter_step_;
+  const uint64_t base = last_counter_.has_value() ? *last_counter_ + 1 : counter_start_;
+  const uint64_t slots = last_counter_.has_value() ? slot - last_slot_ : slot;
+  uint64_t jump, counter;
+  SHARDSIM_CHECK(!__builtin_mul_overflow(slots, counter_step_, &jump) &&
+                     !__builtin_add_overflow(base, jump, &counter),
+                 "sequence-number counter overflow: counter_step_per_bucket is too large for "
+                 "this many buckets");
+  return counter;
 }
 
 uint64_t ShardStore::Append(Instant arrival, std::string_view partition_key,
@@ -125,10 +134,13 @@ std::string_view ShardStore::DataOf(const StoredRecord& r) const {
 
 std::string ShardStore::SequenceNumberForCounter(uint64_t counter, Instant put) const {
   // The put-time field runs one second behind ApproximateArrivalTimestamp's whole seconds in
-  // every public sample we have (the seed article: 07:08:10.670 -> 07:08:09).
+  // every public sample we have (the seed article: 07:08:10.670 -> 07:08:09). It is clamped to
+  // the 36 bits the layout holds (a put in 1970's first second, or after the year 4147); the
+  // field only informs, the counter orders.
+  const int64_t put_seconds = std::clamp<int64_t>(put.unix_seconds() - 1, 0,
+                                                  kSequenceNumberMaxSeconds);
   return EncodeSequenceNumber(SequenceNumberFields{created_.unix_seconds(), index_, counter,
-                                                   put.unix_seconds() - 1,
-                                                   kSequenceNumberVersion});
+                                                   put_seconds, kSequenceNumberVersion});
 }
 
 std::string ShardStore::SequenceNumberOf(const StoredRecord& r) const {
@@ -167,10 +179,31 @@ void ShardStore::TrimBefore(Instant horizon) {
 
 void ShardStore::Close(Instant at, std::vector<uint32_t> children) {
   SHARDSIM_CHECK(!closed(), "a shard is closed once");
-  // EndingSequenceNumber: what a record at the close would have been given, less one.
-  ending_counter_ = std::max(last_counter_.value_or(counter_start_), CounterFor(at) - 1);
+  SHARDSIM_CHECK(records_.empty() || records_.back().arrival_us <= at.unix_micros(),
+                 "a shard closes after its last record");
+  // EndingSequenceNumber: what a record at the close would have been given, less one (and never
+  // below the counter of the last record, or of the shard's start when it has none).
+  const uint64_t at_close = CounterFor(at);
+  ending_counter_ =
+      std::max(last_counter_.value_or(counter_start_), at_close == 0 ? 0 : at_close - 1);
+  const uint64_t close_bucket = BucketOf(at);
+  const bool record_at_close = !records_.empty() && records_.back().arrival_us == at.unix_micros();
+  last_bucket_ = close_bucket > 0 && BucketStart(close_bucket) == at && !record_at_close
+                     ? close_bucket - 1
+                     : close_bucket;
   closed_at_ = at;
   children_ = std::move(children);
+}
+
+uint64_t ShardStore::LastBucket(Instant now) {
+  return closed() ? last_bucket_ : BucketOf(now);
+}
+
+bool ShardStore::IteratorCanName(uint64_t bucket, Instant now) {
+  if (profile_.dense()) return bucket == 0;
+  const Instant tip = closed() ? *closed_at_ : now;
+  MaterializeThrough(tip);
+  return bucket < bucket_starts_us_.size() && bucket_starts_us_[bucket] <= tip.unix_micros();
 }
 
 }  // namespace shardsim::model::internal

@@ -52,6 +52,8 @@ class TrailingWindow {
 
 class ShardStore {
  public:
+  // REQUIRES: `created` lies in the seconds a sequence number can encode (0 to
+  // kSequenceNumberMaxSeconds after the Unix epoch).
   ShardStore(uint32_t index, Instant created, HashKeyRange range, const StreamOptions& options,
              sim::Random bucket_rng);
 
@@ -99,7 +101,16 @@ class ShardStore {
   // Lifecycle ----------------------------------------------------------------------------
   bool closed() const { return closed_at_.has_value(); }
   std::optional<Instant> closed_at() const { return closed_at_; }
+  // REQUIRES: at >= the last record's arrival.
   void Close(Instant at, std::vector<uint32_t> children);
+  // The last bucket of the shard's life as of `now`: the bucket of `now` while the shard is
+  // open; once closed, the bucket holding its last instant. A close exactly at a bucket's start
+  // therefore ends the shard in the bucket before, unless a record arrived at that very instant.
+  uint64_t LastBucket(Instant now);
+  // Whether an iterator issued by `now` can name `bucket`: one that has begun by `now`, or by
+  // the close (which can be LastBucket() + 1 when the close is on a bucket boundary). O(1) once
+  // the chain reaches that time.
+  bool IteratorCanName(uint64_t bucket, Instant now);
   const std::vector<uint32_t>& children() const { return children_; }
   std::optional<uint32_t> parent;
   std::optional<uint32_t> adjacent_parent;
@@ -139,6 +150,7 @@ class ShardStore {
   uint64_t last_slot_ = 0;
 
   std::optional<Instant> closed_at_;
+  uint64_t last_bucket_ = 0;  // set by Close()
   std::vector<uint32_t> children_;
   uint64_t ending_counter_ = 0;
 };
