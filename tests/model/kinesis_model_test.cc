@@ -1543,6 +1543,27 @@ TEST(SplitShard, ACloseExactlyOnABucketBoundaryEndsInTheBucketBefore) {
   }
 }
 
+TEST(SplitShard, AnIteratorIssuedAtTheInstantOfABoundaryCloseStillReachesTheEnd) {
+  World w;
+  w.PutAt(Sec(10), "a");
+  w.At(Sec(299));
+  const std::string in_bucket_4 = w.Iterator(ShardIteratorType::AT_TIMESTAMP, {}, kT0 + Sec(250));
+  w.At(Sec(300));  // bucket 5 begins; both iterators below stand in it
+  const std::string latest = w.Iterator(ShardIteratorType::LATEST);
+  const GetRecordsResponse moved = w.Get(in_bucket_4);
+  ASSERT_EQ(w.Describe(latest).bucket, 5u);
+  ASSERT_EQ(w.Describe(*moved.NextShardIterator).bucket, 5u);
+  ASSERT_TRUE(w.model.SplitShard(w.now, {kStream, kShard0, kUpperHalf}).ok());
+  w.At(Sec(400));
+  for (const std::string& it : {latest, *moved.NextShardIterator}) {
+    const Outcome<GetRecordsResponse> page = w.TryGet(it);
+    ASSERT_TRUE(page.ok()) << page.error().ToString();
+    EXPECT_TRUE(page->Records.empty());
+    EXPECT_FALSE(page->NextShardIterator.has_value());
+    EXPECT_EQ(page->ChildShards.size(), 2u);
+  }
+}
+
 TEST(SplitShard, ARecordPutAtTheInstantOfTheCloseIsStillRead) {
   World w;
   w.PutAt(Sec(10), "a");
