@@ -19,7 +19,7 @@ readonly PACKAGES=(
 )
 
 # Relative to the build tree.
-readonly DEMO_EXE="sim/shardsim_sim_demo"
+readonly DEMO_EXE="cli/shardsim"
 
 usage() {
   cat <<'EOF'
@@ -30,8 +30,8 @@ project (Release, all cores) into build/, then does what the options ask.
 
 Options:
   --test             after building, run every test: ctest --output-on-failure -j2
-  --demo             after building (and testing, with --test), run the kernel demo
-                     (<build dir>/sim/shardsim_sim_demo)
+  --demo             after building (and testing, with --test), run the demo:
+                     <build dir>/cli/shardsim demo
   --run CMD [ARG...] after building, run CMD from the repository root with the given
                      arguments; everything after --run belongs to CMD, so put it last.
                      Example: ./scripts/setup.sh --run build/bench/<some_benchmark>
@@ -193,10 +193,10 @@ run_ctest() {
 run_demo_exe() {
   local exe="${build_dir}/${DEMO_EXE}"
   [[ -x "${exe}" ]] ||
-    die "the demo ${exe} was not built (the kernel's shardsim_sim_demo target is missing)"
+    die "the demo ${exe} was not built (the shardsim target is missing)"
   if ((sanitize)); then sanitizer_env; fi
-  say "running ${exe}"
-  "${exe}"
+  say "running ${exe} demo"
+  "${exe}" demo
 }
 
 if ((do_deps)); then
