@@ -95,13 +95,35 @@ struct DecodedToken {
   bool stuck = false;
 };
 
+// True when `text`, which decodes to `raw_size` bytes, is the one spelling Base64Escape gives
+// them. absl's decoder also accepts missing padding, whitespace and non-zero padding bits,
+// which would let an altered token name the same iterator. (With the exact length and the
+// padding in place there is no room for whitespace; only the padding bits remain to check.)
+bool CanonicalBase64(std::string_view text, size_t raw_size) {
+  if (text.size() != (raw_size + 2) / 3 * 4) return false;
+  const size_t pad = (3 - raw_size % 3) % 3;
+  if (pad == 0) return true;
+  if (text.substr(text.size() - pad) != std::string_view("==", pad)) return false;
+  // The last data character carries 2 * pad padding bits, which must be zero.
+  const char c = text[text.size() - pad - 1];
+  int value = 63;  // '/'
+  if (c >= 'a') {
+    value = c - 'a' + 26;
+  } else if (c >= 'A') {
+    value = c - 'A';
+  } else if (c >= '0') {
+    value = c - '0' + 52;
+  } else if (c == '+') {
+    value = 62;
+  }
+  return (value & ((1 << (2 * pad)) - 1)) == 0;
+}
+
 std::optional<DecodedToken> DecodeToken(std::string_view token) {
   std::string raw;
-  const absl::string_view text(token.data(), token.size());
-  // Only the exact text EncodeIterator produces: absl also accepts missing padding, whitespace
-  // and non-zero padding bits, which would let an altered token name the same iterator.
-  if (token.size() > 4096 || !absl::Base64Unescape(text, &raw) ||
-      absl::Base64Escape(raw) != text) {
+  if (token.size() > 4096 ||
+      !absl::Base64Unescape(absl::string_view(token.data(), token.size()), &raw) ||
+      !CanonicalBase64(token, raw.size())) {
     return std::nullopt;
   }
   std::string_view in = raw;
