@@ -290,6 +290,63 @@ T Field(const json& r, const char* key, const std::string& path) {
   }
 }
 
+// A result entry as merge reads it: every key it uses is there with the right type, so a
+// hand-edited or truncated file is an input error rather than a crash.
+void ValidateResult(const json& r, const std::string& path) {
+  if (!r.is_object()) throw InputError(absl::StrCat(path, ": a result is not a JSON object"));
+  auto need = [&](const json& obj, const char* key, const char* what, auto&& ok,
+                  const std::string& where) {
+    if (!obj.contains(key)) {
+      throw InputError(absl::StrCat(path, ": ", where, "lacks \"", key, "\""));
+    }
+    if (!ok(obj.at(key))) {
+      throw InputError(absl::StrCat(path, ": ", where, "\"", key, "\" must be ", what));
+    }
+  };
+  const auto is_string = [](const json& v) { return v.is_string(); };
+  const auto is_unsigned = [](const json& v) { return v.is_number_unsigned(); };
+  for (const char* key : {"strategy", "expected", "profile"}) {
+    need(r, key, "a string", is_string, "a result ");
+  }
+  for (const char* key :
+       {"seed", "cases", "shard_index", "shard_count", "cases_run", "corpus_run"}) {
+    need(r, key, "a non-negative integer", is_unsigned, "a result ");
+  }
+  const std::string where = absl::StrCat("result of ", r.at("strategy").get<std::string>(), " ");
+  const uint64_t index = r.at("shard_index").get<uint64_t>();
+  const uint64_t count = r.at("shard_count").get<uint64_t>();
+  if (index >= count) {
+    throw InputError(absl::StrCat(path, ": ", where, "has shard index ", index,
+                                  ", not below its shard count ", count));
+  }
+  need(r, "failure", "null or an object",
+       [](const json& v) { return v.is_null() || v.is_object(); }, where);
+  const json& f = r.at("failure");
+  if (f.is_object()) {
+    const std::string in_failure = absl::StrCat(where, "failure ");
+    for (const char* key : {"property", "origin", "saved_scenario"}) {
+      need(f, key, "a string", is_string, in_failure);
+    }
+    need(f, "case", "null or a non-negative integer",
+         [](const json& v) { return v.is_null() || v.is_number_unsigned(); }, in_failure);
+  }
+  need(r, "case_hashes", "an array of [case, hex hash] pairs", [](const json& v) {
+    if (!v.is_array()) return false;
+    for (const json& pair : v) {
+      if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number_unsigned() ||
+          !pair[1].is_string()) {
+        return false;
+      }
+      const std::string& hex = pair[1].get_ref<const std::string&>();
+      if (hex.empty() || hex.size() > 16 ||
+          hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
+        return false;
+      }
+    }
+    return true;
+  }, where);
+}
+
 }  // namespace
 
 int RunMerge(const MergeFlags& flags) {
@@ -299,6 +356,7 @@ int RunMerge(const MergeFlags& flags) {
   for (const std::string& path : flags.files) {
     const json file = ReadResultFile(path);
     for (const json& r : file["results"]) {
+      ValidateResult(r, path);
       const std::string strategy = Field<std::string>(r, "strategy", path);
       const uint64_t index = Field<uint64_t>(r, "shard_index", path);
       if (!by_strategy[strategy].emplace(index, std::make_pair(r, path)).second) {

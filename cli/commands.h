@@ -46,7 +46,7 @@ int RunMerge(const MergeFlags& flags);
 struct ReplayFlags {
   std::optional<std::string> strategy;
   std::optional<std::string> seed;
-  std::string case_index = "0";
+  std::optional<std::string> case_index;  // default 0
   std::optional<std::string> profile;
   std::optional<std::string> scenario;
   std::string format = "text";

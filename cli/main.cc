@@ -2,6 +2,7 @@
 // numbers. Exit status: 0 every property holds, 1 a property fails, 2 usage or input error.
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -10,6 +11,14 @@
 
 namespace shardsim::cli {
 namespace {
+
+// Error messages are one line, whatever a library put in them.
+std::string OneLine(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return text;
+}
 
 int Main(int argc, char** argv) {
   CLI::App app{"shardsim: deterministic simulation and property testing of Kinesis consumers",
@@ -94,7 +103,33 @@ int Main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "shardsim: error: %s (try shardsim --help)\n", e.what());
+    // CLI11 checks for a missing subcommand before it reports leftover arguments, so
+    // `shardsim --bogus` and `shardsim seqnum frob` would only say "A subcommand is required";
+    // name what was given instead.
+    const bool in_seqnum = seqnum_cmd->parsed();
+    const std::vector<std::string> left = app.remaining(true);
+    if (e.get_name() == "RequiredError" && !in_seqnum && !*demo_cmd && !*list_cmd &&
+        !*check_cmd && !*merge_cmd && !*replay_cmd) {
+      if (!left.empty() && !left[0].empty() && left[0][0] == '-') {
+        std::fprintf(stderr, "shardsim: error: unknown flag '%s' (give a subcommand first: one "
+                     "of demo, list, check, merge, replay, seqnum)\n", left[0].c_str());
+      } else {
+        std::fprintf(stderr, "shardsim: error: a subcommand is required: one of demo, list, "
+                     "check, merge, replay, seqnum (try shardsim --help)\n");
+      }
+      return kExitInputError;
+    }
+    if (e.get_name() == "RequiredError" && in_seqnum && !*decode_cmd && !*encode_cmd) {
+      if (!left.empty()) {
+        std::fprintf(stderr, "shardsim: error: unknown seqnum %s '%s' (seqnum takes decode "
+                     "or encode)\n", left[0].empty() || left[0][0] != '-' ? "subcommand" : "flag",
+                     left[0].c_str());
+      } else {
+        std::fprintf(stderr, "shardsim: error: seqnum needs a subcommand: decode or encode\n");
+      }
+      return kExitInputError;
+    }
+    std::fprintf(stderr, "shardsim: error: %s (try shardsim --help)\n", OneLine(e.what()).c_str());
     return kExitInputError;
   }
   try {
@@ -106,7 +141,7 @@ int Main(int argc, char** argv) {
     if (*decode_cmd) return RunSeqnumDecode(decode);
     if (*encode_cmd) return RunSeqnumEncode(encode);
   } catch (const InputError& e) {
-    std::fprintf(stderr, "shardsim: error: %s\n", e.what());
+    std::fprintf(stderr, "shardsim: error: %s\n", OneLine(e.what()).c_str());
     return kExitInputError;
   }
   std::fprintf(stderr, "shardsim: error: no subcommand (try shardsim --help)\n");

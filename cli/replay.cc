@@ -11,7 +11,8 @@ namespace {
 
 properties::Scenario ScenarioToReplay(const ReplayFlags& flags) {
   if (flags.scenario.has_value()) {
-    if (flags.seed.has_value() || flags.profile.has_value()) {
+    if (flags.seed.has_value() || flags.case_index.has_value() ||
+        flags.profile.has_value()) {
       throw InputError("--scenario replays a saved file; it takes no --seed, --case or --profile");
     }
     absl::StatusOr<properties::Scenario> scenario = properties::ReadScenarioFile(*flags.scenario);
@@ -32,7 +33,8 @@ properties::Scenario ScenarioToReplay(const ReplayFlags& flags) {
   properties::GeneratorOptions options;
   if (flags.profile) options.profile = ParseProfile(*flags.profile);
   return properties::GenerateCase(strategy, ParseUnsigned("--seed", *flags.seed),
-                                  ParseUnsigned("--case", flags.case_index), options);
+                                  ParseUnsigned("--case", flags.case_index.value_or("0")),
+                                  options);
 }
 
 }  // namespace
