@@ -1,0 +1,222 @@
+// Property-run throughput and shrink times, over whatever the strategy registry holds when the
+// binary starts (the built-in catalogue plus any SHARDSIM_REGISTER_STRATEGY linked in).
+//
+// Targets (issue 5, "Must show", bench/):
+//   - BM_CasesPerSecond/<strategy>: cases per second for the default generator on every
+//     correct entry (expected.violates empty), one case per iteration — generate case k
+//     exactly as CheckStrategy does (GenerateCase(strategy, seed, k)) and RunScenario it.
+//     Target: items_per_second >= 1,000 (one thread, CPU time: per core).
+//     BM_CasesPerSecond/all-correct runs the correct entries round-robin.
+//     BM_GenerateOnly/<strategy> times the generation alone, so the run's share can be read
+//     off as the difference.
+//   - BM_ShrinkTime/<strategy>: for every buggy entry, CheckStrategy(cases = 1,000, fixed
+//     seed, jobs = 1) finding the first failure and shrinking it. Manual time: the reported
+//     time is finding + shrinking (shrink = true, wall clock); the counters find_s (the same
+//     check with shrink = false) and shrink_s (the difference) split it. Target: under 5 s
+//     each. Counters describe the minimal counterexample (records, buckets, shards,
+//     reshards, crashes, readers), shrink_steps, shrink_runs and the failing case's index;
+//     the label names the property found and whether it is the entry's expected one.
+//
+// Benchmarks are registered in main (not by static initialisers), after every static
+// registration of strategies has run, so entries added to the catalogue or linked in are all
+// picked up without touching this file.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "model/consumer.h"
+#include "properties/check.h"
+#include "properties/generators.h"
+#include "properties/harness.h"
+#include "properties/scenario.h"
+
+namespace shardsim::properties {
+namespace {
+
+// The seed of the catalogue self-check (tests/properties/catalogue_check_test.cc), so the
+// cases measured are the cases the self-check runs.
+constexpr uint64_t kSeed = 20261125;
+// Case indices cycle through this many (the self-check runs 2,000 per correct entry); the
+// generator's size is k mod 101, so any run of 101 consecutive cases covers every size.
+constexpr uint64_t kCaseCycle = 2'000;
+constexpr uint64_t kBuggyCases = 1'000;
+
+std::vector<const model::StrategyInfo*> Entries(bool buggy) {
+  std::vector<const model::StrategyInfo*> out;
+  for (const model::StrategyInfo* info : model::StrategyRegistry::Global().All()) {
+    if (info->expected.violates.has_value() == buggy) out.push_back(info);
+  }
+  return out;
+}
+
+// Cases of `strategies`, round-robin: iteration i runs case i / n of strategy i mod n.
+void RunCases(benchmark::State& state, const std::vector<const model::StrategyInfo*>& strategies) {
+  const uint64_t n = strategies.size();
+  uint64_t i = 0;
+  uint64_t failures = 0;
+  uint64_t records = 0;
+  uint64_t events = 0;
+  uint64_t get_records = 0;
+  uint64_t empty_pages = 0;
+  for (auto _ : state) {
+    const model::StrategyInfo& strategy = *strategies[i % n];
+    const uint64_t k = (i / n) % kCaseCycle;
+    ++i;
+    const Scenario scenario = GenerateCase(strategy, kSeed, k);
+    const absl::StatusOr<RunReport> report = RunScenario(scenario);
+    if (!report.ok()) {
+      state.SkipWithError(("case " + std::to_string(k) + " of " + strategy.name + ": " +
+                           std::string(report.status().message()))
+                              .c_str());
+      break;
+    }
+    failures += report->passed() ? 0 : 1;
+    records += scenario.puts.size();
+    events += report->run.events;
+    get_records += report->stats.get_records_calls;
+    empty_pages += report->stats.empty_pages;
+    benchmark::DoNotOptimize(report->trace_hash);
+  }
+  state.SetItemsProcessed(state.iterations());
+  const double cases = static_cast<double>(std::max<uint64_t>(i, 1));
+  // A correct entry fails no case; a nonzero count here is a finding, not noise.
+  state.counters["failures"] = static_cast<double>(failures);
+  state.counters["records_per_case"] = static_cast<double>(records) / cases;
+  state.counters["events_per_case"] = static_cast<double>(events) / cases;
+  state.counters["get_records_per_case"] = static_cast<double>(get_records) / cases;
+  state.counters["empty_pages_per_case"] = static_cast<double>(empty_pages) / cases;
+}
+
+void GenerateCases(benchmark::State& state, const model::StrategyInfo* strategy) {
+  uint64_t k = 0;
+  for (auto _ : state) {
+    const Scenario scenario = GenerateCase(*strategy, kSeed, k++ % kCaseCycle);
+    benchmark::DoNotOptimize(scenario.puts.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+// Distinct buckets the puts of a scenario fall in, by the scenario's nominal width (as the
+// catalogue self-check counts them).
+size_t PutBuckets(const Scenario& s) {
+  const Duration width = s.stream.buckets.dense() ? Duration::Days(1) : s.stream.buckets.max_width;
+  std::set<int64_t> buckets;
+  for (const PutSpec& p : s.puts) buckets.insert(p.at / width);
+  return buckets.size();
+}
+
+double Seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+void ShrinkTime(benchmark::State& state, const model::StrategyInfo* strategy) {
+  CheckOptions options;
+  options.seed = kSeed;
+  options.cases = kBuggyCases;
+  options.jobs = 1;
+  double find_total = 0;
+  double shrink_total = 0;
+  double total_total = 0;
+  for (auto _ : state) {
+    options.shrink = false;
+    const auto t0 = std::chrono::steady_clock::now();
+    const absl::StatusOr<CheckResult> found = CheckStrategy(*strategy, options);
+    const auto t1 = std::chrono::steady_clock::now();
+    options.shrink = true;
+    const absl::StatusOr<CheckResult> shrunk = CheckStrategy(*strategy, options);
+    const auto t2 = std::chrono::steady_clock::now();
+    if (!found.ok() || !shrunk.ok()) {
+      state.SkipWithError(std::string((found.ok() ? shrunk : found).status().message()).c_str());
+      break;
+    }
+    const double find_s = Seconds(t1 - t0);
+    const double total_s = Seconds(t2 - t1);
+    state.SetIterationTime(total_s);
+    find_total += find_s;
+    total_total += total_s;
+    // The two checks run the same cases and the same final traced run of the counterexample,
+    // so the difference is the shrink candidates' runs; clamped at 0 against timer noise when
+    // shrinking took a millisecond or less.
+    shrink_total += std::max(0.0, total_s - find_s);
+
+    if (!shrunk->failure.has_value()) {
+      state.SetLabel("NOT CAUGHT within " + std::to_string(kBuggyCases) + " cases");
+      state.counters["caught"] = 0;
+      state.counters["cases_run"] = static_cast<double>(shrunk->cases_run);
+      continue;
+    }
+    const Counterexample& c = *shrunk->failure;
+    const model::Property property = c.report.violation.has_value()
+                                         ? c.report.violation->property
+                                         : *strategy->expected.violates;
+    const bool expected = c.report.violation.has_value() &&
+                          property == *strategy->expected.violates;
+    state.SetLabel(std::string(model::PropertyName(property)) + " at " + c.origin +
+                   (expected ? "" : " (UNEXPECTED: expected " +
+                                        std::string(model::PropertyName(
+                                            *strategy->expected.violates)) +
+                                        ")"));
+    state.counters["caught"] = 1;
+    state.counters["expected_property"] = expected ? 1 : 0;
+    state.counters["case_index"] = static_cast<double>(c.case_index.value_or(0));
+    state.counters["original_records"] = static_cast<double>(c.original.puts.size());
+    state.counters["min_records"] = static_cast<double>(c.minimal.puts.size());
+    state.counters["min_buckets"] = static_cast<double>(PutBuckets(c.minimal));
+    state.counters["min_shards"] = static_cast<double>(c.minimal.shard_count);
+    state.counters["min_reshards"] = static_cast<double>(c.minimal.reshards.size());
+    state.counters["min_crashes"] = static_cast<double>(c.minimal.crashes.size());
+    state.counters["min_readers"] = static_cast<double>(c.minimal.competing_readers.size());
+    state.counters["shrink_steps"] = c.shrink_steps;
+    state.counters["shrink_runs"] = c.shrink_runs;
+  }
+  const double runs =
+      static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
+  state.counters["find_s"] = find_total / runs;
+  state.counters["shrink_s"] = shrink_total / runs;
+  state.counters["total_s"] = total_total / runs;
+}
+
+void RegisterAll() {
+  const std::vector<const model::StrategyInfo*> correct = Entries(/*buggy=*/false);
+  const std::vector<const model::StrategyInfo*> buggy = Entries(/*buggy=*/true);
+  std::fprintf(stderr, "properties_benchmark: %zu correct and %zu buggy registry entries\n",
+               correct.size(), buggy.size());
+  for (const model::StrategyInfo* info : correct) {
+    benchmark::RegisterBenchmark(("BM_CasesPerSecond/" + info->name).c_str(),
+                                 [info](benchmark::State& state) { RunCases(state, {info}); });
+  }
+  if (!correct.empty()) {
+    benchmark::RegisterBenchmark("BM_CasesPerSecond/all-correct",
+                                 [correct](benchmark::State& state) { RunCases(state, correct); });
+  }
+  for (const model::StrategyInfo* info : correct) {
+    benchmark::RegisterBenchmark(("BM_GenerateOnly/" + info->name).c_str(),
+                                 [info](benchmark::State& state) { GenerateCases(state, info); });
+  }
+  for (const model::StrategyInfo* info : buggy) {
+    benchmark::RegisterBenchmark(("BM_ShrinkTime/" + info->name).c_str(),
+                                 [info](benchmark::State& state) { ShrinkTime(state, info); })
+        ->UseManualTime()
+        ->Iterations(1)
+        ->Unit(benchmark::kMillisecond);
+  }
+}
+
+}  // namespace
+}  // namespace shardsim::properties
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  shardsim::properties::RegisterAll();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
