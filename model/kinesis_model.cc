@@ -244,6 +244,7 @@ std::string KinesisModel::EncodeIterator(const Stream& stream, const ShardStore&
                                          const Position& position, Instant issued,
                                          bool stuck) const {
   std::string raw;
+  raw.reserve(8 + 2 + 5 * 8 + stream.name.size() + 8);
   PutU64(raw, 1);
   raw.push_back(static_cast<char>(kTokenVersion));
   raw.push_back(static_cast<char>(stuck ? 1 : 0));
@@ -596,10 +597,12 @@ Outcome<KinesisModel::Resolved> KinesisModel::ResolveIterator(Instant now,
   Stream* stream = FindStream(token->stream);
   if (stream == nullptr) return Error(ErrorCode::kResourceNotFound, StreamNotFound(token->stream));
   Retire(*stream, now);
-  const std::string shard_id = internal::ShardIdFor(token->shard_index);
-  ShardStore* shard = FindShard(*stream, shard_id);
+  ShardStore* shard = token->shard_index < stream->shards.size()
+                          ? stream->shards[token->shard_index].get()
+                          : nullptr;
   if (shard == nullptr) {
-    return Error(ErrorCode::kResourceNotFound, ShardNotFound(shard_id, stream->name));
+    return Error(ErrorCode::kResourceNotFound,
+                 ShardNotFound(internal::ShardIdFor(token->shard_index), stream->name));
   }
   if (token->issued > now || token->position.ordinal > shard->end_ordinal() ||
       !shard->IteratorCanName(token->position.bucket, now)) {

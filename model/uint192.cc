@@ -80,7 +80,17 @@ std::string Uint192::ToDecimal() const {
   } while (quotient != std::array<uint64_t, 3>{0, 0, 0});
 
   std::string out = absl::StrCat(chunks[chunk_count - 1]);
-  for (int i = chunk_count - 2; i >= 0; --i) absl::StrAppendFormat(&out, "%019d", chunks[i]);
+  // The lower chunks, zero-padded to 19 digits each, written by hand (this is on every record
+  // GetRecords returns).
+  const size_t head = out.size();
+  out.resize(head + 19 * static_cast<size_t>(chunk_count - 1));
+  for (int i = chunk_count - 2, at = static_cast<int>(head); i >= 0; --i, at += 19) {
+    uint64_t chunk = chunks[i];
+    for (int d = 18; d >= 0; --d) {
+      out[static_cast<size_t>(at + d)] = static_cast<char>('0' + chunk % 10);
+      chunk /= 10;
+    }
+  }
   return out;
 }
 

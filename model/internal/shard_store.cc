@@ -51,7 +51,12 @@ ShardStore::ShardStore(uint32_t index, Instant created, HashKeyRange range,
   MaterializeThrough(created);
 }
 
+bool ShardStore::UniformWidth() const {
+  return !profile_.dense() && profile_.min_width == profile_.max_width;
+}
+
 void ShardStore::MaterializeThrough(Instant t) {
+  if (UniformWidth()) return;  // computed, not stored
   if (profile_.dense()) {
     if (bucket_starts_us_.empty()) bucket_starts_us_.push_back(created_.unix_micros());
     return;
@@ -65,6 +70,7 @@ void ShardStore::MaterializeThrough(Instant t) {
 uint64_t ShardStore::BucketOf(Instant t) {
   SHARDSIM_CHECK(t >= created_, "BucketOf a time before the shard was created");
   if (profile_.dense()) return 0;
+  if (UniformWidth()) return static_cast<uint64_t>((t - created_) / profile_.min_width);
   MaterializeThrough(t);
   const auto it = std::upper_bound(bucket_starts_us_.begin(), bucket_starts_us_.end(),
                                    t.unix_micros());
@@ -73,6 +79,12 @@ uint64_t ShardStore::BucketOf(Instant t) {
 
 Instant ShardStore::BucketStart(uint64_t bucket) {
   if (profile_.dense()) return created_;
+  if (UniformWidth()) {
+    const int64_t width_us = profile_.min_width.micros();
+    SHARDSIM_CHECK(bucket <= static_cast<uint64_t>((INT64_MAX - created_.unix_micros()) / width_us),
+                   "bucket start beyond representable time");
+    return created_ + profile_.min_width * static_cast<int64_t>(bucket);
+  }
   while (bucket >= bucket_starts_us_.size()) {
     MaterializeThrough(Instant::FromUnixMicros(next_bucket_start_us_));
   }
@@ -202,6 +214,7 @@ uint64_t ShardStore::LastBucket(Instant now) {
 bool ShardStore::IteratorCanName(uint64_t bucket, Instant now) {
   if (profile_.dense()) return bucket == 0;
   const Instant tip = closed() ? *closed_at_ : now;
+  if (UniformWidth()) return bucket <= BucketOf(tip);
   MaterializeThrough(tip);
   return bucket < bucket_starts_us_.size() && bucket_starts_us_[bucket] <= tip.unix_micros();
 }

@@ -5,7 +5,7 @@
 // shard was created) that stays valid when retention trims the front. Partition keys and
 // data live in one byte arena per shard, so a stored record costs 40 bytes beyond its payload.
 // Bucket boundaries are drawn lazily from the shard's own random stream, so the chain is the
-// same whatever order shards are read in.
+// same whatever order shards are read in; fixed widths are computed, not stored.
 #ifndef SHARDSIM_MODEL_INTERNAL_SHARD_STORE_H_
 #define SHARDSIM_MODEL_INTERNAL_SHARD_STORE_H_
 
@@ -68,6 +68,7 @@ class ShardStore {
   Instant BucketStart(uint64_t bucket);
   // When the bucket's slice ends (the next bucket's start); never for a dense shard.
   std::optional<Instant> BucketEnd(uint64_t bucket);
+  // Bucket starts held in memory (none for fixed widths, which are computed).
   uint64_t buckets_materialized() const { return bucket_starts_us_.size(); }
 
   // Records ------------------------------------------------------------------------------
@@ -126,6 +127,8 @@ class ShardStore {
   std::optional<Instant> throttled_until;
 
  private:
+  // Fixed widths (min == max) are computed from the bucket index, never stored.
+  bool UniformWidth() const;
   void MaterializeThrough(Instant t);
   uint64_t SlotOf(Instant t);  // bucket, or the dense counter slot
 
