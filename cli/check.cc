@@ -179,6 +179,10 @@ int RunCheck(const CheckFlags& flags) {
     options.generator.profile = ParseProfile(*flags.profile);
     profile_text = options.generator.profile->ToString();
   }
+  if (flags.long_gaps) {
+    options.generator.long_gaps = true;
+    profile_text += "+long-gaps";
+  }
   if (flags.corpus) {
     auto corpus = properties::ReadScenarioCorpus(*flags.corpus);
     if (!corpus.ok()) throw InputError(Str(corpus.status().message()));

@@ -27,6 +27,7 @@ struct CheckFlags {
   std::string cases = "1000";
   std::string seed = "1";
   std::optional<std::string> profile;
+  bool long_gaps = false;
   std::string jobs = "1";
   std::optional<std::string> shard_index;
   std::optional<std::string> shard_count;

@@ -45,6 +45,8 @@ int Main(int argc, char** argv) {
   check_cmd->add_option("--seed", check.seed, "seed of the case space (default 1)");
   check_cmd->add_option("--profile", check.profile,
                         "bucket profile for every case: observed, dense, fixed:W, range:MIN-MAX");
+  check_cmd->add_flag("--long-gaps", check.long_gaps,
+                      "let about half the cases span up to 14 days (slower: pollers pay per second)");
   check_cmd->add_option("--jobs", check.jobs, "threads; results equal --jobs 1 (default 1)");
   check_cmd->add_option("--shard-index", check.shard_index,
                         "this shard of a campaign (default: $GTEST_SHARD_INDEX or $JOB_COMPLETION_INDEX)");

@@ -22,6 +22,7 @@ struct Features {
   bool competing_reader;
   bool limits;
   bool large_records;
+  bool long_gaps;  // effective only when GeneratorOptions::long_gaps allows it
 };
 
 Features GenFeatures() {
@@ -29,7 +30,7 @@ Features GenFeatures() {
   return Features{*rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
                   *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
                   *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
-                  *rc::gen::arbitrary<bool>()};
+                  *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>()};
 }
 
 // A bucket width from about a second to an hour, log-uniform; shrinks toward one second.
@@ -68,6 +69,9 @@ std::string ShardId(int index) { return absl::StrFormat("shardId-%012d", index);
 
 std::vector<PutSpec> GenPuts(const GeneratorOptions& options, const Features& features,
                              Duration width) {
+  const Duration max_span = features.long_gaps && options.long_gaps
+                                ? std::max(options.max_span, options.long_gap_max_span)
+                                : options.max_span;
   const int count = *rc::gen::inRange(0, options.max_records + 1);
   const int64_t w = width.micros();
   const int64_t edge = std::min<int64_t>(w, 50'000);  // within 50 ms of a bucket edge
@@ -82,7 +86,7 @@ std::vector<PutSpec> GenPuts(const GeneratorOptions& options, const Features& fe
     int whole = 0;
     if (gap_class == 1) whole = *rc::gen::inRange(0, std::min(4, budget) + 1);
     if (gap_class == 2) whole = *rc::gen::inRange(0, budget + 1);
-    const int64_t max_bucket = (options.max_span.micros() - 1) / w;
+    const int64_t max_bucket = std::max<int64_t>(0, (max_span.micros() - 1) / w);
     whole = static_cast<int>(std::min<int64_t>(whole, max_bucket - bucket));
     budget -= whole;
     bucket += whole;

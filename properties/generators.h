@@ -9,7 +9,10 @@
 // toward fewer records, fewer shards, fewer bucket crossings and fewer faults.
 //
 // Generated scenarios stay cheap to run: the whole buckets a consumer must walk are bounded by
-// `max_bucket_crossings`, and a case's virtual span by `max_span`.
+// `max_bucket_crossings`, and a case's virtual span by `max_span` (2 h by default). A consumer
+// that polls continuously pays for every second of span (a poll a second is 7,200 calls in
+// two hours), so gaps of days are opt-in: with `long_gaps`, about half the cases may span up
+// to `long_gap_max_span` (14 days), which is where retention and expired checkpoints come in.
 #ifndef SHARDSIM_PROPERTIES_GENERATORS_H_
 #define SHARDSIM_PROPERTIES_GENERATORS_H_
 
@@ -32,7 +35,9 @@ struct GeneratorOptions {
   // Whole buckets summed over all producer gaps.
   int max_bucket_crossings = 200;
   // The latest a put, reshard or fault may happen after the start.
-  Duration max_span = Duration::Days(14);
+  Duration max_span = Duration::Hours(2);
+  bool long_gaps = false;
+  Duration long_gap_max_span = Duration::Days(14);
 };
 
 // Scenarios for `strategy` (its name, generated parameters and rerun interval filled in).

@@ -197,6 +197,7 @@ class Run {
         if (it.ok()) iterator = it->ShardIterator;
       } else {
         auto page = co_await client.GetRecords({*iterator, std::nullopt, std::nullopt});
+        if (page.ok() && !page->NextShardIterator.has_value()) co_return;  // the shard ended
         if (page.ok()) {
           iterator = page->NextShardIterator;
         } else if (page.error().code != model::ErrorCode::kProvisionedThroughputExceeded) {

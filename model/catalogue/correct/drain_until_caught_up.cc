@@ -9,7 +9,10 @@
 namespace shardsim::model::catalogue {
 namespace {
 
-sim::Task<void> DrainShard(ConsumerContext& ctx, const std::string& shard_id) {
+// True when the shard was drained: caught up, or read to its end (now or by an earlier run).
+sim::Task<bool> DrainShard(ConsumerContext& ctx, const std::string& shard_id) {
+  const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(shard_id);
+  if (checkpoint.has_value() && checkpoint->shard_end) co_return true;
   std::optional<std::string> iterator = co_await IteratorFromCheckpoint(ctx, shard_id);
   while (iterator.has_value()) {
     auto page = co_await ctx.kinesis.GetRecords({*iterator, ctx.param("limit"), std::nullopt});
@@ -21,27 +24,33 @@ sim::Task<void> DrainShard(ConsumerContext& ctx, const std::string& shard_id) {
       iterator = co_await IteratorFromCheckpoint(ctx, shard_id);
       continue;
     }
-    if (!page.ok()) co_return;  // stream or shard gone: nothing left to drain
+    if (!page.ok()) co_return false;
     for (const Record& record : page->Records) co_await ctx.app.Process(shard_id, record);
     if (!page->Records.empty()) ctx.app.Checkpoint(shard_id, page->Records.back().SequenceNumber);
     if (!page->NextShardIterator.has_value()) {
       ctx.app.CheckpointShardEnd(shard_id);
       ctx.app.DeclareShardEnd(shard_id);
-      co_return;
+      co_return true;
     }
     if (page->MillisBehindLatest == 0) {
       ctx.app.DeclareCaughtUp(shard_id);
-      co_return;
+      co_return true;
     }
     iterator = page->NextShardIterator;
     co_await ctx.Sleep(Duration::Millis(ctx.param("poll_interval_ms")));
   }
+  co_return false;  // no iterator (throttled too long, or the shard is gone)
 }
 
 sim::Task<void> DrainUntilCaughtUp(ConsumerContext& ctx) {
   const std::optional<std::vector<Shard>> shards = co_await ListShardsWithRetry(ctx);
   if (!shards.has_value()) co_return;
-  for (const Shard& shard : *shards) co_await DrainShard(ctx, shard.ShardId);
+  // Shards come in id order, parents before children. A shard that could not be drained ends
+  // this run: reading on would read its children before it (out of order per key); the next
+  // run starts again from the checkpoints.
+  for (const Shard& shard : *shards) {
+    if (!co_await DrainShard(ctx, shard.ShardId)) co_return;
+  }
 }
 
 }  // namespace
