@@ -132,8 +132,8 @@ StrategyInfo StuckBelowTrimHorizonStrategy() {
                   .min_value = 0,
                   .max_value = 300'000,
                   .description = "sleep between GetRecords calls on a shard (WithScanInterval)",
-                  // Generated cases scan less often: cheaper runs, and the judge's call
-                  // bound (25 a second) counts the calls on every shard together.
+                  // Generated cases scan less often: a scan pays for every second of a
+                  // run, on every shard, and most generated seconds are idle.
                   .generate_min = 10'000,
                   .generate_max = 10'000}},
       .run = StuckBelowTrimHorizon};
