@@ -35,7 +35,8 @@ constexpr PropertyRow kPropertyRows[] = {
     {Property::kExpiredIteratorRecovered, "expired_iterator_recovered",
      "after ExpiredIteratorException a consumer gets a new iterator instead of reusing the old"},
     {Property::kBoundedCallRate, "bounded_call_rate",
-     "a consumer's calls per virtual second stay within bounds (no hot loop under throttling)"},
+     "a consumer's calls per shard and virtual second stay within bounds (no hot loop under "
+     "throttling)"},
     {Property::kTermination, "termination",
      "the run ends within its event and time bounds"},
 };

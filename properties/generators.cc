@@ -132,11 +132,17 @@ std::vector<ReshardSpec> GenReshards(int shard_count, Duration span) {
   return reshards;
 }
 
-std::vector<CrashSpec> GenCrashes(Duration span) {
+std::vector<CrashSpec> GenCrashes(Duration span, bool long_downtimes) {
   std::vector<CrashSpec> crashes;
   const int count = *rc::gen::inRange(1, 4);
   for (int i = 0; i < count; ++i) {
-    crashes.push_back(CrashSpec{GenAt(span), Duration::Seconds(*rc::gen::inRange(1, 3601))});
+    const Duration at = GenAt(span);
+    // With long gaps, a consumer may also stay down for up to three days: longer than the
+    // retention period, so its checkpoint can fall below the trim horizon.
+    const bool long_down = long_downtimes && *rc::gen::inRange(0, 4) == 0;
+    const Duration down = long_down ? Duration::Seconds(*rc::gen::inRange(3'600, 3 * 86'400 + 1))
+                                    : Duration::Seconds(*rc::gen::inRange(1, 3'601));
+    crashes.push_back(CrashSpec{at, down});
   }
   std::sort(crashes.begin(), crashes.end(),
             [](const CrashSpec& a, const CrashSpec& b) { return a.at < b.at; });
@@ -165,7 +171,7 @@ Scenario Generate(const model::StrategyInfo& strategy, const GeneratorOptions& o
   s.puts = GenPuts(options, features, nominal);
   const Duration span = s.puts.empty() ? nominal : std::max(nominal, s.puts.back().at);
   if (features.reshards) s.reshards = GenReshards(s.shard_count, span);
-  if (features.crashes) s.crashes = GenCrashes(span);
+  if (features.crashes) s.crashes = GenCrashes(span, features.long_gaps && options.long_gaps);
   if (features.slow_processing) {
     s.processing_time_per_record = Duration::Millis(*rc::gen::inRange(10, 60'001));
   }

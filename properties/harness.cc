@@ -36,7 +36,7 @@ class Run {
             .trace_mode = options.keep_trace ? sim::Trace::Mode::kKeepRecords
                                              : sim::Trace::Mode::kHashOnly}),
         model_(scenario.seed),
-        judge_(sim_, scenario.max_calls_per_second),
+        judge_(sim_, scenario.max_calls_per_second, scenario.stream.retention),
         producer_(sim_, model_, "producer", sim::Duration::Zero()),
         admin_(sim_, model_, "admin", sim::Duration::Zero()),
         consumer_client_(sim_, model_, "consumer", scenario.call_latency),
@@ -147,7 +147,7 @@ class Run {
     const absl::StatusOr<sim::TimerId> restart = sim_.ScheduleAt(
         scenario_.start + spec.at + spec.restart_after, "restart", [this] {
           if (!consumer_running_) {
-            judge_.OnRestart();
+            judge_.OnRestart(/*after_crash=*/true);
             StartConsumer();
           }
         });
@@ -179,7 +179,7 @@ class Run {
     if (scenario_.rerun_after_exit.has_value()) {
       co_await sim_.Sleep(*scenario_.rerun_after_exit);
       if (!consumer_running_) {
-        judge_.OnRestart();
+        judge_.OnRestart(/*after_crash=*/false);
         StartConsumer();
       }
     }

@@ -32,8 +32,9 @@ bool Covers(const std::optional<model::Checkpoint>& cp, const std::string& seque
 
 }  // namespace
 
-Judge::Judge(sim::Simulation& simulation, int max_calls_per_second)
-    : simulation_(&simulation), max_calls_per_second_(max_calls_per_second) {}
+Judge::Judge(sim::Simulation& simulation, int max_calls_per_second, Duration retention)
+    : simulation_(&simulation), max_calls_per_second_(max_calls_per_second),
+      retention_(retention) {}
 
 void Judge::Violate(Property property, std::string message, std::vector<std::string> witness) {
   if (violation_.has_value()) return;
@@ -67,23 +68,22 @@ void Judge::OnPut(const model::PutCall& call) {
   ++stats_.records_put;
 }
 
-void Judge::CountCall() {
+void Judge::CountCall(const std::string& target) {
   const int64_t now_us = simulation_->now().unix_micros();
-  recent_calls_us_.push_back(now_us);
-  while (!recent_calls_us_.empty() && recent_calls_us_.front() <= now_us - 1'000'000) {
-    recent_calls_us_.pop_front();
-  }
-  if (static_cast<int>(recent_calls_us_.size()) > max_calls_per_second_) {
+  std::deque<int64_t>& recent = recent_calls_us_[target];
+  recent.push_back(now_us);
+  while (!recent.empty() && recent.front() <= now_us - 1'000'000) recent.pop_front();
+  if (static_cast<int>(recent.size()) > max_calls_per_second_) {
     Violate(Property::kBoundedCallRate,
-            absl::StrCat("the consumer made ", recent_calls_us_.size(),
-                         " calls within one second of virtual time (bound ",
-                         max_calls_per_second_, ")"));
+            absl::StrCat("the consumer made ", recent.size(), " calls on ", target,
+                         " within one second of virtual time (bound ", max_calls_per_second_,
+                         " per shard)"));
   }
 }
 
 void Judge::OnGetRecords(const model::GetRecordsCall& call) {
   ++stats_.get_records_calls;
-  CountCall();
+  CountCall(call.iterator.has_value() ? call.iterator->shard_id : std::string("an unknown shard"));
   if (expired_tokens_.contains(call.request.ShardIterator)) {
     Violate(Property::kExpiredIteratorRecovered,
             "the consumer called GetRecords again with an iterator that had already expired",
@@ -103,9 +103,11 @@ void Judge::OnGetRecords(const model::GetRecordsCall& call) {
   if (call.outcome->Records.empty()) ++stats_.empty_pages;
 }
 
-void Judge::OnGetShardIterator(const model::GetShardIteratorCall&) { CountCall(); }
+void Judge::OnGetShardIterator(const model::GetShardIteratorCall& call) {
+  CountCall(call.request.ShardId);
+}
 
-void Judge::OnListShards(Instant, const std::string&) { CountCall(); }
+void Judge::OnListShards(Instant, const std::string&) { CountCall("ListShards"); }
 
 void Judge::OnProcess(const std::string& shard_id, const model::Record& record) {
   PutRecord* r = FindRecord(shard_id, record.SequenceNumber);
@@ -169,10 +171,13 @@ void Judge::OnCheckpoint(const std::string& shard_id, const model::Checkpoint& c
             absl::StrCat("SHARD_END checkpoint for ", shard_id, ", which is still open"));
     return;
   }
+  const Instant horizon = simulation_->now() - retention_;
   for (uint64_t index : shard.records) {
     const PutRecord& r = records_[index];
     if (!Covers(checkpoint, r.sequence_number)) break;
-    if (r.times_processed == 0) {
+    // A record that has expired can no longer be processed: checkpointing past it is not
+    // running ahead (whether losing it was the consumer's fault is no_missed_records' call).
+    if (r.times_processed == 0 && r.arrival >= horizon) {
       Violate(Property::kCheckpointSafety,
               absl::StrCat("checkpoint ",
                            checkpoint.shard_end ? "SHARD_END" : checkpoint.sequence_number,
@@ -242,6 +247,25 @@ void Judge::OnCrash(const model::CheckpointStore& checkpoints) {
   ++stats_.crashes;
   crashes_.emplace_back(incarnation_, checkpoints.all());
   ++incarnation_;
+  downtimes_.emplace_back(simulation_->now(), std::nullopt);
+}
+
+void Judge::OnRestart(bool after_crash) {
+  ++stats_.restarts;
+  if (after_crash && !downtimes_.empty() && !downtimes_.back().second.has_value()) {
+    downtimes_.back().second = simulation_->now();
+  }
+}
+
+bool Judge::ExpiredWhileDown(const PutRecord& r) const {
+  // A record that expires within kRestartGrace of the restart is excused too: no consumer
+  // reaches the oldest record of a shard the instant it starts.
+  constexpr Duration kRestartGrace = Duration::Micros(5 * 60 * 1'000'000LL);
+  const Instant expiry = r.arrival + retention_;
+  for (const auto& [start, end] : downtimes_) {
+    if (expiry >= start && (!end.has_value() || expiry < *end + kRestartGrace)) return true;
+  }
+  return false;
 }
 
 void Judge::Finish(bool bound_hit, const std::string& bound_description) {
@@ -251,9 +275,11 @@ void Judge::Finish(bool bound_hit, const std::string& bound_description) {
     return;
   }
   for (const PutRecord& r : records_) {
-    if (r.times_processed == 0) {
+    if (r.times_processed == 0 && !ExpiredWhileDown(r)) {
       uint64_t missed = 0;
-      for (const PutRecord& other : records_) missed += other.times_processed == 0;
+      for (const PutRecord& other : records_) {
+        missed += other.times_processed == 0 && !ExpiredWhileDown(other);
+      }
       Violate(Property::kNoMissedRecords,
               absl::StrCat(missed, " of ", records_.size(),
                            " records were never processed by the end of the run; the first"),

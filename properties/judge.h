@@ -48,7 +48,9 @@ struct RunStats {
 
 class Judge : public model::CallObserver, public model::ApplicationEvents {
  public:
-  Judge(sim::Simulation& simulation, int max_calls_per_second);
+  // `retention`: records that expire unprocessed while a crashed consumer is down (or within
+  // five minutes of its restart) are not counted as missed: no consumer could have read them.
+  Judge(sim::Simulation& simulation, int max_calls_per_second, Duration retention);
 
   // Producer side: observe the producer's client for puts.
   void OnPut(const model::PutCall& call) override;
@@ -64,7 +66,8 @@ class Judge : public model::CallObserver, public model::ApplicationEvents {
   // Harness events.
   void OnShardClosed(const std::string& shard_id);
   void OnCrash(const model::CheckpointStore& checkpoints);
-  void OnRestart() { ++stats_.restarts; }
+  // `after_crash`: the restart ends a crash's downtime (not a scheduled rerun).
+  void OnRestart(bool after_crash);
   // From now on, stop the run as soon as every record put has been processed (the liveness
   // phase has nothing left to show). Stops at once if that is already so.
   void StopWhenConverged();
@@ -93,14 +96,20 @@ class Judge : public model::CallObserver, public model::ApplicationEvents {
   };
 
   void Violate(Property property, std::string message, std::vector<std::string> witness = {});
-  void CountCall();
+  // Counts a call on `target` (a shard id, or "ListShards") in its trailing second.
+  void CountCall(const std::string& target);
   PutRecord* FindRecord(const std::string& shard_id, const std::string& sequence_number);
   std::string Describe(const PutRecord& r) const;
   std::optional<const PutRecord*> FirstUnprocessed(const ShardState& shard,
                                                    std::optional<Instant> arrived_by) const;
 
+  bool ExpiredWhileDown(const PutRecord& r) const;
+
   sim::Simulation* simulation_;
   int max_calls_per_second_;
+  Duration retention_;
+  // Crash downtimes [start, end); the last one may still be open.
+  std::vector<std::pair<Instant, std::optional<Instant>>> downtimes_;
   int incarnation_ = 0;
   std::vector<PutRecord> records_;
   std::map<std::string, uint64_t, std::less<>> by_sequence_;  // "shard/seq" -> index
@@ -110,7 +119,7 @@ class Judge : public model::CallObserver, public model::ApplicationEvents {
   // For each crash: the incarnation it ended and the checkpoints at that moment.
   std::vector<std::pair<int, std::map<std::string, model::Checkpoint, std::less<>>>> crashes_;
   std::set<std::string> expired_tokens_;
-  std::deque<int64_t> recent_calls_us_;
+  std::map<std::string, std::deque<int64_t>, std::less<>> recent_calls_us_;
   std::optional<Violation> violation_;
   RunStats stats_;
   bool stop_when_converged_ = false;

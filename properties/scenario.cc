@@ -113,7 +113,7 @@ std::string ShowScenario(const Scenario& s) {
                     r.shard_id, " every ", D(r.poll_interval), "\n");
   }
   absl::StrAppend(&out, "  liveness budget ", D(s.liveness_budget), ", max ", s.max_events,
-                  " events, max ", s.max_calls_per_second, " calls/s");
+                  " events, max ", s.max_calls_per_second, " calls/s per shard");
   return out;
 }
 

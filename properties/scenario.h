@@ -80,7 +80,8 @@ struct Scenario {
 
   Duration liveness_budget = Duration::Hours(2);
   uint64_t max_events = 2'000'000;
-  // Calls a consumer may make in any one second of virtual time before it is a hot loop.
+  // Calls a consumer may make on one shard (or to ListShards) in any one second of virtual
+  // time before it is a hot loop.
   int max_calls_per_second = 25;
 
   std::string strategy;

@@ -1,6 +1,7 @@
 // The framework checks itself: every buggy catalogue entry is caught, with its expected
-// property, within 1,000 generated cases, and every correct entry passes 2,000 (200 under
-// the sanitizers, which run everything about ten times slower).
+// property, within 1,000 generated cases (one of them with long gaps, since its bug needs a
+// day-long outage), and every correct entry passes 2,000 default cases (200 under the sanitizers,
+// which run everything about ten times slower).
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -71,6 +72,12 @@ TEST_P(BuggyEntry, IsCaughtWithItsExpectedPropertyWithinAThousandCases) {
   CheckOptions options;
   options.seed = 20261125;
   options.cases = kBuggyCases;
+  // The stuck loop's bug needs days: a checkpoint only falls below the trim horizon after more
+  // than the retention period (24 h) down, so it is checked with long gaps. The other entries
+  // are checked without: most of them are built on a loop that also never recovers from an
+  // expired checkpoint (as the real code did), and with day-long outages that shared weakness
+  // is what the generator would find first.
+  options.generator.long_gaps = info.name == "stuck-below-trim-horizon";
   const absl::StatusOr<CheckResult> result = CheckStrategy(info, options);
   ASSERT_TRUE(result.ok()) << result.status();
   ASSERT_TRUE(result->failure.has_value())
