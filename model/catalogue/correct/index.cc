@@ -4,10 +4,16 @@ namespace shardsim::model::catalogue {
 
 // One function per entry, each in its own file.
 StrategyInfo DrainUntilCaughtUpStrategy();
+StrategyInfo FollowEveryShardStrategy();
+StrategyInfo KclWorkerStrategy();
+StrategyInfo LambdaPollerStrategy();
 
 std::vector<StrategyInfo> CorrectLoops() {
   return {
       DrainUntilCaughtUpStrategy(),
+      FollowEveryShardStrategy(),
+      KclWorkerStrategy(),
+      LambdaPollerStrategy(),
   };
 }
 
