@@ -58,8 +58,12 @@ int RunReplay(const ReplayFlags& flags) {
     }
     Print(verdict.dump() + "\n");
   } else {
-    Print(absl::StrCat("# ", report->Summary(), "\n# trace hash ",
-                       sim::FormatTraceHash(report->trace_hash), "\n"));
+    std::string summary = report->Summary();
+    for (size_t at = summary.find('\n'); at != std::string::npos; at = summary.find('\n', at + 1)) {
+      summary.insert(at + 1, "# ");
+    }
+    Print(absl::StrCat("# ", summary, "\n# trace hash ", sim::FormatTraceHash(report->trace_hash),
+                       "\n"));
   }
   return report->passed() ? kExitOk : kExitPropertyFailed;
 }

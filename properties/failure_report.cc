@@ -69,7 +69,7 @@ std::string FormatFailureReport(const FailureReportParts& parts) {
   std::string out;
   if (report.violation.has_value()) {
     absl::StrAppend(&out, "property ", std::string(model::PropertyName(report.violation->property)),
-                    " failed for strategy ", scenario.strategy, " (seed ", scenario.seed, ", ",
+                    " failed for strategy ", scenario.strategy, " (scenario seed ", scenario.seed, ", ",
                     parts.origin, ")\n", report.Summary(), "\n");
   } else {
     absl::StrAppend(&out, "strategy ", scenario.strategy, " passed (", parts.origin, ")\n");
