@@ -48,12 +48,12 @@ Scenario IdleGapLongerThanManyBuckets() {
   return s;
 }
 
-// A minute of records, processed slowly (2 s each), so the consumer is still working through
+// A minute of records, processed slowly (3 s each), so the consumer is still working through
 // the parent's backlog when the parent is split; more records go to the two children.
 Scenario SplitDuringCatchUp() {
   Scenario s = Base("split-during-catch-up", 102);
   s.stream.buckets = BucketProfile::Fixed(Duration::Seconds(30));
-  s.processing_time_per_record = Duration::Seconds(2);
+  s.processing_time_per_record = Duration::Seconds(3);
   AddPuts(s, 60, Duration::Millis(500), Duration::Seconds(1));
   s.reshards = {{.at = Duration::Seconds(90), .kind = ReshardSpec::Kind::kSplit,
                  .shard_id = kShard0}};
@@ -61,17 +61,18 @@ Scenario SplitDuringCatchUp() {
   return s;
 }
 
-// Two shards merged into one while records keep coming: the child holds later records of keys
-// that both parents hold earlier ones of, so it may be read only after both parents end.
+// Two shards merged into one while records keep coming, processed slowly (2 s each) so both
+// parents still have a backlog at the merge: the child holds later records of keys that both
+// parents hold earlier ones of, so it may be read only after both parents end.
 Scenario MergeOfTwoShards() {
   Scenario s = Base("merge-of-two-shards", 103);
   s.shard_count = 2;
   s.stream.buckets = BucketProfile::Fixed(Duration::Seconds(30));
-  s.processing_time_per_record = Duration::Millis(500);
-  AddPuts(s, 40, Duration::Millis(500), Duration::Millis(2500));
-  s.reshards = {{.at = Duration::Seconds(105), .kind = ReshardSpec::Kind::kMerge,
+  s.processing_time_per_record = Duration::Seconds(2);
+  AddPuts(s, 40, Duration::Millis(500), Duration::Seconds(1));
+  s.reshards = {{.at = Duration::Seconds(45), .kind = ReshardSpec::Kind::kMerge,
                  .shard_id = kShard0, .adjacent_shard_id = kShard1}};
-  AddPuts(s, 40, Duration::Seconds(110), Duration::Millis(2500));
+  AddPuts(s, 40, Duration::Seconds(50), Duration::Seconds(1));
   return s;
 }
 
