@@ -205,10 +205,13 @@ void Judge::OnCheckpoint(const std::string& shard_id, const model::Checkpoint& c
 
 std::optional<const Judge::PutRecord*> Judge::FirstUnprocessed(
     const ShardState& shard, std::optional<Instant> arrived_by) const {
+  // Records that have expired can no longer be read: they do not make a belief false (losing
+  // them is no_missed_records' business).
+  const Instant horizon = simulation_->now() - retention_;
   for (uint64_t index : shard.records) {
     const PutRecord& r = records_[index];
     if (arrived_by.has_value() && r.arrival > *arrived_by) break;
-    if (r.times_processed == 0) return &r;
+    if (r.times_processed == 0 && r.arrival >= horizon) return &r;
   }
   return std::nullopt;
 }
