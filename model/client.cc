@@ -13,8 +13,9 @@ std::string S(std::string_view v) { return std::string(v); }
 void AddPosition(std::vector<sim::TraceField>& fields, std::string_view prefix,
                  const std::optional<IteratorInfo>& info) {
   if (!info.has_value()) return;
-  fields.push_back({absl::StrCat(S(prefix), "bucket"), info->bucket});
-  fields.push_back({absl::StrCat(S(prefix), "ordinal"), info->ordinal});
+  const bool next = !prefix.empty();
+  fields.push_back({next ? "next_bucket" : "bucket", info->bucket});
+  fields.push_back({next ? "next_ordinal" : "ordinal", info->ordinal});
 }
 
 std::optional<IteratorInfo> Describe(const KinesisModel& model, std::string_view token) {
@@ -161,6 +162,7 @@ Outcome<GetRecordsResponse> KinesisClient::DoGetRecords(const GetRecordsRequest&
   const std::optional<IteratorInfo> at = Describe(*model_, request.ShardIterator);
   Outcome<GetRecordsResponse> out = model_->GetRecords(simulation_->now(), request);
   std::vector<sim::TraceField> fields;
+  fields.reserve(10);
   if (at) fields.push_back({"shard", at->shard_id});
   AddPosition(fields, "", at);
   std::optional<IteratorInfo> next;

@@ -1,6 +1,7 @@
 #include "model/kinesis_model.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "absl/strings/escaping.h"
@@ -119,7 +120,33 @@ bool CanonicalBase64(std::string_view text, size_t raw_size) {
   return (value & ((1 << (2 * pad)) - 1)) == 0;
 }
 
+// DecodeToken is a pure function of the token's bytes, so a small per-thread memo of the
+// tokens most recently encoded or decoded is exact.
+struct TokenMemo {
+  std::string token;
+  std::optional<DecodedToken> decoded;
+};
+thread_local std::array<TokenMemo, 8> token_memo;
+thread_local size_t token_memo_next = 0;
+
+void Remember(std::string_view token, const std::optional<DecodedToken>& decoded) {
+  TokenMemo& m = token_memo[token_memo_next++ % token_memo.size()];
+  m.token.assign(token.data(), token.size());
+  m.decoded = decoded;
+}
+
+std::optional<DecodedToken> DecodeTokenUncached(std::string_view token);
+
 std::optional<DecodedToken> DecodeToken(std::string_view token) {
+  for (const TokenMemo& m : token_memo) {
+    if (m.token == token && !m.token.empty()) return m.decoded;
+  }
+  std::optional<DecodedToken> decoded = DecodeTokenUncached(token);
+  Remember(token, decoded);
+  return decoded;
+}
+
+std::optional<DecodedToken> DecodeTokenUncached(std::string_view token) {
   std::string raw;
   if (token.size() > 4096 ||
       !absl::Base64Unescape(absl::string_view(token.data(), token.size()), &raw) ||
@@ -255,7 +282,9 @@ std::string KinesisModel::EncodeIterator(const Stream& stream, const ShardStore&
   PutU64(raw, stream.name.size());
   raw += stream.name;
   PutU64(raw, sim::HashBytes(raw));
-  return absl::Base64Escape(raw);
+  std::string token = absl::Base64Escape(raw);
+  Remember(token, DecodedToken{stream.name, shard.index(), position, issued, stuck});
+  return token;
 }
 
 // CreateStream / ListShards -----------------------------------------------------------------

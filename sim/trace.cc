@@ -1,5 +1,6 @@
 #include "sim/trace.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "sim/hash.h"
@@ -59,7 +60,8 @@ void TraceValue::AppendText(std::string& out) const {
         } else if constexpr (std::is_same_v<T, Duration>) {
           absl::StrAppend(&out, v.micros(), "us");
         } else {
-          absl::StrAppend(&out, v);
+          char buf[absl::numbers_internal::kFastToBufferSize];
+          out.append(buf, static_cast<size_t>(absl::numbers_internal::FastIntToBuffer(v, buf) - buf));
         }
       },
       value_);
@@ -91,12 +93,25 @@ const TraceValue* TraceRecord::Find(std::string_view key) const {
   return nullptr;
 }
 
-std::string TraceRecord::ToText() const {
-  std::string out = absl::StrCat(time.ToString(), " ", actor, " ", kind);
-  for (const TraceField& f : fields) {
-    absl::StrAppend(&out, " ", f.key, "=");
+namespace {
+void AppendRecordText(const TraceRecord& r, std::string& out) {
+  out += r.time.ToString();
+  out.push_back(' ');
+  out += r.actor;
+  out.push_back(' ');
+  out += r.kind;
+  for (const TraceField& f : r.fields) {
+    out.push_back(' ');
+    out += f.key;
+    out.push_back('=');
     f.value.AppendText(out);
   }
+}
+}  // namespace
+
+std::string TraceRecord::ToText() const {
+  std::string out;
+  AppendRecordText(*this, out);
   return out;
 }
 
@@ -121,7 +136,8 @@ std::string TraceRecord::ToJson() const {
 Trace::Trace(Mode mode) : mode_(mode), hash_(kTraceHashSeed) {}
 
 void Trace::Append(TraceRecord record) {
-  scratch_ = record.ToText();
+  scratch_.clear();
+  AppendRecordText(record, scratch_);
   scratch_.push_back('\n');
   hash_ = HashBytes(scratch_, hash_);
   ++count_;
