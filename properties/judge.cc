@@ -1,5 +1,6 @@
 #include "properties/judge.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -99,7 +100,11 @@ void Judge::OnGetRecords(const model::GetRecordsCall& call) {
     }
     return;
   }
-  if (call.iterator.has_value()) shards_[call.iterator->shard_id].last_read = call.at;
+  if (call.iterator.has_value()) {
+    ShardState& shard = shards_[call.iterator->shard_id];
+    shard.last_read = call.at;
+    shard.put_at_last_read = shard.records.size();
+  }
   if (call.outcome->Records.empty()) ++stats_.empty_pages;
 }
 
@@ -204,13 +209,13 @@ void Judge::OnCheckpoint(const std::string& shard_id, const model::Checkpoint& c
 }
 
 std::optional<const Judge::PutRecord*> Judge::FirstUnprocessed(
-    const ShardState& shard, std::optional<Instant> arrived_by) const {
+    const ShardState& shard, std::optional<size_t> limit) const {
   // Records that have expired can no longer be read: they do not make a belief false (losing
   // them is no_missed_records' business).
   const Instant horizon = simulation_->now() - retention_;
-  for (uint64_t index : shard.records) {
-    const PutRecord& r = records_[index];
-    if (arrived_by.has_value() && r.arrival > *arrived_by) break;
+  const size_t count = std::min(shard.records.size(), limit.value_or(shard.records.size()));
+  for (size_t i = 0; i < count; ++i) {
+    const PutRecord& r = records_[shard.records[i]];
     if (r.times_processed == 0 && r.arrival >= horizon) return &r;
   }
   return std::nullopt;
@@ -219,7 +224,7 @@ std::optional<const Judge::PutRecord*> Judge::FirstUnprocessed(
 void Judge::OnDeclareCaughtUp(const std::string& shard_id) {
   const ShardState& shard = shards_[shard_id];
   const Instant reference = shard.last_read.value_or(simulation_->now());
-  if (auto r = FirstUnprocessed(shard, reference)) {
+  if (auto r = FirstUnprocessed(shard, shard.put_at_last_read)) {
     Violate(Property::kNoFalseCaughtUp,
             absl::StrCat("the consumer declared ", shard_id,
                          " caught up, but a record that had arrived before its last read (",

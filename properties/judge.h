@@ -91,6 +91,9 @@ class Judge : public model::CallObserver, public model::ApplicationEvents {
   struct ShardState {
     std::vector<uint64_t> records;  // indices into records_, in sequence order
     std::optional<Instant> last_read;
+    // How many of the shard's records had been put when the consumer last read it (a put at
+    // the same instant as a read may come after it).
+    std::optional<size_t> put_at_last_read;
     bool closed = false;
     std::optional<model::Checkpoint> checkpoint;
   };
@@ -100,8 +103,10 @@ class Judge : public model::CallObserver, public model::ApplicationEvents {
   void CountCall(const std::string& target);
   PutRecord* FindRecord(const std::string& shard_id, const std::string& sequence_number);
   std::string Describe(const PutRecord& r) const;
+  // The first unexpired, unprocessed record among the first `limit` of the shard (all of
+  // them without a limit).
   std::optional<const PutRecord*> FirstUnprocessed(const ShardState& shard,
-                                                   std::optional<Instant> arrived_by) const;
+                                                   std::optional<size_t> limit) const;
 
   bool ExpiredWhileDown(const PutRecord& r) const;
 

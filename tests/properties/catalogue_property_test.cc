@@ -8,7 +8,8 @@ namespace shardsim::properties {
 namespace {
 
 TEST(CatalogueProperty, EveryPropertyRunNamesARegisteredStrategy) {
-  for (const char* name : {"drain-until-caught-up"}) {
+  for (const char* name :
+       {"drain-until-caught-up", "follow-every-shard", "kcl-worker", "lambda-poller"}) {
     EXPECT_NE(model::StrategyRegistry::Global().Find(name), nullptr) << name;
   }
 }

@@ -77,6 +77,20 @@ TEST(Harness, TheSameScenarioGivesTheSameTraceHash) {
   EXPECT_EQ(a->trace_hash, b->trace_hash);
 }
 
+TEST(Harness, ARecordPutAtTheInstantOfAReadButAfterItDoesNotMakeCaughtUpFalse) {
+  // The read at 1.56 s runs between the two puts of that instant: it rightly answers
+  // MillisBehindLatest 0, and "b" is read on the next poll.
+  Scenario s;
+  s.name = "a-put-at-the-instant-of-a-read";
+  s.strategy = "kcl-worker";
+  s.stream.buckets = model::BucketProfile::Fixed(Duration::Seconds(60));
+  s.processing_time_per_record = Duration::Seconds(1);
+  s.puts = {{Duration::Millis(1'560), "k", "a"}, {Duration::Millis(1'560), "k", "b"}};
+  auto report = RunScenario(s);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->passed()) << report->Summary();
+}
+
 TEST(Harness, AnUnknownStrategyIsAnInvalidArgument) {
   auto report = RunScenario(IdleGapScenario("no-such-loop"));
   ASSERT_FALSE(report.ok());
