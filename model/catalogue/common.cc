@@ -1,5 +1,7 @@
 #include "model/catalogue/common.h"
 
+#include <algorithm>
+
 namespace shardsim::model::catalogue {
 
 sim::Task<std::optional<std::vector<Shard>>> ListShardsWithRetry(ConsumerContext& ctx,
@@ -38,6 +40,19 @@ sim::Task<std::optional<std::string>> IteratorFromCheckpoint(ConsumerContext& ct
     request.StartingSequenceNumber = checkpoint->sequence_number;
   }
   co_return co_await GetIteratorWithRetry(ctx, request, attempts);
+}
+
+bool ParentsFinished(const ConsumerContext& ctx, const Shard& shard,
+                     const std::vector<Shard>& listed) {
+  for (const std::optional<std::string>& parent :
+       {shard.ParentShardId, shard.AdjacentParentShardId}) {
+    if (!parent.has_value()) continue;
+    const bool is_listed = std::any_of(listed.begin(), listed.end(),
+                                       [&](const Shard& s) { return s.ShardId == *parent; });
+    const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(*parent);
+    if (is_listed && !(checkpoint.has_value() && checkpoint->shard_end)) return false;
+  }
+  return true;
 }
 
 }  // namespace shardsim::model::catalogue

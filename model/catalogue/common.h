@@ -28,6 +28,11 @@ sim::Task<std::optional<std::string>> GetIteratorWithRetry(ConsumerContext& ctx,
                                                            GetShardIteratorRequest request,
                                                            int attempts = 10);
 
+// True when every parent of `shard` that is still `listed` has a SHARD_END checkpoint (KCL
+// blocks a child until then; a parent no longer listed has expired).
+bool ParentsFinished(const ConsumerContext& ctx, const Shard& shard,
+                     const std::vector<Shard>& listed);
+
 }  // namespace shardsim::model::catalogue
 
 #endif  // SHARDSIM_MODEL_CATALOGUE_COMMON_H_

@@ -20,20 +20,6 @@ struct ShardReader {
   bool finished = false;
 };
 
-// A child waits until every listed parent has a SHARD_END checkpoint.
-bool ParentsFinished(const ConsumerContext& ctx, const Shard& shard,
-                     const std::vector<Shard>& listed) {
-  for (const std::optional<std::string>& parent :
-       {shard.ParentShardId, shard.AdjacentParentShardId}) {
-    if (!parent.has_value()) continue;
-    const bool is_listed = std::any_of(listed.begin(), listed.end(),
-                                       [&](const Shard& s) { return s.ShardId == *parent; });
-    const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(*parent);
-    if (is_listed && !(checkpoint.has_value() && checkpoint->shard_end)) return false;
-  }
-  return true;
-}
-
 // One GetRecords on the shard; true when this call reached the shard's end.
 sim::Task<bool> ReadOnce(ConsumerContext& ctx, const std::string& shard_id, ShardReader& reader) {
   if (!reader.iterator.has_value()) {
