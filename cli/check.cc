@@ -70,8 +70,8 @@ uint64_t CasesHash(const std::vector<std::pair<uint64_t, uint64_t>>& hashes) {
   return h;
 }
 
-std::string ExpectedText(const model::StrategyInfo& s) {
-  return s.expected.violates ? Str(model::PropertyName(*s.expected.violates)) : "pass";
+std::string ExpectedText(const consumer::StrategyInfo& s) {
+  return s.expected.violates.value_or("pass");
 }
 
 class Progress {
@@ -107,7 +107,7 @@ class Progress {
 
 json FailureJson(const properties::Counterexample& c, const std::string& saved) {
   json f;
-  f["property"] = Str(model::PropertyName(c.report.violation->property));
+  f["property"] = Str(properties::PropertyName(c.report.violation->property));
   f["message"] = c.report.violation->message;
   f["at"] = c.report.violation->at.ToString();
   f["witness"] = c.report.violation->witness;
@@ -122,7 +122,7 @@ json FailureJson(const properties::Counterexample& c, const std::string& saved) 
   return f;
 }
 
-json ResultJson(const model::StrategyInfo& strategy, const properties::CheckResult& r,
+json ResultJson(const consumer::StrategyInfo& strategy, const properties::CheckResult& r,
                 const properties::CheckOptions& options, const std::string& profile,
                 const std::string& saved) {
   json j;
@@ -139,7 +139,7 @@ json ResultJson(const model::StrategyInfo& strategy, const properties::CheckResu
   j["verdict"] = failed ? "fail" : "pass";
   j["matches_expected"] =
       failed ? (strategy.expected.violates &&
-                r.failure->report.violation->property == *strategy.expected.violates)
+                Str(properties::PropertyName(r.failure->report.violation->property)) == *strategy.expected.violates)
              : !strategy.expected.violates.has_value();
   j["failure"] = failed ? FailureJson(*r.failure, saved) : json(nullptr);
   j["cases_hash"] = Hex(CasesHash(r.case_hashes));
@@ -155,7 +155,7 @@ void WriteFile(const std::string& path, const std::string& text) {
   if (!out) throw InputError(absl::StrCat("cannot write ", path));
 }
 
-std::string SavedName(const model::StrategyInfo& s, const properties::CheckOptions& o,
+std::string SavedName(const consumer::StrategyInfo& s, const properties::CheckOptions& o,
                       const properties::Counterexample& c) {
   return absl::StrCat(s.name, "-seed", o.seed,
                       c.case_index ? absl::StrCat("-case", *c.case_index) : "-corpus");
@@ -188,11 +188,11 @@ int RunCheck(const CheckFlags& flags) {
     if (!corpus.ok()) throw InputError(Str(corpus.status().message()));
     options.corpus = *std::move(corpus);
   }
-  std::vector<const model::StrategyInfo*> strategies;
+  std::vector<const consumer::StrategyInfo*> strategies;
   if (flags.strategy) {
     strategies.push_back(&FindStrategy(*flags.strategy));
   } else {
-    strategies = model::StrategyRegistry::Global().All();
+    strategies = consumer::StrategyRegistry::Global().All();
   }
 
   const bool show_progress = !flags.quiet && ::isatty(STDERR_FILENO) == 1;
@@ -200,7 +200,7 @@ int RunCheck(const CheckFlags& flags) {
   bool all_as_expected = true;
   bool any_failed = false;
   std::string text;
-  for (const model::StrategyInfo* strategy : strategies) {
+  for (const consumer::StrategyInfo* strategy : strategies) {
     const uint64_t mine = (options.cases - options.shard_index + options.shard_count - 1) /
                           options.shard_count;
     Progress progress(show_progress, strategy->name, mine);

@@ -42,8 +42,8 @@ std::optional<uint64_t> UnsignedFromEnv(const char* name) {
   return ParseUnsigned(absl::StrCat("environment variable ", name), value);
 }
 
-const model::StrategyInfo& FindStrategy(const std::string& name) {
-  const model::StrategyInfo* info = model::StrategyRegistry::Global().Find(name);
+const consumer::StrategyInfo& FindStrategy(const std::string& name) {
+  const consumer::StrategyInfo* info = consumer::StrategyRegistry::Global().Find(name);
   if (info == nullptr) {
     throw InputError(absl::StrCat("unknown strategy '", name,
                                   "' (shardsim list shows the strategies)"));

@@ -10,7 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model/consumer.h"
+#include "consumer/strategy_registry.h"
+#include "properties/property.h"
 #include "model/stream_options.h"
 
 namespace shardsim::cli {
@@ -33,7 +34,7 @@ uint64_t ParseUnsigned(std::string_view flag, const std::string& text,
 // The same for an environment variable (named in the error).
 std::optional<uint64_t> UnsignedFromEnv(const char* name);
 
-const model::StrategyInfo& FindStrategy(const std::string& name);
+const consumer::StrategyInfo& FindStrategy(const std::string& name);
 model::BucketProfile ParseProfile(const std::string& text);
 
 // Writes text to stdout exactly (no locale, no added newline).

@@ -7,7 +7,9 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "catalogue/catalogue.h"
 #include "cli/common.h"
+#include "consumer/strategy_registry.h"
 
 namespace shardsim::cli {
 namespace {
@@ -21,6 +23,7 @@ std::string OneLine(std::string text) {
 }
 
 int Main(int argc, char** argv) {
+  catalogue::RegisterCatalogue(consumer::StrategyRegistry::Global());
   CLI::App app{"shardsim: deterministic simulation and property testing of Kinesis consumers",
                "shardsim"};
   app.require_subcommand(1);

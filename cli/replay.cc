@@ -29,7 +29,7 @@ properties::Scenario ScenarioToReplay(const ReplayFlags& flags) {
   if (!flags.strategy.has_value() || !flags.seed.has_value()) {
     throw InputError("replay needs --scenario FILE, or --strategy NAME and --seed S");
   }
-  const model::StrategyInfo& strategy = FindStrategy(*flags.strategy);
+  const consumer::StrategyInfo& strategy = FindStrategy(*flags.strategy);
   properties::GeneratorOptions options;
   if (flags.profile) options.profile = ParseProfile(*flags.profile);
   return properties::GenerateCase(strategy, ParseUnsigned("--seed", *flags.seed),
@@ -53,7 +53,7 @@ int RunReplay(const ReplayFlags& flags) {
     nlohmann::json verdict{{"verdict", report->passed() ? "pass" : "fail"},
                            {"trace_hash", sim::FormatTraceHash(report->trace_hash)}};
     if (!report->passed()) {
-      verdict["property"] = Str(model::PropertyName(report->violation->property));
+      verdict["property"] = Str(properties::PropertyName(report->violation->property));
       verdict["message"] = report->violation->message;
     }
     Print(verdict.dump() + "\n");

@@ -68,7 +68,7 @@ std::string FormatFailureReport(const FailureReportParts& parts) {
   const Scenario& scenario = *parts.scenario;
   std::string out;
   if (report.violation.has_value()) {
-    absl::StrAppend(&out, "property ", std::string(model::PropertyName(report.violation->property)),
+    absl::StrAppend(&out, "property ", std::string(properties::PropertyName(report.violation->property)),
                     " failed for strategy ", scenario.strategy, " (scenario seed ", scenario.seed, ", ",
                     parts.origin, ")\n", report.Summary(), "\n");
   } else {

@@ -9,7 +9,7 @@
 namespace shardsim::properties {
 
 void StrategyPropertyCase(const std::string& strategy) {
-  const model::StrategyInfo* info = model::StrategyRegistry::Global().Find(strategy);
+  const consumer::StrategyInfo* info = consumer::StrategyRegistry::Global().Find(strategy);
   if (info == nullptr) RC_FAIL(absl::StrCat("unknown strategy '", strategy, "'"));
   const Scenario scenario = *GenScenario(*info);
   const absl::StatusOr<RunReport> report = RunScenario(scenario);
@@ -28,7 +28,7 @@ void StrategyPropertyCase(const std::string& strategy) {
 std::string ReplayCorpus(const std::string& strategy, const std::string& directory) {
   const auto corpus = ReadScenarioCorpus(directory);
   if (!corpus.ok()) return std::string(corpus.status().message());
-  const model::StrategyInfo* info = model::StrategyRegistry::Global().Find(strategy);
+  const consumer::StrategyInfo* info = consumer::StrategyRegistry::Global().Find(strategy);
   if (info == nullptr) return absl::StrCat("unknown strategy '", strategy, "'");
   for (const auto& [file, saved] : *corpus) {
     const Scenario scenario = AdaptScenario(saved, *info);

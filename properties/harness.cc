@@ -13,9 +13,9 @@ namespace shardsim::properties {
 
 namespace {
 
-using model::ConsumerContext;
+using consumer::ConsumerContext;
 using model::KinesisClient;
-using model::StrategyInfo;
+using consumer::StrategyInfo;
 
 std::string S(std::string_view v) { return std::string(v); }
 std::string S(absl::string_view v) { return std::string(v); }
@@ -173,7 +173,7 @@ class Run {
   }
 
   sim::Task<void> Consumer(ConsumerContext* ctx) {
-    co_await model::CatchStrategyErrors(sim_, absl::StrCat("consumer#", ctx->incarnation),
+    co_await consumer::CatchStrategyErrors(sim_, absl::StrCat("consumer#", ctx->incarnation),
                                         strategy_.run(*ctx));
     consumer_running_ = false;
     if (scenario_.rerun_after_exit.has_value()) {
@@ -217,8 +217,8 @@ class Run {
   KinesisClient producer_;
   KinesisClient admin_;
   KinesisClient consumer_client_;
-  model::CheckpointStore checkpoints_;
-  model::Application app_;
+  consumer::CheckpointStore checkpoints_;
+  consumer::Application app_;
   std::vector<std::unique_ptr<ConsumerContext>> contexts_;
   sim::ProcessId consumer_process_ = 0;
   bool consumer_running_ = false;
@@ -232,13 +232,13 @@ std::string RunReport::Summary() const {
     return absl::StrCat("PASS ", strategy, " on ", scenario, " (", stats.records_put,
                         " records, ", stats.get_records_calls, " GetRecords calls)");
   }
-  std::string out = absl::StrCat("FAIL ", S(model::PropertyName(violation->property)), " at ",
+  std::string out = absl::StrCat("FAIL ", S(properties::PropertyName(violation->property)), " at ",
                                  violation->at.ToString(), ": ", violation->message);
   for (const std::string& line : violation->witness) absl::StrAppend(&out, "\n  ", line);
   return out;
 }
 
-Scenario AdaptScenario(const Scenario& scenario, const model::StrategyInfo& strategy) {
+Scenario AdaptScenario(const Scenario& scenario, const consumer::StrategyInfo& strategy) {
   Scenario out = scenario;
   if (out.strategy != strategy.name) out.params.clear();
   out.strategy = strategy.name;
@@ -247,8 +247,8 @@ Scenario AdaptScenario(const Scenario& scenario, const model::StrategyInfo& stra
 }
 
 absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions options,
-                                      const model::StrategyRegistry& registry) {
-  const model::StrategyInfo* strategy = registry.Find(scenario.strategy);
+                                      const consumer::StrategyRegistry& registry) {
+  const consumer::StrategyInfo* strategy = registry.Find(scenario.strategy);
   if (strategy == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("unknown strategy '", scenario.strategy,
                                                    "' (see `shardsim list`)"));

@@ -11,8 +11,8 @@
 namespace shardsim::properties {
 namespace {
 
-const model::StrategyInfo& Drain() {
-  return *model::StrategyRegistry::Global().Find("drain-until-caught-up");
+const consumer::StrategyInfo& Drain() {
+  return *consumer::StrategyRegistry::Global().Find("drain-until-caught-up");
 }
 
 RC_GTEST_PROP(ScenarioJsonProperty, EveryGeneratedScenarioSurvivesARoundTrip, ()) {
