@@ -4,6 +4,7 @@
 #include <atomic>
 #include <thread>
 
+#include "sim/strings.h"
 #include "absl/strings/str_cat.h"
 #include "sim/random.h"
 
@@ -11,7 +12,6 @@ namespace shardsim::properties {
 
 namespace {
 
-std::string S(absl::string_view v) { return std::string(v); }
 
 rc::Shrinkable<Scenario> GenerateShrinkable(const consumer::StrategyInfo& strategy, uint64_t seed,
                                             uint64_t case_index,
@@ -92,7 +92,7 @@ absl::StatusOr<CheckResult> CheckStrategy(const consumer::StrategyInfo& strategy
     const Scenario scenario = AdaptScenario(saved, strategy);
     absl::StatusOr<RunReport> report = RunScenario(scenario, RunOptions{.keep_trace = true});
     if (!report.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(file, ": ", S(report.status().message())));
+      return absl::InvalidArgumentError(absl::StrCat(file, ": ", sim::ToString(report.status().message())));
     }
     ++result.corpus_run;
     if (!report->passed()) {

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/strings.h"
 #include "absl/strings/str_cat.h"
 #include "model/client.h"
 #include "model/hash_key.h"
@@ -17,8 +18,6 @@ using consumer::ConsumerContext;
 using model::KinesisClient;
 using consumer::StrategyInfo;
 
-std::string S(std::string_view v) { return std::string(v); }
-std::string S(absl::string_view v) { return std::string(v); }
 
 class Run {
  public:
@@ -77,7 +76,7 @@ class Run {
     const bool bound_hit = result.hit_bound();
     if (result.outcome == sim::RunOutcome::kFailed) {
       return absl::InternalError(absl::StrCat("the harness itself failed: ",
-                                              S(result.status.message())));
+                                              sim::ToString(result.status.message())));
     }
     judge_.Finish(bound_hit, result.ToString());
     RunReport report;
@@ -232,7 +231,7 @@ std::string RunReport::Summary() const {
     return absl::StrCat("PASS ", strategy, " on ", scenario, " (", stats.records_put,
                         " records, ", stats.get_records_calls, " GetRecords calls)");
   }
-  std::string out = absl::StrCat("FAIL ", S(properties::PropertyName(violation->property)), " at ",
+  std::string out = absl::StrCat("FAIL ", sim::ToString(properties::PropertyName(violation->property)), " at ",
                                  violation->at.ToString(), ": ", violation->message);
   for (const std::string& line : violation->witness) absl::StrAppend(&out, "\n  ", line);
   return out;
@@ -257,7 +256,7 @@ absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions optio
   if (!params.ok()) return params.status();
   if (absl::Status s = scenario.stream.Validate(); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("scenario '", scenario.name,
-                                                   "': ", S(s.message())));
+                                                   "': ", sim::ToString(s.message())));
   }
   if (scenario.shard_count < 1 || scenario.shard_count > 64) {
     return absl::InvalidArgumentError(absl::StrCat("scenario '", scenario.name,

@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <utility>
 
+#include "sim/strings.h"
 #include "absl/strings/str_cat.h"
 #include "model/sequence_number.h"
 
 namespace shardsim::properties {
 
 namespace {
-
-std::string S(std::string_view v) { return std::string(v); }
 
 // Orders two sequence numbers of one shard; unparsable text sorts first (never expected).
 bool SequenceLess(const std::string& a, const std::string& b) {
@@ -40,7 +39,7 @@ Judge::Judge(sim::Simulation& simulation, int max_calls_per_second, Duration ret
 void Judge::Violate(Property property, std::string message, std::vector<std::string> witness) {
   if (violation_.has_value()) return;
   violation_ = Violation{property, simulation_->now(), std::move(message), std::move(witness)};
-  simulation_->Record("judge", "violation", {{"property", S(properties::PropertyName(property))},
+  simulation_->Record("judge", "violation", {{"property", sim::ToString(properties::PropertyName(property))},
                                              {"message", violation_->message}});
   simulation_->Stop();
 }

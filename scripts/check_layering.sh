@@ -14,19 +14,19 @@ check() {  # check FOLDER "ALLOWED FOLDERS"
   folder="$1"
   allowed="$2"
   [ -d "${root}/${folder}" ] || return 0
-  for file in $(find "${root}/${folder}" -name '*.h' -o -name '*.cc' | sort); do
-    grep -n '^#include "[a-z_]*/' "${file}" | while IFS= read -r line; do
-      target=$(printf '%s\n' "${line}" | sed 's/^[0-9]*:#include "\([a-z_]*\)\/.*/\1/')
-      case " ${allowed} " in
-        *" ${target} "*) ;;
-        *) case " ${project_folders} " in *" ${target} "*) ;; *) continue ;; esac ;;
-      esac
-      case " ${allowed} " in
-        *" ${target} "*) ;;
-        *) echo "${file#${root}/}:${line%%:*}: ${folder}/ may not include ${target}/: ${line#*:}"; exit 1 ;;
-      esac
-    done || status=1
-  done
+  (cd "${root}" && grep -rnE '^#include "[a-z_]+/' --include='*.h' --include='*.cc' "${folder}") |
+    awk -v folder="${folder}" -v allowed=" ${allowed} " -v project=" ${project_folders} " '
+      {
+        target = $0
+        sub(/^[^"]*"/, "", target)
+        sub(/\/.*/, "", target)
+        if (index(project, " " target " ") && !index(allowed, " " target " ")) {
+          split($0, at, ":")
+          print at[1] ":" at[2] ": " folder "/ may not include " target "/"
+          bad = 1
+        }
+      }
+      END { exit bad }' || status=1
 }
 
 check sim "sim"

@@ -6,78 +6,44 @@
 // excuse it. The fix resumes AFTER the last sequence number read.
 // Seen in: influxdata/telegraf#19508 (inputs.kinesis_consumer re-created an expired iterator
 // from the GetShardIterator input it built at start-up; issue influxdata/telegraf#19505).
-#include <algorithm>
 #include <map>
 
-#include "catalogue/common.h"
+#include "catalogue/round_robin_poller.h"
 
 namespace shardsim::catalogue {
 namespace {
 
-struct ShardReader {
-  std::optional<std::string> iterator;
+class ReplaceExpiredWithTheStartupRequest : public PollerSteps {
   // The request built at start-up from the checkpoint read then; never updated (the bug).
-  std::optional<GetShardIteratorRequest> startup_request;
-  bool finished = false;
+  sim::Task<std::optional<std::string>> NewIterator(ConsumerContext& ctx,
+                                                    const std::string& shard_id,
+                                                    ShardReader&) override {
+    co_return co_await GetIteratorWithRetry(ctx, StartupRequest(ctx, shard_id));
+  }
+  sim::Task<void> OnExpiredIterator(ConsumerContext& ctx, const std::string& shard_id,
+                                    ShardReader& reader) override {
+    reader.iterator = co_await GetIteratorWithRetry(ctx, StartupRequest(ctx, shard_id));
+  }
+
+  const GetShardIteratorRequest& StartupRequest(ConsumerContext& ctx,
+                                                const std::string& shard_id) {
+    auto it = startup_requests_.find(shard_id);
+    if (it != startup_requests_.end()) return it->second;
+    GetShardIteratorRequest request{ctx.stream_name, shard_id, ShardIteratorType::TRIM_HORIZON,
+                                    std::nullopt, std::nullopt};
+    if (const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(shard_id)) {
+      request.ShardIteratorType = ShardIteratorType::AFTER_SEQUENCE_NUMBER;
+      request.StartingSequenceNumber = checkpoint->sequence_number;
+    }
+    return startup_requests_.emplace(shard_id, std::move(request)).first->second;
+  }
+
+  std::map<std::string, GetShardIteratorRequest> startup_requests_;
 };
 
-// One GetRecords on the shard; true when this call reached the shard's end.
-sim::Task<bool> ReadOnce(ConsumerContext& ctx, const std::string& shard_id, ShardReader& reader) {
-  if (!reader.startup_request.has_value()) {
-    const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(shard_id);
-    if (checkpoint.has_value() && checkpoint->shard_end) {
-      reader.finished = true;
-      co_return false;
-    }
-    reader.startup_request = GetShardIteratorRequest{
-        ctx.stream_name, shard_id, ShardIteratorType::TRIM_HORIZON, std::nullopt, std::nullopt};
-    if (checkpoint.has_value()) {
-      reader.startup_request->ShardIteratorType = ShardIteratorType::AFTER_SEQUENCE_NUMBER;
-      reader.startup_request->StartingSequenceNumber = checkpoint->sequence_number;
-    }
-  }
-  if (!reader.iterator.has_value()) {
-    reader.iterator = co_await GetIteratorWithRetry(ctx, *reader.startup_request);
-    if (!reader.iterator.has_value()) co_return false;  // try again next round
-  }
-  auto page = co_await ctx.kinesis.GetRecords({*reader.iterator, std::nullopt, std::nullopt});
-  if (page.Is(ErrorCode::kExpiredIterator)) {
-    reader.iterator = co_await GetIteratorWithRetry(ctx, *reader.startup_request);  // the bug
-    co_return false;
-  }
-  if (page.Is(ErrorCode::kProvisionedThroughputExceeded)) co_return false;
-  if (!page.ok()) {
-    reader.iterator.reset();
-    co_return false;
-  }
-  for (const Record& record : page->Records) co_await ctx.app.Process(shard_id, record);
-  if (!page->Records.empty()) ctx.app.Checkpoint(shard_id, page->Records.back().SequenceNumber);
-  if (!page->NextShardIterator.has_value()) {
-    ctx.app.CheckpointShardEnd(shard_id);
-    ctx.app.DeclareShardEnd(shard_id);
-    reader.finished = true;
-    co_return true;
-  }
-  reader.iterator = page->NextShardIterator;
-  co_return false;
-}
-
 sim::Task<void> ExpiredIteratorFromStartupCheckpoint(ConsumerContext& ctx) {
-  std::map<std::string, ShardReader> readers;
-  std::optional<std::vector<Shard>> shards;
-  for (;;) {
-    if (!shards.has_value()) shards = co_await ListShardsWithRetry(ctx);
-    if (shards.has_value()) {
-      bool shard_ended = false;
-      for (const Shard& shard : *shards) {
-        ShardReader& reader = readers[shard.ShardId];
-        if (reader.finished || !ParentsFinished(ctx, shard, *shards)) continue;
-        shard_ended |= co_await ReadOnce(ctx, shard.ShardId, reader);
-      }
-      if (shard_ended) shards.reset();  // list again: its children are there now
-    }
-    co_await ctx.Sleep(Duration::Millis(ctx.param("poll_interval_ms")));
-  }
+  ReplaceExpiredWithTheStartupRequest steps;
+  co_await PollEveryShard(ctx, steps, "poll_interval_ms");
 }
 
 }  // namespace

@@ -8,90 +8,43 @@
 // it to AFTER_SEQUENCE_NUMBER. A port that copies the AT without the filter processes the
 // checkpointed record again after every restart: a duplicate no crash excuses, since the
 // checkpoint already covered it.
-#include <algorithm>
-#include <map>
-
-#include "catalogue/common.h"
+#include "catalogue/round_robin_poller.h"
 
 namespace shardsim::catalogue {
 namespace {
 
-struct ShardReader {
-  std::optional<std::string> iterator;
-  std::optional<std::string> last_processed;
-  bool finished = false;
+class ResumeAtTheLastRecord : public PollerSteps {
+  sim::Task<std::optional<std::string>> NewIterator(ConsumerContext& ctx,
+                                                    const std::string& shard_id,
+                                                    ShardReader& reader) override {
+    co_return co_await IteratorAt(ctx, shard_id, reader.last_read);
+  }
+  sim::Task<void> OnExpiredIterator(ConsumerContext& ctx, const std::string& shard_id,
+                                    ShardReader& reader) override {
+    reader.iterator = co_await IteratorAt(ctx, shard_id, reader.last_read);
+  }
+
+  // The bug: AT the record already processed, where AFTER is meant. TRIM_HORIZON when there is
+  // none, or when that record has expired (AT an expired record is below the trim horizon).
+  static sim::Task<std::optional<std::string>> IteratorAt(
+      ConsumerContext& ctx, const std::string& shard_id,
+      const std::optional<std::string>& sequence_number) {
+    GetShardIteratorRequest request{ctx.stream_name, shard_id, ShardIteratorType::TRIM_HORIZON,
+                                    std::nullopt, std::nullopt};
+    if (sequence_number.has_value()) {
+      GetShardIteratorRequest at = request;
+      at.ShardIteratorType = ShardIteratorType::AT_SEQUENCE_NUMBER;
+      at.StartingSequenceNumber = sequence_number;
+      std::optional<std::string> iterator = co_await GetIteratorWithRetry(ctx, at);
+      if (iterator.has_value()) co_return iterator;
+    }
+    co_return co_await GetIteratorWithRetry(ctx, request);
+  }
 };
 
-// The bug: AT the record already processed, where AFTER is meant. TRIM_HORIZON when there is
-// none, or when that record has expired (AT an expired record is below the trim horizon).
-sim::Task<std::optional<std::string>> IteratorAt(
-    ConsumerContext& ctx, const std::string& shard_id,
-    const std::optional<std::string>& sequence_number) {
-  GetShardIteratorRequest request{ctx.stream_name, shard_id, ShardIteratorType::TRIM_HORIZON,
-                                  std::nullopt, std::nullopt};
-  if (sequence_number.has_value()) {
-    GetShardIteratorRequest at = request;
-    at.ShardIteratorType = ShardIteratorType::AT_SEQUENCE_NUMBER;
-    at.StartingSequenceNumber = sequence_number;
-    std::optional<std::string> iterator = co_await GetIteratorWithRetry(ctx, at);
-    if (iterator.has_value()) co_return iterator;
-  }
-  co_return co_await GetIteratorWithRetry(ctx, request);
-}
-
-// One GetRecords on the shard; true when this call reached the shard's end.
-sim::Task<bool> ReadOnce(ConsumerContext& ctx, const std::string& shard_id, ShardReader& reader) {
-  if (!reader.iterator.has_value()) {
-    const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(shard_id);
-    if (checkpoint.has_value() && checkpoint->shard_end) {
-      reader.finished = true;
-      co_return false;
-    }
-    if (checkpoint.has_value()) reader.last_processed = checkpoint->sequence_number;
-    reader.iterator = co_await IteratorAt(ctx, shard_id, reader.last_processed);
-    if (!reader.iterator.has_value()) co_return false;  // try again next round
-  }
-  auto page = co_await ctx.kinesis.GetRecords({*reader.iterator, std::nullopt, std::nullopt});
-  if (page.Is(ErrorCode::kExpiredIterator)) {
-    reader.iterator = co_await IteratorAt(ctx, shard_id, reader.last_processed);
-    co_return false;
-  }
-  if (page.Is(ErrorCode::kProvisionedThroughputExceeded)) co_return false;
-  if (!page.ok()) {
-    reader.iterator.reset();
-    co_return false;
-  }
-  for (const Record& record : page->Records) {
-    co_await ctx.app.Process(shard_id, record);
-    reader.last_processed = record.SequenceNumber;
-  }
-  if (!page->Records.empty()) ctx.app.Checkpoint(shard_id, *reader.last_processed);
-  if (!page->NextShardIterator.has_value()) {
-    ctx.app.CheckpointShardEnd(shard_id);
-    ctx.app.DeclareShardEnd(shard_id);
-    reader.finished = true;
-    co_return true;
-  }
-  reader.iterator = page->NextShardIterator;
-  co_return false;
-}
-
 sim::Task<void> ResumeAtSequenceNumber(ConsumerContext& ctx) {
-  std::map<std::string, ShardReader> readers;
-  std::optional<std::vector<Shard>> shards;
-  for (;;) {
-    if (!shards.has_value()) shards = co_await ListShardsWithRetry(ctx);
-    if (shards.has_value()) {
-      bool shard_ended = false;
-      for (const Shard& shard : *shards) {
-        ShardReader& reader = readers[shard.ShardId];
-        if (reader.finished || !ParentsFinished(ctx, shard, *shards)) continue;
-        shard_ended |= co_await ReadOnce(ctx, shard.ShardId, reader);
-      }
-      if (shard_ended) shards.reset();  // list again: its children are there now
-    }
-    co_await ctx.Sleep(Duration::Millis(ctx.param("idle_time_between_reads_ms")));
-  }
+  ResumeAtTheLastRecord steps;
+  co_await PollEveryShard(ctx, steps, "idle_time_between_reads_ms");
 }
 
 }  // namespace
