@@ -561,7 +561,7 @@ std::vector<BadInput> OtherRows() {
       {"ReplayWithoutSeed", {"replay", "--strategy", kCorrect}, {"--seed"}},
       // --cases 0 and other numbers out of range.
       {"CheckCasesZero", {"check", "--strategy", kCorrect, "--cases", "0"},
-       {"--cases", "at least 1", "0"}},
+       {"--cases", "not in range 1 to", "0"}},
       {"CheckFlagGivenTwice", with({"--cases", "4"}), {"--cases"}},
       {"DemoCasesZero", {"demo", "--cases", "0"}, {"--cases", "0"}},
       {"DemoCasesAboveItsLimit", {"demo", "--cases", "100001"}, {"--cases", "100001"}},
@@ -573,7 +573,7 @@ std::vector<BadInput> OtherRows() {
       {"ShardIndexAboveShardCount", with({"--shard-index", "7", "--shard-count", "3"}),
        {"shard index 7", "shard count 3"}},
       {"ShardCountZero", with({"--shard-index", "0", "--shard-count", "0"}),
-       {"--shard-count", "at least 1"}},
+       {"--shard-count", "not in range 1 to"}},
       {"ShardIndexWithoutShardCount", with({"--shard-index", "0"}), {"shard count"}},
       {"ShardCountWithoutShardIndex", with({"--shard-count", "2"}), {"shard index"}},
       {"GtestShardIndexEqualToTotalShards", check, {"shard index 3", "shard count 3"},
