@@ -33,12 +33,12 @@ void AddShardFlags(CLI::App* check_cmd, CheckFlags& check) {
                       "shards of the campaign (else $SHARDSIM_SHARD_COUNT)", 1, UINT64_MAX,
                       "GTEST_TOTAL_SHARDS");
   CLI::Option_group* job = check_cmd->add_option_group("");
-  AddNumber<uint64_t>(job, "--job-completion-index", check.job_completion_index,
-                      "the shard index of a Kubernetes Indexed Job", 0, UINT64_MAX,
-                      "JOB_COMPLETION_INDEX");
-  AddNumber<uint64_t>(job, "--job-shard-count", check.job_shard_count,
-                      "the shard count of a Kubernetes Indexed Job", 1, UINT64_MAX,
-                      "SHARDSIM_SHARD_COUNT");
+  AddNumberWithSource<uint64_t>(job, "--job-completion-index", check.job_completion_index,
+                                "the shard index of a Kubernetes Indexed Job", 0, UINT64_MAX,
+                                "JOB_COMPLETION_INDEX", " (from $JOB_COMPLETION_INDEX)");
+  AddNumberWithSource<uint64_t>(job, "--job-shard-count", check.job_shard_count,
+                                "the shard count of a Kubernetes Indexed Job", 1, UINT64_MAX,
+                                "SHARDSIM_SHARD_COUNT", " (from $SHARDSIM_SHARD_COUNT)");
 }
 
 int Main(int argc, char** argv) {

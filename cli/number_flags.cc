@@ -27,6 +27,10 @@ std::string DecimalProblem(const std::string& text) {
 
 }  // namespace
 
+std::string RangeText(uint64_t min, uint64_t max, uint64_t type_max) {
+  return max == type_max ? absl::StrCat("at least ", min) : absl::StrCat(min, " to ", max);
+}
+
 CLI::Validator DecimalOnly(const std::string& source) {
   return CLI::Validator(
       [source](std::string& text) {

@@ -25,20 +25,34 @@ CLI::Validator Sourced(CLI::Validator inner, const std::string& source);
 // before 1970); the value becomes the seconds as decimal text, for an int64_t option.
 CLI::Validator UnixSecondsOrRfc3339(int64_t max_seconds);
 
+// "N to M", or "at least N" when M is the type's largest value: the help's text for a range.
+std::string RangeText(uint64_t min, uint64_t max, uint64_t type_max);
+
 // A typed unsigned option: decimal digits within [min, max], read from $env when the flag is
-// not given (an empty variable counts as unset) if `env` is not empty.
+// not given (an empty variable counts as unset) if `env` is not empty. A message about a
+// value ends with `source`, so one read from the environment names the variable.
+template <typename T, typename Value>
+CLI::Option* AddNumberWithSource(CLI::App* app, const std::string& flag, Value& value,
+                                 const std::string& help, T min, T max, const std::string& env,
+                                 const std::string& source) {
+  CLI::Option* option = app->add_option(flag, value, help);
+  option->transform(DecimalOnly(source));
+  if (min != 0 || max != std::numeric_limits<T>::max()) {
+    CLI::Validator range = CLI::Range(min, max);
+    range.description(RangeText(static_cast<uint64_t>(min), static_cast<uint64_t>(max),
+                                static_cast<uint64_t>(std::numeric_limits<T>::max())));
+    option->check(Sourced(range, source));
+  }
+  if (!env.empty()) option->envname(env);
+  return option;
+}
+
 // `Value` is T or std::optional<T>.
 template <typename T, typename Value>
 CLI::Option* AddNumber(CLI::App* app, const std::string& flag, Value& value,
                        const std::string& help, T min, T max, const std::string& env = "") {
-  const std::string source = env.empty() ? "" : " (from " + flag + " or $" + env + ")";
-  CLI::Option* option = app->add_option(flag, value, help);
-  option->transform(DecimalOnly(source));
-  if (min != 0 || max != std::numeric_limits<T>::max()) {
-    option->check(Sourced(CLI::Range(min, max), source));
-  }
-  if (!env.empty()) option->envname(env);
-  return option;
+  return AddNumberWithSource(app, flag, value, help, min, max, env,
+                             env.empty() ? "" : " (from " + flag + " or $" + env + ")");
 }
 
 }  // namespace shardsim::cli
