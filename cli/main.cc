@@ -41,25 +41,7 @@ void AddShardFlags(CLI::App* check_cmd, CheckFlags& check) {
                                 "SHARDSIM_SHARD_COUNT", " (from $SHARDSIM_SHARD_COUNT)");
 }
 
-int Main(int argc, char** argv) {
-  CLI::App app{"shardsim: deterministic simulation and property testing of Kinesis consumers",
-               "shardsim"};
-  app.require_subcommand(1);
-  app.fallthrough(false);
-
-  DemoFlags demo;
-  CLI::App* demo_cmd = app.add_subcommand(
-      "demo", "replay the seed article and show which loops pass on an emulator but fail on Kinesis");
-  AddNumber<uint64_t>(demo_cmd, "--cases", demo.cases, "generated scenarios per loop and profile",
-                      1, 100'000);
-  AddNumber(demo_cmd, "--jobs", demo.jobs, "threads (0: one per hardware thread)", 0, 256);
-  demo_cmd->add_flag("--json", demo.json, "print JSON");
-
-  ListFlags list;
-  CLI::App* list_cmd = app.add_subcommand("list", "list the strategies and the properties");
-  list_cmd->add_flag("--json", list.json, "print JSON");
-
-  CheckFlags check;
+CLI::App* AddCheckCommand(CLI::App& app, CheckFlags& check) {
   CLI::App* check_cmd = app.add_subcommand("check", "check strategies on generated scenarios");
   check_cmd->add_option("--strategy", check.strategy, "the strategy to check");
   check_cmd->add_flag("--all", check.all, "check every strategy against its expected verdict");
@@ -82,6 +64,47 @@ int Main(int argc, char** argv) {
       ->envname("SHARDSIM_FAILURE_DIR");
   check_cmd->add_flag("--json", check.json, "print JSON");
   check_cmd->add_flag("--quiet", check.quiet, "no progress bar");
+  return check_cmd;
+}
+
+CLI::App* AddEncodeCommand(CLI::App* seqnum_cmd, SeqnumEncodeFlags& encode) {
+  CLI::App* encode_cmd = seqnum_cmd->add_subcommand("encode", "build a sequence number");
+  AddNumber<uint32_t>(encode_cmd, "--shard-index", encode.shard_index, "shard index", 0,
+                      UINT32_MAX)
+      ->required();
+  encode_cmd
+      ->add_option("--created", encode.created_seconds, "shard creation time (RFC 3339 or Unix s)")
+      ->transform(UnixSecondsOrRfc3339(model::kSequenceNumberMaxSeconds))
+      ->required();
+  encode_cmd->add_option("--put", encode.put_seconds, "put time (RFC 3339 or Unix s)")
+      ->transform(UnixSecondsOrRfc3339(model::kSequenceNumberMaxSeconds))
+      ->required();
+  AddNumber<uint64_t>(encode_cmd, "--counter", encode.counter, "64-bit counter", 0, UINT64_MAX)
+      ->required();
+  encode_cmd->add_flag("--json", encode.json, "print JSON");
+  return encode_cmd;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"shardsim: deterministic simulation and property testing of Kinesis consumers",
+               "shardsim"};
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  DemoFlags demo;
+  CLI::App* demo_cmd = app.add_subcommand(
+      "demo", "replay the seed article and show which loops pass on an emulator but fail on Kinesis");
+  AddNumber<uint64_t>(demo_cmd, "--cases", demo.cases, "generated scenarios per loop and profile",
+                      1, 100'000);
+  AddNumber(demo_cmd, "--jobs", demo.jobs, "threads (0: one per hardware thread)", 0, 256);
+  demo_cmd->add_flag("--json", demo.json, "print JSON");
+
+  ListFlags list;
+  CLI::App* list_cmd = app.add_subcommand("list", "list the strategies and the properties");
+  list_cmd->add_flag("--json", list.json, "print JSON");
+
+  CheckFlags check;
+  CLI::App* check_cmd = AddCheckCommand(app, check);
 
   MergeFlags merge;
   CLI::App* merge_cmd = app.add_subcommand("merge", "combine the JSON results of campaign shards");
@@ -105,20 +128,7 @@ int Main(int argc, char** argv) {
   decode_cmd->add_option("number", decode.number, "a 56-digit sequence number")->required();
   decode_cmd->add_flag("--json", decode.json, "print JSON");
   SeqnumEncodeFlags encode;
-  CLI::App* encode_cmd = seqnum_cmd->add_subcommand("encode", "build a sequence number");
-  AddNumber<uint32_t>(encode_cmd, "--shard-index", encode.shard_index, "shard index", 0,
-                      UINT32_MAX)
-      ->required();
-  encode_cmd
-      ->add_option("--created", encode.created_seconds, "shard creation time (RFC 3339 or Unix s)")
-      ->transform(UnixSecondsOrRfc3339(model::kSequenceNumberMaxSeconds))
-      ->required();
-  encode_cmd->add_option("--put", encode.put_seconds, "put time (RFC 3339 or Unix s)")
-      ->transform(UnixSecondsOrRfc3339(model::kSequenceNumberMaxSeconds))
-      ->required();
-  AddNumber<uint64_t>(encode_cmd, "--counter", encode.counter, "64-bit counter", 0, UINT64_MAX)
-      ->required();
-  encode_cmd->add_flag("--json", encode.json, "print JSON");
+  CLI::App* encode_cmd = AddEncodeCommand(seqnum_cmd, encode);
 
   if (argc > 1 && argv[1][0] != '-') {
     const std::string first = argv[1];

@@ -86,7 +86,9 @@ bool IsCaseHashes(const json& v) {
 // Checks that `object` has `key` and that `ok` holds for it; `where` starts the message.
 absl::Status Need(const json& object, const char* key, const char* what, bool (*ok)(const json&),
                   const std::string& where) {
-  if (!object.contains(key)) return absl::InvalidArgumentError(absl::StrCat(where, "lacks \"", key, "\""));
+  if (!object.contains(key)) {
+    return absl::InvalidArgumentError(absl::StrCat(where, "lacks \"", key, "\""));
+  }
   if (!ok(object.at(key))) {
     return absl::InvalidArgumentError(absl::StrCat(where, "\"", key, "\" must be ", what));
   }

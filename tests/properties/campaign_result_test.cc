@@ -31,8 +31,8 @@ CampaignResult Check(uint64_t seed, uint64_t cases, uint64_t index, uint64_t cou
 
 // A corpus scenario drain-until-caught-up fails: one call per virtual second allowed.
 std::vector<std::pair<std::string, Scenario>> FailingCorpus() {
-  absl::StatusOr<Scenario> s =
-      ReadScenarioFile(std::string(SHARDSIM_CORPUS_DIR) + "/one-record-just-before-a-bucket-edge.json");
+  absl::StatusOr<Scenario> s = ReadScenarioFile(std::string(SHARDSIM_CORPUS_DIR) +
+                                                "/one-record-just-before-a-bucket-edge.json");
   EXPECT_TRUE(s.ok()) << s.status();
   s->strategy = Drain().name;
   s->max_calls_per_second = 1;
