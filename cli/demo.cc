@@ -113,9 +113,9 @@ Verdict CheckOn(const consumer::StrategyInfo& strategy, const model::BucketProfi
 }  // namespace
 
 int RunDemo(const DemoFlags& flags) {
-  const uint64_t cases = ParseUnsigned("--cases", flags.cases, 1, 100'000);
-  uint64_t jobs = ParseUnsigned("--jobs", flags.jobs, 0, 256);
-  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+  const uint64_t cases = flags.cases;
+  const int jobs =
+      flags.jobs > 0 ? flags.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string text;
   json out;
   out["article"] = ReplayArticle(text);
@@ -129,8 +129,8 @@ int RunDemo(const DemoFlags& flags) {
   json table = json::array();
   int hidden = 0;
   for (const consumer::StrategyInfo* s : consumer::StrategyRegistry::Global().All()) {
-    const Verdict dense = CheckOn(*s, model::BucketProfile::Dense(), cases, static_cast<int>(jobs));
-    const Verdict kinesis = CheckOn(*s, model::BucketProfile::Observed(), cases, static_cast<int>(jobs));
+    const Verdict dense = CheckOn(*s, model::BucketProfile::Dense(), cases, jobs);
+    const Verdict kinesis = CheckOn(*s, model::BucketProfile::Observed(), cases, jobs);
     const bool hides = !dense.failed && kinesis.failed;
     hidden += hides;
     auto cell = [](const Verdict& v) { return v.failed ? "FAIL " + v.property : std::string("pass"); };

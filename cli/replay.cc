@@ -3,7 +3,7 @@
 #include "cli/common.h"
 #include "properties/check.h"
 #include "properties/harness.h"
-#include "properties/scenario_json.h"
+#include "properties/scenario_files.h"
 
 namespace shardsim::cli {
 
@@ -32,9 +32,7 @@ properties::Scenario ScenarioToReplay(const ReplayFlags& flags) {
   const consumer::StrategyInfo& strategy = FindStrategy(*flags.strategy);
   properties::GeneratorOptions options;
   if (flags.profile) options.profile = ParseProfile(*flags.profile);
-  return properties::GenerateCase(strategy, ParseUnsigned("--seed", *flags.seed),
-                                  ParseUnsigned("--case", flags.case_index.value_or("0")),
-                                  options);
+  return properties::GenerateCase(strategy, *flags.seed, flags.case_index.value_or(0), options);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "properties/generators.h"
+#include "properties/scenario_files.h"
 
 namespace shardsim::properties {
 namespace {
