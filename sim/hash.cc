@@ -1,15 +1,13 @@
 #include "sim/hash.h"
 
-#include <cstring>
+#include <bit>
 
 namespace shardsim::sim {
 
 namespace {
 
-constexpr uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 inline uint64_t Mix(uint64_t h, uint64_t word) {
-  return Rotl(h ^ (word * 0xbf58476d1ce4e5b9ULL), 29) * 0x94d049bb133111ebULL;
+  return std::rotl(h ^ (word * 0xbf58476d1ce4e5b9ULL), 29) * 0x94d049bb133111ebULL;
 }
 
 inline uint64_t LoadLittleEndian(const char* p, size_t n) {
@@ -35,6 +33,15 @@ uint64_t HashBytes(std::string_view bytes, uint64_t seed) {
   h ^= h >> 27;
   h *= 0x94d049bb133111ebULL;
   h ^= h >> 31;
+  return h;
+}
+
+uint64_t Fnv1a64(std::string_view bytes, uint64_t basis) {
+  uint64_t h = basis;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
   return h;
 }
 

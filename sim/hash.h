@@ -19,6 +19,10 @@ namespace shardsim::sim {
 
 uint64_t HashBytes(std::string_view bytes, uint64_t seed = 0);
 
+// FNV-1a 64-bit hash of `bytes` (offset basis 0xcbf29ce484222325, prime 0x100000001b3); it
+// names Random::Fork's sub-streams, so changing it would change every draw.
+uint64_t Fnv1a64(std::string_view bytes, uint64_t basis = 0xcbf29ce484222325ULL);
+
 }  // namespace shardsim::sim
 
 #endif  // SHARDSIM_SIM_HASH_H_

@@ -1,6 +1,7 @@
 #include "sim/trace.h"
 
-#include "absl/strings/numbers.h"
+#include <charconv>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "sim/hash.h"
@@ -60,8 +61,9 @@ void TraceValue::AppendText(std::string& out) const {
         } else if constexpr (std::is_same_v<T, Duration>) {
           absl::StrAppend(&out, v.micros(), "us");
         } else {
-          char buf[absl::numbers_internal::kFastToBufferSize];
-          out.append(buf, static_cast<size_t>(absl::numbers_internal::FastIntToBuffer(v, buf) - buf));
+          char buf[24];  // the longest 64-bit integer is 20 characters
+          const std::to_chars_result end = std::to_chars(buf, buf + sizeof(buf), v);
+          out.append(buf, end.ptr);
         }
       },
       value_);

@@ -36,5 +36,11 @@ TEST(HashBytes, DistinguishesLengthsAndSingleByteChanges) {
   }
 }
 
+TEST(Fnv1a64, MatchesItsPublishedVectors) {
+  EXPECT_EQ(Fnv1a64(""), 0xcbf29ce484222325ULL);
+  EXPECT_EQ(Fnv1a64("a"), 0xaf63dc4c8601ec8cULL);
+  EXPECT_EQ(Fnv1a64("foobar"), 0x85944171f73967e8ULL);
+}
+
 }  // namespace
 }  // namespace shardsim::sim
