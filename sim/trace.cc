@@ -4,13 +4,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "sim/hash.h"
 
 namespace shardsim::sim {
 
 namespace {
-
-constexpr uint64_t kTraceHashSeed = 0x736861726473696dULL;  // "shardsim"
 
 // Escapes for both forms; JSON needs \u00NN where the text form uses \xNN.
 bool NeedsEscaping(std::string_view s) {
@@ -135,13 +132,13 @@ std::string TraceRecord::ToJson() const {
   return out;
 }
 
-Trace::Trace(Mode mode) : mode_(mode), hash_(kTraceHashSeed) {}
+Trace::Trace(Mode mode) : mode_(mode) {}
 
 void Trace::Append(TraceRecord record) {
   scratch_.clear();
   AppendRecordText(record, scratch_);
   scratch_.push_back('\n');
-  hash_ = HashBytes(scratch_, hash_);
+  hash_.Update(scratch_);
   ++count_;
   for (const Observer& observer : observers_) observer(record);
   if (mode_ == Mode::kKeepRecords) records_.push_back(std::move(record));
