@@ -4,8 +4,10 @@
 // decimal text in and out, reading and writing bit fields of up to 64 bits, and numeric
 // comparison. It has no arithmetic operators. Misuse by the calling code (a bit field outside
 // the 192 bits, a value wider than its field) is a broken invariant and stops the program.
-#ifndef SHARDSIM_MODEL_UINT192_H_
-#define SHARDSIM_MODEL_UINT192_H_
+// Hand-written on purpose: absl::uint128 is too narrow, and the codec needs only bit fields and
+// decimal text, not the header-heavy arithmetic of a multiprecision library.
+#ifndef SHARDSIM_MODEL_INTERNAL_UINT192_H_
+#define SHARDSIM_MODEL_INTERNAL_UINT192_H_
 
 #include <array>
 #include <compare>
@@ -60,4 +62,4 @@ class Uint192 {
 
 }  // namespace shardsim::model::internal
 
-#endif  // SHARDSIM_MODEL_UINT192_H_
+#endif  // SHARDSIM_MODEL_INTERNAL_UINT192_H_

@@ -1,4 +1,4 @@
-#include "model/uint192.h"
+#include "model/internal/uint192.h"
 
 #include <algorithm>
 
