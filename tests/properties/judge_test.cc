@@ -65,8 +65,10 @@ class Script {
   }
   void GetShardIterator(uint32_t index) {
     judge_.OnGetShardIterator(
-        {sim_.now(), "consumer", {"stream", ShardId(index)}, model::GetShardIteratorResponse{"t"},
-         std::nullopt});
+        {sim_.now(), "consumer",
+         {"stream", ShardId(index), model::ShardIteratorType::TRIM_HORIZON, std::nullopt,
+          std::nullopt},
+         model::GetShardIteratorResponse{"t"}, std::nullopt});
   }
 
   void Process(uint32_t index, const std::string& seq) {
@@ -97,9 +99,11 @@ class Script {
   const Judge& judge() const { return judge_; }
 
  private:
-  void Call(uint32_t index, const std::string& token, model::Outcome<model::GetRecordsResponse> outcome) {
+  void Call(uint32_t index, const std::string& token,
+            model::Outcome<model::GetRecordsResponse> outcome) {
     model::GetRecordsCall call{sim_.now(), "consumer", {token, std::nullopt, std::nullopt},
-                               model::IteratorInfo{"stream", ShardId(index)}, std::move(outcome),
+                               model::IteratorInfo{"stream", ShardId(index), 0, 0, sim_.now(), false},
+                               std::move(outcome),
                                std::nullopt};
     judge_.OnGetRecords(call);
   }
