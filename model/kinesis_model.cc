@@ -165,7 +165,8 @@ ShardStore& KinesisModel::Route(Stream& stream, const HashKey& key) {
 
 std::string KinesisModel::EncodeIterator(const Stream& stream, const ShardStore& shard,
                                          const Position& position, Instant issued, bool stuck) {
-  return token_memo_.Encode(IteratorToken{stream.name, shard.index(), position, issued, stuck});
+  return token_memo_.Encode(IteratorToken{stream.name, shard.index(), position, issued, stuck},
+                            shard.id());
 }
 
 // CreateStream / ListShards -----------------------------------------------------------------
@@ -485,42 +486,43 @@ Outcome<GetShardIteratorResponse> KinesisModel::GetShardIterator(
 
 Outcome<KinesisModel::Resolved> KinesisModel::ResolveIterator(Instant now,
                                                               const GetRecordsRequest& request) {
-  std::optional<IteratorToken> token = token_memo_.Decode(request.ShardIterator);
-  if (!token.has_value()) {
+  const internal::DecodedToken* decoded = token_memo_.Decode(request.ShardIterator);
+  if (decoded == nullptr) {
     return InvalidArgument(absl::StrCat("Invalid ShardIterator: '",
                                         request.ShardIterator.substr(0, 64),
                                         request.ShardIterator.size() > 64 ? "...'" : "'",
                                         " is not a shard iterator issued by this service."));
   }
-  if (request.StreamName.has_value() && *request.StreamName != token->stream) {
+  IteratorToken token = decoded->token;  // a copy: the memo entry is reused by later calls
+  if (request.StreamName.has_value() && *request.StreamName != token.stream) {
     return InvalidArgument(absl::StrCat("Invalid ShardIterator: it belongs to stream ",
-                                        token->stream, ", while it was used in a call to stream ",
+                                        token.stream, ", while it was used in a call to stream ",
                                         *request.StreamName));
   }
-  Outcome<Stream*> found = StreamOrNotFound(token->stream);
+  Outcome<Stream*> found = StreamOrNotFound(token.stream);
   if (!found.ok()) return found.error();
   Stream* stream = *found;
   Retire(*stream, now);
-  ShardStore* shard = token->shard_index < stream->shards.size()
-                          ? stream->shards[token->shard_index].get()
+  ShardStore* shard = token.shard_index < stream->shards.size()
+                          ? stream->shards[token.shard_index].get()
                           : nullptr;
   if (shard == nullptr) {
     return Error(ErrorCode::kResourceNotFound,
-                 ShardNotFound(internal::ShardIdFor(token->shard_index), stream->name));
+                 ShardNotFound(internal::ShardIdFor(token.shard_index), stream->name));
   }
-  if (token->issued > now || token->position.ordinal > shard->end_ordinal() ||
-      !shard->IteratorCanName(token->position.bucket, now)) {
+  if (token.issued > now || token.position.ordinal > shard->end_ordinal() ||
+      !shard->IteratorCanName(token.position.bucket, now)) {
     return InvalidArgument("Invalid ShardIterator: it names a position this shard never had.");
   }
   // Compared this way round so that no issue time, however old, overflows.
-  if (token->issued < now - stream->options.iterator_lifetime) {
+  if (token.issued < now - stream->options.iterator_lifetime) {
     return Error(ErrorCode::kExpiredIterator,
                  absl::StrCat("Iterator expired. The iterator was created at time ",
-                              JavaDate(token->issued), " while right now it is ", JavaDate(now),
+                              JavaDate(token.issued), " while right now it is ", JavaDate(now),
                               " which is further in the future than the tolerated delay of ",
                               stream->options.iterator_lifetime.millis(), " milliseconds."));
   }
-  return Resolved{stream, shard, *std::move(token)};
+  return Resolved{stream, shard, std::move(token)};
 }
 
 std::vector<ChildShard> KinesisModel::ChildShardsOf(Stream& stream, const ShardStore& shard) {
@@ -751,16 +753,11 @@ Outcome<Empty> KinesisModel::MergeShards(Instant now, const MergeShardsRequest& 
 // Introspection -------------------------------------------------------------------------------
 
 Outcome<IteratorInfo> KinesisModel::DescribeIterator(std::string_view shard_iterator) const {
-  std::optional<IteratorToken> token = token_memo_.Decode(shard_iterator);
-  if (!token.has_value()) return InvalidArgument("Invalid ShardIterator.");
-  return IteratorInfo{token->stream, ShardIdOf(*token), token->position.bucket,
-                      token->position.ordinal, token->issued, token->stuck};
-}
-
-std::string KinesisModel::ShardIdOf(const IteratorToken& token) const {
-  const Stream* stream = FindStream(token.stream);
-  return stream == nullptr ? internal::ShardIdFor(token.shard_index)
-                           : ShardIdAt(*stream, token.shard_index);
+  const internal::DecodedToken* decoded = token_memo_.Decode(shard_iterator);
+  if (decoded == nullptr) return InvalidArgument("Invalid ShardIterator.");
+  const IteratorToken& token = decoded->token;
+  return IteratorInfo{token.stream, decoded->shard_id, token.position.bucket,
+                      token.position.ordinal, token.issued, token.stuck};
 }
 
 std::optional<Instant> KinesisModel::BucketStart(std::string_view stream_name,

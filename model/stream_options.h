@@ -71,6 +71,8 @@ struct ShardLimits {
   // Every limit switched off (the response-size cap stays).
   static ShardLimits Unlimited();
   absl::Status Validate() const;
+  // Every field, by the compiler: a field added here cannot be left out of the comparison.
+  friend bool operator==(const ShardLimits&, const ShardLimits&) = default;
 };
 
 // What GetShardIterator does with a sequence number below the trim horizon.
@@ -99,6 +101,7 @@ struct StreamOptions {
   Duration dense_counter_slot = Duration::Seconds(210);
 
   absl::Status Validate() const;
+  friend bool operator==(const StreamOptions&, const StreamOptions&) = default;
 };
 
 }  // namespace shardsim::model

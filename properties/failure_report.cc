@@ -1,59 +1,49 @@
 #include "properties/failure_report.h"
 
+#include <variant>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 
 namespace shardsim::properties {
 
 namespace {
 
-struct Line {
-  std::string text;
-  std::string actor;
-  bool empty_get_records = false;
-};
-
-Line Parse(absl::string_view text) {
-  Line line{std::string(text), "", false};
-  const std::vector<absl::string_view> words = absl::StrSplit(text, absl::MaxSplits(' ', 3));
-  if (words.size() >= 3) {
-    line.actor = std::string(words[1]);
-    line.empty_get_records =
-        words[2] == "GetRecords" && text.find(" records=0 ") != absl::string_view::npos;
-  }
-  return line;
+bool IsEmptyGetRecords(const sim::TraceRecord& r) {
+  if (r.kind != "GetRecords") return false;
+  const sim::TraceValue* records = r.Find("records");
+  if (records == nullptr) return false;
+  const sim::TraceValue::Variant& v = records->value();
+  return (std::holds_alternative<int64_t>(v) && std::get<int64_t>(v) == 0) ||
+         (std::holds_alternative<uint64_t>(v) && std::get<uint64_t>(v) == 0);
 }
 
-std::string FieldOf(const std::string& text, std::string_view key) {
-  const std::string needle = absl::StrCat(" ", std::string(key), "=");
-  const size_t at = text.find(needle);
-  if (at == std::string::npos) return "?";
-  const size_t begin = at + needle.size();
-  const size_t end = text.find(' ', begin);
-  return text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+std::string BucketOf(const sim::TraceRecord& r) {
+  const sim::TraceValue* bucket = r.Find("bucket");
+  if (bucket == nullptr) return "?";
+  std::string out;
+  bucket->AppendText(out);
+  return out;
 }
 
 }  // namespace
 
-std::string Timeline(const std::string& trace_text) {
-  std::vector<Line> lines;
-  for (absl::string_view text : absl::StrSplit(trace_text, '\n', absl::SkipEmpty())) {
-    lines.push_back(Parse(text));
-  }
+std::string Timeline(const std::vector<sim::TraceRecord>& records) {
   std::string out;
-  for (size_t i = 0; i < lines.size();) {
+  for (size_t i = 0; i < records.size();) {
     size_t j = i;
-    while (j < lines.size() && lines[j].empty_get_records && lines[j].actor == lines[i].actor) ++j;
+    while (j < records.size() && IsEmptyGetRecords(records[j]) &&
+           records[j].actor == records[i].actor) {
+      ++j;
+    }
     if (j - i > 3) {
-      absl::StrAppend(&out, lines[i].text, "\n", "    ... ", j - i - 2,
-                      " more empty GetRecords by ", lines[i].actor, " walking buckets ",
-                      FieldOf(lines[i + 1].text, "bucket"), " to ",
-                      FieldOf(lines[j - 2].text, "bucket"), " ...\n", lines[j - 1].text, "\n");
+      absl::StrAppend(&out, records[i].ToText(), "\n", "    ... ", j - i - 2,
+                      " more empty GetRecords by ", records[i].actor, " walking buckets ",
+                      BucketOf(records[i + 1]), " to ", BucketOf(records[j - 2]), " ...\n",
+                      records[j - 1].ToText(), "\n");
       i = j;
     } else {
-      absl::StrAppend(&out, lines[i].text, "\n");
+      absl::StrAppend(&out, records[i].ToText(), "\n");
       ++i;
     }
   }
@@ -76,7 +66,7 @@ std::string FormatFailureReport(const FailureReportParts& parts) {
                                                                  " shrink steps)")
                                                   : "",
                   ":\n", ShowScenario(scenario), "\n");
-  absl::StrAppend(&out, "\ntimeline of the failing run:\n", Timeline(report.trace_text));
+  absl::StrAppend(&out, "\ntimeline of the failing run:\n", Timeline(report.trace));
   absl::StrAppend(&out, "\nto reproduce:\n");
   if (!parts.saved_json.empty()) {
     absl::StrAppend(&out, "  scenario saved to ", parts.saved_json, "\n",

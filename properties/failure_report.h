@@ -7,16 +7,19 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "properties/harness.h"
 #include "properties/scenario.h"
+#include "sim/trace.h"
 
 namespace shardsim::properties {
 
-// The trace as a timeline: one line per record, except that runs of more than three
-// consecutive empty GetRecords calls by one client are folded into a single line saying how
-// many calls walked which buckets.
-std::string Timeline(const std::string& trace_text);
+// The trace as a timeline: one text line per record, except that runs of more than three
+// consecutive empty GetRecords calls (kind "GetRecords", field records=0) by one client are
+// folded into a single line saying how many calls walked which buckets. Read from the
+// structured records, so no field's text can be mistaken for another.
+std::string Timeline(const std::vector<sim::TraceRecord>& records);
 
 struct FailureReportParts {
   const Scenario* scenario = nullptr;  // the minimal scenario

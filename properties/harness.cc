@@ -91,6 +91,7 @@ class Run {
     report.trace_records = sim_.trace().size();
     if (options.keep_trace) {
       report.trace_text = options.jsonl ? sim_.trace().ToJsonLines() : sim_.trace().ToText();
+      report.trace = sim_.trace().records();
     }
     return report;
   }

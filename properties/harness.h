@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "consumer/strategy_registry.h"
@@ -32,6 +33,7 @@ struct RunReport {
   uint64_t trace_records = 0;
   RunStats stats;
   std::string trace_text;  // only when RunOptions::keep_trace (text, or JSON Lines)
+  std::vector<sim::TraceRecord> trace;  // only when RunOptions::keep_trace
   bool passed() const { return !violation.has_value(); }
   // "PASS" or "FAIL no_missed_records at ...: message", then witness lines.
   std::string Summary() const;

@@ -28,26 +28,6 @@ std::string ShowLimits(const model::ShardLimits& l) {
       ", record ", Limit(l.max_record_bytes, "B"));
 }
 
-bool SameLimits(const model::ShardLimits& a, const model::ShardLimits& b) {
-  return a.get_records_per_second == b.get_records_per_second &&
-         a.read_bytes_per_second == b.read_bytes_per_second &&
-         a.throttle_after_large_response == b.throttle_after_large_response &&
-         a.large_response_bytes == b.large_response_bytes &&
-         a.get_shard_iterator_per_second == b.get_shard_iterator_per_second &&
-         a.put_records_per_second == b.put_records_per_second &&
-         a.put_bytes_per_second == b.put_bytes_per_second &&
-         a.max_record_bytes == b.max_record_bytes &&
-         a.max_get_records_bytes == b.max_get_records_bytes;
-}
-
-bool SameStream(const model::StreamOptions& a, const model::StreamOptions& b) {
-  return a.buckets == b.buckets && SameLimits(a.limits, b.limits) &&
-         a.retention == b.retention && a.iterator_lifetime == b.iterator_lifetime &&
-         a.below_horizon == b.below_horizon && a.counter_start == b.counter_start &&
-         a.counter_step_per_bucket == b.counter_step_per_bucket &&
-         a.dense_counter_slot == b.dense_counter_slot;
-}
-
 }  // namespace
 
 Duration Scenario::SafetyPhaseEnd() const {
@@ -57,18 +37,6 @@ Duration Scenario::SafetyPhaseEnd() const {
   for (const CrashSpec& c : crashes) end = std::max(end, c.at + c.restart_after);
   for (const CompetingReaderSpec& r : competing_readers) end = std::max(end, r.stop);
   return end + Duration::Seconds(1);
-}
-
-bool operator==(const Scenario& a, const Scenario& b) {
-  return a.name == b.name && a.seed == b.seed && a.start == b.start &&
-         a.stream_name == b.stream_name && a.shard_count == b.shard_count &&
-         SameStream(a.stream, b.stream) && a.call_latency == b.call_latency &&
-         a.processing_time_per_record == b.processing_time_per_record && a.puts == b.puts &&
-         a.reshards == b.reshards && a.crashes == b.crashes &&
-         a.competing_readers == b.competing_readers && a.rerun_after_exit == b.rerun_after_exit &&
-         a.liveness_budget == b.liveness_budget && a.max_events == b.max_events &&
-         a.max_calls_per_second == b.max_calls_per_second && a.strategy == b.strategy &&
-         a.params == b.params;
 }
 
 std::string ShowScenario(const Scenario& s) {

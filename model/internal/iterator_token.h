@@ -34,20 +34,29 @@ std::string EncodeIteratorToken(const IteratorToken& token);
 // The token `text` spells, or nullopt when it is not exactly a token EncodeIteratorToken gives.
 std::optional<IteratorToken> DecodeIteratorToken(std::string_view text);
 
+// A decoded token and the id of the shard it names (ShardIdFor(token.shard_index), kept so
+// that describing an iterator needs neither a stream lookup nor a formatting).
+struct DecodedToken {
+  IteratorToken token;
+  std::string shard_id;
+};
+
 // A memo of the tokens most recently encoded or decoded. Decoding is a pure function of the
 // text, so answers from the memo are exact; it spares the decode of the token a consumer
 // passes back right after receiving it. Not thread-safe: one per KinesisModel.
 class IteratorTokenMemo {
  public:
-  std::string Encode(const IteratorToken& token);
-  std::optional<IteratorToken> Decode(std::string_view text);
+  // `shard_id`: the id of the shard the token names (its issuer has it at hand).
+  std::string Encode(const IteratorToken& token, std::string_view shard_id);
+  // The token `text` spells, or nullptr when it is none. Valid until the next call.
+  const DecodedToken* Decode(std::string_view text);
 
  private:
   struct Entry {
     std::string text;
-    std::optional<IteratorToken> token;
+    std::optional<DecodedToken> decoded;
   };
-  void Remember(std::string_view text, const std::optional<IteratorToken>& token);
+  const DecodedToken* Remember(std::string_view text, std::optional<DecodedToken> decoded);
 
   std::array<Entry, 8> entries_;
   size_t next_ = 0;

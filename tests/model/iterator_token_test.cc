@@ -3,8 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
+
+#include "absl/strings/escaping.h"
+#include "sim/check.h"
+#include "sim/hash.h"
 
 namespace shardsim::model::internal {
 namespace {
@@ -55,22 +61,106 @@ TEST(IteratorToken, RejectsAChangedByteAndGarbage) {
   EXPECT_FALSE(DecodeIteratorToken(std::string(5'000, 'A')).has_value());
 }
 
+// The token's bytes, and the canonical text of other bytes.
+std::string Raw(const std::string& text) {
+  std::string raw;
+  SHARDSIM_CHECK(absl::Base64Unescape(text, &raw), "a token is base64");
+  return raw;
+}
+std::string Text(const std::string& raw) { return absl::Base64Escape(raw); }
+
+TEST(IteratorToken, RejectsEveryByteTamperedWithEvenWhenSpelledCanonically) {
+  const std::string raw = Raw(EncodeIteratorToken(Sample()));
+  ASSERT_TRUE(DecodeIteratorToken(Text(raw)).has_value());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    for (const uint8_t flip : {0x01, 0x80}) {
+      std::string tampered = raw;
+      tampered[i] = static_cast<char>(tampered[i] ^ flip);
+      EXPECT_FALSE(DecodeIteratorToken(Text(tampered)).has_value()) << "byte " << i;
+    }
+  }
+}
+
+TEST(IteratorToken, RejectsEveryTruncationOfTheTextAndOfTheBytes) {
+  const std::string text = EncodeIteratorToken(Sample());
+  for (size_t n = 0; n < text.size(); ++n) {
+    EXPECT_FALSE(DecodeIteratorToken(text.substr(0, n)).has_value()) << n << " characters";
+  }
+  const std::string raw = Raw(text);
+  for (size_t n = 0; n < raw.size(); ++n) {
+    EXPECT_FALSE(DecodeIteratorToken(Text(raw.substr(0, n))).has_value()) << n << " bytes";
+  }
+  EXPECT_FALSE(DecodeIteratorToken(Text(raw + '\0')).has_value());  // a byte too many
+}
+
+TEST(IteratorToken, NamesItsOwnStreamAndNoOther) {
+  // A token of one stream is not a token of another with a name of the same length: the name
+  // is under the checksum. (The model then refuses it on another stream: kinesis_model_test.)
+  const std::string orders = EncodeIteratorToken(Sample("orders"));
+  const std::string events = EncodeIteratorToken(Sample("events"));
+  EXPECT_NE(orders, events);
+  EXPECT_EQ(DecodeIteratorToken(orders)->stream, "orders");
+  std::string swapped = Raw(orders);
+  const size_t at = swapped.find("orders");
+  ASSERT_NE(at, std::string::npos);
+  swapped.replace(at, 6, "events");
+  EXPECT_FALSE(DecodeIteratorToken(Text(swapped)).has_value());
+}
+
+TEST(IteratorToken, KeepsTheIssueTimeToTheMicrosecondForExpiry) {
+  // Expiry is the model's decision (an issue time older than the iterator lifetime); the codec
+  // must hand back the exact issue time, from the epoch to the largest instant.
+  for (const int64_t us : {int64_t{0}, int64_t{1}, int64_t{1'700'000'000'123'457},
+                           std::numeric_limits<int64_t>::max()}) {
+    IteratorToken token = Sample();
+    token.issued = sim::Instant::FromUnixMicros(us);
+    const std::optional<IteratorToken> back = DecodeIteratorToken(EncodeIteratorToken(token));
+    ASSERT_TRUE(back.has_value()) << us;
+    EXPECT_EQ(back->issued, token.issued);
+  }
+}
+
+TEST(IteratorToken, RejectsAnUnknownVersionOrFlag) {
+  const std::string raw = Raw(EncodeIteratorToken(Sample()));
+  // Bytes 8 and 9 are the version and the flags; the checksum is recomputed so only they
+  // are wrong.
+  for (const size_t at : {size_t{8}, size_t{9}}) {
+    std::string changed = raw.substr(0, raw.size() - 8);
+    changed[at] = 7;
+    const uint64_t sum = sim::HashBytes(changed);
+    for (int i = 7; i >= 0; --i) changed.push_back(static_cast<char>((sum >> (8 * i)) & 0xff));
+    EXPECT_FALSE(DecodeIteratorToken(Text(changed)).has_value()) << "byte " << at;
+  }
+}
+
 TEST(IteratorTokenMemo, AnswersAsTheCodecDoesForRecentAndOlderTokens) {
   IteratorTokenMemo memo;
   std::vector<std::string> texts;
   for (uint64_t i = 0; i < 20; ++i) {
     IteratorToken token = Sample();
     token.position.ordinal = i;
-    texts.push_back(memo.Encode(token));
+    texts.push_back(memo.Encode(token, ShardIdFor(token.shard_index)));
     EXPECT_EQ(texts.back(), EncodeIteratorToken(token));
   }
   for (uint64_t i = 0; i < 20; ++i) {  // the first twelve have left the memo by now
-    const std::optional<IteratorToken> got = memo.Decode(texts[i]);
-    ASSERT_TRUE(got.has_value()) << i;
-    EXPECT_EQ(got->position.ordinal, i);
+    const DecodedToken* got = memo.Decode(texts[i]);
+    ASSERT_NE(got, nullptr) << i;
+    EXPECT_EQ(got->token.position.ordinal, i);
+    EXPECT_EQ(got->shard_id, "shardId-000000000003");
   }
-  EXPECT_FALSE(memo.Decode("garbage").has_value());
-  EXPECT_FALSE(memo.Decode("garbage").has_value());  // a remembered failure stays a failure
+  EXPECT_EQ(memo.Decode("garbage"), nullptr);
+  EXPECT_EQ(memo.Decode("garbage"), nullptr);  // a remembered failure stays a failure
+}
+
+TEST(IteratorTokenMemo, GivesTheShardIdOfADecodedTokenAsOfAnEncodedOne) {
+  IteratorTokenMemo issuer;
+  IteratorTokenMemo reader;  // has never seen the token: decodes it
+  IteratorToken token = Sample();
+  token.shard_index = 12;
+  const std::string text = issuer.Encode(token, "shardId-000000000012");
+  ASSERT_NE(reader.Decode(text), nullptr);
+  EXPECT_EQ(reader.Decode(text)->shard_id, issuer.Decode(text)->shard_id);
+  EXPECT_EQ(reader.Decode(text)->shard_id, "shardId-000000000012");
 }
 
 }  // namespace

@@ -5,6 +5,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <utility>
+#include <vector>
+
+#include <boost/pfr.hpp>
 
 #include "properties/generators.h"
 #include "properties/scenario_files.h"
@@ -43,11 +47,88 @@ Scenario Sample() {
   return s;
 }
 
+// A scenario whose every field, down to each stream option and shard limit, differs from its
+// default (checked field by field below), so a field the JSON drops fails the round trip.
+Scenario EveryFieldSet() {
+  Scenario s = Sample();
+  s.seed = 77;
+  s.start = sim::kDefaultEpoch + Duration::Days(3);
+  s.stream_name = "orders";
+  s.shard_count = 3;
+  s.call_latency = Duration::Millis(35);
+  s.processing_time_per_record = Duration::Millis(7);
+  s.liveness_budget = Duration::Hours(5);
+  s.max_events = 123'456;
+  s.max_calls_per_second = 11;
+  model::StreamOptions& o = s.stream;
+  o.retention = Duration::Hours(48);
+  o.iterator_lifetime = Duration::Seconds(200);
+  o.counter_start = 42;
+  o.counter_step_per_bucket = 17;
+  o.dense_counter_slot = Duration::Seconds(60);
+  model::ShardLimits& l = o.limits;
+  l.get_records_per_second = 4;
+  l.read_bytes_per_second = 1 << 20;
+  l.throttle_after_large_response = std::nullopt;
+  l.large_response_bytes = 5 << 20;
+  l.get_shard_iterator_per_second = 3;
+  l.put_records_per_second = 500;
+  l.put_bytes_per_second = std::nullopt;
+  l.max_record_bytes = 1 << 19;
+  l.max_get_records_bytes = 1 << 22;
+  return s;
+}
+
+// The indices of the fields of `a` (an aggregate) equal to those of `b`.
+template <typename T>
+std::vector<size_t> FieldsEqual(const T& a, const T& b) {
+  std::vector<size_t> equal;
+  const auto ta = boost::pfr::structure_tie(a);
+  const auto tb = boost::pfr::structure_tie(b);
+  [&]<size_t... I>(std::index_sequence<I...>) {
+    ((std::get<I>(ta) == std::get<I>(tb) ? equal.push_back(I) : void()), ...);
+  }(std::make_index_sequence<boost::pfr::tuple_size_v<T>>());
+  return equal;
+}
+
+TEST(ScenarioJson, TheEveryFieldSampleSetsEveryFieldOfScenarioStreamOptionsAndLimits) {
+  const Scenario s = EveryFieldSet();
+  const Scenario defaults;
+  EXPECT_EQ(FieldsEqual(s, defaults), std::vector<size_t>{})
+      << "Scenario fields (by index) left at their default in EveryFieldSet()";
+  EXPECT_EQ(FieldsEqual(s.stream, defaults.stream), std::vector<size_t>{})
+      << "StreamOptions fields left at their default in EveryFieldSet()";
+  EXPECT_EQ(FieldsEqual(s.stream.limits, defaults.stream.limits), std::vector<size_t>{})
+      << "ShardLimits fields left at their default in EveryFieldSet()";
+  EXPECT_EQ(FieldsEqual(s.stream.buckets, defaults.stream.buckets), std::vector<size_t>{});
+}
+
 TEST(ScenarioJson, EveryFieldRoundTrips) {
-  const Scenario s = Sample();
+  const Scenario s = EveryFieldSet();
   const absl::StatusOr<Scenario> back = ScenarioFromJson(ScenarioToJson(s));
   ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(FieldsEqual(*back, s).size(), boost::pfr::tuple_size_v<Scenario>)
+      << ShowScenario(*back);
+  EXPECT_EQ(FieldsEqual(back->stream, s.stream).size(),
+            boost::pfr::tuple_size_v<model::StreamOptions>);
+  EXPECT_EQ(FieldsEqual(back->stream.limits, s.stream.limits).size(),
+            boost::pfr::tuple_size_v<model::ShardLimits>);
   EXPECT_TRUE(*back == s) << ShowScenario(*back);
+}
+
+TEST(ScenarioJson, EqualityComparesEveryField) {
+  const Scenario s = EveryFieldSet();
+  // For each field: a copy that differs from `s` in that field alone compares unequal.
+  const Scenario defaults;
+  const auto td = boost::pfr::structure_tie(defaults);
+  [&]<size_t... I>(std::index_sequence<I...>) {
+    (([&] {
+       Scenario changed = s;
+       std::get<I>(boost::pfr::structure_tie(changed)) = std::get<I>(td);
+       EXPECT_FALSE(changed == s) << "field " << I;
+     }()),
+     ...);
+  }(std::make_index_sequence<boost::pfr::tuple_size_v<Scenario>>());
 }
 
 std::string Mutate(const std::string& from, const std::string& to) {

@@ -1,0 +1,684 @@
+// The judge on its own: synthetic event sequences (puts, reads, processing, checkpoints,
+// declarations, crashes, restarts, shard closes) fed straight to properties::Judge, with no
+// model and no strategy. For every property and every exemption there is one sequence that
+// must violate it and a near-identical one that must not.
+#include "properties/judge.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "model/sequence_number.h"
+
+namespace shardsim::properties {
+namespace {
+
+using model::ErrorCode;
+using model::KinesisError;
+
+constexpr int kMaxCallsPerSecond = 5;
+const Duration kRetention = Duration::Hours(24);
+
+std::string ShardId(uint32_t index) {
+  std::string digits = std::to_string(index);
+  return "shardId-" + std::string(12 - digits.size(), '0') + digits;
+}
+
+// Drives one Judge in virtual time: each step happens at the instant the script last moved to.
+class Script {
+ public:
+  Script() : sim_(sim::Simulation::Options{}), judge_(sim_, kMaxCallsPerSecond, kRetention) {}
+
+  // Moves virtual time to `offset` after the start (never backwards).
+  Script& At(Duration offset) {
+    const Instant t = sim_.start() + offset;
+    for (int i = 0; i < 2 && sim_.now() < t; ++i) sim_.RunUntil(t);  // a Stop() ends the first
+    EXPECT_EQ(sim_.now(), t);
+    return *this;
+  }
+
+  // Puts a record with `key` on shard `index`; returns its sequence number.
+  std::string Put(uint32_t index, const std::string& key) {
+    const uint64_t counter = ++counters_[index];
+    const std::string seq = model::EncodeSequenceNumber(
+        {.shard_creation_seconds = sim_.start().unix_seconds(), .shard_index = index,
+         .counter = counter, .put_seconds = sim_.now().unix_seconds()});
+    model::PutCall call{sim_.now(), "producer", {"stream", key, "data", std::nullopt},
+                        model::PutRecordResponse{ShardId(index), seq}};
+    judge_.OnPut(call);
+    records_[seq] = model::Record{seq, sim_.now(), "data", key};
+    return seq;
+  }
+
+  // A successful GetRecords on shard `index` with an iterator `token`, returning `records`.
+  void Read(uint32_t index, std::vector<std::string> records = {},
+            const std::string& token = "token") {
+    model::GetRecordsResponse page;
+    for (const std::string& seq : records) page.Records.push_back(records_.at(seq));
+    page.NextShardIterator = "next";
+    Call(index, token, std::move(page));
+  }
+  // A GetRecords on shard `index` that fails with `code`.
+  void FailedRead(uint32_t index, ErrorCode code, const std::string& token = "token") {
+    Call(index, token, KinesisError{code, "synthetic"});
+  }
+  void GetShardIterator(uint32_t index) {
+    judge_.OnGetShardIterator(
+        {sim_.now(), "consumer",
+         {"stream", ShardId(index), model::ShardIteratorType::TRIM_HORIZON, std::nullopt,
+          std::nullopt},
+         model::GetShardIteratorResponse{"t"}, std::nullopt});
+  }
+
+  void Process(uint32_t index, const std::string& seq) {
+    judge_.OnProcess(ShardId(index), records_.at(seq));
+  }
+  void Checkpoint(uint32_t index, const std::string& seq) {
+    const consumer::Checkpoint cp{seq, false};
+    store_.Write(ShardId(index), cp);
+    judge_.OnCheckpoint(ShardId(index), cp);
+  }
+  void CheckpointShardEnd(uint32_t index) {
+    const consumer::Checkpoint cp{"", true};
+    store_.Write(ShardId(index), cp);
+    judge_.OnCheckpoint(ShardId(index), cp);
+  }
+  void CaughtUp(uint32_t index) { judge_.OnDeclareCaughtUp(ShardId(index)); }
+  void ShardEnd(uint32_t index) { judge_.OnDeclareShardEnd(ShardId(index)); }
+  void Close(uint32_t index) { judge_.OnShardClosed(ShardId(index)); }
+  void Crash() { judge_.OnCrash(store_); }
+  void Restart(bool after_crash = true) { judge_.OnRestart(after_crash); }
+  void Finish(bool bound_hit = false) { judge_.Finish(bound_hit, "the event bound"); }
+
+  // The property violated so far, or nullopt.
+  std::optional<Property> verdict() const {
+    if (!judge_.violation().has_value()) return std::nullopt;
+    return judge_.violation()->property;
+  }
+  const Judge& judge() const { return judge_; }
+
+ private:
+  void Call(uint32_t index, const std::string& token,
+            model::Outcome<model::GetRecordsResponse> outcome) {
+    model::GetRecordsCall call{sim_.now(), "consumer", {token, std::nullopt, std::nullopt},
+                               model::IteratorInfo{"stream", ShardId(index), 0, 0, sim_.now(), false},
+                               std::move(outcome),
+                               std::nullopt};
+    judge_.OnGetRecords(call);
+  }
+
+  sim::Simulation sim_;
+  Judge judge_;
+  consumer::CheckpointStore store_;
+  std::map<uint32_t, uint64_t> counters_;
+  std::map<std::string, model::Record> records_;
+};
+
+// no_missed_records ------------------------------------------------------------------------
+
+TEST(JudgeTest, ARecordNeverProcessedIsMissedAtTheEnd) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  s.At(Duration::Seconds(10));
+  s.Finish();
+  EXPECT_EQ(s.verdict(), Property::kNoMissedRecords);
+  EXPECT_NE(s.judge().violation()->message.find("1 of 1 records"), std::string::npos);
+}
+
+TEST(JudgeTest, ARecordProcessedOnceIsNotMissed) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.At(Duration::Seconds(2));
+  s.Read(0, {a});
+  s.Process(0, a);
+  s.At(Duration::Seconds(10));
+  s.Finish();
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, ProcessingARecordThatWasNeverPutOnThatShardIsReportedAtOnce) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Process(0, a);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+  s.Process(1, a);  // the same sequence number on a shard it was never put on
+  EXPECT_EQ(s.verdict(), Property::kNoMissedRecords);
+}
+
+TEST(JudgeTest, ARecordThatExpiresWhileTheConsumerIsDownIsNotMissed) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  s.At(Duration::Hours(1));
+  s.Crash();
+  s.At(Duration::Hours(30));  // the record expired at 24 h, during the downtime
+  s.Restart();
+  s.At(Duration::Hours(31));
+  s.Finish();
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, ARecordThatExpiresWhileTheConsumerIsRunningIsMissed) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  s.At(Duration::Hours(1));
+  s.Crash();
+  s.At(Duration::Hours(2));  // back long before the record expires at 24 h
+  s.Restart();
+  s.At(Duration::Hours(31));
+  s.Finish();
+  EXPECT_EQ(s.verdict(), Property::kNoMissedRecords);
+}
+
+TEST(JudgeTest, AScheduledRerunIsNotADowntimeThatExcusesExpiry) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  s.At(Duration::Hours(30));
+  s.Restart(/*after_crash=*/false);  // a batch job's rerun: it could have run earlier
+  s.At(Duration::Hours(31));
+  s.Finish();
+  EXPECT_EQ(s.verdict(), Property::kNoMissedRecords);
+}
+
+// termination --------------------------------------------------------------------------
+
+TEST(JudgeTest, ARunThatHitsItsBoundFailsTermination) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Finish(/*bound_hit=*/true);
+  EXPECT_EQ(s.verdict(), Property::kTermination);
+}
+
+TEST(JudgeTest, ARunThatEndsWithinItsBoundTerminates) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Finish(/*bound_hit=*/false);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+// no_false_caught_up ---------------------------------------------------------------------
+
+TEST(JudgeTest, CaughtUpWithARecordPutBeforeTheLastReadIsFalse) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  s.At(Duration::Seconds(2));
+  s.Read(0);  // an empty page: the record lies in a later bucket
+  s.CaughtUp(0);
+  EXPECT_EQ(s.verdict(), Property::kNoFalseCaughtUp);
+}
+
+TEST(JudgeTest, CaughtUpAfterProcessingEveryRecordReadIsTrue) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.At(Duration::Seconds(2));
+  s.Read(0, {a});
+  s.Process(0, a);
+  s.CaughtUp(0);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, ARecordPutAtTheSameInstantAfterTheReadDoesNotMakeCaughtUpFalse) {
+  Script s;
+  s.At(Duration::Seconds(2));
+  s.Read(0);
+  s.Put(0, "k");  // same instant, after the read
+  s.CaughtUp(0);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, ARecordPutAtTheSameInstantBeforeTheReadMakesCaughtUpFalse) {
+  Script s;
+  s.At(Duration::Seconds(2));
+  s.Put(0, "k");  // same instant, before the read
+  s.Read(0);
+  s.CaughtUp(0);
+  EXPECT_EQ(s.verdict(), Property::kNoFalseCaughtUp);
+}
+
+TEST(JudgeTest, AThrottledCallIsNotAReadThatCaughtUpIsJudgedAgainst) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Read(0);
+  s.At(Duration::Seconds(2));
+  s.Put(0, "k");
+  s.At(Duration::Seconds(3));
+  s.FailedRead(0, ErrorCode::kProvisionedThroughputExceeded);
+  s.CaughtUp(0);  // true as of the last read that answered (1 s)
+  EXPECT_EQ(s.verdict(), std::nullopt);
+  EXPECT_EQ(s.judge().stats().throttled_calls, 1u);
+}
+
+TEST(JudgeTest, ASuccessfulCallInPlaceOfTheThrottledOneMakesCaughtUpFalse) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Read(0);
+  s.At(Duration::Seconds(2));
+  s.Put(0, "k");
+  s.At(Duration::Seconds(3));
+  s.Read(0);
+  s.CaughtUp(0);
+  EXPECT_EQ(s.verdict(), Property::kNoFalseCaughtUp);
+}
+
+TEST(JudgeTest, AnExpiredRecordDoesNotMakeCaughtUpFalse) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  s.At(Duration::Hours(25));
+  s.Read(0);
+  s.CaughtUp(0);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, ARecordJustInsideTheRetentionPeriodMakesCaughtUpFalse) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  s.At(Duration::Hours(23));
+  s.Read(0);
+  s.CaughtUp(0);
+  EXPECT_EQ(s.verdict(), Property::kNoFalseCaughtUp);
+}
+
+TEST(JudgeTest, CaughtUpOnOneShardIgnoresAnotherShardsRecords) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(1, "k");
+  s.At(Duration::Seconds(2));
+  s.Read(0);
+  s.CaughtUp(0);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+  s.Read(1);
+  s.CaughtUp(1);
+  EXPECT_EQ(s.verdict(), Property::kNoFalseCaughtUp);
+}
+
+// no_false_shard_end ---------------------------------------------------------------------
+
+TEST(JudgeTest, ShardEndOnAnOpenShardIsFalse) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.ShardEnd(0);
+  EXPECT_EQ(s.verdict(), Property::kNoFalseShardEnd);
+}
+
+TEST(JudgeTest, ShardEndOnAClosedShardWithEveryRecordProcessedIsTrue) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Close(0);
+  s.At(Duration::Seconds(2));
+  s.Read(0, {a});
+  s.Process(0, a);
+  s.ShardEnd(0);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, ShardEndOnAClosedShardWithARecordUnprocessedIsFalse) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  s.Close(0);
+  s.At(Duration::Seconds(2));
+  s.Read(0);
+  s.ShardEnd(0);
+  EXPECT_EQ(s.verdict(), Property::kNoFalseShardEnd);
+}
+
+TEST(JudgeTest, ShardEndIsJudgedAgainstEveryRecordNotOnlyThoseBeforeTheLastRead) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Read(0);
+  s.At(Duration::Seconds(2));
+  s.Put(0, "k");  // after the last read, and still the shard's
+  s.Close(0);
+  s.ShardEnd(0);
+  EXPECT_EQ(s.verdict(), Property::kNoFalseShardEnd);
+}
+
+TEST(JudgeTest, ShardEndWithOnlyExpiredRecordsUnprocessedIsTrue) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  s.Close(0);
+  s.At(Duration::Hours(25));
+  s.ShardEnd(0);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, AMergeClosesBothParentsForShardEnd) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "a");
+  const std::string b = s.Put(1, "b");
+  s.Close(0);  // the harness closes both parents of a merge
+  s.Close(1);
+  s.At(Duration::Seconds(2));
+  s.Process(0, a);
+  s.Process(1, b);
+  s.ShardEnd(0);
+  s.ShardEnd(1);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+  s.ShardEnd(2);  // the merged child is open
+  EXPECT_EQ(s.verdict(), Property::kNoFalseShardEnd);
+}
+
+// no_duplicates --------------------------------------------------------------------------
+
+TEST(JudgeTest, ProcessingARecordTwiceWithoutACrashIsADuplicate) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Process(0, a);
+  s.Process(0, a);
+  EXPECT_EQ(s.verdict(), Property::kNoDuplicates);
+}
+
+TEST(JudgeTest, RedeliveryAfterACrashBeforeTheCheckpointIsAtLeastOnce) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Process(0, a);
+  s.Crash();  // before the checkpoint that would cover `a`
+  s.At(Duration::Seconds(5));
+  s.Restart();
+  s.Process(0, a);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+  EXPECT_EQ(s.judge().stats().redeliveries, 1u);
+}
+
+TEST(JudgeTest, RedeliveryAfterACrashThatTheCheckpointCoveredIsADuplicate) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Process(0, a);
+  s.Checkpoint(0, a);
+  s.Crash();
+  s.At(Duration::Seconds(5));
+  s.Restart();
+  s.Process(0, a);
+  EXPECT_EQ(s.verdict(), Property::kNoDuplicates);
+}
+
+TEST(JudgeTest, ACrashBeforeTheFirstProcessingExcusesNoLaterDuplicate) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Crash();
+  s.At(Duration::Seconds(5));
+  s.Restart();
+  s.Process(0, a);
+  s.Process(0, a);  // twice in the same incarnation
+  EXPECT_EQ(s.verdict(), Property::kNoDuplicates);
+}
+
+TEST(JudgeTest, ARecordBeforeACheckpointOfAnotherShardIsStillRedeliverable) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  const std::string b = s.Put(1, "j");
+  s.Process(0, a);
+  s.Process(1, b);
+  s.Checkpoint(1, b);
+  s.Crash();
+  s.Restart();
+  s.Process(0, a);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+  s.Process(1, b);
+  EXPECT_EQ(s.verdict(), Property::kNoDuplicates);
+}
+
+// lineage_order --------------------------------------------------------------------------
+
+TEST(JudgeTest, AChildsRecordBeforeItsParentsRecordOfTheSameKeyBreaksLineageOrder) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string parent = s.Put(0, "k");
+  s.Close(0);
+  s.At(Duration::Seconds(2));
+  const std::string child = s.Put(1, "k");
+  s.Process(1, child);
+  s.Process(0, parent);
+  EXPECT_EQ(s.verdict(), Property::kLineageOrder);
+}
+
+TEST(JudgeTest, ParentThenChildKeepsLineageOrder) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string parent = s.Put(0, "k");
+  s.Close(0);
+  s.At(Duration::Seconds(2));
+  const std::string child = s.Put(1, "k");
+  s.Process(0, parent);
+  s.Process(1, child);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, DifferentKeysMayBeProcessedInAnyOrder) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string parent = s.Put(0, "k");
+  s.Close(0);
+  s.At(Duration::Seconds(2));
+  const std::string child = s.Put(1, "j");
+  s.Process(1, child);
+  s.Process(0, parent);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, ARedeliveryOfAnEarlierRecordAfterACrashIsNotAnOrderViolation) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string first = s.Put(0, "k");
+  const std::string second = s.Put(0, "k");
+  s.Process(0, first);
+  s.Process(0, second);
+  s.Crash();
+  s.Restart();
+  s.Process(0, first);
+  s.Process(0, second);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+// checkpoint_safety ----------------------------------------------------------------------
+
+TEST(JudgeTest, ACheckpointAheadOfProcessingIsUnsafe) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  const std::string b = s.Put(0, "k");
+  s.Process(0, a);
+  s.Checkpoint(0, b);
+  EXPECT_EQ(s.verdict(), Property::kCheckpointSafety);
+}
+
+TEST(JudgeTest, ACheckpointAtTheLastProcessedRecordIsSafe) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  const std::string b = s.Put(0, "k");
+  s.Process(0, a);
+  s.Checkpoint(0, a);
+  s.Process(0, b);
+  s.Checkpoint(0, b);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, ACheckpointPastAnExpiredRecordIsNotRunningAhead) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");  // expires at 24 h
+  s.At(Duration::Hours(24) + Duration::Seconds(2));
+  const std::string b = s.Put(0, "k");
+  s.Process(0, b);
+  s.Checkpoint(0, b);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, ACheckpointPastARecordStillInRetentionIsRunningAhead) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  s.At(Duration::Hours(23));
+  const std::string b = s.Put(0, "k");
+  s.Process(0, b);
+  s.Checkpoint(0, b);
+  EXPECT_EQ(s.verdict(), Property::kCheckpointSafety);
+}
+
+TEST(JudgeTest, ACheckpointThatGoesBackwardsIsUnsafe) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  const std::string b = s.Put(0, "k");
+  s.Process(0, a);
+  s.Process(0, b);
+  s.Checkpoint(0, b);
+  s.Checkpoint(0, a);
+  EXPECT_EQ(s.verdict(), Property::kCheckpointSafety);
+}
+
+TEST(JudgeTest, ARepeatedCheckpointIsNotBackwards) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Process(0, a);
+  s.Checkpoint(0, a);
+  s.Checkpoint(0, a);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, AShardEndCheckpointOnAnOpenShardIsUnsafe) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Process(0, a);
+  s.CheckpointShardEnd(0);
+  EXPECT_EQ(s.verdict(), Property::kCheckpointSafety);
+}
+
+TEST(JudgeTest, AShardEndCheckpointOnAClosedFullyProcessedShardIsSafe) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Close(0);
+  s.Process(0, a);
+  s.CheckpointShardEnd(0);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, AShardEndCheckpointOnAClosedShardWithARecordUnprocessedIsUnsafe) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  s.Close(0);
+  s.CheckpointShardEnd(0);
+  EXPECT_EQ(s.verdict(), Property::kCheckpointSafety);
+}
+
+TEST(JudgeTest, ASequenceCheckpointAfterShardEndGoesBackwards) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Close(0);
+  s.Process(0, a);
+  s.CheckpointShardEnd(0);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+  s.Checkpoint(0, a);
+  EXPECT_EQ(s.verdict(), Property::kCheckpointSafety);
+}
+
+// expired_iterator_recovered -------------------------------------------------------------
+
+TEST(JudgeTest, ReusingAnIteratorThatExpiredIsNotRecovering) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.FailedRead(0, ErrorCode::kExpiredIterator, "old");
+  s.At(Duration::Seconds(2));
+  s.FailedRead(0, ErrorCode::kExpiredIterator, "old");
+  EXPECT_EQ(s.verdict(), Property::kExpiredIteratorRecovered);
+}
+
+TEST(JudgeTest, AFreshIteratorAfterExpiryRecovers) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.FailedRead(0, ErrorCode::kExpiredIterator, "old");
+  s.At(Duration::Seconds(2));
+  s.GetShardIterator(0);
+  s.Read(0, {}, "fresh");
+  EXPECT_EQ(s.verdict(), std::nullopt);
+  EXPECT_EQ(s.judge().stats().expired_iterator_errors, 1u);
+}
+
+TEST(JudgeTest, RetryingAThrottledIteratorIsNotReusingAnExpiredOne) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.FailedRead(0, ErrorCode::kProvisionedThroughputExceeded, "same");
+  s.At(Duration::Seconds(2));
+  s.Read(0, {}, "same");
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+// bounded_call_rate ----------------------------------------------------------------------
+
+TEST(JudgeTest, MoreCallsOnAShardThanTheBoundWithinOneSecondIsTooMany) {
+  Script s;
+  for (int i = 0; i <= kMaxCallsPerSecond; ++i) {
+    s.At(Duration::Millis(1000 + 150 * i));
+    s.Read(0);
+  }
+  EXPECT_EQ(s.verdict(), Property::kBoundedCallRate);
+}
+
+TEST(JudgeTest, TheSameCallsSpreadOverMoreThanOneSecondAreWithinTheBound) {
+  Script s;
+  for (int i = 0; i <= kMaxCallsPerSecond; ++i) {
+    s.At(Duration::Millis(1000 + 200 * i));  // the first leaves the window as the last comes
+    s.Read(0);
+  }
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, ThrottledCallsCountTowardsTheCallRate) {
+  Script s;
+  for (int i = 0; i <= kMaxCallsPerSecond; ++i) {
+    s.At(Duration::Millis(1000 + 150 * i));
+    s.FailedRead(0, ErrorCode::kProvisionedThroughputExceeded);
+  }
+  EXPECT_EQ(s.verdict(), Property::kBoundedCallRate);
+}
+
+TEST(JudgeTest, TheCallRateIsBoundedPerShard) {
+  Script s;
+  for (int i = 0; i < kMaxCallsPerSecond; ++i) {
+    s.At(Duration::Millis(1000 + 150 * i));
+    s.Read(0);
+    s.Read(1);
+  }
+  EXPECT_EQ(s.verdict(), std::nullopt);
+  s.GetShardIterator(1);  // GetShardIterator counts on its shard too
+  EXPECT_EQ(s.verdict(), Property::kBoundedCallRate);
+}
+
+// The first violation wins ---------------------------------------------------------------
+
+TEST(JudgeTest, OnlyTheFirstViolationIsKept) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.ShardEnd(0);
+  s.At(Duration::Seconds(2));
+  s.Finish(/*bound_hit=*/true);
+  EXPECT_EQ(s.verdict(), Property::kNoFalseShardEnd);
+  EXPECT_EQ(s.judge().violation()->at, sim::kDefaultEpoch + Duration::Seconds(1));
+}
+
+}  // namespace
+}  // namespace shardsim::properties
