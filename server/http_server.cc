@@ -241,11 +241,17 @@ struct HttpServer::Impl {
   void Accept() {
     acceptor.async_accept(io, [this](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-      if (!ec) {
-        beast::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        std::make_shared<Session>(std::move(socket), shared)->Start();
+      if (ec) {
+        // Out of file descriptors, say: try again shortly rather than spin.
+        backoff.expires_after(std::chrono::milliseconds(50));
+        backoff.async_wait([this](beast::error_code wait_ec) {
+          if (!wait_ec) Accept();
+        });
+        return;
       }
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<Session>(std::move(socket), shared)->Start();
       Accept();
     });
   }
@@ -256,6 +262,7 @@ struct HttpServer::Impl {
   net::io_context io{1};
   tcp::acceptor acceptor;
   net::steady_timer sweeper;
+  net::steady_timer backoff{io};
   uint16_t port = 0;
 };
 
@@ -309,6 +316,7 @@ void HttpServer::Stop() {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
     impl_->sweeper.cancel();
+    impl_->backoff.cancel();
     impl_->io.stop();
   });
 }

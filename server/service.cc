@@ -323,14 +323,16 @@ HttpResponse KinesisService::Control(const HttpRequest& request, Json* log_entry
                           Cat(kClockPath, " takes GET or POST")},
                  std::nullopt, before, log_entry);
   }
-  Json body = Json::parse(request.body, nullptr, false);
+  Decoded<Json> parsed = ParseBody(request.body, Encoding::kJson);
+  const bool unparsed = std::holds_alternative<ApiError>(parsed) || request.body.empty();
+  Json body = unparsed ? Json() : std::get<Json>(std::move(parsed));
   if (log_entry) {
-    (*log_entry)["request"] = body.is_discarded() ? Json(nullptr) : body;
-    if (body.is_discarded()) (*log_entry)["body_base64"] = absl::Base64Escape(AV(request.body));
+    (*log_entry)["request"] = body;
+    if (unparsed) (*log_entry)["body_base64"] = absl::Base64Escape(AV(request.body));
   }
   const ApiError usage = InvalidArgumentError(
       R"(the clock takes {"advance": "17h33m"} or {"set": "2023-04-06T00:41:28Z"})");
-  if (body.is_discarded() || !body.is_object() || body.size() != 1) {
+  if (unparsed || body.size() != 1) {
     return Error(usage, std::nullopt, before, log_entry);
   }
   absl::Status status;
