@@ -19,9 +19,9 @@
 //     entry the default generator does not catch is checked again with long gaps (as the
 //     catalogue self-check does for a bug that needs days); counter long_gaps says so.
 //
-// Benchmarks are registered in main (not by static initialisers), after every static
-// registration of strategies has run, so entries added to the catalogue or linked in are all
-// picked up without touching this file.
+// Benchmarks are registered in main (not by static initialisers), after the catalogue has been
+// registered and every static registration of strategies has run, so entries added to the
+// catalogue or linked in are all picked up without touching this file.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -33,7 +33,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "model/consumer.h"
+#include "catalogue/catalogue.h"
+#include "consumer/strategy_registry.h"
 #include "properties/check.h"
 #include "properties/generators.h"
 #include "properties/harness.h"
@@ -50,16 +51,16 @@ constexpr uint64_t kSeed = 20261125;
 constexpr uint64_t kCaseCycle = 2'000;
 constexpr uint64_t kBuggyCases = 1'000;
 
-std::vector<const model::StrategyInfo*> Entries(bool buggy) {
-  std::vector<const model::StrategyInfo*> out;
-  for (const model::StrategyInfo* info : model::StrategyRegistry::Global().All()) {
+std::vector<const consumer::StrategyInfo*> Entries(bool buggy) {
+  std::vector<const consumer::StrategyInfo*> out;
+  for (const consumer::StrategyInfo* info : consumer::StrategyRegistry::Global().All()) {
     if (info->expected.violates.has_value() == buggy) out.push_back(info);
   }
   return out;
 }
 
 // Cases of `strategies`, round-robin: iteration i runs case i / n of strategy i mod n.
-void RunCases(benchmark::State& state, const std::vector<const model::StrategyInfo*>& strategies) {
+void RunCases(benchmark::State& state, const std::vector<const consumer::StrategyInfo*>& strategies) {
   const uint64_t n = strategies.size();
   uint64_t i = 0;
   uint64_t failures = 0;
@@ -68,7 +69,7 @@ void RunCases(benchmark::State& state, const std::vector<const model::StrategyIn
   uint64_t get_records = 0;
   uint64_t empty_pages = 0;
   for (auto _ : state) {
-    const model::StrategyInfo& strategy = *strategies[i % n];
+    const consumer::StrategyInfo& strategy = *strategies[i % n];
     const uint64_t k = (i / n) % kCaseCycle;
     ++i;
     const Scenario scenario = GenerateCase(strategy, kSeed, k);
@@ -96,7 +97,7 @@ void RunCases(benchmark::State& state, const std::vector<const model::StrategyIn
   state.counters["empty_pages_per_case"] = static_cast<double>(empty_pages) / cases;
 }
 
-void GenerateCases(benchmark::State& state, const model::StrategyInfo* strategy) {
+void GenerateCases(benchmark::State& state, const consumer::StrategyInfo* strategy) {
   uint64_t k = 0;
   for (auto _ : state) {
     const Scenario scenario = GenerateCase(*strategy, kSeed, k++ % kCaseCycle);
@@ -125,7 +126,7 @@ struct TimedCheck {
   double total_s = 0;
 };
 
-TimedCheck TimeCheck(const model::StrategyInfo& strategy, CheckOptions options) {
+TimedCheck TimeCheck(const consumer::StrategyInfo& strategy, CheckOptions options) {
   options.shrink = false;
   const auto t0 = std::chrono::steady_clock::now();
   const absl::StatusOr<CheckResult> found = CheckStrategy(strategy, options);
@@ -137,7 +138,7 @@ TimedCheck TimeCheck(const model::StrategyInfo& strategy, CheckOptions options) 
   return TimedCheck{std::move(shrunk), Seconds(t1 - t0), Seconds(t2 - t1)};
 }
 
-void ShrinkTime(benchmark::State& state, const model::StrategyInfo* strategy) {
+void ShrinkTime(benchmark::State& state, const consumer::StrategyInfo* strategy) {
   CheckOptions options;
   options.seed = kSeed;
   options.cases = kBuggyCases;
@@ -179,15 +180,13 @@ void ShrinkTime(benchmark::State& state, const model::StrategyInfo* strategy) {
       continue;
     }
     const Counterexample& c = *shrunk->failure;
-    const model::Property property = c.report.violation.has_value()
-                                         ? c.report.violation->property
-                                         : *strategy->expected.violates;
+    const std::string property = c.report.violation.has_value()
+                                     ? std::string(PropertyName(c.report.violation->property))
+                                     : *strategy->expected.violates;
     const bool expected = c.report.violation.has_value() &&
                           property == *strategy->expected.violates;
-    state.SetLabel(std::string(model::PropertyName(property)) + " at " + c.origin + gaps +
-                   (expected ? "" : " (UNEXPECTED: expected " +
-                                        std::string(model::PropertyName(
-                                            *strategy->expected.violates)) +
+    state.SetLabel(property + " at " + c.origin + gaps +
+                   (expected ? "" : " (UNEXPECTED: expected " + *strategy->expected.violates +
                                         ")"));
     state.counters["caught"] = 1;
     state.counters["expected_property"] = expected ? 1 : 0;
@@ -210,11 +209,11 @@ void ShrinkTime(benchmark::State& state, const model::StrategyInfo* strategy) {
 }
 
 void RegisterAll() {
-  const std::vector<const model::StrategyInfo*> correct = Entries(/*buggy=*/false);
-  const std::vector<const model::StrategyInfo*> buggy = Entries(/*buggy=*/true);
+  const std::vector<const consumer::StrategyInfo*> correct = Entries(/*buggy=*/false);
+  const std::vector<const consumer::StrategyInfo*> buggy = Entries(/*buggy=*/true);
   std::fprintf(stderr, "properties_benchmark: %zu correct and %zu buggy registry entries\n",
                correct.size(), buggy.size());
-  for (const model::StrategyInfo* info : correct) {
+  for (const consumer::StrategyInfo* info : correct) {
     benchmark::RegisterBenchmark(("BM_CasesPerSecond/" + info->name).c_str(),
                                  [info](benchmark::State& state) { RunCases(state, {info}); });
   }
@@ -222,11 +221,11 @@ void RegisterAll() {
     benchmark::RegisterBenchmark("BM_CasesPerSecond/all-correct",
                                  [correct](benchmark::State& state) { RunCases(state, correct); });
   }
-  for (const model::StrategyInfo* info : correct) {
+  for (const consumer::StrategyInfo* info : correct) {
     benchmark::RegisterBenchmark(("BM_GenerateOnly/" + info->name).c_str(),
                                  [info](benchmark::State& state) { GenerateCases(state, info); });
   }
-  for (const model::StrategyInfo* info : buggy) {
+  for (const consumer::StrategyInfo* info : buggy) {
     benchmark::RegisterBenchmark(("BM_ShrinkTime/" + info->name).c_str(),
                                  [info](benchmark::State& state) { ShrinkTime(state, info); })
         ->UseManualTime()
@@ -241,6 +240,7 @@ void RegisterAll() {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  shardsim::catalogue::RegisterCatalogue(shardsim::consumer::StrategyRegistry::Global());
   shardsim::properties::RegisterAll();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -48,7 +49,8 @@ Endpoint ParseEndpoint(const std::optional<std::string>& flag) {
   if (out.host.size() > 2 && out.host.front() == '[' && out.host.back() == ']') {
     out.host = out.host.substr(1, out.host.size() - 2);
   }
-  ParseUnsigned("endpoint port", out.port, 1, 65535);
+  int port = 0;
+  if (!absl::SimpleAtoi(out.port, &port) || port < 1 || port > 65535) throw InputError(bad);
   return out;
 }
 

@@ -3,6 +3,7 @@
 #ifndef SHARDSIM_CLI_COMMANDS_H_
 #define SHARDSIM_CLI_COMMANDS_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,8 +11,8 @@
 namespace shardsim::cli {
 
 struct DemoFlags {
-  std::string cases = "100";
-  std::string jobs = "0";  // 0: one per hardware thread
+  uint64_t cases = 100;
+  int jobs = 0;  // 0: one per hardware thread
   bool json = false;
 };
 int RunDemo(const DemoFlags& flags);
@@ -24,15 +25,20 @@ int RunList(const ListFlags& flags);
 struct CheckFlags {
   std::optional<std::string> strategy;
   bool all = false;
-  std::string cases = "1000";
-  std::string seed = "1";
+  uint64_t cases = 1000;
+  uint64_t seed = 1;
   std::optional<std::string> profile;
   bool long_gaps = false;
-  std::string jobs = "1";
-  std::optional<std::string> shard_index;
-  std::optional<std::string> shard_count;
+  int jobs = 1;
+  // The shard: the flags, else $GTEST_SHARD_INDEX / $GTEST_TOTAL_SHARDS (ctest, GoogleTest),
+  // else $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) / $SHARDSIM_SHARD_COUNT.
+  std::optional<uint64_t> shard_index;
+  std::optional<uint64_t> shard_count;
+  std::optional<uint64_t> job_completion_index;
+  std::optional<uint64_t> job_shard_count;
   std::optional<std::string> corpus;
   std::optional<std::string> output;  // the JSON result file of this shard
+  std::string failure_dir = "shardsim-failures";  // or $SHARDSIM_FAILURE_DIR
   bool json = false;
   bool quiet = false;
 };
@@ -46,8 +52,8 @@ int RunMerge(const MergeFlags& flags);
 
 struct ReplayFlags {
   std::optional<std::string> strategy;
-  std::optional<std::string> seed;
-  std::optional<std::string> case_index;  // default 0
+  std::optional<uint64_t> seed;
+  std::optional<uint64_t> case_index;  // default 0
   std::optional<std::string> profile;
   std::optional<std::string> scenario;
   std::string format = "text";
@@ -60,8 +66,8 @@ int RunReplayLog(const std::string& path);
 // shardsim serve: the Kinesis wire protocol on the bucketed model, with a virtual clock.
 struct ServeFlags {
   std::string host = "127.0.0.1";
-  std::string port = "4567";
-  std::string seed = "1";
+  uint64_t port = 4567;
+  uint64_t seed = 1;
   std::string profile = "observed";
   std::string clock = "manual";
   std::optional<std::string> log;
@@ -89,10 +95,10 @@ struct SeqnumDecodeFlags {
 int RunSeqnumDecode(const SeqnumDecodeFlags& flags);
 
 struct SeqnumEncodeFlags {
-  std::string shard_index;
-  std::string created;
-  std::string put;
-  std::string counter;
+  uint32_t shard_index = 0;
+  int64_t created_seconds = 0;
+  int64_t put_seconds = 0;
+  uint64_t counter = 0;
   bool json = false;
 };
 int RunSeqnumEncode(const SeqnumEncodeFlags& flags);

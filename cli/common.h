@@ -1,16 +1,15 @@
-// Shared pieces of the shardsim command: input errors, number parsing, output helpers.
+// Shared pieces of the shardsim command: input errors, strategy and profile lookup, output.
 #ifndef SHARDSIM_CLI_COMMON_H_
 #define SHARDSIM_CLI_COMMON_H_
 
-#include <cstdint>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
-#include "model/consumer.h"
+#include "consumer/strategy_registry.h"
+#include "properties/property.h"
 #include "model/stream_options.h"
 
 namespace shardsim::cli {
@@ -26,14 +25,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitPropertyFailed = 1;
 inline constexpr int kExitInputError = 2;
 
-// Parses a decimal unsigned number given to `flag`; InputError names the flag and the text for
-// an empty, non-numeric, negative or out-of-range value.
-uint64_t ParseUnsigned(std::string_view flag, const std::string& text,
-                       uint64_t min = 0, uint64_t max = UINT64_MAX);
-// The same for an environment variable (named in the error).
-std::optional<uint64_t> UnsignedFromEnv(const char* name);
-
-const model::StrategyInfo& FindStrategy(const std::string& name);
+const consumer::StrategyInfo& FindStrategy(const std::string& name);
 model::BucketProfile ParseProfile(const std::string& text);
 
 // Writes text to stdout exactly (no locale, no added newline).

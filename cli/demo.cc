@@ -96,7 +96,7 @@ struct Verdict {
   std::string property;
 };
 
-Verdict CheckOn(const model::StrategyInfo& strategy, const model::BucketProfile& profile,
+Verdict CheckOn(const consumer::StrategyInfo& strategy, const model::BucketProfile& profile,
                 uint64_t cases, int jobs) {
   properties::CheckOptions options;
   options.seed = 1;
@@ -107,15 +107,15 @@ Verdict CheckOn(const model::StrategyInfo& strategy, const model::BucketProfile&
   const absl::StatusOr<properties::CheckResult> result = properties::CheckStrategy(strategy, options);
   SHARDSIM_CHECK(result.ok(), "demo options are valid");
   if (!result->failure) return {};
-  return {true, Str(model::PropertyName(result->failure->report.violation->property))};
+  return {true, Str(properties::PropertyName(result->failure->report.violation->property))};
 }
 
 }  // namespace
 
 int RunDemo(const DemoFlags& flags) {
-  const uint64_t cases = ParseUnsigned("--cases", flags.cases, 1, 100'000);
-  uint64_t jobs = ParseUnsigned("--jobs", flags.jobs, 0, 256);
-  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+  const uint64_t cases = flags.cases;
+  const int jobs =
+      flags.jobs > 0 ? flags.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string text;
   json out;
   out["article"] = ReplayArticle(text);
@@ -128,9 +128,9 @@ int RunDemo(const DemoFlags& flags) {
                                          "Kinesis (observed)", ""));
   json table = json::array();
   int hidden = 0;
-  for (const model::StrategyInfo* s : model::StrategyRegistry::Global().All()) {
-    const Verdict dense = CheckOn(*s, model::BucketProfile::Dense(), cases, static_cast<int>(jobs));
-    const Verdict kinesis = CheckOn(*s, model::BucketProfile::Observed(), cases, static_cast<int>(jobs));
+  for (const consumer::StrategyInfo* s : consumer::StrategyRegistry::Global().All()) {
+    const Verdict dense = CheckOn(*s, model::BucketProfile::Dense(), cases, jobs);
+    const Verdict kinesis = CheckOn(*s, model::BucketProfile::Observed(), cases, jobs);
     const bool hides = !dense.failed && kinesis.failed;
     hidden += hides;
     auto cell = [](const Verdict& v) { return v.failed ? "FAIL " + v.property : std::string("pass"); };
@@ -141,7 +141,7 @@ int RunDemo(const DemoFlags& flags) {
                                            : unreached ? "(its bug needs outages of days: check --long-gaps)"
                                                        : ""));
     table.push_back({{"strategy", s->name},
-                     {"expected", s->expected.violates ? Str(model::PropertyName(*s->expected.violates)) : "pass"},
+                     {"expected", s->expected.violates.value_or("pass")},
                      {"emulator", dense.failed ? dense.property : "pass"},
                      {"kinesis", kinesis.failed ? kinesis.property : "pass"},
                      {"passes_emulator_fails_kinesis", hides}});

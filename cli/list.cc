@@ -5,20 +5,19 @@
 namespace shardsim::cli {
 
 int RunList(const ListFlags& flags) {
-  const auto strategies = model::StrategyRegistry::Global().All();
+  const auto strategies = consumer::StrategyRegistry::Global().All();
   if (flags.json) {
     nlohmann::json out;
     out["strategies"] = nlohmann::json::array();
-    for (const model::StrategyInfo* s : strategies) {
+    for (const consumer::StrategyInfo* s : strategies) {
       nlohmann::json entry;
       entry["name"] = s->name;
       entry["description"] = s->description;
-      entry["expected"] = s->expected.violates ? Str(model::PropertyName(*s->expected.violates))
-                                               : "pass";
+      entry["expected"] = s->expected.violates.value_or("pass");
       entry["provenance"] = s->provenance;
       entry["batch"] = s->rerun_interval.has_value();
       entry["params"] = nlohmann::json::array();
-      for (const model::ParamSpec& p : s->params) {
+      for (const consumer::ParamSpec& p : s->params) {
         entry["params"].push_back({{"name", p.name}, {"default", p.default_value},
                                    {"min", p.min_value}, {"max", p.max_value},
                                    {"description", p.description}});
@@ -26,30 +25,30 @@ int RunList(const ListFlags& flags) {
       out["strategies"].push_back(entry);
     }
     out["properties"] = nlohmann::json::array();
-    for (model::Property p : model::kAllProperties) {
-      out["properties"].push_back({{"name", Str(model::PropertyName(p))},
-                                   {"description", Str(model::PropertyDescription(p))}});
+    for (properties::Property p : properties::kAllProperties) {
+      out["properties"].push_back({{"name", Str(properties::PropertyName(p))},
+                                   {"description", Str(properties::PropertyDescription(p))}});
     }
     PrintJson(out);
     return kExitOk;
   }
   std::string text = "strategies (expected verdict, then where the pattern was seen):\n";
-  for (const model::StrategyInfo* s : strategies) {
+  for (const consumer::StrategyInfo* s : strategies) {
     absl::StrAppend(&text, "  ", s->name, "\n      ", s->description, "\n      expected: ",
                     s->expected.violates
-                        ? absl::StrCat("fails ", Str(model::PropertyName(*s->expected.violates)))
+                        ? absl::StrCat("fails ", *s->expected.violates)
                         : "passes every property",
                     "\n");
     for (const std::string& source : s->provenance) absl::StrAppend(&text, "      seen: ", source, "\n");
-    for (const model::ParamSpec& p : s->params) {
+    for (const consumer::ParamSpec& p : s->params) {
       absl::StrAppend(&text, "      param ", p.name, " = ", p.default_value, " (", p.min_value,
                       "..", p.max_value, ") ", p.description, "\n");
     }
   }
   absl::StrAppend(&text, "\nproperties:\n");
-  for (model::Property p : model::kAllProperties) {
-    absl::StrAppend(&text, "  ", Str(model::PropertyName(p)), ": ",
-                    Str(model::PropertyDescription(p)), "\n");
+  for (properties::Property p : properties::kAllProperties) {
+    absl::StrAppend(&text, "  ", Str(properties::PropertyName(p)), ": ",
+                    Str(properties::PropertyDescription(p)), "\n");
   }
   Print(text);
   return kExitOk;

@@ -7,7 +7,11 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "catalogue/catalogue.h"
 #include "cli/common.h"
+#include "cli/number_flags.h"
+#include "consumer/strategy_registry.h"
+#include "model/sequence_number.h"
 
 namespace shardsim::cli {
 namespace {
@@ -20,7 +24,71 @@ std::string OneLine(std::string text) {
   return text;
 }
 
+// --shard-index and --shard-count with GoogleTest's variables as defaults, and a Kubernetes
+// Indexed Job's JOB_COMPLETION_INDEX / SHARDSIM_SHARD_COUNT as the next ones (options of a
+// hidden group: CLI11 gives an option one environment variable).
+void AddShardFlags(CLI::App* check_cmd, CheckFlags& check) {
+  AddNumber<uint64_t>(check_cmd, "--shard-index", check.shard_index,
+                      "this shard of a campaign (else $JOB_COMPLETION_INDEX)", 0, UINT64_MAX,
+                      "GTEST_SHARD_INDEX");
+  AddNumber<uint64_t>(check_cmd, "--shard-count", check.shard_count,
+                      "shards of the campaign (else $SHARDSIM_SHARD_COUNT)", 1, UINT64_MAX,
+                      "GTEST_TOTAL_SHARDS");
+  CLI::Option_group* job = check_cmd->add_option_group("");
+  AddNumberWithSource<uint64_t>(job, "--job-completion-index", check.job_completion_index,
+                                "the shard index of a Kubernetes Indexed Job", 0, UINT64_MAX,
+                                "JOB_COMPLETION_INDEX", " (from $JOB_COMPLETION_INDEX)");
+  AddNumberWithSource<uint64_t>(job, "--job-shard-count", check.job_shard_count,
+                                "the shard count of a Kubernetes Indexed Job", 1, UINT64_MAX,
+                                "SHARDSIM_SHARD_COUNT", " (from $SHARDSIM_SHARD_COUNT)");
+}
+
+CLI::App* AddCheckCommand(CLI::App& app, CheckFlags& check) {
+  CLI::App* check_cmd = app.add_subcommand("check", "check strategies on generated scenarios");
+  check_cmd->add_option("--strategy", check.strategy, "the strategy to check");
+  check_cmd->add_flag("--all", check.all, "check every strategy against its expected verdict");
+  AddNumber<uint64_t>(check_cmd, "--cases", check.cases, "generated cases (default 1000)", 1,
+                      UINT64_MAX);
+  AddNumber<uint64_t>(check_cmd, "--seed", check.seed, "seed of the case space (default 1)", 0,
+                      UINT64_MAX);
+  check_cmd->add_option("--profile", check.profile,
+                        "bucket profile for every case: observed, dense, fixed:W, range:MIN-MAX");
+  check_cmd->add_flag("--long-gaps", check.long_gaps,
+                      "let about half the cases span up to 14 days (slower: pollers pay per second)");
+  AddNumber(check_cmd, "--jobs", check.jobs, "threads; results equal --jobs 1 (default 1)", 1,
+            256);
+  AddShardFlags(check_cmd, check);
+  check_cmd->add_option("--corpus", check.corpus, "replay the saved scenarios of this folder first");
+  check_cmd->add_option("--output", check.output, "also write the JSON result to this file");
+  check_cmd
+      ->add_option("--failure-dir", check.failure_dir,
+                   "where a failing case's minimal scenario is saved (default shardsim-failures)")
+      ->envname("SHARDSIM_FAILURE_DIR");
+  check_cmd->add_flag("--json", check.json, "print JSON");
+  check_cmd->add_flag("--quiet", check.quiet, "no progress bar");
+  return check_cmd;
+}
+
+CLI::App* AddEncodeCommand(CLI::App* seqnum_cmd, SeqnumEncodeFlags& encode) {
+  CLI::App* encode_cmd = seqnum_cmd->add_subcommand("encode", "build a sequence number");
+  AddNumber<uint32_t>(encode_cmd, "--shard-index", encode.shard_index, "shard index", 0,
+                      UINT32_MAX)
+      ->required();
+  encode_cmd
+      ->add_option("--created", encode.created_seconds, "shard creation time (RFC 3339 or Unix s)")
+      ->transform(UnixSecondsOrRfc3339(model::kSequenceNumberMaxSeconds))
+      ->required();
+  encode_cmd->add_option("--put", encode.put_seconds, "put time (RFC 3339 or Unix s)")
+      ->transform(UnixSecondsOrRfc3339(model::kSequenceNumberMaxSeconds))
+      ->required();
+  AddNumber<uint64_t>(encode_cmd, "--counter", encode.counter, "64-bit counter", 0, UINT64_MAX)
+      ->required();
+  encode_cmd->add_flag("--json", encode.json, "print JSON");
+  return encode_cmd;
+}
+
 int Main(int argc, char** argv) {
+  catalogue::RegisterCatalogue(consumer::StrategyRegistry::Global());
   CLI::App app{"shardsim: deterministic simulation and property testing of Kinesis consumers",
                "shardsim"};
   app.require_subcommand(1);
@@ -29,8 +97,9 @@ int Main(int argc, char** argv) {
   DemoFlags demo;
   CLI::App* demo_cmd = app.add_subcommand(
       "demo", "replay the seed article and show which loops pass on an emulator but fail on Kinesis");
-  demo_cmd->add_option("--cases", demo.cases, "generated scenarios per loop and profile");
-  demo_cmd->add_option("--jobs", demo.jobs, "threads (0: one per hardware thread)");
+  AddNumber<uint64_t>(demo_cmd, "--cases", demo.cases, "generated scenarios per loop and profile",
+                      1, 100'000);
+  AddNumber(demo_cmd, "--jobs", demo.jobs, "threads (0: one per hardware thread)", 0, 256);
   demo_cmd->add_flag("--json", demo.json, "print JSON");
 
   ListFlags list;
@@ -38,24 +107,7 @@ int Main(int argc, char** argv) {
   list_cmd->add_flag("--json", list.json, "print JSON");
 
   CheckFlags check;
-  CLI::App* check_cmd = app.add_subcommand("check", "check strategies on generated scenarios");
-  check_cmd->add_option("--strategy", check.strategy, "the strategy to check");
-  check_cmd->add_flag("--all", check.all, "check every strategy against its expected verdict");
-  check_cmd->add_option("--cases", check.cases, "generated cases (default 1000)");
-  check_cmd->add_option("--seed", check.seed, "seed of the case space (default 1)");
-  check_cmd->add_option("--profile", check.profile,
-                        "bucket profile for every case: observed, dense, fixed:W, range:MIN-MAX");
-  check_cmd->add_flag("--long-gaps", check.long_gaps,
-                      "let about half the cases span up to 14 days (slower: pollers pay per second)");
-  check_cmd->add_option("--jobs", check.jobs, "threads; results equal --jobs 1 (default 1)");
-  check_cmd->add_option("--shard-index", check.shard_index,
-                        "this shard of a campaign (default: $GTEST_SHARD_INDEX or $JOB_COMPLETION_INDEX)");
-  check_cmd->add_option("--shard-count", check.shard_count,
-                        "shards of the campaign (default: $GTEST_TOTAL_SHARDS or $SHARDSIM_SHARD_COUNT)");
-  check_cmd->add_option("--corpus", check.corpus, "replay the saved scenarios of this folder first");
-  check_cmd->add_option("--output", check.output, "also write the JSON result to this file");
-  check_cmd->add_flag("--json", check.json, "print JSON");
-  check_cmd->add_flag("--quiet", check.quiet, "no progress bar");
+  CLI::App* check_cmd = AddCheckCommand(app, check);
 
   MergeFlags merge;
   CLI::App* merge_cmd = app.add_subcommand("merge", "combine the JSON results of campaign shards");
@@ -65,8 +117,9 @@ int Main(int argc, char** argv) {
   ReplayFlags replay;
   CLI::App* replay_cmd = app.add_subcommand("replay", "run one case again and print its trace");
   replay_cmd->add_option("--strategy", replay.strategy, "strategy");
-  replay_cmd->add_option("--seed", replay.seed, "seed of the case space");
-  replay_cmd->add_option("--case", replay.case_index, "case index (default 0)");
+  AddNumber<uint64_t>(replay_cmd, "--seed", replay.seed, "seed of the case space", 0, UINT64_MAX);
+  AddNumber<uint64_t>(replay_cmd, "--case", replay.case_index, "case index (default 0)", 0,
+                      UINT64_MAX);
   replay_cmd->add_option("--profile", replay.profile, "bucket profile used by the check");
   replay_cmd->add_option("--scenario", replay.scenario, "a saved scenario (JSON)");
   replay_cmd->add_option("--format", replay.format, "text or jsonl (default text)");
@@ -77,8 +130,10 @@ int Main(int argc, char** argv) {
   CLI::App* serve_cmd = app.add_subcommand(
       "serve", "a Kinesis endpoint (JSON and CBOR over HTTP/1.1) on the bucketed model");
   serve_cmd->add_option("--host", serve.host, "address to bind (default 127.0.0.1)");
-  serve_cmd->add_option("--port", serve.port, "port (default 4567; 0 picks a free one)");
-  serve_cmd->add_option("--seed", serve.seed, "seed of bucket widths and request ids (default 1)");
+  AddNumber<uint64_t>(serve_cmd, "--port", serve.port, "port (default 4567; 0 picks a free one)", 0,
+                      65535);
+  AddNumber<uint64_t>(serve_cmd, "--seed", serve.seed,
+                      "seed of bucket widths and request ids (default 1)", 0, UINT64_MAX);
   serve_cmd->add_option("--profile", serve.profile,
                         "bucket profile: observed, dense, fixed:W, range:MIN-MAX (default observed)");
   serve_cmd->add_option("--clock", serve.clock, "manual, scaled:K or wall (default manual)");
@@ -114,13 +169,7 @@ int Main(int argc, char** argv) {
   decode_cmd->add_option("number", decode.number, "a 56-digit sequence number")->required();
   decode_cmd->add_flag("--json", decode.json, "print JSON");
   SeqnumEncodeFlags encode;
-  CLI::App* encode_cmd = seqnum_cmd->add_subcommand("encode", "build a sequence number");
-  encode_cmd->add_option("--shard-index", encode.shard_index, "shard index")->required();
-  encode_cmd->add_option("--created", encode.created, "shard creation time (RFC 3339 or Unix s)")
-      ->required();
-  encode_cmd->add_option("--put", encode.put, "put time (RFC 3339 or Unix s)")->required();
-  encode_cmd->add_option("--counter", encode.counter, "64-bit counter")->required();
-  encode_cmd->add_flag("--json", encode.json, "print JSON");
+  CLI::App* encode_cmd = AddEncodeCommand(seqnum_cmd, encode);
 
   if (argc > 1 && argv[1][0] != '-') {
     const std::string first = argv[1];

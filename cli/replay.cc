@@ -3,7 +3,7 @@
 #include "cli/common.h"
 #include "properties/check.h"
 #include "properties/harness.h"
-#include "properties/scenario_json.h"
+#include "properties/scenario_files.h"
 
 namespace shardsim::cli {
 
@@ -29,12 +29,10 @@ properties::Scenario ScenarioToReplay(const ReplayFlags& flags) {
   if (!flags.strategy.has_value() || !flags.seed.has_value()) {
     throw InputError("replay needs --scenario FILE, or --strategy NAME and --seed S");
   }
-  const model::StrategyInfo& strategy = FindStrategy(*flags.strategy);
+  const consumer::StrategyInfo& strategy = FindStrategy(*flags.strategy);
   properties::GeneratorOptions options;
   if (flags.profile) options.profile = ParseProfile(*flags.profile);
-  return properties::GenerateCase(strategy, ParseUnsigned("--seed", *flags.seed),
-                                  ParseUnsigned("--case", flags.case_index.value_or("0")),
-                                  options);
+  return properties::GenerateCase(strategy, *flags.seed, flags.case_index.value_or(0), options);
 }
 
 }  // namespace
@@ -53,7 +51,7 @@ int RunReplay(const ReplayFlags& flags) {
     nlohmann::json verdict{{"verdict", report->passed() ? "pass" : "fail"},
                            {"trace_hash", sim::FormatTraceHash(report->trace_hash)}};
     if (!report->passed()) {
-      verdict["property"] = Str(model::PropertyName(report->violation->property));
+      verdict["property"] = Str(properties::PropertyName(report->violation->property));
       verdict["message"] = report->violation->message;
     }
     Print(verdict.dump() + "\n");

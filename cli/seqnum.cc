@@ -15,20 +15,6 @@ std::string SecondsText(int64_t seconds) {
                           absl::UTCTimeZone());
 }
 
-// RFC 3339 ("2023-04-05T07:06:12Z") or whole seconds since the Unix epoch.
-int64_t ParseSeconds(std::string_view flag, const std::string& text) {
-  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
-    return static_cast<int64_t>(ParseUnsigned(flag, text, 0, model::kSequenceNumberMaxSeconds));
-  }
-  absl::Time t;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
-    throw InputError(absl::StrCat(std::string(flag), " must be an RFC 3339 time such as "
-                                  "2023-04-05T07:06:12Z or Unix seconds, got '", text, "'"));
-  }
-  return absl::ToUnixSeconds(t);
-}
-
 nlohmann::json FieldsJson(const std::string& number, const model::SequenceNumberFields& f) {
   return {{"sequence_number", number},
           {"shard_index", f.shard_index},
@@ -71,11 +57,10 @@ int RunSeqnumDecode(const SeqnumDecodeFlags& flags) {
 
 int RunSeqnumEncode(const SeqnumEncodeFlags& flags) {
   model::SequenceNumberFields fields;
-  fields.shard_index =
-      static_cast<uint32_t>(ParseUnsigned("--shard-index", flags.shard_index, 0, UINT32_MAX));
-  fields.shard_creation_seconds = ParseSeconds("--created", flags.created);
-  fields.put_seconds = ParseSeconds("--put", flags.put);
-  fields.counter = ParseUnsigned("--counter", flags.counter);
+  fields.shard_index = flags.shard_index;
+  fields.shard_creation_seconds = flags.created_seconds;
+  fields.put_seconds = flags.put_seconds;
+  fields.counter = flags.counter;
   if (absl::Status s = model::ValidateSequenceNumberFields(fields); !s.ok()) {
     throw InputError(Str(s.message()));
   }

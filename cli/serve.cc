@@ -31,7 +31,7 @@ bool Loopback(const std::string& host) {
 
 int RunServe(const ServeFlags& flags) {
   server::ServiceOptions options;
-  options.seed = ParseUnsigned("--seed", flags.seed);
+  options.seed = flags.seed;
   options.profile = ParseProfile(flags.profile);
   absl::StatusOr<server::ClockMode> mode = server::ClockMode::Parse(flags.clock);
   if (!mode.ok()) throw InputError(absl::StrCat("--clock: ", Str(mode.status().message())));
@@ -53,7 +53,7 @@ int RunServe(const ServeFlags& flags) {
 
   server::ServerOptions http;
   http.host = flags.host == "localhost" ? "127.0.0.1" : flags.host;
-  http.port = static_cast<uint16_t>(ParseUnsigned("--port", flags.port, 0, 65535));
+  http.port = static_cast<uint16_t>(flags.port);
   const server::Duration timeout = DurationFlag("--request-timeout", flags.request_timeout);
   if (timeout <= server::Duration::Zero()) throw InputError("--request-timeout must be positive");
   http.request_timeout = std::chrono::milliseconds(std::max<int64_t>(1, timeout.millis()));

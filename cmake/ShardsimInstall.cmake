@@ -7,7 +7,7 @@
 # Each library target `shardsim_<lib>` (EXPORT_NAME `<lib>`) is installed with the headers of
 # its source folder, `<lib>/**/*.h`, into `${CMAKE_INSTALL_INCLUDEDIR}/shardsim/<lib>/`, so that
 # `#include "sim/time.h"` works the same in the tree and from an installed prefix. Libraries
-# that do not exist in this build (model and properties are optional) are skipped, and the
+# that do not exist in this build are skipped, and the
 # package config then only offers what was installed.
 #
 # Included at the end of the top-level CMakeLists.txt, after every library target exists.
@@ -25,7 +25,7 @@ set(SHARDSIM_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/shardsim"
 
 # Libraries in dependency order: each one may depend on those before it.
 set(_shardsim_installed_components "")
-foreach(_lib IN ITEMS sim model properties)
+foreach(_lib IN ITEMS sim model consumer properties catalogue)
   if(TARGET shardsim_${_lib})
     list(APPEND _shardsim_installed_components ${_lib})
   endif()
@@ -80,12 +80,11 @@ configure_package_config_file(
   "${CMAKE_CURRENT_LIST_DIR}/shardsimConfig.cmake.in"
   "${PROJECT_BINARY_DIR}/shardsimConfig.cmake"
   INSTALL_DESTINATION ${SHARDSIM_INSTALL_CMAKEDIR})
-# While the major version is 0, SameMajorVersion accepts any 0.x: say so in release notes
-# when a 0.x release breaks the API.
+# 0.x: a minor release may break the API, so only the same 0.minor satisfies a request.
 write_basic_package_version_file(
   "${PROJECT_BINARY_DIR}/shardsimConfigVersion.cmake"
   VERSION ${PROJECT_VERSION}
-  COMPATIBILITY SameMajorVersion)
+  COMPATIBILITY SameMinorVersion)
 install(FILES
   "${PROJECT_BINARY_DIR}/shardsimConfig.cmake"
   "${PROJECT_BINARY_DIR}/shardsimConfigVersion.cmake"

@@ -1,19 +1,17 @@
 #include "model/kinesis_model.h"
 
 #include <algorithm>
-#include <array>
-#include <cstring>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "model/hash_key.h"
+#include "model/internal/millis_behind_latest.h"
 #include "model/internal/shard_store.h"
 #include "model/sequence_number.h"
-#include "sim/hash.h"
 
 namespace shardsim::model {
 
+using internal::IteratorToken;
 using internal::Position;
 using internal::ShardStore;
 
@@ -23,7 +21,6 @@ constexpr std::string_view kAccount = "123456789012";
 constexpr int kMaxLimit = 10'000;
 constexpr int kMaxPutRecordsEntries = 500;
 constexpr int kMaxShardsPerStream = 1'000;
-constexpr uint8_t kTokenVersion = 1;
 
 KinesisError Error(ErrorCode code, std::string message) {
   return KinesisError{code, std::move(message)};
@@ -74,139 +71,11 @@ bool ValidStreamName(std::string_view name) {
   });
 }
 
-// Token bytes: 7 zero bytes and a 1 (so tokens start "AAAAAAAAAAE", as real ones do), the
-// version, flags, shard index, bucket, ordinal, issue time, stream name, HashBytes checksum.
-void PutU64(std::string& out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-bool GetU64(std::string_view& in, uint64_t& v) {
-  if (in.size() < 8) return false;
-  v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  in.remove_prefix(8);
-  return true;
-}
-
-struct DecodedToken {
-  std::string stream;
-  uint32_t shard_index = 0;
-  Position position;
-  Instant issued;
-  bool stuck = false;
-};
-
-// True when `text`, which decodes to `raw_size` bytes, is the one spelling Base64Escape gives
-// them. absl's decoder also accepts missing padding, whitespace and non-zero padding bits,
-// which would let an altered token name the same iterator. (With the exact length and the
-// padding in place there is no room for whitespace; only the padding bits remain to check.)
-bool CanonicalBase64(std::string_view text, size_t raw_size) {
-  if (text.size() != (raw_size + 2) / 3 * 4) return false;
-  const size_t pad = (3 - raw_size % 3) % 3;
-  if (pad == 0) return true;
-  if (text.substr(text.size() - pad) != std::string_view("==", pad)) return false;
-  // The last data character carries 2 * pad padding bits, which must be zero.
-  const char c = text[text.size() - pad - 1];
-  int value = 63;  // '/'
-  if (c >= 'a') {
-    value = c - 'a' + 26;
-  } else if (c >= 'A') {
-    value = c - 'A';
-  } else if (c >= '0') {
-    value = c - '0' + 52;
-  } else if (c == '+') {
-    value = 62;
-  }
-  return (value & ((1 << (2 * pad)) - 1)) == 0;
-}
-
-// DecodeToken is a pure function of the token's bytes, so a small per-thread memo of the
-// tokens most recently encoded or decoded is exact.
-struct TokenMemo {
-  std::string token;
-  std::optional<DecodedToken> decoded;
-};
-thread_local std::array<TokenMemo, 8> token_memo;
-thread_local size_t token_memo_next = 0;
-
-void Remember(std::string_view token, const std::optional<DecodedToken>& decoded) {
-  TokenMemo& m = token_memo[token_memo_next++ % token_memo.size()];
-  m.token.assign(token.data(), token.size());
-  m.decoded = decoded;
-}
-
-std::optional<DecodedToken> DecodeTokenUncached(std::string_view token);
-
-std::optional<DecodedToken> DecodeToken(std::string_view token) {
-  for (const TokenMemo& m : token_memo) {
-    if (m.token == token && !m.token.empty()) return m.decoded;
-  }
-  std::optional<DecodedToken> decoded = DecodeTokenUncached(token);
-  Remember(token, decoded);
-  return decoded;
-}
-
-std::optional<DecodedToken> DecodeTokenUncached(std::string_view token) {
-  std::string raw;
-  if (token.size() > 4096 ||
-      !absl::Base64Unescape(absl::string_view(token.data(), token.size()), &raw) ||
-      !CanonicalBase64(token, raw.size())) {
-    return std::nullopt;
-  }
-  std::string_view in = raw;
-  uint64_t magic, shard, bucket, ordinal, issued, name_size, checksum;
-  if (!GetU64(in, magic) || magic != 1 || in.size() < 2) return std::nullopt;
-  const uint8_t version = static_cast<uint8_t>(in[0]);
-  const uint8_t flags = static_cast<uint8_t>(in[1]);
-  in.remove_prefix(2);
-  if (version != kTokenVersion || flags > 1) return std::nullopt;
-  if (!GetU64(in, shard) || !GetU64(in, bucket) || !GetU64(in, ordinal) ||
-      !GetU64(in, issued) || !GetU64(in, name_size)) {
-    return std::nullopt;
-  }
-  if (shard > UINT32_MAX || name_size > 128 || in.size() != name_size + 8) return std::nullopt;
-  const std::string_view name = in.substr(0, name_size);
-  in.remove_prefix(name_size);
-  if (!GetU64(in, checksum)) return std::nullopt;
-  const std::string_view signed_part(raw.data(), raw.size() - 8);
-  if (checksum != sim::HashBytes(signed_part)) return std::nullopt;
-  return DecodedToken{S(name), static_cast<uint32_t>(shard), Position{bucket, ordinal},
-                      Instant::FromUnixMicros(static_cast<int64_t>(issued)), flags == 1};
-}
-
 HashKeyRangeText RangeText(const HashKeyRange& range) {
   return HashKeyRangeText{range.starting.ToString(), range.ending.ToString()};
 }
 
 }  // namespace
-
-std::string_view ErrorName(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kExpiredIterator: return "ExpiredIteratorException";
-    case ErrorCode::kProvisionedThroughputExceeded:
-      return "ProvisionedThroughputExceededException";
-    case ErrorCode::kInvalidArgument: return "InvalidArgumentException";
-    case ErrorCode::kResourceNotFound: return "ResourceNotFoundException";
-    case ErrorCode::kResourceInUse: return "ResourceInUseException";
-    case ErrorCode::kLimitExceeded: return "LimitExceededException";
-  }
-  return "?";
-}
-
-std::string KinesisError::ToString() const {
-  return absl::StrCat(S(ErrorName(code)), ": ", message);
-}
-
-std::string_view ShardIteratorTypeName(ShardIteratorType type) {
-  switch (type) {
-    case ShardIteratorType::AT_SEQUENCE_NUMBER: return "AT_SEQUENCE_NUMBER";
-    case ShardIteratorType::AFTER_SEQUENCE_NUMBER: return "AFTER_SEQUENCE_NUMBER";
-    case ShardIteratorType::TRIM_HORIZON: return "TRIM_HORIZON";
-    case ShardIteratorType::LATEST: return "LATEST";
-    case ShardIteratorType::AT_TIMESTAMP: return "AT_TIMESTAMP";
-  }
-  return "?";
-}
 
 struct KinesisModel::Stream {
   std::string name;
@@ -220,7 +89,7 @@ struct KinesisModel::Stream {
 struct KinesisModel::Resolved {
   Stream* stream;
   ShardStore* shard;
-  DecodedToken token;
+  IteratorToken token;
 };
 
 KinesisModel::KinesisModel(uint64_t seed) : seed_(seed) {}
@@ -247,6 +116,33 @@ ShardStore* KinesisModel::FindShard(Stream& stream, std::string_view shard_id) {
   return stream.shards[*index].get();
 }
 
+const ShardStore* KinesisModel::FindShard(const Stream& stream, std::string_view shard_id) const {
+  const std::optional<uint32_t> index = internal::ParseShardId(shard_id);
+  if (!index.has_value() || *index >= stream.shards.size()) return nullptr;
+  return stream.shards[*index].get();
+}
+
+std::string KinesisModel::ShardIdAt(const Stream& stream, uint32_t index) const {
+  if (index < stream.shards.size() && stream.shards[index] != nullptr) {
+    return stream.shards[index]->id();
+  }
+  return internal::ShardIdFor(index);
+}
+
+Outcome<KinesisModel::Stream*> KinesisModel::StreamOrNotFound(std::string_view name) {
+  Stream* stream = FindStream(name);
+  if (stream == nullptr) return Error(ErrorCode::kResourceNotFound, StreamNotFound(name));
+  return stream;
+}
+
+Outcome<ShardStore*> KinesisModel::ShardOrNotFound(Stream& stream, std::string_view shard_id) {
+  ShardStore* shard = FindShard(stream, shard_id);
+  if (shard == nullptr) {
+    return Error(ErrorCode::kResourceNotFound, ShardNotFound(shard_id, stream.name));
+  }
+  return shard;
+}
+
 void KinesisModel::Retire(Stream& stream, Instant now) {
   const Instant horizon = now - stream.options.retention;
   for (auto& shard : stream.shards) {
@@ -268,23 +164,8 @@ ShardStore& KinesisModel::Route(Stream& stream, const HashKey& key) {
 }
 
 std::string KinesisModel::EncodeIterator(const Stream& stream, const ShardStore& shard,
-                                         const Position& position, Instant issued,
-                                         bool stuck) const {
-  std::string raw;
-  raw.reserve(8 + 2 + 5 * 8 + stream.name.size() + 8);
-  PutU64(raw, 1);
-  raw.push_back(static_cast<char>(kTokenVersion));
-  raw.push_back(static_cast<char>(stuck ? 1 : 0));
-  PutU64(raw, shard.index());
-  PutU64(raw, position.bucket);
-  PutU64(raw, position.ordinal);
-  PutU64(raw, static_cast<uint64_t>(issued.unix_micros()));
-  PutU64(raw, stream.name.size());
-  raw += stream.name;
-  PutU64(raw, sim::HashBytes(raw));
-  std::string token = absl::Base64Escape(raw);
-  Remember(token, DecodedToken{stream.name, shard.index(), position, issued, stuck});
-  return token;
+                                         const Position& position, Instant issued, bool stuck) {
+  return token_memo_.Encode(IteratorToken{stream.name, shard.index(), position, issued, stuck});
 }
 
 // CreateStream / ListShards -----------------------------------------------------------------
@@ -327,19 +208,17 @@ Outcome<Empty> KinesisModel::CreateStream(Instant now, const CreateStreamRequest
 Outcome<ListShardsResponse> KinesisModel::ListShards(Instant now,
                                                      const ListShardsRequest& request) {
   Advance(now);
-  Stream* stream = FindStream(request.StreamName);
-  if (stream == nullptr) {
-    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
-  }
-  Retire(*stream, now);
+  Outcome<Stream*> stream = StreamOrNotFound(request.StreamName);
+  if (!stream.ok()) return stream.error();
+  Retire(**stream, now);
   ListShardsResponse response;
-  for (const auto& shard : stream->shards) {
+  for (const auto& shard : (*stream)->shards) {
     if (shard == nullptr) continue;
     Shard out;
     out.ShardId = shard->id();
-    if (shard->parent) out.ParentShardId = internal::ShardIdFor(*shard->parent);
+    if (shard->parent) out.ParentShardId = ShardIdAt(**stream, *shard->parent);
     if (shard->adjacent_parent) {
-      out.AdjacentParentShardId = internal::ShardIdFor(*shard->adjacent_parent);
+      out.AdjacentParentShardId = ShardIdAt(**stream, *shard->adjacent_parent);
     }
     out.HashKeyRange = RangeText(shard->hash_range());
     out.SequenceNumberRange.StartingSequenceNumber =
@@ -413,40 +292,37 @@ Outcome<PutRecordResponse> KinesisModel::PutOne(
 Outcome<PutRecordResponse> KinesisModel::PutRecord(Instant now,
                                                    const PutRecordRequest& request) {
   Advance(now);
-  Stream* stream = FindStream(request.StreamName);
-  if (stream == nullptr) {
-    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
-  }
-  if (auto invalid = ValidateEntry(stream->options, request.PartitionKey, request.Data,
+  Outcome<Stream*> found = StreamOrNotFound(request.StreamName);
+  if (!found.ok()) return found.error();
+  Stream& stream = **found;
+  if (auto invalid = ValidateEntry(stream.options, request.PartitionKey, request.Data,
                                    request.ExplicitHashKey)) {
     return *std::move(invalid);
   }
-  Retire(*stream, now);
-  return PutOne(now, *stream, request.PartitionKey, request.Data, request.ExplicitHashKey);
+  Retire(stream, now);
+  return PutOne(now, stream, request.PartitionKey, request.Data, request.ExplicitHashKey);
 }
 
 Outcome<PutRecordsResponse> KinesisModel::PutRecords(Instant now,
                                                      const PutRecordsRequest& request) {
   Advance(now);
-  Stream* stream = FindStream(request.StreamName);
-  if (stream == nullptr) {
-    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
-  }
+  Outcome<Stream*> found = StreamOrNotFound(request.StreamName);
+  if (!found.ok()) return found.error();
+  Stream& stream = **found;
   if (request.Records.empty() || request.Records.size() > kMaxPutRecordsEntries) {
     return InvalidArgument(absl::StrCat("PutRecords takes 1 to ", kMaxPutRecordsEntries,
                                         " records, got ", request.Records.size()));
   }
   for (size_t i = 0; i < request.Records.size(); ++i) {
     const PutRecordsRequestEntry& e = request.Records[i];
-    if (auto invalid = ValidateEntry(stream->options, e.PartitionKey, e.Data, e.ExplicitHashKey)) {
+    if (auto invalid = ValidateEntry(stream.options, e.PartitionKey, e.Data, e.ExplicitHashKey)) {
       return InvalidArgument(absl::StrCat("Records[", i, "]: ", invalid->message));
     }
   }
-  Retire(*stream, now);
+  Retire(stream, now);
   PutRecordsResponse response;
   for (const PutRecordsRequestEntry& e : request.Records) {
-    Outcome<PutRecordResponse> one =
-        PutOne(now, *stream, e.PartitionKey, e.Data, e.ExplicitHashKey);
+    Outcome<PutRecordResponse> one = PutOne(now, stream, e.PartitionKey, e.Data, e.ExplicitHashKey);
     PutRecordsResultEntry result;
     if (one.ok()) {
       result.SequenceNumber = one->SequenceNumber;
@@ -571,15 +447,13 @@ Outcome<Position> KinesisModel::StartPosition(Instant now, Stream& stream, Shard
 Outcome<GetShardIteratorResponse> KinesisModel::GetShardIterator(
     Instant now, const GetShardIteratorRequest& request) {
   Advance(now);
-  Stream* stream = FindStream(request.StreamName);
-  if (stream == nullptr) {
-    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
-  }
-  Retire(*stream, now);
-  ShardStore* shard = FindShard(*stream, request.ShardId);
-  if (shard == nullptr) {
-    return Error(ErrorCode::kResourceNotFound, ShardNotFound(request.ShardId, stream->name));
-  }
+  Outcome<Stream*> found_stream = StreamOrNotFound(request.StreamName);
+  if (!found_stream.ok()) return found_stream.error();
+  Stream& stream = **found_stream;
+  Retire(stream, now);
+  Outcome<ShardStore*> found_shard = ShardOrNotFound(stream, request.ShardId);
+  if (!found_shard.ok()) return found_shard.error();
+  ShardStore& shard = **found_shard;
   const ShardIteratorType type = request.ShardIteratorType;
   const bool by_sequence = type == ShardIteratorType::AT_SEQUENCE_NUMBER ||
                            type == ShardIteratorType::AFTER_SEQUENCE_NUMBER;
@@ -595,23 +469,23 @@ Outcome<GetShardIteratorResponse> KinesisModel::GetShardIterator(
         "Timestamp must be given exactly when ShardIteratorType is AT_TIMESTAMP (got ",
         S(ShardIteratorTypeName(type)), request.Timestamp ? " with" : " without", " one)"));
   }
-  const ShardLimits& limits = stream->options.limits;
+  const ShardLimits& limits = stream.options.limits;
   if (limits.get_shard_iterator_per_second) {
-    const int64_t recent = shard->get_shard_iterator_calls.Sum(now, Duration::Seconds(1));
-    shard->get_shard_iterator_calls.Add(now, 1);
-    if (recent >= *limits.get_shard_iterator_per_second) return RateExceeded(*shard, stream->name);
+    const int64_t recent = shard.get_shard_iterator_calls.Sum(now, Duration::Seconds(1));
+    shard.get_shard_iterator_calls.Add(now, 1);
+    if (recent >= *limits.get_shard_iterator_per_second) return RateExceeded(shard, stream.name);
   }
   bool stuck = false;
-  Outcome<Position> position = StartPosition(now, *stream, *shard, request, stuck);
+  Outcome<Position> position = StartPosition(now, stream, shard, request, stuck);
   if (!position.ok()) return position.error();
-  return GetShardIteratorResponse{EncodeIterator(*stream, *shard, *position, now, stuck)};
+  return GetShardIteratorResponse{EncodeIterator(stream, shard, *position, now, stuck)};
 }
 
 // GetRecords ----------------------------------------------------------------------------------
 
 Outcome<KinesisModel::Resolved> KinesisModel::ResolveIterator(Instant now,
                                                               const GetRecordsRequest& request) {
-  std::optional<DecodedToken> token = DecodeToken(request.ShardIterator);
+  std::optional<IteratorToken> token = token_memo_.Decode(request.ShardIterator);
   if (!token.has_value()) {
     return InvalidArgument(absl::StrCat("Invalid ShardIterator: '",
                                         request.ShardIterator.substr(0, 64),
@@ -623,8 +497,9 @@ Outcome<KinesisModel::Resolved> KinesisModel::ResolveIterator(Instant now,
                                         token->stream, ", while it was used in a call to stream ",
                                         *request.StreamName));
   }
-  Stream* stream = FindStream(token->stream);
-  if (stream == nullptr) return Error(ErrorCode::kResourceNotFound, StreamNotFound(token->stream));
+  Outcome<Stream*> found = StreamOrNotFound(token->stream);
+  if (!found.ok()) return found.error();
+  Stream* stream = *found;
   Retire(*stream, now);
   ShardStore* shard = token->shard_index < stream->shards.size()
                           ? stream->shards[token->shard_index].get()
@@ -654,31 +529,91 @@ std::vector<ChildShard> KinesisModel::ChildShardsOf(Stream& stream, const ShardS
     const ShardStore* child = stream.shards[index].get();
     if (child == nullptr) continue;
     ChildShard out{child->id(), {}, RangeText(child->hash_range())};
-    if (child->parent) out.ParentShards.push_back(internal::ShardIdFor(*child->parent));
+    if (child->parent) out.ParentShards.push_back(ShardIdAt(stream, *child->parent));
     if (child->adjacent_parent) {
-      out.ParentShards.push_back(internal::ShardIdFor(*child->adjacent_parent));
+      out.ParentShards.push_back(ShardIdAt(stream, *child->adjacent_parent));
     }
     children.push_back(std::move(out));
   }
   return children;
 }
 
-Outcome<GetRecordsResponse> KinesisModel::GetRecords(Instant now,
-                                                     const GetRecordsRequest& request) {
-  Advance(now);
-  if (request.Limit.has_value() && (*request.Limit < 1 || *request.Limit > kMaxLimit)) {
-    return InvalidArgument(absl::StrCat(
-        "1 validation error detected: Value '", *request.Limit,
-        "' at 'limit' failed to satisfy constraint: Member must have value ",
-        *request.Limit < 1 ? "greater than or equal to 1" : "less than or equal to 10000"));
+namespace {
+
+std::optional<KinesisError> CheckLimit(const GetRecordsRequest& request) {
+  if (!request.Limit.has_value() || (*request.Limit >= 1 && *request.Limit <= kMaxLimit)) {
+    return std::nullopt;
   }
-  Outcome<Resolved> resolved = ResolveIterator(now, request);
-  if (!resolved.ok()) return resolved.error();
-  Stream& stream = *resolved->stream;
-  ShardStore& shard = *resolved->shard;
+  return InvalidArgument(absl::StrCat(
+      "1 validation error detected: Value '", *request.Limit,
+      "' at 'limit' failed to satisfy constraint: Member must have value ",
+      *request.Limit < 1 ? "greater than or equal to 1" : "less than or equal to 10000"));
+}
+
+// Where a read from `token` starts: records and buckets that expired while the iterator was
+// held are skipped, so it resumes no earlier than the horizon (every record of a bucket before
+// the horizon's has expired).
+Position ReadStart(const StreamOptions& options, ShardStore& shard, Position at, Instant now) {
+  at.ordinal = std::max(at.ordinal, shard.first_ordinal());
+  if (const std::optional<Instant> end = shard.BucketEnd(at.bucket);
+      end.has_value() && *end <= now - options.retention) {
+    at.bucket = std::max(at.bucket, HorizonBucket(options, shard, now));
+  }
+  return at;
+}
+
+struct Page {
+  std::vector<Record> records;
+  uint64_t next_ordinal = 0;  // the first record not returned
+  int64_t bytes = 0;
+};
+
+// Up to `limit` records of `at`'s bucket from `at`, within the response byte limit (the first
+// record always fits).
+Page ReadPage(ShardStore& shard, const ShardLimits& limits, Position at, int limit) {
+  Page page;
+  page.next_ordinal = at.ordinal;
+  for (; page.next_ordinal < shard.end_ordinal() && static_cast<int>(page.records.size()) < limit;
+       ++page.next_ordinal) {
+    const internal::StoredRecord& r = shard.At(page.next_ordinal);
+    if (r.bucket > at.bucket) break;
+    const int64_t size = r.key_bytes + r.data_bytes;
+    if (!page.records.empty() && page.bytes + size > limits.max_get_records_bytes) break;
+    page.bytes += size;
+    page.records.push_back(Record{shard.SequenceNumberOf(r), Instant::FromUnixMicros(r.arrival_us),
+                                  S(shard.DataOf(r)), S(shard.PartitionKeyOf(r))});
+  }
+  return page;
+}
+
+// Where NextShardIterator points after a page of `at`'s bucket that ended before `next`, or
+// nullopt at the end of a closed shard.
+std::optional<Position> NextPosition(ShardStore& shard, Position at, uint64_t next, Instant now) {
+  const bool bucket_has_more = next < shard.end_ordinal() && shard.At(next).bucket <= at.bucket;
+  if (bucket_has_more) return Position{at.bucket, next};
+  if (shard.closed() && at.bucket >= shard.LastBucket(now)) return std::nullopt;
+  const std::optional<Instant> bucket_end = shard.BucketEnd(at.bucket);
+  if (bucket_end.has_value() && *bucket_end <= now) return Position{at.bucket + 1, next};
+  return Position{at.bucket, next};
+}
+
+internal::NextPositionFacts FactsAt(ShardStore& shard, Position p, Instant now) {
+  internal::NextPositionFacts facts{.now = now,
+                                    .bucket_start = shard.BucketStart(p.bucket),
+                                    .bucket_end = shard.BucketEnd(p.bucket),
+                                    .record_waiting = p.ordinal < shard.end_ordinal()};
+  if (facts.record_waiting && shard.At(p.ordinal).bucket <= p.bucket) {
+    facts.record_at_position = Instant::FromUnixMicros(shard.At(p.ordinal).arrival_us);
+  }
+  return facts;
+}
+
+}  // namespace
+
+std::optional<KinesisError> KinesisModel::AdmitRead(Instant now, const Stream& stream,
+                                                    ShardStore& shard) {
   const ShardLimits& limits = stream.options.limits;
   const Duration second = Duration::Seconds(1);
-
   if (limits.get_records_per_second) {
     const int64_t recent = shard.get_records_calls.Sum(now, second);
     shard.get_records_calls.Add(now, 1);
@@ -691,6 +626,29 @@ Outcome<GetRecordsResponse> KinesisModel::GetRecords(Instant now,
       shard.bytes_read.Sum(now, second) >= *limits.read_bytes_per_second) {
     return RateExceeded(shard, stream.name);
   }
+  return std::nullopt;
+}
+
+void KinesisModel::ChargeRead(Instant now, const Stream& stream, ShardStore& shard,
+                              int64_t bytes) {
+  const ShardLimits& limits = stream.options.limits;
+  if (bytes > 0 && limits.read_bytes_per_second) shard.bytes_read.Add(now, bytes);
+  if (limits.throttle_after_large_response && bytes >= limits.large_response_bytes) {
+    shard.throttled_until = now + *limits.throttle_after_large_response;
+  }
+}
+
+Outcome<GetRecordsResponse> KinesisModel::GetRecords(Instant now,
+                                                     const GetRecordsRequest& request) {
+  Advance(now);
+  if (std::optional<KinesisError> bad_limit = CheckLimit(request)) return *std::move(bad_limit);
+  Outcome<Resolved> resolved = ResolveIterator(now, request);
+  if (!resolved.ok()) return resolved.error();
+  Stream& stream = *resolved->stream;
+  ShardStore& shard = *resolved->shard;
+  if (std::optional<KinesisError> throttled = AdmitRead(now, stream, shard)) {
+    return *std::move(throttled);
+  }
 
   GetRecordsResponse response;
   if (resolved->token.stuck) {
@@ -698,60 +656,18 @@ Outcome<GetRecordsResponse> KinesisModel::GetRecords(Instant now,
     response.NextShardIterator = EncodeIterator(stream, shard, Position{}, now, true);
     return response;
   }
+  const Position at = ReadStart(stream.options, shard, resolved->token.position, now);
+  Page page = ReadPage(shard, stream.options.limits, at, request.Limit.value_or(kMaxLimit));
+  ChargeRead(now, stream, shard, page.bytes);
+  response.Records = std::move(page.records);
 
-  // Records and buckets that expired while the iterator was held are skipped: it resumes no
-  // earlier than the horizon (every record of a bucket before the horizon's has expired).
-  Position at = resolved->token.position;
-  at.ordinal = std::max(at.ordinal, shard.first_ordinal());
-  if (const std::optional<Instant> end = shard.BucketEnd(at.bucket);
-      end.has_value() && *end <= now - stream.options.retention) {
-    at.bucket = std::max(at.bucket, HorizonBucket(stream.options, shard, now));
+  const std::optional<Position> next = NextPosition(shard, at, page.next_ordinal, now);
+  if (!next.has_value()) {
+    response.ChildShards = ChildShardsOf(stream, shard);
+    return response;  // the end of a closed shard: no NextShardIterator, MillisBehindLatest 0
   }
-
-  const int limit = request.Limit.value_or(kMaxLimit);
-  int64_t bytes = 0;
-  uint64_t next = at.ordinal;
-  while (next < shard.end_ordinal() && static_cast<int>(response.Records.size()) < limit) {
-    const internal::StoredRecord& r = shard.At(next);
-    if (r.bucket > at.bucket) break;
-    const int64_t size = r.key_bytes + r.data_bytes;
-    if (!response.Records.empty() && bytes + size > limits.max_get_records_bytes) break;
-    bytes += size;
-    response.Records.push_back(Record{shard.SequenceNumberOf(r),
-                                      Instant::FromUnixMicros(r.arrival_us),
-                                      S(shard.DataOf(r)), S(shard.PartitionKeyOf(r))});
-    ++next;
-  }
-  if (bytes > 0 && limits.read_bytes_per_second) shard.bytes_read.Add(now, bytes);
-  if (limits.throttle_after_large_response && bytes >= limits.large_response_bytes) {
-    shard.throttled_until = now + *limits.throttle_after_large_response;
-  }
-
-  const bool bucket_has_more = next < shard.end_ordinal() && shard.At(next).bucket <= at.bucket;
-  const std::optional<Instant> bucket_end = shard.BucketEnd(at.bucket);
-  Position following{at.bucket, next};
-  if (!bucket_has_more) {
-    if (shard.closed() && at.bucket >= shard.LastBucket(now)) {
-      response.ChildShards = ChildShardsOf(stream, shard);
-      response.MillisBehindLatest = 0;
-      return response;  // the end of a closed shard: no NextShardIterator
-    }
-    if (bucket_end.has_value() && *bucket_end <= now) following.bucket = at.bucket + 1;
-  }
-  response.NextShardIterator = EncodeIterator(stream, shard, following, now, false);
-
-  const bool record_waiting = following.ordinal < shard.end_ordinal();
-  const std::optional<Instant> following_end = shard.BucketEnd(following.bucket);
-  const bool at_open_bucket = !following_end.has_value() || *following_end > now;
-  if (at_open_bucket && !record_waiting) {
-    response.MillisBehindLatest = 0;
-  } else {
-    Instant position_time = shard.BucketStart(following.bucket);
-    if (record_waiting && shard.At(following.ordinal).bucket <= following.bucket) {
-      position_time = Instant::FromUnixMicros(shard.At(following.ordinal).arrival_us);
-    }
-    response.MillisBehindLatest = std::max<int64_t>(1, (now - position_time).millis());
-  }
+  response.NextShardIterator = EncodeIterator(stream, shard, *next, now, false);
+  response.MillisBehindLatest = internal::MillisBehindLatest(FactsAt(shard, *next, now));
   return response;
 }
 
@@ -768,15 +684,13 @@ std::string NotEligible(const ShardStore& shard, std::string_view stream) {
 
 Outcome<Empty> KinesisModel::SplitShard(Instant now, const SplitShardRequest& request) {
   Advance(now);
-  Stream* stream = FindStream(request.StreamName);
-  if (stream == nullptr) {
-    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
-  }
+  Outcome<Stream*> found_stream = StreamOrNotFound(request.StreamName);
+  if (!found_stream.ok()) return found_stream.error();
+  Stream* stream = *found_stream;
   Retire(*stream, now);
-  ShardStore* parent = FindShard(*stream, request.ShardToSplit);
-  if (parent == nullptr) {
-    return Error(ErrorCode::kResourceNotFound, ShardNotFound(request.ShardToSplit, stream->name));
-  }
+  Outcome<ShardStore*> found_parent = ShardOrNotFound(*stream, request.ShardToSplit);
+  if (!found_parent.ok()) return found_parent.error();
+  ShardStore* parent = *found_parent;
   if (parent->closed()) return InvalidArgument(NotEligible(*parent, stream->name));
   const absl::StatusOr<HashKey> key = HashKey::Parse(request.NewStartingHashKey);
   if (!key.ok()) {
@@ -804,20 +718,16 @@ Outcome<Empty> KinesisModel::SplitShard(Instant now, const SplitShardRequest& re
 
 Outcome<Empty> KinesisModel::MergeShards(Instant now, const MergeShardsRequest& request) {
   Advance(now);
-  Stream* stream = FindStream(request.StreamName);
-  if (stream == nullptr) {
-    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
-  }
+  Outcome<Stream*> found_stream = StreamOrNotFound(request.StreamName);
+  if (!found_stream.ok()) return found_stream.error();
+  Stream* stream = *found_stream;
   Retire(*stream, now);
-  ShardStore* a = FindShard(*stream, request.ShardToMerge);
-  if (a == nullptr) {
-    return Error(ErrorCode::kResourceNotFound, ShardNotFound(request.ShardToMerge, stream->name));
-  }
-  ShardStore* b = FindShard(*stream, request.AdjacentShardToMerge);
-  if (b == nullptr) {
-    return Error(ErrorCode::kResourceNotFound,
-                 ShardNotFound(request.AdjacentShardToMerge, stream->name));
-  }
+  Outcome<ShardStore*> found_a = ShardOrNotFound(*stream, request.ShardToMerge);
+  if (!found_a.ok()) return found_a.error();
+  Outcome<ShardStore*> found_b = ShardOrNotFound(*stream, request.AdjacentShardToMerge);
+  if (!found_b.ok()) return found_b.error();
+  ShardStore* a = *found_a;
+  ShardStore* b = *found_b;
   if (a == b) return InvalidArgument("ShardToMerge and AdjacentShardToMerge must differ");
   if (a->closed()) return InvalidArgument(NotEligible(*a, stream->name));
   if (b->closed()) return InvalidArgument(NotEligible(*b, stream->name));
@@ -915,11 +825,16 @@ Outcome<Empty> KinesisModel::DecreaseStreamRetentionPeriod(Instant now,
 // Introspection -------------------------------------------------------------------------------
 
 Outcome<IteratorInfo> KinesisModel::DescribeIterator(std::string_view shard_iterator) const {
-  std::optional<DecodedToken> token = DecodeToken(shard_iterator);
+  std::optional<IteratorToken> token = token_memo_.Decode(shard_iterator);
   if (!token.has_value()) return InvalidArgument("Invalid ShardIterator.");
-  return IteratorInfo{token->stream, internal::ShardIdFor(token->shard_index),
-                      token->position.bucket, token->position.ordinal, token->issued,
-                      token->stuck};
+  return IteratorInfo{token->stream, ShardIdOf(*token), token->position.bucket,
+                      token->position.ordinal, token->issued, token->stuck};
+}
+
+std::string KinesisModel::ShardIdOf(const IteratorToken& token) const {
+  const Stream* stream = FindStream(token.stream);
+  return stream == nullptr ? internal::ShardIdFor(token.shard_index)
+                           : ShardIdAt(*stream, token.shard_index);
 }
 
 std::optional<Instant> KinesisModel::BucketStart(std::string_view stream_name,
@@ -939,22 +854,18 @@ const StreamOptions* KinesisModel::options(std::string_view stream) const {
 uint64_t KinesisModel::RetainedRecords(std::string_view stream_name,
                                        std::string_view shard_id) const {
   const Stream* stream = FindStream(stream_name);
-  if (stream == nullptr) return 0;
-  const std::optional<uint32_t> index = internal::ParseShardId(shard_id);
-  if (!index || *index >= stream->shards.size() || !stream->shards[*index]) return 0;
-  const ShardStore& shard = *stream->shards[*index];
-  return shard.end_ordinal() - shard.first_ordinal();
+  const ShardStore* shard = stream == nullptr ? nullptr : FindShard(*stream, shard_id);
+  if (shard == nullptr) return 0;
+  return shard->end_ordinal() - shard->first_ordinal();
 }
 
 uint64_t KinesisModel::OverheadBytes(std::string_view stream_name,
                                      std::string_view shard_id) const {
   const Stream* stream = FindStream(stream_name);
-  if (stream == nullptr) return 0;
-  const std::optional<uint32_t> index = internal::ParseShardId(shard_id);
-  if (!index || *index >= stream->shards.size() || !stream->shards[*index]) return 0;
-  const ShardStore& shard = *stream->shards[*index];
-  return (shard.end_ordinal() - shard.first_ordinal()) * sizeof(internal::StoredRecord) +
-         shard.buckets_materialized() * sizeof(int64_t);
+  const ShardStore* shard = stream == nullptr ? nullptr : FindShard(*stream, shard_id);
+  if (shard == nullptr) return 0;
+  return (shard->end_ordinal() - shard->first_ordinal()) * sizeof(internal::StoredRecord) +
+         shard->buckets_materialized() * sizeof(int64_t);
 }
 
 }  // namespace shardsim::model

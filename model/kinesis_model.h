@@ -20,7 +20,7 @@
 // So after an idle gap a consumer gets empty page after empty page, about one bucket width of
 // shard time per call, before it reaches the next record — exactly what the seed article saw.
 //
-// MillisBehindLatest (the exact rule): let P be NextShardIterator's position. It is 0 when the
+// MillisBehindLatest (the exact rule; internal/millis_behind_latest.h computes it): let P be NextShardIterator's position. It is 0 when the
 // response ends the shard, or when P lies in the open bucket (the one containing now) and no
 // record that has arrived lies at or after P. Otherwise it is
 //   max(1, now - T) in milliseconds,
@@ -58,16 +58,12 @@
 #include <vector>
 
 #include "model/hash_key.h"
+#include "model/internal/iterator_token.h"
 #include "model/kinesis_api.h"
 #include "model/stream_options.h"
 #include "sim/random.h"
 
 namespace shardsim::model {
-
-namespace internal {
-class ShardStore;
-struct Position;
-}  // namespace internal
 
 // What an iterator token names; for checkers, tests and traces (not part of the AWS API).
 struct IteratorInfo {
@@ -135,6 +131,13 @@ class KinesisModel {
   Stream* FindStream(std::string_view name);
   const Stream* FindStream(std::string_view name) const;
   internal::ShardStore* FindShard(Stream& stream, std::string_view shard_id);
+  const internal::ShardStore* FindShard(const Stream& stream, std::string_view shard_id) const;
+  // The stream or shard, or a ResourceNotFoundException naming it.
+  Outcome<Stream*> StreamOrNotFound(std::string_view name);
+  Outcome<internal::ShardStore*> ShardOrNotFound(Stream& stream, std::string_view shard_id);
+  // The id a live shard keeps, formatted only for a shard retired since.
+  std::string ShardIdAt(const Stream& stream, uint32_t index) const;
+  std::string ShardIdOf(const internal::IteratorToken& token) const;
   internal::ShardStore& Route(Stream& stream, const HashKey& key);
   void Retire(Stream& stream, Instant now);
   Outcome<Resolved> ResolveIterator(Instant now, const GetRecordsRequest& request);
@@ -148,17 +151,23 @@ class KinesisModel {
                                                bool& stuck);
   std::optional<KinesisError> AdmitWrite(Instant now, const Stream& stream,
                                          internal::ShardStore& shard, int64_t bytes);
+  // GetRecords' rate limits: counts the call, then says whether it is throttled.
+  std::optional<KinesisError> AdmitRead(Instant now, const Stream& stream,
+                                        internal::ShardStore& shard);
+  // Accounts the bytes a GetRecords response returned.
+  void ChargeRead(Instant now, const Stream& stream, internal::ShardStore& shard, int64_t bytes);
   Outcome<PutRecordResponse> PutOne(Instant now, Stream& stream, std::string_view partition_key,
                                     std::string_view data,
                                     const std::optional<std::string>& explicit_hash_key);
   std::string EncodeIterator(const Stream& stream, const internal::ShardStore& shard,
-                             const internal::Position& position, Instant issued,
-                             bool stuck) const;
+                             const internal::Position& position, Instant issued, bool stuck);
   std::vector<ChildShard> ChildShardsOf(Stream& stream, const internal::ShardStore& shard);
   Outcome<Empty> SetRetention(Instant now, const RetentionPeriodRequest& request, bool increase);
 
   uint64_t seed_;
   Instant last_now_ = Instant::FromUnixMicros(INT64_MIN);
+  // The model's own cache of recent tokens; DescribeIterator, though const, updates it.
+  mutable internal::IteratorTokenMemo token_memo_;
   std::map<std::string, std::unique_ptr<Stream>, std::less<>> streams_;
 };
 

@@ -42,7 +42,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "model/uint192.h"
+#include "model/internal/uint192.h"
 
 namespace shardsim::model {
 

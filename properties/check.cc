@@ -4,6 +4,7 @@
 #include <atomic>
 #include <thread>
 
+#include "sim/strings.h"
 #include "absl/strings/str_cat.h"
 #include "sim/random.h"
 
@@ -11,9 +12,8 @@ namespace shardsim::properties {
 
 namespace {
 
-std::string S(absl::string_view v) { return std::string(v); }
 
-rc::Shrinkable<Scenario> GenerateShrinkable(const model::StrategyInfo& strategy, uint64_t seed,
+rc::Shrinkable<Scenario> GenerateShrinkable(const consumer::StrategyInfo& strategy, uint64_t seed,
                                             uint64_t case_index,
                                             const GeneratorOptions& options) {
   uint64_t mix = seed ^ (case_index * 0x9e3779b97f4a7c15ULL);
@@ -69,13 +69,14 @@ Counterexample Shrink(const rc::Shrinkable<Scenario>& failing, const RunReport& 
 
 }  // namespace
 
-Scenario GenerateCase(const model::StrategyInfo& strategy, uint64_t seed, uint64_t case_index,
+Scenario GenerateCase(const consumer::StrategyInfo& strategy, uint64_t seed, uint64_t case_index,
                       const GeneratorOptions& options) {
   return GenerateShrinkable(strategy, seed, case_index, options).value();
 }
 
-absl::StatusOr<CheckResult> CheckStrategy(const model::StrategyInfo& strategy,
+absl::StatusOr<CheckResult> CheckStrategy(const consumer::StrategyInfo& strategy,
                                           const CheckOptions& options) {
+  if (const auto expected = ExpectedViolation(strategy); !expected.ok()) return expected.status();
   if (options.cases == 0) return absl::InvalidArgumentError("the number of cases must be positive");
   if (options.jobs < 1) return absl::InvalidArgumentError("jobs must be at least 1");
   if (options.shard_count == 0 || options.shard_index >= options.shard_count) {
@@ -91,7 +92,7 @@ absl::StatusOr<CheckResult> CheckStrategy(const model::StrategyInfo& strategy,
     const Scenario scenario = AdaptScenario(saved, strategy);
     absl::StatusOr<RunReport> report = RunScenario(scenario, RunOptions{.keep_trace = true});
     if (!report.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(file, ": ", S(report.status().message())));
+      return absl::InvalidArgumentError(absl::StrCat(file, ": ", sim::ToString(report.status().message())));
     }
     ++result.corpus_run;
     if (!report->passed()) {

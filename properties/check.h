@@ -60,12 +60,12 @@ struct CheckResult {
 };
 
 // The scenario of case `case_index`, as every run with `seed` generates it.
-Scenario GenerateCase(const model::StrategyInfo& strategy, uint64_t seed, uint64_t case_index,
+Scenario GenerateCase(const consumer::StrategyInfo& strategy, uint64_t seed, uint64_t case_index,
                       const GeneratorOptions& options = {});
 
 // InvalidArgument for bad options (no cases, jobs < 1, shard index not below the count) or an
 // invalid corpus scenario.
-absl::StatusOr<CheckResult> CheckStrategy(const model::StrategyInfo& strategy,
+absl::StatusOr<CheckResult> CheckStrategy(const consumer::StrategyInfo& strategy,
                                           const CheckOptions& options);
 
 }  // namespace shardsim::properties

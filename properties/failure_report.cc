@@ -1,12 +1,9 @@
 #include "properties/failure_report.h"
 
-#include <cstdlib>
-#include <filesystem>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "properties/scenario_json.h"
 
 namespace shardsim::properties {
 
@@ -68,7 +65,7 @@ std::string FormatFailureReport(const FailureReportParts& parts) {
   const Scenario& scenario = *parts.scenario;
   std::string out;
   if (report.violation.has_value()) {
-    absl::StrAppend(&out, "property ", std::string(model::PropertyName(report.violation->property)),
+    absl::StrAppend(&out, "property ", std::string(properties::PropertyName(report.violation->property)),
                     " failed for strategy ", scenario.strategy, " (scenario seed ", scenario.seed, ", ",
                     parts.origin, ")\n", report.Summary(), "\n");
   } else {
@@ -89,22 +86,6 @@ std::string FormatFailureReport(const FailureReportParts& parts) {
     absl::StrAppend(&out, "  RC_PARAMS=\"", parts.rc_params, "\" <the property test>\n");
   }
   return out;
-}
-
-std::string FailureDirectory() {
-  const char* dir = std::getenv("SHARDSIM_FAILURE_DIR");
-  return dir != nullptr && *dir != '\0' ? std::string(dir) : std::string("shardsim-failures");
-}
-
-absl::StatusOr<std::string> SaveFailingScenario(const Scenario& scenario,
-                                                const std::string& stem) {
-  const std::string dir = FailureDirectory();
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return absl::UnavailableError(absl::StrCat("cannot create ", dir, ": ", ec.message()));
-  const std::string path = (std::filesystem::path(dir) / absl::StrCat(stem, ".json")).string();
-  if (absl::Status s = WriteScenarioFile(scenario, path); !s.ok()) return s;
-  return std::filesystem::absolute(path, ec).string();
 }
 
 }  // namespace shardsim::properties

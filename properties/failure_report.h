@@ -1,12 +1,13 @@
 // How a failure is shown to a person: the property, strategy and seed, the minimal scenario,
-// a timeline of the failing run, and the commands that replay it.
+// a timeline of the failing run, and the commands that replay it. Text only: saving the
+// scenario is SaveScenarioInDirectory (properties/scenario_files.h), at a folder the caller
+// chooses.
 #ifndef SHARDSIM_PROPERTIES_FAILURE_REPORT_H_
 #define SHARDSIM_PROPERTIES_FAILURE_REPORT_H_
 
 #include <optional>
 #include <string>
 
-#include "absl/status/statusor.h"
 #include "properties/harness.h"
 #include "properties/scenario.h"
 
@@ -27,11 +28,6 @@ struct FailureReportParts {
 };
 
 std::string FormatFailureReport(const FailureReportParts& parts);
-
-// Where failing scenarios are saved: $SHARDSIM_FAILURE_DIR, or ./shardsim-failures.
-std::string FailureDirectory();
-// Saves `scenario` as <FailureDirectory()>/<stem>.json (creating the folder); returns the path.
-absl::StatusOr<std::string> SaveFailingScenario(const Scenario& scenario, const std::string& stem);
 
 }  // namespace shardsim::properties
 

@@ -149,16 +149,16 @@ std::vector<CrashSpec> GenCrashes(Duration span, bool long_downtimes) {
   return crashes;
 }
 
-std::map<std::string, int64_t, std::less<>> GenParams(const model::StrategyInfo& strategy) {
+std::map<std::string, int64_t, std::less<>> GenParams(const consumer::StrategyInfo& strategy) {
   std::map<std::string, int64_t, std::less<>> params;
-  for (const model::ParamSpec& p : strategy.params) {
+  for (const consumer::ParamSpec& p : strategy.params) {
     if (p.generate_min > p.generate_max) continue;
     params[p.name] = *rc::gen::inRange<int64_t>(p.generate_min, p.generate_max + 1);
   }
   return params;
 }
 
-Scenario Generate(const model::StrategyInfo& strategy, const GeneratorOptions& options) {
+Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions& options) {
   const Features features = GenFeatures();
   Scenario s;
   s.strategy = strategy.name;
@@ -201,7 +201,7 @@ Scenario Generate(const model::StrategyInfo& strategy, const GeneratorOptions& o
 
 }  // namespace
 
-rc::Gen<Scenario> GenScenario(const model::StrategyInfo& strategy, GeneratorOptions options) {
+rc::Gen<Scenario> GenScenario(const consumer::StrategyInfo& strategy, GeneratorOptions options) {
   return rc::gen::exec([strategy, options] { return Generate(strategy, options); });
 }
 

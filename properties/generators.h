@@ -21,7 +21,7 @@
 
 #include <rapidcheck.h>
 
-#include "model/consumer.h"
+#include "consumer/strategy_registry.h"
 #include "properties/scenario.h"
 
 namespace shardsim::properties {
@@ -41,7 +41,7 @@ struct GeneratorOptions {
 };
 
 // Scenarios for `strategy` (its name, generated parameters and rerun interval filled in).
-rc::Gen<Scenario> GenScenario(const model::StrategyInfo& strategy,
+rc::Gen<Scenario> GenScenario(const consumer::StrategyInfo& strategy,
                               GeneratorOptions options = {});
 
 }  // namespace shardsim::properties

@@ -5,7 +5,8 @@
 // defines a RapidCheck property (RC_GTEST_PROP, so RC_PARAMS is honoured: max_success,
 // seed, reproduce, ...) that runs the strategy on generated scenarios and fails on the first
 // property violation. RapidCheck shrinks the failure; the minimal case is printed with its
-// timeline and saved as JSON (see FailureDirectory()) for `shardsim replay --scenario`.
+// timeline and saved as JSON (in FailureDirectoryFromEnvironment()) for
+// `shardsim replay --scenario`.
 //
 //   SHARDSIM_STRATEGY_CORPUS(MyLoop, PassesTheRegressionCorpus, "my-team-loop", "dir");
 //
@@ -20,6 +21,11 @@
 #include <rapidcheck/gtest.h>
 
 namespace shardsim::properties {
+
+// Where the glue saves failing scenarios: $SHARDSIM_FAILURE_DIR, or ./shardsim-failures when
+// it is unset or empty. The one place under properties/ that reads the environment: ctest
+// runs the tests, so the environment is how a user points them somewhere.
+std::string FailureDirectoryFromEnvironment();
 
 // The body of one RapidCheck case for `strategy` (RC_ASSERT / RC_FAIL inside).
 void StrategyPropertyCase(const std::string& strategy);

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/strings.h"
 #include "absl/strings/str_cat.h"
 #include "model/client.h"
 #include "model/hash_key.h"
@@ -13,12 +14,10 @@ namespace shardsim::properties {
 
 namespace {
 
-using model::ConsumerContext;
+using consumer::ConsumerContext;
 using model::KinesisClient;
-using model::StrategyInfo;
+using consumer::StrategyInfo;
 
-std::string S(std::string_view v) { return std::string(v); }
-std::string S(absl::string_view v) { return std::string(v); }
 
 class Run {
  public:
@@ -77,7 +76,7 @@ class Run {
     const bool bound_hit = result.hit_bound();
     if (result.outcome == sim::RunOutcome::kFailed) {
       return absl::InternalError(absl::StrCat("the harness itself failed: ",
-                                              S(result.status.message())));
+                                              sim::ToString(result.status.message())));
     }
     judge_.Finish(bound_hit, result.ToString());
     RunReport report;
@@ -173,7 +172,7 @@ class Run {
   }
 
   sim::Task<void> Consumer(ConsumerContext* ctx) {
-    co_await model::CatchStrategyErrors(sim_, absl::StrCat("consumer#", ctx->incarnation),
+    co_await consumer::CatchStrategyErrors(sim_, absl::StrCat("consumer#", ctx->incarnation),
                                         strategy_.run(*ctx));
     consumer_running_ = false;
     if (scenario_.rerun_after_exit.has_value()) {
@@ -217,8 +216,8 @@ class Run {
   KinesisClient producer_;
   KinesisClient admin_;
   KinesisClient consumer_client_;
-  model::CheckpointStore checkpoints_;
-  model::Application app_;
+  consumer::CheckpointStore checkpoints_;
+  consumer::Application app_;
   std::vector<std::unique_ptr<ConsumerContext>> contexts_;
   sim::ProcessId consumer_process_ = 0;
   bool consumer_running_ = false;
@@ -232,13 +231,13 @@ std::string RunReport::Summary() const {
     return absl::StrCat("PASS ", strategy, " on ", scenario, " (", stats.records_put,
                         " records, ", stats.get_records_calls, " GetRecords calls)");
   }
-  std::string out = absl::StrCat("FAIL ", S(model::PropertyName(violation->property)), " at ",
+  std::string out = absl::StrCat("FAIL ", sim::ToString(properties::PropertyName(violation->property)), " at ",
                                  violation->at.ToString(), ": ", violation->message);
   for (const std::string& line : violation->witness) absl::StrAppend(&out, "\n  ", line);
   return out;
 }
 
-Scenario AdaptScenario(const Scenario& scenario, const model::StrategyInfo& strategy) {
+Scenario AdaptScenario(const Scenario& scenario, const consumer::StrategyInfo& strategy) {
   Scenario out = scenario;
   if (out.strategy != strategy.name) out.params.clear();
   out.strategy = strategy.name;
@@ -247,8 +246,8 @@ Scenario AdaptScenario(const Scenario& scenario, const model::StrategyInfo& stra
 }
 
 absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions options,
-                                      const model::StrategyRegistry& registry) {
-  const model::StrategyInfo* strategy = registry.Find(scenario.strategy);
+                                      const consumer::StrategyRegistry& registry) {
+  const consumer::StrategyInfo* strategy = registry.Find(scenario.strategy);
   if (strategy == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("unknown strategy '", scenario.strategy,
                                                    "' (see `shardsim list`)"));
@@ -257,7 +256,7 @@ absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions optio
   if (!params.ok()) return params.status();
   if (absl::Status s = scenario.stream.Validate(); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("scenario '", scenario.name,
-                                                   "': ", S(s.message())));
+                                                   "': ", sim::ToString(s.message())));
   }
   if (scenario.shard_count < 1 || scenario.shard_count > 64) {
     return absl::InvalidArgumentError(absl::StrCat("scenario '", scenario.name,

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "model/consumer.h"
+#include "consumer/strategy_registry.h"
 #include "properties/judge.h"
 #include "properties/scenario.h"
 #include "sim/simulation.h"
@@ -46,13 +46,13 @@ struct RunOptions {
 // `scenario` made to run `strategy`: its strategy name set, its parameters kept only if they
 // were chosen for that same strategy, and a batch strategy's rerun interval filled in when the
 // scenario has none. Used to replay saved scenarios (a corpus) with any strategy.
-Scenario AdaptScenario(const Scenario& scenario, const model::StrategyInfo& strategy);
+Scenario AdaptScenario(const Scenario& scenario, const consumer::StrategyInfo& strategy);
 
 // InvalidArgument when the scenario names an unknown strategy, bad parameters or an invalid
 // stream; otherwise the judged run.
 absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions options = {},
-                                      const model::StrategyRegistry& registry =
-                                          model::StrategyRegistry::Global());
+                                      const consumer::StrategyRegistry& registry =
+                                          consumer::StrategyRegistry::Global());
 
 }  // namespace shardsim::properties
 

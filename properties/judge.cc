@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <utility>
 
+#include "sim/strings.h"
 #include "absl/strings/str_cat.h"
 #include "model/sequence_number.h"
 
 namespace shardsim::properties {
 
 namespace {
-
-std::string S(std::string_view v) { return std::string(v); }
 
 // Orders two sequence numbers of one shard; unparsable text sorts first (never expected).
 bool SequenceLess(const std::string& a, const std::string& b) {
@@ -25,7 +24,7 @@ std::string Key(const std::string& shard_id, const std::string& sequence_number)
 }
 
 // A checkpoint covers a record when the record lies at or before it.
-bool Covers(const std::optional<model::Checkpoint>& cp, const std::string& sequence_number) {
+bool Covers(const std::optional<consumer::Checkpoint>& cp, const std::string& sequence_number) {
   if (!cp.has_value()) return false;
   if (cp->shard_end) return true;
   return !SequenceLess(cp->sequence_number, sequence_number);
@@ -40,7 +39,7 @@ Judge::Judge(sim::Simulation& simulation, int max_calls_per_second, Duration ret
 void Judge::Violate(Property property, std::string message, std::vector<std::string> witness) {
   if (violation_.has_value()) return;
   violation_ = Violation{property, simulation_->now(), std::move(message), std::move(witness)};
-  simulation_->Record("judge", "violation", {{"property", S(model::PropertyName(property))},
+  simulation_->Record("judge", "violation", {{"property", sim::ToString(properties::PropertyName(property))},
                                              {"message", violation_->message}});
   simulation_->Stop();
 }
@@ -129,7 +128,7 @@ void Judge::OnProcess(const std::string& shard_id, const model::Record& record) 
     for (const auto& [ended_incarnation, checkpoints] : crashes_) {
       if (ended_incarnation < r->last_incarnation) continue;
       const auto cp = checkpoints.find(shard_id);
-      const std::optional<model::Checkpoint> at_crash =
+      const std::optional<consumer::Checkpoint> at_crash =
           cp == checkpoints.end() ? std::nullopt : std::optional(cp->second);
       if (!Covers(at_crash, r->sequence_number)) excused = true;
     }
@@ -168,7 +167,7 @@ void Judge::StopWhenConverged() {
   }
 }
 
-void Judge::OnCheckpoint(const std::string& shard_id, const model::Checkpoint& checkpoint) {
+void Judge::OnCheckpoint(const std::string& shard_id, const consumer::Checkpoint& checkpoint) {
   ++stats_.checkpoints;
   ShardState& shard = shards_[shard_id];
   if (checkpoint.shard_end && !shard.closed) {
@@ -192,7 +191,7 @@ void Judge::OnCheckpoint(const std::string& shard_id, const model::Checkpoint& c
     }
   }
   if (shard.checkpoint.has_value()) {
-    const model::Checkpoint& old = *shard.checkpoint;
+    const consumer::Checkpoint& old = *shard.checkpoint;
     const bool backwards =
         (old.shard_end && !checkpoint.shard_end) ||
         (!old.shard_end && !checkpoint.shard_end &&
@@ -251,7 +250,7 @@ void Judge::OnDeclareShardEnd(const std::string& shard_id) {
 
 void Judge::OnShardClosed(const std::string& shard_id) { shards_[shard_id].closed = true; }
 
-void Judge::OnCrash(const model::CheckpointStore& checkpoints) {
+void Judge::OnCrash(const consumer::CheckpointStore& checkpoints) {
   ++stats_.crashes;
   crashes_.emplace_back(incarnation_, checkpoints.all());
   ++incarnation_;

@@ -1,5 +1,5 @@
 // The judge: watches every call and application event of a run and checks the stream-consumer
-// properties (model::Property), stopping the run at the first violation.
+// properties (properties::Property), stopping the run at the first violation.
 //
 // Online checks (as events happen): no false "caught up", no false "shard end", no
 // duplicates beyond at-least-once redelivery after a crash, per-partition-key order across
@@ -16,13 +16,13 @@
 #include <string>
 #include <vector>
 
+#include "consumer/application.h"
 #include "model/client.h"
-#include "model/consumer.h"
+#include "properties/property.h"
 #include "sim/simulation.h"
 
 namespace shardsim::properties {
 
-using model::Property;
 using sim::Duration;
 using sim::Instant;
 
@@ -46,7 +46,7 @@ struct RunStats {
   uint64_t restarts = 0;
 };
 
-class Judge : public model::CallObserver, public model::ApplicationEvents {
+class Judge : public model::CallObserver, public consumer::ApplicationEvents {
  public:
   // `retention`: records that expire unprocessed while a crashed consumer is down (or within
   // five minutes of its restart) are not counted as missed: no consumer could have read them.
@@ -59,13 +59,13 @@ class Judge : public model::CallObserver, public model::ApplicationEvents {
   void OnGetShardIterator(const model::GetShardIteratorCall& call) override;
   void OnListShards(Instant at, const std::string& client) override;
   void OnProcess(const std::string& shard_id, const model::Record& record) override;
-  void OnCheckpoint(const std::string& shard_id, const model::Checkpoint& checkpoint) override;
+  void OnCheckpoint(const std::string& shard_id, const consumer::Checkpoint& checkpoint) override;
   void OnDeclareCaughtUp(const std::string& shard_id) override;
   void OnDeclareShardEnd(const std::string& shard_id) override;
 
   // Harness events.
   void OnShardClosed(const std::string& shard_id);
-  void OnCrash(const model::CheckpointStore& checkpoints);
+  void OnCrash(const consumer::CheckpointStore& checkpoints);
   // `after_crash`: the restart ends a crash's downtime (not a scheduled rerun).
   void OnRestart(bool after_crash);
   // From now on, stop the run as soon as every record put has been processed (the liveness
@@ -95,7 +95,7 @@ class Judge : public model::CallObserver, public model::ApplicationEvents {
     // the same instant as a read may come after it).
     std::optional<size_t> put_at_last_read;
     bool closed = false;
-    std::optional<model::Checkpoint> checkpoint;
+    std::optional<consumer::Checkpoint> checkpoint;
   };
 
   void Violate(Property property, std::string message, std::vector<std::string> witness = {});
@@ -122,7 +122,7 @@ class Judge : public model::CallObserver, public model::ApplicationEvents {
   std::map<std::string, uint64_t, std::less<>> puts_per_key_;
   std::map<std::string, uint64_t, std::less<>> highest_processed_per_key_;  // key_index + 1
   // For each crash: the incarnation it ended and the checkpoints at that moment.
-  std::vector<std::pair<int, std::map<std::string, model::Checkpoint, std::less<>>>> crashes_;
+  std::vector<std::pair<int, std::map<std::string, consumer::Checkpoint, std::less<>>>> crashes_;
   std::set<std::string> expired_tokens_;
   std::map<std::string, std::deque<int64_t>, std::less<>> recent_calls_us_;
   std::optional<Violation> violation_;

@@ -1,119 +1,20 @@
 #include "properties/scenario_json.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "properties/internal/strict_json_reader.h"
 
 namespace shardsim::properties {
 
 namespace {
 
 using nlohmann::json;
+using ObjectReader = internal::StrictJsonReader;
 
-std::string S(std::string_view v) { return std::string(v); }
 std::string S(absl::string_view v) { return std::string(v); }
-
-// Reading ------------------------------------------------------------------------------------
-
-// Reads one JSON object strictly: every key must be read, unknown keys are errors.
-class ObjectReader {
- public:
-  ObjectReader(const json& object, std::string path) : object_(object), path_(std::move(path)) {
-    if (!object_.is_object()) Fail("must be an object");
-  }
-
-  const json& Get(const std::string& key) {
-    seen_.insert(key);
-    if (!object_.contains(key)) {
-      Fail(absl::StrCat("is missing key \"", key, "\""));
-      static const json kNull;
-      return kNull;
-    }
-    return object_.at(key);
-  }
-  std::string Path(const std::string& key) const { return absl::StrCat(path_, ".", key); }
-
-  int64_t Int(const std::string& key, int64_t min = INT64_MIN, int64_t max = INT64_MAX) {
-    const json& v = Get(key);
-    if (!error_.ok()) return 0;
-    if (!v.is_number_integer()) {
-      Fail(absl::StrCat("key \"", key, "\" must be an integer"));
-      return 0;
-    }
-    int64_t out = 0;
-    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-      out = INT64_MAX;
-    } else {
-      out = v.get<int64_t>();
-    }
-    if (out < min || out > max) {
-      Fail(absl::StrCat("key \"", key, "\" must be between ", min, " and ", max, ", got ",
-                        v.dump()));
-    }
-    return out;
-  }
-  uint64_t Unsigned(const std::string& key) {
-    const json& v = Get(key);
-    if (!error_.ok()) return 0;
-    if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0)) {
-      Fail(absl::StrCat("key \"", key, "\" must be a non-negative integer"));
-      return 0;
-    }
-    return v.get<uint64_t>();
-  }
-  Duration Micros(const std::string& key, int64_t min = 0) {
-    return Duration::Micros(Int(key, min));
-  }
-  std::optional<int64_t> OptionalInt(const std::string& key, int64_t min = 1) {
-    const json& v = Get(key);
-    if (!error_.ok() || v.is_null()) return std::nullopt;
-    return Int(key, min);
-  }
-  std::string String(const std::string& key) {
-    const json& v = Get(key);
-    if (!error_.ok()) return "";
-    if (!v.is_string()) {
-      Fail(absl::StrCat("key \"", key, "\" must be a string"));
-      return "";
-    }
-    return v.get<std::string>();
-  }
-  const json& Array(const std::string& key) {
-    const json& v = Get(key);
-    if (error_.ok() && !v.is_array()) Fail(absl::StrCat("key \"", key, "\" must be an array"));
-    return v;
-  }
-
-  // Call after reading every key: an unknown key is an error.
-  absl::Status Finish() {
-    if (error_.ok() && object_.is_object()) {
-      for (const auto& [key, value] : object_.items()) {
-        if (!seen_.contains(key)) Fail(absl::StrCat("has unknown key \"", key, "\""));
-      }
-    }
-    return error_;
-  }
-  void Fail(const std::string& what) {
-    if (error_.ok()) error_ = absl::InvalidArgumentError(absl::StrCat(path_, " ", what));
-  }
-  bool ok() const { return error_.ok(); }
-  absl::Status Merge(const absl::Status& inner) {
-    if (error_.ok() && !inner.ok()) error_ = inner;
-    return error_;
-  }
-
- private:
-  const json& object_;
-  std::string path_;
-  std::set<std::string> seen_;
-  absl::Status error_;
-};
 
 json OptionalJson(const std::optional<int>& v) { return v ? json(*v) : json(nullptr); }
 json OptionalJson(const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); }
@@ -222,8 +123,8 @@ absl::Status ReadList(ObjectReader& r, const std::string& key, std::vector<T>& o
   return absl::OkStatus();
 }
 
-absl::StatusOr<Scenario> ScenarioFromJsonValue(const json& j) {
-  ObjectReader r(j, "scenario");
+// The format key and the version; a version this build cannot read is its own message.
+absl::Status ReadFormatHeader(ObjectReader& r) {
   if (r.String("format") != "shardsim-scenario" && r.ok()) {
     r.Fail("key \"format\" must be \"shardsim-scenario\"");
   }
@@ -233,6 +134,59 @@ absl::StatusOr<Scenario> ScenarioFromJsonValue(const json& j) {
                                                    " is not supported (this shardsim reads "
                                                    "version ", kScenarioFormatVersion, ")"));
   }
+  return absl::OkStatus();
+}
+
+ReshardSpec ReadReshard(ObjectReader& item) {
+  ReshardSpec spec;
+  spec.at = item.Micros("at_us");
+  const std::string kind = item.String("kind");
+  if (kind == "merge") {
+    spec.kind = ReshardSpec::Kind::kMerge;
+  } else if (kind != "split" && item.ok()) {
+    item.Fail("key \"kind\" must be \"split\" or \"merge\"");
+  }
+  spec.shard_id = item.String("shard_id");
+  spec.new_starting_hash_key = item.String("new_starting_hash_key");
+  spec.adjacent_shard_id = item.String("adjacent_shard_id");
+  return spec;
+}
+
+// The four event lists: puts, reshards, crashes, competing readers.
+void ReadEvents(ObjectReader& r, Scenario& s) {
+  (void)ReadList(r, "puts", s.puts, [](ObjectReader& item) {
+    return PutSpec{item.Micros("at_us"), item.String("partition_key"), item.String("data")};
+  });
+  (void)ReadList(r, "reshards", s.reshards, ReadReshard);
+  (void)ReadList(r, "crashes", s.crashes, [](ObjectReader& item) {
+    return CrashSpec{item.Micros("at_us"), item.Micros("restart_after_us")};
+  });
+  (void)ReadList(r, "competing_readers", s.competing_readers, [](ObjectReader& item) {
+    return CompetingReaderSpec{item.Micros("start_us"), item.Micros("stop_us"),
+                               item.Micros("poll_interval_us", 1), item.String("shard_id")};
+  });
+}
+
+// "params": an object of integers, by name.
+void ReadParams(ObjectReader& r, Scenario& s) {
+  const json& params = r.Get("params");
+  if (!r.ok()) return;
+  if (!params.is_object()) {
+    r.Fail("key \"params\" must be an object of integers");
+    return;
+  }
+  for (const auto& [name, value] : params.items()) {
+    if (!value.is_number_integer()) {
+      r.Fail(absl::StrCat("params.", name, " must be an integer"));
+      return;
+    }
+    s.params[name] = value.get<int64_t>();
+  }
+}
+
+absl::StatusOr<Scenario> ScenarioFromJsonValue(const json& j) {
+  ObjectReader r(j, "scenario");
+  if (absl::Status header = ReadFormatHeader(r); !header.ok()) return header;
   Scenario s;
   s.name = r.String("name");
   s.seed = r.Unsigned("seed");
@@ -246,50 +200,14 @@ absl::StatusOr<Scenario> ScenarioFromJsonValue(const json& j) {
   }
   s.call_latency = r.Micros("call_latency_us");
   s.processing_time_per_record = r.Micros("processing_time_per_record_us");
-  (void)ReadList(r, "puts", s.puts, [](ObjectReader& item) {
-    return PutSpec{item.Micros("at_us"), item.String("partition_key"), item.String("data")};
-  });
-  (void)ReadList(r, "reshards", s.reshards, [](ObjectReader& item) {
-    ReshardSpec spec;
-    spec.at = item.Micros("at_us");
-    const std::string kind = item.String("kind");
-    if (kind == "merge") {
-      spec.kind = ReshardSpec::Kind::kMerge;
-    } else if (kind != "split" && item.ok()) {
-      item.Fail("key \"kind\" must be \"split\" or \"merge\"");
-    }
-    spec.shard_id = item.String("shard_id");
-    spec.new_starting_hash_key = item.String("new_starting_hash_key");
-    spec.adjacent_shard_id = item.String("adjacent_shard_id");
-    return spec;
-  });
-  (void)ReadList(r, "crashes", s.crashes, [](ObjectReader& item) {
-    return CrashSpec{item.Micros("at_us"), item.Micros("restart_after_us")};
-  });
-  (void)ReadList(r, "competing_readers", s.competing_readers, [](ObjectReader& item) {
-    return CompetingReaderSpec{item.Micros("start_us"), item.Micros("stop_us"),
-                               item.Micros("poll_interval_us", 1), item.String("shard_id")};
-  });
+  ReadEvents(r, s);
   const std::optional<int64_t> rerun = r.OptionalInt("rerun_after_exit_us", 0);
   if (rerun) s.rerun_after_exit = Duration::Micros(*rerun);
   s.liveness_budget = r.Micros("liveness_budget_us");
   s.max_events = r.Unsigned("max_events");
   s.max_calls_per_second = static_cast<int>(r.Int("max_calls_per_second", 1, 1'000'000));
   s.strategy = r.String("strategy");
-  const json& params = r.Get("params");
-  if (r.ok()) {
-    if (!params.is_object()) {
-      r.Fail("key \"params\" must be an object of integers");
-    } else {
-      for (const auto& [name, value] : params.items()) {
-        if (!value.is_number_integer()) {
-          r.Fail(absl::StrCat("params.", name, " must be an integer"));
-          break;
-        }
-        s.params[name] = value.get<int64_t>();
-      }
-    }
-  }
+  ReadParams(r, s);
   if (absl::Status status = r.Finish(); !status.ok()) return status;
   return s;
 }
@@ -348,48 +266,6 @@ absl::StatusOr<Scenario> ScenarioFromJson(std::string_view text) {
   json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return absl::InvalidArgumentError("not valid JSON");
   return ScenarioFromJsonValue(j);
-}
-
-absl::Status WriteScenarioFile(const Scenario& scenario, const std::string& path) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", path));
-  out << ScenarioToJson(scenario);
-  out.close();
-  if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", path));
-  return absl::OkStatus();
-}
-
-absl::StatusOr<Scenario> ReadScenarioFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open the file"));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  absl::StatusOr<Scenario> scenario = ScenarioFromJson(buffer.str());
-  if (!scenario.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", S(scenario.status().message())));
-  }
-  return scenario;
-}
-
-absl::StatusOr<std::vector<std::pair<std::string, Scenario>>> ReadScenarioCorpus(
-    const std::string& directory) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(directory, ec)) {
-    return absl::NotFoundError(absl::StrCat(directory, ": not a directory"));
-  }
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
-  }
-  if (ec) return absl::UnavailableError(absl::StrCat(directory, ": ", ec.message()));
-  std::sort(files.begin(), files.end());
-  std::vector<std::pair<std::string, Scenario>> out;
-  for (const std::string& file : files) {
-    absl::StatusOr<Scenario> scenario = ReadScenarioFile(file);
-    if (!scenario.ok()) return scenario.status();
-    out.emplace_back(file, *std::move(scenario));
-  }
-  return out;
 }
 
 }  // namespace shardsim::properties

@@ -15,7 +15,7 @@ readonly PACKAGES=(
   cmake clang libclang-rt-14-dev g++ make ninja-build
   libabsl-dev libssl-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
-  libcli11-dev nlohmann-json3-dev libboost1.81-dev
+  libcli11-dev nlohmann-json3-dev libxxhash-dev libboost1.81-dev
 )
 
 # Relative to the build tree.
@@ -160,6 +160,23 @@ install_packages() {
 
 # ---- build ------------------------------------------------------------------------------
 configure_and_build() {
+  # The usual two configurations are the presets of CMakePresets.json (default: clang++,
+  # Release, build/; asan: ASan+UBSan, RelWithDebInfo, build-asan/); other folders or build
+  # types are configured with the same settings spelled out.
+  local preset=""
+  if ((sanitize == 0)) && [[ "${build_dir}" == build && "${build_type}" == Release ]]; then
+    preset=default
+  elif ((sanitize)) && [[ "${build_dir}" == build-asan && "${build_type}" == RelWithDebInfo ]]; then
+    preset=asan
+  fi
+  if [[ -n "${preset}" && ( ! -f "${build_dir}/CMakeCache.txt" ||
+        "$(grep -c '^CMAKE_GENERATOR:INTERNAL=Ninja$' "${build_dir}/CMakeCache.txt")" == 1 ) ]]; then
+    say "configuring ${build_dir}/ (cmake --preset ${preset})"
+    cmake --preset "${preset}"
+    say "building with $(nproc) jobs"
+    cmake --build "${build_dir}" --parallel "$(nproc)"
+    return
+  fi
   local args=(-S . -B "${build_dir}" -DCMAKE_BUILD_TYPE="${build_type}")
   # A tree that already exists keeps its generator (CMake refuses to switch); a new one uses
   # Ninja when it is there.

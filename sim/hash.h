@@ -1,23 +1,41 @@
-// A fixed 64-bit hash of byte strings, for the trace hash and iterator checksums.
+// Fixed 64-bit hashes of byte strings: the trace hash, iterator-token checksums, sub-stream names.
 //
-// Algorithm (written down because traces are compared by it across machines and versions):
-//   h = seed ^ (length * 0x9e3779b97f4a7c15)
-//   for each full 8-byte little-endian word w:  h = rotl64(h ^ (w * 0xbf58476d1ce4e5b9), 29)
-//                                                 * 0x94d049bb133111eb
-//   the 1-7 trailing bytes, zero-padded to a little-endian word w, are mixed the same way
-//   result = SplitMix64 finaliser of h:
-//     h ^= h >> 30; h *= 0xbf58476d1ce4e5b9; h ^= h >> 27; h *= 0x94d049bb133111eb; h ^= h >> 31
-// It reads a word per step (about 8x faster than byte-wise FNV-1a) and is not cryptographic.
-// Chaining (passing the previous result as `seed`) hashes a sequence of strings.
+// HashBytes and StreamingHash are XXH3-64 (xxHash 0.8, specified in xxhash_spec.md, from
+// Debian's libxxhash-dev), so a trace hash can be checked with any xxHash implementation: it
+// equals `xxhsum -H3` of the text trace. Fixed across machines and versions; not cryptographic.
+// Chaining (passing a previous result as `seed`) hashes a sequence of strings.
 #ifndef SHARDSIM_SIM_HASH_H_
 #define SHARDSIM_SIM_HASH_H_
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 namespace shardsim::sim {
 
+// XXH3_64bits_withSeed(bytes, seed).
 uint64_t HashBytes(std::string_view bytes, uint64_t seed = 0);
+
+// XXH3-64 of the concatenation of everything passed to Update, without keeping it:
+// Digest() == HashBytes(all bytes so far, seed) at any point.
+class StreamingHash {
+ public:
+  explicit StreamingHash(uint64_t seed = 0);
+  ~StreamingHash();
+  StreamingHash(const StreamingHash& other);
+  StreamingHash& operator=(const StreamingHash& other);
+
+  void Update(std::string_view bytes);
+  uint64_t Digest() const;
+
+ private:
+  struct State;  // xxHash's streaming state, kept out of this header
+  std::unique_ptr<State> state_;
+};
+
+// FNV-1a 64-bit hash of `bytes` (offset basis 0xcbf29ce484222325, prime 0x100000001b3); it
+// names Random::Fork's sub-streams, so changing it would change every draw.
+uint64_t Fnv1a64(std::string_view bytes, uint64_t basis = 0xcbf29ce484222325ULL);
 
 }  // namespace shardsim::sim
 

@@ -1,10 +1,12 @@
 #include "sim/random.h"
 
+#include <bit>
+
+#include "sim/hash.h"
 
 namespace shardsim::sim {
 
 namespace {
-constexpr uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 __extension__ using Uint128 = unsigned __int128;
 constexpr uint64_t kForkSalt = 0x6a09e667f3bcc909ULL;  // sqrt(2) fraction, keeps forks apart.
 }  // namespace
@@ -17,15 +19,6 @@ uint64_t SplitMix64Next(uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-uint64_t Fnv1a64(std::string_view bytes, uint64_t basis) {
-  uint64_t h = basis;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
 Random::Random(uint64_t seed) : key_(seed) {
   uint64_t sm = seed;
   for (auto& word : state_) word = SplitMix64Next(sm);
@@ -35,14 +28,14 @@ Random::Random(uint64_t seed) : key_(seed) {
 }
 
 uint64_t Random::NextU64() {
-  const uint64_t result = Rotl(state_[1] * 5, 7) * 9;
+  const uint64_t result = std::rotl(state_[1] * 5, 7) * 9;
   const uint64_t t = state_[1] << 17;
   state_[2] ^= state_[0];
   state_[3] ^= state_[1];
   state_[1] ^= state_[2];
   state_[0] ^= state_[3];
   state_[2] ^= t;
-  state_[3] = Rotl(state_[3], 45);
+  state_[3] = std::rotl(state_[3], 45);
   return result;
 }
 

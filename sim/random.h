@@ -11,7 +11,7 @@
 //     file's own exp2/log2 made only of IEEE-754 +, -, *, / (no libm), so every build and
 //     standard library gives the same bits.
 //   * Sub-streams: Fork(label) derives a new generator from this generator's *key* (its seed
-//     lineage) and the FNV-1a 64 hash of the label, never from its current state. Draws made
+//     lineage) and the FNV-1a 64 hash (sim/hash.h) of the label, never from its current state. Draws made
 //     from one stream therefore never shift another stream's draws.
 // Never use std::*_distribution, std::random_device or absl::BitGen in the simulation.
 #ifndef SHARDSIM_SIM_RANDOM_H_
@@ -27,8 +27,6 @@ namespace shardsim::sim {
 
 // SplitMix64 step: advances `state` and returns the next output.
 uint64_t SplitMix64Next(uint64_t& state);
-// FNV-1a 64-bit hash of `bytes` (offset basis 0xcbf29ce484222325, prime 0x100000001b3).
-uint64_t Fnv1a64(std::string_view bytes, uint64_t basis = 0xcbf29ce484222325ULL);
 
 class Random {
  public:

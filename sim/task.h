@@ -13,6 +13,14 @@
 #ifndef SHARDSIM_SIM_TASK_H_
 #define SHARDSIM_SIM_TASK_H_
 
+// GCC before 13 destroys non-trivial temporaries in a full-expression that contains co_await
+// twice (`co_await kinesis.GetRecords({.ShardIterator = it})` double-frees the request), so a
+// consumer loop built with it compiles and then crashes at run time. CMake and the installed
+// package config refuse it too.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#error "shardsim needs clang++ (14 or later) or g++ 13 or later: older g++ destroys temporaries in co_await expressions twice. Build with clang++."
+#endif
+
 #include <coroutine>
 #include <exception>
 #include <optional>

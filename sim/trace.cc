@@ -1,15 +1,13 @@
 #include "sim/trace.h"
 
-#include "absl/strings/numbers.h"
+#include <charconv>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "sim/hash.h"
 
 namespace shardsim::sim {
 
 namespace {
-
-constexpr uint64_t kTraceHashSeed = 0x736861726473696dULL;  // "shardsim"
 
 // Escapes for both forms; JSON needs \u00NN where the text form uses \xNN.
 bool NeedsEscaping(std::string_view s) {
@@ -60,8 +58,9 @@ void TraceValue::AppendText(std::string& out) const {
         } else if constexpr (std::is_same_v<T, Duration>) {
           absl::StrAppend(&out, v.micros(), "us");
         } else {
-          char buf[absl::numbers_internal::kFastToBufferSize];
-          out.append(buf, static_cast<size_t>(absl::numbers_internal::FastIntToBuffer(v, buf) - buf));
+          char buf[24];  // the longest 64-bit integer is 20 characters
+          const std::to_chars_result end = std::to_chars(buf, buf + sizeof(buf), v);
+          out.append(buf, end.ptr);
         }
       },
       value_);
@@ -133,13 +132,13 @@ std::string TraceRecord::ToJson() const {
   return out;
 }
 
-Trace::Trace(Mode mode) : mode_(mode), hash_(kTraceHashSeed) {}
+Trace::Trace(Mode mode) : mode_(mode) {}
 
 void Trace::Append(TraceRecord record) {
   scratch_.clear();
   AppendRecordText(record, scratch_);
   scratch_.push_back('\n');
-  hash_ = HashBytes(scratch_, hash_);
+  hash_.Update(scratch_);
   ++count_;
   for (const Observer& observer : observers_) observer(record);
   if (mode_ == Mode::kKeepRecords) records_.push_back(std::move(record));

@@ -2,10 +2,10 @@
 //
 // Each record is (virtual time, actor, kind, ordered fields). It has one deterministic text
 // line (`ToText`) and one JSON object (`ToJson`, for JSON Lines); fields keep the order in
-// which they were given, so no hash-map order can reach the output. The trace hash chains
-// HashBytes (sim/hash.h) over every record's text line followed by '\n', starting from the
-// seed 0x736861726473696d, so two runs have equal hashes exactly when their text traces are
-// byte-identical (up to hash collisions). A trace can keep its records (for printing and
+// which they were given, so no hash-map order can reach the output. The trace hash is XXH3-64
+// (sim/hash.h, seed 0) of the text trace, every record's line followed by '\n', computed as the
+// records arrive; two runs have equal hashes exactly when their text traces are byte-identical
+// (up to hash collisions), and `xxhsum -H3` of a printed text trace gives the same value. A trace can keep its records (for printing and
 // replays) or only the running hash (for fast property runs); observers see every record as
 // it is appended either way.
 //
@@ -26,6 +26,7 @@
 #include <variant>
 #include <vector>
 
+#include "sim/hash.h"
 #include "sim/time.h"
 
 namespace shardsim::sim {
@@ -86,7 +87,7 @@ class Trace {
   void AddObserver(Observer observer);
 
   Mode mode() const { return mode_; }
-  uint64_t hash() const { return hash_; }
+  uint64_t hash() const { return hash_.Digest(); }
   // Number of records appended (also in kHashOnly mode).
   uint64_t size() const { return count_; }
   // The kept records; empty in kHashOnly mode.
@@ -97,7 +98,7 @@ class Trace {
 
  private:
   Mode mode_;
-  uint64_t hash_;
+  StreamingHash hash_;
   uint64_t count_ = 0;
   std::vector<TraceRecord> records_;
   std::vector<Observer> observers_;

@@ -1,18 +1,18 @@
 // A user's own consumer loop, tested with an installed shardsim without changing shardsim.
 //
 // The loop below is the kind of code a team runs in production (ported from a boto3 loop:
-// see docs/porting.md). It registers itself with SHARDSIM_REGISTER_STRATEGY, exactly as the
-// built-in catalogue does, and is then judged on a scenario with a day-long idle gap, which is
-// where loops that stop on an empty page lose data on real Kinesis.
+// see docs/porting.md). main registers it with the process-wide registry, which holds nothing
+// else (this project does not link the built-in catalogue), and judges it on a scenario with a
+// day-long idle gap, which is where loops that stop on an empty page lose data on real Kinesis.
 #include <cstdio>
 #include <string>
 
-#include "model/consumer.h"
+#include "consumer/strategy_registry.h"
 #include "properties/harness.h"
 
 namespace {
 
-using shardsim::model::ConsumerContext;
+using shardsim::consumer::ConsumerContext;
 using shardsim::model::Record;
 using shardsim::model::ShardIteratorType;
 using shardsim::sim::Duration;
@@ -58,18 +58,28 @@ shardsim::sim::Task<void> MyTeamLoop(ConsumerContext& ctx) {
   }
 }
 
-SHARDSIM_REGISTER_STRATEGY(my_team_loop,
-                           shardsim::model::StrategyInfo{
-                               .name = "my-team-loop",
-                               .description = "our production batch reader",
-                               .expected = {},
-                               .provenance = {"examples/installed_consumer/main.cc"},
-                               .params = {{"poll_interval_ms", 200, 0, 10'000, "between polls"}},
-                               .run = MyTeamLoop});
+shardsim::consumer::StrategyInfo MyTeamLoopInfo() {
+  return {.name = "my-team-loop",
+          .description = "our production batch reader",
+          .expected = {},
+          .provenance = {"examples/installed_consumer/main.cc"},
+          .params = {{"poll_interval_ms", 200, 0, 10'000, "between polls"}},
+          .run = MyTeamLoop};
+}
 
 }  // namespace
 
 int main() {
+  shardsim::consumer::StrategyRegistry& registry = shardsim::consumer::StrategyRegistry::Global();
+  if (const absl::Status status = registry.Register(MyTeamLoopInfo()); !status.ok()) {
+    std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
+    return 2;
+  }
+  std::string registered;
+  for (const shardsim::consumer::StrategyInfo* info : registry.All()) {
+    registered += (registered.empty() ? "" : " ") + info->name;
+  }
+  std::printf("registered strategies: %s\n", registered.c_str());
   shardsim::properties::Scenario scenario;
   scenario.name = "a-day-of-silence";
   scenario.strategy = "my-team-loop";

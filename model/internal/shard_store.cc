@@ -16,11 +16,7 @@ int64_t TrailingWindow::Sum(Instant now, Duration window) {
   return sum;
 }
 
-std::string ShardIdFor(uint32_t index) {
-  std::string out = "shardId-000000000000";
-  for (size_t at = out.size(); index != 0; index /= 10) out[--at] = static_cast<char>('0' + index % 10);
-  return out;
-}
+std::string ShardIdFor(uint32_t index) { return absl::StrFormat("shardId-%012u", index); }
 
 std::optional<uint32_t> ParseShardId(std::string_view id) {
   constexpr std::string_view kPrefix = "shardId-";

@@ -502,6 +502,7 @@ std::vector<BadInput> NumberRows() {
   const std::vector<Value> values = {
       {"NonNumeric", "12abc", "whole number"},
       {"Fractional", "1.5", "whole number"},
+      {"Hexadecimal", "0x10", "whole number"},
       {"Empty", "", "number"},
       {"Negative", "-3", "negative"},
       {"Overflowing", "18446744073709551616", "too large"},
@@ -561,7 +562,7 @@ std::vector<BadInput> OtherRows() {
       {"ReplayWithoutSeed", {"replay", "--strategy", kCorrect}, {"--seed"}},
       // --cases 0 and other numbers out of range.
       {"CheckCasesZero", {"check", "--strategy", kCorrect, "--cases", "0"},
-       {"--cases", "at least 1", "0"}},
+       {"--cases", "not in range 1 to", "0"}},
       {"CheckFlagGivenTwice", with({"--cases", "4"}), {"--cases"}},
       {"DemoCasesZero", {"demo", "--cases", "0"}, {"--cases", "0"}},
       {"DemoCasesAboveItsLimit", {"demo", "--cases", "100001"}, {"--cases", "100001"}},
@@ -573,7 +574,7 @@ std::vector<BadInput> OtherRows() {
       {"ShardIndexAboveShardCount", with({"--shard-index", "7", "--shard-count", "3"}),
        {"shard index 7", "shard count 3"}},
       {"ShardCountZero", with({"--shard-index", "0", "--shard-count", "0"}),
-       {"--shard-count", "at least 1"}},
+       {"--shard-count", "not in range 1 to"}},
       {"ShardIndexWithoutShardCount", with({"--shard-index", "0"}), {"shard count"}},
       {"ShardCountWithoutShardIndex", with({"--shard-count", "2"}), {"shard index"}},
       {"GtestShardIndexEqualToTotalShards", check, {"shard index 3", "shard count 3"},
@@ -915,6 +916,24 @@ TEST_F(CliTest, ReplayOfAGeneratedCasePrintsTheSameBytesEveryTime) {
   EXPECT_THAT(Lines(first.out).back(), StartsWith("# trace hash ")) << first;
   const Outcome other = Shardsim({"replay", "--strategy", kCorrect, "--seed", "3", "--case", "8"});
   EXPECT_NE(first.out, other.out) << "another case is another trace";
+}
+
+TEST_F(CliTest, NumbersWithLeadingZerosAreReadAsDecimal) {
+  const Outcome padded = Shardsim({"replay", "--strategy", kCorrect, "--seed", "010", "--case",
+                                   "07"});
+  const Outcome plain = Shardsim({"replay", "--strategy", kCorrect, "--seed", "10", "--case",
+                                  "7"});
+  ASSERT_EQ(padded.exit_code, 0) << padded;
+  EXPECT_EQ(padded.out, plain.out) << "not octal";
+}
+
+TEST_F(CliTest, CheckWithTheFailureDirFlagSavesThereOverTheEnvironment) {
+  WriteFailingScenario(work_ / "corpus" / "one-call-per-second.json");
+  const Outcome o = Shardsim({"check", "--strategy", kCorrect, "--cases", "3", "--corpus",
+                              "corpus", "--failure-dir", "from-flag"});
+  EXPECT_EQ(o.exit_code, 1) << o;
+  EXPECT_EQ(FilesIn(work_ / "from-flag").size(), 1u) << o;
+  EXPECT_FALSE(fs::exists(failures_)) << "the flag wins over SHARDSIM_FAILURE_DIR";
 }
 
 TEST_F(CliTest, ReplayAsJsonlPrintsTheSameBytesEveryTimeAndEveryLineIsJson) {

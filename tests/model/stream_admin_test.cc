@@ -38,10 +38,10 @@ TEST(StreamAdminTest, DeletedStreamIsGoneAndItsIteratorsNameAnUnknownStream) {
   KinesisModel model(1);
   ASSERT_TRUE(model.CreateStream(kT0, {"s", 1}, Fixed()).ok());
   const std::string it =
-      model.GetShardIterator(kT0, {"s", "shardId-000000000000"}).value().ShardIterator;
+      model.GetShardIterator(kT0, {.StreamName = "s", .ShardId = "shardId-000000000000"}).value().ShardIterator;
   ASSERT_TRUE(model.DeleteStream(kT0, {"s"}).ok());
   EXPECT_TRUE(model.ListShards(kT0, {"s"}).Is(ErrorCode::kResourceNotFound));
-  EXPECT_TRUE(model.GetRecords(kT0, {it}).Is(ErrorCode::kResourceNotFound));
+  EXPECT_TRUE(model.GetRecords(kT0, {.ShardIterator = it}).Is(ErrorCode::kResourceNotFound));
   EXPECT_TRUE(model.DeleteStream(kT0, {"s"}).Is(ErrorCode::kResourceNotFound));
 }
 
@@ -86,9 +86,9 @@ TEST(StreamAdminTest, ShorterRetentionExpiresOldRecordsAtOnce) {
   KinesisModel model(1);
   ASSERT_TRUE(model.CreateStream(kT0, {"s", 1}, Fixed()).ok());
   ASSERT_TRUE(model.IncreaseStreamRetentionPeriod(kT0, {"s", 48}).ok());
-  ASSERT_TRUE(model.PutRecord(kT0, {"s", "k", "old"}).ok());
+  ASSERT_TRUE(model.PutRecord(kT0, {.StreamName = "s", .PartitionKey = "k", .Data = "old"}).ok());
   const Instant later = kT0 + Duration::Hours(30);
-  ASSERT_TRUE(model.PutRecord(later, {"s", "k", "new"}).ok());
+  ASSERT_TRUE(model.PutRecord(later, {.StreamName = "s", .PartitionKey = "k", .Data = "new"}).ok());
   EXPECT_EQ(model.RetainedRecords("s", "shardId-000000000000"), 2u);
   ASSERT_TRUE(model.DecreaseStreamRetentionPeriod(later, {"s", 24}).ok());
   EXPECT_EQ(model.RetainedRecords("s", "shardId-000000000000"), 1u);
@@ -112,7 +112,7 @@ TEST(StreamAdminTest, UpdateShardCountDoublingGivesEqualRangesCoveringTheKeySpac
 TEST(StreamAdminTest, UpdateShardCountToAnUnevenTargetSplitsThenMerges) {
   KinesisModel model(1);
   ASSERT_TRUE(model.CreateStream(kT0, {"s", 2}, Fixed()).ok());
-  ASSERT_TRUE(model.PutRecord(kT0, {"s", "k", "x"}).ok());
+  ASSERT_TRUE(model.PutRecord(kT0, {.StreamName = "s", .PartitionKey = "k", .Data = "x"}).ok());
   ASSERT_TRUE(model.UpdateShardCount(kT0 + Duration::Seconds(1), {"s", 3}).ok());
   std::vector<Shard> open = OpenShards(model, kT0 + Duration::Seconds(1), "s");
   std::vector<HashKeyRange> want = EvenlySplitHashKeySpace(3);
@@ -121,7 +121,7 @@ TEST(StreamAdminTest, UpdateShardCountToAnUnevenTargetSplitsThenMerges) {
     EXPECT_EQ(open[i].HashKeyRange.StartingHashKey, want[i].starting.ToString());
   }
   // Writes still route, and the stream can scale down again.
-  EXPECT_TRUE(model.PutRecord(kT0 + Duration::Seconds(2), {"s", "k", "y"}).ok());
+  EXPECT_TRUE(model.PutRecord(kT0 + Duration::Seconds(2), {.StreamName = "s", .PartitionKey = "k", .Data = "y"}).ok());
   ASSERT_TRUE(model.UpdateShardCount(kT0 + Duration::Seconds(3), {"s", 2}).ok());
   open = OpenShards(model, kT0 + Duration::Seconds(3), "s");
   ASSERT_EQ(open.size(), 2u);

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "catalogue/bug_scenarios.h"
 #include "properties/harness.h"
-#include "properties/scenarios.h"
 
 namespace shardsim::properties {
 
@@ -20,11 +20,13 @@ void PrintTo(const Scenario& scenario, std::ostream* os) { *os << scenario.name;
 
 namespace {
 
-const model::StrategyRegistry& Registry() { return model::StrategyRegistry::Global(); }
+using catalogue::BugScenarios;
+
+const consumer::StrategyRegistry& Registry() { return consumer::StrategyRegistry::Global(); }
 
 std::vector<std::string> BuggyEntries() {
   std::vector<std::string> names;
-  for (const model::StrategyInfo* info : Registry().All()) {
+  for (const consumer::StrategyInfo* info : Registry().All()) {
     if (info->expected.violates.has_value()) names.push_back(info->name);
   }
   return names;
@@ -61,7 +63,7 @@ TEST(BuggyCatalogue, ListsEveryBuggyEntryWithItsSourceAndExpectedProperty) {
   const std::vector<std::string> listed = BuggyEntries();
   EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()), expected);
   for (const std::string& name : listed) {
-    const model::StrategyInfo& info = *Registry().Find(name);
+    const consumer::StrategyInfo& info = *Registry().Find(name);
     EXPECT_FALSE(info.description.empty()) << name;
     EXPECT_FALSE(info.provenance.empty()) << name << " names no public source";
     for (const std::string& source : info.provenance) {
@@ -88,21 +90,21 @@ class BugScenario : public ::testing::TestWithParam<Scenario> {};
 
 TEST_P(BugScenario, MakesItsEntryBreakItsExpectedPropertyFirst) {
   const Scenario& scenario = GetParam();
-  const model::StrategyInfo* info = Registry().Find(scenario.strategy);
+  const consumer::StrategyInfo* info = Registry().Find(scenario.strategy);
   ASSERT_NE(info, nullptr) << scenario.strategy;
   ASSERT_TRUE(info->expected.violates.has_value()) << scenario.strategy << " is not buggy";
   const absl::StatusOr<RunReport> report = RunScenario(scenario, {.keep_trace = true});
   ASSERT_TRUE(report.ok()) << report.status();
   ASSERT_FALSE(report->passed()) << scenario.strategy << " passed " << scenario.name << " ("
                                  << Stats(*report) << ")";
-  EXPECT_EQ(report->violation->property, *info->expected.violates)
+  EXPECT_EQ(PropertyName(report->violation->property), *info->expected.violates)
       << report->Summary() << "\n" << report->trace_text;
   std::printf("%s on %s (%s):\n%s\n", scenario.strategy.c_str(), scenario.name.c_str(),
               Stats(*report).c_str(), report->Summary().c_str());
 }
 
 TEST_P(BugScenario, IsPassedByTheCorrectDrainLoopRunAsABatchJob) {
-  const model::StrategyInfo& drain = *Registry().Find("drain-until-caught-up");
+  const consumer::StrategyInfo& drain = *Registry().Find("drain-until-caught-up");
   // Its own parameters, and its own 10-minute rerun when the scenario has none.
   const Scenario scenario = AdaptScenario(GetParam(), drain);
   ASSERT_TRUE(scenario.rerun_after_exit.has_value());

@@ -24,7 +24,7 @@ constexpr uint64_t kBuggyCases = 1'000;
 
 std::vector<std::string> Entries(bool buggy) {
   std::vector<std::string> names;
-  for (const model::StrategyInfo* info : model::StrategyRegistry::Global().All()) {
+  for (const consumer::StrategyInfo* info : consumer::StrategyRegistry::Global().All()) {
     if (info->expected.violates.has_value() == buggy) names.push_back(info->name);
   }
   return names;
@@ -49,7 +49,7 @@ size_t PutBuckets(const Scenario& s) {
 class CorrectEntry : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CorrectEntry, PassesEveryGeneratedCase) {
-  const model::StrategyInfo& info = *model::StrategyRegistry::Global().Find(GetParam());
+  const consumer::StrategyInfo& info = *consumer::StrategyRegistry::Global().Find(GetParam());
   CheckOptions options;
   options.seed = 20261125;
   options.cases = kCorrectCases;
@@ -68,7 +68,7 @@ INSTANTIATE_TEST_SUITE_P(Catalogue, CorrectEntry, ::testing::ValuesIn(Entries(fa
 class BuggyEntry : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(BuggyEntry, IsCaughtWithItsExpectedPropertyWithinAThousandCases) {
-  const model::StrategyInfo& info = *model::StrategyRegistry::Global().Find(GetParam());
+  const consumer::StrategyInfo& info = *consumer::StrategyRegistry::Global().Find(GetParam());
   CheckOptions options;
   options.seed = 20261125;
   options.cases = kBuggyCases;
@@ -84,12 +84,12 @@ TEST_P(BuggyEntry, IsCaughtWithItsExpectedPropertyWithinAThousandCases) {
       << info.name << " passed " << result->cases_run << " cases; its bug went unnoticed";
   const Counterexample& c = *result->failure;
   ASSERT_TRUE(c.report.violation.has_value());
-  EXPECT_EQ(c.report.violation->property, *info.expected.violates)
+  EXPECT_EQ(PropertyName(c.report.violation->property), *info.expected.violates)
       << FormatFailureReport(
              FailureReportParts{&c.minimal, &c.report, c.origin, "", "", c.shrink_steps});
   std::printf("%s: %s found at %s; minimal: %zu records in %zu buckets, %d shard(s), "
               "%zu reshards, %zu crashes, %zu readers; %d shrink steps in %d runs\n",
-              info.name.c_str(), std::string(model::PropertyName(c.report.violation->property)).c_str(),
+              info.name.c_str(), std::string(properties::PropertyName(c.report.violation->property)).c_str(),
               c.origin.c_str(), c.minimal.puts.size(), PutBuckets(c.minimal),
               c.minimal.shard_count, c.minimal.reshards.size(), c.minimal.crashes.size(),
               c.minimal.competing_readers.size(), c.shrink_steps, c.shrink_runs);

@@ -2,7 +2,7 @@
 // CMakeLists.txt); this file checks what they are built from.
 #include <gtest/gtest.h>
 
-#include "model/consumer.h"
+#include "consumer/strategy_registry.h"
 
 namespace shardsim::properties {
 namespace {
@@ -10,7 +10,7 @@ namespace {
 TEST(CatalogueProperty, EveryPropertyRunNamesARegisteredStrategy) {
   for (const char* name :
        {"drain-until-caught-up", "follow-every-shard", "kcl-worker", "lambda-poller"}) {
-    EXPECT_NE(model::StrategyRegistry::Global().Find(name), nullptr) << name;
+    EXPECT_NE(consumer::StrategyRegistry::Global().Find(name), nullptr) << name;
   }
 }
 

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "model/consumer.h"
+#include "consumer/strategy_registry.h"
 
 #include <algorithm>
 #include <set>
@@ -10,8 +10,8 @@
 namespace shardsim::properties {
 namespace {
 
-const model::StrategyInfo& Strategy(const std::string& name) {
-  const model::StrategyInfo* info = model::StrategyRegistry::Global().Find(name);
+const consumer::StrategyInfo& Strategy(const std::string& name) {
+  const consumer::StrategyInfo* info = consumer::StrategyRegistry::Global().Find(name);
   SHARDSIM_CHECK(info != nullptr, name);
   return *info;
 }
@@ -70,7 +70,7 @@ TEST(Check, ShardsOfACampaignTogetherRunExactlyTheUnshardedCases) {
 }
 
 TEST(Check, ACaseCanBeRegeneratedAloneFromSeedAndIndex) {
-  const model::StrategyInfo& drain = Strategy("drain-until-caught-up");
+  const consumer::StrategyInfo& drain = Strategy("drain-until-caught-up");
   const auto hashes = Hashes(20, 1);
   const Scenario case13 = GenerateCase(drain, 99, 13);
   EXPECT_TRUE(case13 == GenerateCase(drain, 99, 13));
@@ -80,7 +80,7 @@ TEST(Check, ACaseCanBeRegeneratedAloneFromSeedAndIndex) {
 }
 
 TEST(Check, BadOptionsAreInvalidArguments) {
-  const model::StrategyInfo& drain = Strategy("drain-until-caught-up");
+  const consumer::StrategyInfo& drain = Strategy("drain-until-caught-up");
   CheckOptions options;
   options.cases = 0;
   EXPECT_EQ(CheckStrategy(drain, options).status().message(),

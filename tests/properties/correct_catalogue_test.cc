@@ -14,7 +14,7 @@
 #include "properties/check.h"
 #include "properties/failure_report.h"
 #include "properties/harness.h"
-#include "properties/scenarios.h"
+#include "properties/edge_scenarios.h"
 
 namespace shardsim::properties {
 namespace {
@@ -25,7 +25,7 @@ const std::string kShard2 = "shardId-000000000002";
 
 std::vector<std::string> CorrectEntries() {
   std::vector<std::string> names;
-  for (const model::StrategyInfo* info : model::StrategyRegistry::Global().All()) {
+  for (const consumer::StrategyInfo* info : consumer::StrategyRegistry::Global().All()) {
     if (!info->expected.violates.has_value()) names.push_back(info->name);
   }
   return names;
@@ -57,7 +57,7 @@ std::string Tail(const std::string& text, size_t count) {
 // Runs `strategy` on the edge scenario (a batch job gets its rerun interval) with the trace
 // kept, for the checks below and for failure messages.
 RunReport RunEdge(const std::string& strategy, const std::string& scenario_name) {
-  const model::StrategyInfo* info = model::StrategyRegistry::Global().Find(strategy);
+  const consumer::StrategyInfo* info = consumer::StrategyRegistry::Global().Find(strategy);
   EXPECT_NE(info, nullptr) << strategy;
   if (info == nullptr) return RunReport{};
   const Scenario scenario = AdaptScenario(EdgeScenario(scenario_name), *info);
@@ -214,14 +214,14 @@ constexpr uint64_t kGeneratedCases = 200;
 std::vector<std::string> ContinuousEntries() {
   std::vector<std::string> names;
   for (const std::string& name : CorrectEntries()) {
-    if (!model::StrategyRegistry::Global().Find(name)->rerun_interval.has_value()) {
+    if (!consumer::StrategyRegistry::Global().Find(name)->rerun_interval.has_value()) {
       names.push_back(name);
     }
   }
   return names;
 }
 
-void ExpectPasses(const model::StrategyInfo& info, const CheckOptions& options) {
+void ExpectPasses(const consumer::StrategyInfo& info, const CheckOptions& options) {
   const absl::StatusOr<CheckResult> result = CheckStrategy(info, options);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->cases_run, options.cases);
@@ -235,9 +235,9 @@ void ExpectPasses(const model::StrategyInfo& info, const CheckOptions& options) 
 class ContinuousEntry : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ContinuousEntry, PassesGeneratedCasesAtItsProductionPollRate) {
-  model::StrategyInfo info = *model::StrategyRegistry::Global().Find(GetParam());
+  consumer::StrategyInfo info = *consumer::StrategyRegistry::Global().Find(GetParam());
   bool found = false;
-  for (model::ParamSpec& spec : info.params) {
+  for (consumer::ParamSpec& spec : info.params) {
     if (spec.name.starts_with("caught_up_")) {
       spec.generate_min = 1;  // an empty range: generated cases keep the default
       spec.generate_max = 0;

@@ -3,12 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
-#include "model/catalogue/common.h"
+#include "catalogue/common.h"
 
 namespace shardsim::properties {
 namespace {
 
-using model::ConsumerContext;
+using consumer::ConsumerContext;
 using model::ErrorCode;
 using model::Record;
 
@@ -17,7 +17,7 @@ using model::Record;
 // caught up.
 sim::Task<void> StopOnFirstEmptyPage(ConsumerContext& ctx) {
   const std::string shard = "shardId-000000000000";
-  std::optional<std::string> iterator = co_await model::catalogue::IteratorFromCheckpoint(ctx, shard);
+  std::optional<std::string> iterator = co_await catalogue::IteratorFromCheckpoint(ctx, shard);
   while (iterator) {
     auto page = co_await ctx.kinesis.GetRecords({*iterator, std::nullopt, std::nullopt});
     if (!page.ok()) co_return;
@@ -54,11 +54,11 @@ TEST(Harness, TheCorrectDrainLoopPassesAnIdleDay) {
 }
 
 TEST(Harness, StoppingOnTheFirstEmptyPageIsAFalseCaughtUp) {
-  model::StrategyRegistry registry;
+  consumer::StrategyRegistry registry;
   ASSERT_TRUE(registry
                   .Register({.name = "stop-on-first-empty",
                              .description = "test loop",
-                             .expected = {model::Property::kNoFalseCaughtUp},
+                             .expected = properties::Violates(properties::Property::kNoFalseCaughtUp),
                              .provenance = {},
                              .params = {},
                              .run = StopOnFirstEmptyPage})
@@ -66,7 +66,7 @@ TEST(Harness, StoppingOnTheFirstEmptyPageIsAFalseCaughtUp) {
   auto report = RunScenario(IdleGapScenario("stop-on-first-empty"), {.keep_trace = true}, registry);
   ASSERT_TRUE(report.ok()) << report.status();
   ASSERT_FALSE(report->passed());
-  EXPECT_EQ(report->violation->property, model::Property::kNoFalseCaughtUp) << report->Summary();
+  EXPECT_EQ(report->violation->property, properties::Property::kNoFalseCaughtUp) << report->Summary();
   std::printf("%s\n", report->Summary().c_str());
 }
 

@@ -7,12 +7,13 @@
 #include <fstream>
 
 #include "properties/generators.h"
+#include "properties/scenario_files.h"
 
 namespace shardsim::properties {
 namespace {
 
-const model::StrategyInfo& Drain() {
-  return *model::StrategyRegistry::Global().Find("drain-until-caught-up");
+const consumer::StrategyInfo& Drain() {
+  return *consumer::StrategyRegistry::Global().Find("drain-until-caught-up");
 }
 
 RC_GTEST_PROP(ScenarioJsonProperty, EveryGeneratedScenarioSurvivesARoundTrip, ()) {

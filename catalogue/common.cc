@@ -1,0 +1,58 @@
+#include "catalogue/common.h"
+
+#include <algorithm>
+
+namespace shardsim::catalogue {
+
+sim::Task<std::optional<std::vector<Shard>>> ListShardsWithRetry(ConsumerContext& ctx,
+                                                                 int attempts,
+                                                                 Duration retry_interval) {
+  for (int i = 0; i < attempts; ++i) {
+    auto listed = co_await ctx.kinesis.ListShards({ctx.stream_name});
+    if (listed.ok()) co_return listed->Shards;
+    co_await ctx.Sleep(retry_interval);
+  }
+  co_return std::nullopt;
+}
+
+sim::Task<std::optional<std::string>> GetIteratorWithRetry(ConsumerContext& ctx,
+                                                           GetShardIteratorRequest request,
+                                                           int attempts) {
+  for (int i = 0; i < attempts; ++i) {
+    auto it = co_await ctx.kinesis.GetShardIterator(request);
+    if (it.ok()) co_return it->ShardIterator;
+    if (!it.Is(ErrorCode::kProvisionedThroughputExceeded)) co_return std::nullopt;
+    co_await ctx.Sleep(Duration::Seconds(1));
+  }
+  co_return std::nullopt;
+}
+
+sim::Task<std::optional<std::string>> IteratorFromCheckpoint(ConsumerContext& ctx,
+                                                             const std::string& shard_id,
+                                                             ShardIteratorType fallback,
+                                                             int attempts) {
+  const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(shard_id);
+  if (checkpoint.has_value() && checkpoint->shard_end) co_return std::nullopt;
+  GetShardIteratorRequest request{ctx.stream_name, shard_id, fallback, std::nullopt,
+                                  std::nullopt};
+  if (checkpoint.has_value()) {
+    request.ShardIteratorType = ShardIteratorType::AFTER_SEQUENCE_NUMBER;
+    request.StartingSequenceNumber = checkpoint->sequence_number;
+  }
+  co_return co_await GetIteratorWithRetry(ctx, request, attempts);
+}
+
+bool ParentsFinished(const ConsumerContext& ctx, const Shard& shard,
+                     const std::vector<Shard>& listed) {
+  for (const std::optional<std::string>& parent :
+       {shard.ParentShardId, shard.AdjacentParentShardId}) {
+    if (!parent.has_value()) continue;
+    const bool is_listed = std::any_of(listed.begin(), listed.end(),
+                                       [&](const Shard& s) { return s.ShardId == *parent; });
+    const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(*parent);
+    if (is_listed && !(checkpoint.has_value() && checkpoint->shard_end)) return false;
+  }
+  return true;
+}
+
+}  // namespace shardsim::catalogue

@@ -1,0 +1,55 @@
+// Small building blocks the catalogue's loops share, each what a production loop would write
+// itself (listing shards with retries, an iterator from a checkpoint, a back-off sleep), and
+// the names every entry uses unqualified. Internal to the catalogue; user strategies may copy
+// them.
+#ifndef SHARDSIM_CATALOGUE_COMMON_H_
+#define SHARDSIM_CATALOGUE_COMMON_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "consumer/strategy.h"
+#include "model/client.h"
+#include "properties/property.h"
+
+namespace shardsim::catalogue {
+
+using consumer::Checkpoint;
+using consumer::ConsumerContext;
+using consumer::StrategyInfo;
+using model::ChildShard;
+using model::Duration;
+using model::ErrorCode;
+using model::GetShardIteratorRequest;
+using model::Instant;
+using model::Record;
+using model::Shard;
+using model::ShardIteratorType;
+using properties::Property;
+using properties::Violates;
+
+// ListShards, retried every `retry_interval` on errors, at most `attempts` times.
+sim::Task<std::optional<std::vector<Shard>>> ListShardsWithRetry(
+    ConsumerContext& ctx, int attempts = 10, Duration retry_interval = Duration::Seconds(1));
+
+// An iterator for `shard_id`: AFTER_SEQUENCE_NUMBER of the checkpoint when there is one,
+// otherwise `fallback` (TRIM_HORIZON by default). Retries throttling; nullopt on other errors
+// or after `attempts` tries. A SHARD_END checkpoint yields nullopt (nothing left to read).
+sim::Task<std::optional<std::string>> IteratorFromCheckpoint(
+    ConsumerContext& ctx, const std::string& shard_id,
+    ShardIteratorType fallback = ShardIteratorType::TRIM_HORIZON, int attempts = 10);
+
+// The same request as GetShardIterator, retrying throttling up to `attempts` times.
+sim::Task<std::optional<std::string>> GetIteratorWithRetry(ConsumerContext& ctx,
+                                                           GetShardIteratorRequest request,
+                                                           int attempts = 10);
+
+// True when every parent of `shard` that is still `listed` has a SHARD_END checkpoint (KCL
+// blocks a child until then; a parent no longer listed has expired).
+bool ParentsFinished(const ConsumerContext& ctx, const Shard& shard,
+                     const std::vector<Shard>& listed);
+
+}  // namespace shardsim::catalogue
+
+#endif  // SHARDSIM_CATALOGUE_COMMON_H_

@@ -1,0 +1,62 @@
+// A worker that polls every shard in turn, as KCL-style and hand-written workers do: one loop
+// over the listed shards (parents before children: a child waits until every listed parent has
+// a SHARD_END checkpoint), one GetRecords per shard and round, then a sleep. A shard without an
+// iterator gets one AFTER its checkpoint (TRIM_HORIZON without one); a page is processed record
+// by record and then checkpointed; at a shard's end SHARD_END is checkpointed and declared and
+// the shards are listed again, so the children are found. A throttled call waits for the next
+// round; after any other error (an expired iterator included) the shard gets a new iterator
+// next round.
+//
+// The customisation points are the virtual steps of PollerSteps; their defaults are the correct
+// loop, and each buggy entry built on it overrides the one step its cited code got wrong.
+#ifndef SHARDSIM_CATALOGUE_ROUND_ROBIN_POLLER_H_
+#define SHARDSIM_CATALOGUE_ROUND_ROBIN_POLLER_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "catalogue/common.h"
+
+namespace shardsim::catalogue {
+
+// What the worker keeps per shard.
+struct ShardReader {
+  std::optional<std::string> iterator;
+  // The sequence number of the last record handed on, or of the checkpoint the reader started
+  // from; unset before either.
+  std::optional<std::string> last_read;
+  bool finished = false;
+};
+
+class PollerSteps {
+ public:
+  virtual ~PollerSteps() = default;
+
+  // An iterator for a shard that has none: AFTER the checkpoint. nullopt: try next round.
+  virtual sim::Task<std::optional<std::string>> NewIterator(ConsumerContext& ctx,
+                                                            const std::string& shard_id,
+                                                            ShardReader& reader);
+  // After ExpiredIteratorException: drop the iterator, so that NewIterator runs next round.
+  virtual sim::Task<void> OnExpiredIterator(ConsumerContext& ctx, const std::string& shard_id,
+                                            ShardReader& reader);
+  // One GetRecords call.
+  virtual sim::Task<model::Outcome<model::GetRecordsResponse>> GetPage(
+      ConsumerContext& ctx, const std::string& iterator);
+  // Processes the page's records in order, then checkpoints the last one.
+  virtual sim::Task<void> HandOn(ConsumerContext& ctx, const std::string& shard_id,
+                                 ShardReader& reader, const model::GetRecordsResponse& page);
+};
+
+// One round's visit of a shard: at most one GetRecords. True when it reached the shard's end.
+sim::Task<bool> PollOnce(ConsumerContext& ctx, PollerSteps& steps, const std::string& shard_id,
+                         ShardReader& reader);
+
+// The worker: lists the shards, polls each (PollOnce) every round, and sleeps the strategy's
+// parameter `round_interval_param` (milliseconds) between rounds. Runs until killed.
+sim::Task<void> PollEveryShard(ConsumerContext& ctx, PollerSteps& steps,
+                               std::string round_interval_param);
+
+}  // namespace shardsim::catalogue
+
+#endif  // SHARDSIM_CATALOGUE_ROUND_ROBIN_POLLER_H_

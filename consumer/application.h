@@ -1,0 +1,82 @@
+// The application side of a consumer loop: what the loop hands its records to and what checkers
+// watch. A strategy calls Process(record), Checkpoint(shard, sequence number) and states what it
+// believes — DeclareCaughtUp(shard) ("nothing more to read right now"), DeclareShardEnd(shard).
+// Every call is traced and reported to ApplicationEvents (the harness's judge).
+//
+// The CheckpointStore is owned by the harness, so checkpoints survive a consumer crash;
+// everything else a strategy holds is lost with its coroutine.
+#ifndef SHARDSIM_CONSUMER_APPLICATION_H_
+#define SHARDSIM_CONSUMER_APPLICATION_H_
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/kinesis_api.h"
+#include "sim/simulation.h"
+#include "sim/task.h"
+
+namespace shardsim::consumer {
+
+using model::Duration;
+using model::Record;
+
+// A checkpoint: the sequence number of the last record processed on a shard, or SHARD_END
+// once the shard has been read to its end (as KCL writes it).
+struct Checkpoint {
+  std::string sequence_number;
+  bool shard_end = false;
+  friend bool operator==(const Checkpoint&, const Checkpoint&) = default;
+};
+
+// Everything a consumer's application does that checkers watch. Implemented by the harness.
+class ApplicationEvents {
+ public:
+  virtual ~ApplicationEvents() = default;
+  virtual void OnProcess(const std::string& shard_id, const Record& record) = 0;
+  virtual void OnCheckpoint(const std::string& shard_id, const Checkpoint& checkpoint) = 0;
+  virtual void OnDeclareCaughtUp(const std::string& shard_id) = 0;
+  virtual void OnDeclareShardEnd(const std::string& shard_id) = 0;
+};
+
+// Checkpoints by shard id; owned by the harness, so it survives consumer crashes.
+class CheckpointStore {
+ public:
+  std::optional<Checkpoint> Read(std::string_view shard_id) const;
+  void Write(std::string_view shard_id, Checkpoint checkpoint);
+  // Ordered by shard id.
+  const std::map<std::string, Checkpoint, std::less<>>& all() const { return checkpoints_; }
+
+ private:
+  std::map<std::string, Checkpoint, std::less<>> checkpoints_;
+};
+
+// The application a strategy feeds. Process sleeps the configured virtual time per record,
+// so slow processing can let iterators expire.
+class Application {
+ public:
+  Application(sim::Simulation& simulation, CheckpointStore& store, ApplicationEvents& events,
+              Duration processing_time_per_record);
+
+  sim::Task<void> Process(std::string shard_id, Record record);
+  void Checkpoint(const std::string& shard_id, const std::string& sequence_number);
+  void CheckpointShardEnd(const std::string& shard_id);
+  std::optional<consumer::Checkpoint> ReadCheckpoint(const std::string& shard_id) const;
+  void DeclareCaughtUp(const std::string& shard_id);
+  void DeclareShardEnd(const std::string& shard_id);
+  Duration processing_time_per_record() const { return processing_time_; }
+
+ private:
+  void TraceProcess(const std::string& shard_id, const Record& record);
+
+  sim::Simulation* simulation_;
+  CheckpointStore* store_;
+  ApplicationEvents* events_;
+  Duration processing_time_;
+};
+
+}  // namespace shardsim::consumer
+
+#endif  // SHARDSIM_CONSUMER_APPLICATION_H_

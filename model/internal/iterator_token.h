@@ -1,0 +1,58 @@
+// The shard-iterator token codec: what an iterator names, as the opaque base64 text a
+// consumer holds. Internal to the model.
+//
+// Token bytes: 7 zero bytes and a 1 (so tokens start "AAAAAAAAAAE", as real ones do), the
+// version, flags (1 = stuck below the trim horizon), then big-endian 64-bit shard index,
+// bucket, ordinal, issue time (Unix microseconds) and stream-name length, the stream name, and
+// a sim::HashBytes checksum of everything before it; the whole is standard padded base64.
+// A token is accepted only exactly as issued: any other spelling of the same bytes, a
+// checksum mismatch or a malformed field decodes to nullopt.
+#ifndef SHARDSIM_MODEL_INTERNAL_ITERATOR_TOKEN_H_
+#define SHARDSIM_MODEL_INTERNAL_ITERATOR_TOKEN_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/internal/shard_store.h"
+#include "sim/time.h"
+
+namespace shardsim::model::internal {
+
+struct IteratorToken {
+  std::string stream;
+  uint32_t shard_index = 0;
+  Position position;
+  Instant issued;
+  bool stuck = false;
+};
+
+std::string EncodeIteratorToken(const IteratorToken& token);
+// The token `text` spells, or nullopt when it is not exactly a token EncodeIteratorToken gives.
+std::optional<IteratorToken> DecodeIteratorToken(std::string_view text);
+
+// A memo of the tokens most recently encoded or decoded. Decoding is a pure function of the
+// text, so answers from the memo are exact; it spares the decode of the token a consumer
+// passes back right after receiving it. Not thread-safe: one per KinesisModel.
+class IteratorTokenMemo {
+ public:
+  std::string Encode(const IteratorToken& token);
+  std::optional<IteratorToken> Decode(std::string_view text);
+
+ private:
+  struct Entry {
+    std::string text;
+    std::optional<IteratorToken> token;
+  };
+  void Remember(std::string_view text, const std::optional<IteratorToken>& token);
+
+  std::array<Entry, 8> entries_;
+  size_t next_ = 0;
+};
+
+}  // namespace shardsim::model::internal
+
+#endif  // SHARDSIM_MODEL_INTERNAL_ITERATOR_TOKEN_H_

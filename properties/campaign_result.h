@@ -1,0 +1,103 @@
+// The result of a check campaign: what `shardsim check --output` writes for one shard and
+// `shardsim merge` reads back, and the rule that merges the shards of a campaign into the
+// result one unsharded run would have given.
+//
+// The format is {"format": "shardsim-check-result", "version": 1, "results": [...],
+// "all_as_expected": bool}, one entry per strategy checked, with its seed, case count, bucket
+// profile, shard, the trace hash of every generated case it ran and its failure, if any
+// (including the minimal scenario). Keys are sorted, so the same result is the same bytes.
+//
+// Merging: the shards of one strategy must agree on seed, cases, profile and shard count, and
+// each shard must appear exactly once. The campaign's failure is the one with the lowest case
+// index (a corpus failure comes first of all), and the cases above it are dropped, as an
+// unsharded run stops there. Pure: no file system, no environment.
+#ifndef SHARDSIM_PROPERTIES_CAMPAIGN_RESULT_H_
+#define SHARDSIM_PROPERTIES_CAMPAIGN_RESULT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "consumer/strategy_registry.h"
+#include "properties/property.h"
+#include "properties/check.h"
+#include "properties/scenario.h"
+
+namespace shardsim::properties {
+
+inline constexpr int kCampaignResultVersion = 1;
+
+struct CampaignFailure {
+  std::string property;               // the property's name
+  std::string message;
+  std::string at;                     // virtual time of the violation (RFC 3339)
+  std::vector<std::string> witness;
+  std::string origin;                 // "case 17" or the corpus file
+  std::optional<uint64_t> case_index; // none for a corpus failure
+  int shrink_steps = 0;
+  int shrink_runs = 0;
+  std::string saved_scenario;         // where the minimal scenario was saved ("" if not)
+  Scenario minimal_scenario;
+  bool operator==(const CampaignFailure&) const = default;
+};
+
+// One strategy's result on one shard (or, merged, on the whole campaign: shard 0 of 1).
+struct StrategyResult {
+  std::string strategy;
+  std::string expected;  // "pass" or the name of the property the strategy is known to fail
+  uint64_t seed = 0;
+  uint64_t cases = 0;    // of the whole campaign
+  std::string profile;   // "generated", a bucket profile, with "+long-gaps" if so
+  uint64_t shard_index = 0;
+  uint64_t shard_count = 1;
+  uint64_t cases_run = 0;  // generated cases this shard ran
+  uint64_t corpus_run = 0;
+  std::optional<CampaignFailure> failure;
+  std::vector<std::pair<uint64_t, uint64_t>> case_hashes;  // (case, trace hash), case order
+
+  bool matches_expected() const;
+  // One hash of every (case, trace hash) pair, in order.
+  uint64_t cases_hash() const;
+  bool operator==(const StrategyResult&) const = default;
+};
+
+struct CampaignResult {
+  std::vector<StrategyResult> results;
+  bool all_as_expected() const;
+  bool any_failed() const;
+  bool operator==(const CampaignResult&) const = default;
+};
+
+// `check` of `strategy` with `options` as a result entry; `profile` names the generator
+// settings and `saved_scenario` where the failure's minimal scenario was saved.
+StrategyResult StrategyResultOf(const consumer::StrategyInfo& strategy, const CheckResult& check,
+                                const CheckOptions& options, const std::string& profile,
+                                const std::string& saved_scenario);
+
+// "pass" or the name of the property `strategy` is expected to fail.
+std::string ExpectedVerdictName(const consumer::StrategyInfo& strategy);
+
+// Pretty-printed JSON with sorted keys and a final newline.
+std::string CampaignResultToJson(const CampaignResult& result);
+// InvalidArgument naming the problem (invalid JSON, another format or version, a missing key
+// or a value of the wrong type); a caller reading a file puts the file's name in front.
+absl::StatusOr<CampaignResult> CampaignResultFromJson(std::string_view text);
+
+// A shard's result and where it came from (a file name), for messages.
+struct NamedCampaignResult {
+  std::string source;
+  CampaignResult result;
+};
+// The campaign's result, one entry per strategy in the order they first appear.
+// InvalidArgument "<source>: ..." for shards that disagree or appear twice, and
+// "<strategy>: N of M shards given" for a missing shard.
+absl::StatusOr<CampaignResult> MergeCampaignResults(
+    const std::vector<NamedCampaignResult>& shards);
+
+}  // namespace shardsim::properties
+
+#endif  // SHARDSIM_PROPERTIES_CAMPAIGN_RESULT_H_
