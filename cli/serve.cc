@@ -72,6 +72,7 @@ int RunServe(const ServeFlags& flags) {
   }
   server::HttpServer server(service, http);
   if (absl::Status s = server.Listen(); !s.ok()) throw InputError(Str(s.message()));
+  server.StopOnSignals();
   if (!Loopback(http.host)) {
     std::fprintf(stderr,
                  "shardsim serve: warning: listening on %s, which is not loopback; there is no "
@@ -85,7 +86,7 @@ int RunServe(const ServeFlags& flags) {
   std::printf("shardsim serve: listening on http://%s:%u\n", shown.c_str(),
               static_cast<unsigned>(server.port()));
   std::fflush(stdout);
-  server.Run(/*handle_signals=*/true);
+  server.Run();
   return kExitOk;
 }
 

@@ -263,6 +263,7 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor;
   net::steady_timer sweeper;
   net::steady_timer backoff{io};
+  std::optional<net::signal_set> signals;
   uint16_t port = 0;
 };
 
@@ -300,16 +301,14 @@ absl::Status HttpServer::Listen() {
 
 uint16_t HttpServer::port() const { return impl_->port; }
 
-void HttpServer::Run(bool handle_signals) {
-  std::optional<net::signal_set> signals;
-  if (handle_signals) {
-    signals.emplace(impl_->io, SIGINT, SIGTERM);
-    signals->async_wait([this](beast::error_code ec, int) {
-      if (!ec) impl_->io.stop();
-    });
-  }
-  impl_->io.run();
+void HttpServer::StopOnSignals() {
+  impl_->signals.emplace(impl_->io, SIGINT, SIGTERM);
+  impl_->signals->async_wait([this](beast::error_code ec, int) {
+    if (!ec) impl_->io.stop();
+  });
 }
+
+void HttpServer::Run() { impl_->io.run(); }
 
 void HttpServer::Stop() {
   net::post(impl_->io, [this] {

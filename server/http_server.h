@@ -41,8 +41,11 @@ class HttpServer {
   absl::Status Listen();
   // The port bound by Listen().
   uint16_t port() const;
-  // Serves on this thread until Stop() or SIGINT/SIGTERM (when `handle_signals`).
-  void Run(bool handle_signals = false);
+  // From now on SIGINT and SIGTERM make Run() return (call before announcing the port, so a
+  // signal sent right after cannot kill the process instead).
+  void StopOnSignals();
+  // Serves on this thread until Stop() (or a signal, after StopOnSignals()).
+  void Run();
   // Thread-safe: makes Run() return soon.
   void Stop();
 
