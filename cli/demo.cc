@@ -138,7 +138,7 @@ int RunDemo(const DemoFlags& flags) {
     absl::StrAppend(&text, absl::StrFormat("   %-40s %-32s %-32s %s\n", s->name, cell(dense),
                                            cell(kinesis),
                                            hides       ? "<- passes on an emulator only"
-                                           : unreached ? "(its bug needs outages of days: check --long-gaps)"
+                                           : unreached ? "(its bug went unnoticed here: try check --cases 10000)"
                                                        : ""));
     table.push_back({{"strategy", s->name},
                      {"expected", s->expected.violates.value_or("pass")},

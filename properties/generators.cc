@@ -1,11 +1,13 @@
 #include "properties/generators.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "model/hash_key.h"
+#include "properties/liveness_budget.h"
 
 namespace shardsim::properties {
 
@@ -33,6 +35,10 @@ Features GenFeatures() {
                   *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>()};
 }
 
+// One of `n` kinds, equally likely at every case size (rc::gen::inRange narrows its range at
+// small sizes, which would keep the first cases of a run to the first kind); shrinks toward 0.
+int Kind(int n) { return *rc::gen::resize(100, rc::gen::inRange(0, n)); }
+
 // A bucket width from about a second to an hour, log-uniform; shrinks toward one second.
 Duration GenWidth() {
   const int step = *rc::gen::inRange(0, 101);
@@ -42,7 +48,7 @@ Duration GenWidth() {
 }
 
 BucketProfile GenProfile(Duration width) {
-  switch (*rc::gen::inRange(0, 4)) {
+  switch (Kind(4)) {
     case 0: return BucketProfile::Fixed(width);
     case 1: return BucketProfile::Observed();
     case 2: {
@@ -113,9 +119,11 @@ Duration GenAt(Duration span) {
   return Duration::Micros(*rc::gen::inRange<int64_t>(0, std::max<int64_t>(1, span.micros())));
 }
 
-std::vector<ReshardSpec> GenReshards(int shard_count, Duration span) {
+// One or two splits or merges, as long as the shards they add stay within `max_shards_ever`.
+std::vector<ReshardSpec> GenReshards(int shard_count, int max_shards_ever, Duration span) {
   std::vector<ReshardSpec> reshards;
   const int count = *rc::gen::inRange(1, 3);
+  int shards_ever = shard_count;
   for (int i = 0; i < count; ++i) {
     ReshardSpec r;
     r.at = GenAt(span);
@@ -125,6 +133,8 @@ std::vector<ReshardSpec> GenReshards(int shard_count, Duration span) {
       r.kind = ReshardSpec::Kind::kMerge;
       r.adjacent_shard_id = ShardId(shard + 1);
     }
+    shards_ever += r.kind == ReshardSpec::Kind::kSplit ? 2 : 1;
+    if (shards_ever > max_shards_ever) break;
     reshards.push_back(std::move(r));
   }
   std::sort(reshards.begin(), reshards.end(),
@@ -132,17 +142,78 @@ std::vector<ReshardSpec> GenReshards(int shard_count, Duration span) {
   return reshards;
 }
 
-std::vector<CrashSpec> GenCrashes(Duration span, bool long_downtimes) {
+// How much walking a crash downtime may pile up: every bucket of the smallest width that passes
+// while the consumer is down is one more GetRecords call when it restarts (no more than the
+// retention period's worth: what is older has expired).
+struct DowntimeCost {
+  Duration width;      // the profile's smallest bucket width; zero for dense streams
+  Duration retention;
+  int64_t buckets_left;  // shared by every crash of the case
+};
+
+// A downtime: short (a second to an hour), just past the retention period (up to three hours
+// more: a checkpoint has just fallen below the trim horizon, while the records after it are
+// still there), or long (an hour to three days). Being down costs no polling, only the walk
+// afterwards, so a downtime is cut to the buckets the case has left to walk.
+Duration GenDowntime(DowntimeCost& cost) {
+  Duration down;
+  switch (Kind(4)) {
+    case 2: down = cost.retention + Duration::Seconds(*rc::gen::inRange(1, 3 * 3'600 + 1)); break;
+    case 3: down = Duration::Seconds(*rc::gen::inRange(3'600, 3 * 86'400 + 1)); break;
+    default: down = Duration::Seconds(*rc::gen::inRange(1, 3'601)); break;
+  }
+  if (cost.width > Duration::Zero()) {
+    const int64_t buckets = std::min(down, cost.retention) / cost.width;
+    if (buckets > cost.buckets_left) {
+      down = std::max(Duration::Seconds(1), cost.width * cost.buckets_left);
+    }
+    cost.buckets_left -= std::min(cost.buckets_left, std::min(down, cost.retention) / cost.width);
+  }
+  return down;
+}
+
+// When a crash happens: anywhere in the span, or (three times in four) shortly after a put,
+// while the consumer reads, processes or has yet to checkpoint that record: within 100 ms
+// (between two records of a batch, before the checkpoint), within 5 s (a poll interval), or 5 s
+// to 2 min after it (slow processing, a checkpoint flushed every minute).
+Duration GenCrashTime(const std::vector<PutSpec>& puts, Duration span) {
+  if (puts.empty() || Kind(4) == 0) return GenAt(span);
+  // Biased toward the earlier puts, so that records often follow the crash.
+  const size_t index = std::min(*rc::gen::inRange<size_t>(0, puts.size()),
+                                *rc::gen::inRange<size_t>(0, puts.size()));
+  const PutSpec& put = puts[index];
+  switch (Kind(3)) {
+    case 0: return put.at + Duration::Micros(*rc::gen::inRange<int64_t>(0, 100'000));
+    case 1: return put.at + Duration::Micros(*rc::gen::inRange<int64_t>(0, 5'000'000));
+    default: return put.at + Duration::Micros(*rc::gen::inRange<int64_t>(5'000'000, 120'000'000));
+  }
+}
+
+// Crashes within the puts' span. After a crash the producer may go on as before (the later
+// puts keep their times, some landing while the consumer is down), or pause with the consumer
+// and resume when it restarts, or part-way through the downtime: the later puts move on by
+// that much, so records also arrive after a downtime of days.
+std::vector<CrashSpec> GenCrashes(std::vector<PutSpec>& puts, Duration span, DowntimeCost cost) {
   std::vector<CrashSpec> crashes;
   const int count = *rc::gen::inRange(1, 4);
   for (int i = 0; i < count; ++i) {
-    const Duration at = GenAt(span);
-    // With long gaps, a consumer may also stay down for up to three days: longer than the
-    // retention period, so its checkpoint can fall below the trim horizon.
-    const bool long_down = long_downtimes && *rc::gen::inRange(0, 4) == 0;
-    const Duration down = long_down ? Duration::Seconds(*rc::gen::inRange(3'600, 3 * 86'400 + 1))
-                                    : Duration::Seconds(*rc::gen::inRange(1, 3'601));
+    const Duration at = GenCrashTime(puts, span);
+    const Duration down = GenDowntime(cost);
     crashes.push_back(CrashSpec{at, down});
+    // After a downtime past the retention period the producer always goes on after it (what
+    // it put meanwhile would only expire unread).
+    Duration shift = Duration::Zero();
+    switch (Kind(4) + (down > cost.retention ? 1 : 0)) {
+      case 1:
+      case 2:
+      case 4: shift = down; break;
+      case 3: shift = GenAt(down); break;
+      default: break;
+    }
+    for (PutSpec& p : puts) {
+      if (p.at > at) p.at += shift;
+    }
+    span += shift;
   }
   std::sort(crashes.begin(), crashes.end(),
             [](const CrashSpec& a, const CrashSpec& b) { return a.at < b.at; });
@@ -158,20 +229,45 @@ std::map<std::string, int64_t, std::less<>> GenParams(const consumer::StrategyIn
   return params;
 }
 
+// The most shards (parents and children) a case may have: a batch job that drains shard after
+// shard to its tip multiplies the time it starts at by about w / (w - pace) per shard, where w
+// is the smallest bucket width; more shards than keep that growth within kMaxSequentialGrowth
+// would make a correct loop's run, and the case, unaffordably long.
+int MaxShardsEver(const BucketProfile& profile, Duration call_latency) {
+  if (profile.dense()) return 64;
+  const double w = static_cast<double>(profile.min_width.micros());
+  const double p = static_cast<double>((call_latency + kReferenceBatchPollInterval).micros());
+  if (w <= p) return 1;
+  const double per_shard = w / (w - p);
+  return static_cast<int>(std::clamp(std::floor(std::log(kMaxSequentialGrowth) /
+                                                std::log(per_shard)),
+                                     1.0, 64.0));
+}
+
 Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions& options) {
   const Features features = GenFeatures();
   Scenario s;
   s.strategy = strategy.name;
   s.seed = *rc::gen::inRange<uint64_t>(0, UINT32_MAX);
-  s.shard_count = features.several_shards ? *rc::gen::inRange(1, options.max_shards + 1) : 1;
   const Duration width = GenWidth();
   s.stream.buckets = options.profile ? *options.profile : GenProfile(width);
+  const int max_shards_ever = MaxShardsEver(s.stream.buckets, s.call_latency);
+  const int max_shards = std::min(options.max_shards, max_shards_ever);
+  s.shard_count = features.several_shards ? *rc::gen::inRange(1, max_shards + 1) : 1;
   if (!features.limits) s.stream.limits = model::ShardLimits::Unlimited();
   const Duration nominal = NominalWidth(s.stream.buckets, width);
   s.puts = GenPuts(options, features, nominal);
   const Duration span = s.puts.empty() ? nominal : std::max(nominal, s.puts.back().at);
-  if (features.reshards) s.reshards = GenReshards(s.shard_count, span);
-  if (features.crashes) s.crashes = GenCrashes(span, features.long_gaps && options.long_gaps);
+  if (features.reshards) s.reshards = GenReshards(s.shard_count, max_shards_ever, span);
+  if (features.crashes) {
+    const int64_t walk = features.long_gaps && options.long_gaps
+                             ? options.max_downtime_buckets * 10
+                             : options.max_downtime_buckets;
+    s.crashes = GenCrashes(s.puts, span,
+                           DowntimeCost{s.stream.buckets.dense() ? Duration::Zero()
+                                                                 : s.stream.buckets.min_width,
+                                        s.stream.retention, walk});
+  }
   if (features.slow_processing) {
     s.processing_time_per_record = Duration::Millis(*rc::gen::inRange(10, 60'001));
   }
@@ -188,13 +284,7 @@ Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions
     // runs at least 20 bucket widths apart keeps that cost linear in the scenario's length.
     s.rerun_after_exit = std::max(*strategy.rerun_interval, nominal * 20);
   }
-  // Enough time for a correct consumer to walk every bucket left at one call per 2 s, after
-  // its last restart or rerun.
-  s.liveness_budget = Duration::Hours(1) + nominal * 2 +
-                      Duration::Seconds(2 * options.max_bucket_crossings) +
-                      s.rerun_after_exit.value_or(Duration::Zero()) * 2 +
-                      Duration::Millis(s.processing_time_per_record.millis() *
-                                       static_cast<int64_t>(s.puts.size()));
+  s.liveness_budget = DeriveLivenessBudget(s);
   s.name = absl::StrCat("generated-", s.seed);
   return s;
 }

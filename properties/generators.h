@@ -11,8 +11,14 @@
 // Generated scenarios stay cheap to run: the whole buckets a consumer must walk are bounded by
 // `max_bucket_crossings`, and a case's virtual span by `max_span` (2 h by default). A consumer
 // that polls continuously pays for every second of span (a poll a second is 7,200 calls in
-// two hours), so gaps of days are opt-in: with `long_gaps`, about half the cases may span up
-// to `long_gap_max_span` (14 days), which is where retention and expired checkpoints come in.
+// two hours), so producer gaps of days are opt-in: with `long_gaps`, about half the cases may
+// span up to `long_gap_max_span` (14 days). A crash downtime costs no polling, only the walk
+// through the buckets that passed meanwhile, so downtimes of up to three days (past the
+// retention period: checkpoints fall below the trim horizon) are in every default case, cut
+// to `max_downtime_buckets` of the smallest width; the producer may pause with the consumer,
+// so records also arrive after such a downtime. A case has no more shards than a batch job
+// that drains them one after another can catch up with (see liveness_budget.h), and its
+// liveness budget is derived from the work it implies (DeriveLivenessBudget).
 #ifndef SHARDSIM_PROPERTIES_GENERATORS_H_
 #define SHARDSIM_PROPERTIES_GENERATORS_H_
 
@@ -36,6 +42,9 @@ struct GeneratorOptions {
   int max_bucket_crossings = 200;
   // The latest a put, reshard or fault may happen after the start.
   Duration max_span = Duration::Hours(2);
+  // Buckets of the smallest width that all crash downtimes of a case may pile up (ten times
+  // as many with long gaps).
+  int64_t max_downtime_buckets = 5'000;
   bool long_gaps = false;
   Duration long_gap_max_span = Duration::Days(14);
 };

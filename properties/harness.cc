@@ -35,7 +35,8 @@ class Run {
             .trace_mode = options.keep_trace ? sim::Trace::Mode::kKeepRecords
                                              : sim::Trace::Mode::kHashOnly}),
         model_(scenario.seed),
-        judge_(sim_, scenario.max_calls_per_second, scenario.stream.retention),
+        judge_(sim_, scenario.max_calls_per_second, scenario.stream.retention,
+               std::max(Judge::kMinRestartGrace, scenario.liveness_budget)),
         producer_(sim_, model_, "producer", sim::Duration::Zero()),
         admin_(sim_, model_, "admin", sim::Duration::Zero()),
         consumer_client_(sim_, model_, "consumer", scenario.call_latency),
@@ -78,7 +79,7 @@ class Run {
       return absl::InternalError(absl::StrCat("the harness itself failed: ",
                                               sim::ToString(result.status.message())));
     }
-    judge_.Finish(bound_hit, result.ToString());
+    judge_.Finish(bound_hit, result.ToString(), scenario_.liveness_budget);
     RunReport report;
     report.scenario = scenario_.name;
     report.strategy = strategy_.name;

@@ -32,9 +32,10 @@ bool Covers(const std::optional<consumer::Checkpoint>& cp, const std::string& se
 
 }  // namespace
 
-Judge::Judge(sim::Simulation& simulation, int max_calls_per_second, Duration retention)
+Judge::Judge(sim::Simulation& simulation, int max_calls_per_second, Duration retention,
+             Duration restart_grace)
     : simulation_(&simulation), max_calls_per_second_(max_calls_per_second),
-      retention_(retention) {}
+      retention_(retention), restart_grace_(restart_grace) {}
 
 void Judge::Violate(Property property, std::string message, std::vector<std::string> witness) {
   if (violation_.has_value()) return;
@@ -103,8 +104,22 @@ void Judge::OnGetRecords(const model::GetRecordsCall& call) {
     ShardState& shard = shards_[call.iterator->shard_id];
     shard.last_read = call.at;
     shard.put_at_last_read = shard.records.size();
+    // Forward behind the tip: a later bucket, or later records, with more still to come.
+    const bool moved = call.next.has_value() && !call.iterator->stuck_below_horizon &&
+                       (call.next->bucket > call.iterator->bucket ||
+                        call.next->ordinal > call.iterator->ordinal);
+    shard.next_ordinal = call.next.has_value() ? call.next->ordinal : shard.records.size();
+    if (moved && call.outcome->MillisBehindLatest > 0) {
+      shard.last_advance = call.at;
+      shard.advanced_to_bucket = call.next->bucket;
+      shard.behind_ms = call.outcome->MillisBehindLatest;
+    }
   }
   if (call.outcome->Records.empty()) ++stats_.empty_pages;
+  if (stop_when_converged_ && !converged_ && NothingLeftToRead()) {
+    converged_ = true;
+    simulation_->Stop();
+  }
 }
 
 void Judge::OnGetShardIterator(const model::GetShardIteratorCall& call) {
@@ -153,15 +168,24 @@ void Judge::OnProcess(const std::string& shard_id, const model::Record& record) 
   }
   ++r->times_processed;
   r->last_incarnation = incarnation_;
-  if (stop_when_converged_ && stats_.records_processed == stats_.records_put) {
+  last_processed_at_ = simulation_->now();
+  if (stop_when_converged_ && !converged_ && NothingLeftToRead()) {
     converged_ = true;
     simulation_->Stop();
   }
 }
 
+bool Judge::NothingLeftToRead() const {
+  if (stats_.records_processed == stats_.records_put) return true;
+  const Instant horizon = simulation_->now() - retention_;
+  return std::none_of(records_.begin(), records_.end(), [&](const PutRecord& r) {
+    return r.times_processed == 0 && r.arrival >= horizon;
+  });
+}
+
 void Judge::StopWhenConverged() {
   stop_when_converged_ = true;
-  if (stats_.records_processed == stats_.records_put && !violation_.has_value()) {
+  if (NothingLeftToRead() && !violation_.has_value()) {
     converged_ = true;
     simulation_->Stop();
   }
@@ -265,35 +289,73 @@ void Judge::OnRestart(bool after_crash) {
 }
 
 bool Judge::ExpiredWhileDown(const PutRecord& r) const {
-  // A record that expires within kRestartGrace of the restart is excused too: no consumer
-  // reaches the oldest record of a shard the instant it starts.
-  constexpr Duration kRestartGrace = Duration::Micros(5 * 60 * 1'000'000LL);
+  // A record that expires within the restart grace (the time a correct consumer may need to
+  // walk back to it, see the constructor) is excused too: no consumer reaches the oldest record
+  // of a shard the instant it starts.
   const Instant expiry = r.arrival + retention_;
   for (const auto& [start, end] : downtimes_) {
-    if (expiry >= start && (!end.has_value() || expiry < *end + kRestartGrace)) return true;
+    if (expiry >= start && (!end.has_value() || expiry < *end + restart_grace_)) return true;
   }
   return false;
 }
 
-void Judge::Finish(bool bound_hit, const std::string& bound_description) {
+std::optional<std::string> Judge::RecentProgress() const {
+  const Instant now = simulation_->now();
+  std::optional<Instant> latest = last_processed_at_;
+  const std::pair<const std::string, ShardState>* shard = nullptr;
+  for (const auto& entry : shards_) {
+    const std::optional<Instant>& at = entry.second.last_advance;
+    if (at.has_value() && (shard == nullptr || *at > *shard->second.last_advance)) shard = &entry;
+  }
+  if (shard != nullptr) latest = std::max(latest.value_or(*shard->second.last_advance),
+                                          *shard->second.last_advance);
+  if (!latest.has_value() || *latest < now - kProgressWindow) return std::nullopt;
+  if (shard == nullptr || *shard->second.last_advance < now - kProgressWindow) {
+    return absl::StrCat("processing records (the last at ", last_processed_at_->ToString(), ")");
+  }
+  return absl::StrCat("reading: ", shard->first, " at bucket ", shard->second.advanced_to_bucket,
+                      ", ", Duration::Millis(shard->second.behind_ms).ToString(),
+                      " behind its tip");
+}
+
+void Judge::Finish(bool bound_hit, const std::string& bound_description,
+                   Duration liveness_budget) {
   if (violation_.has_value()) return;
   if (bound_hit) {
     Violate(Property::kTermination, absl::StrCat("the run hit its bound: ", bound_description));
     return;
   }
-  for (const PutRecord& r : records_) {
-    if (r.times_processed == 0 && !ExpiredWhileDown(r)) {
-      uint64_t missed = 0;
-      for (const PutRecord& other : records_) {
-        missed += other.times_processed == 0 && !ExpiredWhileDown(other);
+  const Instant horizon = simulation_->now() - retention_;
+  const PutRecord* first = nullptr;
+  uint64_t missed = 0;
+  uint64_t ahead = 0;  // of the missed ones, those still there and not yet read past
+  for (const auto& [shard_id, shard] : shards_) {
+    for (size_t i = 0; i < shard.records.size(); ++i) {
+      const PutRecord& r = records_[shard.records[i]];
+      if (r.times_processed > 0 || ExpiredWhileDown(r)) continue;
+      if (first == nullptr || shard.records[i] < static_cast<uint64_t>(first - records_.data())) {
+        first = &r;
       }
-      Violate(Property::kNoMissedRecords,
-              absl::StrCat(missed, " of ", records_.size(),
-                           " records were never processed by the end of the run; the first"),
-              {Describe(r)});
+      ++missed;
+      ahead += r.arrival >= horizon && shard.next_ordinal.value_or(0) <= i;
+    }
+  }
+  if (first == nullptr) return;
+  // Late is not lost: records still there for a consumer that is still on its way to them.
+  if (ahead == missed) {
+    if (const std::optional<std::string> progress = RecentProgress()) {
+      Violate(Property::kTermination,
+              absl::StrCat("the run's liveness budget of ", liveness_budget.ToString(),
+                           " ran out while the consumer was still ", *progress, "; ", missed,
+                           " of ", records_.size(), " records not yet processed; the first"),
+              {Describe(*first)});
       return;
     }
   }
+  Violate(Property::kNoMissedRecords,
+          absl::StrCat(missed, " of ", records_.size(),
+                       " records were never processed by the end of the run; the first"),
+          {Describe(*first)});
 }
 
 }  // namespace shardsim::properties

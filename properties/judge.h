@@ -4,7 +4,12 @@
 // Online checks (as events happen): no false "caught up", no false "shard end", no
 // duplicates beyond at-least-once redelivery after a crash, per-partition-key order across
 // the shard lineage, checkpoint safety, no reuse of an expired iterator, bounded call rate.
-// End-of-run checks: no missed records, termination within bounds.
+// End-of-run checks: no missed records, termination within bounds. A run whose liveness budget
+// runs out while the consumer is still reading its way toward records it has not processed
+// (it moved a read position forward behind a shard's tip, or processed a record, in the last
+// `kProgressWindow`, and has not read past any of them) ends in a termination verdict naming
+// how far it got, not in missed records: it was late, and nothing says it would not have read
+// them.
 #ifndef SHARDSIM_PROPERTIES_JUDGE_H_
 #define SHARDSIM_PROPERTIES_JUDGE_H_
 
@@ -49,8 +54,11 @@ struct RunStats {
 class Judge : public model::CallObserver, public consumer::ApplicationEvents {
  public:
   // `retention`: records that expire unprocessed while a crashed consumer is down (or within
-  // five minutes of its restart) are not counted as missed: no consumer could have read them.
-  Judge(sim::Simulation& simulation, int max_calls_per_second, Duration retention);
+  // `restart_grace` of its restart: the time a correct consumer may need to walk back to them)
+  // are not counted as missed: no consumer could have read them.
+  Judge(sim::Simulation& simulation, int max_calls_per_second, Duration retention,
+        Duration restart_grace = kMinRestartGrace);
+  static constexpr Duration kMinRestartGrace = Duration::Micros(5 * 60 * 1'000'000LL);
 
   // Producer side: observe the producer's client for puts.
   void OnPut(const model::PutCall& call) override;
@@ -68,12 +76,15 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
   void OnCrash(const consumer::CheckpointStore& checkpoints);
   // `after_crash`: the restart ends a crash's downtime (not a scheduled rerun).
   void OnRestart(bool after_crash);
-  // From now on, stop the run as soon as every record put has been processed (the liveness
-  // phase has nothing left to show). Stops at once if that is already so.
+  // From now on, stop the run as soon as every record put has been processed or has expired
+  // (the liveness phase has nothing left to show). Stops at once if that is already so.
   void StopWhenConverged();
   bool converged() const { return converged_; }
-  // End of run: liveness checks. `bound_hit` says the run stopped at an event or time bound.
-  void Finish(bool bound_hit, const std::string& bound_description);
+  // End of run: liveness checks. `bound_hit` says the run stopped at an event or time bound;
+  // `liveness_budget` is the one the run had (for the message when it ran out).
+  void Finish(bool bound_hit, const std::string& bound_description, Duration liveness_budget);
+
+  static constexpr Duration kProgressWindow = Duration::Micros(10 * 60 * 1'000'000LL);
 
   const std::optional<Violation>& violation() const { return violation_; }
   const RunStats& stats() const { return stats_; }
@@ -96,6 +107,14 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
     std::optional<size_t> put_at_last_read;
     bool closed = false;
     std::optional<consumer::Checkpoint> checkpoint;
+    // The last read that moved forward behind the tip: when, to which bucket, and how far
+    // behind the tip it still was.
+    std::optional<Instant> last_advance;
+    uint64_t advanced_to_bucket = 0;
+    int64_t behind_ms = 0;
+    // Where the consumer's last read of the shard left it: the shard's records before this
+    // one (by ordinal) it has passed; absent before its first read.
+    std::optional<uint64_t> next_ordinal;
   };
 
   void Violate(Property property, std::string message, std::vector<std::string> witness = {});
@@ -109,10 +128,16 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
                                                    std::optional<size_t> limit) const;
 
   bool ExpiredWhileDown(const PutRecord& r) const;
+  // Every record has been processed, or has expired and can no longer be.
+  bool NothingLeftToRead() const;
+  // "shard S at bucket b, 2h behind its tip" for the shard that advanced last, if the consumer
+  // advanced within kProgressWindow of now.
+  std::optional<std::string> RecentProgress() const;
 
   sim::Simulation* simulation_;
   int max_calls_per_second_;
   Duration retention_;
+  Duration restart_grace_;
   // Crash downtimes [start, end); the last one may still be open.
   std::vector<std::pair<Instant, std::optional<Instant>>> downtimes_;
   int incarnation_ = 0;
@@ -127,6 +152,7 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
   std::map<std::string, std::deque<int64_t>, std::less<>> recent_calls_us_;
   std::optional<Violation> violation_;
   RunStats stats_;
+  std::optional<Instant> last_processed_at_;
   bool stop_when_converged_ = false;
   bool converged_ = false;
 };
