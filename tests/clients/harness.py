@@ -265,6 +265,8 @@ def main():
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("give the command to run after --")
+    if not _which(command[0]) and not os.access(command[0], os.X_OK):
+        fail(f"{command[0]} is not installed; {SETUP_SCRIPT} installs it")
     server = start_target(args, *args.server_arg)
     env = dict(os.environ, SHARDSIM_ENDPOINT=server.endpoint, SHARDSIM_TARGET=server.kind,
                SHARDSIM_BINARY=os.path.abspath(args.shardsim) if args.shardsim else "")
