@@ -14,12 +14,14 @@ end
 
 -- Globals, so done() can read them from each thread with thread:get().
 ok_count = 0
+empty_count = 0  -- 200s with no record (an empty page)
 error_count = 0
 first_error = ""
 
 function common.tally(status, body)
   if status == 200 then
     ok_count = ok_count + 1
+    if string.find(body, '"Records":[]', 1, true) then empty_count = empty_count + 1 end
   else
     error_count = error_count + 1
     if first_error == "" then first_error = status .. " " .. string.sub(body, 1, 160) end
@@ -33,17 +35,18 @@ function common.setup(thread)
 end
 
 -- Prints one machine-readable line the driver script reads:
---   RESULT requests=N ok=N errors=N seconds=S first_error=...
+--   RESULT requests=N ok=N empty=N errors=N seconds=S first_error=...
 function common.done(summary)
-  local ok, errors, first = 0, 0, ""
+  local ok, empty, errors, first = 0, 0, 0, ""
   for _, t in ipairs(threads) do
     ok = ok + t:get("ok_count")
+    empty = empty + t:get("empty_count")
     errors = errors + t:get("error_count")
     local e = t:get("first_error")
     if first == "" and e ~= "" then first = e end
   end
-  io.write(string.format("RESULT requests=%d ok=%d errors=%d seconds=%.3f first_error=%s\n",
-    summary.requests, ok, errors, summary.duration / 1e6, first))
+  io.write(string.format("RESULT requests=%d ok=%d empty=%d errors=%d seconds=%.3f first_error=%s\n",
+    summary.requests, ok, empty, errors, summary.duration / 1e6, first))
 end
 
 return common

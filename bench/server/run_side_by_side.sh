@@ -21,12 +21,12 @@ readonly GET_RECORDS_TARGET=50000
 readonly RATIO_TARGET=20
 
 shardsim_bin="${REPO_ROOT}/build/cli/shardsim"
-duration=10
+duration=5
 threads=1
 connections=8
 server_core=1
 wrk_core=0
-mode=fixed
+mode=follow
 only=""
 shardsim_args=()
 
@@ -87,7 +87,7 @@ start_server() {
   endpoint="${line#listening on }"
 }
 
-# run_wrk SCRIPT ARGS... : prints "REQ_PER_S OK ERRORS FIRST_ERROR".
+# run_wrk SCRIPT ARGS... : prints "REQ_PER_S OK EMPTY ERRORS FIRST_ERROR".
 run_wrk() {
   local script="$1"
   shift
@@ -100,31 +100,35 @@ run_wrk() {
   printf '%s\n' "${out}" | sed 's/^/    /' >&2
   local result
   result="$(printf '%s\n' "${out}" | grep '^RESULT ')" || die "wrk printed no RESULT line"
-  local requests ok errors seconds first
+  local requests ok empty errors seconds first
   requests="$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"${result}")"
   ok="$(sed -E 's/.* ok=([0-9]+).*/\1/' <<<"${result}")"
+  empty="$(sed -E 's/.* empty=([0-9]+).*/\1/' <<<"${result}")"
   errors="$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"${result}")"
   seconds="$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"${result}")"
   first="$(sed -E 's/.*first_error=//' <<<"${result}")"
   printf '%s %s %s %s\n' "$(awk -v r="${requests}" -v s="${seconds}" 'BEGIN { printf "%.0f", r / s }')" \
-    "${ok}" "${errors}" "${first}"
+    "${ok}" "${empty}" "${errors}" "${first}"
 }
 
-declare -A rate errors_of first_error_of
+declare -A rate errors_of first_error_of empty_of
+# measure NAME RECORDS CMD... : RECORDS preloaded for GetRecords, enough that following
+# NextShardIterator with Limit=1 finds a record on every call for the whole run.
 measure() {
-  local name="$1"
-  shift
+  local name="$1" records="$2"
+  shift 2
   printf '== %s: %s\n' "${name}" "$*" >&2
   start_server "${name}" "$@"
   local iterator
-  iterator="$("${PYTHON}" "${HERE}/prepare.py" "${endpoint}" bench-get 1 1000)"
+  iterator="$("${PYTHON}" "${HERE}/prepare.py" "${endpoint}" bench-get 1 "${records}")"
   "${PYTHON}" "${HERE}/prepare.py" "${endpoint}" bench-put 4 0 >/dev/null
   local r
   printf '  GetRecords Limit=1 (%s iterator):\n' "${mode}" >&2
-  read -r r ok err first < <(run_wrk get_records.lua "${iterator}" "${mode}")
+  read -r r ok empty err first < <(run_wrk get_records.lua "${iterator}" "${mode}")
   rate["${name}.get"]="${r}"; errors_of["${name}.get"]="${err}"; first_error_of["${name}.get"]="${first}"
+  empty_of["${name}.get"]="${empty}"
   printf '  PutRecord:\n' >&2
-  read -r r ok err first < <(run_wrk put_record.lua bench-put)
+  read -r r ok empty err first < <(run_wrk put_record.lua bench-put)
   rate["${name}.put"]="${r}"; errors_of["${name}.put"]="${err}"; first_error_of["${name}.put"]="${first}"
   kill -0 "${server_pid}" 2>/dev/null || die "${name} died during the run: $(tail -5 "${server_out}")"
   stop_server
@@ -133,10 +137,10 @@ measure() {
 printf 'wrk %s thread(s), %s connections, %s s per run; server on CPU %s, wrk on CPU %s; %s\n' \
   "${threads}" "${connections}" "${duration}" "${server_core}" "${wrk_core}" "$(date -u +%FT%TZ)"
 if [[ "${only}" != kinesalite ]]; then
-  measure shardsim "${shardsim_bin}" serve --port 0 "${shardsim_args[@]}"
+  measure shardsim 400000 "${shardsim_bin}" serve --port 0 "${shardsim_args[@]}"
 fi
 if [[ "${only}" != shardsim ]]; then
-  measure kinesalite node "${REPO_ROOT}/tests/clients/node/kinesalite_serve.js"
+  measure kinesalite 50000 node "${REPO_ROOT}/tests/clients/node/kinesalite_serve.js"
 fi
 
 printf '\n%-22s %14s %14s %8s\n' "requests/s" "shardsim" "kinesalite" "ratio"
@@ -146,6 +150,11 @@ for op in get put; do
   ratio="-"
   if [[ -n "${s}" && -n "${k}" ]]; then ratio="$(awk -v s="${s}" -v k="${k}" 'BEGIN { printf "%.1fx", s / k }')"; fi
   printf '%-22s %14s %14s %8s\n' "${label}" "${s:--}" "${k:--}" "${ratio}"
+done
+for key in "${!empty_of[@]}"; do
+  if [[ "${empty_of[${key}]}" != 0 ]]; then
+    printf 'note: %s: %s answers were empty pages (the iterator reached the tip)\n' "${key}" "${empty_of[${key}]}"
+  fi
 done
 for key in "${!errors_of[@]}"; do
   if [[ "${errors_of[${key}]}" != 0 ]]; then
