@@ -201,6 +201,40 @@ struct MergeShardsRequest {
   std::string AdjacentShardToMerge;
 };
 
+// Stream administration (used by `shardsim serve`) ---------------------------------------------
+
+struct DeleteStreamRequest {
+  std::string StreamName;
+};
+
+struct ListStreamsResponse {
+  std::vector<std::string> StreamNames;  // in byte order of the names, as AWS lists them
+};
+
+struct StreamSummary {
+  std::string StreamName;
+  Instant StreamCreationTimestamp;
+  Duration RetentionPeriod;
+  int OpenShardCount = 0;
+};
+
+// Increase/DecreaseStreamRetentionPeriod.
+struct RetentionPeriodRequest {
+  std::string StreamName;
+  int RetentionPeriodHours = 24;
+};
+
+// UpdateShardCount with ScalingType UNIFORM_SCALING.
+struct UpdateShardCountRequest {
+  std::string StreamName;
+  int TargetShardCount = 1;
+};
+struct UpdateShardCountResponse {
+  std::string StreamName;
+  int CurrentShardCount = 0;
+  int TargetShardCount = 0;
+};
+
 }  // namespace shardsim::model
 
 #endif  // SHARDSIM_MODEL_KINESIS_API_H_

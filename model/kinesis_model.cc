@@ -838,6 +838,80 @@ Outcome<Empty> KinesisModel::MergeShards(Instant now, const MergeShardsRequest& 
   return Empty{};
 }
 
+// Stream administration -----------------------------------------------------------------------
+
+Outcome<Empty> KinesisModel::DeleteStream(Instant now, const DeleteStreamRequest& request) {
+  Advance(now);
+  const auto it = streams_.find(request.StreamName);
+  if (it == streams_.end()) {
+    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
+  }
+  streams_.erase(it);
+  return Empty{};
+}
+
+Outcome<ListStreamsResponse> KinesisModel::ListStreams(Instant now) {
+  Advance(now);
+  ListStreamsResponse response;
+  for (const auto& [name, stream] : streams_) response.StreamNames.push_back(name);
+  return response;
+}
+
+Outcome<StreamSummary> KinesisModel::DescribeStreamSummary(Instant now,
+                                                           std::string_view stream_name) {
+  Advance(now);
+  Stream* stream = FindStream(stream_name);
+  if (stream == nullptr) return Error(ErrorCode::kResourceNotFound, StreamNotFound(stream_name));
+  Retire(*stream, now);
+  StreamSummary summary{stream->name, stream->created, stream->options.retention, 0};
+  for (const auto& shard : stream->shards) {
+    if (shard != nullptr && !shard->closed()) ++summary.OpenShardCount;
+  }
+  return summary;
+}
+
+Outcome<Empty> KinesisModel::SetRetention(Instant now, const RetentionPeriodRequest& request,
+                                          bool increase) {
+  Advance(now);
+  Stream* stream = FindStream(request.StreamName);
+  if (stream == nullptr) {
+    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
+  }
+  const int hours = request.RetentionPeriodHours;
+  if (hours < 24) {
+    return InvalidArgument(absl::StrCat("Minimum allowed retention period is 24 hours. Requested "
+                                        "retention period (", hours, " hours) is too short."));
+  }
+  if (hours > 8'760) {
+    return InvalidArgument(absl::StrCat("Maximum allowed retention period is 8760 hours. "
+                                        "Requested retention period (", hours,
+                                        " hours) is too long."));
+  }
+  const Duration wanted = Duration::Hours(hours);
+  const Duration current = stream->options.retention;
+  if (increase ? wanted < current : wanted > current) {
+    return InvalidArgument(absl::StrCat(
+        "Requested retention period (", hours, " hours) for stream ", stream->name,
+        " can not be ", increase ? "shorter" : "longer", " than existing retention period (",
+        current / Duration::Hours(1), " hours). Use ",
+        increase ? "DecreaseStreamRetentionPeriod" : "IncreaseStreamRetentionPeriod",
+        " API."));
+  }
+  stream->options.retention = wanted;
+  Retire(*stream, now);
+  return Empty{};
+}
+
+Outcome<Empty> KinesisModel::IncreaseStreamRetentionPeriod(Instant now,
+                                                           const RetentionPeriodRequest& request) {
+  return SetRetention(now, request, /*increase=*/true);
+}
+
+Outcome<Empty> KinesisModel::DecreaseStreamRetentionPeriod(Instant now,
+                                                           const RetentionPeriodRequest& request) {
+  return SetRetention(now, request, /*increase=*/false);
+}
+
 // Introspection -------------------------------------------------------------------------------
 
 Outcome<IteratorInfo> KinesisModel::DescribeIterator(std::string_view shard_iterator) const {

@@ -99,6 +99,22 @@ class KinesisModel {
   Outcome<Empty> SplitShard(Instant now, const SplitShardRequest& request);
   Outcome<Empty> MergeShards(Instant now, const MergeShardsRequest& request);
 
+  // Stream administration -------------------------------------------------------------------
+  // Removes the stream and its records; its iterators then name an unknown stream.
+  Outcome<Empty> DeleteStream(Instant now, const DeleteStreamRequest& request);
+  Outcome<ListStreamsResponse> ListStreams(Instant now);
+  Outcome<StreamSummary> DescribeStreamSummary(Instant now, std::string_view stream_name);
+  // RetentionPeriodHours in 24..8,760 and not below (Increase) or above (Decrease) the current
+  // period, else InvalidArgumentException. A shorter period expires records at once.
+  Outcome<Empty> IncreaseStreamRetentionPeriod(Instant now, const RetentionPeriodRequest& request);
+  Outcome<Empty> DecreaseStreamRetentionPeriod(Instant now, const RetentionPeriodRequest& request);
+  // Uniform scaling: splits the open shards at the boundaries of TargetShardCount equal ranges,
+  // then merges what lies inside each range, all at `now` (so, as in AWS, intermediate shards
+  // can exist that are created and closed at once). The target must be within half and double
+  // the open shard count (and 1..1,000), else InvalidArgumentException / LimitExceeded.
+  Outcome<UpdateShardCountResponse> UpdateShardCount(Instant now,
+                                                     const UpdateShardCountRequest& request);
+
   // Introspection (not AWS API) ------------------------------------------------------------
   // Decodes a token without checking expiry; InvalidArgument for garbage.
   Outcome<IteratorInfo> DescribeIterator(std::string_view shard_iterator) const;
@@ -139,6 +155,7 @@ class KinesisModel {
                              const internal::Position& position, Instant issued,
                              bool stuck) const;
   std::vector<ChildShard> ChildShardsOf(Stream& stream, const internal::ShardStore& shard);
+  Outcome<Empty> SetRetention(Instant now, const RetentionPeriodRequest& request, bool increase);
 
   uint64_t seed_;
   Instant last_now_ = Instant::FromUnixMicros(INT64_MIN);
