@@ -218,9 +218,9 @@ class Server:
         return self._control("POST", {"set": rfc3339})
 
 
-def start_shardsim(binary, *args):
+def start_shardsim(binary, *args, env=None):
     require_file(binary, "the shardsim binary", "build it: cmake --build build --target shardsim")
-    return Server("shardsim", [binary, "serve", "--port", "0", *args])
+    return Server("shardsim", [binary, "serve", "--port", "0", *args], env=env)
 
 
 def start_kinesalite(*args):
@@ -247,11 +247,11 @@ def add_target_arguments(parser):
                              "and said so)")
 
 
-def start_target(args, *server_args):
-    """Starts the server the arguments name; extra args go to `shardsim serve` only."""
+def start_target(args, *server_args, env=None):
+    """Starts the server the arguments name; extra args (and env) go to `shardsim serve` only."""
     if args.kinesalite:
         return start_kinesalite()
-    return start_shardsim(args.shardsim, *server_args)
+    return start_shardsim(args.shardsim, *server_args, env=env)
 
 
 def main():
