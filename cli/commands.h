@@ -51,8 +51,35 @@ struct ReplayFlags {
   std::optional<std::string> profile;
   std::optional<std::string> scenario;
   std::string format = "text";
+  std::optional<std::string> log;  // a `shardsim serve --log` file: replay that instead
 };
 int RunReplay(const ReplayFlags& flags);
+// Replays a `shardsim serve --log` file; 0 identical, 1 a difference.
+int RunReplayLog(const std::string& path);
+
+// shardsim serve: the Kinesis wire protocol on the bucketed model, with a virtual clock.
+struct ServeFlags {
+  std::string host = "127.0.0.1";
+  std::string port = "4567";
+  std::string seed = "1";
+  std::string profile = "observed";
+  std::string clock = "manual";
+  std::optional<std::string> log;
+  std::string latency = "200ms";
+  std::string create_delay = "200ms";
+  std::optional<std::string> start;
+  std::string request_timeout = "10s";
+};
+int RunServe(const ServeFlags& flags);
+
+// shardsim clock advance DUR | set TIME | show.
+struct ClockFlags {
+  std::string action;  // advance, set, show
+  std::string value;
+  std::optional<std::string> endpoint;
+  bool json = false;
+};
+int RunClock(const ClockFlags& flags);
 
 struct SeqnumDecodeFlags {
   std::string number;

@@ -70,6 +70,40 @@ int Main(int argc, char** argv) {
   replay_cmd->add_option("--profile", replay.profile, "bucket profile used by the check");
   replay_cmd->add_option("--scenario", replay.scenario, "a saved scenario (JSON)");
   replay_cmd->add_option("--format", replay.format, "text or jsonl (default text)");
+  replay_cmd->add_option("--log", replay.log,
+                         "re-run a `shardsim serve --log` file and report the first difference");
+
+  ServeFlags serve;
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve", "a Kinesis endpoint (JSON and CBOR over HTTP/1.1) on the bucketed model");
+  serve_cmd->add_option("--host", serve.host, "address to bind (default 127.0.0.1)");
+  serve_cmd->add_option("--port", serve.port, "port (default 4567; 0 picks a free one)");
+  serve_cmd->add_option("--seed", serve.seed, "seed of bucket widths and request ids (default 1)");
+  serve_cmd->add_option("--profile", serve.profile,
+                        "bucket profile: observed, dense, fixed:W, range:MIN-MAX (default observed)");
+  serve_cmd->add_option("--clock", serve.clock, "manual, scaled:K or wall (default manual)");
+  serve_cmd->add_option("--log", serve.log, "write every request and response to this JSON Lines file");
+  serve_cmd->add_option("--latency", serve.latency,
+                        "virtual time each call takes with the manual clock (default 200ms)");
+  serve_cmd->add_option("--create-delay", serve.create_delay,
+                        "virtual time a new stream stays CREATING (default 200ms)");
+  serve_cmd->add_option("--start", serve.start,
+                        "virtual start time, RFC 3339 (default 2023-01-01T00:00:00Z)");
+  serve_cmd->add_option("--request-timeout", serve.request_timeout,
+                        "wall time a client has to send a request body (default 10s)");
+
+  CLI::App* clock_cmd = app.add_subcommand("clock", "show or move the clock of a running shardsim serve");
+  clock_cmd->require_subcommand(1);
+  ClockFlags clock;
+  CLI::App* advance_cmd = clock_cmd->add_subcommand("advance", "move the clock forward");
+  advance_cmd->add_option("duration", clock.value, "e.g. 17h33m, 250ms")->required();
+  CLI::App* set_cmd = clock_cmd->add_subcommand("set", "move the clock forward to a time");
+  set_cmd->add_option("time", clock.value, "RFC 3339, e.g. 2023-04-06T00:41:28Z")->required();
+  CLI::App* show_cmd = clock_cmd->add_subcommand("show", "print the virtual time");
+  for (CLI::App* sub : {advance_cmd, set_cmd, show_cmd}) {
+    sub->add_option("--endpoint", clock.endpoint, "http://HOST:PORT (default $SHARDSIM_ENDPOINT)");
+    sub->add_flag("--json", clock.json, "print JSON");
+  }
 
   CLI::App* seqnum_cmd = app.add_subcommand("seqnum", "decode or encode a Kinesis sequence number");
   seqnum_cmd->require_subcommand(1);
@@ -93,7 +127,7 @@ int Main(int argc, char** argv) {
     if (!known) {
       std::fprintf(stderr,
                    "shardsim: error: unknown subcommand '%s' (one of demo, list, check, merge, "
-                   "replay, seqnum)\n",
+                   "replay, seqnum, serve, clock)\n",
                    first.c_str());
       return kExitInputError;
     }
@@ -111,13 +145,13 @@ int Main(int argc, char** argv) {
     const bool in_seqnum = seqnum_cmd->parsed();
     const std::vector<std::string> left = app.remaining(true);
     if (e.get_name() == "RequiredError" && !in_seqnum && !*demo_cmd && !*list_cmd &&
-        !*check_cmd && !*merge_cmd && !*replay_cmd) {
+        !*check_cmd && !*merge_cmd && !*replay_cmd && !*serve_cmd && !clock_cmd->parsed()) {
       if (!left.empty() && !left[0].empty() && left[0][0] == '-') {
         std::fprintf(stderr, "shardsim: error: unknown flag '%s' (give a subcommand first: one "
-                     "of demo, list, check, merge, replay, seqnum)\n", left[0].c_str());
+                     "of demo, list, check, merge, replay, seqnum, serve, clock)\n", left[0].c_str());
       } else {
         std::fprintf(stderr, "shardsim: error: a subcommand is required: one of demo, list, "
-                     "check, merge, replay, seqnum (try shardsim --help)\n");
+                     "check, merge, replay, seqnum, serve, clock (try shardsim --help)\n");
       }
       return kExitInputError;
     }
@@ -131,6 +165,11 @@ int Main(int argc, char** argv) {
       }
       return kExitInputError;
     }
+    if (e.get_name() == "RequiredError" && clock_cmd->parsed() && !*advance_cmd && !*set_cmd &&
+        !*show_cmd) {
+      std::fprintf(stderr, "shardsim: error: clock needs a subcommand: advance, set or show\n");
+      return kExitInputError;
+    }
     std::fprintf(stderr, "shardsim: error: %s (try shardsim --help)\n", OneLine(e.what()).c_str());
     return kExitInputError;
   }
@@ -139,7 +178,19 @@ int Main(int argc, char** argv) {
     if (*list_cmd) return RunList(list);
     if (*check_cmd) return RunCheck(check);
     if (*merge_cmd) return RunMerge(merge);
+    if (*replay_cmd && replay.log) {
+      if (replay.strategy || replay.seed || replay.case_index || replay.profile || replay.scenario) {
+        throw InputError("replay --log re-runs a server log; it takes no --strategy, --seed, "
+                         "--case, --profile or --scenario");
+      }
+      return RunReplayLog(*replay.log);
+    }
     if (*replay_cmd) return RunReplay(replay);
+    if (*serve_cmd) return RunServe(serve);
+    if (*advance_cmd || *set_cmd || *show_cmd) {
+      clock.action = *advance_cmd ? "advance" : *set_cmd ? "set" : "show";
+      return RunClock(clock);
+    }
     if (*decode_cmd) return RunSeqnumDecode(decode);
     if (*encode_cmd) return RunSeqnumEncode(encode);
   } catch (const InputError& e) {

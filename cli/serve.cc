@@ -1,0 +1,103 @@
+// shardsim serve (the Kinesis endpoint) and shardsim replay --log (re-running its log).
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "server/clock.h"
+#include "server/http_server.h"
+#include "server/replay.h"
+#include "server/service.h"
+
+namespace shardsim::cli {
+
+namespace {
+
+server::Duration DurationFlag(const std::string& flag, const std::string& text) {
+  absl::StatusOr<server::Duration> d = server::ParseDurationText(text);
+  if (!d.ok()) throw InputError(absl::StrCat(flag, ": ", Str(d.status().message())));
+  if (*d < server::Duration::Zero()) throw InputError(absl::StrCat(flag, " must not be negative"));
+  return *d;
+}
+
+bool Loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+}  // namespace
+
+int RunServe(const ServeFlags& flags) {
+  server::ServiceOptions options;
+  options.seed = ParseUnsigned("--seed", flags.seed);
+  options.profile = ParseProfile(flags.profile);
+  absl::StatusOr<server::ClockMode> mode = server::ClockMode::Parse(flags.clock);
+  if (!mode.ok()) throw InputError(absl::StrCat("--clock: ", Str(mode.status().message())));
+  options.clock = *mode;
+  if (flags.start) {
+    if (mode->kind == server::ClockMode::Kind::kWall) {
+      throw InputError("--start needs --clock manual or scaled:K (the wall clock starts now)");
+    }
+    absl::StatusOr<server::Instant> start = server::ParseTime(*flags.start);
+    if (!start.ok()) throw InputError(absl::StrCat("--start: ", Str(start.status().message())));
+    options.start = *start;
+  }
+  options.latency = DurationFlag("--latency", flags.latency);
+  options.create_delay = DurationFlag("--create-delay", flags.create_delay);
+
+  server::ServerOptions http;
+  http.host = flags.host == "localhost" ? "127.0.0.1" : flags.host;
+  http.port = static_cast<uint16_t>(ParseUnsigned("--port", flags.port, 0, 65535));
+  const server::Duration timeout = DurationFlag("--request-timeout", flags.request_timeout);
+  if (timeout <= server::Duration::Zero()) throw InputError("--request-timeout must be positive");
+  http.request_timeout = std::chrono::milliseconds(std::max<int64_t>(1, timeout.millis()));
+
+  server::KinesisService service(options);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> log(nullptr, &std::fclose);
+  if (flags.log) {
+    log.reset(std::fopen(flags.log->c_str(), "w"));
+    if (log == nullptr) throw InputError(absl::StrCat("--log: cannot write ", *flags.log));
+    std::FILE* file = log.get();
+    service.SetLogSink([file](std::string_view line) {
+      std::fwrite(line.data(), 1, line.size(), file);
+      std::fputc('\n', file);
+      std::fflush(file);
+    });
+  }
+  server::HttpServer server(service, http);
+  if (absl::Status s = server.Listen(); !s.ok()) throw InputError(Str(s.message()));
+  if (!Loopback(http.host)) {
+    std::fprintf(stderr,
+                 "shardsim serve: warning: listening on %s, which is not loopback; there is no "
+                 "authentication: anyone who reaches this address can read and change the "
+                 "streams\n",
+                 http.host.c_str());
+  }
+  const std::string shown = http.host.find(':') != std::string::npos
+                                ? absl::StrCat("[", http.host, "]")
+                                : http.host;
+  std::printf("shardsim serve: listening on http://%s:%u\n", shown.c_str(),
+              static_cast<unsigned>(server.port()));
+  std::fflush(stdout);
+  server.Run(/*handle_signals=*/true);
+  return kExitOk;
+}
+
+int RunReplayLog(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(absl::StrCat("--log: cannot read ", path));
+  absl::StatusOr<server::ReplayResult> result = server::ReplayLog(in);
+  if (!result.ok()) throw InputError(absl::StrCat(path, ": ", Str(result.status().message())));
+  if (!result->difference) {
+    Print(absl::StrCat("identical: ", result->requests, " requests replayed\n"));
+    return kExitOk;
+  }
+  const server::ReplayDifference& d = *result->difference;
+  Print(absl::StrCat("line ", d.line, ": ", d.field, " differs\n  logged:   ", d.logged,
+                     "\n  replayed: ", d.replayed, "\n"));
+  return kExitPropertyFailed;
+}
+
+}  // namespace shardsim::cli

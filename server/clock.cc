@@ -1,0 +1,135 @@
+#include "server/clock.h"
+#include "server/strings.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace shardsim::server {
+
+namespace {
+
+class RealWall final : public WallSource {
+ public:
+  absl::Time RealNow() override { return absl::Now(); }
+  int64_t SteadyMicros() override {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+};
+
+}  // namespace
+
+WallSource& WallSource::Real() {
+  static RealWall wall;
+  return wall;
+}
+
+absl::StatusOr<ClockMode> ClockMode::Parse(std::string_view text) {
+  if (text == "manual") return ClockMode{Kind::kManual, 1.0};
+  if (text == "wall") return ClockMode{Kind::kWall, 1.0};
+  constexpr std::string_view kScaled = "scaled:";
+  if (text.substr(0, kScaled.size()) == kScaled) {
+    double k = 0;
+    const std::string_view number = text.substr(kScaled.size());
+    if (absl::SimpleAtod(AV(number), &k) && std::isfinite(k) && k > 0 && k <= 1e9) {
+      return ClockMode{Kind::kScaled, k};
+    }
+    return absl::InvalidArgumentError(Cat(
+        "clock mode '", text, "': K in scaled:K must be a number above 0 and at most 1e9"));
+  }
+  return absl::InvalidArgumentError(
+      Cat("clock mode '", text, "' is not manual, scaled:K or wall"));
+}
+
+std::string ClockMode::ToString() const {
+  switch (kind) {
+    case Kind::kManual: return "manual";
+    case Kind::kWall: return "wall";
+    case Kind::kScaled: return Cat("scaled:", scale);
+  }
+  return "?";
+}
+
+VirtualClock::VirtualClock(ClockMode mode, Instant start, Duration latency, WallSource& wall)
+    : mode_(mode), latency_(latency), wall_(wall) {
+  steady_base_us_ = wall_.SteadyMicros();
+  base_ = mode_.kind == ClockMode::Kind::kWall ? Instant::FromAbsl(wall_.RealNow()) : start;
+  last_ = base_;
+}
+
+Instant VirtualClock::Computed() {
+  if (mode_.kind == ClockMode::Kind::kManual) return base_;
+  const int64_t elapsed_us = wall_.SteadyMicros() - steady_base_us_;
+  const double scaled = static_cast<double>(elapsed_us) * mode_.scale;
+  // A scaled clock runs for centuries before this bound; past it, time stops (never wraps).
+  constexpr double kMaxUs = 1e17;
+  return base_ + Duration::Micros(static_cast<int64_t>(std::min(scaled, kMaxUs)));
+}
+
+Instant VirtualClock::Now() {
+  last_ = std::max(last_, Computed());
+  return last_;
+}
+
+void VirtualClock::AfterCall() {
+  if (mode_.kind == ClockMode::Kind::kManual) base_ = base_ + latency_;
+}
+
+absl::Status VirtualClock::Advance(Duration by) {
+  if (by < Duration::Zero()) {
+    return absl::InvalidArgumentError(
+        Cat("cannot advance by a negative duration (", by.ToString(), ")"));
+  }
+  constexpr int64_t kMaxAdvanceUs = int64_t{100} * 366 * 86'400 * 1'000'000;  // 100 years
+  if (by.micros() > kMaxAdvanceUs) {
+    return absl::InvalidArgumentError("cannot advance by more than 100 years at once");
+  }
+  base_ = base_ + by;
+  return absl::OkStatus();
+}
+
+absl::Status VirtualClock::Set(Instant to) {
+  const Instant now = Now();
+  if (to < now) {
+    return absl::InvalidArgumentError(Cat("cannot set the clock back from ",
+                                                   FormatTime(now), " to ", FormatTime(to)));
+  }
+  return Advance(to - now);
+}
+
+std::string FormatTime(Instant t) { return t.ToString(); }
+
+absl::StatusOr<Instant> ParseTime(std::string_view text) {
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, std::string(text), &t, &error)) {
+    return absl::InvalidArgumentError(
+        Cat("'", text, "' is not an RFC 3339 time such as 2023-04-06T00:41:28Z"));
+  }
+  constexpr int64_t kMaxSeconds = int64_t{1} << 36;  // what sequence numbers encode
+  if (absl::ToUnixSeconds(t) < 0 || absl::ToUnixSeconds(t) > kMaxSeconds) {
+    return absl::InvalidArgumentError(
+        Cat("'", text, "' lies outside 1970 to the year 4147"));
+  }
+  return Instant::FromAbsl(t);
+}
+
+absl::StatusOr<Duration> ParseDurationText(std::string_view text) {
+  absl::Duration d;
+  if (!absl::ParseDuration(std::string(text), &d) || d == absl::InfiniteDuration() ||
+      d == -absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(
+        Cat("'", text, "' is not a duration such as 17h33m, 250ms or 1.5s"));
+  }
+  if ((d < absl::ZeroDuration() ? -d : d) > absl::Hours(24 * 366 * 1000)) {
+    return absl::InvalidArgumentError(Cat("duration '", text, "' is too long"));
+  }
+  return Duration::FromAbsl(d);
+}
+
+}  // namespace shardsim::server

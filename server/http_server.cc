@@ -1,0 +1,274 @@
+#include "server/http_server.h"
+#include "server/strings.h"
+
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "absl/strings/str_cat.h"
+
+namespace shardsim::server {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// The real date for the Date header (RFC 7231), formatted once per second.
+class DateHeader {
+ public:
+  std::string_view Now() {
+    const std::time_t t = std::time(nullptr);
+    if (t != last_) {
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      const size_t n = std::strftime(text_, sizeof text_, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+      size_ = n;
+      last_ = t;
+    }
+    return std::string_view(text_, size_);
+  }
+
+ private:
+  std::time_t last_ = -1;
+  char text_[64] = {};
+  size_t size_ = 0;
+};
+
+struct Shared {
+  KinesisService& service;
+  ServerOptions options;
+  DateHeader date;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Shared& shared)
+      : stream_(std::move(socket)), shared_(shared), timer_(stream_.get_executor()) {}
+
+  void Start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+  }
+
+ private:
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->body_limit(shared_.options.max_body_bytes);
+    parser_->header_limit(64 * 1024);
+    ArmReadTimer(shared_.options.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              self->OnHeader(ec);
+                            });
+  }
+
+  // Reads are timed by a timer of our own that cancels the read, so that the connection stays
+  // open to answer 408 (a tcp_stream expiry would close it).
+  void ArmReadTimer(std::chrono::milliseconds timeout) {
+    stream_.expires_never();
+    timed_out_ = false;
+    timer_.expires_after(timeout);
+    timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      if (ec) return;
+      if (auto self = weak.lock()) {
+        self->timed_out_ = true;
+        beast::error_code ignored;
+        self->stream_.socket().cancel(ignored);
+      }
+    });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    const auto& req = parser_->get();
+    if (beast::iequals(req[http::field::expect], "100-continue")) {
+      continue_.emplace(http::status::continue_, req.version());
+      stream_.expires_after(shared_.options.request_timeout);
+      http::async_write(stream_, *continue_,
+                        [self = shared_from_this()](beast::error_code ec, size_t) {
+                          if (ec) return self->Close();
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    ArmReadTimer(shared_.options.request_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       self->OnRead(ec);
+                     });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    timer_.cancel();
+    if (timed_out_) ec = beast::error::timeout;
+    const bool started = parser_->got_some() || buffer_.size() > 0;
+    if (ec == http::error::end_of_stream || ec == net::error::connection_reset ||
+        ec == net::error::eof) {
+      if (!started) return Close();
+    }
+    if (ec == beast::error::timeout && !started) return Close();
+    ApiError error;
+    if (ec == beast::error::timeout) {
+      error = ApiError{408, "RequestTimeoutException",
+                       "The request was not received in time; the connection is closed."};
+    } else if (ec == http::error::body_limit) {
+      error = ApiError{413, "RequestEntityTooLargeException",
+                       Cat("The request body exceeds ", shared_.options.max_body_bytes,
+                                    " bytes.")};
+    } else if (ec == http::error::partial_message || ec == http::error::end_of_stream ||
+               ec == net::error::eof) {
+      error = SerializationError("The request ended before its body was complete.");
+    } else if (ec == net::error::connection_reset || ec == net::error::operation_aborted) {
+      return Close();
+    } else {
+      error = SerializationError(Cat("Malformed HTTP request: ", ec.message()));
+    }
+    const std::string content_type = parser_->is_header_done()
+                                         ? std::string(parser_->get()[http::field::content_type])
+                                         : std::string();
+    Respond(shared_.service.Reject(error, content_type), /*keep_alive=*/false);
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    timer_.cancel();
+    const auto& req = parser_->get();
+    std::string_view target = req.target();
+    target = target.substr(0, target.find('?'));
+    HttpRequest request{req.method_string(),
+                        target,
+                        req["X-Amz-Target"],
+                        req[http::field::content_type],
+                        req[http::field::authorization],
+                        req.body()};
+    Respond(shared_.service.Handle(request), req.keep_alive());
+  }
+
+  void Respond(HttpResponse r, bool keep_alive) {
+    response_.emplace(static_cast<http::status>(r.status), 11);
+    auto& res = *response_;
+    res.set(http::field::date, shared_.date.Now());
+    res.set(http::field::content_type, r.content_type);
+    res.set("x-amzn-RequestId", r.request_id);
+    res.set("x-amz-id-2", r.id2);
+    res.set("x-shardsim-virtual-time", r.virtual_time);
+    res.body() = std::move(r.body);
+    res.keep_alive(keep_alive);
+    res.prepare_payload();
+    stream_.expires_after(shared_.options.request_timeout);
+    http::async_write(stream_, res,
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                        if (ec || !keep_alive) return self->Close();
+                        self->ReadHeader();
+                      });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  Shared& shared_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::empty_body>> continue_;
+  std::optional<http::response<http::string_body>> response_;
+  net::steady_timer timer_;
+  bool timed_out_ = false;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(KinesisService& service, ServerOptions options)
+      : shared{service, std::move(options), {}}, acceptor(io, tcp::v4()) {}
+
+  void Accept() {
+    acceptor.async_accept(io, [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+      if (!ec) {
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        std::make_shared<Session>(std::move(socket), shared)->Start();
+      }
+      Accept();
+    });
+  }
+
+  net::io_context io{1};
+  Shared shared;
+  tcp::acceptor acceptor;
+  uint16_t port = 0;
+};
+
+HttpServer::HttpServer(KinesisService& service, ServerOptions options)
+    : impl_(std::make_unique<Impl>(service, std::move(options))) {}
+
+HttpServer::~HttpServer() = default;
+
+absl::Status HttpServer::Listen() {
+  beast::error_code ec;
+  const net::ip::address address = net::ip::make_address(impl_->shared.options.host, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(
+        Cat("'", impl_->shared.options.host, "' is not an IP address"));
+  }
+  const tcp::endpoint endpoint(address, impl_->shared.options.port);
+  tcp::acceptor& acceptor = impl_->acceptor;
+  if (address.is_v6()) {
+    acceptor.close(ec);
+    acceptor.open(tcp::v6(), ec);
+  }
+  acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return absl::UnavailableError(Cat("cannot listen on ", impl_->shared.options.host,
+                                               ":", impl_->shared.options.port, ": ",
+                                               ec.message()));
+  }
+  impl_->port = acceptor.local_endpoint().port();
+  impl_->Accept();
+  return absl::OkStatus();
+}
+
+uint16_t HttpServer::port() const { return impl_->port; }
+
+void HttpServer::Run(bool handle_signals) {
+  std::optional<net::signal_set> signals;
+  if (handle_signals) {
+    signals.emplace(impl_->io, SIGINT, SIGTERM);
+    signals->async_wait([this](beast::error_code ec, int) {
+      if (!ec) impl_->io.stop();
+    });
+  }
+  impl_->io.run();
+}
+
+void HttpServer::Stop() {
+  net::post(impl_->io, [this] {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+    impl_->io.stop();
+  });
+}
+
+}  // namespace shardsim::server

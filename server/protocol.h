@@ -1,0 +1,155 @@
+// The Kinesis wire protocol, decoding side: request bodies (JSON 1.1 or CBOR 1.1) to typed
+// requests, with AWS-shaped errors. No I/O, no model state, so it can be fuzzed on its own.
+//
+// Two steps:
+//   1. ParseBody: bytes -> a *normalized* JSON document, the form the JSON protocol uses: blobs
+//      (`Data`) as base64 text and timestamps as epoch seconds. A CBOR body (the Java SDK's and
+//      the KCL's default) has blobs as byte strings and timestamps as epoch milliseconds,
+//      optionally under tag 1; both are converted. The log records this normalized form.
+//   2. DecodeRequest: a normalized document -> the typed request of one operation. Wrong JSON
+//      types are SerializationException, missing or out-of-range members ValidationException
+//      (with AWS's "1 validation error detected: ..." text), contradictory ones
+//      InvalidArgumentException. Unknown members are ignored, as AWS does.
+#ifndef SHARDSIM_SERVER_PROTOCOL_H_
+#define SHARDSIM_SERVER_PROTOCOL_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "model/kinesis_api.h"
+
+namespace shardsim::server {
+
+using Json = nlohmann::json;
+
+enum class Encoding { kJson, kCbor };
+// The Content-Type of requests and responses in `encoding`.
+std::string_view ContentType(Encoding encoding);
+// application/x-amz-json-1.1 (also 1.0 and application/json) or application/x-amz-cbor-1.1;
+// nullopt for anything else. Parameters after ';' are ignored.
+std::optional<Encoding> EncodingForContentType(std::string_view content_type);
+
+// An error as AWS sends it: the HTTP status and the body {"__type": type, "message": message}.
+struct ApiError {
+  int http_status = 400;
+  std::string type;
+  std::string message;
+  friend bool operator==(const ApiError&, const ApiError&) = default;
+};
+ApiError SerializationError(std::string message);
+ApiError ValidationError(std::string message);
+ApiError InvalidArgumentError(std::string message);
+// A model error, one to one.
+ApiError FromModel(const model::KinesisError& error);
+
+template <typename T>
+using Decoded = std::variant<T, ApiError>;
+
+// The operations shardsim serves, by their X-Amz-Target suffix.
+enum class Operation {
+  kCreateStream,
+  kDeleteStream,
+  kDescribeStream,
+  kDescribeStreamSummary,
+  kListStreams,
+  kListShards,
+  kGetShardIterator,
+  kGetRecords,
+  kPutRecord,
+  kPutRecords,
+  kSplitShard,
+  kMergeShards,
+  kUpdateShardCount,
+  kIncreaseStreamRetentionPeriod,
+  kDecreaseStreamRetentionPeriod,
+};
+inline constexpr std::string_view kTargetPrefix = "Kinesis_20131202.";
+std::optional<Operation> OperationFromName(std::string_view name);
+std::string_view OperationName(Operation op);
+// True for the other operations of the Kinesis API (SubscribeToShard, AddTagsToStream, ...),
+// which shardsim does not implement.
+bool IsUnimplementedKinesisOperation(std::string_view name);
+
+// Step 1. The body as a normalized document (see the header comment); an empty body is {}.
+Decoded<Json> ParseBody(std::string_view body, Encoding encoding);
+
+// Step 2: typed requests. Streams named by StreamARN are resolved to their name here (an ARN of
+// another account names no stream: ResourceNotFoundException).
+struct CreateStreamCall {
+  model::CreateStreamRequest request;
+  std::string stream_mode;  // PROVISIONED, or ON_DEMAND when ShardCount is absent
+};
+struct DeleteStreamCall {
+  model::DeleteStreamRequest request;
+};
+struct DescribeStreamCall {
+  std::string stream;
+  int limit = 100;
+  std::optional<std::string> exclusive_start_shard_id;
+};
+struct DescribeStreamSummaryCall {
+  std::string stream;
+};
+struct ListStreamsCall {
+  int limit = 100;
+  std::optional<std::string> exclusive_start_stream_name;
+  std::optional<std::string> next_token;
+};
+struct ShardFilter {
+  std::string type;  // AFTER_SHARD_ID, AT_TRIM_HORIZON, FROM_TRIM_HORIZON, AT_LATEST, ...
+  std::optional<std::string> shard_id;
+  std::optional<model::Instant> timestamp;
+};
+struct ListShardsCall {
+  std::optional<std::string> stream;  // absent exactly when next_token is given
+  std::optional<std::string> next_token;
+  std::optional<std::string> exclusive_start_shard_id;
+  int max_results = 1000;
+  std::optional<ShardFilter> filter;
+};
+struct GetShardIteratorCall {
+  model::GetShardIteratorRequest request;
+};
+struct GetRecordsCall {
+  model::GetRecordsRequest request;
+};
+struct PutRecordCall {
+  model::PutRecordRequest request;
+};
+struct PutRecordsCall {
+  model::PutRecordsRequest request;
+};
+struct SplitShardCall {
+  model::SplitShardRequest request;
+};
+struct MergeShardsCall {
+  model::MergeShardsRequest request;
+};
+struct UpdateShardCountCall {
+  model::UpdateShardCountRequest request;
+};
+struct RetentionCall {
+  model::RetentionPeriodRequest request;
+  bool increase = true;
+};
+
+using Request =
+    std::variant<CreateStreamCall, DeleteStreamCall, DescribeStreamCall, DescribeStreamSummaryCall,
+                 ListStreamsCall, ListShardsCall, GetShardIteratorCall, GetRecordsCall,
+                 PutRecordCall, PutRecordsCall, SplitShardCall, MergeShardsCall,
+                 UpdateShardCountCall, RetentionCall>;
+
+Decoded<Request> DecodeRequest(Operation op, const Json& body);
+
+// The account every stream belongs to (as in the model's messages).
+inline constexpr std::string_view kAccount = "123456789012";
+// "arn:aws:kinesis:<region>:123456789012:stream/<name>".
+std::string StreamArn(std::string_view region, std::string_view stream);
+
+}  // namespace shardsim::server
+
+#endif  // SHARDSIM_SERVER_PROTOCOL_H_

@@ -1,0 +1,117 @@
+#include "server/responses.h"
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+
+namespace shardsim::server {
+
+Json BlobValue(std::string_view bytes, Encoding encoding) {
+  if (encoding == Encoding::kCbor) {
+    return Json::binary(std::vector<uint8_t>(bytes.begin(), bytes.end()));
+  }
+  return absl::Base64Escape(absl::string_view(bytes.data(), bytes.size()));
+}
+
+Json TimeValue(model::Instant t, Encoding encoding) {
+  const int64_t ms = t.unix_millis();
+  if (encoding == Encoding::kCbor) return ms;
+  return static_cast<double>(ms) / 1000.0;
+}
+
+namespace {
+Json HashKeyRangeValue(const model::HashKeyRangeText& range) {
+  return Json{{"StartingHashKey", range.StartingHashKey},
+              {"EndingHashKey", range.EndingHashKey}};
+}
+}  // namespace
+
+Json ShardValue(const model::Shard& shard) {
+  Json out{{"ShardId", shard.ShardId}, {"HashKeyRange", HashKeyRangeValue(shard.HashKeyRange)}};
+  if (shard.ParentShardId) out["ParentShardId"] = *shard.ParentShardId;
+  if (shard.AdjacentParentShardId) out["AdjacentParentShardId"] = *shard.AdjacentParentShardId;
+  Json range{{"StartingSequenceNumber", shard.SequenceNumberRange.StartingSequenceNumber}};
+  if (shard.SequenceNumberRange.EndingSequenceNumber) {
+    range["EndingSequenceNumber"] = *shard.SequenceNumberRange.EndingSequenceNumber;
+  }
+  out["SequenceNumberRange"] = std::move(range);
+  return out;
+}
+
+Json ChildShardValue(const model::ChildShard& child) {
+  return Json{{"ShardId", child.ShardId},
+              {"ParentShards", child.ParentShards},
+              {"HashKeyRange", HashKeyRangeValue(child.HashKeyRange)}};
+}
+
+Json RecordValue(const model::Record& record, Encoding encoding) {
+  return Json{{"SequenceNumber", record.SequenceNumber},
+              {"ApproximateArrivalTimestamp", TimeValue(record.ApproximateArrivalTimestamp, encoding)},
+              {"Data", BlobValue(record.Data, encoding)},
+              {"PartitionKey", record.PartitionKey}};
+}
+
+Json GetRecordsValue(const model::GetRecordsResponse& response, Encoding encoding) {
+  Json records = Json::array();
+  for (const model::Record& r : response.Records) records.push_back(RecordValue(r, encoding));
+  Json out{{"Records", std::move(records)}, {"MillisBehindLatest", response.MillisBehindLatest}};
+  if (response.NextShardIterator) out["NextShardIterator"] = *response.NextShardIterator;
+  if (!response.ChildShards.empty()) {
+    Json children = Json::array();
+    for (const model::ChildShard& c : response.ChildShards) children.push_back(ChildShardValue(c));
+    out["ChildShards"] = std::move(children);
+  }
+  return out;
+}
+
+Json PutRecordValue(const model::PutRecordResponse& response) {
+  return Json{{"ShardId", response.ShardId}, {"SequenceNumber", response.SequenceNumber}};
+}
+
+Json PutRecordsValue(const model::PutRecordsResponse& response) {
+  Json records = Json::array();
+  for (const model::PutRecordsResultEntry& e : response.Records) {
+    Json entry = Json::object();
+    if (e.SequenceNumber) entry["SequenceNumber"] = *e.SequenceNumber;
+    if (e.ShardId) entry["ShardId"] = *e.ShardId;
+    if (e.ErrorCode) entry["ErrorCode"] = *e.ErrorCode;
+    if (e.ErrorMessage) entry["ErrorMessage"] = *e.ErrorMessage;
+    records.push_back(std::move(entry));
+  }
+  return Json{{"FailedRecordCount", response.FailedRecordCount}, {"Records", std::move(records)}};
+}
+
+Json ErrorValue(const ApiError& error) {
+  return Json{{"__type", error.type}, {"message", error.message}};
+}
+
+Json JsonForm(const Json& cbor_doc) {
+  if (cbor_doc.is_binary()) {
+    const std::vector<uint8_t>& bytes = cbor_doc.get_binary();
+    return absl::Base64Escape(
+        absl::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  }
+  if (cbor_doc.is_array()) {
+    Json out = Json::array();
+    for (const Json& v : cbor_doc) out.push_back(JsonForm(v));
+    return out;
+  }
+  if (!cbor_doc.is_object()) return cbor_doc;
+  Json out = Json::object();
+  for (const auto& [key, v] : cbor_doc.items()) {
+    const bool timestamp = key == "ApproximateArrivalTimestamp" || key == "StreamCreationTimestamp";
+    out[key] = timestamp && v.is_number_integer() ? Json(v.get<int64_t>() / 1000.0) : JsonForm(v);
+  }
+  return out;
+}
+
+std::string Serialize(const Json& doc, Encoding encoding) {
+  if (encoding == Encoding::kJson) {
+    return doc.dump(-1, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
+  }
+  std::vector<uint8_t> bytes = Json::to_cbor(doc);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+}  // namespace shardsim::server

@@ -1,0 +1,597 @@
+#include "server/service.h"
+#include "server/strings.h"
+
+#include <algorithm>
+#include <exception>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "model/sequence_number.h"
+#include "server/responses.h"
+#include "sim/hash.h"
+#include "sim/random.h"
+
+namespace shardsim::server {
+
+namespace {
+
+constexpr std::string_view kClockPath = "/_shardsim/clock";
+const Duration kNextTokenLifetime = Duration::Seconds(300);
+constexpr int kLogVersion = 1;
+
+struct Credential {
+  std::string client = "anonymous";
+  std::string region = "us-east-1";
+};
+
+// "AWS4-HMAC-SHA256 Credential=AKID/20230405/us-east-1/kinesis/aws4_request, ..." (SigV4 is
+// not verified, as in every emulator: the key id only names the client).
+Credential CredentialOf(std::string_view authorization) {
+  Credential out;
+  const size_t at = authorization.find("Credential=");
+  if (at == std::string_view::npos) return out;
+  std::string_view scope = authorization.substr(at + std::string_view("Credential=").size());
+  scope = scope.substr(0, scope.find_first_of(", "));
+  const std::vector<absl::string_view> parts = absl::StrSplit(AV(scope), '/');
+  auto printable = [](absl::string_view s) {
+    return !s.empty() && s.size() <= 128 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c > ' ' && c < 127; });
+  };
+  if (printable(parts[0])) out.client = std::string(parts[0]);
+  if (parts.size() >= 3 && printable(parts[2])) out.region = std::string(parts[2]);
+  return out;
+}
+
+std::string RequestId(uint64_t seed, uint64_t n, std::string& id2) {
+  uint64_t state = seed ^ (n * 0x9e3779b97f4a7c15ULL);
+  const uint64_t a = sim::SplitMix64Next(state);
+  const uint64_t b = sim::SplitMix64Next(state);
+  const uint64_t c = sim::SplitMix64Next(state);
+  std::string raw;
+  for (uint64_t w : {a, b, c}) {
+    for (int i = 7; i >= 0; --i) raw.push_back(static_cast<char>((w >> (8 * i)) & 0xff));
+  }
+  id2 = absl::Base64Escape(raw);
+  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", a >> 32, (a >> 16) & 0xffff, a & 0xffff,
+                         b >> 48, b & 0xffffffffffffULL);
+}
+
+ApiError ResourceNotFound(std::string_view stream) {
+  return ApiError{400, "ResourceNotFoundException",
+                  Cat("Stream ", stream, " under account ", kAccount, " not found.")};
+}
+
+// NextToken of ListShards and ListStreams: what to resume after, the issue time and the
+// ShardFilter, as JSON with a checksum, base64-encoded.
+std::string EncodeToken(Json body, Instant issued) {
+  body["t"] = issued.unix_micros();
+  const std::string text = body.dump();
+  return absl::WebSafeBase64Escape(Cat(text, "\n", sim::HashBytes(text)));
+}
+
+Decoded<Json> DecodeToken(std::string_view token, std::string_view kind, Instant now) {
+  const ApiError invalid =
+      InvalidArgumentError(Cat("Invalid NextToken: '", token.substr(0, 64), "'."));
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(AV(token), &raw)) return invalid;
+  const size_t newline = raw.rfind('\n');
+  if (newline == std::string::npos) return invalid;
+  const std::string_view text = std::string_view(raw).substr(0, newline);
+  uint64_t checksum = 0;
+  if (!absl::SimpleAtoi(AV(std::string_view(raw).substr(newline + 1)), &checksum) ||
+      checksum != sim::HashBytes(text)) {
+    return invalid;
+  }
+  Json body = Json::parse(text, nullptr, false);
+  if (!body.is_object() || body.value("k", "") != kind || !body["t"].is_number_integer()) {
+    return invalid;
+  }
+  const Instant issued = Instant::FromUnixMicros(body["t"].get<int64_t>());
+  if (issued > now) return invalid;
+  if (now - issued > kNextTokenLifetime) {
+    return ApiError{400, "ExpiredNextTokenException",
+                    Cat("The NextToken was issued at ", issued.ToString(),
+                                 " and expired after ", kNextTokenLifetime.seconds(),
+                                 " seconds.")};
+  }
+  return body;
+}
+
+// Creation and close times of a shard, in Unix seconds, from its sequence number range.
+struct ShardTimes {
+  int64_t created_s = 0;
+  std::optional<int64_t> closed_s;
+};
+ShardTimes TimesOf(const model::Shard& shard) {
+  ShardTimes out;
+  // The model prints valid numbers.
+  if (auto start = model::SequenceNumber::Parse(shard.SequenceNumberRange.StartingSequenceNumber);
+      start.ok()) {
+    out.created_s = start->fields().shard_creation_seconds;
+  }
+  if (shard.SequenceNumberRange.EndingSequenceNumber) {
+    if (auto end = model::SequenceNumber::Parse(*shard.SequenceNumberRange.EndingSequenceNumber);
+        end.ok()) {
+      out.closed_s = end->fields().put_seconds;
+    }
+  }
+  return out;
+}
+
+bool OpenAt(const ShardTimes& t, int64_t at_s) {
+  return t.created_s <= at_s && (!t.closed_s || *t.closed_s > at_s);
+}
+
+Json FilterJson(const ShardFilter& f) {
+  Json out{{"Type", f.type}};
+  if (f.shard_id) out["ShardId"] = *f.shard_id;
+  if (f.timestamp) out["Timestamp"] = f.timestamp->unix_micros();
+  return out;
+}
+
+ShardFilter FilterFromJson(const Json& j) {
+  ShardFilter f;
+  f.type = j.value("Type", "");
+  if (j.contains("ShardId") && j["ShardId"].is_string()) f.shard_id = j["ShardId"].get<std::string>();
+  if (j.contains("Timestamp") && j["Timestamp"].is_number_integer()) {
+    f.timestamp = Instant::FromUnixMicros(j["Timestamp"].get<int64_t>());
+  }
+  return f;
+}
+
+std::string StatusName(Instant now, Instant active_at) {
+  return now < active_at ? "CREATING" : "ACTIVE";
+}
+
+}  // namespace
+
+struct KinesisService::Call {
+  Instant now;
+  Encoding encoding = Encoding::kJson;
+  std::string region;
+};
+
+Json ServiceOptions::ToJson() const {
+  return Json{{"shardsim_log", kLogVersion},
+              {"seed", seed},
+              {"profile", profile.ToString()},
+              {"clock", clock.ToString()},
+              {"start", start.ToString()},
+              {"latency", latency.ToString()},
+              {"create_delay", create_delay.ToString()}};
+}
+
+absl::StatusOr<ServiceOptions> ServiceOptions::FromJson(const Json& header) {
+  ServiceOptions out;
+  if (!header.is_object() || header.value("shardsim_log", 0) != kLogVersion ||
+      !header["seed"].is_number_unsigned() || !header["profile"].is_string() ||
+      !header["clock"].is_string() || !header["start"].is_string() ||
+      !header["latency"].is_string() || !header["create_delay"].is_string()) {
+    return absl::InvalidArgumentError(
+        "the first line is not a shardsim serve log header (shardsim_log 1 with seed, profile, "
+        "clock, start, latency, create_delay)");
+  }
+  out.seed = header["seed"].get<uint64_t>();
+  absl::StatusOr<model::BucketProfile> profile =
+      model::BucketProfile::Parse(header["profile"].get<std::string>());
+  if (!profile.ok()) return profile.status();
+  out.profile = *profile;
+  absl::StatusOr<ClockMode> clock = ClockMode::Parse(header["clock"].get<std::string>());
+  if (!clock.ok()) return clock.status();
+  out.clock = *clock;
+  absl::StatusOr<Instant> start = ParseTime(header["start"].get<std::string>());
+  if (!start.ok()) return start.status();
+  out.start = *start;
+  absl::StatusOr<Duration> latency = ParseDurationText(header["latency"].get<std::string>());
+  if (!latency.ok()) return latency.status();
+  out.latency = *latency;
+  absl::StatusOr<Duration> delay = ParseDurationText(header["create_delay"].get<std::string>());
+  if (!delay.ok()) return delay.status();
+  out.create_delay = *delay;
+  return out;
+}
+
+KinesisService::KinesisService(ServiceOptions options, WallSource& wall)
+    : options_(std::move(options)),
+      clock_(options_.clock, options_.start, options_.latency, wall),
+      model_(options_.seed) {}
+
+KinesisService::~KinesisService() = default;
+
+void KinesisService::SetLogSink(std::function<void(std::string_view)> sink) {
+  log_ = std::move(sink);
+  if (log_) log_(options_.ToJson().dump());
+}
+
+void KinesisService::Log(Json entry) {
+  if (log_) log_(entry.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
+HttpResponse KinesisService::Finish(int status, const Json& body,
+                                    std::optional<Encoding> encoding, Instant at,
+                                    Json* log_entry, bool empty_body) {
+  HttpResponse out;
+  out.status = status;
+  const Encoding enc = encoding.value_or(Encoding::kJson);
+  out.content_type = std::string(ContentType(enc));
+  if (!empty_body) out.body = Serialize(body, enc);
+  out.request_id = RequestId(options_.seed, requests_++, out.id2);
+  out.virtual_time = at.ToString();
+  if (log_entry != nullptr) {
+    (*log_entry)["status"] = status;
+    (*log_entry)["response"] =
+        empty_body ? Json::object() : enc == Encoding::kCbor ? JsonForm(body) : body;
+    (*log_entry)["time"] = out.virtual_time;
+    Log(std::move(*log_entry));
+  }
+  return out;
+}
+
+HttpResponse KinesisService::Error(const ApiError& error, std::optional<Encoding> encoding,
+                                   Instant at, Json* log_entry) {
+  return Finish(error.http_status, ErrorValue(error), encoding, at, log_entry);
+}
+
+HttpResponse KinesisService::Reject(const ApiError& error, std::string_view content_type) {
+  Json entry{{"client", "anonymous"}, {"operation", nullptr}, {"rejected", ErrorValue(error)}};
+  const Instant now = clock_.Now();
+  return Error(error, EncodingForContentType(content_type), now, log_ ? &entry : nullptr);
+}
+
+HttpResponse KinesisService::Handle(const HttpRequest& request) {
+  const Credential credential = CredentialOf(request.authorization);
+  Json entry{{"client", credential.client},
+             {"region", credential.region},
+             {"method", request.method},
+             {"path", request.path},
+             {"target", request.amz_target},
+             {"content_type", request.content_type}};
+  Json* log_entry = log_ ? &entry : nullptr;
+  if (request.path == kClockPath) return Control(request, log_entry);
+  if (request.path == "/" && request.method == "POST") return Kinesis(request, log_entry);
+  if (log_entry) (*log_entry)["operation"] = nullptr;
+  return Error(ApiError{404, "NotFoundException",
+                        Cat("No route for ", request.method, " ", request.path.substr(0, 256),
+                                     ": Kinesis calls are POST / and the clock is at ",
+                                     kClockPath)},
+               std::nullopt, clock_.Now(), log_entry);
+}
+
+HttpResponse KinesisService::Control(const HttpRequest& request, Json* log_entry) {
+  const Instant before = clock_.Now();
+  if (log_entry) {
+    (*log_entry)["operation"] = Cat(request.method, " ", kClockPath);
+    (*log_entry)["request"] = nullptr;
+  }
+  auto state = [this]() {
+    return Json{{"now", clock_.Now().ToString()}, {"mode", clock_.mode().ToString()}};
+  };
+  if (request.method == "GET") return Finish(200, state(), std::nullopt, before, log_entry);
+  if (request.method != "POST") {
+    return Error(ApiError{405, "MethodNotAllowedException",
+                          Cat(kClockPath, " takes GET or POST")},
+                 std::nullopt, before, log_entry);
+  }
+  Json body = Json::parse(request.body, nullptr, false);
+  if (log_entry) {
+    (*log_entry)["request"] = body.is_discarded() ? Json(nullptr) : body;
+    if (body.is_discarded()) (*log_entry)["body_base64"] = absl::Base64Escape(AV(request.body));
+  }
+  const ApiError usage = InvalidArgumentError(
+      R"(the clock takes {"advance": "17h33m"} or {"set": "2023-04-06T00:41:28Z"})");
+  if (body.is_discarded() || !body.is_object() || body.size() != 1) {
+    return Error(usage, std::nullopt, before, log_entry);
+  }
+  absl::Status status;
+  if (body.contains("advance") && body["advance"].is_string()) {
+    absl::StatusOr<Duration> by = ParseDurationText(body["advance"].get<std::string>());
+    status = by.ok() ? clock_.Advance(*by) : by.status();
+  } else if (body.contains("set") && body["set"].is_string()) {
+    absl::StatusOr<Instant> to = ParseTime(body["set"].get<std::string>());
+    status = to.ok() ? clock_.Set(*to) : to.status();
+  } else {
+    return Error(usage, std::nullopt, before, log_entry);
+  }
+  if (!status.ok()) {
+    return Error(InvalidArgumentError(std::string(status.message())), std::nullopt, before,
+                 log_entry);
+  }
+  return Finish(200, state(), std::nullopt, clock_.Now(), log_entry);
+}
+
+HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry) {
+  const Instant now = clock_.Now();
+  std::optional<Encoding> encoding = EncodingForContentType(request.content_type);
+  struct AfterCall {
+    VirtualClock& clock;
+    ~AfterCall() { clock.AfterCall(); }
+  } after{clock_};
+  if (log_entry) (*log_entry)["operation"] = nullptr;
+  std::string_view target = request.amz_target;
+  if (target.empty()) {
+    return Error(ApiError{400, "UnknownOperationException",
+                          "Missing X-Amz-Target header (Kinesis_20131202.<Operation>)"},
+                 encoding, now, log_entry);
+  }
+  if (!absl::StartsWith(AV(target), AV(kTargetPrefix))) {
+    return Error(ApiError{400, "UnknownOperationException",
+                          Cat("Unknown X-Amz-Target '", target.substr(0, 128),
+                                       "': expected ", kTargetPrefix, "<Operation>")},
+                 encoding, now, log_entry);
+  }
+  const std::string_view name = target.substr(kTargetPrefix.size());
+  const std::optional<Operation> op = OperationFromName(name);
+  if (!op) {
+    return Error(ApiError{400, "UnknownOperationException",
+                          IsUnimplementedKinesisOperation(name)
+                              ? Cat("shardsim serve does not implement ", name)
+                              : Cat("Unknown operation '", name.substr(0, 128), "'")},
+                 encoding, now, log_entry);
+  }
+  if (log_entry) (*log_entry)["operation"] = std::string(OperationName(*op));
+  if (!encoding) {
+    return Error(SerializationError(Cat(
+                     "Content-Type '", request.content_type.substr(0, 128),
+                     "' is not application/x-amz-json-1.1 or application/x-amz-cbor-1.1")),
+                 std::nullopt, now, log_entry);
+  }
+  Decoded<Json> body = ParseBody(request.body, *encoding);
+  if (const ApiError* e = std::get_if<ApiError>(&body)) {
+    if (log_entry) {
+      (*log_entry)["request"] = nullptr;
+      (*log_entry)["body_base64"] = absl::Base64Escape(AV(request.body));
+    }
+    return Error(*e, encoding, now, log_entry);
+  }
+  if (log_entry) (*log_entry)["request"] = std::get<Json>(body);
+  Decoded<Request> decoded = DecodeRequest(*op, std::get<Json>(body));
+  if (const ApiError* e = std::get_if<ApiError>(&decoded)) return Error(*e, encoding, now, log_entry);
+  Call call{now, *encoding, CredentialOf(request.authorization).region};
+  Decoded<Json> result = ApiError{500, "InternalFailure", "internal error"};
+  try {
+    result = Dispatch(std::get<Request>(decoded), call);
+  } catch (const std::exception& e) {
+    result = ApiError{500, "InternalFailure", Cat("internal error: ", e.what())};
+  }
+  if (const ApiError* e = std::get_if<ApiError>(&result)) return Error(*e, encoding, now, log_entry);
+  const Json& doc = std::get<Json>(result);
+  return Finish(200, doc, encoding, now, log_entry, /*empty_body=*/doc.is_null());
+}
+
+std::optional<ApiError> KinesisService::Unavailable(std::string_view stream, Instant now,
+                                                    bool changes_it) {
+  const auto it = streams_.find(stream);
+  if (it == streams_.end() || now >= it->second.active_at) return std::nullopt;
+  if (!changes_it) return ResourceNotFound(stream);
+  return ApiError{400, "ResourceInUseException",
+                  Cat("Stream ", stream, " under account ", kAccount,
+                               " not ACTIVE, instead in state CREATING")};
+}
+
+template <typename T>
+Decoded<Json> OrError(const model::Outcome<T>& outcome, Json (*encode)(const T&)) {
+  if (!outcome.ok()) return FromModel(outcome.error());
+  return encode(*outcome);
+}
+
+Decoded<Json> KinesisService::Dispatch(const Request& request, Call& c) {
+  const Instant now = c.now;
+  auto empty = [](const model::Outcome<model::Empty>& outcome) -> Decoded<Json> {
+    if (!outcome.ok()) return FromModel(outcome.error());
+    return Json();  // an empty body, as AWS answers
+  };
+  if (const auto* r = std::get_if<CreateStreamCall>(&request)) return CreateStream(*r, c);
+  if (const auto* r = std::get_if<DeleteStreamCall>(&request)) {
+    if (auto e = Unavailable(r->request.StreamName, now, true)) return *e;
+    Decoded<Json> out = empty(model_.DeleteStream(now, r->request));
+    if (std::holds_alternative<Json>(out)) {
+      const auto it = streams_.find(r->request.StreamName);
+      if (it != streams_.end()) streams_.erase(it);
+    }
+    return out;
+  }
+  if (const auto* r = std::get_if<DescribeStreamCall>(&request)) return DescribeStream(*r, c);
+  if (const auto* r = std::get_if<DescribeStreamSummaryCall>(&request)) {
+    return DescribeStreamSummary(*r, c);
+  }
+  if (const auto* r = std::get_if<ListStreamsCall>(&request)) return ListStreams(*r, c);
+  if (const auto* r = std::get_if<ListShardsCall>(&request)) return ListShards(*r, c);
+  if (const auto* r = std::get_if<GetShardIteratorCall>(&request)) {
+    if (auto e = Unavailable(r->request.StreamName, now, false)) return *e;
+    const auto outcome = model_.GetShardIterator(now, r->request);
+    if (!outcome.ok()) return FromModel(outcome.error());
+    return Json{{"ShardIterator", outcome->ShardIterator}};
+  }
+  if (const auto* r = std::get_if<GetRecordsCall>(&request)) {
+    const auto outcome = model_.GetRecords(now, r->request);
+    if (!outcome.ok()) return FromModel(outcome.error());
+    return GetRecordsValue(*outcome, c.encoding);
+  }
+  if (const auto* r = std::get_if<PutRecordCall>(&request)) {
+    if (auto e = Unavailable(r->request.StreamName, now, false)) return *e;
+    return OrError(model_.PutRecord(now, r->request), &PutRecordValue);
+  }
+  if (const auto* r = std::get_if<PutRecordsCall>(&request)) {
+    if (auto e = Unavailable(r->request.StreamName, now, false)) return *e;
+    return OrError(model_.PutRecords(now, r->request), &PutRecordsValue);
+  }
+  if (const auto* r = std::get_if<SplitShardCall>(&request)) {
+    if (auto e = Unavailable(r->request.StreamName, now, true)) return *e;
+    return empty(model_.SplitShard(now, r->request));
+  }
+  if (const auto* r = std::get_if<MergeShardsCall>(&request)) {
+    if (auto e = Unavailable(r->request.StreamName, now, true)) return *e;
+    return empty(model_.MergeShards(now, r->request));
+  }
+  if (const auto* r = std::get_if<UpdateShardCountCall>(&request)) {
+    if (auto e = Unavailable(r->request.StreamName, now, true)) return *e;
+    const auto outcome = model_.UpdateShardCount(now, r->request);
+    if (!outcome.ok()) return FromModel(outcome.error());
+    return Json{{"StreamName", outcome->StreamName},
+                {"StreamARN", StreamArn(c.region, outcome->StreamName)},
+                {"CurrentShardCount", outcome->CurrentShardCount},
+                {"TargetShardCount", outcome->TargetShardCount}};
+  }
+  if (const auto* r = std::get_if<RetentionCall>(&request)) {
+    if (auto e = Unavailable(r->request.StreamName, now, true)) return *e;
+    return empty(r->increase ? model_.IncreaseStreamRetentionPeriod(now, r->request)
+                             : model_.DecreaseStreamRetentionPeriod(now, r->request));
+  }
+  return ApiError{500, "InternalFailure", "no dispatch for this request"};
+}
+
+Decoded<Json> KinesisService::CreateStream(const CreateStreamCall& call, Call& c) {
+  model::StreamOptions options;
+  options.buckets = options_.profile;
+  const auto outcome = model_.CreateStream(c.now, call.request, options);
+  if (!outcome.ok()) return FromModel(outcome.error());
+  streams_[call.request.StreamName] = StreamState{c.now + options_.create_delay, call.stream_mode};
+  return Json();
+}
+
+namespace {
+Json ModeDetails(const std::string& mode) { return Json{{"StreamMode", mode}}; }
+}  // namespace
+
+Decoded<Json> KinesisService::DescribeStreamSummary(const DescribeStreamSummaryCall& call,
+                                                    Call& c) {
+  const auto summary = model_.DescribeStreamSummary(c.now, call.stream);
+  if (!summary.ok()) return FromModel(summary.error());
+  const StreamState& state = streams_[summary->StreamName];
+  return Json{{"StreamDescriptionSummary",
+               {{"StreamName", summary->StreamName},
+                {"StreamARN", StreamArn(c.region, summary->StreamName)},
+                {"StreamStatus", StatusName(c.now, state.active_at)},
+                {"StreamModeDetails", ModeDetails(state.mode)},
+                {"RetentionPeriodHours", summary->RetentionPeriod / Duration::Hours(1)},
+                {"StreamCreationTimestamp", TimeValue(summary->StreamCreationTimestamp, c.encoding)},
+                {"EnhancedMonitoring", Json::array({{{"ShardLevelMetrics", Json::array()}}})},
+                {"EncryptionType", "NONE"},
+                {"OpenShardCount", summary->OpenShardCount},
+                {"ConsumerCount", 0}}}};
+}
+
+Decoded<Json> KinesisService::DescribeStream(const DescribeStreamCall& call, Call& c) {
+  const auto summary = model_.DescribeStreamSummary(c.now, call.stream);
+  if (!summary.ok()) return FromModel(summary.error());
+  const auto listed = model_.ListShards(c.now, model::ListShardsRequest{call.stream});
+  if (!listed.ok()) return FromModel(listed.error());
+  Json shards = Json::array();
+  bool more = false;
+  for (const model::Shard& shard : listed->Shards) {
+    if (call.exclusive_start_shard_id && shard.ShardId <= *call.exclusive_start_shard_id) continue;
+    if (static_cast<int>(shards.size()) == call.limit) {
+      more = true;
+      break;
+    }
+    shards.push_back(ShardValue(shard));
+  }
+  const StreamState& state = streams_[summary->StreamName];
+  return Json{{"StreamDescription",
+               {{"StreamName", summary->StreamName},
+                {"StreamARN", StreamArn(c.region, summary->StreamName)},
+                {"StreamStatus", StatusName(c.now, state.active_at)},
+                {"StreamModeDetails", ModeDetails(state.mode)},
+                {"Shards", std::move(shards)},
+                {"HasMoreShards", more},
+                {"RetentionPeriodHours", summary->RetentionPeriod / Duration::Hours(1)},
+                {"StreamCreationTimestamp", TimeValue(summary->StreamCreationTimestamp, c.encoding)},
+                {"EnhancedMonitoring", Json::array({{{"ShardLevelMetrics", Json::array()}}})},
+                {"EncryptionType", "NONE"}}}};
+}
+
+Decoded<Json> KinesisService::ListStreams(const ListStreamsCall& call, Call& c) {
+  std::optional<std::string> after = call.exclusive_start_stream_name;
+  if (call.next_token) {
+    Decoded<Json> token = DecodeToken(*call.next_token, "streams", c.now);
+    if (const ApiError* e = std::get_if<ApiError>(&token)) return *e;
+    after = std::get<Json>(token).value("a", "");
+  }
+  const auto listed = model_.ListStreams(c.now);
+  if (!listed.ok()) return FromModel(listed.error());
+  Json names = Json::array();
+  Json summaries = Json::array();
+  bool more = false;
+  for (const std::string& name : listed->StreamNames) {
+    if (after && name <= *after) continue;
+    if (static_cast<int>(names.size()) == call.limit) {
+      more = true;
+      break;
+    }
+    const StreamState& state = streams_[name];
+    const auto summary = model_.DescribeStreamSummary(c.now, name);
+    names.push_back(name);
+    summaries.push_back(
+        Json{{"StreamName", name},
+             {"StreamARN", StreamArn(c.region, name)},
+             {"StreamStatus", StatusName(c.now, state.active_at)},
+             {"StreamModeDetails", ModeDetails(state.mode)},
+             {"StreamCreationTimestamp",
+              TimeValue(summary.ok() ? summary->StreamCreationTimestamp : c.now, c.encoding)}});
+  }
+  Json out{{"StreamNames", names}, {"HasMoreStreams", more}, {"StreamSummaries", summaries}};
+  if (more) {
+    out["NextToken"] = EncodeToken(Json{{"k", "streams"}, {"a", names.back()}}, c.now);
+  }
+  return out;
+}
+
+Decoded<Json> KinesisService::ListShards(const ListShardsCall& call, Call& c) {
+  std::string stream = call.stream.value_or("");
+  std::optional<std::string> after = call.exclusive_start_shard_id;
+  std::optional<ShardFilter> filter = call.filter;
+  if (call.next_token) {
+    Decoded<Json> token = DecodeToken(*call.next_token, "shards", c.now);
+    if (const ApiError* e = std::get_if<ApiError>(&token)) return *e;
+    const Json& t = std::get<Json>(token);
+    stream = t.value("s", "");
+    after = t.value("a", "");
+    if (t.contains("f") && t["f"].is_object()) filter = FilterFromJson(t["f"]);
+  }
+  if (auto e = Unavailable(stream, c.now, true)) return *e;
+  const auto summary = model_.DescribeStreamSummary(c.now, stream);
+  if (!summary.ok()) return FromModel(summary.error());
+  const auto listed = model_.ListShards(c.now, model::ListShardsRequest{stream});
+  if (!listed.ok()) return FromModel(listed.error());
+  const int64_t stream_created_s = summary->StreamCreationTimestamp.unix_seconds();
+  const int64_t horizon_s =
+      std::max(stream_created_s, (c.now - summary->RetentionPeriod).unix_seconds());
+  auto wanted = [&](const model::Shard& shard) {
+    if (after && shard.ShardId <= *after) return false;
+    if (!filter) return true;
+    const ShardTimes t = TimesOf(shard);
+    const std::string& type = filter->type;
+    if (type == "AFTER_SHARD_ID") return shard.ShardId > filter->shard_id.value_or("");
+    if (type == "AT_LATEST") return !t.closed_s.has_value();
+    if (type == "AT_TRIM_HORIZON") return OpenAt(t, horizon_s);
+    if (type == "FROM_TRIM_HORIZON") return true;
+    const int64_t at_s = std::max(stream_created_s, filter->timestamp.value_or(c.now).unix_seconds());
+    if (type == "AT_TIMESTAMP") return OpenAt(t, at_s);
+    return !t.closed_s || *t.closed_s >= at_s;  // FROM_TIMESTAMP
+  };
+  Json shards = Json::array();
+  bool more = false;
+  for (const model::Shard& shard : listed->Shards) {
+    if (!wanted(shard)) continue;
+    if (static_cast<int>(shards.size()) == call.max_results) {
+      more = true;
+      break;
+    }
+    shards.push_back(ShardValue(shard));
+  }
+  Json out{{"Shards", shards}};
+  if (more) {
+    Json token{{"k", "shards"}, {"s", stream}, {"a", shards.back()["ShardId"]}};
+    if (filter) token["f"] = FilterJson(*filter);
+    out["NextToken"] = EncodeToken(std::move(token), c.now);
+  }
+  return out;
+}
+
+}  // namespace shardsim::server

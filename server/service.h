@@ -1,0 +1,119 @@
+// KinesisService: the Kinesis endpoint without its transport. It turns one HTTP request
+// (method, path, a few headers, body) into one HTTP response, in the order it is given
+// requests, against one KinesisModel and one virtual clock. The HTTP server (http_server.h)
+// feeds it from a single thread, so request order is arrival order; `shardsim replay --log`
+// feeds it from a log file.
+//
+// Routes: POST / with X-Amz-Target Kinesis_20131202.<Operation> (the Kinesis API, see
+// protocol.h), GET and POST /_shardsim/clock (the clock control API), 404 for anything else.
+// Every response carries a deterministic x-amzn-RequestId and x-amz-id-2 (from the seed and a
+// request counter) and the virtual time of the call; the transport adds the real Date.
+//
+// Streams are CREATING for `create_delay` of virtual time after CreateStream, then ACTIVE;
+// while CREATING, reads and writes see no stream (ResourceNotFoundException) and changes to
+// it are ResourceInUseException. With the manual clock, the same requests in the same order
+// give byte-identical responses.
+#ifndef SHARDSIM_SERVER_SERVICE_H_
+#define SHARDSIM_SERVER_SERVICE_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "model/kinesis_model.h"
+#include "model/stream_options.h"
+#include "server/clock.h"
+#include "server/protocol.h"
+
+namespace shardsim::server {
+
+struct ServiceOptions {
+  uint64_t seed = 1;
+  model::BucketProfile profile;
+  ClockMode clock;
+  Instant start = sim::kDefaultEpoch;
+  // Manual clock: virtual time each Kinesis call takes. At 200 ms a client calling back to back
+  // stays exactly within GetRecords' 5 calls per second per shard.
+  Duration latency = Duration::Millis(200);
+  Duration create_delay = Duration::Millis(200);
+
+  // The log's first line, and back (for replay).
+  Json ToJson() const;
+  static absl::StatusOr<ServiceOptions> FromJson(const Json& header);
+};
+
+struct HttpRequest {
+  std::string_view method;  // "POST"
+  std::string_view path;    // "/" (the request target without its query)
+  std::string_view amz_target;
+  std::string_view content_type;
+  std::string_view authorization;
+  std::string_view body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+  std::string request_id;    // x-amzn-RequestId
+  std::string id2;           // x-amz-id-2
+  std::string virtual_time;  // x-shardsim-virtual-time
+};
+
+class KinesisService {
+ public:
+  explicit KinesisService(ServiceOptions options, WallSource& wall = WallSource::Real());
+  ~KinesisService();
+
+  HttpResponse Handle(const HttpRequest& request);
+  // The answer to a request the transport could not read whole (too large, truncated, too
+  // slow): `error` in the encoding `content_type` names. Counted and logged like any request.
+  HttpResponse Reject(const ApiError& error, std::string_view content_type);
+
+  // Each request then writes one JSON line (no newline) to `sink`; the header line first.
+  void SetLogSink(std::function<void(std::string_view line)> sink);
+
+  const ServiceOptions& options() const { return options_; }
+  VirtualClock& clock() { return clock_; }
+
+ private:
+  struct StreamState {
+    Instant active_at;
+    std::string mode;
+  };
+  struct Call;
+
+  HttpResponse Kinesis(const HttpRequest& request, Json* log_entry);
+  HttpResponse Control(const HttpRequest& request, Json* log_entry);
+  Decoded<Json> Dispatch(const Request& request, Call& call);
+  HttpResponse Finish(int status, const Json& body, std::optional<Encoding> encoding,
+                      Instant at, Json* log_entry, bool empty_body = false);
+  HttpResponse Error(const ApiError& error, std::optional<Encoding> encoding, Instant at,
+                     Json* log_entry);
+  void Log(Json entry);
+
+  // Dispatch, one function per operation family.
+  Decoded<Json> CreateStream(const CreateStreamCall& call, Call& c);
+  Decoded<Json> DescribeStream(const DescribeStreamCall& call, Call& c);
+  Decoded<Json> DescribeStreamSummary(const DescribeStreamSummaryCall& call, Call& c);
+  Decoded<Json> ListStreams(const ListStreamsCall& call, Call& c);
+  Decoded<Json> ListShards(const ListShardsCall& call, Call& c);
+  // nullopt when the stream exists and is ACTIVE (or does not exist: the model then says so).
+  std::optional<ApiError> Unavailable(std::string_view stream, Instant now, bool changes_it);
+
+  ServiceOptions options_;
+  VirtualClock clock_;
+  model::KinesisModel model_;
+  std::map<std::string, StreamState, std::less<>> streams_;
+  uint64_t requests_ = 0;
+  std::function<void(std::string_view)> log_;
+};
+
+}  // namespace shardsim::server
+
+#endif  // SHARDSIM_SERVER_SERVICE_H_
