@@ -1,8 +1,9 @@
 """Prepares a server for the wrk runs: creates a stream, waits until it is ACTIVE (moving
 shardsim's virtual clock, or waiting for kinesalite), puts records, and prints a TRIM_HORIZON
-shard iterator of its first shard on stdout.
+shard iterator of its first shard on stdout; with --iterator, only prints a fresh one.
 
   prepare.py ENDPOINT STREAM SHARDS RECORDS
+  prepare.py --iterator ENDPOINT STREAM
 """
 import http.client
 import json
@@ -12,9 +13,13 @@ import urllib.parse
 
 
 def main():
-    if len(sys.argv) != 5:
-        sys.exit(f"usage: {sys.argv[0]} ENDPOINT STREAM SHARDS RECORDS")
-    endpoint, stream, shards, records = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    iterator_only = sys.argv[1:2] == ["--iterator"]
+    if iterator_only and len(sys.argv) == 4:
+        endpoint, stream = sys.argv[2], sys.argv[3]
+    elif len(sys.argv) == 5:
+        endpoint, stream, shards, records = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    else:
+        sys.exit(f"usage: {sys.argv[0]} ENDPOINT STREAM SHARDS RECORDS | --iterator ENDPOINT STREAM")
     url = urllib.parse.urlparse(endpoint)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
 
@@ -33,6 +38,9 @@ def main():
         except ValueError:
             return response.status, {"raw": raw[:200]}
 
+    if iterator_only:
+        print(first_shard_iterator(call, stream))
+        return
     status, answer = call("CreateStream", {"StreamName": stream, "ShardCount": shards})
     if status != 200:
         sys.exit(f"prepare.py: CreateStream: HTTP {status} {answer}")
@@ -54,13 +62,17 @@ def main():
             sys.exit(f"prepare.py: PutRecords: HTTP {status} {answer}")
         if shardsim:
             call("", {"advance": "1s"}, "/_shardsim/clock")  # stay under 1,000 records/s
+    print(first_shard_iterator(call, stream))
+
+
+def first_shard_iterator(call, stream):
     _, answer = call("ListShards", {"StreamName": stream})
     shard_id = answer["Shards"][0]["ShardId"]
     status, answer = call("GetShardIterator", {"StreamName": stream, "ShardId": shard_id,
                                                "ShardIteratorType": "TRIM_HORIZON"})
     if status != 200:
         sys.exit(f"prepare.py: GetShardIterator: HTTP {status} {answer}")
-    print(answer["ShardIterator"])
+    return answer["ShardIterator"]
 
 
 if __name__ == "__main__":

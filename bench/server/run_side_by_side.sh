@@ -92,8 +92,16 @@ run_wrk() {
   local script="$1"
   shift
   # A short warm-up first (connections, caches), not counted.
+  local warm_args=("$@")
+  if [[ "${1:-}" == ITERATOR ]]; then
+    warm_args[0]="$("${PYTHON}" "${HERE}/prepare.py" --iterator "${endpoint}" bench-get)"
+  fi
   taskset -c "${wrk_core}" wrk -t"${threads}" -c"${connections}" -d2s -s "${HERE}/${script}" \
-    "${endpoint}" -- "$@" >/dev/null
+    "${endpoint}" -- "${warm_args[@]}" >/dev/null
+  # Each run starts from a fresh TRIM_HORIZON iterator: the warm-up aged the last one.
+  if [[ "${1:-}" == ITERATOR ]]; then
+    set -- "$("${PYTHON}" "${HERE}/prepare.py" --iterator "${endpoint}" bench-get)" "${@:2}"
+  fi
   local out
   out="$(taskset -c "${wrk_core}" wrk -t"${threads}" -c"${connections}" -d"${duration}s" \
     -s "${HERE}/${script}" "${endpoint}" -- "$@")"
@@ -107,7 +115,7 @@ run_wrk() {
   errors="$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"${result}")"
   seconds="$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"${result}")"
   first="$(sed -E 's/.*first_error=//' <<<"${result}")"
-  printf '%s %s %s %s\n' "$(awk -v r="${requests}" -v s="${seconds}" 'BEGIN { printf "%.0f", r / s }')" \
+  printf '%s %s %s %s %s\n' "$(awk -v r="${requests}" -v s="${seconds}" 'BEGIN { printf "%.0f", r / s }')" \
     "${ok}" "${empty}" "${errors}" "${first}"
 }
 
@@ -120,11 +128,11 @@ measure() {
   printf '== %s: %s\n' "${name}" "$*" >&2
   start_server "${name}" "$@"
   local iterator
-  iterator="$("${PYTHON}" "${HERE}/prepare.py" "${endpoint}" bench-get 1 "${records}")"
+  "${PYTHON}" "${HERE}/prepare.py" "${endpoint}" bench-get 1 "${records}" >/dev/null
   "${PYTHON}" "${HERE}/prepare.py" "${endpoint}" bench-put 4 0 >/dev/null
   local r
   printf '  GetRecords Limit=1 (%s iterator):\n' "${mode}" >&2
-  read -r r ok empty err first < <(run_wrk get_records.lua "${iterator}" "${mode}")
+  read -r r ok empty err first < <(run_wrk get_records.lua ITERATOR "${mode}")
   rate["${name}.get"]="${r}"; errors_of["${name}.get"]="${err}"; first_error_of["${name}.get"]="${first}"
   empty_of["${name}.get"]="${empty}"
   printf '  PutRecord:\n' >&2
