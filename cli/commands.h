@@ -69,6 +69,7 @@ struct ServeFlags {
   std::string create_delay = "200ms";
   std::optional<std::string> start;
   std::string request_timeout = "10s";
+  std::string limits = "aws";
 };
 int RunServe(const ServeFlags& flags);
 

@@ -89,6 +89,8 @@ int Main(int argc, char** argv) {
                         "virtual time a new stream stays CREATING (default 200ms)");
   serve_cmd->add_option("--start", serve.start,
                         "virtual start time, RFC 3339 (default 2023-01-01T00:00:00Z)");
+  serve_cmd->add_option("--limits", serve.limits,
+                        "aws (the documented per-shard rate limits) or off (default aws)");
   serve_cmd->add_option("--request-timeout", serve.request_timeout,
                         "wall time a client has to send a request body (default 10s)");
 

@@ -46,6 +46,10 @@ int RunServe(const ServeFlags& flags) {
   }
   options.latency = DurationFlag("--latency", flags.latency);
   options.create_delay = DurationFlag("--create-delay", flags.create_delay);
+  if (flags.limits != "aws" && flags.limits != "off") {
+    throw InputError(absl::StrCat("--limits must be aws or off, got '", flags.limits, "'"));
+  }
+  options.limits = flags.limits == "aws";
 
   server::ServerOptions http;
   http.host = flags.host == "localhost" ? "127.0.0.1" : flags.host;

@@ -89,6 +89,12 @@ absl::Status VirtualClock::Advance(Duration by) {
   if (by.micros() > kMaxAdvanceUs) {
     return absl::InvalidArgumentError("cannot advance by more than 100 years at once");
   }
+  // Sequence numbers encode times up to 2^36 s (the year 4147); time stops short of that.
+  const Instant limit = Instant::FromUnixSeconds((int64_t{1} << 36) - 1);
+  if (Now() > limit - by) {
+    return absl::InvalidArgumentError(
+        Cat("cannot advance by ", by.ToString(), ": the clock cannot pass the year 4147"));
+  }
   base_ = base_ + by;
   return absl::OkStatus();
 }

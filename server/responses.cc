@@ -65,6 +65,77 @@ Json GetRecordsValue(const model::GetRecordsResponse& response, Encoding encodin
   return out;
 }
 
+namespace {
+
+bool PlainJsonText(std::string_view s) {
+  for (const char c : s) {
+    if (c < 0x20 || c == '"' || c == '\\' || static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+void AppendString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  out.append(s);
+  out.push_back('"');
+}
+
+// Epoch milliseconds as nlohmann prints ms / 1000.0: the shortest round-trip form, "S.0" or
+// "S.f", "S.ff", "S.fff" without trailing zeros.
+void AppendSeconds(std::string& out, int64_t ms) {
+  out += std::to_string(ms / 1000);
+  int64_t frac = ms % 1000;
+  out.push_back('.');
+  if (frac == 0) {
+    out.push_back('0');
+    return;
+  }
+  char digits[3] = {static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
+                    static_cast<char>('0' + frac % 10)};
+  size_t n = 3;
+  while (digits[n - 1] == '0') --n;
+  out.append(digits, n);
+}
+
+}  // namespace
+
+std::optional<std::string> GetRecordsJsonText(const model::GetRecordsResponse& response) {
+  if (!response.ChildShards.empty()) return std::nullopt;
+  std::string out;
+  size_t size = 128;
+  for (const model::Record& r : response.Records) {
+    if (!PlainJsonText(r.PartitionKey) || r.ApproximateArrivalTimestamp.unix_micros() < 0) {
+      return std::nullopt;
+    }
+    size += 160 + r.PartitionKey.size() + r.Data.size() * 4 / 3;
+  }
+  out.reserve(size + (response.NextShardIterator ? response.NextShardIterator->size() : 0));
+  // Keys in nlohmann's (sorted) order, so the text equals GetRecordsValue(...).dump().
+  out += "{\"MillisBehindLatest\":";
+  out += std::to_string(response.MillisBehindLatest);
+  if (response.NextShardIterator) {
+    out += ",\"NextShardIterator\":";
+    AppendString(out, *response.NextShardIterator);
+  }
+  out += ",\"Records\":[";
+  bool first = true;
+  for (const model::Record& r : response.Records) {
+    if (!first) out.push_back(',');
+    first = false;
+    out += "{\"ApproximateArrivalTimestamp\":";
+    AppendSeconds(out, r.ApproximateArrivalTimestamp.unix_millis());
+    out += ",\"Data\":\"";
+    out += absl::Base64Escape(absl::string_view(r.Data.data(), r.Data.size()));
+    out += "\",\"PartitionKey\":";
+    AppendString(out, r.PartitionKey);
+    out += ",\"SequenceNumber\":";
+    AppendString(out, r.SequenceNumber);
+    out.push_back('}');
+  }
+  out += "]}";
+  return out;
+}
+
 Json PutRecordValue(const model::PutRecordResponse& response) {
   return Json{{"ShardId", response.ShardId}, {"SequenceNumber", response.SequenceNumber}};
 }

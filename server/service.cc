@@ -48,6 +48,31 @@ Credential CredentialOf(std::string_view authorization) {
   return out;
 }
 
+void AppendHex(std::string& out, uint64_t v, int digits) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = digits - 1; i >= 0; --i) out.push_back(kHex[(v >> (4 * i)) & 0xf]);
+}
+
+// RFC 3339 with microseconds, as Instant::ToString() prints it; the date part is formatted once
+// per second (absl::FormatTime costs about a microsecond).
+std::string FormatVirtualTime(Instant t) {
+  thread_local int64_t cached_second = INT64_MIN;
+  thread_local std::string cached_prefix;  // "2023-04-05T07:08:10."
+  const int64_t second = t.unix_seconds();
+  if (second != cached_second) {
+    const std::string full = Instant::FromUnixSeconds(second).ToString();
+    cached_prefix = full.substr(0, full.size() - 7);
+    cached_second = second;
+  }
+  const int64_t micros = t.unix_micros() - second * 1'000'000;
+  std::string out = cached_prefix;
+  char digits[7];
+  for (int i = 5, v = static_cast<int>(micros); i >= 0; --i, v /= 10) digits[i] = static_cast<char>('0' + v % 10);
+  out.append(digits, 6);
+  out.push_back('Z');
+  return out;
+}
+
 std::string RequestId(uint64_t seed, uint64_t n, std::string& id2) {
   uint64_t state = seed ^ (n * 0x9e3779b97f4a7c15ULL);
   const uint64_t a = sim::SplitMix64Next(state);
@@ -58,8 +83,18 @@ std::string RequestId(uint64_t seed, uint64_t n, std::string& id2) {
     for (int i = 7; i >= 0; --i) raw.push_back(static_cast<char>((w >> (8 * i)) & 0xff));
   }
   id2 = absl::Base64Escape(raw);
-  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", a >> 32, (a >> 16) & 0xffff, a & 0xffff,
-                         b >> 48, b & 0xffffffffffffULL);
+  std::string id;
+  id.reserve(36);
+  AppendHex(id, a >> 32, 8);
+  id.push_back('-');
+  AppendHex(id, (a >> 16) & 0xffff, 4);
+  id.push_back('-');
+  AppendHex(id, a & 0xffff, 4);
+  id.push_back('-');
+  AppendHex(id, b >> 48, 4);
+  id.push_back('-');
+  AppendHex(id, b & 0xffffffffffffULL, 12);
+  return id;
 }
 
 ApiError ResourceNotFound(std::string_view stream) {
@@ -155,6 +190,9 @@ struct KinesisService::Call {
   Instant now;
   Encoding encoding = Encoding::kJson;
   std::string region;
+  bool logging = false;
+  // The body already serialized (the GetRecords fast path), instead of the returned document.
+  std::optional<std::string> serialized;
 };
 
 Json ServiceOptions::ToJson() const {
@@ -164,7 +202,8 @@ Json ServiceOptions::ToJson() const {
               {"clock", clock.ToString()},
               {"start", start.ToString()},
               {"latency", latency.ToString()},
-              {"create_delay", create_delay.ToString()}};
+              {"create_delay", create_delay.ToString()},
+              {"limits", limits ? "aws" : "off"}};
 }
 
 absl::StatusOr<ServiceOptions> ServiceOptions::FromJson(const Json& header) {
@@ -194,6 +233,9 @@ absl::StatusOr<ServiceOptions> ServiceOptions::FromJson(const Json& header) {
   absl::StatusOr<Duration> delay = ParseDurationText(header["create_delay"].get<std::string>());
   if (!delay.ok()) return delay.status();
   out.create_delay = *delay;
+  const Json limits = header.value("limits", Json("aws"));
+  if (limits != "aws" && limits != "off") return absl::InvalidArgumentError("limits must be aws or off");
+  out.limits = limits == "aws";
   return out;
 }
 
@@ -222,7 +264,7 @@ HttpResponse KinesisService::Finish(int status, const Json& body,
   out.content_type = std::string(ContentType(enc));
   if (!empty_body) out.body = Serialize(body, enc);
   out.request_id = RequestId(options_.seed, requests_++, out.id2);
-  out.virtual_time = at.ToString();
+  out.virtual_time = FormatVirtualTime(at);
   if (log_entry != nullptr) {
     (*log_entry)["status"] = status;
     (*log_entry)["response"] =
@@ -245,13 +287,16 @@ HttpResponse KinesisService::Reject(const ApiError& error, std::string_view cont
 }
 
 HttpResponse KinesisService::Handle(const HttpRequest& request) {
-  const Credential credential = CredentialOf(request.authorization);
-  Json entry{{"client", credential.client},
-             {"region", credential.region},
-             {"method", request.method},
-             {"path", request.path},
-             {"target", request.amz_target},
-             {"content_type", request.content_type}};
+  Json entry;
+  if (log_) {
+    const Credential credential = CredentialOf(request.authorization);
+    entry = Json{{"client", credential.client},
+                 {"region", credential.region},
+                 {"method", request.method},
+                 {"path", request.path},
+                 {"target", request.amz_target},
+                 {"content_type", request.content_type}};
+  }
   Json* log_entry = log_ ? &entry : nullptr;
   if (request.path == kClockPath) return Control(request, log_entry);
   if (request.path == "/" && request.method == "POST") return Kinesis(request, log_entry);
@@ -278,14 +323,16 @@ HttpResponse KinesisService::Control(const HttpRequest& request, Json* log_entry
                           Cat(kClockPath, " takes GET or POST")},
                  std::nullopt, before, log_entry);
   }
-  Json body = Json::parse(request.body, nullptr, false);
+  Decoded<Json> parsed = ParseBody(request.body, Encoding::kJson);
+  const bool unparsed = std::holds_alternative<ApiError>(parsed) || request.body.empty();
+  Json body = unparsed ? Json() : std::get<Json>(std::move(parsed));
   if (log_entry) {
-    (*log_entry)["request"] = body.is_discarded() ? Json(nullptr) : body;
-    if (body.is_discarded()) (*log_entry)["body_base64"] = absl::Base64Escape(AV(request.body));
+    (*log_entry)["request"] = body;
+    if (unparsed) (*log_entry)["body_base64"] = absl::Base64Escape(AV(request.body));
   }
   const ApiError usage = InvalidArgumentError(
       R"(the clock takes {"advance": "17h33m"} or {"set": "2023-04-06T00:41:28Z"})");
-  if (body.is_discarded() || !body.is_object() || body.size() != 1) {
+  if (unparsed || body.size() != 1) {
     return Error(usage, std::nullopt, before, log_entry);
   }
   absl::Status status;
@@ -352,7 +399,7 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
   if (log_entry) (*log_entry)["request"] = std::get<Json>(body);
   Decoded<Request> decoded = DecodeRequest(*op, std::get<Json>(body));
   if (const ApiError* e = std::get_if<ApiError>(&decoded)) return Error(*e, encoding, now, log_entry);
-  Call call{now, *encoding, CredentialOf(request.authorization).region};
+  Call call{now, *encoding, CredentialOf(request.authorization).region, log_entry != nullptr, {}};
   Decoded<Json> result = ApiError{500, "InternalFailure", "internal error"};
   try {
     result = Dispatch(std::get<Request>(decoded), call);
@@ -360,6 +407,14 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
     result = ApiError{500, "InternalFailure", Cat("internal error: ", e.what())};
   }
   if (const ApiError* e = std::get_if<ApiError>(&result)) return Error(*e, encoding, now, log_entry);
+  if (call.serialized) {
+    HttpResponse out;
+    out.content_type = std::string(ContentType(*encoding));
+    out.body = *std::move(call.serialized);
+    out.request_id = RequestId(options_.seed, requests_++, out.id2);
+    out.virtual_time = FormatVirtualTime(now);
+    return out;
+  }
   const Json& doc = std::get<Json>(result);
   return Finish(200, doc, encoding, now, log_entry, /*empty_body=*/doc.is_null());
 }
@@ -411,6 +466,10 @@ Decoded<Json> KinesisService::Dispatch(const Request& request, Call& c) {
   if (const auto* r = std::get_if<GetRecordsCall>(&request)) {
     const auto outcome = model_.GetRecords(now, r->request);
     if (!outcome.ok()) return FromModel(outcome.error());
+    if (c.encoding == Encoding::kJson && !c.logging) {
+      c.serialized = GetRecordsJsonText(*outcome);
+      if (c.serialized) return Json();
+    }
     return GetRecordsValue(*outcome, c.encoding);
   }
   if (const auto* r = std::get_if<PutRecordCall>(&request)) {
@@ -449,6 +508,7 @@ Decoded<Json> KinesisService::Dispatch(const Request& request, Call& c) {
 Decoded<Json> KinesisService::CreateStream(const CreateStreamCall& call, Call& c) {
   model::StreamOptions options;
   options.buckets = options_.profile;
+  if (!options_.limits) options.limits = model::ShardLimits::Unlimited();
   const auto outcome = model_.CreateStream(c.now, call.request, options);
   if (!outcome.ok()) return FromModel(outcome.error());
   streams_[call.request.StreamName] = StreamState{c.now + options_.create_delay, call.stream_mode};

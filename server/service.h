@@ -41,6 +41,8 @@ struct ServiceOptions {
   // stays exactly within GetRecords' 5 calls per second per shard.
   Duration latency = Duration::Millis(200);
   Duration create_delay = Duration::Millis(200);
+  // false: every per-shard rate limit off (ShardLimits::Unlimited), for load generators.
+  bool limits = true;
 
   // The log's first line, and back (for replay).
   Json ToJson() const;

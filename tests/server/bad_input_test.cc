@@ -119,7 +119,7 @@ std::vector<Row> Rows() {
   };
 }
 
-class BadInputTest : public ::testing::Test {
+class ServerBadInputTest : public ::testing::Test {
  protected:
   void SetUp() override {
     Client c(server_.port());
@@ -165,7 +165,7 @@ class BadInputTest : public ::testing::Test {
   std::string it_, it_t_, expired_, seq_last_;
 };
 
-TEST_F(BadInputTest, EveryRowGetsItsExactStatusAndTypeAndTheStreamIsUnchanged) {
+TEST_F(ServerBadInputTest, EveryRowGetsItsExactStatusAndTypeAndTheStreamIsUnchanged) {
   const std::vector<Row> rows = Rows();
   ASSERT_GE(rows.size(), 30u);
   Client c(server_.port());

@@ -47,6 +47,14 @@ TEST(ClockTest, NoModeGoesBack) {
   EXPECT_EQ(clock.Now(), kStart);
 }
 
+TEST(ClockTest, TimeStopsShortOfWhatSequenceNumbersEncode) {
+  FakeWall wall;
+  VirtualClock clock(ClockMode{}, kStart, Duration::Zero(), wall);
+  for (int i = 0; i < 30; ++i) (void)clock.Advance(Duration::Days(36'600));
+  EXPECT_LT(clock.Now(), Instant::FromUnixSeconds(int64_t{1} << 36));
+  EXPECT_FALSE(clock.Advance(Duration::Days(36'600)).ok());
+}
+
 TEST(ClockTest, ScaledClockRunsKTimesWallTimeFromTheStart) {
   FakeWall wall;
   VirtualClock clock(*ClockMode::Parse("scaled:60"), kStart, Duration::Millis(200), wall);

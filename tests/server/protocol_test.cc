@@ -154,5 +154,21 @@ TEST(ProtocolTest, CborAnswersCarryBytesAndMillisecondsAndTheirJsonFormEqualsThe
   EXPECT_FALSE(json.contains("ChildShards"));
 }
 
+TEST(ProtocolTest, HandWrittenGetRecordsTextEqualsTheSerializedDocument) {
+  model::GetRecordsResponse response;
+  for (int64_t ms : {1680678490000, 1680678490670, 1680678490007, 1680678490120, int64_t{0}}) {
+    response.Records.push_back(model::Record{"49639543389862895699365693304023657829928072185817071618",
+                                             sim::Instant::FromUnixMillis(ms), std::string("\0ab", 3), "key-1"});
+  }
+  response.NextShardIterator = "AAAAAAAAAAE+/=";
+  response.MillisBehindLatest = 63180000;
+  EXPECT_EQ(GetRecordsJsonText(response), Serialize(GetRecordsValue(response, Encoding::kJson), Encoding::kJson));
+  response.NextShardIterator.reset();
+  response.Records.clear();
+  EXPECT_EQ(GetRecordsJsonText(response), Serialize(GetRecordsValue(response, Encoding::kJson), Encoding::kJson));
+  response.Records.push_back(model::Record{"1", sim::Instant::FromUnixMillis(5), "", "needs \"escaping\""});
+  EXPECT_EQ(GetRecordsJsonText(response), std::nullopt);
+}
+
 }  // namespace
 }  // namespace shardsim::server

@@ -234,6 +234,8 @@ TEST(ServerTest, ClockApiShowsAdvancesSetsAndRefusesToGoBack) {
   EXPECT_EQ(c.Clock({{"advance", "soon"}}).status, 400);
   EXPECT_EQ(c.Clock({{"advance", "1s"}, {"set", "2024-01-01T00:00:00Z"}}).status, 400);
   EXPECT_EQ(c.Send(boost::beast::http::verb::post, "/_shardsim/clock", {}, "{").status, 400);
+  EXPECT_EQ(c.Send(boost::beast::http::verb::post, "/_shardsim/clock", {}, std::string(100000, '[')).status, 400);
+  EXPECT_EQ(c.Send(boost::beast::http::verb::delete_, "/_shardsim/clock", {}, "").status, 405);
 }
 
 // A session touching every operation, as (operation, body) pairs; iterators are taken from

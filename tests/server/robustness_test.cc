@@ -1,0 +1,80 @@
+// Whatever bytes a client sends, the service answers with an AWS-shaped 4xx (never a 500, never
+// a crash). Mutations of valid bodies in JSON and CBOR, seeded.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "server/service.h"
+#include "sim/random.h"
+
+namespace shardsim::server {
+namespace {
+
+const std::vector<std::pair<std::string, std::string>>& Seeds() {
+  static const std::vector<std::pair<std::string, std::string>> seeds = {
+      {"CreateStream", R"({"StreamName":"x","ShardCount":2})"},
+      {"PutRecord", R"({"StreamName":"s","Data":"YQ==","PartitionKey":"1"})"},
+      {"PutRecords", R"({"StreamName":"s","Records":[{"Data":"YQ==","PartitionKey":"1"}]})"},
+      {"GetShardIterator", R"({"StreamName":"s","ShardId":"shardId-000000000000","ShardIteratorType":"AT_TIMESTAMP","Timestamp":1672531200.5})"},
+      {"GetRecords", R"({"ShardIterator":"AAAAAAAAAAEBAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAF8SiEFmfAAAAAAAAAAAFzfFg23xc2gyA=","Limit":1})"},
+      {"ListShards", R"({"StreamName":"s","ShardFilter":{"Type":"AT_TIMESTAMP","Timestamp":1672531200},"MaxResults":2})"},
+      {"DescribeStream", R"({"StreamARN":"arn:aws:kinesis:us-east-1:123456789012:stream/s","Limit":1})"},
+      {"SplitShard", R"({"StreamName":"s","ShardToSplit":"shardId-000000000000","NewStartingHashKey":"12345"})"},
+      {"MergeShards", R"({"StreamName":"s","ShardToMerge":"shardId-000000000000","AdjacentShardToMerge":"shardId-000000000001"})"},
+      {"UpdateShardCount", R"({"StreamName":"s","TargetShardCount":3,"ScalingType":"UNIFORM_SCALING"})"},
+      {"ListStreams", R"({"Limit":1,"NextToken":"eyJrIjoic3RyZWFtcyJ9"})"},
+  };
+  return seeds;
+}
+
+std::string Mutate(std::string body, sim::Random& rng) {
+  const int edits = 1 + static_cast<int>(rng.Below(4));
+  for (int e = 0; e < edits && !body.empty(); ++e) {
+    const size_t at = rng.Below(body.size());
+    switch (rng.Below(4)) {
+      case 0: body[at] = static_cast<char>(rng.Below(256)); break;
+      case 1: body.erase(at, 1 + rng.Below(8)); break;
+      case 2: body.insert(at, std::string(1 + rng.Below(4), "{}[]\",:0-9e"[rng.Below(11)])); break;
+      default: body = body.substr(0, at); break;
+    }
+  }
+  return body;
+}
+
+TEST(RobustnessTest, MutatedBodiesGetAwsShapedAnswersAndNeverAFiveHundred) {
+  ServiceOptions options;
+  options.latency = Duration::Zero();
+  KinesisService service(options);
+  auto call = [&](const std::string& op, const std::string& body, const char* type) {
+    const std::string target = "Kinesis_20131202." + op;
+    return service.Handle(HttpRequest{"POST", "/", target, type, "", body});
+  };
+  ASSERT_EQ(call("CreateStream", R"({"StreamName":"s","ShardCount":2})", "application/x-amz-json-1.1").status, 200);
+  (void)service.clock().Advance(Duration::Seconds(1));
+  sim::Random rng(20231201);
+  int ok = 0;
+  for (int i = 0; i < 4000; ++i) {
+    const auto& [op, seed] = Seeds()[rng.Below(Seeds().size())];
+    const bool cbor = rng.Bernoulli(0.3);
+    std::string body = seed;
+    if (cbor) {
+      const std::vector<uint8_t> bytes = Json::to_cbor(Json::parse(seed));
+      body.assign(bytes.begin(), bytes.end());
+    }
+    body = Mutate(body, rng);
+    const HttpResponse r = call(op, body, cbor ? "application/x-amz-cbor-1.1" : "application/x-amz-json-1.1");
+    ASSERT_NE(r.status, 500) << op << " " << r.body;
+    ASSERT_TRUE(r.status == 200 || r.status == 400) << op << " " << r.status;
+    if (r.status == 200) {
+      ++ok;
+    } else {
+      const Json error = cbor ? Json::from_cbor(r.body, true, false) : Json::parse(r.body, nullptr, false);
+      ASSERT_TRUE(error.is_object() && error["__type"].is_string()) << op << " " << r.body;
+    }
+  }
+  EXPECT_GT(ok, 0);  // some mutations stay valid, so the stream did change along the way
+}
+
+}  // namespace
+}  // namespace shardsim::server
