@@ -1,9 +1,10 @@
 -- wrk script: GetRecords with Limit=1 over keep-alive.
---   wrk ... -s get_records.lua URL -- ITERATOR [follow|fixed]
--- follow (default) each answer's NextShardIterator is the next request's iterator, as in a
---        consumer's loop (the connections of a thread share it). shardsim's manual clock moves
---        200 ms per call, so a fixed iterator would expire after 1,500 calls (300 s).
--- fixed  every request sends the same iterator (the same first record each time)
+--   wrk ... -s get_records.lua URL -- ITERATOR [fixed|follow]
+-- fixed  (default) every request sends the same iterator (the same first record each time);
+--        on shardsim that needs a clock that does not move (--latency 0s), or the iterator
+--        expires after 300 s of virtual time (1,500 calls at the default 200 ms a call)
+-- follow each answer's NextShardIterator is the next request's iterator, as in a consumer's
+--        loop (the connections of a thread share it)
 package.path = debug.getinfo(1, "S").source:match("^@(.*/)") .. "?.lua;" .. package.path
 local common = require("common")
 
@@ -14,7 +15,7 @@ function setup(thread) common.setup(thread) end
 
 function init(args)
   iterator = args[1] or error("get_records.lua needs the shard iterator after --")
-  mode = args[2] or "follow"
+  mode = args[2] or "fixed"
   if mode ~= "fixed" and mode ~= "follow" then error("mode is fixed or follow, not " .. mode) end
 end
 

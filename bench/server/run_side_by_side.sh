@@ -9,6 +9,13 @@
 #        [--connections N] [--server-core C] [--wrk-core C] [--mode fixed|follow]
 #        [--only shardsim|kinesalite] [--shardsim-arg ARG]...
 #
+# Both servers get the same requests. By default every GetRecords sends the same TRIM_HORIZON
+# iterator (--mode fixed: the same first record each time, as a load generator does), and
+# shardsim runs with --latency 0s --limits off (its defaults otherwise: with --shardsim-arg):
+# with a frozen manual clock an iterator never ages, and no per-shard limit (5 GetRecords/s)
+# throttles the load, which kinesalite has neither of. --mode follow instead follows
+# NextShardIterator as a consumer does (then give shardsim --latency 200ms and its limits).
+#
 # Needs wrk, node and the npm packages: scripts/setup_clients.sh installs them.
 set -euo pipefail
 
@@ -26,12 +33,13 @@ threads=1
 connections=8
 server_core=1
 wrk_core=0
-mode=follow
+mode=fixed
 only=""
 shardsim_args=()
+default_shardsim_args=(--latency 0s --limits off)
 
 die() { printf '%s: %s\n' "${PROG}" "$*" >&2; exit 1; }
-usage() { sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 while (($# > 0)); do
   case "$1" in
@@ -43,7 +51,7 @@ while (($# > 0)); do
     --wrk-core) wrk_core="$2"; shift ;;
     --mode) mode="$2"; shift ;;
     --only) only="$2"; shift ;;
-    --shardsim-arg) shardsim_args+=("$2"); shift ;;
+    --shardsim-arg) shardsim_args+=("$2"); default_shardsim_args=(); shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
   esac
@@ -68,6 +76,16 @@ stop_server() {
   server_pid=""
 }
 trap 'stop_server; [[ -n "${server_out}" ]] && rm -f "${server_out}"' EXIT
+
+# CPU time (ns) the server has run, from /proc/PID/schedstat (all its threads).
+server_cpu_ns() {
+  local total=0 t run
+  for t in /proc/"${server_pid}"/task/*/schedstat; do
+    read -r run _ <"${t}"
+    total=$((total + run))
+  done
+  printf '%s\n' "${total}"
+}
 
 # start_server NAME CMD... : starts CMD pinned to the server core; sets endpoint.
 start_server() {
@@ -102,9 +120,11 @@ run_wrk() {
   if [[ "${1:-}" == ITERATOR ]]; then
     set -- "$("${PYTHON}" "${HERE}/prepare.py" --iterator "${endpoint}" bench-get)" "${@:2}"
   fi
-  local out
+  local out cpu_before cpu_after
+  cpu_before="$(server_cpu_ns)"
   out="$(taskset -c "${wrk_core}" wrk -t"${threads}" -c"${connections}" -d"${duration}s" \
     -s "${HERE}/${script}" "${endpoint}" -- "$@")"
+  cpu_after="$(server_cpu_ns)"
   printf '%s\n' "${out}" | sed 's/^/    /' >&2
   local result
   result="$(printf '%s\n' "${out}" | grep '^RESULT ')" || die "wrk printed no RESULT line"
@@ -115,6 +135,11 @@ run_wrk() {
   errors="$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"${result}")"
   seconds="$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"${result}")"
   first="$(sed -E 's/.*first_error=//' <<<"${result}")"
+  # On a machine shared with other work the wall rate understates the server: also say how
+  # many requests one second of the server's own CPU time answered.
+  awk -v r="${requests}" -v ns="$((cpu_after - cpu_before))" -v s="${seconds}" 'BEGIN {
+    printf "    server CPU: %.2f s of %.2f s wall, %.1f us a request, %.0f requests per CPU-second\n",
+      ns / 1e9, s, ns / 1e3 / r, r / (ns / 1e9) }' >&2
   printf '%s %s %s %s %s\n' "$(awk -v r="${requests}" -v s="${seconds}" 'BEGIN { printf "%.0f", r / s }')" \
     "${ok}" "${empty}" "${errors}" "${first}"
 }
@@ -142,13 +167,17 @@ measure() {
   stop_server
 }
 
+# Records to preload: a fixed iterator reads the first one only; following needs one per call.
+records_for() { if [[ "${mode}" == follow ]]; then printf '%s\n' "$1"; else printf '1000\n'; fi; }
+
 printf 'wrk %s thread(s), %s connections, %s s per run; server on CPU %s, wrk on CPU %s; %s\n' \
   "${threads}" "${connections}" "${duration}" "${server_core}" "${wrk_core}" "$(date -u +%FT%TZ)"
 if [[ "${only}" != kinesalite ]]; then
-  measure shardsim 400000 "${shardsim_bin}" serve --port 0 "${shardsim_args[@]}"
+  measure shardsim "$(records_for 400000)" "${shardsim_bin}" serve --port 0 "${default_shardsim_args[@]}" \
+    "${shardsim_args[@]}"
 fi
 if [[ "${only}" != shardsim ]]; then
-  measure kinesalite 50000 node "${REPO_ROOT}/tests/clients/node/kinesalite_serve.js"
+  measure kinesalite "$(records_for 50000)" node "${REPO_ROOT}/tests/clients/node/kinesalite_serve.js"
 fi
 
 printf '\n%-22s %14s %14s %8s\n' "requests/s" "shardsim" "kinesalite" "ratio"
