@@ -218,6 +218,7 @@ run_demo_exe() {
 
 if ((do_deps)); then
   install_packages
+  "${REPO_ROOT}/scripts/setup_clients.sh"  # real-client tests: AWS CLI, boto3, Node, npm
 fi
 if ((do_build == 0)); then
   exit 0

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# GetRecords (Limit=1) and PutRecord requests per second over HTTP keep-alive, with wrk (Debian's,
+# Lua scripts in this folder), against `shardsim serve` and against kinesalite 3.3.3 in the same
+# run, and the ratio. The server is pinned to one core and wrk to another (taskset), so "one
+# core" is the server's whole budget. Not part of ctest: timings are not pass/fail; the targets
+# (issue 12) are printed beside the figures.
+#
+#   ./bench/server/run_side_by_side.sh [--shardsim BIN] [--duration S] [--threads N]
+#        [--connections N] [--server-core C] [--wrk-core C] [--mode fixed|follow]
+#        [--only shardsim|kinesalite] [--shardsim-arg ARG]...
+#
+# Both servers get the same requests. By default every GetRecords sends the same TRIM_HORIZON
+# iterator (--mode fixed: the same first record each time, as a load generator does), and
+# shardsim runs with --latency 0s --limits off (its defaults otherwise: with --shardsim-arg):
+# with a frozen manual clock an iterator never ages, and no per-shard limit (5 GetRecords/s)
+# throttles the load, which kinesalite has neither of. --mode follow instead follows
+# NextShardIterator as a consumer does (then give shardsim --latency 200ms and its limits).
+#
+# Needs wrk, node and the npm packages: scripts/setup_clients.sh installs them.
+set -euo pipefail
+
+readonly PROG="run_side_by_side.sh"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "${HERE}/../.." && pwd)"
+readonly HERE REPO_ROOT
+readonly PYTHON=/usr/bin/python3
+readonly GET_RECORDS_TARGET=50000
+readonly RATIO_TARGET=20
+
+shardsim_bin="${REPO_ROOT}/build/cli/shardsim"
+duration=5
+threads=1
+connections=8
+server_core=1
+wrk_core=0
+mode=fixed
+only=""
+shardsim_args=()
+default_shardsim_args=(--latency 0s --limits off)
+
+die() { printf '%s: %s\n' "${PROG}" "$*" >&2; exit 1; }
+usage() { sed -n '2,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+
+while (($# > 0)); do
+  case "$1" in
+    --shardsim) shardsim_bin="$2"; shift ;;
+    --duration) duration="$2"; shift ;;
+    --threads) threads="$2"; shift ;;
+    --connections) connections="$2"; shift ;;
+    --server-core) server_core="$2"; shift ;;
+    --wrk-core) wrk_core="$2"; shift ;;
+    --mode) mode="$2"; shift ;;
+    --only) only="$2"; shift ;;
+    --shardsim-arg) shardsim_args+=("$2"); default_shardsim_args=(); shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+  shift
+done
+
+command -v wrk >/dev/null || die "wrk not found; scripts/setup_clients.sh installs it"
+command -v node >/dev/null || die "node not found; scripts/setup_clients.sh installs it"
+command -v taskset >/dev/null || die "taskset not found (Debian package util-linux)"
+[[ -d "${REPO_ROOT}/tests/clients/node/node_modules/kinesalite" ]] ||
+  die "kinesalite is not installed; scripts/setup_clients.sh installs it"
+[[ -n "${only}" && "${only}" == kinesalite ]] || [[ -x "${shardsim_bin}" ]] ||
+  die "${shardsim_bin} not found; build it: cmake --build build --target shardsim"
+
+server_pid=""
+server_out=""
+stop_server() {
+  if [[ -n "${server_pid}" ]] && kill -0 "${server_pid}" 2>/dev/null; then
+    kill -TERM "${server_pid}"
+    wait "${server_pid}" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+trap 'stop_server; [[ -n "${server_out}" ]] && rm -f "${server_out}"' EXIT
+
+# CPU time (ns) the server has run, from /proc/PID/schedstat (all its threads).
+server_cpu_ns() {
+  local total=0 t run
+  for t in /proc/"${server_pid}"/task/*/schedstat; do
+    read -r run _ <"${t}"
+    total=$((total + run))
+  done
+  printf '%s\n' "${total}"
+}
+
+# start_server NAME CMD... : starts CMD pinned to the server core; sets endpoint.
+start_server() {
+  local name="$1"
+  shift
+  server_out="$(mktemp)"
+  taskset -c "${server_core}" "$@" >"${server_out}" 2>&1 &
+  server_pid=$!
+  local line=""
+  for _ in $(seq 1 100); do
+    line="$(grep -m1 -o 'listening on http://127\.0\.0\.1:[0-9]*' "${server_out}" || true)"
+    [[ -n "${line}" ]] && break
+    kill -0 "${server_pid}" 2>/dev/null || die "${name} exited: $(cat "${server_out}")"
+    sleep 0.1
+  done
+  [[ -n "${line}" ]] || die "${name} printed no listening line in 10 s"
+  endpoint="${line#listening on }"
+}
+
+# run_wrk SCRIPT ARGS... : prints "REQ_PER_S OK EMPTY ERRORS FIRST_ERROR".
+run_wrk() {
+  local script="$1"
+  shift
+  # A short warm-up first (connections, caches), not counted.
+  local warm_args=("$@")
+  if [[ "${1:-}" == ITERATOR ]]; then
+    warm_args[0]="$("${PYTHON}" "${HERE}/prepare.py" --iterator "${endpoint}" bench-get)"
+  fi
+  taskset -c "${wrk_core}" wrk -t"${threads}" -c"${connections}" -d2s -s "${HERE}/${script}" \
+    "${endpoint}" -- "${warm_args[@]}" >/dev/null
+  # Each run starts from a fresh TRIM_HORIZON iterator: the warm-up aged the last one.
+  if [[ "${1:-}" == ITERATOR ]]; then
+    set -- "$("${PYTHON}" "${HERE}/prepare.py" --iterator "${endpoint}" bench-get)" "${@:2}"
+  fi
+  local out cpu_before cpu_after
+  cpu_before="$(server_cpu_ns)"
+  out="$(taskset -c "${wrk_core}" wrk -t"${threads}" -c"${connections}" -d"${duration}s" \
+    -s "${HERE}/${script}" "${endpoint}" -- "$@")"
+  cpu_after="$(server_cpu_ns)"
+  printf '%s\n' "${out}" | sed 's/^/    /' >&2
+  local result
+  result="$(printf '%s\n' "${out}" | grep '^RESULT ')" || die "wrk printed no RESULT line"
+  local requests ok empty errors seconds first
+  requests="$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"${result}")"
+  ok="$(sed -E 's/.* ok=([0-9]+).*/\1/' <<<"${result}")"
+  empty="$(sed -E 's/.* empty=([0-9]+).*/\1/' <<<"${result}")"
+  errors="$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"${result}")"
+  seconds="$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"${result}")"
+  first="$(sed -E 's/.*first_error=//' <<<"${result}")"
+  # On a machine shared with other work the wall rate understates the server: also say how
+  # many requests one second of the server's own CPU time answered.
+  awk -v r="${requests}" -v ns="$((cpu_after - cpu_before))" -v s="${seconds}" 'BEGIN {
+    printf "    server CPU: %.2f s of %.2f s wall, %.1f us a request, %.0f requests per CPU-second\n",
+      ns / 1e9, s, ns / 1e3 / r, r / (ns / 1e9) }' >&2
+  printf '%s %s %s %s %s\n' "$(awk -v r="${requests}" -v s="${seconds}" 'BEGIN { printf "%.0f", r / s }')" \
+    "${ok}" "${empty}" "${errors}" "${first}"
+}
+
+declare -A rate errors_of first_error_of empty_of
+# measure NAME RECORDS CMD... : RECORDS preloaded for GetRecords, enough that following
+# NextShardIterator with Limit=1 finds a record on every call for the whole run.
+measure() {
+  local name="$1" records="$2"
+  shift 2
+  printf '== %s: %s\n' "${name}" "$*" >&2
+  start_server "${name}" "$@"
+  local iterator
+  "${PYTHON}" "${HERE}/prepare.py" "${endpoint}" bench-get 1 "${records}" >/dev/null
+  "${PYTHON}" "${HERE}/prepare.py" "${endpoint}" bench-put 4 0 >/dev/null
+  local r
+  printf '  GetRecords Limit=1 (%s iterator):\n' "${mode}" >&2
+  read -r r ok empty err first < <(run_wrk get_records.lua ITERATOR "${mode}")
+  rate["${name}.get"]="${r}"; errors_of["${name}.get"]="${err}"; first_error_of["${name}.get"]="${first}"
+  empty_of["${name}.get"]="${empty}"
+  printf '  PutRecord:\n' >&2
+  read -r r ok empty err first < <(run_wrk put_record.lua bench-put)
+  rate["${name}.put"]="${r}"; errors_of["${name}.put"]="${err}"; first_error_of["${name}.put"]="${first}"
+  kill -0 "${server_pid}" 2>/dev/null || die "${name} died during the run: $(tail -5 "${server_out}")"
+  stop_server
+}
+
+# Records to preload: a fixed iterator reads the first one only; following needs one per call.
+records_for() { if [[ "${mode}" == follow ]]; then printf '%s\n' "$1"; else printf '1000\n'; fi; }
+
+printf 'wrk %s thread(s), %s connections, %s s per run; server on CPU %s, wrk on CPU %s; %s\n' \
+  "${threads}" "${connections}" "${duration}" "${server_core}" "${wrk_core}" "$(date -u +%FT%TZ)"
+if [[ "${only}" != kinesalite ]]; then
+  measure shardsim "$(records_for 400000)" "${shardsim_bin}" serve --port 0 "${default_shardsim_args[@]}" \
+    "${shardsim_args[@]}"
+fi
+if [[ "${only}" != shardsim ]]; then
+  measure kinesalite "$(records_for 50000)" node "${REPO_ROOT}/tests/clients/node/kinesalite_serve.js"
+fi
+
+printf '\n%-22s %14s %14s %8s\n' "requests/s" "shardsim" "kinesalite" "ratio"
+for op in get put; do
+  label="GetRecords Limit=1"; [[ "${op}" == put ]] && label="PutRecord"
+  s="${rate[shardsim.${op}]:-}"; k="${rate[kinesalite.${op}]:-}"
+  ratio="-"
+  if [[ -n "${s}" && -n "${k}" ]]; then ratio="$(awk -v s="${s}" -v k="${k}" 'BEGIN { printf "%.1fx", s / k }')"; fi
+  printf '%-22s %14s %14s %8s\n' "${label}" "${s:--}" "${k:--}" "${ratio}"
+done
+for key in "${!empty_of[@]}"; do
+  if [[ "${empty_of[${key}]}" != 0 ]]; then
+    printf 'note: %s: %s answers were empty pages (the iterator reached the tip)\n' "${key}" "${empty_of[${key}]}"
+  fi
+done
+for key in "${!errors_of[@]}"; do
+  if [[ "${errors_of[${key}]}" != 0 ]]; then
+    printf 'note: %s answered %s non-200 (first: %s)\n' "${key}" "${errors_of[${key}]}" "${first_error_of[${key}]}"
+  fi
+done
+printf 'targets: shardsim >= %s GetRecords/s on one core, >= %sx kinesalite\n' \
+  "${GET_RECORDS_TARGET}" "${RATIO_TARGET}"
