@@ -91,6 +91,7 @@ class Run {
     if (options.keep_trace) {
       report.trace_text = options.jsonl ? sim_.trace().ToJsonLines() : sim_.trace().ToText();
     }
+    if (options.after_run) options.after_run(sim_.trace(), model_);
     return report;
   }
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Checks that no #include runs back up the library stack:
 #   sim <- model <- consumer <- properties <- catalogue <- cli / tests / bench
+#                              properties <- timeline <- cli / tests
 # Each folder may include its own headers and those of the folders below it; examples/ (a
 # user's project) may not include the catalogue. Prints every offending line; exit 1 if any.
 # Usage: scripts/check_layering.sh [SOURCE_DIR]
@@ -8,7 +9,7 @@ set -eu
 root="${1:-$(dirname "$0")/..}"
 status=0
 # Include prefixes that are this project's folders; anything else (absl/, ...) is a library.
-project_folders="sim model consumer properties catalogue cli tests bench examples"
+project_folders="sim model consumer properties timeline catalogue cli tests bench examples"
 
 check() {  # check FOLDER "ALLOWED FOLDERS"
   folder="$1"
@@ -33,8 +34,9 @@ check sim "sim"
 check model "sim model"
 check consumer "sim model consumer"
 check properties "sim model consumer properties"
+check timeline "sim model consumer properties timeline"
 check catalogue "sim model consumer properties catalogue"
-check examples "sim model consumer properties"
+check examples "sim model consumer properties examples"
 
 if [ "${status}" -ne 0 ]; then
   echo "layering: includes above run against the dependency direction" >&2
