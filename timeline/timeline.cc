@@ -326,8 +326,8 @@ class Picture {
     for (const EmptyRun& run : empty_runs_) aggregated += run.reads.size();
     std::string note = absl::StrCat(facts_.reads.size(), " GetRecords calls");
     if (!empty_runs_.empty()) {
-      absl::StrAppend(&note, "; ", aggregated, " empty pages in ", empty_runs_.size(),
-                      " run(s) of ", kMinEmptyRun, " or more are drawn as one grey band each");
+      absl::StrAppend(&note, "; ", aggregated, " of them empty pages in ", empty_runs_.size(),
+                      " run(s) of ", kMinEmptyRun, " or more, drawn as one grey band per run");
     }
     absl::StrAppend(&note, "; the axis is compressed where nothing happened (zigzag breaks)");
     svg_.Element("text", {{"x", "16"}, {"y", "82"}, {"fill", "#444444"}, {"id", "aggregation-note"}},
@@ -411,9 +411,9 @@ class Picture {
     svg_.Title(absl::StrCat("MillisBehindLatest on ", lane.shard_id, ", up to ", max_behind,
                             " ms (", HumanDuration(Duration::Millis(max_behind)), ")"));
     svg_.Close();
-    svg_.Element("text", {{"x", Num(kPlotRight - 4)}, {"y", Num(y0 - span + 2)}, {"fill", "#c2410c"},
-                          {"text-anchor", "end"}, {"font-size", "9"}},
-                 absl::StrCat("max ", HumanDuration(Duration::Millis(max_behind))));
+    svg_.Element("text", {{"x", Num(16 + Depth(lane) * 12)}, {"y", Num(top + 104)}, {"fill", "#c2410c"},
+                          {"font-size", "9"}},
+                 absl::StrCat("(top of the line: ", HumanDuration(Duration::Millis(max_behind)), ")"));
   }
 
   void EmptyRuns(const ShardLane& lane, int64_t top) {
@@ -441,11 +441,14 @@ class Picture {
   }
 
   void Reads(const ShardLane& lane, int64_t top) {
+    std::map<int64_t, int64_t> marks_at;  // reads of one bucket stand side by side
     for (const Read& r : facts_.reads) {
       if (r.shard != lane.shard_id || in_run_.count(&r)) continue;
       const bool other_reader = r.record->actor.starts_with("reader-");
+      const int64_t x = ReadX(r);
+      const int64_t nth = other_reader ? 0 : marks_at[x]++;
       svg_.Open("circle", {{"class", absl::StrCat("read outcome-", OutcomeClass(r.outcome))},
-                           {"cx", Num(ReadX(r))}, {"cy", Num(top + (other_reader ? 60 : 42))},
+                           {"cx", Num(x + (nth % 6) * 7)}, {"cy", Num(top + (other_reader ? 60 : 42))},
                            {"r", other_reader ? "3" : "5"}, {"fill", OutcomeColour(r.outcome)},
                            {"stroke", "#ffffff"}, {"stroke-width", "1"}});
       svg_.Title(r.record->ToText());

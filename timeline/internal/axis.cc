@@ -24,15 +24,23 @@ Axis::Axis(std::vector<int64_t> instants_us, int64_t x_left, int64_t x_right) {
       linear_us += gap;
     }
   }
+  // Each cluster (the linear segments between two breaks) gets a share of the width spread
+  // evenly over its segments, so that events close in time stay apart; the rest of the width
+  // goes by duration.
   const int64_t linear_px = x_right - x_left - 2 * kMarginPx - breaks * kBreakPx;
+  const int64_t linear_segments = static_cast<int64_t>(instants_us.size()) - 1 - breaks;
+  const int64_t even_px = linear_segments == 0 ? 0 : linear_px / 4;
+  const int64_t by_time_px = linear_px - even_px;
   int64_t breaks_so_far = 0;
   int64_t linear_so_far = 0;
+  int64_t segments_so_far = 0;
   auto x_at = [&] {
-    const int64_t linear =
+    const int64_t by_time =
         linear_us == 0 ? 0
-                       : static_cast<int64_t>(static_cast<__int128>(linear_so_far) * linear_px /
+                       : static_cast<int64_t>(static_cast<__int128>(linear_so_far) * by_time_px /
                                               linear_us);
-    return x_left + kMarginPx + breaks_so_far * kBreakPx + linear;
+    const int64_t even = linear_segments == 0 ? 0 : segments_so_far * even_px / linear_segments;
+    return x_left + kMarginPx + breaks_so_far * kBreakPx + by_time + even;
   };
   for (size_t i = 0; i + 1 < instants_us.size(); ++i) {
     const int64_t gap = instants_us[i + 1] - instants_us[i];
@@ -42,6 +50,7 @@ Axis::Axis(std::vector<int64_t> instants_us, int64_t x_left, int64_t x_right) {
       ++breaks_so_far;
     } else {
       linear_so_far += gap;
+      ++segments_so_far;
     }
     segments_.push_back({instants_us[i], instants_us[i + 1], x0, x_at(), compressed});
   }

@@ -3,7 +3,8 @@
 //
 // Given the instants worth showing, a gap between consecutive ones longer than a tenth of the
 // whole span (and than a minute) becomes a break of kBreakPx; the other gaps share the
-// remaining width in proportion to their length. At most ten breaks exist. Integer arithmetic
+// remaining width, three quarters in proportion to their length and a quarter evenly (so that
+// instants close together stay apart). At most ten breaks exist. Integer arithmetic
 // only, so the same instants always map to the same pixels.
 #ifndef SHARDSIM_TIMELINE_INTERNAL_AXIS_H_
 #define SHARDSIM_TIMELINE_INTERNAL_AXIS_H_
