@@ -53,6 +53,12 @@ std::string HumanDuration(Duration d) {
 
 std::string Clock(Instant t) { return t.ToString().substr(11, 8); }
 
+// A label beside a mark at x: to its right, or to its left near the picture's right edge.
+std::vector<std::pair<std::string, std::string>> LabelAt(int64_t x, int64_t y) {
+  if (x > kWidth - 140) return {{"x", std::to_string(x - 4)}, {"y", std::to_string(y)}, {"text-anchor", "end"}};
+  return {{"x", std::to_string(x + 4)}, {"y", std::to_string(y)}};
+}
+
 enum class Outcome { kRecords, kEmpty, kThrottled, kExpired, kError };
 
 const char* OutcomeClass(Outcome o) {
@@ -205,8 +211,8 @@ class Picture {
     for (size_t i = 0; i < order_.size(); ++i) Lane(input_.shards[order_[i]], i);
     Lineage();
     svg_.Close();
-    GlobalEvents();
     Breaks();
+    GlobalEvents();
     Axis();
     Violation();
     svg_.Close();
@@ -476,8 +482,11 @@ class Picture {
           svg_.Element("line", {{"x1", Num(x)}, {"y1", Num(top + 8)}, {"x2", Num(x)}, {"y2", Num(top + 70)},
                                 {"stroke", "#111827"}, {"stroke-width", "2"}});
           svg_.Element("path", {{"d", absl::StrCat("M", x, " ", top + 8, " l12 4 l-12 4 z")}, {"fill", "#111827"}});
-          svg_.Element("text", {{"x", Num(x + 14)}, {"y", Num(top + 15)}, {"font-size", "10"}},
-                       e.record->kind == "declare.shard_end" ? "shard end" : "caught up");
+          {
+            auto label = LabelAt(x + (x > kWidth - 140 ? 0 : 10), top + 15);
+            label.push_back({"font-size", "10"});
+            svg_.Element("text", label, e.record->kind == "declare.shard_end" ? "shard end" : "caught up");
+          }
           break;
       }
       svg_.Title(e.record->ToText());
@@ -507,9 +516,10 @@ class Picture {
       svg_.Element("line", {{"x1", Num(x)}, {"y1", Num(kHeaderHeight)}, {"x2", Num(x)},
                             {"y2", Num(LanesBottom())}, {"stroke", crash ? "#b91c1c" : "#15803d"},
                             {"stroke-width", "1.5"}, {"stroke-dasharray", crash ? "4 3" : "1 3"}});
-      svg_.Element("text", {{"x", Num(x + 3)}, {"y", Num(kHeaderHeight + 10)}, {"font-size", "10"},
-                            {"fill", crash ? "#b91c1c" : "#15803d"}},
-                   crash ? "crash" : absl::StrCat("restart ", e.record->actor));
+      auto label = LabelAt(x, LanesBottom() - 4);
+      label.push_back({"font-size", "10"});
+      label.push_back({"fill", crash ? "#b91c1c" : "#15803d"});
+      svg_.Element("text", label, crash ? "crash" : absl::StrCat("restart ", e.record->actor));
       svg_.Title(e.record->ToText());
       svg_.Close();
     }
