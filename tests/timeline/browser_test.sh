@@ -33,6 +33,13 @@ failure_svg=$(sed -n 's/^picture of the failing run: //p' "${out}/check.txt")
 grep -q 'id="verdicts"' "${out}/check/index.html" || fail "the report has no verdict table"
 grep -q 'id="violation"' "${out}/check/index.html" || fail "the report has no failure picture"
 
+# Replaying the saved scenario as a picture gives the same bytes, and the failing verdict.
+status=0
+"${shardsim}" replay --scenario "${failure_svg%.svg}.json" --format svg > "${out}/replayed.svg" ||
+  status=$?
+[ "${status}" -eq 1 ] || fail "replay --format svg of a failure exited ${status}, not 1"
+cmp -s "${failure_svg}" "${out}/replayed.svg" || fail "the replayed picture differs from the saved one"
+
 for svg in "${demo_svg}" "${failure_svg}"; do
   "${xmllint}" --noout "${svg}" || fail "${svg} is not well-formed XML"
 done
