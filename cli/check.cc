@@ -13,6 +13,8 @@
 #include "properties/check.h"
 #include "properties/failure_report.h"
 #include "properties/scenario_files.h"
+#include "timeline/report.h"
+#include "timeline/timeline.h"
 
 namespace shardsim::cli {
 
@@ -140,6 +142,17 @@ std::string FailText(const consumer::StrategyInfo& strategy, const properties::C
                       properties::ExpectedVerdictName(strategy), ")\n", report, "\n");
 }
 
+// The failure's picture, inline in the report row and as DIR/NAME.svg.
+void AddPicture(timeline::ReportRow& row, const properties::Counterexample& c,
+                const std::string& dir, const std::string& name) {
+  absl::StatusOr<timeline::ScenarioPicture> picture = timeline::RenderScenarioSvg(c.minimal);
+  if (!picture.ok()) throw InputError(Str(picture.status().message()));
+  row.svg = picture->svg;
+  row.svg_file = name + ".svg";
+  const absl::Status written = timeline::WriteTextFile(dir + "/" + row.svg_file, row.svg);
+  if (!written.ok()) throw InputError(Str(written.message()));
+}
+
 }  // namespace
 
 int RunCheck(const CheckFlags& flags) {
@@ -155,6 +168,7 @@ int RunCheck(const CheckFlags& flags) {
   const bool show_progress = !flags.quiet && ::isatty(STDERR_FILENO) == 1;
   properties::CampaignResult campaign;
   std::string text;
+  std::vector<timeline::ReportRow> report_rows;
   for (const consumer::StrategyInfo* strategy : strategies) {
     const uint64_t mine = (options.cases - options.shard_index + options.shard_count - 1) /
                           options.shard_count;
@@ -173,11 +187,29 @@ int RunCheck(const CheckFlags& flags) {
           c.minimal, flags.failure_dir, SavedName(*strategy, options, c));
       saved = path.ok() ? *path : "";
       absl::StrAppend(&text, FailText(*strategy, c, options, flags, saved));
+      if (path.ok()) {
+        const absl::StatusOr<std::string> picture = timeline::SaveFailurePicture(c.minimal, saved);
+        absl::StrAppend(&text, picture.ok() ? "picture of the failing run: " : "no picture: ",
+                        picture.ok() ? *picture : Str(picture.status().message()), "\n\n");
+      }
     } else {
       absl::StrAppend(&text, PassText(*strategy, *result, options));
     }
     campaign.results.push_back(
         properties::StrategyResultOf(*strategy, *result, options, profile_text, saved));
+    if (flags.report_dir) {
+      report_rows.push_back(timeline::ReportRowOf(campaign.results.back()));
+      if (result->failure) AddPicture(report_rows.back(), *result->failure, *flags.report_dir,
+                                      SavedName(*strategy, options, *result->failure));
+    }
+  }
+  if (flags.report_dir) {
+    const std::string page = *flags.report_dir + "/index.html";
+    const absl::Status written = timeline::WriteTextFile(
+        page, timeline::RenderReportHtml(absl::StrCat("shardsim check, seed ", options.seed),
+                                         report_rows));
+    if (!written.ok()) throw InputError(Str(written.message()));
+    if (!flags.json) absl::StrAppend(&text, "report: ", page, "\n");
   }
   const std::string json = properties::CampaignResultToJson(campaign);
   if (flags.output) WriteFile(*flags.output, json);

@@ -14,6 +14,7 @@ struct DemoFlags {
   uint64_t cases = 100;
   int jobs = 0;  // 0: one per hardware thread
   bool json = false;
+  std::optional<std::string> report_dir;  // the article's picture and index.html
 };
 int RunDemo(const DemoFlags& flags);
 
@@ -39,6 +40,7 @@ struct CheckFlags {
   std::optional<std::string> corpus;
   std::optional<std::string> output;  // the JSON result file of this shard
   std::string failure_dir = "shardsim-failures";  // or $SHARDSIM_FAILURE_DIR
+  std::optional<std::string> report_dir;  // index.html with the verdicts, a picture per failure
   bool json = false;
   bool quiet = false;
 };

@@ -8,6 +8,8 @@
 #include "cli/common.h"
 #include "model/kinesis_model.h"
 #include "properties/check.h"
+#include "timeline/report.h"
+#include "timeline/timeline.h"
 
 namespace shardsim::cli {
 
@@ -127,6 +129,7 @@ int RunDemo(const DemoFlags& flags) {
   absl::StrAppend(&text, absl::StrFormat("   %-40s %-32s %-32s %s\n", "strategy", "emulator (dense)",
                                          "Kinesis (observed)", ""));
   json table = json::array();
+  std::vector<timeline::ReportRow> rows;
   int hidden = 0;
   for (const consumer::StrategyInfo* s : consumer::StrategyRegistry::Global().All()) {
     const Verdict dense = CheckOn(*s, model::BucketProfile::Dense(), cases, jobs);
@@ -145,6 +148,10 @@ int RunDemo(const DemoFlags& flags) {
                      {"emulator", dense.failed ? dense.property : "pass"},
                      {"kinesis", kinesis.failed ? kinesis.property : "pass"},
                      {"passes_emulator_fails_kinesis", hides}});
+    rows.push_back({.strategy = s->name, .expected = s->expected.violates.value_or("pass"),
+                    .verdict = cell(kinesis),
+                    .as_expected = s->expected.violates.has_value() == kinesis.failed,
+                    .detail = absl::StrCat("emulator: ", cell(dense), hides ? " (passes on an emulator only)" : "")});
   }
   absl::StrAppend(&text, "\n   ", hidden, " loop(s) pass against an emulator yet fail against "
                   "Kinesis.\n   Next: shardsim list; shardsim check --strategy NAME; "
@@ -152,6 +159,19 @@ int RunDemo(const DemoFlags& flags) {
   out["verdicts"] = table;
   out["cases_per_profile"] = cases;
   out["passes_emulator_fails_kinesis"] = hidden;
+  if (flags.report_dir) {
+    const std::string svg = timeline::RenderArticleWalkSvg();
+    const std::string page = *flags.report_dir + "/index.html";
+    for (const auto& [path, content] :
+         {std::pair{*flags.report_dir + "/seed-article.svg", svg},
+          std::pair{page, timeline::RenderReportHtml("shardsim demo: the seed article, and every "
+                                                     "catalogue loop on Kinesis", rows, svg)}}) {
+      const absl::Status written = timeline::WriteTextFile(path, content);
+      if (!written.ok()) throw InputError(Str(written.message()));
+    }
+    absl::StrAppend(&text, "   report: ", page, " (the article's walk: ", *flags.report_dir,
+                    "/seed-article.svg)\n");
+  }
   if (flags.json) {
     PrintJson(out);
   } else {

@@ -65,6 +65,8 @@ CLI::App* AddCheckCommand(CLI::App& app, CheckFlags& check) {
                    "where a failing case's minimal scenario is saved (default shardsim-failures)")
       ->envname("SHARDSIM_FAILURE_DIR");
   check_cmd->add_flag("--json", check.json, "print JSON");
+  check_cmd->add_option("--report", check.report_dir,
+                        "also write an HTML page (verdicts, a picture per failure) into this folder");
   check_cmd->add_flag("--quiet", check.quiet, "no progress bar");
   return check_cmd;
 }
@@ -101,6 +103,8 @@ int Main(int argc, char** argv) {
                       1, 100'000);
   AddNumber(demo_cmd, "--jobs", demo.jobs, "threads (0: one per hardware thread)", 0, 256);
   demo_cmd->add_flag("--json", demo.json, "print JSON");
+  demo_cmd->add_option("--report", demo.report_dir,
+                       "also write the article's picture and an HTML page into this folder");
 
   ListFlags list;
   CLI::App* list_cmd = app.add_subcommand("list", "list the strategies and the properties");
@@ -122,7 +126,7 @@ int Main(int argc, char** argv) {
                       UINT64_MAX);
   replay_cmd->add_option("--profile", replay.profile, "bucket profile used by the check");
   replay_cmd->add_option("--scenario", replay.scenario, "a saved scenario (JSON)");
-  replay_cmd->add_option("--format", replay.format, "text or jsonl (default text)");
+  replay_cmd->add_option("--format", replay.format, "text, jsonl or svg (default text)");
   replay_cmd->add_option("--log", replay.log,
                          "re-run a `shardsim serve --log` file and report the first difference");
 

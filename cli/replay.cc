@@ -4,6 +4,7 @@
 #include "properties/check.h"
 #include "properties/harness.h"
 #include "properties/scenario_files.h"
+#include "timeline/timeline.h"
 
 namespace shardsim::cli {
 
@@ -38,10 +39,16 @@ properties::Scenario ScenarioToReplay(const ReplayFlags& flags) {
 }  // namespace
 
 int RunReplay(const ReplayFlags& flags) {
-  if (flags.format != "text" && flags.format != "jsonl") {
-    throw InputError(absl::StrCat("--format must be text or jsonl, got '", flags.format, "'"));
+  if (flags.format != "text" && flags.format != "jsonl" && flags.format != "svg") {
+    throw InputError(absl::StrCat("--format must be text, jsonl or svg, got '", flags.format, "'"));
   }
   const properties::Scenario scenario = ScenarioToReplay(flags);
+  if (flags.format == "svg") {
+    absl::StatusOr<timeline::ScenarioPicture> picture = timeline::RenderScenarioSvg(scenario);
+    if (!picture.ok()) throw InputError(Str(picture.status().message()));
+    Print(picture->svg);
+    return picture->passed ? kExitOk : kExitPropertyFailed;
+  }
   const bool jsonl = flags.format == "jsonl";
   absl::StatusOr<properties::RunReport> report = properties::RunScenario(
       scenario, properties::RunOptions{.keep_trace = true, .jsonl = jsonl});

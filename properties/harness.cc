@@ -93,6 +93,7 @@ class Run {
       report.trace_text = options.jsonl ? sim_.trace().ToJsonLines() : sim_.trace().ToText();
       report.trace = sim_.trace().records();
     }
+    if (options.after_run) options.after_run(sim_.trace(), model_);
     return report;
   }
 

@@ -10,12 +10,14 @@
 #define SHARDSIM_PROPERTIES_HARNESS_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "consumer/strategy_registry.h"
+#include "model/kinesis_model.h"
 #include "properties/judge.h"
 #include "properties/scenario.h"
 #include "sim/simulation.h"
@@ -43,6 +45,9 @@ struct RunOptions {
   bool keep_trace = false;
   // With keep_trace: RunReport::trace_text holds JSON Lines instead of text lines.
   bool jsonl = false;
+  // Called once the run is judged, with its trace and its stream model (e.g. to draw the run:
+  // the model knows the buckets' times). Records are kept only with keep_trace.
+  std::function<void(const sim::Trace&, model::KinesisModel&)> after_run;
 };
 
 // `scenario` made to run `strategy`: its strategy name set, its parameters kept only if they

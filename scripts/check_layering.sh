@@ -2,6 +2,7 @@
 # Checks that no #include runs back up the library stack:
 #   sim <- model <- consumer <- properties <- catalogue <- cli / tests / bench
 #   sim <- model <- server (shardsim serve) <- cli / tests / bench
+#                              properties <- timeline <- cli / tests
 # Each folder may include its own headers and those of the folders below it; examples/ (a
 # user's project) may not include the catalogue. Prints every offending line; exit 1 if any.
 # Usage: scripts/check_layering.sh [SOURCE_DIR]
@@ -9,7 +10,7 @@ set -eu
 root="${1:-$(dirname "$0")/..}"
 status=0
 # Include prefixes that are this project's folders; anything else (absl/, ...) is a library.
-project_folders="sim model consumer properties catalogue server cli tests bench examples"
+project_folders="sim model consumer properties timeline catalogue server cli tests bench examples"
 
 check() {  # check FOLDER "ALLOWED FOLDERS"
   folder="$1"
@@ -34,6 +35,7 @@ check sim "sim"
 check model "sim model"
 check consumer "sim model consumer"
 check properties "sim model consumer properties"
+check timeline "sim model consumer properties timeline"
 check catalogue "sim model consumer properties catalogue"
 check server "sim model server"
 check examples "sim model consumer properties examples"

@@ -15,7 +15,7 @@ readonly PACKAGES=(
   cmake clang libclang-rt-14-dev g++ make ninja-build
   libabsl-dev libssl-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
-  libcli11-dev nlohmann-json3-dev libxxhash-dev libboost1.81-dev
+  libcli11-dev nlohmann-json3-dev libxxhash-dev libboost1.81-dev chromium libxml2-utils
 )
 
 # Relative to the build tree.

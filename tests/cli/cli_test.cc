@@ -213,10 +213,13 @@ class CliTest : public testing::Test {
     return path;
   }
 
+  // The saved scenarios (*.json) of a failure folder; each has its picture (*.svg) beside it.
   std::vector<fs::path> FilesIn(const fs::path& dir) {
     std::vector<fs::path> files;
     if (!fs::is_directory(dir)) return files;
-    for (const auto& entry : fs::directory_iterator(dir)) files.push_back(entry.path());
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      if (entry.path().extension() == ".json") files.push_back(entry.path());
+    }
     std::sort(files.begin(), files.end());
     return files;
   }
@@ -322,6 +325,10 @@ TEST_F(CliTest, CheckOfTheFirstBuggyCatalogueStrategyExitsOneAndSavesAReplayable
   const std::vector<fs::path> saved = FilesIn(failures_);
   ASSERT_EQ(saved.size(), 1u) << "one minimal scenario under $SHARDSIM_FAILURE_DIR";
   EXPECT_FALSE(fs::exists(work_ / "shardsim-failures")) << "SHARDSIM_FAILURE_DIR is honoured";
+  fs::path picture = saved[0];
+  picture.replace_extension(".svg");
+  EXPECT_TRUE(fs::exists(picture)) << "the failing run's picture is next to its scenario";
+  EXPECT_THAT(o.out, HasSubstr("picture of the failing run: " + picture.string())) << o;
   const Outcome first = Shardsim({"replay", "--scenario", saved[0].string()});
   const Outcome second = Shardsim({"replay", "--scenario", saved[0].string()});
   EXPECT_EQ(first.exit_code, 1) << "the saved scenario still fails: " << first;
