@@ -55,6 +55,7 @@ struct ReplayFlags {
   std::optional<uint64_t> seed;
   std::optional<uint64_t> case_index;  // default 0
   std::optional<std::string> profile;
+  bool long_gaps = false;
   std::optional<std::string> scenario;
   std::string format = "text";
 };
