@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "properties/harness.h"
 #include "properties/judge.h"
+#include "sim/check.h"
 
 namespace shardsim::properties {
 namespace {
