@@ -36,10 +36,11 @@ shardsim::sim::Task<void> ReadEveryShard(ConsumerContext& ctx, bool stop_on_empt
     std::optional<std::string> iterator = started->ShardIterator;
     while (iterator) {
       auto page = co_await ctx.kinesis.GetRecords({*iterator, 1000});
-      if (!page.ok()) {  // throttled or expired: wait, then start again from the checkpoint
-        co_await ctx.Sleep(Duration::Seconds(1));
-        break;
+      if (page.Is(shardsim::model::ErrorCode::kProvisionedThroughputExceeded)) {
+        co_await ctx.Sleep(Duration::Seconds(1));  // throttled: back off, same iterator
+        continue;
       }
+      if (!page.ok()) break;  // expired: the next run starts again from the checkpoint
       for (const Record& record : page->Records) co_await ctx.app.Process(id, record);
       if (!page->Records.empty()) ctx.app.Checkpoint(id, page->Records.back().SequenceNumber);
       if (!page->NextShardIterator) {
@@ -64,7 +65,7 @@ shardsim::consumer::StrategyInfo Loop(std::string name, std::string description,
           .description = std::move(description),
           .expected = {violates},
           .provenance = {"tests/user_project/my_loops.cc"},
-          .params = {{"poll_interval_ms", 200, 0, 10'000, "between polls", 0, 1'000}},
+          .params = {{"poll_interval_ms", 200, 0, 10'000, "between polls", 100, 250}},
           .run = [stop_on_empty_page](ConsumerContext& ctx) {
             return ReadEveryShard(ctx, stop_on_empty_page);
           },
