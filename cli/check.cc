@@ -85,12 +85,6 @@ void WriteFile(const std::string& path, const std::string& text) {
   if (!out) throw InputError(absl::StrCat("cannot write ", path));
 }
 
-std::string SavedName(const consumer::StrategyInfo& s, const properties::CheckOptions& o,
-                      const properties::Counterexample& c) {
-  return absl::StrCat(s.name, "-seed", o.seed,
-                      c.case_index ? absl::StrCat("-case", *c.case_index) : "-corpus");
-}
-
 // The options of every strategy's run, and the name of the generator settings.
 properties::CheckOptions OptionsOf(const CheckFlags& flags, std::string& profile_text) {
   properties::CheckOptions options;
@@ -127,15 +121,14 @@ std::string PassText(const consumer::StrategyInfo& strategy, const properties::C
 }
 
 std::string FailText(const consumer::StrategyInfo& strategy, const properties::Counterexample& c,
-                     const properties::CheckOptions& options, const CheckFlags& flags,
-                     const std::string& saved) {
+                     const properties::CheckOptions& options, const std::string& saved) {
   std::string report = properties::FormatFailureReport(properties::FailureReportParts{
-      &c.minimal, &c.report, absl::StrCat(c.origin, " of seed ", options.seed), saved, "",
-      c.shrink_steps});
+      &c.minimal, &c.report, absl::StrCat(c.origin, " of seed ", options.seed), saved,
+      ProgramName(), c.shrink_steps});
   if (c.case_index) {
-    absl::StrAppend(&report, "  shardsim replay --strategy ", strategy.name, " --seed ",
-                    options.seed, " --case ", *c.case_index,
-                    flags.profile ? absl::StrCat(" --profile ", *flags.profile) : "",
+    absl::StrAppend(&report, "  ",
+                    properties::ReplayCaseCommand(ProgramName(), strategy.name, options.seed,
+                                                  *c.case_index, options.generator),
                     "   (the case before shrinking)\n");
   }
   return absl::StrCat("FAIL ", strategy.name, " (expected ",
@@ -184,9 +177,11 @@ int RunCheck(const CheckFlags& flags) {
     if (result->failure) {
       const properties::Counterexample& c = *result->failure;
       const absl::StatusOr<std::string> path = properties::SaveScenarioInDirectory(
-          c.minimal, flags.failure_dir, SavedName(*strategy, options, c));
+          c.minimal, flags.failure_dir,
+          properties::SavedScenarioStem(strategy->name, options.seed, c.case_index,
+                                        options.generator));
       saved = path.ok() ? *path : "";
-      absl::StrAppend(&text, FailText(*strategy, c, options, flags, saved));
+      absl::StrAppend(&text, FailText(*strategy, c, options, saved));
       if (path.ok()) {
         const absl::StatusOr<std::string> picture = timeline::SaveFailurePicture(c.minimal, saved);
         absl::StrAppend(&text, picture.ok() ? "picture of the failing run: " : "no picture: ",

@@ -57,6 +57,7 @@ struct ReplayFlags {
   std::optional<uint64_t> seed;
   std::optional<uint64_t> case_index;  // default 0
   std::optional<std::string> profile;
+  bool long_gaps = false;
   std::optional<std::string> scenario;
   std::string format = "text";
   std::optional<std::string> log;  // a `shardsim serve --log` file: replay that instead

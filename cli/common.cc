@@ -8,11 +8,21 @@ namespace shardsim::cli {
 
 std::string Str(absl::string_view v) { return std::string(v); }
 
+namespace {
+std::string& ProgramNameStorage() {
+  static std::string* name = new std::string("shardsim");
+  return *name;
+}
+}  // namespace
+
+const std::string& ProgramName() { return ProgramNameStorage(); }
+void SetProgramName(std::string name) { ProgramNameStorage() = std::move(name); }
+
 const consumer::StrategyInfo& FindStrategy(const std::string& name) {
   const consumer::StrategyInfo* info = consumer::StrategyRegistry::Global().Find(name);
   if (info == nullptr) {
     throw InputError(absl::StrCat("unknown strategy '", name,
-                                  "' (shardsim list shows the strategies)"));
+                                  "' (", ProgramName(), " list shows the strategies)"));
   }
   return *info;
 }

@@ -25,6 +25,11 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitPropertyFailed = 1;
 inline constexpr int kExitInputError = 2;
 
+// The name the command was built as ("shardsim", or a user's shardsim_add_cli name): replay
+// lines name it, so they work when pasted.
+const std::string& ProgramName();
+void SetProgramName(std::string name);
+
 const consumer::StrategyInfo& FindStrategy(const std::string& name);
 model::BucketProfile ParseProfile(const std::string& text);
 

@@ -154,8 +154,9 @@ int RunDemo(const DemoFlags& flags) {
                     .detail = absl::StrCat("emulator: ", cell(dense), hides ? " (passes on an emulator only)" : "")});
   }
   absl::StrAppend(&text, "\n   ", hidden, " loop(s) pass against an emulator yet fail against "
-                  "Kinesis.\n   Next: shardsim list; shardsim check --strategy NAME; "
-                  "shardsim replay --strategy NAME --seed S --case K\n");
+                  "Kinesis.\n   Next: ", ProgramName(), " list; ", ProgramName(),
+                  " check --strategy NAME; ", ProgramName(),
+                  " replay --strategy NAME --seed S --case K\n");
   out["verdicts"] = table;
   out["cases_per_profile"] = cases;
   out["passes_emulator_fails_kinesis"] = hidden;

@@ -1,13 +1,17 @@
-// shardsim: replay the seed article, check consumer loops, replay failures, explain sequence
-// numbers. Exit status: 0 every property holds, 1 a property fails, 2 usage or input error.
+// The shardsim command's subcommands, registered in one place (Main below): replay the seed
+// article, check consumer loops, replay failures, explain sequence numbers. Exit status: 0
+// every property holds, 1 a property fails, 2 usage or input error. `int main` is elsewhere
+// (cli/shardsim_main.cc, or the one shardsim_add_cli generates for a user's own command).
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "absl/strings/str_cat.h"
+
+#include "cli/cli.h"
 #include "cli/commands.h"
-#include "catalogue/catalogue.h"
 #include "cli/common.h"
 #include "cli/number_flags.h"
 #include "consumer/strategy_registry.h"
@@ -89,10 +93,13 @@ CLI::App* AddEncodeCommand(CLI::App* seqnum_cmd, SeqnumEncodeFlags& encode) {
   return encode_cmd;
 }
 
-int Main(int argc, char** argv) {
-  catalogue::RegisterCatalogue(consumer::StrategyRegistry::Global());
-  CLI::App app{"shardsim: deterministic simulation and property testing of Kinesis consumers",
-               "shardsim"};
+}  // namespace
+
+int Main(int argc, char** argv, const Program& program) {
+  SetProgramName(program.name);
+  CLI::App app{absl::StrCat(program.name,
+                            ": deterministic simulation and property testing of Kinesis consumers"),
+               program.name};
   app.require_subcommand(1);
   app.fallthrough(false);
 
@@ -125,6 +132,7 @@ int Main(int argc, char** argv) {
   AddNumber<uint64_t>(replay_cmd, "--case", replay.case_index, "case index (default 0)", 0,
                       UINT64_MAX);
   replay_cmd->add_option("--profile", replay.profile, "bucket profile used by the check");
+  replay_cmd->add_flag("--long-gaps", replay.long_gaps, "the case space of check --long-gaps");
   replay_cmd->add_option("--scenario", replay.scenario, "a saved scenario (JSON)");
   replay_cmd->add_option("--format", replay.format, "text, jsonl or svg (default text)");
   replay_cmd->add_option("--log", replay.log,
@@ -256,7 +264,4 @@ int Main(int argc, char** argv) {
   return kExitInputError;
 }
 
-}  // namespace
 }  // namespace shardsim::cli
-
-int main(int argc, char** argv) { return shardsim::cli::Main(argc, argv); }

@@ -31,7 +31,8 @@ std::string MergedText(const properties::CampaignResult& merged) {
                     " cases, cases hash ", absl::StrFormat("%016x", r.cases_hash()));
     if (r.failure) {
       absl::StrAppend(&text, ", ", r.failure->property, " at ", r.failure->origin,
-                      "; replay with shardsim replay --scenario ", r.failure->saved_scenario);
+                      "; replay with ", ProgramName(), " replay --scenario ",
+                      r.failure->saved_scenario);
     }
     absl::StrAppend(&text, "\n");
   }

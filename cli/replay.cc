@@ -13,8 +13,9 @@ namespace {
 properties::Scenario ScenarioToReplay(const ReplayFlags& flags) {
   if (flags.scenario.has_value()) {
     if (flags.seed.has_value() || flags.case_index.has_value() ||
-        flags.profile.has_value()) {
-      throw InputError("--scenario replays a saved file; it takes no --seed, --case or --profile");
+        flags.profile.has_value() || flags.long_gaps) {
+      throw InputError(
+          "--scenario replays a saved file; it takes no --seed, --case, --profile or --long-gaps");
     }
     absl::StatusOr<properties::Scenario> scenario = properties::ReadScenarioFile(*flags.scenario);
     if (!scenario.ok()) throw InputError(Str(scenario.status().message()));
@@ -33,6 +34,7 @@ properties::Scenario ScenarioToReplay(const ReplayFlags& flags) {
   const consumer::StrategyInfo& strategy = FindStrategy(*flags.strategy);
   properties::GeneratorOptions options;
   if (flags.profile) options.profile = ParseProfile(*flags.profile);
+  options.long_gaps = flags.long_gaps;
   return properties::GenerateCase(strategy, *flags.seed, flags.case_index.value_or(0), options);
 }
 

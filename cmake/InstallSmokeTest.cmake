@@ -102,7 +102,8 @@ message(STATUS "InstallSmokeTest: installed_consumer printed:\n${_out}${_err}")
 if(NOT _rc EQUAL 0)
   message(FATAL_ERROR "InstallSmokeTest: installed_consumer exited with ${_rc}")
 endif()
-if(NOT _out MATCHES "PASS my-team-loop on a-day-of-silence")
+if(NOT _out MATCHES "PASS my-team-loop on a-day-of-silence" OR
+   NOT _out MATCHES "PASS my-team-loop: 1000 generated cases \\(seed 1\\)")
   message(FATAL_ERROR "InstallSmokeTest: installed_consumer printed something unexpected")
 endif()
 # 4. It links only what its own strategy needs: its registry holds its strategy alone, and its

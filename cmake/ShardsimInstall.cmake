@@ -25,7 +25,7 @@ set(SHARDSIM_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/shardsim"
 
 # Libraries in dependency order: each one may depend on those before it.
 set(_shardsim_installed_components "")
-foreach(_lib IN ITEMS sim model consumer properties timeline catalogue)
+foreach(_lib IN ITEMS sim model server consumer properties timeline catalogue cli)
   if(TARGET shardsim_${_lib})
     list(APPEND _shardsim_installed_components ${_lib})
   endif()
@@ -61,11 +61,18 @@ if(TARGET shardsim_gtest_property)
       "$<INSTALL_INTERFACE:-fsanitize=address,undefined>")
   endif()
   install(FILES "${PROJECT_SOURCE_DIR}/cmake/ShardsimPropertyTest.cmake"
+    "${PROJECT_SOURCE_DIR}/cmake/ShardsimRegisterFunction.cmake"
     DESTINATION ${SHARDSIM_INSTALL_CMAKEDIR})
 endif()
 
 if(TARGET shardsim)
   install(TARGETS shardsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+# shardsim_add_cli: a user's own command from shardsim::cli.
+if(TARGET shardsim_cli)
+  install(FILES "${PROJECT_SOURCE_DIR}/cmake/ShardsimAddCli.cmake"
+    "${PROJECT_SOURCE_DIR}/cmake/ShardsimRegisterFunction.cmake"
+    DESTINATION ${SHARDSIM_INSTALL_CMAKEDIR})
 endif()
 
 install(EXPORT shardsimTargets

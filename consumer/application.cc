@@ -17,11 +17,28 @@ void CheckpointStore::Write(std::string_view shard_id, Checkpoint checkpoint) {
   checkpoints_[sim::ToString(shard_id)] = std::move(checkpoint);
 }
 
+std::optional<std::string> KeyValueStore::Read(std::string_view key) const {
+  const auto it = values_.find(key);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+void KeyValueStore::Write(std::string_view key, std::string value) {
+  values_[sim::ToString(key)] = std::move(value);
+}
+
+void KeyValueStore::Erase(std::string_view key) {
+  const auto it = values_.find(key);
+  if (it != values_.end()) values_.erase(it);
+}
+
 Application::Application(sim::Simulation& simulation, CheckpointStore& store,
-                         ApplicationEvents& events, Duration processing_time_per_record)
+                         ApplicationEvents& events, Duration processing_time_per_record,
+                         KeyValueStore* table)
     : simulation_(&simulation),
       store_(&store),
       events_(&events),
+      table_(table),
       processing_time_(processing_time_per_record) {
   SHARDSIM_CHECK(processing_time_ >= Duration::Zero(), "processing time must not be negative");
 }
@@ -64,6 +81,29 @@ void Application::DeclareCaughtUp(const std::string& shard_id) {
 void Application::DeclareShardEnd(const std::string& shard_id) {
   simulation_->Record("app", "declare.shard_end", {{"shard", shard_id}});
   events_->OnDeclareShardEnd(shard_id);
+}
+
+void Application::StoreWrite(const std::string& key, std::string value) {
+  SHARDSIM_CHECK(table_ != nullptr, "this application was given no key-value table");
+  simulation_->Record("app", "store.write",
+                      {{"key", key}, {"bytes", static_cast<int64_t>(value.size())}});
+  table_->Write(key, value);
+  events_->OnStoreWrite(key, value);
+}
+
+std::optional<std::string> Application::StoreRead(const std::string& key) {
+  SHARDSIM_CHECK(table_ != nullptr, "this application was given no key-value table");
+  std::optional<std::string> value = table_->Read(key);
+  simulation_->Record("app", "store.read", {{"key", key}, {"found", value.has_value()}});
+  events_->OnStoreRead(key, value);
+  return value;
+}
+
+void Application::StoreErase(const std::string& key) {
+  SHARDSIM_CHECK(table_ != nullptr, "this application was given no key-value table");
+  simulation_->Record("app", "store.erase", {{"key", key}});
+  table_->Erase(key);
+  events_->OnStoreWrite(key, std::nullopt);
 }
 
 }  // namespace shardsim::consumer

@@ -3,8 +3,9 @@
 // believes — DeclareCaughtUp(shard) ("nothing more to read right now"), DeclareShardEnd(shard).
 // Every call is traced and reported to ApplicationEvents (the harness's judge).
 //
-// The CheckpointStore is owned by the harness, so checkpoints survive a consumer crash;
-// everything else a strategy holds is lost with its coroutine.
+// The CheckpointStore and the KeyValueStore are owned by the harness, so checkpoints and the
+// table a loop keeps outside the stream survive a consumer crash; everything else a strategy
+// holds is lost with its coroutine.
 #ifndef SHARDSIM_CONSUMER_APPLICATION_H_
 #define SHARDSIM_CONSUMER_APPLICATION_H_
 
@@ -39,6 +40,12 @@ class ApplicationEvents {
   virtual void OnCheckpoint(const std::string& shard_id, const Checkpoint& checkpoint) = 0;
   virtual void OnDeclareCaughtUp(const std::string& shard_id) = 0;
   virtual void OnDeclareShardEnd(const std::string& shard_id) = 0;
+  // The durable table: an acknowledged write (nullopt: the key was erased), and a read with
+  // what it returned. Checkers that do not judge the table ignore them.
+  virtual void OnStoreWrite(const std::string& /*key*/,
+                            const std::optional<std::string>& /*value*/) {}
+  virtual void OnStoreRead(const std::string& /*key*/,
+                           const std::optional<std::string>& /*value*/) {}
 };
 
 // Checkpoints by shard id; owned by the harness, so it survives consumer crashes.
@@ -53,12 +60,30 @@ class CheckpointStore {
   std::map<std::string, Checkpoint, std::less<>> checkpoints_;
 };
 
+// A durable key-value table, for the state a real consumer keeps outside the stream: offsets
+// in DynamoDB or Redis, a de-duplication window of recently processed sequence numbers. Owned
+// by the harness like the CheckpointStore, so a write survives every later crash once
+// Application::StoreWrite has returned (it is acknowledged); a crash cannot tear one. Ordered
+// by key.
+class KeyValueStore {
+ public:
+  std::optional<std::string> Read(std::string_view key) const;
+  void Write(std::string_view key, std::string value);
+  void Erase(std::string_view key);
+  const std::map<std::string, std::string, std::less<>>& all() const { return values_; }
+
+ private:
+  std::map<std::string, std::string, std::less<>> values_;
+};
+
 // The application a strategy feeds. Process sleeps the configured virtual time per record,
 // so slow processing can let iterators expire.
 class Application {
  public:
+  // `table` may be null: a StoreWrite, StoreRead or StoreErase then stops the run
+  // (SHARDSIM_CHECK), since whoever built the application gave the strategy no table.
   Application(sim::Simulation& simulation, CheckpointStore& store, ApplicationEvents& events,
-              Duration processing_time_per_record);
+              Duration processing_time_per_record, KeyValueStore* table = nullptr);
 
   sim::Task<void> Process(std::string shard_id, Record record);
   void Checkpoint(const std::string& shard_id, const std::string& sequence_number);
@@ -66,6 +91,10 @@ class Application {
   std::optional<consumer::Checkpoint> ReadCheckpoint(const std::string& shard_id) const;
   void DeclareCaughtUp(const std::string& shard_id);
   void DeclareShardEnd(const std::string& shard_id);
+  // The durable table (KeyValueStore): traced, and reported to the checkers.
+  void StoreWrite(const std::string& key, std::string value);
+  std::optional<std::string> StoreRead(const std::string& key);
+  void StoreErase(const std::string& key);
   Duration processing_time_per_record() const { return processing_time_; }
 
  private:
@@ -74,6 +103,7 @@ class Application {
   sim::Simulation* simulation_;
   CheckpointStore* store_;
   ApplicationEvents* events_;
+  KeyValueStore* table_;
   Duration processing_time_;
 };
 

@@ -25,7 +25,7 @@ namespace shardsim::properties {
 
 struct CheckOptions {
   uint64_t seed = 1;
-  uint64_t cases = 100;
+  uint64_t cases = 1000;  // the one default: check, ctest property runs, this
   int jobs = 1;
   uint64_t shard_index = 0;
   uint64_t shard_count = 1;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "sim/trace.h"
 
 namespace shardsim::properties {
 
@@ -66,16 +67,45 @@ std::string FormatFailureReport(const FailureReportParts& parts) {
                                                                  " shrink steps)")
                                                   : "",
                   ":\n", ShowScenario(scenario), "\n");
-  absl::StrAppend(&out, "\ntimeline of the failing run:\n", Timeline(report.trace));
+  absl::StrAppend(&out, "\ntimeline of the failing run (trace hash ",
+                  sim::FormatTraceHash(report.trace_hash), "):\n", Timeline(report.trace));
   absl::StrAppend(&out, "\nto reproduce:\n");
   if (!parts.saved_json.empty()) {
-    absl::StrAppend(&out, "  scenario saved to ", parts.saved_json, "\n",
-                    "  shardsim replay --scenario ", parts.saved_json, "\n");
-  }
-  if (!parts.rc_params.empty()) {
-    absl::StrAppend(&out, "  RC_PARAMS=\"", parts.rc_params, "\" <the property test>\n");
+    absl::StrAppend(&out, "  scenario saved to ", parts.saved_json, "\n", "  ",
+                    parts.program.empty() ? "shardsim" : parts.program, " replay --scenario ",
+                    parts.saved_json, "\n");
   }
   return out;
+}
+
+std::string GeneratorFlags(const GeneratorOptions& options) {
+  std::string flags;
+  if (options.profile) absl::StrAppend(&flags, " --profile ", options.profile->ToString());
+  if (options.long_gaps) absl::StrAppend(&flags, " --long-gaps");
+  return flags;
+}
+
+std::string ReplayCaseCommand(std::string_view program, std::string_view strategy,
+                              uint64_t seed, uint64_t case_index,
+                              const GeneratorOptions& options) {
+  return absl::StrCat(std::string(program), " replay --strategy ", std::string(strategy),
+                      " --seed ", seed, " --case ", case_index, GeneratorFlags(options));
+}
+
+std::string SavedScenarioStem(std::string_view strategy, uint64_t seed,
+                              std::optional<uint64_t> case_index,
+                              const GeneratorOptions& options) {
+  std::string stem = absl::StrCat(std::string(strategy), "-seed", seed,
+                                  case_index ? absl::StrCat("-case", *case_index) : "-corpus");
+  if (options.profile) {
+    std::string profile = options.profile->ToString();
+    for (char& c : profile) {
+      if (c == ':') c = '-';
+    }
+    absl::StrAppend(&stem, "-profile-", profile);
+  }
+  if (options.long_gaps) absl::StrAppend(&stem, "-long-gaps");
+  return stem;
 }
 
 }  // namespace shardsim::properties

@@ -5,10 +5,13 @@
 #ifndef SHARDSIM_PROPERTIES_FAILURE_REPORT_H_
 #define SHARDSIM_PROPERTIES_FAILURE_REPORT_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "properties/generators.h"
 #include "properties/harness.h"
 #include "properties/scenario.h"
 #include "sim/trace.h"
@@ -26,11 +29,30 @@ struct FailureReportParts {
   const RunReport* report = nullptr;   // its run, with the trace kept
   std::string origin;                  // "case 17 of seed 42", a corpus file, ...
   std::string saved_json;              // where the scenario was saved ("" if not)
-  std::string rc_params;               // RC_PARAMS value reproducing it, if known
+  // The command that prints the report and replays it ("" reads "shardsim"): the replay lines
+  // name it, so a user's own command (shardsim_add_cli) prints lines that work when pasted.
+  std::string program;
   int shrink_steps = -1;               // -1: not shrunk
 };
 
 std::string FormatFailureReport(const FailureReportParts& parts);
+
+// The flags that make `replay --seed S --case K` regenerate the case a check with these
+// generator options ran (" --profile fixed:1s --long-gaps"; "" for the defaults). Every flag
+// that shapes the case space appears here, so a replay line reproduces the case it names.
+std::string GeneratorFlags(const GeneratorOptions& options);
+
+// "<program> replay --strategy NAME --seed S --case K<GeneratorFlags>".
+std::string ReplayCaseCommand(std::string_view program, std::string_view strategy,
+                              uint64_t seed, uint64_t case_index,
+                              const GeneratorOptions& options);
+
+// The file stem a failing case is saved under: "<strategy>-seed<S>-case<K>" (or "-corpus"),
+// then "-profile-<profile>" and "-long-gaps" when they shaped it, so that two checks of one
+// seed with different generator flags never overwrite each other's scenario.
+std::string SavedScenarioStem(std::string_view strategy, uint64_t seed,
+                              std::optional<uint64_t> case_index,
+                              const GeneratorOptions& options);
 
 }  // namespace shardsim::properties
 

@@ -40,7 +40,7 @@ class Run {
         producer_(sim_, model_, "producer", sim::Duration::Zero()),
         admin_(sim_, model_, "admin", sim::Duration::Zero()),
         consumer_client_(sim_, model_, "consumer", scenario.call_latency),
-        app_(sim_, checkpoints_, judge_, scenario.processing_time_per_record) {
+        app_(sim_, checkpoints_, judge_, scenario.processing_time_per_record, &table_) {
     producer_.AddObserver(&judge_);
     consumer_client_.AddObserver(&judge_);
   }
@@ -220,6 +220,7 @@ class Run {
   KinesisClient admin_;
   KinesisClient consumer_client_;
   consumer::CheckpointStore checkpoints_;
+  consumer::KeyValueStore table_;  // survives crashes, like the checkpoints
   consumer::Application app_;
   std::vector<std::unique_ptr<ConsumerContext>> contexts_;
   sim::ProcessId consumer_process_ = 0;

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "sim/strings.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "model/sequence_number.h"
 
@@ -189,6 +190,27 @@ void Judge::StopWhenConverged() {
     converged_ = true;
     simulation_->Stop();
   }
+}
+
+void Judge::OnStoreWrite(const std::string& key, const std::optional<std::string>& value) {
+  if (value) {
+    acknowledged_table_[key] = *value;
+  } else {
+    acknowledged_table_.erase(key);
+  }
+}
+
+void Judge::OnStoreRead(const std::string& key, const std::optional<std::string>& value) {
+  const auto it = acknowledged_table_.find(key);
+  const std::optional<std::string> acknowledged =
+      it == acknowledged_table_.end() ? std::nullopt : std::optional<std::string>(it->second);
+  if (value == acknowledged) return;
+  const auto show = [](const std::optional<std::string>& v) {
+    return v ? absl::StrCat("\"", absl::CEscape(*v), "\"") : std::string("nothing");
+  };
+  Violate(Property::kDurableState,
+          absl::StrCat("a read of key \"", absl::CEscape(key), "\" from the durable table returned ",
+                       show(value), ", but the last acknowledged write left ", show(acknowledged)));
 }
 
 void Judge::OnCheckpoint(const std::string& shard_id, const consumer::Checkpoint& checkpoint) {

@@ -70,6 +70,9 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
   void OnCheckpoint(const std::string& shard_id, const consumer::Checkpoint& checkpoint) override;
   void OnDeclareCaughtUp(const std::string& shard_id) override;
   void OnDeclareShardEnd(const std::string& shard_id) override;
+  // The durable table: every read must return the last acknowledged write of its key.
+  void OnStoreWrite(const std::string& key, const std::optional<std::string>& value) override;
+  void OnStoreRead(const std::string& key, const std::optional<std::string>& value) override;
 
   // Harness events.
   void OnShardClosed(const std::string& shard_id);
@@ -150,6 +153,8 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
   std::vector<std::pair<int, std::map<std::string, consumer::Checkpoint, std::less<>>>> crashes_;
   std::set<std::string> expired_tokens_;
   std::map<std::string, std::deque<int64_t>, std::less<>> recent_calls_us_;
+  // The durable table as acknowledged: key -> last written value (erased keys absent).
+  std::map<std::string, std::string, std::less<>> acknowledged_table_;
   std::optional<Violation> violation_;
   RunStats stats_;
   std::optional<Instant> last_processed_at_;

@@ -34,6 +34,9 @@ constexpr PropertyRow kPropertyRows[] = {
      "throttling)"},
     {Property::kTermination, "termination",
      "the run ends within its event and time bounds"},
+    {Property::kDurableState, "durable_state",
+     "a read of the consumer's durable key-value table returns the last acknowledged write, "
+     "across crashes"},
 };
 }  // namespace
 

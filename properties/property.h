@@ -25,11 +25,13 @@ enum class Property {
   kExpiredIteratorRecovered,  // "expired_iterator_recovered"
   kBoundedCallRate,           // "bounded_call_rate"
   kTermination,               // "termination"
+  kDurableState,              // "durable_state"
 };
 inline constexpr Property kAllProperties[] = {
     Property::kNoMissedRecords,  Property::kNoFalseCaughtUp,  Property::kNoFalseShardEnd,
     Property::kNoDuplicates,     Property::kLineageOrder,     Property::kCheckpointSafety,
-    Property::kExpiredIteratorRecovered, Property::kBoundedCallRate, Property::kTermination};
+    Property::kExpiredIteratorRecovered, Property::kBoundedCallRate, Property::kTermination,
+    Property::kDurableState};
 std::string_view PropertyName(Property property);
 std::string_view PropertyDescription(Property property);
 std::optional<Property> ParseProperty(std::string_view name);

@@ -2,12 +2,17 @@
 //
 // The loop below is the kind of code a team runs in production (ported from a boto3 loop:
 // see docs/porting.md). main registers it with the process-wide registry, which holds nothing
-// else (this project does not link the built-in catalogue), and judges it on a scenario with a
-// day-long idle gap, which is where loops that stop on an empty page lose data on real Kinesis.
+// else (this project does not link the built-in catalogue), judges it on a scenario with a
+// day-long idle gap, which is where loops that stop on an empty page lose data on real Kinesis,
+// and then runs the property check (1,000 generated cases of seed 1, as `shardsim check`).
+// The loop is a batch job: it returns once caught up, so it declares how soon its scheduler
+// runs it again (rerun_interval); without one, a record put after its last run would never be
+// read and the check would rightly report no_missed_records.
 #include <cstdio>
 #include <string>
 
 #include "consumer/strategy_registry.h"
+#include "properties/check.h"
 #include "properties/harness.h"
 
 namespace {
@@ -37,10 +42,11 @@ shardsim::sim::Task<void> MyTeamLoop(ConsumerContext& ctx) {
     std::optional<std::string> iterator = started->ShardIterator;
     while (iterator) {
       auto page = co_await ctx.kinesis.GetRecords({*iterator, 1000});
-      if (!page.ok()) {  // throttled or expired: wait, then start again from the checkpoint
-        co_await ctx.Sleep(Duration::Seconds(1));
-        break;
+      if (page.Is(shardsim::model::ErrorCode::kProvisionedThroughputExceeded)) {
+        co_await ctx.Sleep(Duration::Seconds(1));  // throttled: back off, same iterator
+        continue;
       }
+      if (!page.ok()) break;  // expired: the next run starts again from the checkpoint
       for (const Record& record : page->Records) co_await ctx.app.Process(id, record);
       if (!page->Records.empty()) ctx.app.Checkpoint(id, page->Records.back().SequenceNumber);
       if (!page->NextShardIterator) {
@@ -63,8 +69,9 @@ shardsim::consumer::StrategyInfo MyTeamLoopInfo() {
           .description = "our production batch reader",
           .expected = {},
           .provenance = {"examples/installed_consumer/main.cc"},
-          .params = {{"poll_interval_ms", 200, 0, 10'000, "between polls"}},
-          .run = MyTeamLoop};
+          .params = {{"poll_interval_ms", 200, 0, 10'000, "between polls", 100, 250}},
+          .run = MyTeamLoop,
+          .rerun_interval = Duration::Minutes(15)};
 }
 
 }  // namespace
@@ -93,5 +100,20 @@ int main() {
     return 2;
   }
   std::printf("%s\n", report->Summary().c_str());
-  return report->passed() ? 0 : 1;
+  if (!report->passed()) return 1;
+
+  const shardsim::properties::CheckOptions options{.seed = 1, .cases = 1000};
+  const auto check = shardsim::properties::CheckStrategy(*registry.Find("my-team-loop"), options);
+  if (!check.ok()) {
+    std::fprintf(stderr, "error: %s\n", std::string(check.status().message()).c_str());
+    return 2;
+  }
+  if (check->failure) {
+    std::printf("FAIL my-team-loop: %s at %s of seed 1\n", check->failure->report.Summary().c_str(),
+                check->failure->origin.c_str());
+    return 1;
+  }
+  std::printf("PASS my-team-loop: %llu generated cases (seed 1)\n",
+              static_cast<unsigned long long>(check->cases_run));
+  return 0;
 }

@@ -336,6 +336,44 @@ TEST_F(CliTest, CheckOfTheFirstBuggyCatalogueStrategyExitsOneAndSavesAReplayable
   EXPECT_EQ(first.err, "");
 }
 
+// The hash on a replay's last line ("# trace hash H").
+std::string ReplayedHash(const std::string& out) {
+  const size_t at = out.rfind("# trace hash ");
+  return at == std::string::npos ? "" : out.substr(at + 13, 16);
+}
+
+TEST_F(CliTest, EveryReplayLineOfACheckWithLongGapsAndAProfileReplaysTheCaseItNames) {
+  const Outcome o = Shardsim({"check", "--strategy", "stop-on-first-empty-page", "--long-gaps",
+                              "--profile", "fixed:30s", "--output", "result.json"});
+  ASSERT_EQ(o.exit_code, 1) << o;
+  const std::string case_line_start = "  shardsim replay --strategy stop-on-first-empty-page";
+  const size_t at = o.out.find(case_line_start);
+  ASSERT_NE(at, std::string::npos) << o;
+  const std::string line = o.out.substr(at + 2, o.out.find("   (the case", at) - at - 2);
+  EXPECT_THAT(line, HasSubstr(" --profile fixed:30s --long-gaps")) << o;
+  // Paste it: split on spaces (none of its words has one) and drop the program name.
+  std::vector<std::string> args;
+  std::istringstream words(line);
+  for (std::string word; words >> word;) args.push_back(word);
+  ASSERT_EQ(args.front(), "shardsim");
+  args.erase(args.begin());
+  const Outcome replayed = Shardsim(args);
+  EXPECT_EQ(replayed.exit_code, 1) << replayed;
+  const nlohmann::json result = nlohmann::json::parse(ReadFile(work_ / "result.json"));
+  const uint64_t failing_case = result["results"][0]["failure"]["case"].get<uint64_t>();
+  std::string reported;
+  for (const auto& pair : result["results"][0]["case_hashes"]) {
+    if (pair[0].get<uint64_t>() == failing_case) reported = pair[1].get<std::string>();
+  }
+  EXPECT_EQ(ReplayedHash(replayed.out), reported) << line;
+  // The saved scenario's name records the flags; its replay gives the report's minimal hash.
+  const std::vector<fs::path> saved = FilesIn(failures_);
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_THAT(saved[0].filename().string(), HasSubstr("-profile-fixed-30s-long-gaps.json"));
+  const Outcome minimal = Shardsim({"replay", "--scenario", saved[0].string()});
+  EXPECT_THAT(o.out, HasSubstr("(trace hash " + ReplayedHash(minimal.out) + "):")) << o;
+}
+
 TEST_F(CliTest, CheckAllExitsZeroExactlyWhenEveryStrategyMeetsItsExpectedVerdict) {
   const Outcome o = Shardsim({"check", "--all", "--cases", "5", "--json"});
   ASSERT_TRUE(o.exit_code == 0 || o.exit_code == 1) << o;
