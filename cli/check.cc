@@ -195,7 +195,7 @@ int RunCheck(const CheckFlags& flags) {
     if (flags.report_dir) {
       report_rows.push_back(timeline::ReportRowOf(campaign.results.back()));
       if (result->failure) AddPicture(report_rows.back(), *result->failure, *flags.report_dir,
-                                      SavedName(*strategy, options, *result->failure));
+                                      properties::SavedScenarioStem(strategy->name, options.seed, result->failure->case_index, options.generator));
     }
   }
   if (flags.report_dir) {

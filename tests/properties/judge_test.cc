@@ -89,7 +89,7 @@ class Script {
   void Close(uint32_t index) { judge_.OnShardClosed(ShardId(index)); }
   void Crash() { judge_.OnCrash(store_); }
   void Restart(bool after_crash = true) { judge_.OnRestart(after_crash); }
-  void Finish(bool bound_hit = false) { judge_.Finish(bound_hit, "the event bound"); }
+  void Finish(bool bound_hit = false) { judge_.Finish(bound_hit, "the event bound", Duration::Hours(1)); }
 
   // The property violated so far, or nullopt.
   std::optional<Property> verdict() const {
