@@ -244,6 +244,16 @@ int MaxShardsEver(const BucketProfile& profile, Duration call_latency) {
                                      1.0, 64.0));
 }
 
+// The event bound follows the liveness budget as the budget follows the work: a correct poller
+// spends about ten events per virtual second and shard (sleep, call, answer), so a budget of
+// days must not end in an event bound a correct loop cannot stay under. Between 2 million and
+// 50 million events, so that one case stays affordable.
+uint64_t EventBound(const Scenario& s) {
+  const uint64_t budget_seconds = static_cast<uint64_t>(s.liveness_budget.micros() / 1'000'000);
+  const uint64_t shards = static_cast<uint64_t>(s.shard_count) + 2 * s.reshards.size();
+  return std::clamp<uint64_t>(budget_seconds * 20 * shards, 2'000'000, 50'000'000);
+}
+
 Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions& options) {
   const Features features = GenFeatures();
   Scenario s;
@@ -285,6 +295,7 @@ Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions
     s.rerun_after_exit = std::max(*strategy.rerun_interval, nominal * 20);
   }
   s.liveness_budget = DeriveLivenessBudget(s);
+  s.max_events = EventBound(s);
   s.name = absl::StrCat("generated-", s.seed);
   return s;
 }
