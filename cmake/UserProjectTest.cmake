@@ -111,7 +111,7 @@ set(_ctest_outputs "")
 foreach(_round IN ITEMS 1 2)
   run("ctest, round ${_round}" 0 OUT _out
       COMMAND "${CMAKE_CTEST_COMMAND}" --test-dir "${_build}" -V)
-  string(REGEX REPLACE "[0-9.]+ sec" "" _out "${_out}")
+  string(REGEX REPLACE " *[0-9.]+ sec" "" _out "${_out}")  # ctest pads timings to a width
   string(REGEX REPLACE "\\([0-9]+ ms[^)]*\\)" "" _out "${_out}")
   string(REGEX REPLACE "Total Test time[^\n]*" "" _out "${_out}")
   list(APPEND _ctest_outputs "${_out}")
