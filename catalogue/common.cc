@@ -35,11 +35,24 @@ sim::Task<std::optional<std::string>> IteratorFromCheckpoint(ConsumerContext& ct
   if (checkpoint.has_value() && checkpoint->shard_end) co_return std::nullopt;
   GetShardIteratorRequest request{ctx.stream_name, shard_id, fallback, std::nullopt,
                                   std::nullopt};
-  if (checkpoint.has_value()) {
-    request.ShardIteratorType = ShardIteratorType::AFTER_SEQUENCE_NUMBER;
-    request.StartingSequenceNumber = checkpoint->sequence_number;
+  if (!checkpoint.has_value()) co_return co_await GetIteratorWithRetry(ctx, request, attempts);
+  request.ShardIteratorType = ShardIteratorType::AFTER_SEQUENCE_NUMBER;
+  request.StartingSequenceNumber = checkpoint->sequence_number;
+  for (int i = 0; i < attempts; ++i) {
+    auto it = co_await ctx.kinesis.GetShardIterator(request);
+    if (it.ok()) co_return it->ShardIterator;
+    if (it.Is(ErrorCode::kInvalidArgument)) {
+      // The checkpoint lies below the trim horizon: every record after it that still exists
+      // is at the horizon (as KCL and Lambda's poller do).
+      co_return co_await GetIteratorWithRetry(
+          ctx, {ctx.stream_name, shard_id, ShardIteratorType::TRIM_HORIZON, std::nullopt,
+                std::nullopt},
+          attempts - i);
+    }
+    if (!it.Is(ErrorCode::kProvisionedThroughputExceeded)) co_return std::nullopt;
+    co_await ctx.Sleep(Duration::Seconds(1));
   }
-  co_return co_await GetIteratorWithRetry(ctx, request, attempts);
+  co_return std::nullopt;
 }
 
 bool ParentsFinished(const ConsumerContext& ctx, const Shard& shard,

@@ -34,8 +34,11 @@ sim::Task<std::optional<std::vector<Shard>>> ListShardsWithRetry(
     ConsumerContext& ctx, int attempts = 10, Duration retry_interval = Duration::Seconds(1));
 
 // An iterator for `shard_id`: AFTER_SEQUENCE_NUMBER of the checkpoint when there is one,
-// otherwise `fallback` (TRIM_HORIZON by default). Retries throttling; nullopt on other errors
-// or after `attempts` tries. A SHARD_END checkpoint yields nullopt (nothing left to read).
+// otherwise `fallback` (TRIM_HORIZON by default). A checkpoint below the trim horizon (the
+// request answered InvalidArgumentException after a long outage) falls back to TRIM_HORIZON,
+// as KCL and Lambda's Kinesis poller do: every record after it that still exists is at the
+// horizon. Retries throttling; nullopt on other errors or after `attempts` tries. A SHARD_END
+// checkpoint yields nullopt (nothing left to read).
 sim::Task<std::optional<std::string>> IteratorFromCheckpoint(
     ConsumerContext& ctx, const std::string& shard_id,
     ShardIteratorType fallback = ShardIteratorType::TRIM_HORIZON, int attempts = 10);
