@@ -1,7 +1,6 @@
 #include "properties/generators.h"
 
 #include <algorithm>
-#include <cmath>
 #include <string>
 
 #include "absl/strings/str_cat.h"

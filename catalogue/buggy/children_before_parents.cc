@@ -25,6 +25,13 @@ sim::Task<std::optional<std::string>> ShardIterator(
   if (last_sequence.has_value()) {
     request.ShardIteratorType = ShardIteratorType::AFTER_SEQUENCE_NUMBER;
     request.StartingSequenceNumber = last_sequence;
+    auto after = co_await ctx.kinesis.GetShardIterator(request);
+    if (after.ok()) co_return after->ShardIterator;
+    // Below the trim horizon after a long outage: every record after it is at the horizon.
+    if (after.Is(ErrorCode::kInvalidArgument)) {
+      request.ShardIteratorType = ShardIteratorType::TRIM_HORIZON;
+      request.StartingSequenceNumber = std::nullopt;
+    }
   }
   co_return co_await GetIteratorWithRetry(ctx, request);
 }
