@@ -1,7 +1,6 @@
 #include "properties/generators.h"
 
 #include <algorithm>
-#include <cmath>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -239,9 +238,15 @@ int MaxShardsEver(const BucketProfile& profile, Duration call_latency) {
   const double p = static_cast<double>((call_latency + kReferenceBatchPollInterval).micros());
   if (w <= p) return 1;
   const double per_shard = w / (w - p);
-  return static_cast<int>(std::clamp(std::floor(std::log(kMaxSequentialGrowth) /
-                                                std::log(per_shard)),
-                                     1.0, 64.0));
+  // The largest n with per_shard^n <= kMaxSequentialGrowth, by repeated multiplication (basic
+  // IEEE operations only: the generator stays libm-free, like sim/random.h's draws).
+  int shards = 0;
+  double growth = 1.0;
+  while (shards < 64 && growth * per_shard <= kMaxSequentialGrowth) {
+    growth *= per_shard;
+    ++shards;
+  }
+  return std::max(shards, 1);
 }
 
 // The event bound follows the run's whole horizon (puts, crash downtimes, reruns, the liveness

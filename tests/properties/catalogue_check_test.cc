@@ -72,12 +72,8 @@ TEST_P(BuggyEntry, IsCaughtWithItsExpectedPropertyWithinAThousandCases) {
   CheckOptions options;
   options.seed = 20261125;
   options.cases = kBuggyCases;
-  // The stuck loop's bug needs days: a checkpoint only falls below the trim horizon after more
-  // than the retention period (24 h) down, so it is checked with long gaps. The other entries
-  // are checked without: most of them are built on a loop that also never recovers from an
-  // expired checkpoint (as the real code did), and with day-long outages that shared weakness
-  // is what the generator would find first.
-  options.generator.long_gaps = info.name == "stuck-below-trim-horizon";
+  // Default generator: its crash downtimes reach past the retention period, which is where
+  // stuck-below-trim-horizon's bug lives.
   const absl::StatusOr<CheckResult> result = CheckStrategy(info, options);
   ASSERT_TRUE(result.ok()) << result.status();
   ASSERT_TRUE(result->failure.has_value())
