@@ -61,10 +61,12 @@ struct ReplayFlags {
   std::optional<std::string> scenario;
   std::string format = "text";
   std::optional<std::string> log;  // a `shardsim serve --log` file: replay that instead
+  std::optional<std::string> stream;  // with --log --format svg: the stream to draw
 };
 int RunReplay(const ReplayFlags& flags);
-// Replays a `shardsim serve --log` file; 0 identical, 1 a difference.
-int RunReplayLog(const std::string& path);
+// Replays a `shardsim serve --log` file: --format text compares every answer (0 identical, 1 a
+// difference); --format svg draws the session's timeline (0).
+int RunReplayLog(const ReplayFlags& flags);
 
 // shardsim serve: the Kinesis wire protocol on the bucketed model, with a virtual clock.
 struct ServeFlags {

@@ -136,7 +136,10 @@ int Main(int argc, char** argv, const Program& program) {
   replay_cmd->add_option("--scenario", replay.scenario, "a saved scenario (JSON)");
   replay_cmd->add_option("--format", replay.format, "text, jsonl or svg (default text)");
   replay_cmd->add_option("--log", replay.log,
-                         "re-run a `shardsim serve --log` file and report the first difference");
+                         "re-run a `shardsim serve --log` file and report the first difference "
+                         "(with --format svg: draw the session)");
+  replay_cmd->add_option("--stream", replay.stream,
+                         "with --log --format svg: the stream to draw (default the first created)");
 
   ServeFlags serve;
   CLI::App* serve_cmd = app.add_subcommand(
@@ -242,12 +245,14 @@ int Main(int argc, char** argv, const Program& program) {
     if (*check_cmd) return RunCheck(check);
     if (*merge_cmd) return RunMerge(merge);
     if (*replay_cmd && replay.log) {
-      if (replay.strategy || replay.seed || replay.case_index || replay.profile || replay.scenario) {
+      if (replay.strategy || replay.seed || replay.case_index || replay.profile || replay.scenario ||
+          replay.long_gaps) {
         throw InputError("replay --log re-runs a server log; it takes no --strategy, --seed, "
-                         "--case, --profile or --scenario");
+                         "--case, --profile, --long-gaps or --scenario");
       }
-      return RunReplayLog(*replay.log);
+      return RunReplayLog(replay);
     }
+    if (*replay_cmd && replay.stream) throw InputError("--stream needs --log FILE --format svg");
     if (*replay_cmd) return RunReplay(replay);
     if (*serve_cmd) return RunServe(serve);
     if (*advance_cmd || *set_cmd || *show_cmd) {

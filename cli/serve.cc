@@ -1,14 +1,18 @@
 // shardsim serve (the Kinesis endpoint) and shardsim replay --log (re-running its log).
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "timeline/timeline.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "server/clock.h"
 #include "server/http_server.h"
+#include "server/log_trace.h"
 #include "server/replay.h"
 #include "server/service.h"
 
@@ -90,9 +94,55 @@ int RunServe(const ServeFlags& flags) {
   return kExitOk;
 }
 
-int RunReplayLog(const std::string& path) {
+namespace {
+
+// The picture of a served session: its chosen stream's shards and buckets, every client's calls.
+int DrawServedSession(const std::string& path, std::istream& in,
+                      const std::optional<std::string>& stream) {
+  absl::StatusOr<server::ServedSession> session = server::TraceOfLog(in);
+  if (!session.ok()) throw InputError(absl::StrCat(path, ": ", Str(session.status().message())));
+  if (session->streams.empty()) throw InputError(absl::StrCat(path, ": no stream was created"));
+  std::string drawn = session->streams.front();
+  if (stream.has_value()) {
+    if (std::find(session->streams.begin(), session->streams.end(), *stream) ==
+        session->streams.end()) {
+      throw InputError(absl::StrCat("--stream: ", path, " created no stream '", *stream,
+                                    "' (it created ", absl::StrJoin(session->streams, ", "), ")"));
+    }
+    drawn = *stream;
+  }
+  if (!session->difference.empty()) {
+    std::fprintf(stderr, "shardsim: warning: %s: %s (a log of another build?); the picture "
+                         "shows the replay\n", path.c_str(), session->difference.c_str());
+  }
+  timeline::TimelineInput input;
+  input.records = std::move(session->records);
+  const sim::Instant end = input.records.empty() ? session->service->clock().Now()
+                                                 : input.records.back().time;
+  input.shards = timeline::ShardLanesOf(session->service->model(), drawn, end);
+  input.title = absl::StrCat("shardsim serve session: stream \"", drawn, "\"");
+  input.subtitle = absl::StrCat(session->requests, " requests from ",
+                                session->clients.empty() ? "no client"
+                                                         : absl::StrJoin(session->clients, ", "),
+                                " (", path, ")");
+  Print(timeline::RenderTimelineSvg(input));
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunReplayLog(const ReplayFlags& flags) {
+  const std::string& path = *flags.log;
+  if (flags.format != "text" && flags.format != "svg") {
+    throw InputError(absl::StrCat("replay --log takes --format text (compare the answers) or svg "
+                                  "(draw the session), got '", flags.format, "'"));
+  }
+  if (flags.stream.has_value() && flags.format != "svg") {
+    throw InputError("--stream chooses the stream to draw; it needs --format svg");
+  }
   std::ifstream in(path);
   if (!in) throw InputError(absl::StrCat("--log: cannot read ", path));
+  if (flags.format == "svg") return DrawServedSession(path, in, flags.stream);
   absl::StatusOr<server::ReplayResult> result = server::ReplayLog(in);
   if (!result.ok()) throw InputError(absl::StrCat(path, ": ", Str(result.status().message())));
   if (!result->difference) {

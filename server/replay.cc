@@ -16,9 +16,43 @@ std::string StringField(const Json& entry, const char* key) {
   return it != entry.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// Sends the request a log entry holds to `service` again, in the JSON form the log keeps.
+absl::StatusOr<HttpResponse> Resend(const Json& entry, int number, KinesisService& service) {
+  if (entry.contains("rejected")) {
+    const Json& r = entry["rejected"];
+    return service.Reject(
+        ApiError{entry["status"].is_number_integer() ? entry["status"].get<int>() : 400,
+                 r.value("__type", ""), r.value("message", "")},
+        "");
+  }
+  const std::string method = StringField(entry, "method");
+  const std::string path = StringField(entry, "path");
+  const std::string target = StringField(entry, "target");
+  std::string content_type = StringField(entry, "content_type");
+  std::string body;
+  if (entry.contains("body_base64") && entry["body_base64"].is_string()) {
+    if (!absl::Base64Unescape(AV(entry["body_base64"].get<std::string>()), &body)) {
+      return absl::InvalidArgumentError(Cat("line ", number, ": bad body_base64"));
+    }
+  } else if (entry.contains("request") && !entry["request"].is_null()) {
+    body = entry["request"].dump();
+    if (EncodingForContentType(content_type).has_value()) {
+      content_type = std::string(ContentType(Encoding::kJson));
+    }
+  }
+  const std::string client = StringField(entry, "client");
+  const std::string authorization =
+      Cat("AWS4-HMAC-SHA256 Credential=", client, "/19700101/", StringField(entry, "region"),
+          "/kinesis/aws4_request");
+  return service.Handle(HttpRequest{
+      method, path, target, content_type,
+      client == "anonymous" ? std::string_view() : std::string_view(authorization), body});
+}
+
 }  // namespace
 
-absl::StatusOr<ReplayResult> ReplayLog(std::istream& log) {
+absl::StatusOr<int> ReplayEach(std::istream& log, std::unique_ptr<KinesisService>& service,
+                               const std::function<bool(const ReplayedRequest&)>& each) {
   std::string line;
   if (!std::getline(log, line)) return absl::InvalidArgumentError("the log is empty");
   const Json header = Json::parse(line, nullptr, false);
@@ -27,10 +61,11 @@ absl::StatusOr<ReplayResult> ReplayLog(std::istream& log) {
   const bool follow_logged_time = options->clock.kind != ClockMode::Kind::kManual;
   ServiceOptions replay_options = *options;
   replay_options.clock = ClockMode{};
-  KinesisService service(replay_options);
+  service = std::make_unique<KinesisService>(replay_options);
 
-  ReplayResult result;
-  for (int number = 2; std::getline(log, line); ++number) {
+  int requests = 0;
+  constexpr int kMaxLines = 100'000'000;  // a bound on the loop; a real log is far shorter
+  for (int number = 2; number < kMaxLines && std::getline(log, line); ++number) {
     if (line.empty()) continue;
     const Json entry = Json::parse(line, nullptr, false);
     if (!entry.is_object() || !entry.contains("status") || !entry.contains("response") ||
@@ -42,60 +77,43 @@ absl::StatusOr<ReplayResult> ReplayLog(std::istream& log) {
     if (follow_logged_time) {
       absl::StatusOr<Instant> t = ParseTime(entry["time"].get<std::string>());
       if (!t.ok()) return absl::InvalidArgumentError(Cat("line ", number, ": ", t.status().message()));
-      if (*t > service.clock().Now()) (void)service.clock().Set(*t);
+      if (*t > service->clock().Now()) (void)service->clock().Set(*t);
     }
-    HttpResponse response;
-    if (entry.contains("rejected")) {
-      const Json& r = entry["rejected"];
-      response = service.Reject(
-          ApiError{entry["status"].is_number_integer() ? entry["status"].get<int>() : 400,
-                   r.value("__type", ""), r.value("message", "")},
-          "");
-    } else {
-      const std::string method = StringField(entry, "method");
-      const std::string path = StringField(entry, "path");
-      const std::string target = StringField(entry, "target");
-      std::string content_type = StringField(entry, "content_type");
-      std::string body;
-      if (entry.contains("body_base64") && entry["body_base64"].is_string()) {
-        if (!absl::Base64Unescape(AV(entry["body_base64"].get<std::string>()), &body)) {
-          return absl::InvalidArgumentError(Cat("line ", number, ": bad body_base64"));
-        }
-      } else if (entry.contains("request") && !entry["request"].is_null()) {
-        body = entry["request"].dump();
-        if (EncodingForContentType(content_type).has_value()) {
-          content_type = std::string(ContentType(Encoding::kJson));
-        }
-      }
-      const std::string authorization = Cat(
-          "AWS4-HMAC-SHA256 Credential=", StringField(entry, "client"), "/19700101/",
-          StringField(entry, "region"), "/kinesis/aws4_request");
-      response = service.Handle(HttpRequest{method, path, target, content_type,
-                                            StringField(entry, "client") == "anonymous"
-                                                ? std::string_view()
-                                                : std::string_view(authorization),
-                                            body});
-    }
-    ++result.requests;
-    const std::string_view type = response.content_type;
+    absl::StatusOr<HttpResponse> response = Resend(entry, number, *service);
+    if (!response.ok()) return response.status();
+    ++requests;
+    if (!each(ReplayedRequest{number, entry, *response})) break;
+  }
+  return requests;
+}
+
+absl::StatusOr<ReplayResult> ReplayLog(std::istream& log) {
+  ReplayResult result;
+  std::unique_ptr<KinesisService> service;
+  absl::StatusOr<int> requests = ReplayEach(log, service, [&](const ReplayedRequest& r) {
+    const std::string_view type = r.response.content_type;
     Json replayed = Json::object();
-    if (!response.body.empty()) {
+    if (!r.response.body.empty()) {
       replayed = type == ContentType(Encoding::kCbor)
-                     ? Json::from_cbor(response.body, true, false)
-                     : Json::parse(response.body, nullptr, false);
+                     ? Json::from_cbor(r.response.body, true, false)
+                     : Json::parse(r.response.body, nullptr, false);
     }
-    const Json status = response.status;
-    const Json time = response.virtual_time;
+    const Json status = r.response.status;
+    const Json time = r.response.virtual_time;
     for (const auto& [field, value] :
          {std::pair<const char*, const Json*>{"time", &time}, {"status", &status},
           {"response", &replayed}}) {
-      if (entry[field] != *value) {
-        result.difference =
-            ReplayDifference{number, field, entry[field].dump(), value->dump()};
-        return result;
+      const auto logged = r.entry.find(field);
+      if (logged == r.entry.end() || *logged != *value) {
+        result.difference = ReplayDifference{
+            r.line, field, logged == r.entry.end() ? "null" : logged->dump(), value->dump()};
+        return false;
       }
     }
-  }
+    return true;
+  });
+  if (!requests.ok()) return requests.status();
+  result.requests = *requests;
   return result;
 }
 

@@ -9,11 +9,15 @@
 #ifndef SHARDSIM_SERVER_REPLAY_H_
 #define SHARDSIM_SERVER_REPLAY_H_
 
+#include <functional>
 #include <istream>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "server/protocol.h"
+#include "server/service.h"
 
 namespace shardsim::server {
 
@@ -31,6 +35,20 @@ struct ReplayResult {
 
 // An error for a log that cannot be read (no header, a line that is not a logged request).
 absl::StatusOr<ReplayResult> ReplayLog(std::istream& log);
+
+// One replayed request: its log line (1-based), the logged entry, and what the service answered.
+struct ReplayedRequest {
+  int line = 0;
+  const Json& entry;
+  const HttpResponse& response;
+};
+
+// The replay loop under ReplayLog and the pictures of served sessions: builds the service from
+// the log's header into `service`, re-sends every logged request to it in order and calls
+// `each` after each one; stops early when `each` returns false. Returns the number of requests
+// re-sent, or an error for a log that cannot be read.
+absl::StatusOr<int> ReplayEach(std::istream& log, std::unique_ptr<KinesisService>& service,
+                               const std::function<bool(const ReplayedRequest&)>& each);
 
 }  // namespace shardsim::server
 

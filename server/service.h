@@ -82,6 +82,8 @@ class KinesisService {
 
   const ServiceOptions& options() const { return options_; }
   VirtualClock& clock() { return clock_; }
+  // The stream model the requests act on (for pictures and checks of a served session).
+  model::KinesisModel& model() { return model_; }
 
  private:
   struct StreamState {

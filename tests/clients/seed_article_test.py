@@ -55,6 +55,9 @@ WALK_CALLS_MAX = 1_000
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     harness.add_target_arguments(parser)
+    parser.add_argument("--picture-dir", metavar="DIR",
+                        help="keep the server's log there, and the session's picture drawn from "
+                             "it by `shardsim replay --log FILE --format svg` (checked)")
     return parser.parse_args()
 
 
@@ -115,14 +118,47 @@ def epoch_ms(rfc3339):
     return round(datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp() * 1000)
 
 
+def check_picture(shardsim, log_path):
+    """The served session replays identically and draws as the article's walk."""
+    replayed = subprocess.run([shardsim, "replay", "--log", log_path], capture_output=True,
+                              text=True, timeout=60)
+    check(replayed.returncode == 0 and replayed.stdout.startswith("identical"),
+          f"replay --log {log_path}: exit {replayed.returncode}: {replayed.stdout}{replayed.stderr}")
+    svg_path = log_path[:-len(".jsonl")] + ".svg"
+    with open(svg_path, "w") as out:
+        drawn = subprocess.run([shardsim, "replay", "--log", log_path, "--format", "svg"],
+                               stdout=out, stderr=subprocess.PIPE, text=True, timeout=60)
+    check(drawn.returncode == 0 and not drawn.stderr,
+          f"replay --log --format svg: exit {drawn.returncode}: {drawn.stderr}")
+    with open(svg_path) as f:
+        svg = f.read()
+    xmllint = subprocess.run(["xmllint", "--noout", svg_path], capture_output=True, text=True)
+    check(xmllint.returncode == 0, f"{svg_path} is not well-formed: {xmllint.stderr}")
+    counts = {name: svg.count(f'class="{name}"')
+              for name in ("lane", "put", "empty-run", "axis-break", "read outcome-records")}
+    say(f"  picture of the session: {svg_path}: {counts}")
+    check(counts["lane"] == 1, "the picture has no lane, or more than the stream's one shard")
+    check(counts["put"] == 3, "the picture does not show the article's three puts")
+    check(counts["empty-run"] >= 1, "the picture does not show the walk's empty pages as a run")
+    check(counts["axis-break"] >= 1, "the picture does not compress the 17 h 33 min wait")
+    check(counts["read outcome-records"] >= 2, "the picture misses the reads that returned records")
+    check("seed-article-aws-cli.jsonl" in svg and "test-offsets" in svg,
+          "the picture does not name its log and stream")
+
+
 def main():
     args = parse_args()
     harness.use_client_env()
     harness.time_limit(170, "the seed article test")  # ~25 s on an idle machine
     check(os.access(AWS, os.X_OK), f"{AWS} not found; scripts/setup_clients.sh installs it "
                                    "(Debian package awscli)")
+    log_args = []
+    if args.picture_dir and args.shardsim:
+        os.makedirs(args.picture_dir, exist_ok=True)
+        log_path = os.path.join(args.picture_dir, "seed-article-aws-cli.jsonl")
+        log_args = ["--log", log_path]
     server = harness.start_target(args, "--start", CREATED_AT, "--latency", LATENCY,
-                                  "--create-delay", CREATE_DELAY)
+                                  "--create-delay", CREATE_DELAY, *log_args)
     shardsim = server.is_shardsim
     article = Article(server, args.shardsim)
     skipped = []
@@ -251,6 +287,8 @@ def main():
 
     check(server.alive(), "the server died")
     server.stop()
+    if log_args:
+        check_picture(args.shardsim, log_path)
     if skipped:
         say(f"against kinesalite, skipped (bucket and clock behaviour): {'; '.join(skipped)}")
     say("PASS: the seed article, step for step")
