@@ -605,6 +605,13 @@ std::vector<BadInput> OtherRows() {
        {"--strategy", "--all"}},
       {"ReplayWithoutStrategyOrScenario", {"replay"}, {"--scenario", "--strategy"}},
       {"ReplayWithoutSeed", {"replay", "--strategy", kCorrect}, {"--seed"}},
+      {"ReplayLogInJsonl", {"replay", "--log", "session.jsonl", "--format", "jsonl"},
+       {"--format", "'jsonl'", "svg"}},
+      {"ReplayLogThatIsMissing", {"replay", "--log", "/nonexistent/session.jsonl", "--format", "svg"},
+       {"cannot read", "/nonexistent/session.jsonl"}},
+      {"StreamWithoutLog", {"replay", "--stream", "s"}, {"--stream", "--log"}},
+      {"StreamWithoutSvg", {"replay", "--log", "session.jsonl", "--stream", "s"},
+       {"--stream", "svg"}},
       // --cases 0 and other numbers out of range.
       {"CheckCasesZero", {"check", "--strategy", kCorrect, "--cases", "0"},
        {"--cases", "not in range 1 to", "0"}},
