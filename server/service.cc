@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "model/sequence_number.h"
 #include "server/responses.h"
+#include "sim/check.h"
 #include "sim/hash.h"
 #include "sim/random.h"
 
@@ -178,10 +179,6 @@ ShardFilter FilterFromJson(const Json& j) {
     f.timestamp = Instant::FromUnixMicros(j["Timestamp"].get<int64_t>());
   }
   return f;
-}
-
-std::string StatusName(Instant now, Instant active_at) {
-  return now < active_at ? "CREATING" : "ACTIVE";
 }
 
 }  // namespace
@@ -420,13 +417,35 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
 }
 
 std::optional<ApiError> KinesisService::Unavailable(std::string_view stream, Instant now,
-                                                    bool changes_it) {
+                                                    Access access) {
   const auto it = streams_.find(stream);
-  if (it == streams_.end() || now >= it->second.active_at) return std::nullopt;
-  if (!changes_it) return ResourceNotFound(stream);
+  if (it == streams_.end() || now >= it->second.busy_until) return std::nullopt;
+  const std::string& status = it->second.busy_status;
+  if (access == Access::kReadWrite && status == "CREATING") return ResourceNotFound(stream);
+  // Reads, writes and listings go on while UPDATING or DELETING.
+  if (access != Access::kChange && status != "CREATING") return std::nullopt;
   return ApiError{400, "ResourceInUseException",
                   Cat("Stream ", stream, " under account ", kAccount,
-                               " not ACTIVE, instead in state CREATING")};
+                               " not ACTIVE, instead in state ", status)};
+}
+
+void KinesisService::MarkUpdating(std::string_view stream, Instant now) {
+  const auto it = streams_.find(stream);
+  if (it == streams_.end()) return;
+  it->second.busy_until = now + options_.create_delay;
+  it->second.busy_status = "UPDATING";
+}
+
+void KinesisService::CompleteDeletions(Instant now) {
+  for (auto it = streams_.begin(); it != streams_.end();) {  // std::map: name order
+    if (it->second.busy_status != "DELETING" || now < it->second.busy_until) {
+      ++it;
+      continue;
+    }
+    const auto deleted = model_.DeleteStream(now, model::DeleteStreamRequest{it->first});
+    SHARDSIM_CHECK(deleted.ok(), "a DELETING stream is still in the model");
+    it = streams_.erase(it);
+  }
 }
 
 template <typename T>
@@ -441,15 +460,23 @@ Decoded<Json> KinesisService::Dispatch(const Request& request, Call& c) {
     if (!outcome.ok()) return FromModel(outcome.error());
     return Json();  // an empty body, as AWS answers
   };
+  CompleteDeletions(now);
+  // A successful change leaves the stream UPDATING for a while.
+  auto changed = [&](const std::string& stream, Decoded<Json> out) -> Decoded<Json> {
+    if (std::holds_alternative<Json>(out)) MarkUpdating(stream, now);
+    return out;
+  };
   if (const auto* r = std::get_if<CreateStreamCall>(&request)) return CreateStream(*r, c);
   if (const auto* r = std::get_if<DeleteStreamCall>(&request)) {
-    if (auto e = Unavailable(r->request.StreamName, now, true)) return *e;
-    Decoded<Json> out = empty(model_.DeleteStream(now, r->request));
-    if (std::holds_alternative<Json>(out)) {
-      const auto it = streams_.find(r->request.StreamName);
-      if (it != streams_.end()) streams_.erase(it);
-    }
-    return out;
+    const std::string& stream = r->request.StreamName;
+    if (auto e = Unavailable(stream, now, Access::kChange)) return *e;
+    const auto summary = model_.DescribeStreamSummary(now, stream);
+    if (!summary.ok()) return FromModel(summary.error());
+    StreamState& state = streams_[stream];
+    state.busy_until = now + options_.create_delay;
+    state.busy_status = "DELETING";
+    if (options_.create_delay <= Duration::Zero()) CompleteDeletions(now);
+    return Json();  // an empty body, as AWS answers
   }
   if (const auto* r = std::get_if<DescribeStreamCall>(&request)) return DescribeStream(*r, c);
   if (const auto* r = std::get_if<DescribeStreamSummaryCall>(&request)) {
@@ -458,7 +485,7 @@ Decoded<Json> KinesisService::Dispatch(const Request& request, Call& c) {
   if (const auto* r = std::get_if<ListStreamsCall>(&request)) return ListStreams(*r, c);
   if (const auto* r = std::get_if<ListShardsCall>(&request)) return ListShards(*r, c);
   if (const auto* r = std::get_if<GetShardIteratorCall>(&request)) {
-    if (auto e = Unavailable(r->request.StreamName, now, false)) return *e;
+    if (auto e = Unavailable(r->request.StreamName, now, Access::kReadWrite)) return *e;
     const auto outcome = model_.GetShardIterator(now, r->request);
     if (!outcome.ok()) return FromModel(outcome.error());
     return Json{{"ShardIterator", outcome->ShardIterator}};
@@ -473,34 +500,36 @@ Decoded<Json> KinesisService::Dispatch(const Request& request, Call& c) {
     return GetRecordsValue(*outcome, c.encoding);
   }
   if (const auto* r = std::get_if<PutRecordCall>(&request)) {
-    if (auto e = Unavailable(r->request.StreamName, now, false)) return *e;
+    if (auto e = Unavailable(r->request.StreamName, now, Access::kReadWrite)) return *e;
     return OrError(model_.PutRecord(now, r->request), &PutRecordValue);
   }
   if (const auto* r = std::get_if<PutRecordsCall>(&request)) {
-    if (auto e = Unavailable(r->request.StreamName, now, false)) return *e;
+    if (auto e = Unavailable(r->request.StreamName, now, Access::kReadWrite)) return *e;
     return OrError(model_.PutRecords(now, r->request), &PutRecordsValue);
   }
   if (const auto* r = std::get_if<SplitShardCall>(&request)) {
-    if (auto e = Unavailable(r->request.StreamName, now, true)) return *e;
-    return empty(model_.SplitShard(now, r->request));
+    if (auto e = Unavailable(r->request.StreamName, now, Access::kChange)) return *e;
+    return changed(r->request.StreamName, empty(model_.SplitShard(now, r->request)));
   }
   if (const auto* r = std::get_if<MergeShardsCall>(&request)) {
-    if (auto e = Unavailable(r->request.StreamName, now, true)) return *e;
-    return empty(model_.MergeShards(now, r->request));
+    if (auto e = Unavailable(r->request.StreamName, now, Access::kChange)) return *e;
+    return changed(r->request.StreamName, empty(model_.MergeShards(now, r->request)));
   }
   if (const auto* r = std::get_if<UpdateShardCountCall>(&request)) {
-    if (auto e = Unavailable(r->request.StreamName, now, true)) return *e;
+    if (auto e = Unavailable(r->request.StreamName, now, Access::kChange)) return *e;
     const auto outcome = model_.UpdateShardCount(now, r->request);
     if (!outcome.ok()) return FromModel(outcome.error());
+    MarkUpdating(r->request.StreamName, now);
     return Json{{"StreamName", outcome->StreamName},
                 {"StreamARN", StreamArn(c.region, outcome->StreamName)},
                 {"CurrentShardCount", outcome->CurrentShardCount},
                 {"TargetShardCount", outcome->TargetShardCount}};
   }
   if (const auto* r = std::get_if<RetentionCall>(&request)) {
-    if (auto e = Unavailable(r->request.StreamName, now, true)) return *e;
-    return empty(r->increase ? model_.IncreaseStreamRetentionPeriod(now, r->request)
-                             : model_.DecreaseStreamRetentionPeriod(now, r->request));
+    if (auto e = Unavailable(r->request.StreamName, now, Access::kChange)) return *e;
+    return changed(r->request.StreamName,
+                   empty(r->increase ? model_.IncreaseStreamRetentionPeriod(now, r->request)
+                                     : model_.DecreaseStreamRetentionPeriod(now, r->request)));
   }
   return ApiError{500, "InternalFailure", "no dispatch for this request"};
 }
@@ -511,7 +540,8 @@ Decoded<Json> KinesisService::CreateStream(const CreateStreamCall& call, Call& c
   if (!options_.limits) options.limits = model::ShardLimits::Unlimited();
   const auto outcome = model_.CreateStream(c.now, call.request, options);
   if (!outcome.ok()) return FromModel(outcome.error());
-  streams_[call.request.StreamName] = StreamState{c.now + options_.create_delay, call.stream_mode};
+  streams_[call.request.StreamName] =
+      StreamState{c.now + options_.create_delay, "CREATING", call.stream_mode};
   return Json();
 }
 
@@ -527,7 +557,7 @@ Decoded<Json> KinesisService::DescribeStreamSummary(const DescribeStreamSummaryC
   return Json{{"StreamDescriptionSummary",
                {{"StreamName", summary->StreamName},
                 {"StreamARN", StreamArn(c.region, summary->StreamName)},
-                {"StreamStatus", StatusName(c.now, state.active_at)},
+                {"StreamStatus", state.StatusAt(c.now)},
                 {"StreamModeDetails", ModeDetails(state.mode)},
                 {"RetentionPeriodHours", summary->RetentionPeriod / Duration::Hours(1)},
                 {"StreamCreationTimestamp", TimeValue(summary->StreamCreationTimestamp, c.encoding)},
@@ -556,7 +586,7 @@ Decoded<Json> KinesisService::DescribeStream(const DescribeStreamCall& call, Cal
   return Json{{"StreamDescription",
                {{"StreamName", summary->StreamName},
                 {"StreamARN", StreamArn(c.region, summary->StreamName)},
-                {"StreamStatus", StatusName(c.now, state.active_at)},
+                {"StreamStatus", state.StatusAt(c.now)},
                 {"StreamModeDetails", ModeDetails(state.mode)},
                 {"Shards", std::move(shards)},
                 {"HasMoreShards", more},
@@ -590,7 +620,7 @@ Decoded<Json> KinesisService::ListStreams(const ListStreamsCall& call, Call& c) 
     summaries.push_back(
         Json{{"StreamName", name},
              {"StreamARN", StreamArn(c.region, name)},
-             {"StreamStatus", StatusName(c.now, state.active_at)},
+             {"StreamStatus", state.StatusAt(c.now)},
              {"StreamModeDetails", ModeDetails(state.mode)},
              {"StreamCreationTimestamp",
               TimeValue(summary.ok() ? summary->StreamCreationTimestamp : c.now, c.encoding)}});
@@ -614,7 +644,7 @@ Decoded<Json> KinesisService::ListShards(const ListShardsCall& call, Call& c) {
     after = t.value("a", "");
     if (t.contains("f") && t["f"].is_object()) filter = FilterFromJson(t["f"]);
   }
-  if (auto e = Unavailable(stream, c.now, true)) return *e;
+  if (auto e = Unavailable(stream, c.now, Access::kList)) return *e;
   const auto summary = model_.DescribeStreamSummary(c.now, stream);
   if (!summary.ok()) return FromModel(summary.error());
   const auto listed = model_.ListShards(c.now, model::ListShardsRequest{stream});

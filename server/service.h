@@ -9,10 +9,13 @@
 // Every response carries a deterministic x-amzn-RequestId and x-amz-id-2 (from the seed and a
 // request counter) and the virtual time of the call; the transport adds the real Date.
 //
-// Streams are CREATING for `create_delay` of virtual time after CreateStream, then ACTIVE;
-// while CREATING, reads and writes see no stream (ResourceNotFoundException) and changes to
-// it are ResourceInUseException. With the manual clock, the same requests in the same order
-// give byte-identical responses.
+// Stream status, as AWS moves it: CREATING for `create_delay` of virtual time after
+// CreateStream, UPDATING for as long after a change of its shards (SplitShard, MergeShards,
+// UpdateShardCount) or retention, DELETING for as long after DeleteStream (then it is gone),
+// else ACTIVE. While CREATING, reads and writes see no stream (ResourceNotFoundException);
+// while UPDATING or DELETING they go on (the shards have already changed); in any of the three,
+// a further change is ResourceInUseException. With the manual clock, the same requests in the
+// same order give byte-identical responses.
 #ifndef SHARDSIM_SERVER_SERVICE_H_
 #define SHARDSIM_SERVER_SERVICE_H_
 
@@ -40,6 +43,7 @@ struct ServiceOptions {
   // Manual clock: virtual time each Kinesis call takes. At 200 ms a client calling back to back
   // stays exactly within GetRecords' 5 calls per second per shard.
   Duration latency = Duration::Millis(200);
+  // How long a stream stays CREATING, UPDATING or DELETING.
   Duration create_delay = Duration::Millis(200);
   // false: every per-shard rate limit off (ShardLimits::Unlimited), for load generators.
   bool limits = true;
@@ -87,8 +91,10 @@ class KinesisService {
 
  private:
   struct StreamState {
-    Instant active_at;
+    Instant busy_until;       // ACTIVE from then on (or gone, when DELETING)
+    std::string busy_status;  // CREATING, UPDATING or DELETING
     std::string mode;
+    std::string StatusAt(Instant now) const { return now < busy_until ? busy_status : "ACTIVE"; }
   };
   struct Call;
 
@@ -107,8 +113,17 @@ class KinesisService {
   Decoded<Json> DescribeStreamSummary(const DescribeStreamSummaryCall& call, Call& c);
   Decoded<Json> ListStreams(const ListStreamsCall& call, Call& c);
   Decoded<Json> ListShards(const ListShardsCall& call, Call& c);
-  // nullopt when the stream exists and is ACTIVE (or does not exist: the model then says so).
-  std::optional<ApiError> Unavailable(std::string_view stream, Instant now, bool changes_it);
+  // What a call does to a stream, for the status checks: reads and writes (no stream while
+  // CREATING), listing its shards (ResourceInUse while CREATING), changing it (ResourceInUse
+  // while CREATING, UPDATING or DELETING).
+  enum class Access { kReadWrite, kList, kChange };
+  // nullopt when the stream's status allows `access` (or it does not exist: the model then
+  // says so).
+  std::optional<ApiError> Unavailable(std::string_view stream, Instant now, Access access);
+  // After a successful change of `stream`: UPDATING for `create_delay`.
+  void MarkUpdating(std::string_view stream, Instant now);
+  // Removes the streams whose DELETING time has passed, from the model too.
+  void CompleteDeletions(Instant now);
 
   ServiceOptions options_;
   VirtualClock clock_;

@@ -223,6 +223,50 @@ TEST(ServerTest, UpdateShardCountRetentionAndDeleteWork) {
   EXPECT_TRUE(Ok(c.Call("ListStreams", Json::object()))["StreamNames"].empty());
 }
 
+std::string StatusOf(Client& c, const std::string& stream) {
+  return Ok(c.Call("DescribeStreamSummary", {{"StreamName", stream}}))["StreamDescriptionSummary"]
+      ["StreamStatus"];
+}
+
+TEST(ServerTest, AChangeLeavesTheStreamUpdatingAndADeleteDeletingForTheDelay) {
+  ServiceOptions options = Options("fixed:1s");
+  options.create_delay = Duration::Seconds(2);  // ten 200 ms calls
+  TestServer server(options);
+  Client c(server.port());
+  Ok(c.Call("CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}}));
+  Ok(c.Clock({{"advance", "2s"}}));
+  EXPECT_EQ(StatusOf(c, "s"), "ACTIVE");
+  Ok(c.Call("SplitShard", {{"StreamName", "s"}, {"ShardToSplit", kShard0},
+                           {"NewStartingHashKey", "170141183460469231731687303715884105728"}}));
+  EXPECT_EQ(StatusOf(c, "s"), "UPDATING");
+  // Reads, writes and listings go on; a further change waits for ACTIVE.
+  Ok(c.Call("PutRecord", {{"StreamName", "s"}, {"Data", "YQ=="}, {"PartitionKey", "1"}}));
+  EXPECT_EQ(Ok(c.Call("ListShards", {{"StreamName", "s"}}))["Shards"].size(), 3u);
+  const Reply busy = c.Call("UpdateShardCount", {{"StreamName", "s"}, {"TargetShardCount", 1},
+                                                 {"ScalingType", "UNIFORM_SCALING"}});
+  EXPECT_EQ(busy.type(), "ResourceInUseException");
+  EXPECT_NE(busy.body.find("instead in state UPDATING"), std::string::npos) << busy.body;
+  Ok(c.Clock({{"advance", "2s"}}));
+  EXPECT_EQ(StatusOf(c, "s"), "ACTIVE");
+  Ok(c.Call("IncreaseStreamRetentionPeriod", {{"StreamName", "s"}, {"RetentionPeriodHours", 48}}));
+  EXPECT_EQ(StatusOf(c, "s"), "UPDATING");
+  Ok(c.Clock({{"advance", "2s"}}));
+
+  Ok(c.Call("DeleteStream", {{"StreamName", "s"}}));
+  EXPECT_EQ(StatusOf(c, "s"), "DELETING");
+  EXPECT_EQ(Ok(c.Call("ListStreams", Json::object()))["StreamNames"], Json::array({"s"}));
+  Ok(c.Call("PutRecord", {{"StreamName", "s"}, {"Data", "Yg=="}, {"PartitionKey", "2"}}));
+  EXPECT_EQ(c.Call("DeleteStream", {{"StreamName", "s"}}).type(), "ResourceInUseException");
+  EXPECT_EQ(c.Call("CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}}).type(),
+            "ResourceInUseException");
+  Ok(c.Clock({{"advance", "2s"}}));
+  EXPECT_EQ(c.Call("DescribeStreamSummary", {{"StreamName", "s"}}).type(),
+            "ResourceNotFoundException");
+  EXPECT_TRUE(Ok(c.Call("ListStreams", Json::object()))["StreamNames"].empty());
+  Ok(c.Call("CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}}));  // the name is free again
+  EXPECT_EQ(StatusOf(c, "s"), "CREATING");
+}
+
 TEST(ServerTest, ClockApiShowsAdvancesSetsAndRefusesToGoBack) {
   TestServer server(Options());
   Client c(server.port());
