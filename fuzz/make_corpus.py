@@ -6,7 +6,7 @@ table, the wire-protocol examples) and the seed article's values (its two sequen
 its iterator tokens, its stream and shard names). Run it again after changing a seed; the
 files are committed, so the fuzzers need nothing but the repository. Needs python3-cbor2
 (/usr/bin/python3, Debian's). Campaign result seeds are written by `shardsim check --output`
-(see the comment at campaign_result below).
+(see the comment at campaign_result below); replay_log seeds are `shardsim serve --log` files.
 """
 import hashlib
 import json
@@ -196,7 +196,8 @@ def strategy():
 
 def main():
     if os.path.isdir(OUT):
-        for target in ("scenario_json", "sequence_number", "iterator_token", "next_token",
+        # scenario_json, campaign_result and replay_log also hold inputs kept by hand.
+        for target in ("sequence_number", "iterator_token", "next_token",
                        "server_request", "strategy"):
             shutil.rmtree(os.path.join(OUT, target), ignore_errors=True)
     os.makedirs(os.path.join(OUT, "scenario_json"), exist_ok=True)

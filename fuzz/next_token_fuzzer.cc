@@ -28,7 +28,7 @@ namespace server = shardsim::server;
 using server::Json;
 
 server::HttpResponse Send(server::KinesisService& service, std::string_view op, const Json& body) {
-  const std::string target = absl::StrCat(server::kTargetPrefix, op);
+  const std::string target = absl::StrCat(std::string(server::kTargetPrefix), std::string(op));
   const std::string text = body.dump(-1, ' ', false, Json::error_handler_t::replace);
   return service.Handle(server::HttpRequest{.method = "POST",
                                             .path = "/",
@@ -39,7 +39,7 @@ server::HttpResponse Send(server::KinesisService& service, std::string_view op, 
 }
 
 Json Checked(std::string_view op, const server::HttpResponse& r) {
-  const std::string what = absl::StrCat(op, ": ", r.status, " ", absl::CHexEscape(r.body.substr(0, 400)));
+  const std::string what = absl::StrCat(std::string(op), ": ", r.status, " ", absl::CHexEscape(r.body.substr(0, 400)));
   FUZZ_CHECK(r.status == 200 || (r.status >= 400 && r.status < 500), what);
   const Json doc = r.body.empty() ? Json::object() : Json::parse(r.body, nullptr, false);
   FUZZ_CHECK(doc.is_object(), what);
@@ -51,7 +51,7 @@ Json Checked(std::string_view op, const server::HttpResponse& r) {
 
 Json Ok(server::KinesisService& service, std::string_view op, const Json& body) {
   const server::HttpResponse r = Send(service, op, body);
-  FUZZ_CHECK(r.status == 200, absl::StrCat(op, " ", body.dump(), ": ", r.body));
+  FUZZ_CHECK(r.status == 200, absl::StrCat(std::string(op), " ", body.dump(), ": ", r.body));
   return Checked(op, r);
 }
 

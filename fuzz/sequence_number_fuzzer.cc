@@ -29,7 +29,7 @@ void CheckText(std::string_view text) {
     return;
   }
   const std::string digits = parsed->ToString();
-  FUZZ_CHECK(digits == text, absl::StrCat("parsed ", text, " prints as ", digits));
+  FUZZ_CHECK(digits == text, absl::StrCat("parsed ", std::string(text), " prints as ", digits));
   const SequenceNumberFields fields = parsed->fields();
   FUZZ_CHECK(shardsim::model::ValidateSequenceNumberFields(fields).ok(),
              "a parsed number has invalid fields");

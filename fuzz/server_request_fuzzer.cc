@@ -69,6 +69,8 @@ struct Harness {
   std::map<std::string, Acked> acked;  // by sequence number
 };
 
+absl::string_view AV(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
 std::optional<Json> ParseAnswer(const server::HttpResponse& r) {
   if (r.body.empty()) return Json::object();
   Json doc = r.content_type == server::ContentType(Encoding::kCbor)
@@ -79,7 +81,7 @@ std::optional<Json> ParseAnswer(const server::HttpResponse& r) {
 }
 
 std::string Describe(std::string_view what, const server::HttpResponse& r) {
-  return absl::StrCat(what, ": status ", r.status, ", ", r.content_type, ", body ",
+  return absl::StrCat(std::string(what), ": status ", r.status, ", ", r.content_type, ", body ",
                       absl::CHexEscape(r.body.substr(0, 400)));
 }
 
@@ -170,7 +172,7 @@ std::string Substitute(std::string body, const Harness& h, bool cbor) {
 server::HttpResponse Send(Harness& h, std::string_view target, std::string_view content_type,
                           std::string_view body, std::string_view path = "/",
                           std::string_view method = "POST") {
-  const std::string amz_target = target.empty() ? "" : absl::StrCat(server::kTargetPrefix, target);
+  const std::string amz_target = target.empty() ? "" : absl::StrCat(std::string(server::kTargetPrefix), std::string(target));
   return h.service.Handle(server::HttpRequest{
       .method = method,
       .path = path,
@@ -194,7 +196,7 @@ Json Call(Harness& h, std::string_view target, const Json& request) {
     }
     return answer;
   }
-  FUZZ_CHECK(false, absl::StrCat(target, " throttled 20 times in a row"));
+  FUZZ_CHECK(false, absl::StrCat(std::string(target), " throttled 20 times in a row"));
   return {};
 }
 
@@ -332,13 +334,13 @@ void CheckInvariants(Harness& h) {
 server::ServiceOptions OptionsFrom(std::string_view& input, bool& log) {
   server::ServiceOptions options;
   options.profile = shardsim::model::BucketProfile::Fixed(Duration::Seconds(1));
-  if (!absl::StartsWith(input, "shardsim-fuzz")) return options;
+  if (!absl::StartsWith(AV(input), "shardsim-fuzz")) return options;
   const size_t eol = input.find('\n');
   const std::string_view line = input.substr(0, eol);
   input.remove_prefix(eol == std::string_view::npos ? input.size() : eol + 1);
-  for (absl::string_view word : absl::StrSplit(line, ' ')) {
+  for (absl::string_view word : absl::StrSplit(AV(line), ' ')) {
     if (absl::ConsumePrefix(&word, "profile=")) {
-      if (auto p = shardsim::model::BucketProfile::Parse(word); p.ok()) options.profile = *p;
+      if (auto p = shardsim::model::BucketProfile::Parse(std::string_view(word.data(), word.size())); p.ok()) options.profile = *p;
     } else if (word == "log") {
       log = true;
     } else if (word == "limits=off") {
@@ -395,9 +397,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(!created.contains("__type"), created.dump());
   RunRequest(h, "PutRecord j\n{\"StreamName\":\"fuzz\",\"Data\":\"c2VlZA==\",\"PartitionKey\":\"1\"}");
   size_t count = 0;
-  for (absl::string_view chunk : absl::StrSplit(input, "\n###\n")) {
+  for (absl::string_view chunk : absl::StrSplit(AV(input), "\n###\n")) {
     if (++count > kMaxRequests) break;
-    RunRequest(h, chunk);
+    RunRequest(h, std::string_view(chunk.data(), chunk.size()));
   }
   CheckInvariants(h);
   return 0;

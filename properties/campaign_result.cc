@@ -198,7 +198,9 @@ absl::StatusOr<StrategyResult> StrategyResultFromJson(const json& r) {
 }
 
 absl::Status CheckHeader(const json& j) {
-  if (!j.is_object() || j.value("format", "") != kFormat) {
+  // Type-checked before compared: json::value() throws on a "format" that is not a string.
+  if (!j.is_object() || !j.contains("format") || !j.at("format").is_string() ||
+      j.at("format") != kFormat) {
     return absl::InvalidArgumentError(
         absl::StrCat("not a shardsim check result (format \"", kFormat, "\")"));
   }

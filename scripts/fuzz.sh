@@ -9,8 +9,8 @@ set -euo pipefail
 readonly PROG="fuzz.sh"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly REPO_ROOT
-readonly TARGETS=(scenario_json campaign_result sequence_number iterator_token next_token
-                  server_request strategy)
+readonly TARGETS=(scenario_json scenario_run campaign_result sequence_number iterator_token next_token
+                  server_request replay_log strategy)
 
 usage() {
   cat <<'EOF_USAGE'
@@ -18,8 +18,8 @@ Usage: scripts/fuzz.sh [--build-dir DIR] [--seconds N] [--runs N] [--timeout S]
                        (--all | TARGET...) [-- LIBFUZZER_FLAG...]
 
 Runs each TARGET (or every target, with --all) for N seconds (default 20), one after another.
-Targets: scenario_json campaign_result sequence_number iterator_token next_token
-server_request strategy. The fuzzers are built with -DSHARDSIM_FUZZERS=ON (the asan preset:
+Targets: scenario_json scenario_run campaign_result sequence_number iterator_token next_token
+server_request replay_log strategy. The fuzzers are built with -DSHARDSIM_FUZZERS=ON (the asan preset:
 cmake --preset asan && cmake --build build-asan --target shardsim_fuzzers).
 
   --build-dir DIR  the build tree with fuzz/ (default: build-asan)
@@ -82,12 +82,15 @@ for target in "${targets[@]}"; do
   flags=(-timeout="${timeout:-$([[ ${target} == strategy ]] && echo 60 || echo 10)}"
          -artifact_prefix="${work}/artifacts/" -print_final_stats=1)
   if [[ -n "${runs}" ]]; then flags+=(-runs="${runs}"); else flags+=(-max_total_time="${seconds}"); fi
-  dict="${REPO_ROOT}/fuzz/dict/${target}.dict"
+  seeds="${target}"
+  [[ "${target}" == scenario_run ]] && seeds=scenario_json  # the same files, run
+  dict="${REPO_ROOT}/fuzz/dict/${seeds}.dict"
   [[ -f "${dict}" ]] && flags+=(-dict="${dict}")
   log="${work}/last-run.log"
-  printf '== %s (%s)\n' "${target}" "${runs:+${runs} runs}${runs:-${seconds} s}"
+  if [[ -n "${runs}" ]]; then budget="${runs} runs"; else budget="${seconds} s"; fi
+  printf '== %s (%s)\n' "${target}" "${budget}"
   status=0
-  "${exe}" "${flags[@]}" "${extra[@]}" "${work}/corpus" "${REPO_ROOT}/fuzz/corpus/${target}" \
+  "${exe}" "${flags[@]}" "${extra[@]}" "${work}/corpus" "${REPO_ROOT}/fuzz/corpus/${seeds}" \
     >"${log}" 2>&1 || status=$?
   # The last status line and the totals: executions, coverage (cov) and features (ft).
   grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE).*cov:' "${log}" | tail -1 || true
@@ -100,7 +103,7 @@ for target in "${targets[@]}"; do
     if [[ -n "${artifact}" ]]; then
       printf 'reproduce: %s %s\n' "${exe}" "${artifact}"
       printf 'keep it:   cp %s %s/fuzz/corpus/%s/ (and add a regression test in tests/)\n' \
-        "${artifact}" "${REPO_ROOT}" "${target}"
+        "${artifact}" "${REPO_ROOT}" "${seeds}"
     fi
     failed+=("${target}")
   fi

@@ -34,7 +34,7 @@ absl::StatusOr<ReplayResult> ReplayLog(std::istream& log) {
     if (line.empty()) continue;
     const Json entry = Json::parse(line, nullptr, false);
     if (!entry.is_object() || !entry.contains("status") || !entry.contains("response") ||
-        !entry["time"].is_string()) {
+        !entry.contains("time") || !entry["time"].is_string()) {
       return absl::InvalidArgumentError(
           Cat("line ", number, ": not a logged request (JSON with time, status and "
                        "response)"));
@@ -49,7 +49,7 @@ absl::StatusOr<ReplayResult> ReplayLog(std::istream& log) {
       const Json& r = entry["rejected"];
       response = service.Reject(
           ApiError{entry["status"].is_number_integer() ? entry["status"].get<int>() : 400,
-                   r.value("__type", ""), r.value("message", "")},
+                   StringField(r, "__type"), StringField(r, "message")},
           "");
     } else {
       const std::string method = StringField(entry, "method");

@@ -183,6 +183,18 @@ TEST(CampaignResult, BadJsonIsAnErrorNamingTheProblem) {
             "hash] pairs");
 }
 
+// Found by fuzz/campaign_result_fuzzer (fuzz/corpus/campaign_result/format-not-a-string):
+// `shardsim merge` aborted with an uncaught nlohmann::json::type_error.
+TEST(CampaignResult, AFormatThatIsNotAStringIsAnErrorNotACrash) {
+  for (const char* text : {R"({"format": 1})", R"({"format": null, "version": 1, "results": []})",
+                           R"({"format": ["shardsim-check-result"]})"}) {
+    const absl::StatusOr<CampaignResult> r = CampaignResultFromJson(text);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.status().message(),
+              "not a shardsim check result (format \"shardsim-check-result\")");
+  }
+}
+
 TEST(CampaignResult, AFailureWithABrokenMinimalScenarioIsAnErrorNamingIt) {
   std::string text = CampaignResultToJson(Check(1, 5, 0, 1, FailingCorpus()));
   const std::string from = "\"max_calls_per_second\": 1";
