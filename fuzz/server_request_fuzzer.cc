@@ -36,6 +36,7 @@
 #include "model/sequence_number.h"
 #include "server/clock.h"
 #include "server/protocol.h"
+#include "server/responses.h"
 #include "server/service.h"
 #include "sim/time.h"
 

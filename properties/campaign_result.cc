@@ -1,6 +1,7 @@
 #include "properties/campaign_result.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -66,7 +67,11 @@ json StrategyResultToJson(const StrategyResult& r) {
 
 bool IsString(const json& v) { return v.is_string(); }
 bool IsUnsigned(const json& v) { return v.is_number_unsigned(); }
-bool IsInteger(const json& v) { return v.is_number_integer(); }
+// A count read into an int: a non-negative integer no larger than INT_MAX (larger ones would
+// be truncated silently).
+bool IsCount(const json& v) {
+  return v.is_number_integer() && v >= 0 && v <= std::numeric_limits<int>::max();
+}
 bool IsStringArray(const json& v) {
   return v.is_array() && std::all_of(v.begin(), v.end(), IsString);
 }
@@ -100,7 +105,10 @@ absl::StatusOr<CampaignFailure> FailureFromJson(const json& f, const std::string
     if (absl::Status s = Need(f, key, "a string", IsString, where); !s.ok()) return s;
   }
   for (const char* key : {"shrink_steps", "shrink_runs"}) {
-    if (absl::Status s = Need(f, key, "an integer", IsInteger, where); !s.ok()) return s;
+    if (absl::Status s = Need(f, key, "an integer from 0 to 2147483647", IsCount, where);
+        !s.ok()) {
+      return s;
+    }
   }
   if (absl::Status s = Need(f, "witness", "an array of strings", IsStringArray, where); !s.ok()) {
     return s;

@@ -96,8 +96,8 @@ for target in "${targets[@]}"; do
   grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE).*cov:' "${log}" | tail -1 || true
   grep -E '^stat::number_of_executed_units' "${log}" || true
   if ((status != 0)); then
-    artifact="$(grep -oE 'Test unit written to .*' "${log}" | tail -1 | sed 's/^Test unit written to //')"
-    grep -E 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer)|runtime error|fuzz property failed|strategy_fuzzer:|SUMMARY' \
+    artifact="$(grep -oE 'Test unit written to .*' "${log}" | tail -1 | sed 's/^Test unit written to //' || true)"
+    grep -E 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer)|runtime error|fuzz property failed|strategy_fuzzer:|SUMMARY|ParseDictionaryFile' \
       "${log}" | head -5 || true
     printf '%s: %s FAILED (exit %d); its output: %s\n' "${PROG}" "${target}" "${status}" "${log}"
     if [[ -n "${artifact}" ]]; then
