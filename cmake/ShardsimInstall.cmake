@@ -75,6 +75,12 @@ if(TARGET shardsim_cli)
     DESTINATION ${SHARDSIM_INSTALL_CMAKEDIR})
 endif()
 
+# shardsim_add_strategy_fuzzer: a libFuzzer target for a user's own strategies (needs clang).
+install(FILES "${PROJECT_SOURCE_DIR}/cmake/ShardsimAddStrategyFuzzer.cmake"
+  "${PROJECT_SOURCE_DIR}/cmake/ShardsimRegisterFunction.cmake"
+  "${PROJECT_SOURCE_DIR}/fuzz/strategy_fuzzer.cc"
+  DESTINATION ${SHARDSIM_INSTALL_CMAKEDIR})
+
 install(EXPORT shardsimTargets
   NAMESPACE shardsim::
   FILE shardsimTargets.cmake

@@ -1,6 +1,7 @@
 #include "properties/campaign_result.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -66,7 +67,11 @@ json StrategyResultToJson(const StrategyResult& r) {
 
 bool IsString(const json& v) { return v.is_string(); }
 bool IsUnsigned(const json& v) { return v.is_number_unsigned(); }
-bool IsInteger(const json& v) { return v.is_number_integer(); }
+// A count read into an int: a non-negative integer no larger than INT_MAX (larger ones would
+// be truncated silently).
+bool IsCount(const json& v) {
+  return v.is_number_integer() && v >= 0 && v <= std::numeric_limits<int>::max();
+}
 bool IsStringArray(const json& v) {
   return v.is_array() && std::all_of(v.begin(), v.end(), IsString);
 }
@@ -100,7 +105,10 @@ absl::StatusOr<CampaignFailure> FailureFromJson(const json& f, const std::string
     if (absl::Status s = Need(f, key, "a string", IsString, where); !s.ok()) return s;
   }
   for (const char* key : {"shrink_steps", "shrink_runs"}) {
-    if (absl::Status s = Need(f, key, "an integer", IsInteger, where); !s.ok()) return s;
+    if (absl::Status s = Need(f, key, "an integer from 0 to 2147483647", IsCount, where);
+        !s.ok()) {
+      return s;
+    }
   }
   if (absl::Status s = Need(f, "witness", "an array of strings", IsStringArray, where); !s.ok()) {
     return s;
@@ -198,7 +206,9 @@ absl::StatusOr<StrategyResult> StrategyResultFromJson(const json& r) {
 }
 
 absl::Status CheckHeader(const json& j) {
-  if (!j.is_object() || j.value("format", "") != kFormat) {
+  // Type-checked before compared: json::value() throws on a "format" that is not a string.
+  if (!j.is_object() || !j.contains("format") || !j.at("format").is_string() ||
+      j.at("format") != kFormat) {
     return absl::InvalidArgumentError(
         absl::StrCat("not a shardsim check result (format \"", kFormat, "\")"));
   }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "model/sequence_number.h"
 #include "properties/internal/strict_json_reader.h"
 
 namespace shardsim::properties {
@@ -44,7 +45,8 @@ absl::StatusOr<model::ShardLimits> LimitsFromJson(const json& j, const std::stri
   };
   l.get_records_per_second = as_int(r.OptionalInt("get_records_per_second"));
   l.read_bytes_per_second = r.OptionalInt("read_bytes_per_second");
-  const std::optional<int64_t> throttle = r.OptionalInt("throttle_after_large_response_us");
+  const std::optional<int64_t> throttle =
+      r.OptionalInt("throttle_after_large_response_us", 1, internal::kMaxMicros);
   l.throttle_after_large_response =
       throttle ? std::optional<Duration>(Duration::Micros(*throttle)) : std::nullopt;
   l.large_response_bytes = r.Int("large_response_bytes", 1);
@@ -180,6 +182,10 @@ void ReadParams(ObjectReader& r, Scenario& s) {
       r.Fail(absl::StrCat("params.", name, " must be an integer"));
       return;
     }
+    if (value.is_number_unsigned() && value.get<uint64_t>() > uint64_t{INT64_MAX}) {
+      r.Fail(absl::StrCat("params.", name, " must be at most ", INT64_MAX, ", got ", value.dump()));
+      return;
+    }
     s.params[name] = value.get<int64_t>();
   }
 }
@@ -190,7 +196,10 @@ absl::StatusOr<Scenario> ScenarioFromJsonValue(const json& j) {
   Scenario s;
   s.name = r.String("name");
   s.seed = r.Unsigned("seed");
-  s.start = Instant::FromUnixMicros(r.Int("start_us"));
+  // The times a stream's shards can be created at (sequence_number.h), so that a start any
+  // later is refused here, and offsets of up to kMaxMicros cannot overflow it.
+  s.start = Instant::FromUnixMicros(
+      r.Int("start_us", 0, model::kSequenceNumberMaxSeconds * int64_t{1'000'000}));
   s.stream_name = r.String("stream_name");
   s.shard_count = static_cast<int>(r.Int("shard_count", 1, 64));
   if (r.ok()) {
@@ -201,7 +210,7 @@ absl::StatusOr<Scenario> ScenarioFromJsonValue(const json& j) {
   s.call_latency = r.Micros("call_latency_us");
   s.processing_time_per_record = r.Micros("processing_time_per_record_us");
   ReadEvents(r, s);
-  const std::optional<int64_t> rerun = r.OptionalInt("rerun_after_exit_us", 0);
+  const std::optional<int64_t> rerun = r.OptionalInt("rerun_after_exit_us", 0, internal::kMaxMicros);
   if (rerun) s.rerun_after_exit = Duration::Micros(*rerun);
   s.liveness_budget = r.Micros("liveness_budget_us");
   s.max_events = r.Unsigned("max_events");

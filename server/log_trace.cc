@@ -19,6 +19,12 @@ std::string Text(const Json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+int64_t Integer(const Json& object, const char* key) {
+  if (!object.is_object()) return 0;
+  const auto it = object.find(key);
+  return it != object.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
 // Turns one replayed call into its trace records, in the simulated client's vocabulary.
 class CallTracer {
  public:
@@ -28,7 +34,7 @@ class CallTracer {
     if (request != call.entry.end() && request->is_object()) request_ = *request;
     const auto response = call.entry.find("response");
     if (response != call.entry.end() && response->is_object()) response_ = *response;
-    ok_ = call.entry.value("status", 0) == 200;
+    ok_ = Integer(call.entry, "status") == 200;
   }
 
   void AppendTo(const std::string& operation, std::vector<sim::TraceRecord>& out) {
@@ -46,7 +52,7 @@ class CallTracer {
     }
     if (operation == "CreateStream") {
       return Simple(out, operation, {{"stream", Text(request_, "StreamName")},
-                                     {"shards", request_.value("ShardCount", 0)}});
+                                     {"shards", Integer(request_, "ShardCount")}});
     }
     if (operation == "ListShards") {
       const auto shards = response_.find("Shards");
@@ -172,7 +178,7 @@ absl::StatusOr<ServedSession> TraceOfLog(std::istream& log) {
     absl::StatusOr<Instant> at = ParseTime(Text(call.entry, "time"));
     const Instant time = at.ok() ? *at : service->clock().Now();
     const std::string operation = Text(call.entry, "operation");
-    if (session.difference.empty() && call.entry.value("status", 0) != call.response.status) {
+    if (session.difference.empty() && Integer(call.entry, "status") != call.response.status) {
       session.difference = Cat("line ", call.line, ": status differs");
     }
     if (Text(call.entry, "path") == "/_shardsim/clock") {

@@ -22,7 +22,7 @@ absl::StatusOr<HttpResponse> Resend(const Json& entry, int number, KinesisServic
     const Json& r = entry["rejected"];
     return service.Reject(
         ApiError{entry["status"].is_number_integer() ? entry["status"].get<int>() : 400,
-                 r.value("__type", ""), r.value("message", "")},
+                 StringField(r, "__type"), StringField(r, "message")},
         "");
   }
   const std::string method = StringField(entry, "method");
@@ -69,7 +69,7 @@ absl::StatusOr<int> ReplayEach(std::istream& log, std::unique_ptr<KinesisService
     if (line.empty()) continue;
     const Json entry = Json::parse(line, nullptr, false);
     if (!entry.is_object() || !entry.contains("status") || !entry.contains("response") ||
-        !entry["time"].is_string()) {
+        !entry.contains("time") || !entry["time"].is_string()) {
       return absl::InvalidArgumentError(
           Cat("line ", number, ": not a logged request (JSON with time, status and "
                        "response)"));

@@ -125,7 +125,15 @@ Decoded<Json> DecodeToken(std::string_view token, std::string_view kind, Instant
     return invalid;
   }
   Json body = Json::parse(text, nullptr, false);
-  if (!body.is_object() || body.value("k", "") != kind || !body["t"].is_number_integer()) {
+  // Every member is type-checked here (json::value() throws on a wrong type) and the issue
+  // time bounded, so a token altered along with its checksum is invalid, not a 500 or an
+  // overflow of now - issued.
+  auto is_string = [&body](const char* key) {
+    return body.contains(key) && body[key].is_string();
+  };
+  if (!body.is_object() || !is_string("k") || body["k"] != kind || !is_string("a") ||
+      (kind == "shards" && !is_string("s")) || !body.contains("t") ||
+      !body["t"].is_number_integer() || body["t"].get<int64_t>() < 0) {
     return invalid;
   }
   const Instant issued = Instant::FromUnixMicros(body["t"].get<int64_t>());
@@ -173,7 +181,7 @@ Json FilterJson(const ShardFilter& f) {
 
 ShardFilter FilterFromJson(const Json& j) {
   ShardFilter f;
-  f.type = j.value("Type", "");
+  if (j.contains("Type") && j["Type"].is_string()) f.type = j["Type"].get<std::string>();
   if (j.contains("ShardId") && j["ShardId"].is_string()) f.shard_id = j["ShardId"].get<std::string>();
   if (j.contains("Timestamp") && j["Timestamp"].is_number_integer()) {
     f.timestamp = Instant::FromUnixMicros(j["Timestamp"].get<int64_t>());
@@ -205,29 +213,36 @@ Json ServiceOptions::ToJson() const {
 
 absl::StatusOr<ServiceOptions> ServiceOptions::FromJson(const Json& header) {
   ServiceOptions out;
-  if (!header.is_object() || header.value("shardsim_log", 0) != kLogVersion ||
-      !header["seed"].is_number_unsigned() || !header["profile"].is_string() ||
-      !header["clock"].is_string() || !header["start"].is_string() ||
-      !header["latency"].is_string() || !header["create_delay"].is_string()) {
+  // Looked up with find(): on a const document operator[] of a missing key is undefined, and
+  // value() throws on a member of another type.
+  auto has = [&header](const char* key, bool (Json::*is)() const noexcept) {
+    const auto it = header.find(key);
+    return it != header.end() && ((*it).*is)();
+  };
+  if (!header.is_object() || !has("shardsim_log", &Json::is_number_integer) ||
+      header.at("shardsim_log") != kLogVersion || !has("seed", &Json::is_number_unsigned) ||
+      !has("profile", &Json::is_string) || !has("clock", &Json::is_string) ||
+      !has("start", &Json::is_string) || !has("latency", &Json::is_string) ||
+      !has("create_delay", &Json::is_string)) {
     return absl::InvalidArgumentError(
         "the first line is not a shardsim serve log header (shardsim_log 1 with seed, profile, "
         "clock, start, latency, create_delay)");
   }
-  out.seed = header["seed"].get<uint64_t>();
+  out.seed = header.at("seed").get<uint64_t>();
   absl::StatusOr<model::BucketProfile> profile =
-      model::BucketProfile::Parse(header["profile"].get<std::string>());
+      model::BucketProfile::Parse(header.at("profile").get<std::string>());
   if (!profile.ok()) return profile.status();
   out.profile = *profile;
-  absl::StatusOr<ClockMode> clock = ClockMode::Parse(header["clock"].get<std::string>());
+  absl::StatusOr<ClockMode> clock = ClockMode::Parse(header.at("clock").get<std::string>());
   if (!clock.ok()) return clock.status();
   out.clock = *clock;
-  absl::StatusOr<Instant> start = ParseTime(header["start"].get<std::string>());
+  absl::StatusOr<Instant> start = ParseTime(header.at("start").get<std::string>());
   if (!start.ok()) return start.status();
   out.start = *start;
-  absl::StatusOr<Duration> latency = ParseDurationText(header["latency"].get<std::string>());
+  absl::StatusOr<Duration> latency = ParseDurationText(header.at("latency").get<std::string>());
   if (!latency.ok()) return latency.status();
   out.latency = *latency;
-  absl::StatusOr<Duration> delay = ParseDurationText(header["create_delay"].get<std::string>());
+  absl::StatusOr<Duration> delay = ParseDurationText(header.at("create_delay").get<std::string>());
   if (!delay.ok()) return delay.status();
   out.create_delay = *delay;
   const Json limits = header.value("limits", Json("aws"));

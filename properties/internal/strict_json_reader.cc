@@ -53,13 +53,14 @@ uint64_t StrictJsonReader::Unsigned(const std::string& key) {
 }
 
 sim::Duration StrictJsonReader::Micros(const std::string& key, int64_t min) {
-  return sim::Duration::Micros(Int(key, min));
+  return sim::Duration::Micros(Int(key, min, kMaxMicros));
 }
 
-std::optional<int64_t> StrictJsonReader::OptionalInt(const std::string& key, int64_t min) {
+std::optional<int64_t> StrictJsonReader::OptionalInt(const std::string& key, int64_t min,
+                                                     int64_t max) {
   const json& v = Get(key);
   if (!error_.ok() || v.is_null()) return std::nullopt;
-  return Int(key, min);
+  return Int(key, min, max);
 }
 
 std::string StrictJsonReader::String(const std::string& key) {

@@ -19,6 +19,10 @@
 
 namespace shardsim::properties::internal {
 
+// The longest duration a file may give: 100 years, in microseconds. Virtual time holds about
+// 292,000 years, so any sum of a few such durations and a start time stays representable.
+inline constexpr int64_t kMaxMicros = int64_t{100} * 366 * 24 * 3600 * 1'000'000;
+
 class StrictJsonReader {
  public:
   // `path` names the object in messages ("scenario", "scenario.stream", "scenario.puts[3]").
@@ -31,9 +35,11 @@ class StrictJsonReader {
 
   int64_t Int(const std::string& key, int64_t min = INT64_MIN, int64_t max = INT64_MAX);
   uint64_t Unsigned(const std::string& key);
+  // At most kMaxMicros, so that the sums a run makes of a file's times cannot overflow.
   sim::Duration Micros(const std::string& key, int64_t min = 0);
   // null reads as nullopt.
-  std::optional<int64_t> OptionalInt(const std::string& key, int64_t min = 1);
+  std::optional<int64_t> OptionalInt(const std::string& key, int64_t min = 1,
+                                     int64_t max = INT64_MAX);
   std::string String(const std::string& key);
   const nlohmann::json& Array(const std::string& key);
 

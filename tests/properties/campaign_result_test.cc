@@ -183,6 +183,32 @@ TEST(CampaignResult, BadJsonIsAnErrorNamingTheProblem) {
             "hash] pairs");
 }
 
+// Found by fuzz/campaign_result_fuzzer (fuzz/corpus/campaign_result/format-not-a-string):
+// `shardsim merge` aborted with an uncaught nlohmann::json::type_error.
+TEST(CampaignResult, AFormatThatIsNotAStringIsAnErrorNotACrash) {
+  for (const char* text : {R"({"format": 1})", R"({"format": null, "version": 1, "results": []})",
+                           R"({"format": ["shardsim-check-result"]})"}) {
+    const absl::StatusOr<CampaignResult> r = CampaignResultFromJson(text);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.status().message(),
+              "not a shardsim check result (format \"shardsim-check-result\")");
+  }
+}
+
+TEST(CampaignResult, ShrinkCountsOutsideAnIntAreAnErrorNotTruncated) {
+  std::string text = CampaignResultToJson(Check(1, 5, 0, 1, FailingCorpus()));
+  for (const char* count : {"4294967297", "-1"}) {
+    std::string bad = text;
+    const std::string from = "\"shrink_steps\": ";
+    const size_t at = bad.find(from) + from.size();
+    bad.replace(at, bad.find(',', at) - at, count);
+    const absl::StatusOr<CampaignResult> r = CampaignResultFromJson(bad);
+    ASSERT_FALSE(r.ok()) << count;
+    EXPECT_THAT(std::string(r.status().message()),
+                HasSubstr("\"shrink_steps\" must be an integer from 0 to 2147483647"));
+  }
+}
+
 TEST(CampaignResult, AFailureWithABrokenMinimalScenarioIsAnErrorNamingIt) {
   std::string text = CampaignResultToJson(Check(1, 5, 0, 1, FailingCorpus()));
   const std::string from = "\"max_calls_per_second\": 1";

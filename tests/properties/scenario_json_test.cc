@@ -183,6 +183,23 @@ class ScenarioFiles : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
+// Found by fuzzing scenario files into runs (fuzz/scenario_run_fuzzer, corpus
+// fuzz/corpus/scenario_json/huge-*): times near INT64_MAX loaded, and the run then stopped
+// `shardsim replay --scenario` on a virtual-time overflow; a param above INT64_MAX wrapped to
+// a negative value.
+TEST(ScenarioJson, TimesBeyondAHundredYearsAndParamsBeyondSixtyFourBitsAreRefused) {
+  ExpectError(Mutate("\"at_us\": 5000,", "\"at_us\": 9223372036854775000,"),
+              "scenario.puts[0] key \"at_us\" must be between 0 and 3162240000000000, got "
+              "9223372036854775000");
+  ExpectError(Mutate("\"liveness_budget_us\": 7200000000", "\"liveness_budget_us\": 4000000000000000"),
+              "scenario key \"liveness_budget_us\" must be between 0 and 3162240000000000, got "
+              "4000000000000000");
+  ExpectError(Mutate("\"start_us\": 1672531200000000", "\"start_us\": -1"),
+              "scenario key \"start_us\" must be between 0 and 68719476735000000, got -1");
+  ExpectError(Mutate("\"limit\": 100", "\"limit\": 9223372036854775808"),
+              "scenario params.limit must be at most 9223372036854775807, got 9223372036854775808");
+}
+
 TEST_F(ScenarioFiles, AFileRoundTripsAndErrorsNameTheFile) {
   const std::string path = (dir_ / "ok.json").string();
   ASSERT_TRUE(WriteScenarioFile(Sample(), path).ok());

@@ -2,10 +2,15 @@
 // a crash). Mutations of valid bodies in JSON and CBOR, seeded.
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "server/replay.h"
 #include "server/service.h"
+#include "sim/hash.h"
 #include "sim/random.h"
 
 namespace shardsim::server {
@@ -74,6 +79,62 @@ TEST(RobustnessTest, MutatedBodiesGetAwsShapedAnswersAndNeverAFiveHundred) {
     }
   }
   EXPECT_GT(ok, 0);  // some mutations stay valid, so the stream did change along the way
+}
+
+// Found by fuzz/next_token_fuzzer (fuzz/corpus/next_token/forged-*): a NextToken whose JSON
+// was altered along with its checksum got a 500 (json::value() threw on a member of another
+// type) or, with an issue time of INT64_MIN microseconds, stopped the server (now - issued
+// overflowed).
+TEST(RobustnessTest, AForgedNextTokenWithAWrongMemberOrAnImpossibleIssueTimeIsInvalid) {
+  KinesisService service(ServiceOptions{});
+  auto call = [&](const std::string& op, const std::string& body) {
+    return service.Handle(
+        HttpRequest{"POST", "/", "Kinesis_20131202." + op, "application/x-amz-json-1.1", "", body});
+  };
+  ASSERT_EQ(call("CreateStream", R"({"StreamName":"s","ShardCount":3})").status, 200);
+  (void)service.clock().Advance(Duration::Seconds(1));
+  const std::string now = absl::StrCat(service.clock().Now().unix_micros());
+  auto forged = [](const std::string& text) {
+    return absl::WebSafeBase64Escape(absl::StrCat(text, "\n", sim::HashBytes(text)));
+  };
+  for (const std::string& inside :
+       {R"({"k":5,"a":"x","t":)" + now + "}", R"({"k":"shards","s":"s","a":7,"t":)" + now + "}",
+        R"({"k":"shards","s":["s"],"a":"shardId-000000000000","t":)" + now + "}",
+        R"({"k":"streams","a":null,"t":)" + now + "}",
+        std::string(R"({"k":"shards","s":"s","a":"shardId-000000000000","t":-9223372036854775808})"),
+        std::string(R"({"k":"streams","a":"s","t":-1})")}) {
+    for (const char* op : {"ListShards", "ListStreams"}) {
+      const HttpResponse r = call(op, Json{{"NextToken", forged(inside)}}.dump());
+      EXPECT_EQ(r.status, 400) << op << " " << inside << ": " << r.body;
+      EXPECT_EQ(Json::parse(r.body).value("__type", ""), "InvalidArgumentException") << r.body;
+    }
+  }
+  // A filter whose Type is not a string still lists (the filter is the service's own).
+  const HttpResponse r = call("ListShards", Json{{"NextToken", forged(R"({"k":"shards","s":"s","a":"","f":{"Type":3},"t":)" + now + "}")}}.dump());
+  EXPECT_NE(r.status, 500) << r.body;
+}
+
+// Found by fuzz/replay_log_fuzzer (fuzz/corpus/replay_log/): `shardsim replay --log` aborted on
+// a header whose shardsim_log is a string (json::value() threw), read a missing "time" of a
+// const document (undefined behaviour), and threw on a "rejected" member that is not an object.
+TEST(RobustnessTest, AMalformedServeLogIsAnErrorNamingTheLineNotACrash) {
+  const std::string header =
+      R"({"clock":"manual","create_delay":"200ms","latency":"200ms","limits":"aws",)"
+      R"("profile":"observed","seed":1,"shardsim_log":1,"start":"2023-01-01T00:00:00.000000Z"})";
+  for (const std::string& log :
+       {std::string(R"({"shardsim_log":"1"})"), std::string(R"({"shardsim_log":1,"seed":1})"),
+        std::string("[1]"), header + "\n" + R"({"status":200,"response":{}})"}) {
+    std::istringstream in(log);
+    const absl::StatusOr<ReplayResult> result = ReplayLog(in);
+    EXPECT_FALSE(result.ok()) << log;
+    EXPECT_TRUE(absl::IsInvalidArgument(result.status())) << result.status();
+  }
+  std::istringstream rejected(header + "\n" +
+                              R"({"rejected":5,"status":400,"response":{},"time":"x"})");
+  const absl::StatusOr<ReplayResult> result = ReplayLog(rejected);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->requests, 1);
+  EXPECT_TRUE(result->difference.has_value());
 }
 
 }  // namespace

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Runs shardsim's libFuzzer targets (fuzz/), each for a given time with its seed corpus
+# (fuzz/corpus/<target>/) and dictionary (fuzz/dict/<target>.dict). New inputs go to a working
+# corpus in the build tree, never into the repository. Exit 0 when every target ran clean;
+# 1 on a crash, a leak, a timeout or running out of memory, after printing the input that did
+# it and the command that reproduces it; 2 on a usage error.
+set -euo pipefail
+
+readonly PROG="fuzz.sh"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly REPO_ROOT
+readonly TARGETS=(scenario_json scenario_run campaign_result sequence_number iterator_token next_token
+                  server_request replay_log strategy)
+
+usage() {
+  cat <<'EOF_USAGE'
+Usage: scripts/fuzz.sh [--build-dir DIR] [--seconds N] [--runs N] [--timeout S]
+                       (--all | TARGET...) [-- LIBFUZZER_FLAG...]
+
+Runs each TARGET (or every target, with --all) for N seconds (default 20), one after another.
+Targets: scenario_json scenario_run campaign_result sequence_number iterator_token next_token
+server_request replay_log strategy. The fuzzers are built with -DSHARDSIM_FUZZERS=ON (the asan preset:
+cmake --preset asan && cmake --build build-asan --target shardsim_fuzzers).
+
+  --build-dir DIR  the build tree with fuzz/ (default: build-asan)
+  --seconds N      time per target (libFuzzer -max_total_time)
+  --runs N         stop each target after N executions instead (-runs), e.g. for a campaign
+  --timeout S      a single input running longer than S seconds is a failure (default 10;
+                   60 for strategy)
+  -- FLAGS         passed to libFuzzer as they are (e.g. -jobs=1 -workers=1, -seed=7)
+
+The strategy target runs SHARDSIM_FUZZ_STRATEGY (default kcl-worker). Working corpora and
+crash inputs are kept under DIR/fuzz-work/<target>/.
+EOF_USAGE
+}
+
+die_usage() { printf '%s: %s\nTry scripts/fuzz.sh --help\n' "${PROG}" "$*" >&2; exit 2; }
+
+build_dir="build-asan"
+seconds=20
+runs=""
+timeout=""
+targets=()
+extra=()
+while (($# > 0)); do
+  case "$1" in
+    --build-dir) (($# >= 2)) || die_usage "--build-dir needs a value"; build_dir="$2"; shift ;;
+    --seconds) (($# >= 2)) || die_usage "--seconds needs a value"; seconds="$2"; shift ;;
+    --runs) (($# >= 2)) || die_usage "--runs needs a value"; runs="$2"; shift ;;
+    --timeout) (($# >= 2)) || die_usage "--timeout needs a value"; timeout="$2"; shift ;;
+    --all) targets=("${TARGETS[@]}") ;;
+    -h | --help) usage; exit 0 ;;
+    --) shift; extra=("$@"); break ;;
+    -*) die_usage "unknown option '$1'" ;;
+    *)
+      [[ " ${TARGETS[*]} " == *" $1 "* ]] || die_usage "unknown target '$1' (targets: ${TARGETS[*]})"
+      targets+=("$1")
+      ;;
+  esac
+  shift
+done
+((${#targets[@]} > 0)) || die_usage "name a TARGET or give --all"
+[[ "${seconds}" =~ ^[1-9][0-9]*$ ]] || die_usage "--seconds must be a positive integer, got '${seconds}'"
+[[ -z "${runs}" || "${runs}" =~ ^[1-9][0-9]*$ ]] || die_usage "--runs must be a positive integer"
+[[ -z "${timeout}" || "${timeout}" =~ ^[1-9][0-9]*$ ]] || die_usage "--timeout must be a positive integer"
+[[ "${build_dir}" = /* ]] || build_dir="${REPO_ROOT}/${build_dir}"
+
+# Reports from the sanitizers stop the run; leaks are reported at exit of each input's run.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+failed=()
+for target in "${targets[@]}"; do
+  exe="${build_dir}/fuzz/${target}_fuzzer"
+  [[ -x "${exe}" ]] || {
+    printf '%s: %s is not built: cmake --preset asan && cmake --build build-asan --target shardsim_fuzzers\n' \
+      "${PROG}" "${exe}" >&2
+    exit 2
+  }
+  work="${build_dir}/fuzz-work/${target}"
+  mkdir -p "${work}/corpus" "${work}/artifacts"
+  flags=(-timeout="${timeout:-$([[ ${target} == strategy ]] && echo 60 || echo 10)}"
+         -artifact_prefix="${work}/artifacts/" -print_final_stats=1)
+  if [[ -n "${runs}" ]]; then flags+=(-runs="${runs}"); else flags+=(-max_total_time="${seconds}"); fi
+  seeds="${target}"
+  [[ "${target}" == scenario_run ]] && seeds=scenario_json  # the same files, run
+  dict="${REPO_ROOT}/fuzz/dict/${seeds}.dict"
+  [[ -f "${dict}" ]] && flags+=(-dict="${dict}")
+  log="${work}/last-run.log"
+  if [[ -n "${runs}" ]]; then budget="${runs} runs"; else budget="${seconds} s"; fi
+  printf '== %s (%s)\n' "${target}" "${budget}"
+  status=0
+  "${exe}" "${flags[@]}" "${extra[@]}" "${work}/corpus" "${REPO_ROOT}/fuzz/corpus/${seeds}" \
+    >"${log}" 2>&1 || status=$?
+  # The last status line and the totals: executions, coverage (cov) and features (ft).
+  grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE).*cov:' "${log}" | tail -1 || true
+  grep -E '^stat::number_of_executed_units' "${log}" || true
+  if ((status != 0)); then
+    artifact="$(grep -oE 'Test unit written to .*' "${log}" | tail -1 | sed 's/^Test unit written to //' || true)"
+    grep -E 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer)|runtime error|fuzz property failed|strategy_fuzzer:|SUMMARY|ParseDictionaryFile' \
+      "${log}" | head -5 || true
+    printf '%s: %s FAILED (exit %d); its output: %s\n' "${PROG}" "${target}" "${status}" "${log}"
+    if [[ -n "${artifact}" ]]; then
+      printf 'reproduce: %s %s\n' "${exe}" "${artifact}"
+      printf 'keep it:   cp %s %s/fuzz/corpus/%s/ (and add a regression test in tests/)\n' \
+        "${artifact}" "${REPO_ROOT}" "${seeds}"
+    fi
+    failed+=("${target}")
+  fi
+done
+if ((${#failed[@]} > 0)); then
+  printf '%s: failed: %s\n' "${PROG}" "${failed[*]}" >&2
+  exit 1
+fi
+printf '%s: %d target(s) ran clean\n' "${PROG}" "${#targets[@]}"
