@@ -18,16 +18,28 @@ std::string StringField(const Json& entry, const char* key) {
 
 }  // namespace
 
-absl::StatusOr<ReplayResult> ReplayLog(std::istream& log) {
+absl::StatusOr<ReplayResult> ReplayLog(std::istream& log, const ReplayHooksFactory& hooks) {
   std::string line;
   if (!std::getline(log, line)) return absl::InvalidArgumentError("the log is empty");
   const Json header = Json::parse(line, nullptr, false);
   absl::StatusOr<ServiceOptions> options = ServiceOptions::FromJson(header);
   if (!options.ok()) return absl::InvalidArgumentError(Cat("line 1: ", options.status().message()));
-  const bool follow_logged_time = options->clock.kind != ClockMode::Kind::kManual;
+  const bool deterministic = options->clock.kind == ClockMode::Kind::kManual ||
+                             options->clock.kind == ClockMode::Kind::kPerRequest;
+  const bool follow_logged_time = !deterministic;
   ServiceOptions replay_options = *options;
-  replay_options.clock = ClockMode{};
+  if (!deterministic) replay_options.clock = ClockMode{};
   KinesisService service(replay_options);
+  std::unique_ptr<ServiceHooks> playback;
+  if (!options->scenario.is_null()) {
+    if (!hooks) {
+      return absl::InvalidArgumentError("line 1: the log played a scenario, and no playback was given");
+    }
+    absl::StatusOr<std::unique_ptr<ServiceHooks>> made = hooks(service);
+    if (!made.ok()) return absl::InvalidArgumentError(Cat("line 1: ", made.status().message()));
+    playback = *std::move(made);
+    service.SetHooks(playback.get());
+  }
 
   ReplayResult result;
   for (int number = 2; std::getline(log, line); ++number) {

@@ -9,7 +9,9 @@
 #ifndef SHARDSIM_SERVER_REPLAY_H_
 #define SHARDSIM_SERVER_REPLAY_H_
 
+#include <functional>
 #include <istream>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -29,8 +31,16 @@ struct ReplayResult {
   std::optional<ReplayDifference> difference;  // the first one, if any
 };
 
+class KinesisService;
+class ServiceHooks;
+// What a log's session played besides its requests (the header's "scenario"): given the fresh
+// service, the hooks that play it again; an error if they cannot.
+using ReplayHooksFactory =
+    std::function<absl::StatusOr<std::unique_ptr<ServiceHooks>>(KinesisService&)>;
+
 // An error for a log that cannot be read (no header, a line that is not a logged request).
-absl::StatusOr<ReplayResult> ReplayLog(std::istream& log);
+// A log whose header names a scenario needs `hooks` (an error otherwise).
+absl::StatusOr<ReplayResult> ReplayLog(std::istream& log, const ReplayHooksFactory& hooks = {});
 
 }  // namespace shardsim::server
 
