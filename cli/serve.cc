@@ -2,11 +2,18 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "clientcheck/client_run.h"
+#include "clientcheck/playback.h"
+#include "properties/property.h"
+#include "properties/scenario_files.h"
+#include "properties/scenario_json.h"
 #include "server/clock.h"
 #include "server/http_server.h"
 #include "server/replay.h"
@@ -23,6 +30,34 @@ server::Duration DurationFlag(const std::string& flag, const std::string& text) 
   return *d;
 }
 
+// The hooks that play the scenario a log's header holds again.
+absl::StatusOr<std::unique_ptr<server::ServiceHooks>> PlaybackOfHeader(
+    server::KinesisService& service) {
+  absl::StatusOr<properties::Scenario> scenario =
+      properties::ScenarioFromJson(service.options().scenario.dump());
+  if (!scenario.ok()) return scenario.status();
+  absl::StatusOr<std::unique_ptr<clientcheck::ScenarioPlayback>> playback =
+      clientcheck::ScenarioPlayback::Create(*scenario, service);
+  if (!playback.ok()) return playback.status();
+  return std::unique_ptr<server::ServiceHooks>(std::move(*playback));
+}
+
+void PrintVerdicts(const std::vector<clientcheck::ClientVerdict>& verdicts) {
+  if (verdicts.empty()) Print("shardsim serve: no client read the scenario's stream\n");
+  for (const clientcheck::ClientVerdict& v : verdicts) {
+    if (!v.violation) {
+      Print(absl::StrCat("PASS client ", v.client, ": ", v.stats.records_processed, " of ",
+                         v.stats.records_put, " records delivered in ", v.requests, " calls\n"));
+      continue;
+    }
+    std::string text = absl::StrCat("FAIL client ", v.client, ": ",
+                                    Str(properties::PropertyName(v.violation->property)), " at ",
+                                    v.violation->at.ToString(), ": ", v.violation->message, "\n");
+    for (const std::string& w : v.violation->witness) absl::StrAppend(&text, "  ", w, "\n");
+    Print(text);
+  }
+}
+
 bool Loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "::1" || host.rfind("127.", 0) == 0;
 }
@@ -33,8 +68,26 @@ int RunServe(const ServeFlags& flags) {
   server::ServiceOptions options;
   options.seed = flags.seed;
   options.profile = ParseProfile(flags.profile);
-  absl::StatusOr<server::ClockMode> mode = server::ClockMode::Parse(flags.clock);
+  std::optional<properties::Scenario> scenario;
+  if (flags.scenario) {
+    absl::StatusOr<properties::Scenario> read = properties::ReadScenarioFile(*flags.scenario);
+    if (!read.ok()) throw InputError(absl::StrCat("--scenario: ", Str(read.status().message())));
+    scenario = *std::move(read);
+    if (flags.start) throw InputError("--start: a scenario starts at its own start time");
+    options.seed = scenario->seed;
+    options.start = scenario->start;
+    options.scenario = server::Json::parse(properties::ScenarioToJson(*scenario));
+  }
+  absl::StatusOr<server::ClockMode> mode =
+      server::ClockMode::Parse(scenario && !flags.clock_given ? "per-request" : flags.clock);
   if (!mode.ok()) throw InputError(absl::StrCat("--clock: ", Str(mode.status().message())));
+  if (mode->kind == server::ClockMode::Kind::kPerRequest && !mode->step) {
+    mode->step = scenario ? clientcheck::ClientStep(*scenario) : DurationFlag("--latency", flags.latency);
+  }
+  if (scenario && mode->kind != server::ClockMode::Kind::kManual &&
+      mode->kind != server::ClockMode::Kind::kPerRequest) {
+    throw InputError("--scenario plays in virtual time: --clock manual or per-request[:STEP]");
+  }
   options.clock = *mode;
   if (flags.start) {
     if (mode->kind == server::ClockMode::Kind::kWall) {
@@ -70,6 +123,14 @@ int RunServe(const ServeFlags& flags) {
       std::fflush(file);
     });
   }
+  std::unique_ptr<clientcheck::ScenarioPlayback> playback;
+  if (scenario) {
+    absl::StatusOr<std::unique_ptr<clientcheck::ScenarioPlayback>> made =
+        clientcheck::ScenarioPlayback::Create(*scenario, service);
+    if (!made.ok()) throw InputError(absl::StrCat("--scenario: ", Str(made.status().message())));
+    playback = *std::move(made);
+    service.SetHooks(playback.get());
+  }
   server::HttpServer server(service, http);
   if (absl::Status s = server.Listen(); !s.ok()) throw InputError(Str(s.message()));
   server.StopOnSignals();
@@ -87,13 +148,20 @@ int RunServe(const ServeFlags& flags) {
               static_cast<unsigned>(server.port()));
   std::fflush(stdout);
   server.Run();
+  if (playback) {
+    const std::vector<clientcheck::ClientVerdict> verdicts = playback->Finish(/*exited=*/false);
+    PrintVerdicts(verdicts);
+    for (const auto& v : verdicts) {
+      if (v.violation) return kExitPropertyFailed;
+    }
+  }
   return kExitOk;
 }
 
 int RunReplayLog(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw InputError(absl::StrCat("--log: cannot read ", path));
-  absl::StatusOr<server::ReplayResult> result = server::ReplayLog(in);
+  absl::StatusOr<server::ReplayResult> result = server::ReplayLog(in, PlaybackOfHeader);
   if (!result.ok()) throw InputError(absl::StrCat(path, ": ", Str(result.status().message())));
   if (!result->difference) {
     Print(absl::StrCat("identical: ", result->requests, " requests replayed\n"));
