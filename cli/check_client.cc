@@ -75,6 +75,13 @@ int RunCheckClient(const CheckFlags& flags) {
     }
     options.rerun_every = *d;
   }
+  if (flags.step) {
+    absl::StatusOr<sim::Duration> d = server::ParseDurationText(*flags.step);
+    if (!d.ok() || *d <= sim::Duration::Zero()) {
+      throw InputError(absl::StrCat("--step: '", *flags.step, "' is not a positive duration"));
+    }
+    options.client.step = *d;
+  }
   if (flags.corpus) {
     auto corpus = properties::ReadScenarioCorpus(*flags.corpus);
     if (!corpus.ok()) throw InputError(Str(corpus.status().message()));
@@ -108,8 +115,10 @@ int RunCheckClient(const CheckFlags& flags) {
     saved = path.ok() ? *path : "";
     const properties::Violation& v = *c.report.violation;
     absl::StrAppend(&text, "FAIL ", label, ": ", Str(properties::PropertyName(v.property)), " (",
-                    c.origin, c.case_index ? absl::StrCat(" of seed ", options.seed) : "",
-                    ", shrunk in ", c.shrink_steps, " steps and ", c.shrink_runs, " runs",
+                    c.origin,
+                    c.case_index ? absl::StrCat(" of seed ", options.seed, ", shrunk in ",
+                                                c.shrink_steps, " steps and ", c.shrink_runs, " runs")
+                                 : ", a saved scenario, not shrunk",
                     result->shrink_stopped_at_bound ? "; shrinking stopped at its bound" : "", ")\n");
     absl::StrAppend(&text, "  at ", v.at.ToString(), ": ", v.message, "\n");
     for (const std::string& w : v.witness) absl::StrAppend(&text, "    ", w, "\n");
@@ -125,6 +134,7 @@ int RunCheckClient(const CheckFlags& flags) {
     absl::StrAppend(&text, "  replay: ", ProgramName(), " check --client ", ShellQuote(*flags.client),
                     saved.empty() ? "" : absl::StrCat(" --scenario ", ShellQuote(saved)),
                     options.rerun_every ? absl::StrCat(" --rerun-every ", *flags.rerun_every) : "",
+                    flags.step ? absl::StrCat(" --step ", *flags.step) : "",
                     flags.client_name != "shardsim-client" ? absl::StrCat(" --client-name ", flags.client_name) : "",
                     "\n");
   } else {

@@ -52,6 +52,7 @@ struct CheckFlags {
   std::optional<std::string> rerun_every;
   std::string shrink_time = "120s";
   std::optional<std::string> client_log;  // the server log of the reported run
+  std::optional<std::string> step;        // the per-request clock's step (default: the scenario's)
 };
 int RunCheck(const CheckFlags& flags);
 int RunCheckClient(const CheckFlags& flags);

@@ -87,6 +87,9 @@ CLI::App* AddCheckCommand(CLI::App& app, CheckFlags& check) {
                         "with --client: a batch job, started again this much virtual time after it exits");
   check_cmd->add_option("--shrink-time", check.shrink_time,
                         "with --client: wall-time bound on shrinking (default 120s)");
+  check_cmd->add_option("--step", check.step,
+                        "with --client: virtual time per call (default: the scenario's poll "
+                        "interval plus its call latency)");
   check_cmd->add_option("--client-log", check.client_log,
                         "with --client: write the server log of the reported run to this file");
   return check_cmd;
@@ -268,7 +271,7 @@ int Main(int argc, char** argv, const Program& program) {
     }
     if (*check_cmd) {
       for (const char* flag : {"--scenario", "--client-name", "--client-timeout", "--client-idle",
-                               "--rerun-every", "--shrink-time", "--client-log"}) {
+                               "--rerun-every", "--shrink-time", "--client-log", "--step"}) {
         if (check_cmd->count(flag) > 0) throw InputError(absl::StrCat(flag, " needs --client"));
       }
       return RunCheck(check);

@@ -54,6 +54,7 @@ properties::Scenario ForClient(const properties::Scenario& scenario,
                                const consumer::StrategyInfo& strategy) {
   properties::Scenario out = properties::AdaptScenario(scenario, strategy);
   out.crashes.clear();
+  out.competing_readers.clear();
   return out;
 }
 

@@ -297,6 +297,7 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
       break;
     }
     if (playback.done()) {
+      exited = true;
       run.ended = "exited as the run ended";
       break;
     }
@@ -309,6 +310,7 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
     absl::StatusOr<sim::Instant> rerun_at = AdvanceClock(port, *rerun);
     if (!rerun_at.ok()) return rerun_at.status();
     if (*rerun_at >= playback.end()) {
+      exited = true;  // not running at the end: nothing it was about to read excuses it
       run.ended = "exited; its next scheduled run lies past the run's end";
       break;
     }

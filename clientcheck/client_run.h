@@ -10,7 +10,9 @@
 //     is over (its liveness phase ended, or it converged or failed) and judged on what it was
 //     given;
 //   - a batch job that exits by itself with status 0 is judged at its exit, or, when the
-//     scenario reruns it (rerun_after_exit), started again that much virtual time later.
+//     scenario reruns it (rerun_after_exit), started again that much virtual time later, until
+//     a rerun would lie past the run's end. A client that is not running at the end is not
+//     excused for records still ahead of it (it was not on its way to them).
 // Nothing hangs: a client that makes no call for `idle_bound` of wall time (a per-request clock
 // stands still while it waits) or runs past `wall_bound` is stopped and fails `termination`, as
 // does one that exits with another status after making calls. One that never calls the

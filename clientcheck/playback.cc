@@ -171,9 +171,9 @@ sim::Task<void> ScenarioPlayback::CompetingReader(properties::CompetingReaderSpe
 
 void ScenarioPlayback::BeforeCall(Instant now, model::KinesisModel&) {
   if (done()) return;
-  for (int i = 0; i < kMaxRunRetries && sim_.now() < now; ++i) {
-    const sim::RunResult r = sim_.RunUntil(now);
-    if (r.outcome != sim::RunOutcome::kStopped && r.outcome != sim::RunOutcome::kDeadlineReached) break;
+  // Events due at `now` itself fire before the call; a judge's Stop() ends a run early.
+  for (int i = 0; i < kMaxRunRetries && sim_.now() <= now; ++i) {
+    if (sim_.RunUntil(now).outcome != sim::RunOutcome::kStopped) break;
   }
   now_us_ = sim_.now().unix_micros();
   UpdateDone();
