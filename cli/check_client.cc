@@ -92,6 +92,9 @@ int RunCheckClient(const CheckFlags& flags) {
     if (!s.ok()) throw InputError(absl::StrCat("--scenario: ", Str(s.status().message())));
     options.corpus.emplace_back(*flags.scenario, *std::move(s));
   }
+  // A saved scenario alone: its one run writes the log (no second run needed).
+  const bool log_in_run = flags.client_log && flags.scenario && options.corpus.size() == 1;
+  if (log_in_run) options.client.log_path = *flags.client_log;
   const bool show_progress = !flags.quiet && ::isatty(STDERR_FILENO) == 1;
   Progress progress(show_progress, "client", options.cases);
   options.on_progress = [&progress](uint64_t done, uint64_t failures) { progress.Update(done, failures); };
@@ -145,7 +148,9 @@ int RunCheckClient(const CheckFlags& flags) {
                     " (seed ", options.seed, ")",
                     walls.empty() ? "" : absl::StrFormat(", %.2f s per case", total / walls.size()), "\n");
   }
-  if (flags.client_log) {
+  if (log_in_run) {
+    absl::StrAppend(&text, "server log: ", *flags.client_log, "\n");
+  } else if (flags.client_log) {
     // The reported run once more, with its server log (the same client and scenario give the
     // same log bytes).
     const properties::Scenario scenario =

@@ -43,7 +43,9 @@ std::string Tail(const std::string& path) {
   std::string line;
   while (std::getline(in, line)) {
     for (char& c : line) {
-      if (static_cast<unsigned char>(c) < ' ' && c != '\t') c = '?';
+      // Printable ASCII only: a client's output may be anything (a report must stay text).
+      const unsigned char u = static_cast<unsigned char>(c);
+      if ((u < ' ' && c != '\t') || u >= 0x7f) c = '?';
     }
     if (line.size() > kTailLineChars) line = line.substr(0, kTailLineChars) + "...";
     lines.push_back(line);
