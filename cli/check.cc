@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "properties/campaign_result.h"
 #include "properties/check.h"
 #include "properties/failure_report.h"
@@ -46,37 +47,6 @@ ShardSpec ResolveShard(const CheckFlags& flags) {
   }
   return ShardSpec{*index, *count};
 }
-
-class Progress {
- public:
-  Progress(bool enabled, std::string label, uint64_t total)
-      : enabled_(enabled), label_(std::move(label)), total_(total),
-        start_(std::chrono::steady_clock::now()) {}
-  void Update(uint64_t done, uint64_t failures) {
-    if (!enabled_) return;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
-    const double left = rate > 0 ? static_cast<double>(total_ - std::min(done, total_)) / rate : 0;
-    const int width = 24;
-    const int filled = total_ ? static_cast<int>(width * std::min(done, total_) / total_) : width;
-    std::fprintf(stderr, "\r%s [%s%s] %llu/%llu cases  %.0f/s  %llu failed  %.0fs left ",
-                 label_.c_str(), std::string(filled, '#').c_str(),
-                 std::string(width - filled, '.').c_str(), static_cast<unsigned long long>(done),
-                 static_cast<unsigned long long>(total_), rate,
-                 static_cast<unsigned long long>(failures), left);
-    std::fflush(stderr);
-  }
-  void Finish() {
-    if (enabled_) std::fprintf(stderr, "\n");
-  }
-
- private:
-  bool enabled_;
-  std::string label_;
-  uint64_t total_;
-  std::chrono::steady_clock::time_point start_;
-};
 
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -43,8 +43,19 @@ struct CheckFlags {
   std::optional<std::string> report_dir;  // index.html with the verdicts, a picture per failure
   bool json = false;
   bool quiet = false;
+  // check --client: a real client's command instead of a strategy (cli/check_client.cc).
+  std::optional<std::string> client;
+  std::optional<std::string> scenario;  // run the client on this saved scenario only
+  std::string client_name = "shardsim-client";
+  std::string client_timeout = "60s";
+  std::string client_idle = "5s";
+  std::optional<std::string> rerun_every;
+  std::string shrink_time = "120s";
+  std::optional<std::string> client_log;  // the server log of the reported run
+  std::optional<std::string> step;        // the per-request clock's step (default: the scenario's)
 };
 int RunCheck(const CheckFlags& flags);
+int RunCheckClient(const CheckFlags& flags);
 
 struct MergeFlags {
   std::vector<std::string> files;
@@ -81,6 +92,8 @@ struct ServeFlags {
   std::optional<std::string> start;
   std::string request_timeout = "10s";
   std::string limits = "aws";
+  bool clock_given = false;
+  std::optional<std::string> scenario;  // play this saved scenario (clientcheck/playback.h)
 };
 int RunServe(const ServeFlags& flags);
 

@@ -72,6 +72,26 @@ CLI::App* AddCheckCommand(CLI::App& app, CheckFlags& check) {
   check_cmd->add_option("--report", check.report_dir,
                         "also write an HTML page (verdicts, a picture per failure) into this folder");
   check_cmd->add_flag("--quiet", check.quiet, "no progress bar");
+  check_cmd->add_option("--client", check.client,
+                        "check a real client instead: this command, run per case against its own "
+                        "shardsim serve (default 20 cases)");
+  check_cmd->add_option("--scenario", check.scenario,
+                        "with --client: run it on this saved scenario only (the replay line)");
+  check_cmd->add_option("--client-name", check.client_name,
+                        "with --client: its AWS_ACCESS_KEY_ID (default shardsim-client)");
+  check_cmd->add_option("--client-timeout", check.client_timeout,
+                        "with --client: wall time per run (default 60s)");
+  check_cmd->add_option("--client-idle", check.client_idle,
+                        "with --client: wall time without a call before it is stopped (default 5s)");
+  check_cmd->add_option("--rerun-every", check.rerun_every,
+                        "with --client: a batch job, started again this much virtual time after it exits");
+  check_cmd->add_option("--shrink-time", check.shrink_time,
+                        "with --client: wall-time bound on shrinking (default 120s)");
+  check_cmd->add_option("--step", check.step,
+                        "with --client: virtual time per call (default: the scenario's poll "
+                        "interval plus its call latency)");
+  check_cmd->add_option("--client-log", check.client_log,
+                        "with --client: write the server log of the reported run to this file");
   return check_cmd;
 }
 
@@ -151,7 +171,13 @@ int Main(int argc, char** argv, const Program& program) {
                       "seed of bucket widths and request ids (default 1)", 0, UINT64_MAX);
   serve_cmd->add_option("--profile", serve.profile,
                         "bucket profile: observed, dense, fixed:W, range:MIN-MAX (default observed)");
-  serve_cmd->add_option("--clock", serve.clock, "manual, scaled:K or wall (default manual)");
+  serve_cmd->add_option("--clock", serve.clock,
+                        "manual, scaled:K, wall or per-request[:STEP] (default manual; with "
+                        "--scenario per-request, its step the scenario's poll interval plus call "
+                        "latency)");
+  serve_cmd->add_option("--scenario", serve.scenario,
+                        "play this saved scenario (puts, reshards, competing readers) and judge "
+                        "every client; verdicts printed when the server stops");
   serve_cmd->add_option("--log", serve.log, "write every request and response to this JSON Lines file");
   serve_cmd->add_option("--latency", serve.latency,
                         "virtual time each call takes with the manual clock (default 200ms)");
@@ -242,7 +268,17 @@ int Main(int argc, char** argv, const Program& program) {
   try {
     if (*demo_cmd) return RunDemo(demo);
     if (*list_cmd) return RunList(list);
-    if (*check_cmd) return RunCheck(check);
+    if (*check_cmd && check.client) {
+      if (check_cmd->count("--cases") == 0) check.cases = 20;
+      return RunCheckClient(check);
+    }
+    if (*check_cmd) {
+      for (const char* flag : {"--scenario", "--client-name", "--client-timeout", "--client-idle",
+                               "--rerun-every", "--shrink-time", "--client-log", "--step"}) {
+        if (check_cmd->count(flag) > 0) throw InputError(absl::StrCat(flag, " needs --client"));
+      }
+      return RunCheck(check);
+    }
     if (*merge_cmd) return RunMerge(merge);
     if (*replay_cmd && replay.log) {
       if (replay.strategy || replay.seed || replay.case_index || replay.profile || replay.scenario ||
@@ -254,7 +290,10 @@ int Main(int argc, char** argv, const Program& program) {
     }
     if (*replay_cmd && replay.stream) throw InputError("--stream needs --log FILE --format svg");
     if (*replay_cmd) return RunReplay(replay);
-    if (*serve_cmd) return RunServe(serve);
+    if (*serve_cmd) {
+      serve.clock_given = serve_cmd->count("--clock") > 0;
+      return RunServe(serve);
+    }
     if (*advance_cmd || *set_cmd || *show_cmd) {
       clock.action = *advance_cmd ? "advance" : *set_cmd ? "set" : "show";
       return RunClock(clock);

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -10,6 +12,11 @@
 #include "timeline/timeline.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "clientcheck/client_run.h"
+#include "clientcheck/playback.h"
+#include "properties/property.h"
+#include "properties/scenario_files.h"
+#include "properties/scenario_json.h"
 #include "server/clock.h"
 #include "server/http_server.h"
 #include "server/log_trace.h"
@@ -27,6 +34,34 @@ server::Duration DurationFlag(const std::string& flag, const std::string& text) 
   return *d;
 }
 
+// The hooks that play the scenario a log's header holds again.
+absl::StatusOr<std::unique_ptr<server::ServiceHooks>> PlaybackOfHeader(
+    server::KinesisService& service) {
+  absl::StatusOr<properties::Scenario> scenario =
+      properties::ScenarioFromJson(service.options().scenario.dump());
+  if (!scenario.ok()) return scenario.status();
+  absl::StatusOr<std::unique_ptr<clientcheck::ScenarioPlayback>> playback =
+      clientcheck::ScenarioPlayback::Create(*scenario, service);
+  if (!playback.ok()) return playback.status();
+  return std::unique_ptr<server::ServiceHooks>(std::move(*playback));
+}
+
+void PrintVerdicts(const std::vector<clientcheck::ClientVerdict>& verdicts) {
+  if (verdicts.empty()) Print("shardsim serve: no client read the scenario's stream\n");
+  for (const clientcheck::ClientVerdict& v : verdicts) {
+    if (!v.violation) {
+      Print(absl::StrCat("PASS client ", v.client, ": ", v.stats.records_processed, " of ",
+                         v.stats.records_put, " records delivered in ", v.requests, " calls\n"));
+      continue;
+    }
+    std::string text = absl::StrCat("FAIL client ", v.client, ": ",
+                                    Str(properties::PropertyName(v.violation->property)), " at ",
+                                    v.violation->at.ToString(), ": ", v.violation->message, "\n");
+    for (const std::string& w : v.violation->witness) absl::StrAppend(&text, "  ", w, "\n");
+    Print(text);
+  }
+}
+
 bool Loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "::1" || host.rfind("127.", 0) == 0;
 }
@@ -37,8 +72,26 @@ int RunServe(const ServeFlags& flags) {
   server::ServiceOptions options;
   options.seed = flags.seed;
   options.profile = ParseProfile(flags.profile);
-  absl::StatusOr<server::ClockMode> mode = server::ClockMode::Parse(flags.clock);
+  std::optional<properties::Scenario> scenario;
+  if (flags.scenario) {
+    absl::StatusOr<properties::Scenario> read = properties::ReadScenarioFile(*flags.scenario);
+    if (!read.ok()) throw InputError(absl::StrCat("--scenario: ", Str(read.status().message())));
+    scenario = *std::move(read);
+    if (flags.start) throw InputError("--start: a scenario starts at its own start time");
+    options.seed = scenario->seed;
+    options.start = scenario->start;
+    options.scenario = server::Json::parse(properties::ScenarioToJson(*scenario));
+  }
+  absl::StatusOr<server::ClockMode> mode =
+      server::ClockMode::Parse(scenario && !flags.clock_given ? "per-request" : flags.clock);
   if (!mode.ok()) throw InputError(absl::StrCat("--clock: ", Str(mode.status().message())));
+  if (mode->kind == server::ClockMode::Kind::kPerRequest && !mode->step) {
+    mode->step = scenario ? clientcheck::ClientStep(*scenario) : DurationFlag("--latency", flags.latency);
+  }
+  if (scenario && mode->kind != server::ClockMode::Kind::kManual &&
+      mode->kind != server::ClockMode::Kind::kPerRequest) {
+    throw InputError("--scenario plays in virtual time: --clock manual or per-request[:STEP]");
+  }
   options.clock = *mode;
   if (flags.start) {
     if (mode->kind == server::ClockMode::Kind::kWall) {
@@ -74,6 +127,14 @@ int RunServe(const ServeFlags& flags) {
       std::fflush(file);
     });
   }
+  std::unique_ptr<clientcheck::ScenarioPlayback> playback;
+  if (scenario) {
+    absl::StatusOr<std::unique_ptr<clientcheck::ScenarioPlayback>> made =
+        clientcheck::ScenarioPlayback::Create(*scenario, service);
+    if (!made.ok()) throw InputError(absl::StrCat("--scenario: ", Str(made.status().message())));
+    playback = *std::move(made);
+    service.SetHooks(playback.get());
+  }
   server::HttpServer server(service, http);
   if (absl::Status s = server.Listen(); !s.ok()) throw InputError(Str(s.message()));
   server.StopOnSignals();
@@ -91,6 +152,13 @@ int RunServe(const ServeFlags& flags) {
               static_cast<unsigned>(server.port()));
   std::fflush(stdout);
   server.Run();
+  if (playback) {
+    const std::vector<clientcheck::ClientVerdict> verdicts = playback->Finish(/*exited=*/false);
+    PrintVerdicts(verdicts);
+    for (const auto& v : verdicts) {
+      if (v.violation) return kExitPropertyFailed;
+    }
+  }
   return kExitOk;
 }
 
@@ -99,7 +167,7 @@ namespace {
 // The picture of a served session: its chosen stream's shards and buckets, every client's calls.
 int DrawServedSession(const std::string& path, std::istream& in,
                       const std::optional<std::string>& stream) {
-  absl::StatusOr<server::ServedSession> session = server::TraceOfLog(in);
+  absl::StatusOr<server::ServedSession> session = server::TraceOfLog(in, PlaybackOfHeader);
   if (!session.ok()) throw InputError(absl::StrCat(path, ": ", Str(session.status().message())));
   if (session->streams.empty()) throw InputError(absl::StrCat(path, ": no stream was created"));
   std::string drawn = session->streams.front();
@@ -117,9 +185,9 @@ int DrawServedSession(const std::string& path, std::istream& in,
   }
   timeline::TimelineInput input;
   input.records = std::move(session->records);
-  const sim::Instant end = input.records.empty() ? session->service->clock().Now()
+  const sim::Instant end = input.records.empty() ? session->replayed.service->clock().Now()
                                                  : input.records.back().time;
-  input.shards = timeline::ShardLanesOf(session->service->model(), drawn, end);
+  input.shards = timeline::ShardLanesOf(session->replayed.service->model(), drawn, end);
   input.title = absl::StrCat("shardsim serve session: stream \"", drawn, "\"");
   input.subtitle = absl::StrCat(session->requests, " requests from ",
                                 session->clients.empty() ? "no client"
@@ -143,7 +211,7 @@ int RunReplayLog(const ReplayFlags& flags) {
   std::ifstream in(path);
   if (!in) throw InputError(absl::StrCat("--log: cannot read ", path));
   if (flags.format == "svg") return DrawServedSession(path, in, flags.stream);
-  absl::StatusOr<server::ReplayResult> result = server::ReplayLog(in);
+  absl::StatusOr<server::ReplayResult> result = server::ReplayLog(in, PlaybackOfHeader);
   if (!result.ok()) throw InputError(absl::StrCat(path, ": ", Str(result.status().message())));
   if (!result->difference) {
     Print(absl::StrCat("identical: ", result->requests, " requests replayed\n"));

@@ -25,7 +25,7 @@ set(SHARDSIM_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/shardsim"
 
 # Libraries in dependency order: each one may depend on those before it.
 set(_shardsim_installed_components "")
-foreach(_lib IN ITEMS sim model server consumer properties timeline catalogue cli)
+foreach(_lib IN ITEMS sim model server consumer properties timeline clientcheck catalogue cli)
   if(TARGET shardsim_${_lib})
     list(APPEND _shardsim_installed_components ${_lib})
   endif()

@@ -13,16 +13,6 @@ namespace shardsim::properties {
 namespace {
 
 
-rc::Shrinkable<Scenario> GenerateShrinkable(const consumer::StrategyInfo& strategy, uint64_t seed,
-                                            uint64_t case_index,
-                                            const GeneratorOptions& options) {
-  uint64_t mix = seed ^ (case_index * 0x9e3779b97f4a7c15ULL);
-  const rc::Random::Key key{sim::SplitMix64Next(mix), sim::SplitMix64Next(mix),
-                            sim::SplitMix64Next(mix), sim::SplitMix64Next(mix)};
-  const int size = static_cast<int>(case_index % 101);
-  return GenScenario(strategy, options)(rc::Random(key), size);
-}
-
 // Runs a scenario the harness accepted once; a scenario it rejects (say, a shrink that made
 // it invalid) counts as passing, so shrinking never lands on it.
 RunReport RunOrPass(const Scenario& scenario, bool keep_trace) {
@@ -69,9 +59,19 @@ Counterexample Shrink(const rc::Shrinkable<Scenario>& failing, const RunReport& 
 
 }  // namespace
 
+rc::Shrinkable<Scenario> GenerateShrinkableCase(const consumer::StrategyInfo& strategy, uint64_t seed,
+                                            uint64_t case_index,
+                                            const GeneratorOptions& options) {
+  uint64_t mix = seed ^ (case_index * 0x9e3779b97f4a7c15ULL);
+  const rc::Random::Key key{sim::SplitMix64Next(mix), sim::SplitMix64Next(mix),
+                            sim::SplitMix64Next(mix), sim::SplitMix64Next(mix)};
+  const int size = static_cast<int>(case_index % 101);
+  return GenScenario(strategy, options)(rc::Random(key), size);
+}
+
 Scenario GenerateCase(const consumer::StrategyInfo& strategy, uint64_t seed, uint64_t case_index,
                       const GeneratorOptions& options) {
-  return GenerateShrinkable(strategy, seed, case_index, options).value();
+  return GenerateShrinkableCase(strategy, seed, case_index, options).value();
 }
 
 absl::StatusOr<CheckResult> CheckStrategy(const consumer::StrategyInfo& strategy,
@@ -113,7 +113,7 @@ absl::StatusOr<CheckResult> CheckStrategy(const consumer::StrategyInfo& strategy
     std::vector<rc::Shrinkable<Scenario>> shrinkables;
     std::vector<Scenario> scenarios;
     for (size_t i = begin; i < end; ++i) {
-      shrinkables.push_back(GenerateShrinkable(strategy, options.seed, mine[i], options.generator));
+      shrinkables.push_back(GenerateShrinkableCase(strategy, options.seed, mine[i], options.generator));
       scenarios.push_back(shrinkables.back().value());
     }
     std::vector<RunReport> reports(scenarios.size());

@@ -63,6 +63,11 @@ struct CheckResult {
 Scenario GenerateCase(const consumer::StrategyInfo& strategy, uint64_t seed, uint64_t case_index,
                       const GeneratorOptions& options = {});
 
+// The same case with its shrink tree (for runners of their own, e.g. real clients).
+rc::Shrinkable<Scenario> GenerateShrinkableCase(const consumer::StrategyInfo& strategy,
+                                                uint64_t seed, uint64_t case_index,
+                                                const GeneratorOptions& options = {});
+
 // InvalidArgument for bad options (no cases, jobs < 1, shard index not below the count) or an
 // invalid corpus scenario.
 absl::StatusOr<CheckResult> CheckStrategy(const consumer::StrategyInfo& strategy,

@@ -115,12 +115,69 @@ void Judge::OnGetRecords(const model::GetRecordsCall& call) {
       shard.advanced_to_bucket = call.next->bucket;
       shard.behind_ms = call.outcome->MillisBehindLatest;
     }
+    shard.last_behind_ms = call.outcome->MillisBehindLatest;
+    shard.empty_in_a_row = call.outcome->Records.empty() ? shard.empty_in_a_row + 1 : 0;
+    if (deliveries_) Deliver(call.iterator->shard_id, *call.outcome);
   }
   if (call.outcome->Records.empty()) ++stats_.empty_pages;
   if (stop_when_converged_ && !converged_ && NothingLeftToRead()) {
     converged_ = true;
     simulation_->Stop();
   }
+}
+
+void Judge::Deliver(const std::string& shard_id, const model::GetRecordsResponse& page) {
+  for (const std::string& parent : shards_[shard_id].parents) {
+    const auto it = shards_.find(parent);
+    if (it == shards_.end()) continue;
+    if (auto r = FirstUnprocessed(it->second, std::nullopt)) {
+      Violate(Property::kLineageOrder,
+              absl::StrCat("the client read child shard ", shard_id, " while its parent ", parent,
+                           " still held records it had not been given"),
+              {Describe(**r)});
+      return;
+    }
+  }
+  for (const model::Record& record : page.Records) {
+    PutRecord* r = FindRecord(shard_id, record.SequenceNumber);
+    if (r != nullptr && r->times_processed > 0) {
+      ++stats_.redeliveries;  // at least once: a record returned again is no duplicate
+      ++r->times_processed;
+      continue;
+    }
+    OnProcess(shard_id, record);
+    if (violation_.has_value()) return;
+  }
+}
+
+void Judge::OnShardParents(const std::string& child, std::vector<std::string> parents) {
+  shards_[child].parents = std::move(parents);
+}
+
+bool Judge::ReportAbandonedShard() {
+  const Instant horizon = simulation_->now() - retention_;
+  for (const auto& [shard_id, shard] : shards_) {
+    if (!shard.next_ordinal.has_value()) continue;  // never read: not abandoned, missed
+    uint64_t past = 0;
+    const PutRecord* first = nullptr;
+    for (size_t i = *shard.next_ordinal; i < shard.records.size(); ++i) {
+      const PutRecord& r = records_[shard.records[i]];
+      if (r.times_processed > 0 || r.arrival < horizon || ExpiredWhileDown(r)) continue;
+      if (first == nullptr) first = &r;
+      ++past;
+    }
+    if (first == nullptr) continue;
+    Violate(Property::kNoAbandonedShard,
+            absl::StrCat("the client stopped reading ", shard_id, " while ", past,
+                         past == 1 ? " record" : " records",
+                         " it had not been given lay past its last position; its last GetRecords "
+                         "there (at ", shard.last_read->ToString(), ") answered MillisBehindLatest ",
+                         shard.last_behind_ms, ", after ", shard.empty_in_a_row,
+                         " empty page", shard.empty_in_a_row == 1 ? "" : "s", " in a row"),
+            {absl::StrCat("first not given: ", Describe(*first))});
+    return true;
+  }
+  return false;
 }
 
 void Judge::OnGetShardIterator(const model::GetShardIteratorCall& call) {
@@ -364,7 +421,7 @@ void Judge::Finish(bool bound_hit, const std::string& bound_description,
   }
   if (first == nullptr) return;
   // Late is not lost: records still there for a consumer that is still on its way to them.
-  if (ahead == missed) {
+  if (ahead == missed && !exited_) {
     if (const std::optional<std::string> progress = RecentProgress()) {
       Violate(Property::kTermination,
               absl::StrCat("the run's liveness budget of ", liveness_budget.ToString(),
@@ -374,6 +431,7 @@ void Judge::Finish(bool bound_hit, const std::string& bound_description,
       return;
     }
   }
+  if (deliveries_ && ReportAbandonedShard()) return;
   Violate(Property::kNoMissedRecords,
           absl::StrCat(missed, " of ", records_.size(),
                        " records were never processed by the end of the run; the first"),

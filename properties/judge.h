@@ -10,6 +10,13 @@
 // `kProgressWindow`, and has not read past any of them) ends in a termination verdict naming
 // how far it got, not in missed records: it was late, and nothing says it would not have read
 // them.
+//
+// Delivery mode (JudgeDeliveries) judges a real client from what a server saw of it: a record
+// a GetRecords call returned counts as processed (a real client reads at least once, so a
+// record returned again is never a duplicate), a read of a child shard while a parent still
+// holds records the client was not given violates lineage_order, and at the end a shard whose
+// undelivered records lie past the client's last position there was abandoned
+// (no_abandoned_shard, naming the last MillisBehindLatest and the empty pages in a row).
 #ifndef SHARDSIM_PROPERTIES_JUDGE_H_
 #define SHARDSIM_PROPERTIES_JUDGE_H_
 
@@ -74,8 +81,16 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
   void OnStoreWrite(const std::string& key, const std::optional<std::string>& value) override;
   void OnStoreRead(const std::string& key, const std::optional<std::string>& value) override;
 
+  // See the header comment: from now on, returned records count as processed.
+  void JudgeDeliveries() { deliveries_ = true; }
+  // The consumer stopped by itself before the end (a batch job that exited, a client that
+  // went quiet): records still ahead of it at Finish are not excused as late.
+  void OnConsumerExited() { exited_ = true; }
+
   // Harness events.
   void OnShardClosed(const std::string& shard_id);
+  // `child` was created by a split or merge of `parents`.
+  void OnShardParents(const std::string& child, std::vector<std::string> parents);
   void OnCrash(const consumer::CheckpointStore& checkpoints);
   // `after_crash`: the restart ends a crash's downtime (not a scheduled rerun).
   void OnRestart(bool after_crash);
@@ -118,6 +133,10 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
     // Where the consumer's last read of the shard left it: the shard's records before this
     // one (by ordinal) it has passed; absent before its first read.
     std::optional<uint64_t> next_ordinal;
+    // The last GetRecords answer on the shard, and how many empty pages in a row ended there.
+    int64_t last_behind_ms = 0;
+    uint64_t empty_in_a_row = 0;
+    std::vector<std::string> parents;
   };
 
   void Violate(Property property, std::string message, std::vector<std::string> witness = {});
@@ -160,6 +179,12 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
   std::optional<Instant> last_processed_at_;
   bool stop_when_converged_ = false;
   bool converged_ = false;
+  bool deliveries_ = false;
+  bool exited_ = false;
+
+  void Deliver(const std::string& shard_id, const model::GetRecordsResponse& page);
+  // Delivery mode at Finish: the first shard with undelivered records past the last position.
+  bool ReportAbandonedShard();
 };
 
 }  // namespace shardsim::properties

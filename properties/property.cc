@@ -37,6 +37,9 @@ constexpr PropertyRow kPropertyRows[] = {
     {Property::kDurableState, "durable_state",
      "a read of the consumer's durable key-value table returns the last acknowledged write, "
      "across crashes"},
+    {Property::kNoAbandonedShard, "no_abandoned_shard",
+     "a real client stops reading a shard only when no record it was not given lies past its "
+     "last position (judged from what the server saw)"},
 };
 }  // namespace
 

@@ -4,6 +4,7 @@
 #   sim <- model <- server (shardsim serve) <- cli / tests / bench
 #                              properties <- timeline <- cli / tests
 #   catalogue / server <- fuzz (the libFuzzer targets; nothing includes them)
+#                  server, properties <- clientcheck (real clients) <- cli / tests
 # Each folder may include its own headers and those of the folders below it; examples/ (a
 # user's project) may not include the catalogue. Prints every offending line; exit 1 if any.
 # Usage: scripts/check_layering.sh [SOURCE_DIR]
@@ -11,7 +12,7 @@ set -eu
 root="${1:-$(dirname "$0")/..}"
 status=0
 # Include prefixes that are this project's folders; anything else (absl/, ...) is a library.
-project_folders="sim model consumer properties timeline catalogue server cli tests bench examples fuzz"
+project_folders="sim model consumer properties timeline catalogue server clientcheck cli tests bench examples fuzz"
 
 check() {  # check FOLDER "ALLOWED FOLDERS"
   folder="$1"
@@ -39,6 +40,7 @@ check properties "sim model consumer properties"
 check timeline "sim model consumer properties timeline"
 check catalogue "sim model consumer properties catalogue"
 check server "sim model server"
+check clientcheck "sim model consumer properties server clientcheck"
 check examples "sim model consumer properties examples"
 check fuzz "sim model consumer properties catalogue server fuzz"
 

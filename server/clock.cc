@@ -30,20 +30,31 @@ WallSource& WallSource::Real() {
 }
 
 absl::StatusOr<ClockMode> ClockMode::Parse(std::string_view text) {
-  if (text == "manual") return ClockMode{Kind::kManual, 1.0};
-  if (text == "wall") return ClockMode{Kind::kWall, 1.0};
+  if (text == "manual") return ClockMode{Kind::kManual, 1.0, std::nullopt};
+  if (text == "wall") return ClockMode{Kind::kWall, 1.0, std::nullopt};
+  constexpr std::string_view kPerRequest = "per-request";
+  if (text == kPerRequest) return ClockMode{Kind::kPerRequest, 1.0, std::nullopt};
+  if (text.substr(0, kPerRequest.size() + 1) == Cat(kPerRequest, ":")) {
+    absl::StatusOr<Duration> step = ParseDurationText(text.substr(kPerRequest.size() + 1));
+    if (!step.ok() || *step <= Duration::Zero()) {
+      return absl::InvalidArgumentError(Cat("clock mode '", text,
+                                            "': STEP in per-request:STEP must be a positive "
+                                            "duration such as 1.2s or 250ms"));
+    }
+    return ClockMode{Kind::kPerRequest, 1.0, *step};
+  }
   constexpr std::string_view kScaled = "scaled:";
   if (text.substr(0, kScaled.size()) == kScaled) {
     double k = 0;
     const std::string_view number = text.substr(kScaled.size());
     if (absl::SimpleAtod(AV(number), &k) && std::isfinite(k) && k > 0 && k <= 1e9) {
-      return ClockMode{Kind::kScaled, k};
+      return ClockMode{Kind::kScaled, k, std::nullopt};
     }
     return absl::InvalidArgumentError(Cat(
         "clock mode '", text, "': K in scaled:K must be a number above 0 and at most 1e9"));
   }
   return absl::InvalidArgumentError(
-      Cat("clock mode '", text, "' is not manual, scaled:K or wall"));
+      Cat("clock mode '", text, "' is not manual, scaled:K, wall or per-request[:STEP]"));
 }
 
 std::string ClockMode::ToString() const {
@@ -51,6 +62,8 @@ std::string ClockMode::ToString() const {
     case Kind::kManual: return "manual";
     case Kind::kWall: return "wall";
     case Kind::kScaled: return Cat("scaled:", scale);
+    case Kind::kPerRequest:
+      return step ? Cat("per-request:", step->ToString()) : std::string("per-request");
   }
   return "?";
 }
@@ -63,7 +76,9 @@ VirtualClock::VirtualClock(ClockMode mode, Instant start, Duration latency, Wall
 }
 
 Instant VirtualClock::Computed() {
-  if (mode_.kind == ClockMode::Kind::kManual) return base_;
+  if (mode_.kind == ClockMode::Kind::kManual || mode_.kind == ClockMode::Kind::kPerRequest) {
+    return base_;
+  }
   const int64_t elapsed_us = wall_.SteadyMicros() - steady_base_us_;
   const double scaled = static_cast<double>(elapsed_us) * mode_.scale;
   // A scaled clock runs for centuries before this bound; past it, time stops (never wraps).
@@ -78,6 +93,7 @@ Instant VirtualClock::Now() {
 
 void VirtualClock::AfterCall() {
   if (mode_.kind == ClockMode::Kind::kManual) base_ = base_ + latency_;
+  if (mode_.kind == ClockMode::Kind::kPerRequest) base_ = base_ + mode_.step.value_or(latency_);
 }
 
 absl::Status VirtualClock::Advance(Duration by) {

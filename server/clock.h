@@ -6,12 +6,18 @@
 //   scaled:K  K virtual seconds pass per wall second (K > 0, e.g. 60 or 0.5), from `start`.
 //   wall      virtual time is the real time (taken once at start, then advanced by a steady
 //             clock, so it never goes back).
+//   per-request:STEP
+//             time moves only by STEP after each Kinesis call (and when told), never with the
+//             wall clock: a real client's run is then a function of its requests alone. It
+//             assumes the client does not measure its own wall time (its sleeps cost it wall
+//             time and nothing else). Deterministic, like manual.
 // In every mode Advance adds to the clock and Set jumps to a time; neither may move it back
 // (an error). Now() never decreases, as the model requires.
 #ifndef SHARDSIM_SERVER_CLOCK_H_
 #define SHARDSIM_SERVER_CLOCK_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,11 +43,14 @@ class WallSource {
 };
 
 struct ClockMode {
-  enum class Kind { kManual, kScaled, kWall };
+  enum class Kind { kManual, kScaled, kWall, kPerRequest };
   Kind kind = Kind::kManual;
   double scale = 1.0;  // virtual seconds per wall second, for kScaled
+  // kPerRequest: the virtual time each Kinesis call takes; absent in "per-request" without a
+  // step (the command fills it in, see `shardsim serve --clock`).
+  std::optional<Duration> step;
 
-  // "manual", "scaled:K", "wall".
+  // "manual", "scaled:K", "wall", "per-request" or "per-request:STEP" (STEP as 1.2s, 250ms).
   static absl::StatusOr<ClockMode> Parse(std::string_view text);
   std::string ToString() const;
 };
@@ -53,7 +62,8 @@ class VirtualClock {
                WallSource& wall = WallSource::Real());
 
   Instant Now();
-  // After a Kinesis call: manual mode moves by the latency; the others by nothing.
+  // After a Kinesis call: manual mode moves by the latency, per-request by its step; the
+  // others by nothing.
   void AfterCall();
   absl::Status Advance(Duration by);
   absl::Status Set(Instant to);

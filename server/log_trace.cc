@@ -171,10 +171,10 @@ class CallTracer {
 
 }  // namespace
 
-absl::StatusOr<ServedSession> TraceOfLog(std::istream& log) {
+absl::StatusOr<ServedSession> TraceOfLog(std::istream& log, const ReplayHooksFactory& hooks) {
   ServedSession session;
-  std::unique_ptr<KinesisService> service;
-  absl::StatusOr<int> requests = ReplayEach(log, service, [&](const ReplayedRequest& call) {
+  absl::StatusOr<int> requests = ReplayEach(log, session.replayed, [&](const ReplayedRequest& call) {
+    KinesisService* service = session.replayed.service.get();
     absl::StatusOr<Instant> at = ParseTime(Text(call.entry, "time"));
     const Instant time = at.ok() ? *at : service->clock().Now();
     const std::string operation = Text(call.entry, "operation");
@@ -197,10 +197,9 @@ absl::StatusOr<ServedSession> TraceOfLog(std::istream& log) {
     }
     CallTracer(call, service->model(), time).AppendTo(operation, session.records);
     return true;
-  });
+  }, hooks);
   if (!requests.ok()) return requests.status();
   session.requests = *requests;
-  session.service = std::move(service);
   return session;
 }
 

@@ -18,14 +18,16 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "server/replay.h"
 #include "server/service.h"
 #include "sim/trace.h"
 
 namespace shardsim::server {
 
 struct ServedSession {
-  // The service after the last request: its model holds the shards and buckets to draw.
-  std::unique_ptr<KinesisService> service;
+  // The service after the last request (its model holds the shards and buckets to draw), and
+  // the playback of the header's scenario, if the session played one.
+  ReplaySession replayed;
   std::vector<sim::TraceRecord> records;  // in request order
   std::vector<std::string> streams;       // every stream created, in order
   std::vector<std::string> clients;       // every client that called, in order of first call
@@ -35,8 +37,9 @@ struct ServedSession {
   std::string difference;
 };
 
-// An error for a log that cannot be read (as ReplayLog).
-absl::StatusOr<ServedSession> TraceOfLog(std::istream& log);
+// An error for a log that cannot be read (as ReplayLog; a log that played a scenario needs
+// `hooks`). The scenario's own puts are not requests, so they are not among the records.
+absl::StatusOr<ServedSession> TraceOfLog(std::istream& log, const ReplayHooksFactory& hooks = {});
 
 }  // namespace shardsim::server
 

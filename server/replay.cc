@@ -51,17 +51,30 @@ absl::StatusOr<HttpResponse> Resend(const Json& entry, int number, KinesisServic
 
 }  // namespace
 
-absl::StatusOr<int> ReplayEach(std::istream& log, std::unique_ptr<KinesisService>& service,
-                               const std::function<bool(const ReplayedRequest&)>& each) {
+absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
+                               const std::function<bool(const ReplayedRequest&)>& each,
+                               const ReplayHooksFactory& hooks) {
   std::string line;
   if (!std::getline(log, line)) return absl::InvalidArgumentError("the log is empty");
   const Json header = Json::parse(line, nullptr, false);
   absl::StatusOr<ServiceOptions> options = ServiceOptions::FromJson(header);
   if (!options.ok()) return absl::InvalidArgumentError(Cat("line 1: ", options.status().message()));
-  const bool follow_logged_time = options->clock.kind != ClockMode::Kind::kManual;
+  const bool deterministic = options->clock.kind == ClockMode::Kind::kManual ||
+                             options->clock.kind == ClockMode::Kind::kPerRequest;
+  const bool follow_logged_time = !deterministic;
   ServiceOptions replay_options = *options;
-  replay_options.clock = ClockMode{};
-  service = std::make_unique<KinesisService>(replay_options);
+  if (!deterministic) replay_options.clock = ClockMode{};
+  session.service = std::make_unique<KinesisService>(replay_options);
+  KinesisService& service = *session.service;
+  if (!options->scenario.is_null()) {
+    if (!hooks) {
+      return absl::InvalidArgumentError("line 1: the log played a scenario, and no playback was given");
+    }
+    absl::StatusOr<std::unique_ptr<ServiceHooks>> made = hooks(service);
+    if (!made.ok()) return absl::InvalidArgumentError(Cat("line 1: ", made.status().message()));
+    session.playback = *std::move(made);
+    service.SetHooks(session.playback.get());
+  }
 
   int requests = 0;
   constexpr int kMaxLines = 100'000'000;  // a bound on the loop; a real log is far shorter
@@ -77,9 +90,9 @@ absl::StatusOr<int> ReplayEach(std::istream& log, std::unique_ptr<KinesisService
     if (follow_logged_time) {
       absl::StatusOr<Instant> t = ParseTime(entry["time"].get<std::string>());
       if (!t.ok()) return absl::InvalidArgumentError(Cat("line ", number, ": ", t.status().message()));
-      if (*t > service->clock().Now()) (void)service->clock().Set(*t);
+      if (*t > service.clock().Now()) (void)service.clock().Set(*t);
     }
-    absl::StatusOr<HttpResponse> response = Resend(entry, number, *service);
+    absl::StatusOr<HttpResponse> response = Resend(entry, number, service);
     if (!response.ok()) return response.status();
     ++requests;
     if (!each(ReplayedRequest{number, entry, *response})) break;
@@ -87,10 +100,10 @@ absl::StatusOr<int> ReplayEach(std::istream& log, std::unique_ptr<KinesisService
   return requests;
 }
 
-absl::StatusOr<ReplayResult> ReplayLog(std::istream& log) {
+absl::StatusOr<ReplayResult> ReplayLog(std::istream& log, const ReplayHooksFactory& hooks) {
   ReplayResult result;
-  std::unique_ptr<KinesisService> service;
-  absl::StatusOr<int> requests = ReplayEach(log, service, [&](const ReplayedRequest& r) {
+  ReplaySession session;
+  absl::StatusOr<int> requests = ReplayEach(log, session, [&](const ReplayedRequest& r) {
     const std::string_view type = r.response.content_type;
     Json replayed = Json::object();
     if (!r.response.body.empty()) {

@@ -33,8 +33,14 @@ struct ReplayResult {
   std::optional<ReplayDifference> difference;  // the first one, if any
 };
 
+// What a log's session played besides its requests (the header's "scenario"): given the fresh
+// service, the hooks that play it again; an error if they cannot.
+using ReplayHooksFactory =
+    std::function<absl::StatusOr<std::unique_ptr<ServiceHooks>>(KinesisService&)>;
+
 // An error for a log that cannot be read (no header, a line that is not a logged request).
-absl::StatusOr<ReplayResult> ReplayLog(std::istream& log);
+// A log whose header names a scenario needs `hooks` (an error otherwise).
+absl::StatusOr<ReplayResult> ReplayLog(std::istream& log, const ReplayHooksFactory& hooks = {});
 
 // One replayed request: its log line (1-based), the logged entry, and what the service answered.
 struct ReplayedRequest {
@@ -43,12 +49,20 @@ struct ReplayedRequest {
   const HttpResponse& response;
 };
 
+// The service a replay builds, and what plays the header's scenario in it (if any).
+struct ReplaySession {
+  std::unique_ptr<KinesisService> service;
+  std::unique_ptr<ServiceHooks> playback;  // destroyed first: it may refer to the service
+};
+
 // The replay loop under ReplayLog and the pictures of served sessions: builds the service from
-// the log's header into `service`, re-sends every logged request to it in order and calls
-// `each` after each one; stops early when `each` returns false. Returns the number of requests
-// re-sent, or an error for a log that cannot be read.
-absl::StatusOr<int> ReplayEach(std::istream& log, std::unique_ptr<KinesisService>& service,
-                               const std::function<bool(const ReplayedRequest&)>& each);
+// the log's header into `session` (with `hooks`' playback when the header names a scenario),
+// re-sends every logged request to it in order and calls `each` after each one; stops early
+// when `each` returns false. Returns the number of requests re-sent, or an error for a log that
+// cannot be read.
+absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
+                               const std::function<bool(const ReplayedRequest&)>& each,
+                               const ReplayHooksFactory& hooks = {});
 
 }  // namespace shardsim::server
 

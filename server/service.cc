@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <exception>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -23,6 +24,9 @@ namespace shardsim::server {
 namespace {
 
 constexpr std::string_view kClockPath = "/_shardsim/clock";
+constexpr std::string_view kEventsPath = "/_shardsim/events";
+// A bound on the events one request may carry.
+constexpr size_t kMaxEventsPerRequest = 10'000;
 const Duration kNextTokenLifetime = Duration::Seconds(300);
 constexpr int kLogVersion = 1;
 
@@ -193,6 +197,7 @@ ShardFilter FilterFromJson(const Json& j) {
 
 struct KinesisService::Call {
   Instant now;
+  std::string client;
   Encoding encoding = Encoding::kJson;
   std::string region;
   bool logging = false;
@@ -201,7 +206,7 @@ struct KinesisService::Call {
 };
 
 Json ServiceOptions::ToJson() const {
-  return Json{{"shardsim_log", kLogVersion},
+  Json out{{"shardsim_log", kLogVersion},
               {"seed", seed},
               {"profile", profile.ToString()},
               {"clock", clock.ToString()},
@@ -209,6 +214,8 @@ Json ServiceOptions::ToJson() const {
               {"latency", latency.ToString()},
               {"create_delay", create_delay.ToString()},
               {"limits", limits ? "aws" : "off"}};
+  if (!scenario.is_null()) out["scenario"] = scenario;
+  return out;
 }
 
 absl::StatusOr<ServiceOptions> ServiceOptions::FromJson(const Json& header) {
@@ -248,6 +255,7 @@ absl::StatusOr<ServiceOptions> ServiceOptions::FromJson(const Json& header) {
   const Json limits = header.value("limits", Json("aws"));
   if (limits != "aws" && limits != "off") return absl::InvalidArgumentError("limits must be aws or off");
   out.limits = limits == "aws";
+  if (header.contains("scenario")) out.scenario = header["scenario"];
   return out;
 }
 
@@ -311,6 +319,7 @@ HttpResponse KinesisService::Handle(const HttpRequest& request) {
   }
   Json* log_entry = log_ ? &entry : nullptr;
   if (request.path == kClockPath) return Control(request, log_entry);
+  if (request.path == kEventsPath) return Events(request, log_entry);
   if (request.path == "/" && request.method == "POST") return Kinesis(request, log_entry);
   if (log_entry) (*log_entry)["operation"] = nullptr;
   return Error(ApiError{404, "NotFoundException",
@@ -384,6 +393,7 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
                                        "': expected ", kTargetPrefix, "<Operation>")},
                  encoding, now, log_entry);
   }
+  if (hooks_ != nullptr) hooks_->BeforeCall(now, model_);
   const std::string_view name = target.substr(kTargetPrefix.size());
   const std::optional<Operation> op = OperationFromName(name);
   if (!op) {
@@ -411,7 +421,8 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
   if (log_entry) (*log_entry)["request"] = std::get<Json>(body);
   Decoded<Request> decoded = DecodeRequest(*op, std::get<Json>(body));
   if (const ApiError* e = std::get_if<ApiError>(&decoded)) return Error(*e, encoding, now, log_entry);
-  Call call{now, *encoding, CredentialOf(request.authorization).region, log_entry != nullptr, {}};
+  const Credential credential = CredentialOf(request.authorization);
+  Call call{now, credential.client, *encoding, credential.region, log_entry != nullptr, {}};
   Decoded<Json> result = ApiError{500, "InternalFailure", "internal error"};
   try {
     result = Dispatch(std::get<Request>(decoded), call);
@@ -463,6 +474,28 @@ void KinesisService::CompleteDeletions(Instant now) {
   }
 }
 
+std::optional<model::IteratorInfo> KinesisService::Described(std::string_view token) const {
+  model::Outcome<model::IteratorInfo> info = model_.DescribeIterator(token);
+  if (!info.ok()) return std::nullopt;
+  return *info;
+}
+
+namespace {
+// Each accepted entry of a PutRecords call, as one PutRecord to the observers.
+void ObservePuts(ServiceHooks& hooks, Instant now, const std::string& client,
+                 const model::PutRecordsRequest& request, const model::PutRecordsResponse& response) {
+  for (size_t i = 0; i < response.Records.size() && i < request.Records.size(); ++i) {
+    const model::PutRecordsResultEntry& entry = response.Records[i];
+    if (!entry.SequenceNumber || !entry.ShardId) continue;
+    const model::PutRecordsRequestEntry& in = request.Records[i];
+    hooks.OnPut(model::PutCall{
+        now, client,
+        model::PutRecordRequest{request.StreamName, in.PartitionKey, in.Data, in.ExplicitHashKey},
+        model::PutRecordResponse{*entry.ShardId, *entry.SequenceNumber}});
+  }
+}
+}  // namespace
+
 template <typename T>
 Decoded<Json> OrError(const model::Outcome<T>& outcome, Json (*encode)(const T&)) {
   if (!outcome.ok()) return FromModel(outcome.error());
@@ -502,11 +535,25 @@ Decoded<Json> KinesisService::Dispatch(const Request& request, Call& c) {
   if (const auto* r = std::get_if<GetShardIteratorCall>(&request)) {
     if (auto e = Unavailable(r->request.StreamName, now, Access::kReadWrite)) return *e;
     const auto outcome = model_.GetShardIterator(now, r->request);
+    if (hooks_ != nullptr) {
+      std::optional<model::IteratorInfo> info;
+      if (outcome.ok()) info = Described(outcome->ShardIterator);
+      hooks_->OnGetShardIterator(model::GetShardIteratorCall{now, c.client, r->request, outcome,
+                                                              std::move(info)});
+    }
     if (!outcome.ok()) return FromModel(outcome.error());
     return Json{{"ShardIterator", outcome->ShardIterator}};
   }
   if (const auto* r = std::get_if<GetRecordsCall>(&request)) {
+    std::optional<model::IteratorInfo> at;
+    if (hooks_ != nullptr) at = Described(r->request.ShardIterator);
     const auto outcome = model_.GetRecords(now, r->request);
+    if (hooks_ != nullptr) {
+      std::optional<model::IteratorInfo> next;
+      if (outcome.ok() && outcome->NextShardIterator) next = Described(*outcome->NextShardIterator);
+      hooks_->OnGetRecords(
+          model::GetRecordsCall{now, c.client, r->request, std::move(at), outcome, std::move(next)});
+    }
     if (!outcome.ok()) return FromModel(outcome.error());
     if (c.encoding == Encoding::kJson && !c.logging) {
       c.serialized = GetRecordsJsonText(*outcome);
@@ -516,11 +563,15 @@ Decoded<Json> KinesisService::Dispatch(const Request& request, Call& c) {
   }
   if (const auto* r = std::get_if<PutRecordCall>(&request)) {
     if (auto e = Unavailable(r->request.StreamName, now, Access::kReadWrite)) return *e;
-    return OrError(model_.PutRecord(now, r->request), &PutRecordValue);
+    const auto outcome = model_.PutRecord(now, r->request);
+    if (hooks_ != nullptr) hooks_->OnPut(model::PutCall{now, c.client, r->request, outcome});
+    return OrError(outcome, &PutRecordValue);
   }
   if (const auto* r = std::get_if<PutRecordsCall>(&request)) {
     if (auto e = Unavailable(r->request.StreamName, now, Access::kReadWrite)) return *e;
-    return OrError(model_.PutRecords(now, r->request), &PutRecordsValue);
+    const auto outcome = model_.PutRecords(now, r->request);
+    if (hooks_ != nullptr && outcome.ok()) ObservePuts(*hooks_, now, c.client, r->request, *outcome);
+    return OrError(outcome, &PutRecordsValue);
   }
   if (const auto* r = std::get_if<SplitShardCall>(&request)) {
     if (auto e = Unavailable(r->request.StreamName, now, Access::kChange)) return *e;
@@ -660,6 +711,7 @@ Decoded<Json> KinesisService::ListShards(const ListShardsCall& call, Call& c) {
     if (t.contains("f") && t["f"].is_object()) filter = FilterFromJson(t["f"]);
   }
   if (auto e = Unavailable(stream, c.now, Access::kList)) return *e;
+  if (hooks_ != nullptr) hooks_->OnListShards(c.now, c.client);
   const auto summary = model_.DescribeStreamSummary(c.now, stream);
   if (!summary.ok()) return FromModel(summary.error());
   const auto listed = model_.ListShards(c.now, model::ListShardsRequest{stream});
@@ -697,6 +749,113 @@ Decoded<Json> KinesisService::ListShards(const ListShardsCall& call, Call& c) {
     out["NextToken"] = EncodeToken(std::move(token), c.now);
   }
   return out;
+}
+
+absl::Status KinesisService::AddStream(const std::string& name, int shard_count,
+                                       const model::StreamOptions& options) {
+  const Instant now = clock_.Now();
+  const auto outcome = model_.CreateStream(now, model::CreateStreamRequest{name, shard_count},
+                                           options);
+  if (!outcome.ok()) return absl::InvalidArgumentError(outcome.error().ToString());
+  streams_[name] = StreamState{now, "CREATING", "PROVISIONED"};
+  return absl::OkStatus();
+}
+
+namespace {
+
+// One event of a POST /_shardsim/events body, or the reason it is not one.
+std::variant<ApplicationEvent, std::string> ParseEvent(const Json& j) {
+  if (!j.is_object()) return std::string("an event must be a JSON object");
+  const auto text = [&j](const char* key) -> std::optional<std::string> {
+    const auto it = j.find(key);
+    if (it == j.end() || !it->is_string() || it->get<std::string>().empty()) return std::nullopt;
+    return it->get<std::string>();
+  };
+  const std::optional<std::string> type = text("type");
+  const std::optional<std::string> shard = text("shard_id");
+  if (!type) return std::string("an event needs a \"type\": processed, checkpoint, caught_up or shard_end");
+  if (!shard) return Cat("a ", *type, " event needs a \"shard_id\"");
+  ApplicationEvent e;
+  e.shard_id = *shard;
+  const std::optional<std::string> sequence = text("sequence_number");
+  if (*type == "processed" || *type == "checkpoint") {
+    e.type = *type == "processed" ? ApplicationEvent::Type::kProcessed
+                                  : ApplicationEvent::Type::kCheckpoint;
+    const auto end = j.find("shard_end");
+    e.shard_end = e.type == ApplicationEvent::Type::kCheckpoint && end != j.end() &&
+                  end->is_boolean() && end->get<bool>();
+    if (!e.shard_end) {
+      if (!sequence) return Cat("a ", *type, " event needs a \"sequence_number\"",
+                                e.type == ApplicationEvent::Type::kCheckpoint
+                                    ? " (or \"shard_end\": true)" : "");
+      if (!model::SequenceNumber::Parse(*sequence).ok()) {
+        return Cat("\"", sequence->substr(0, 64), "\" is not a sequence number");
+      }
+      e.sequence_number = *sequence;
+    }
+  } else if (*type == "caught_up") {
+    e.type = ApplicationEvent::Type::kCaughtUp;
+  } else if (*type == "shard_end") {
+    e.type = ApplicationEvent::Type::kShardEnd;
+  } else {
+    return Cat("unknown event type \"", type->substr(0, 64),
+               "\" (processed, checkpoint, caught_up or shard_end)");
+  }
+  return e;
+}
+
+}  // namespace
+
+HttpResponse KinesisService::Events(const HttpRequest& request, Json* log_entry) {
+  const Instant now = clock_.Now();
+  if (log_entry) {
+    (*log_entry)["operation"] = Cat("POST ", kEventsPath);
+    (*log_entry)["request"] = nullptr;
+  }
+  if (request.method != "POST") {
+    return Error(ApiError{405, "MethodNotAllowedException", Cat(kEventsPath, " takes POST")},
+                 std::nullopt, now, log_entry);
+  }
+  Decoded<Json> parsed = ParseBody(request.body, Encoding::kJson);
+  if (std::holds_alternative<ApiError>(parsed) || request.body.empty()) {
+    if (log_entry) (*log_entry)["body_base64"] = absl::Base64Escape(AV(request.body));
+    return Error(SerializationError("the events body is not a JSON object"), std::nullopt, now,
+                 log_entry);
+  }
+  const Json body = std::get<Json>(std::move(parsed));
+  if (log_entry) (*log_entry)["request"] = body;
+  std::string client = CredentialOf(request.authorization).client;
+  if (body.contains("client")) {
+    if (!body["client"].is_string() || body["client"].get<std::string>().empty()) {
+      return Error(InvalidArgumentError("\"client\" must be a non-empty string"), std::nullopt,
+                   now, log_entry);
+    }
+    client = body["client"].get<std::string>();
+  }
+  const bool batch = body.contains("events");
+  if (batch && !body["events"].is_array()) {
+    return Error(InvalidArgumentError("\"events\" must be an array"), std::nullopt, now, log_entry);
+  }
+  const Json events = batch ? body["events"] : Json::array({body});
+  if (events.size() > kMaxEventsPerRequest) {
+    return Error(InvalidArgumentError(Cat("at most ", kMaxEventsPerRequest, " events per request")),
+                 std::nullopt, now, log_entry);
+  }
+  std::vector<ApplicationEvent> accepted;
+  accepted.reserve(events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    auto event = ParseEvent(events[i]);
+    if (const std::string* problem = std::get_if<std::string>(&event)) {
+      return Error(InvalidArgumentError(Cat(batch ? Cat("event ", i, ": ") : "", *problem)),
+                   std::nullopt, now, log_entry);
+    }
+    accepted.push_back(std::get<ApplicationEvent>(std::move(event)));
+  }
+  if (hooks_ != nullptr) {
+    hooks_->BeforeCall(now, model_);
+    for (const ApplicationEvent& e : accepted) hooks_->OnApplicationEvent(now, client, e);
+  }
+  return Finish(200, Json{{"accepted", accepted.size()}}, std::nullopt, now, log_entry);
 }
 
 }  // namespace shardsim::server

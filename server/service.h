@@ -5,7 +5,13 @@
 // feeds it from a log file.
 //
 // Routes: POST / with X-Amz-Target Kinesis_20131202.<Operation> (the Kinesis API, see
-// protocol.h), GET and POST /_shardsim/clock (the clock control API), 404 for anything else.
+// protocol.h), GET and POST /_shardsim/clock (the clock control API), POST /_shardsim/events
+// (a client's application events, see ApplicationEvent), 404 for anything else.
+//
+// ServiceHooks let a caller above this library (a scenario playback, a judge of real clients)
+// see and shape a session without the service knowing what they are: before each call they
+// fire what fell due at its virtual time, they observe every call as the model's checkers do,
+// and they receive the application events.
 // Every response carries a deterministic x-amzn-RequestId and x-amz-id-2 (from the seed and a
 // request counter) and the virtual time of the call; the transport adds the real Date.
 //
@@ -28,6 +34,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "model/client.h"
 #include "model/kinesis_model.h"
 #include "model/stream_options.h"
 #include "server/clock.h"
@@ -47,6 +54,8 @@ struct ServiceOptions {
   Duration create_delay = Duration::Millis(200);
   // false: every per-shard rate limit off (ShardLimits::Unlimited), for load generators.
   bool limits = true;
+  // What the session plays (a scenario's JSON), copied into the log's header; null: nothing.
+  Json scenario;
 
   // The log's first line, and back (for replay).
   Json ToJson() const;
@@ -60,6 +69,33 @@ struct HttpRequest {
   std::string_view content_type;
   std::string_view authorization;
   std::string_view body;
+};
+
+// One event a client reports by POST /_shardsim/events, with a JSON body of one event or
+// {"events": [...]}:
+//   {"type": "processed",  "shard_id": S, "sequence_number": N}   the application consumed N
+//   {"type": "checkpoint", "shard_id": S, "sequence_number": N}   it checkpointed at N
+//   {"type": "checkpoint", "shard_id": S, "shard_end": true}      ... at the shard's end
+//   {"type": "caught_up",  "shard_id": S}                         it believes S is read up to now
+//   {"type": "shard_end",  "shard_id": S}                         it believes S is read to its end
+// An optional "client" names the client (default: the Authorization header's access key id).
+// The answer is {"accepted": count}, or 400 InvalidArgumentException naming the bad event.
+struct ApplicationEvent {
+  enum class Type { kProcessed, kCheckpoint, kCaughtUp, kShardEnd };
+  Type type = Type::kProcessed;
+  std::string shard_id;
+  std::string sequence_number;  // processed, checkpoint (empty at a shard end)
+  bool shard_end = false;       // checkpoint
+};
+
+// See the header comment. Called on the thread that calls Handle, in request order.
+class ServiceHooks : public model::CallObserver {
+ public:
+  // Before a Kinesis call or an application event at virtual time `now` (never decreasing).
+  virtual void BeforeCall(Instant /*now*/, model::KinesisModel& /*model*/) {}
+  // An accepted application event of `client` at `now`.
+  virtual void OnApplicationEvent(Instant /*now*/, const std::string& /*client*/,
+                                  const ApplicationEvent& /*event*/) {}
 };
 
 struct HttpResponse {
@@ -84,6 +120,13 @@ class KinesisService {
   // Each request then writes one JSON line (no newline) to `sink`; the header line first.
   void SetLogSink(std::function<void(std::string_view line)> sink);
 
+  // Not owned; must outlive the service (nullptr: none).
+  void SetHooks(ServiceHooks* hooks) { hooks_ = hooks; }
+  // A stream that is ACTIVE at once, with `options` (a scenario's buckets, limits, retention)
+  // instead of the service's profile.
+  absl::Status AddStream(const std::string& name, int shard_count,
+                         const model::StreamOptions& options);
+
   const ServiceOptions& options() const { return options_; }
   VirtualClock& clock() { return clock_; }
   // The stream model the requests act on (for pictures and checks of a served session).
@@ -100,12 +143,14 @@ class KinesisService {
 
   HttpResponse Kinesis(const HttpRequest& request, Json* log_entry);
   HttpResponse Control(const HttpRequest& request, Json* log_entry);
+  HttpResponse Events(const HttpRequest& request, Json* log_entry);
   Decoded<Json> Dispatch(const Request& request, Call& call);
   HttpResponse Finish(int status, const Json& body, std::optional<Encoding> encoding,
                       Instant at, Json* log_entry, bool empty_body = false);
   HttpResponse Error(const ApiError& error, std::optional<Encoding> encoding, Instant at,
                      Json* log_entry);
   void Log(Json entry);
+  std::optional<model::IteratorInfo> Described(std::string_view token) const;
 
   // Dispatch, one function per operation family.
   Decoded<Json> CreateStream(const CreateStreamCall& call, Call& c);
@@ -131,6 +176,7 @@ class KinesisService {
   std::map<std::string, StreamState, std::less<>> streams_;
   uint64_t requests_ = 0;
   std::function<void(std::string_view)> log_;
+  ServiceHooks* hooks_ = nullptr;
 };
 
 }  // namespace shardsim::server

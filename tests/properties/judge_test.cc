@@ -88,6 +88,26 @@ class Script {
   void ShardEnd(uint32_t index) { judge_.OnDeclareShardEnd(ShardId(index)); }
   void Close(uint32_t index) { judge_.OnShardClosed(ShardId(index)); }
   void Crash() { judge_.OnCrash(store_); }
+  void Deliveries() { judge_.JudgeDeliveries(); }
+  void Exited() { judge_.OnConsumerExited(); }
+  void Parents(uint32_t child, std::vector<std::string> parents) {
+    judge_.OnShardParents(ShardId(child), std::move(parents));
+  }
+  // A GetRecords page on shard `index` whose NextShardIterator stays before the shard's record
+  // number `next_ordinal`, answering `behind_ms`.
+  void ReadTo(uint32_t index, std::vector<std::string> records, uint64_t next_ordinal,
+              int64_t behind_ms) {
+    model::GetRecordsResponse page;
+    for (const std::string& seq : records) page.Records.push_back(records_.at(seq));
+    page.NextShardIterator = "next";
+    page.MillisBehindLatest = behind_ms;
+    model::GetRecordsCall call{sim_.now(), "client", {"token", std::nullopt, std::nullopt},
+                               model::IteratorInfo{"stream", ShardId(index), 0, 0, sim_.now(), false},
+                               std::move(page),
+                               model::IteratorInfo{"stream", ShardId(index), 1, next_ordinal,
+                                                   sim_.now(), false}};
+    judge_.OnGetRecords(call);
+  }
   void Restart(bool after_crash = true) { judge_.OnRestart(after_crash); }
   void Finish(bool bound_hit = false) { judge_.Finish(bound_hit, "the event bound", Duration::Hours(1)); }
 
@@ -678,6 +698,99 @@ TEST(JudgeTest, OnlyTheFirstViolationIsKept) {
   s.Finish(/*bound_hit=*/true);
   EXPECT_EQ(s.verdict(), Property::kNoFalseShardEnd);
   EXPECT_EQ(s.judge().violation()->at, sim::kDefaultEpoch + Duration::Seconds(1));
+}
+
+// delivery mode (real clients judged from what the server saw) ------------------------------
+
+TEST(JudgeTest, InDeliveryModeARecordReturnedTwiceIsDeliveredNotDuplicated) {
+  Script s;
+  s.Deliveries();
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.At(Duration::Seconds(2));
+  s.Read(0, {a});
+  s.At(Duration::Seconds(3));
+  s.Read(0, {a});  // a client that started again from TRIM_HORIZON
+  s.At(Duration::Seconds(10));
+  s.Finish();
+  EXPECT_EQ(s.verdict(), std::nullopt);
+  EXPECT_EQ(s.judge().stats().redeliveries, 1u);
+}
+
+TEST(JudgeTest, InDeliveryModeARecordNeverReturnedIsMissed) {
+  Script s;
+  s.Deliveries();
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Put(1, "j");
+  s.At(Duration::Seconds(2));
+  s.Read(0, {a});
+  s.At(Duration::Seconds(10));
+  s.Exited();
+  s.Finish();
+  EXPECT_EQ(s.verdict(), Property::kNoMissedRecords);
+}
+
+TEST(JudgeTest, InDeliveryModeReadingAChildBeforeItsParentWasReadToItsEndBreaksLineage) {
+  Script s;
+  s.Deliveries();
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  s.Close(0);
+  s.Parents(1, {ShardId(0)});
+  s.At(Duration::Seconds(2));
+  s.Read(1, {});
+  EXPECT_EQ(s.verdict(), Property::kLineageOrder);
+  EXPECT_NE(s.judge().violation()->message.find("child shard shardId-000000000001"),
+            std::string::npos);
+}
+
+TEST(JudgeTest, InDeliveryModeReadingAChildAfterItsParentWasReadToItsEndKeepsLineage) {
+  Script s;
+  s.Deliveries();
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Close(0);
+  s.Parents(1, {ShardId(0)});
+  s.At(Duration::Seconds(2));
+  s.Read(0, {a});
+  s.Read(1, {});
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, InDeliveryModeStoppingWithRecordsPastTheLastPositionAbandonsTheShard) {
+  Script s;
+  s.Deliveries();
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.At(Duration::Hours(17));
+  s.Put(0, "k");
+  s.At(Duration::Hours(17) + Duration::Seconds(1));
+  s.ReadTo(0, {a}, 1, 63'180'000);
+  s.ReadTo(0, {}, 1, 63'000'000);
+  s.ReadTo(0, {}, 1, 62'800'000);
+  s.Exited();
+  s.Finish();
+  ASSERT_EQ(s.verdict(), Property::kNoAbandonedShard);
+  const std::string& message = s.judge().violation()->message;
+  EXPECT_NE(message.find("MillisBehindLatest 62800000, after 2 empty pages in a row"),
+            std::string::npos) << message;
+}
+
+TEST(JudgeTest, InDeliveryModeStoppingAfterTheLastRecordWasReturnedAbandonsNothing) {
+  Script s;
+  s.Deliveries();
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.At(Duration::Hours(17));
+  const std::string b = s.Put(0, "k");
+  s.At(Duration::Hours(17) + Duration::Seconds(1));
+  s.ReadTo(0, {a}, 1, 63'180'000);
+  s.ReadTo(0, {}, 1, 63'000'000);
+  s.ReadTo(0, {b}, 2, 0);
+  s.Exited();
+  s.Finish();
+  EXPECT_EQ(s.verdict(), std::nullopt);
 }
 
 }  // namespace

@@ -39,6 +39,25 @@ TEST(ClockTest, ManualClockMovesOnlyByLatencyAndWhenTold) {
   EXPECT_EQ(FormatTime(clock.Now()), "2023-04-06T00:41:28.000000Z");
 }
 
+TEST(ClockTest, PerRequestClockMovesByItsStepAfterEachCallAndNeverWithTheWallClock) {
+  const absl::StatusOr<ClockMode> mode = ClockMode::Parse("per-request:1.5s");
+  ASSERT_TRUE(mode.ok());
+  EXPECT_EQ(mode->ToString(), "per-request:1.5s");
+  EXPECT_EQ(ClockMode::Parse("per-request")->kind, ClockMode::Kind::kPerRequest);
+  EXPECT_FALSE(ClockMode::Parse("per-request")->step.has_value());
+  EXPECT_FALSE(ClockMode::Parse("per-request:0s").ok());
+  EXPECT_FALSE(ClockMode::Parse("per-request:soon").ok());
+  FakeWall wall;
+  VirtualClock clock(*mode, kStart, Duration::Millis(200), wall);
+  wall.steady_us += 3'600'000'000;
+  EXPECT_EQ(clock.Now(), kStart);
+  clock.AfterCall();
+  clock.AfterCall();
+  EXPECT_EQ(clock.Now(), kStart + Duration::Seconds(3));
+  ASSERT_TRUE(clock.Advance(Duration::Hours(6)).ok());
+  EXPECT_EQ(clock.Now(), kStart + Duration::Seconds(3) + Duration::Hours(6));
+}
+
 TEST(ClockTest, NoModeGoesBack) {
   FakeWall wall;
   VirtualClock clock(ClockMode{}, kStart, Duration::Zero(), wall);

@@ -1,0 +1,71 @@
+// shardsim check --client: property runs of a real client over generated scenarios.
+//
+// Case k of seed S is the scenario `check` generates for case k of seed S (the same
+// generators, for a strategy named "client" whose one parameter is its poll interval, which
+// sets the per-request clock's step), with its crashes dropped (a real client's crashes are
+// its own) and its competing readers dropped (a real client backs off in wall time, which a
+// per-request clock does not see, so a reader that spends the shard's read budget would
+// throttle every call it makes; `shardsim serve --scenario` still plays them). Each case runs the client against its own server (RunClientCase); the failure
+// reported is the one with the lowest case index, shrunk greedily along RapidCheck's shrink
+// tree by re-running the client, within a wall-time bound and a bound on runs.
+#ifndef SHARDSIM_CLIENTCHECK_CLIENT_CHECK_H_
+#define SHARDSIM_CLIENTCHECK_CLIENT_CHECK_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "clientcheck/client_run.h"
+#include "consumer/strategy.h"
+#include "properties/check.h"
+#include "properties/generators.h"
+#include "properties/scenario.h"
+
+namespace shardsim::clientcheck {
+
+// The strategy real clients are generated for: name "client", the poll interval parameter
+// (500 ms to 2 s in generated cases) and, for a batch job, its scheduled rerun.
+consumer::StrategyInfo ClientStrategy(std::optional<sim::Duration> rerun_every);
+// Generator settings that keep a case affordable for a real client, whose every call costs
+// real time: at most 4 shards, 20 records, 50 bucket crossings and a 5-minute span.
+properties::GeneratorOptions ClientGeneratorOptions();
+// `scenario` as a real client's case: strategy "client", crashes and competing readers
+// dropped, its parameters kept
+// only if chosen for a client, and the rerun of `strategy` filled in when it has none.
+properties::Scenario ForClient(const properties::Scenario& scenario,
+                               const consumer::StrategyInfo& strategy);
+
+struct ClientCheckOptions {
+  ClientOptions client;
+  uint64_t seed = 1;
+  uint64_t cases = 20;
+  int jobs = 1;
+  properties::GeneratorOptions generator = ClientGeneratorOptions();
+  std::optional<sim::Duration> rerun_every;
+  bool shrink = true;
+  std::chrono::milliseconds shrink_bound{120'000};
+  int max_shrink_runs = 200;
+  // Saved scenarios run before any generated case (name, scenario); with cases == 0 only these.
+  std::vector<std::pair<std::string, properties::Scenario>> corpus;
+  std::function<void(uint64_t done, uint64_t failures)> on_progress;
+};
+
+struct ClientCheckResult {
+  properties::CheckResult check;  // the failure's RunReport holds the minimal run's verdict
+  std::optional<ClientRun> failure_run;  // the minimal scenario's run
+  bool shrink_stopped_at_bound = false;
+  std::vector<double> case_wall_seconds;  // generated cases, in case order
+};
+
+// InvalidArgument for bad options or an unplayable corpus scenario; FailedPrecondition when the
+// client cannot be run or never calls the endpoint (see RunClientCase).
+absl::StatusOr<ClientCheckResult> CheckClient(const ClientCheckOptions& options);
+
+}  // namespace shardsim::clientcheck
+
+#endif  // SHARDSIM_CLIENTCHECK_CLIENT_CHECK_H_

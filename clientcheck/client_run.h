@@ -1,0 +1,72 @@
+// One case of a real client: a server on a free loopback port playing the scenario with a
+// per-request clock, the client's command run against it, and the verdict.
+//
+// The command runs under /bin/sh in a process group of its own, with the environment of this
+// process plus AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_KINESIS, SHARDSIM_ENDPOINT (the endpoint),
+// SHARDSIM_STREAM (the scenario's stream), AWS_ACCESS_KEY_ID (the client's name), a fake
+// AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION and AWS_REGION (us-east-1); its standard input is
+// /dev/null and its output is kept (the last lines go into reports). Both shapes of consumer:
+//   - a long-running poller is stopped (SIGTERM, then SIGKILL after `term_grace`) when the run
+//     is over (its liveness phase ended, or it converged or failed) and judged on what it was
+//     given;
+//   - a batch job that exits by itself with status 0 is judged at its exit, or, when the
+//     scenario reruns it (rerun_after_exit), started again that much virtual time later, until
+//     a rerun would lie past the run's end. A client that is not running at the end is not
+//     excused for records still ahead of it (it was not on its way to them).
+// Nothing hangs: a client that makes no call for `idle_bound` of wall time (a per-request clock
+// stands still while it waits) or runs past `wall_bound` is stopped and fails `termination`, as
+// does one that exits with another status after making calls. One that never calls the
+// endpoint, or whose command cannot run, is an error (the caller's input is wrong).
+#ifndef SHARDSIM_CLIENTCHECK_CLIENT_RUN_H_
+#define SHARDSIM_CLIENTCHECK_CLIENT_RUN_H_
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "properties/judge.h"
+#include "properties/scenario.h"
+#include "sim/time.h"
+
+namespace shardsim::clientcheck {
+
+struct ClientOptions {
+  std::string command;
+  std::string client_name = "shardsim-client";  // its AWS_ACCESS_KEY_ID
+  std::chrono::milliseconds wall_bound{60'000};
+  std::chrono::milliseconds idle_bound{5'000};
+  std::chrono::milliseconds term_grace{2'000};
+  // The per-request clock's step; absent: the scenario's (ClientStep).
+  std::optional<sim::Duration> step;
+  // Where the server writes its log (JSON Lines, as `shardsim serve --log`); empty: nowhere.
+  std::string log_path;
+};
+
+// The parameters a generated scenario holds for a real client (see ClientStrategy).
+inline constexpr const char* kPollIntervalParam = "poll_interval_ms";
+// The per-request step of `scenario`: its poll interval (1 s without one) plus its call latency.
+sim::Duration ClientStep(const properties::Scenario& scenario);
+
+struct ClientRun {
+  std::optional<properties::Violation> violation;
+  properties::RunStats stats;
+  uint64_t requests = 0;      // judged Kinesis calls of the client
+  uint64_t application_events = 0;
+  int runs = 0;               // times the command was started (reruns included)
+  std::string ended;          // how the run ended, one phrase
+  double wall_seconds = 0;
+  std::string output_tail;    // the client's last output lines
+  bool passed() const { return !violation.has_value(); }
+};
+
+// InvalidArgument for a scenario the server cannot play; FailedPrecondition (naming the
+// command, its exit and its last output) for a client that could not run or never called.
+absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
+                                        const ClientOptions& options);
+
+}  // namespace shardsim::clientcheck
+
+#endif  // SHARDSIM_CLIENTCHECK_CLIENT_RUN_H_

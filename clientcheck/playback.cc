@@ -1,0 +1,286 @@
+#include "clientcheck/playback.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "model/hash_key.h"
+
+namespace shardsim::clientcheck {
+
+namespace {
+// Per-request clocks can run past the scenario's end while a client is being stopped; the
+// simulation only needs to reach it, so its own bounds lie far beyond.
+constexpr Duration kSimulationSpan = Duration::Micros(int64_t{3650} * 86'400 * 1'000'000);
+// RunUntil returns early when a judge stops the simulation; a bound on the retries.
+constexpr int kMaxRunRetries = 64;
+}  // namespace
+
+struct ScenarioPlayback::Client {
+  Client(sim::Simulation& sim, const properties::Scenario& scenario)
+      : delivery(sim, scenario.max_calls_per_second, scenario.stream.retention,
+                 std::max(properties::Judge::kMinRestartGrace, scenario.liveness_budget)),
+        application(sim, scenario.max_calls_per_second, scenario.stream.retention,
+                    std::max(properties::Judge::kMinRestartGrace, scenario.liveness_budget)) {
+    delivery.JudgeDeliveries();
+  }
+  properties::Judge delivery;
+  properties::Judge application;
+  uint64_t requests = 0;
+  uint64_t application_events = 0;
+
+  bool over() const {
+    if (delivery.violation() || application.violation()) return true;
+    return delivery.converged() && (application_events == 0 || application.converged());
+  }
+  template <typename F>
+  void Both(F f) {
+    f(delivery);
+    f(application);
+  }
+};
+
+ScenarioPlayback::ScenarioPlayback(const properties::Scenario& scenario,
+                                   server::KinesisService& service)
+    : scenario_(scenario),
+      service_(&service),
+      sim_(sim::Simulation::Options{.seed = scenario.seed,
+                                    .start = scenario.start,
+                                    .max_events = scenario.max_events,
+                                    .max_virtual_time = kSimulationSpan,
+                                    .trace_mode = sim::Trace::Mode::kHashOnly}),
+      producer_(sim_, service.model(), "producer", Duration::Zero()),
+      admin_(sim_, service.model(), "admin", Duration::Zero()),
+      safety_end_(scenario.start + scenario.SafetyPhaseEnd()),
+      end_(safety_end_ + scenario.liveness_budget) {
+  producer_.AddObserver(this);
+  now_us_ = scenario.start.unix_micros();
+}
+
+ScenarioPlayback::~ScenarioPlayback() = default;
+
+absl::StatusOr<std::unique_ptr<ScenarioPlayback>> ScenarioPlayback::Create(
+    const properties::Scenario& scenario, server::KinesisService& service) {
+  if (absl::Status s = scenario.stream.Validate(); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("scenario '", scenario.name, "': ", s.message()));
+  }
+  if (scenario.shard_count < 1 || scenario.shard_count > 64) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("scenario '", scenario.name, "': shard_count must be 1 to 64"));
+  }
+  if (service.clock().Now() != scenario.start) {
+    return absl::InvalidArgumentError("the server's clock must start at the scenario's start");
+  }
+  if (absl::Status s = service.AddStream(scenario.stream_name, scenario.shard_count, scenario.stream);
+      !s.ok()) {
+    return s;
+  }
+  std::unique_ptr<ScenarioPlayback> playback(new ScenarioPlayback(scenario, service));
+  playback->Schedule();
+  return playback;
+}
+
+void ScenarioPlayback::Schedule() {
+  sim_.Spawn("producer", Producer());
+  for (const properties::ReshardSpec& r : scenario_.reshards) {
+    const absl::StatusOr<sim::TimerId> timer =
+        sim_.ScheduleAt(scenario_.start + r.at, "reshard", [this, r] { Reshard(r); });
+    SHARDSIM_CHECK(timer.ok(), "reshards are scheduled at or after the start");
+  }
+  for (size_t i = 0; i < scenario_.competing_readers.size(); ++i) {
+    sim_.Spawn(absl::StrCat("reader-", i), CompetingReader(scenario_.competing_readers[i], i));
+  }
+  const absl::StatusOr<sim::TimerId> liveness = sim_.ScheduleAt(safety_end_, "liveness", [this] {
+    liveness_ = true;
+    for (auto& [name, client] : clients_) client->Both([](properties::Judge& j) { j.StopWhenConverged(); });
+  });
+  SHARDSIM_CHECK(liveness.ok(), "the safety phase ends after the start");
+}
+
+sim::Task<void> ScenarioPlayback::Producer() {
+  for (const properties::PutSpec& put : scenario_.puts) {
+    co_await sim_.SleepUntil(std::max(sim_.now(), scenario_.start + put.at));
+    (void)producer_.PutRecordNow({scenario_.stream_name, put.partition_key, put.data, std::nullopt});
+  }
+}
+
+void ScenarioPlayback::Reshard(const properties::ReshardSpec& spec) {
+  auto listed = service_->model().ListShards(sim_.now(), {scenario_.stream_name});
+  if (!listed.ok()) return;
+  std::vector<std::string> closing = {spec.shard_id};
+  bool ok = false;
+  if (spec.kind == properties::ReshardSpec::Kind::kSplit) {
+    std::string key = spec.new_starting_hash_key;
+    for (const model::Shard& s : listed->Shards) {
+      if (s.ShardId != spec.shard_id || !key.empty()) continue;
+      auto lo = model::HashKey::Parse(s.HashKeyRange.StartingHashKey);
+      auto hi = model::HashKey::Parse(s.HashKeyRange.EndingHashKey);
+      if (lo.ok() && hi.ok()) {
+        key = model::HashKey::FromUint128(lo->value() + (hi->value() - lo->value()) / 2).ToString();
+      }
+    }
+    ok = admin_.SplitShardNow({scenario_.stream_name, spec.shard_id, key}).ok();
+  } else {
+    closing.push_back(spec.adjacent_shard_id);
+    ok = admin_.MergeShardsNow({scenario_.stream_name, spec.shard_id, spec.adjacent_shard_id}).ok();
+  }
+  if (!ok) return;
+  auto after = service_->model().ListShards(sim_.now(), {scenario_.stream_name});
+  if (!after.ok()) return;
+  for (const std::string& id : closing) {
+    closed_.push_back(id);
+    for (auto& [name, client] : clients_) client->Both([&](properties::Judge& j) { j.OnShardClosed(id); });
+  }
+  for (const model::Shard& s : after->Shards) {
+    std::vector<std::string> parents;
+    for (const auto& p : {s.ParentShardId, s.AdjacentParentShardId}) {
+      if (p && std::find(closing.begin(), closing.end(), *p) != closing.end()) parents.push_back(*p);
+    }
+    if (parents.empty()) continue;
+    parents_.emplace_back(s.ShardId, parents);
+    for (auto& [name, client] : clients_) {
+      client->Both([&](properties::Judge& j) { j.OnShardParents(s.ShardId, parents); });
+    }
+  }
+}
+
+sim::Task<void> ScenarioPlayback::CompetingReader(properties::CompetingReaderSpec spec,
+                                                  size_t index) {
+  model::KinesisClient client(sim_, service_->model(), absl::StrCat("reader-", index),
+                              scenario_.call_latency);
+  co_await sim_.SleepUntil(std::max(sim_.now(), scenario_.start + spec.start));
+  std::optional<std::string> iterator;
+  while (sim_.now() < scenario_.start + spec.stop) {
+    if (!iterator.has_value()) {
+      auto it = co_await client.GetShardIterator({scenario_.stream_name, spec.shard_id,
+                                                  model::ShardIteratorType::TRIM_HORIZON,
+                                                  std::nullopt, std::nullopt});
+      if (it.ok()) iterator = it->ShardIterator;
+    } else {
+      auto page = co_await client.GetRecords({*iterator, std::nullopt, std::nullopt});
+      if (page.ok() && !page->NextShardIterator.has_value()) co_return;  // the shard ended
+      if (page.ok()) {
+        iterator = page->NextShardIterator;
+      } else if (page.error().code != model::ErrorCode::kProvisionedThroughputExceeded) {
+        iterator.reset();
+      }
+    }
+    co_await sim_.Sleep(spec.poll_interval);
+  }
+}
+
+void ScenarioPlayback::BeforeCall(Instant now, model::KinesisModel&) {
+  if (done()) return;
+  // Events due at `now` itself fire before the call; a judge's Stop() ends a run early.
+  for (int i = 0; i < kMaxRunRetries && sim_.now() <= now; ++i) {
+    if (sim_.RunUntil(now).outcome != sim::RunOutcome::kStopped) break;
+  }
+  now_us_ = sim_.now().unix_micros();
+  UpdateDone();
+}
+
+ScenarioPlayback::Client& ScenarioPlayback::ClientNamed(const std::string& name) {
+  auto it = clients_.find(name);
+  if (it != clients_.end()) return *it->second;
+  auto client = std::make_unique<Client>(sim_, scenario_);
+  client->Both([&](properties::Judge& j) {
+    for (const model::PutCall& put : puts_) j.OnPut(put);
+    for (const std::string& id : closed_) j.OnShardClosed(id);
+    for (const auto& [child, parents] : parents_) j.OnShardParents(child, parents);
+    if (liveness_) j.StopWhenConverged();
+  });
+  return *clients_.emplace(name, std::move(client)).first->second;
+}
+
+bool ScenarioPlayback::Judged(const std::string& client) {
+  if (done()) return false;
+  ++ClientNamed(client).requests;
+  ++requests_;
+  return true;
+}
+
+void ScenarioPlayback::UpdateDone() {
+  if (sim_.now() >= end_) {
+    done_ = true;
+    return;
+  }
+  if (clients_.empty()) return;
+  const bool all_over = std::all_of(clients_.begin(), clients_.end(),
+                                    [](const auto& entry) { return entry.second->over(); });
+  if (all_over) done_ = true;
+}
+
+void ScenarioPlayback::OnGetRecords(const model::GetRecordsCall& call) {
+  if (!Judged(call.client)) return;
+  ClientNamed(call.client).Both([&](properties::Judge& j) { j.OnGetRecords(call); });
+  UpdateDone();
+}
+
+void ScenarioPlayback::OnGetShardIterator(const model::GetShardIteratorCall& call) {
+  if (!Judged(call.client)) return;
+  ClientNamed(call.client).Both([&](properties::Judge& j) { j.OnGetShardIterator(call); });
+  UpdateDone();
+}
+
+void ScenarioPlayback::OnListShards(Instant at, const std::string& client) {
+  if (!Judged(client)) return;
+  ClientNamed(client).Both([&](properties::Judge& j) { j.OnListShards(at, client); });
+  UpdateDone();
+}
+
+void ScenarioPlayback::OnPut(const model::PutCall& call) {
+  if (done()) return;
+  if (call.client != producer_.name()) {
+    if (!Judged(call.client)) return;
+  }
+  if (!call.outcome.ok()) return;
+  puts_.push_back(call);
+  for (auto& [name, client] : clients_) client->Both([&](properties::Judge& j) { j.OnPut(call); });
+}
+
+void ScenarioPlayback::OnApplicationEvent(Instant, const std::string& client_name,
+                                          const server::ApplicationEvent& event) {
+  if (done()) return;
+  Client& client = ClientNamed(client_name);
+  ++client.application_events;
+  properties::Judge& judge = client.application;
+  using Type = server::ApplicationEvent::Type;
+  switch (event.type) {
+    case Type::kProcessed: {
+      model::Record record;
+      record.SequenceNumber = event.sequence_number;
+      judge.OnProcess(event.shard_id, record);
+      break;
+    }
+    case Type::kCheckpoint:
+      judge.OnCheckpoint(event.shard_id, consumer::Checkpoint{event.sequence_number, event.shard_end});
+      break;
+    case Type::kCaughtUp: judge.OnDeclareCaughtUp(event.shard_id); break;
+    case Type::kShardEnd: judge.OnDeclareShardEnd(event.shard_id); break;
+  }
+  UpdateDone();
+}
+
+std::vector<ClientVerdict> ScenarioPlayback::Finish(bool exited) {
+  std::vector<ClientVerdict> out;
+  for (auto& [name, client] : clients_) {
+    client->Both([&](properties::Judge& j) {
+      if (exited) j.OnConsumerExited();
+      j.Finish(false, "", scenario_.liveness_budget);
+    });
+    ClientVerdict v;
+    v.client = name;
+    v.stats = client->delivery.stats();
+    v.requests = client->requests;
+    v.application_events = client->application_events;
+    v.violation = client->delivery.violation();
+    const auto& app = client->application.violation();
+    if (client->application_events > 0 && app && (!v.violation || app->at <= v.violation->at)) {
+      v.violation = app;
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+}  // namespace shardsim::clientcheck

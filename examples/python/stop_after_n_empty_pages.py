@@ -1,0 +1,28 @@
+"""A boto3 batch job that reads every shard in turn and gives up on one after N empty pages in a
+row (EMPTY_PAGES, default 3): the usual "fix" of the stop-on-first-empty-page loop. It still
+abandons a shard whose idle gap spans more than N buckets (shardsim check --client finds one).
+Endpoint from SHARDSIM_ENDPOINT, stream from SHARDSIM_STREAM.
+"""
+import os
+
+import boto3
+
+kinesis = boto3.client("kinesis", endpoint_url=os.environ.get("SHARDSIM_ENDPOINT"))
+EMPTY_PAGES = int(os.environ.get("EMPTY_PAGES", "3"))
+
+
+def consume(stream):
+    for shard in kinesis.list_shards(StreamName=stream)["Shards"]:
+        it = kinesis.get_shard_iterator(StreamName=stream, ShardId=shard["ShardId"],
+                                        ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        empty = 0
+        while it and empty < EMPTY_PAGES:
+            resp = kinesis.get_records(ShardIterator=it, Limit=1000)
+            empty = 0 if resp["Records"] else empty + 1
+            for record in resp["Records"]:
+                print(shard["ShardId"], record["SequenceNumber"])
+            it = resp.get("NextShardIterator")
+
+
+if __name__ == "__main__":
+    consume(os.environ.get("SHARDSIM_STREAM", "stream"))

@@ -1,0 +1,63 @@
+"""Clients that hang, crash, print garbage or never connect get a clear verdict from
+`shardsim check --client`, within bounds, never a hung test.
+
+Each row: a client command, extra check flags, the expected exit status and a phrase the
+output must contain (termination verdicts exit 1; a client that cannot run or never calls the
+endpoint is an input error, exit 2).
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+PY = sys.executable
+SCENARIO = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                        "tests", "corpus", "the-seed-article-idle-day.json")
+# A client that lists the shards and then does what the row says.
+LIST_THEN = (PY + " -c \"import os, boto3, time; "
+             "boto3.client('kinesis', endpoint_url=os.environ['SHARDSIM_ENDPOINT'])"
+             ".list_shards(StreamName=os.environ['SHARDSIM_STREAM']); {}\"")
+
+ROWS = [
+    ("never connects", "true", [], 2, "without calling the endpoint"),
+    ("cannot be run", "/nonexistent/shardsim-no-such-client", [], 2, "could not be run"),
+    ("prints garbage and never connects", "head -c 3000 /dev/urandom", [], 2,
+     "without calling the endpoint"),
+    ("hangs before its first call", "sleep 600", ["--client-idle", "1s"], 1,
+     "made no call for 1 s"),
+    ("hangs after a call", LIST_THEN.format("time.sleep(600)"), ["--client-idle", "1s"], 1,
+     "made no call for 1 s"),
+    ("crashes after a call", LIST_THEN.format("os._exit(3)"), [], 1, "exited with status 3"),
+    ("ignores SIGTERM and hangs", LIST_THEN.format(
+        "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"),
+     ["--client-idle", "1s"], 1, "made no call for 1 s"),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--shardsim", required=True)
+    args = parser.parse_args()
+    failed = 0
+    for name, client, flags, status, phrase in ROWS:
+        with tempfile.TemporaryDirectory() as tmp:
+            command = [args.shardsim, "check", "--client", client, "--scenario", SCENARIO,
+                       "--quiet", "--failure-dir", tmp, "--client-timeout", "20s", *flags]
+            started = time.monotonic()
+            done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True, errors="replace", timeout=60)
+            took = time.monotonic() - started
+        first = (done.stdout.strip().splitlines() or [""])[0]
+        ok = done.returncode == status and phrase in done.stdout
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: exit {done.returncode} in {took:.1f} s: {first[:200]}")
+        if not ok:
+            print(done.stdout[-3000:])
+            print(f"     expected exit {status} and '{phrase}'")
+            failed += 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
