@@ -183,8 +183,9 @@ TEST(CampaignResult, BadJsonIsAnErrorNamingTheProblem) {
             "hash] pairs");
 }
 
-// Found by fuzz/campaign_result_fuzzer (fuzz/corpus/campaign_result/format-not-a-string):
-// `shardsim merge` aborted with an uncaught nlohmann::json::type_error.
+// Found while writing fuzz/campaign_result_fuzzer (its input is kept in
+// fuzz/corpus/campaign_result/format-not-a-string): `shardsim merge` aborted with an uncaught
+// nlohmann::json::type_error.
 TEST(CampaignResult, AFormatThatIsNotAStringIsAnErrorNotACrash) {
   for (const char* text : {R"({"format": 1})", R"({"format": null, "version": 1, "results": []})",
                            R"({"format": ["shardsim-check-result"]})"}) {

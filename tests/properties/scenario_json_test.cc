@@ -183,10 +183,9 @@ class ScenarioFiles : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-// Found by fuzzing scenario files into runs (fuzz/scenario_run_fuzzer, corpus
-// fuzz/corpus/scenario_json/huge-*): times near INT64_MAX loaded, and the run then stopped
-// `shardsim replay --scenario` on a virtual-time overflow; a param above INT64_MAX wrapped to
-// a negative value.
+// Found while writing fuzz/scenario_run_fuzzer (the inputs are fuzz/corpus/scenario_json/
+// huge-*.json): times near INT64_MAX loaded, and the run then stopped `shardsim replay
+// --scenario` on a virtual-time overflow; a param above INT64_MAX wrapped to a negative value.
 TEST(ScenarioJson, TimesBeyondAHundredYearsAndParamsBeyondSixtyFourBitsAreRefused) {
   ExpectError(Mutate("\"at_us\": 5000,", "\"at_us\": 9223372036854775000,"),
               "scenario.puts[0] key \"at_us\" must be between 0 and 3162240000000000, got "

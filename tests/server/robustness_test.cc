@@ -81,10 +81,10 @@ TEST(RobustnessTest, MutatedBodiesGetAwsShapedAnswersAndNeverAFiveHundred) {
   EXPECT_GT(ok, 0);  // some mutations stay valid, so the stream did change along the way
 }
 
-// Found by fuzz/next_token_fuzzer (fuzz/corpus/next_token/forged-*): a NextToken whose JSON
-// was altered along with its checksum got a 500 (json::value() threw on a member of another
-// type) or, with an issue time of INT64_MIN microseconds, stopped the server (now - issued
-// overflowed).
+// Found while writing fuzz/next_token_fuzzer, which forges tokens the same way: a NextToken
+// whose JSON was altered along with its checksum got a 500 (json::value() threw on a member of
+// another type) or, with an issue time of INT64_MIN microseconds, stopped the server (now -
+// issued overflowed).
 TEST(RobustnessTest, AForgedNextTokenWithAWrongMemberOrAnImpossibleIssueTimeIsInvalid) {
   KinesisService service(ServiceOptions{});
   auto call = [&](const std::string& op, const std::string& body) {
@@ -114,9 +114,10 @@ TEST(RobustnessTest, AForgedNextTokenWithAWrongMemberOrAnImpossibleIssueTimeIsIn
   EXPECT_NE(r.status, 500) << r.body;
 }
 
-// Found by fuzz/replay_log_fuzzer (fuzz/corpus/replay_log/): `shardsim replay --log` aborted on
-// a header whose shardsim_log is a string (json::value() threw), read a missing "time" of a
-// const document (undefined behaviour), and threw on a "rejected" member that is not an object.
+// Found while writing fuzz/replay_log_fuzzer (the inputs are in fuzz/corpus/replay_log/):
+// `shardsim replay --log` aborted on a header whose shardsim_log is a string (json::value()
+// threw), read a missing "time" of a const document (undefined behaviour), and threw on a
+// "rejected" member that is not an object.
 TEST(RobustnessTest, AMalformedServeLogIsAnErrorNamingTheLineNotACrash) {
   const std::string header =
       R"({"clock":"manual","create_delay":"200ms","latency":"200ms","limits":"aws",)"
