@@ -17,7 +17,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SCENARIO = os.path.join(ROOT, "tests", "corpus", "the-seed-article-idle-day.json")
 CLIENTS = [
     ("stop_on_first_empty_page.py", ["--rerun-every", "6h"], 1),
-    ("drain.py", ["--step", "120s"], 0),
+    ("drain.py", ["--step", "60s"], 0),
 ]
 
 
