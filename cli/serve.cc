@@ -153,7 +153,9 @@ int RunServe(const ServeFlags& flags) {
   std::fflush(stdout);
   server.Run();
   if (playback) {
-    const std::vector<clientcheck::ClientVerdict> verdicts = playback->Finish(/*exited=*/false);
+    // Stopped before the run's end: the clients stopped with it, nothing excuses them as late.
+    const std::vector<clientcheck::ClientVerdict> verdicts =
+        playback->Finish(/*exited=*/playback->now() < playback->end());
     PrintVerdicts(verdicts);
     for (const auto& v : verdicts) {
       if (v.violation) return kExitPropertyFailed;

@@ -1,5 +1,6 @@
 """Clients that hang, crash, print garbage or never connect get a clear verdict from
-`shardsim check --client`, within bounds, never a hung test.
+`shardsim check --client`, within bounds, never a hung test; and one that reports a false
+belief through the application events is judged by the full property set.
 
 Each row: a client command, extra check flags, the expected exit status and a phrase the
 output must contain (termination verdicts exit 1; a client that cannot run or never calls the
@@ -13,12 +14,21 @@ import tempfile
 import time
 
 PY = sys.executable
-SCENARIO = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                        "tests", "corpus", "the-seed-article-idle-day.json")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCENARIO = os.path.join(ROOT, "tests", "corpus", "the-seed-article-idle-day.json")
 # A client that lists the shards and then does what the row says.
 LIST_THEN = (PY + " -c \"import os, boto3, time; "
              "boto3.client('kinesis', endpoint_url=os.environ['SHARDSIM_ENDPOINT'])"
              ".list_shards(StreamName=os.environ['SHARDSIM_STREAM']); {}\"")
+
+SPLIT_SCENARIO = SCENARIO.replace("the-seed-article-idle-day", "split-and-merge-while-catching-up")
+# Reads shard 0 three times without processing anything, then tells the judge it is caught up.
+FALSE_CAUGHT_UP = LIST_THEN.format(
+    "import sys; sys.path.insert(0, os.path.join(os.environ['SHARDSIM_EXAMPLES'], 'python')); "
+    "from shardsim_events import ShardsimEvents; k = boto3.client('kinesis', endpoint_url=os.environ['SHARDSIM_ENDPOINT']); "
+    "it = k.get_shard_iterator(StreamName=os.environ['SHARDSIM_STREAM'], ShardId='shardId-000000000000', "
+    "ShardIteratorType='TRIM_HORIZON')['ShardIterator']; [k.get_records(ShardIterator=it) for _ in range(3)]; "
+    "ShardsimEvents().caught_up('shardId-000000000000')")
 
 ROWS = [
     ("never connects", "true", [], 2, "without calling the endpoint"),
@@ -33,6 +43,8 @@ ROWS = [
     ("ignores SIGTERM and hangs", LIST_THEN.format(
         "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"),
      ["--client-idle", "1s"], 1, "made no call for 1 s"),
+    ("reports a false caught up (application events)", FALSE_CAUGHT_UP,
+     ["--scenario", SPLIT_SCENARIO], 1, "no_false_caught_up"),
 ]
 
 
@@ -43,10 +55,12 @@ def main():
     failed = 0
     for name, client, flags, status, phrase in ROWS:
         with tempfile.TemporaryDirectory() as tmp:
-            command = [args.shardsim, "check", "--client", client, "--scenario", SCENARIO,
+            scenario = [] if "--scenario" in flags else ["--scenario", SCENARIO]
+            command = [args.shardsim, "check", "--client", client, *scenario,
                        "--quiet", "--failure-dir", tmp, "--client-timeout", "20s", *flags]
             started = time.monotonic()
-            done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env = dict(os.environ, SHARDSIM_EXAMPLES=os.path.join(ROOT, "examples"))
+            done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                   text=True, errors="replace", timeout=60)
             took = time.monotonic() - started
         first = (done.stdout.strip().splitlines() or [""])[0]

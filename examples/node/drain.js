@@ -1,0 +1,69 @@
+// A correct long-running poller with the AWS SDK for JavaScript v3: every shard followed with
+// NextShardIterator (empty pages are normal), children read only after their parents are read
+// to their end, throttling and expired iterators handled, and application events reported
+// (shardsim_events.js), so shardsim judges processing, checkpoints and beliefs too. Runs until
+// SIGTERM. HTTP/1.1 through NodeHttpHandler; endpoint from SHARDSIM_ENDPOINT, stream from
+// SHARDSIM_STREAM, SDK packages from NODE_PATH.
+'use strict';
+const { KinesisClient, ListShardsCommand, GetShardIteratorCommand, GetRecordsCommand } =
+    require('@aws-sdk/client-kinesis');
+const { NodeHttpHandler } = require('@smithy/node-http-handler');
+const { ShardsimEvents } = require('./shardsim_events');
+
+const kinesis = new KinesisClient({
+  endpoint: process.env.SHARDSIM_ENDPOINT || process.env.AWS_ENDPOINT_URL,
+  region: process.env.AWS_REGION || 'us-east-1',
+  requestHandler: new NodeHttpHandler(),
+});
+const events = new ShardsimEvents();
+process.on('SIGTERM', () => process.exit(0));
+
+async function consume(stream) {
+  const finished = new Set();
+  const position = new Map();
+  const iterators = new Map();
+  for (;;) {
+    const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: stream }));
+    const known = new Set(Shards.map((s) => s.ShardId));
+    for (const shard of Shards) {
+      const id = shard.ShardId;
+      const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter(Boolean);
+      if (finished.has(id) || parents.some((p) => known.has(p) && !finished.has(p))) continue;
+      if (!iterators.has(id)) {
+        const start = position.has(id)
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: position.get(id) }
+          : { ShardIteratorType: 'TRIM_HORIZON' };
+        const got = await kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: id, ...start }));
+        iterators.set(id, got.ShardIterator);
+      }
+      let page;
+      try {
+        page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterators.get(id), Limit: 1000 }));
+      } catch (e) {
+        if (e.name === 'ExpiredIteratorException') { iterators.delete(id); continue; }
+        if (e.name === 'ProvisionedThroughputExceededException') continue;
+        throw e;
+      }
+      for (const record of page.Records) {
+        events.processed(id, record.SequenceNumber);
+        position.set(id, record.SequenceNumber);
+      }
+      if (page.Records.length > 0) await events.checkpoint(id, position.get(id));
+      if (!page.NextShardIterator) {
+        await events.checkpoint(id, null, true);
+        await events.shardEnd(id);
+        finished.add(id);
+        iterators.delete(id);
+        continue;
+      }
+      iterators.set(id, page.NextShardIterator);
+      if (page.MillisBehindLatest === 0) await events.caughtUp(id);
+    }
+    await events.flush();
+  }
+}
+
+consume(process.env.SHARDSIM_STREAM || 'stream').catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
