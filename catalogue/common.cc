@@ -9,7 +9,7 @@ sim::Task<std::optional<std::vector<Shard>>> ListShardsWithRetry(ConsumerContext
                                                                  Duration retry_interval) {
   for (int i = 0; i < attempts; ++i) {
     auto listed = co_await ctx.kinesis.ListShards({ctx.stream_name});
-    if (listed.ok()) co_return listed->Shards;
+    if (listed.ok()) co_return std::move(listed->Shards);
     co_await ctx.Sleep(retry_interval);
   }
   co_return std::nullopt;

@@ -50,14 +50,21 @@ sim::Task<void> Application::Process(std::string shard_id, Record record) {
 }
 
 void Application::TraceProcess(const std::string& shard_id, const Record& record) {
-  simulation_->Record("app", "process", {{"shard", shard_id},
-                                         {"seq", record.SequenceNumber},
-                                         {"key", record.PartitionKey}});
+  simulation_->trace()
+      .Begin(simulation_->now(), "app", "process")
+      .Add("shard", shard_id)
+      .Add("seq", record.SequenceNumber)
+      .Add("key", record.PartitionKey)
+      .Commit();
 }
 
 void Application::Checkpoint(const std::string& shard_id, const std::string& sequence_number) {
   consumer::Checkpoint checkpoint{sequence_number, false};
-  simulation_->Record("app", "checkpoint", {{"shard", shard_id}, {"seq", sequence_number}});
+  simulation_->trace()
+      .Begin(simulation_->now(), "app", "checkpoint")
+      .Add("shard", shard_id)
+      .Add("seq", sequence_number)
+      .Commit();
   events_->OnCheckpoint(shard_id, checkpoint);
   store_->Write(shard_id, std::move(checkpoint));
 }

@@ -10,18 +10,21 @@ namespace {
 
 std::string S(std::string_view v) { return std::string(v); }
 
-void AddPosition(std::vector<sim::TraceField>& fields, std::string_view prefix,
-                 const std::optional<IteratorInfo>& info) {
+void AddPosition(sim::TraceLine& line, bool next, const std::optional<IteratorInfo>& info) {
   if (!info.has_value()) return;
-  const bool next = !prefix.empty();
-  fields.push_back({next ? "next_bucket" : "bucket", info->bucket});
-  fields.push_back({next ? "next_ordinal" : "ordinal", info->ordinal});
+  line.Add(next ? "next_bucket" : "bucket", info->bucket);
+  line.Add(next ? "next_ordinal" : "ordinal", info->ordinal);
+}
+
+// Ends a failed call's trace line with the error.
+void CommitError(sim::TraceLine& line, const KinesisError& error) {
+  line.Add("error", ErrorName(error.code)).Add("message", error.message).Commit();
 }
 
 std::optional<IteratorInfo> Describe(const KinesisModel& model, std::string_view token) {
   Outcome<IteratorInfo> info = model.DescribeIterator(token);
   if (!info.ok()) return std::nullopt;
-  return info.value();
+  return std::move(info).value();
 }
 
 }  // namespace
@@ -66,11 +69,12 @@ sim::Task<Outcome<Empty>> KinesisClient::CreateStream(CreateStreamRequest reques
 
 Outcome<ListShardsResponse> KinesisClient::ListShardsNow(const ListShardsRequest& request) {
   Outcome<ListShardsResponse> out = model_->ListShards(simulation_->now(), request);
+  sim::TraceLine line = simulation_->trace().Begin(simulation_->now(), name_, "ListShards");
+  line.Add("stream", request.StreamName);
   if (out.ok()) {
-    simulation_->Record(name_, "ListShards", {{"stream", request.StreamName},
-                                              {"shards", out->Shards.size()}});
+    line.Add("shards", static_cast<uint64_t>(out->Shards.size())).Commit();
   } else {
-    TraceError("ListShards", out.error(), {{"stream", request.StreamName}});
+    CommitError(line, out.error());
   }
   for (CallObserver* o : observers_) o->OnListShards(simulation_->now(), name_);
   return out;
@@ -83,17 +87,20 @@ sim::Task<Outcome<ListShardsResponse>> KinesisClient::ListShards(ListShardsReque
 
 Outcome<PutRecordResponse> KinesisClient::PutRecordNow(const PutRecordRequest& request) {
   Outcome<PutRecordResponse> out = model_->PutRecord(simulation_->now(), request);
+  sim::TraceLine line = simulation_->trace().Begin(simulation_->now(), name_, "PutRecord");
   if (out.ok()) {
-    simulation_->Record(name_, "PutRecord", {{"shard", out->ShardId},
-                                             {"key", request.PartitionKey},
-                                             {"bytes", request.Data.size()},
-                                             {"seq", out->SequenceNumber}});
+    line.Add("shard", out->ShardId)
+        .Add("key", request.PartitionKey)
+        .Add("bytes", static_cast<uint64_t>(request.Data.size()))
+        .Add("seq", out->SequenceNumber)
+        .Commit();
   } else {
-    TraceError("PutRecord", out.error(), {{"key", request.PartitionKey}});
+    CommitError(line.Add("key", request.PartitionKey), out.error());
   }
-  const PutCall call{simulation_->now(), name_, request, out};
+  if (observers_.empty()) return out;
+  PutCall call{simulation_->now(), name_, request, std::move(out)};
   for (CallObserver* o : observers_) o->OnPut(call);
-  return out;
+  return std::move(call.outcome);
 }
 
 sim::Task<Outcome<PutRecordResponse>> KinesisClient::PutRecord(PutRecordRequest request) {
@@ -132,71 +139,68 @@ sim::Task<Outcome<PutRecordsResponse>> KinesisClient::PutRecords(PutRecordsReque
 }
 
 Outcome<GetShardIteratorResponse> KinesisClient::DoGetShardIterator(
-    const GetShardIteratorRequest& request) {
+    GetShardIteratorRequest request) {
   Outcome<GetShardIteratorResponse> out = model_->GetShardIterator(simulation_->now(), request);
-  std::vector<sim::TraceField> fields{{"shard", request.ShardId},
-                                      {"type", S(ShardIteratorTypeName(request.ShardIteratorType))}};
-  if (request.StartingSequenceNumber) fields.push_back({"seq", *request.StartingSequenceNumber});
-  if (request.Timestamp) fields.push_back({"timestamp", *request.Timestamp});
+  sim::TraceLine line = simulation_->trace().Begin(simulation_->now(), name_, "GetShardIterator");
+  line.Add("shard", request.ShardId).Add("type", ShardIteratorTypeName(request.ShardIteratorType));
+  if (request.StartingSequenceNumber) line.Add("seq", *request.StartingSequenceNumber);
+  if (request.Timestamp) line.Add("timestamp", *request.Timestamp);
   std::optional<IteratorInfo> info;
   if (out.ok()) {
     info = Describe(*model_, out->ShardIterator);
-    AddPosition(fields, "", info);
-    simulation_->trace().Append(
-        sim::TraceRecord{simulation_->now(), name_, "GetShardIterator", std::move(fields)});
+    AddPosition(line, /*next=*/false, info);
+    line.Commit();
   } else {
-    TraceError("GetShardIterator", out.error(), std::move(fields));
+    CommitError(line, out.error());
   }
-  const GetShardIteratorCall call{simulation_->now(), name_, request, out, info};
+  GetShardIteratorCall call{simulation_->now(), name_, std::move(request), std::move(out),
+                            std::move(info)};
   for (CallObserver* o : observers_) o->OnGetShardIterator(call);
-  return out;
+  return std::move(call.outcome);
 }
 
 sim::Task<Outcome<GetShardIteratorResponse>> KinesisClient::GetShardIterator(
     GetShardIteratorRequest request) {
   co_await simulation_->Sleep(call_latency_);
-  co_return DoGetShardIterator(request);
+  co_return DoGetShardIterator(std::move(request));
 }
 
-Outcome<GetRecordsResponse> KinesisClient::DoGetRecords(const GetRecordsRequest& request) {
-  const std::optional<IteratorInfo> at = Describe(*model_, request.ShardIterator);
+Outcome<GetRecordsResponse> KinesisClient::DoGetRecords(GetRecordsRequest request) {
+  std::optional<IteratorInfo> at = Describe(*model_, request.ShardIterator);
   Outcome<GetRecordsResponse> out = model_->GetRecords(simulation_->now(), request);
-  std::vector<sim::TraceField> fields;
-  fields.reserve(10);
-  if (at) fields.push_back({"shard", at->shard_id});
-  AddPosition(fields, "", at);
   std::optional<IteratorInfo> next;
+  if (out.ok() && out->NextShardIterator) next = Describe(*model_, *out->NextShardIterator);
+  sim::TraceLine line = simulation_->trace().Begin(simulation_->now(), name_, "GetRecords");
+  if (at) line.Add("shard", at->shard_id);
+  AddPosition(line, /*next=*/false, at);
   if (out.ok()) {
-    fields.push_back({"records", out->Records.size()});
+    line.Add("records", static_cast<uint64_t>(out->Records.size()));
     if (!out->Records.empty()) {
-      fields.push_back({"first_seq", out->Records.front().SequenceNumber});
-      fields.push_back({"last_seq", out->Records.back().SequenceNumber});
+      line.Add("first_seq", out->Records.front().SequenceNumber);
+      line.Add("last_seq", out->Records.back().SequenceNumber);
     }
     if (out->NextShardIterator) {
-      next = Describe(*model_, *out->NextShardIterator);
-      AddPosition(fields, "next_", next);
+      AddPosition(line, /*next=*/true, next);
     } else {
-      fields.push_back({"next", "absent"});
       std::string children;
       for (const ChildShard& c : out->ChildShards) {
         absl::StrAppend(&children, children.empty() ? "" : ",", c.ShardId);
       }
-      fields.push_back({"children", children});
+      line.Add("next", "absent").Add("children", children);
     }
-    fields.push_back({"behind_ms", out->MillisBehindLatest});
-    simulation_->trace().Append(
-        sim::TraceRecord{simulation_->now(), name_, "GetRecords", std::move(fields)});
+    line.Add("behind_ms", out->MillisBehindLatest).Commit();
   } else {
-    TraceError("GetRecords", out.error(), std::move(fields));
+    CommitError(line, out.error());
   }
-  const GetRecordsCall call{simulation_->now(), name_, request, at, out, next};
+  GetRecordsCall call{simulation_->now(), name_,          std::move(request),
+                      std::move(at),      std::move(out), std::move(next)};
   for (CallObserver* o : observers_) o->OnGetRecords(call);
-  return out;
+  return std::move(call.outcome);
 }
 
 sim::Task<Outcome<GetRecordsResponse>> KinesisClient::GetRecords(GetRecordsRequest request) {
   co_await simulation_->Sleep(call_latency_);
-  co_return DoGetRecords(request);
+  co_return DoGetRecords(std::move(request));
 }
 
 Outcome<Empty> KinesisClient::SplitShardNow(const SplitShardRequest& request) {

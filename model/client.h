@@ -95,8 +95,8 @@ class KinesisClient {
  private:
   void TraceError(std::string_view call, const KinesisError& error,
                   std::vector<sim::TraceField> fields);
-  Outcome<GetRecordsResponse> DoGetRecords(const GetRecordsRequest& request);
-  Outcome<GetShardIteratorResponse> DoGetShardIterator(const GetShardIteratorRequest& request);
+  Outcome<GetRecordsResponse> DoGetRecords(GetRecordsRequest request);
+  Outcome<GetShardIteratorResponse> DoGetShardIterator(GetShardIteratorRequest request);
 
   sim::Simulation* simulation_;
   KinesisModel* model_;

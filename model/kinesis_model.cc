@@ -84,6 +84,10 @@ struct KinesisModel::Stream {
   // Indexed by shard index; a retired (expired) shard leaves a null entry.
   std::vector<std::unique_ptr<ShardStore>> shards;
   sim::Random rng{0};
+  // ListShards' description of each shard, by index, formatted once (a loop that lists the
+  // shards every few calls would otherwise print 128-bit hash keys and sequence numbers each
+  // time); an entry made while the shard was open is redone once it has closed.
+  std::vector<std::optional<Shard>> listings;
 };
 
 struct KinesisModel::Resolved {
@@ -213,24 +217,35 @@ Outcome<ListShardsResponse> KinesisModel::ListShards(Instant now,
   if (!stream.ok()) return stream.error();
   Retire(**stream, now);
   ListShardsResponse response;
-  for (const auto& shard : (*stream)->shards) {
+  Stream& listed = **stream;
+  listed.listings.resize(listed.shards.size());
+  response.Shards.reserve(listed.shards.size());
+  for (size_t i = 0; i < listed.shards.size(); ++i) {
+    const ShardStore* shard = listed.shards[i].get();
     if (shard == nullptr) continue;
-    Shard out;
-    out.ShardId = shard->id();
-    if (shard->parent) out.ParentShardId = ShardIdAt(**stream, *shard->parent);
-    if (shard->adjacent_parent) {
-      out.AdjacentParentShardId = ShardIdAt(**stream, *shard->adjacent_parent);
+    std::optional<Shard>& listing = listed.listings[i];
+    if (!listing.has_value() ||
+        listing->SequenceNumberRange.EndingSequenceNumber.has_value() != shard->closed()) {
+      listing = DescribeShard(listed, *shard);
     }
-    out.HashKeyRange = RangeText(shard->hash_range());
-    out.SequenceNumberRange.StartingSequenceNumber =
-        shard->SequenceNumberForCounter(shard->counter_start(), shard->created());
-    if (shard->closed()) {
-      out.SequenceNumberRange.EndingSequenceNumber =
-          shard->SequenceNumberForCounter(shard->ending_counter(), *shard->closed_at());
-    }
-    response.Shards.push_back(std::move(out));
+    response.Shards.push_back(*listing);
   }
   return response;
+}
+
+Shard KinesisModel::DescribeShard(const Stream& stream, const ShardStore& shard) const {
+  Shard out;
+  out.ShardId = shard.id();
+  if (shard.parent) out.ParentShardId = ShardIdAt(stream, *shard.parent);
+  if (shard.adjacent_parent) out.AdjacentParentShardId = ShardIdAt(stream, *shard.adjacent_parent);
+  out.HashKeyRange = RangeText(shard.hash_range());
+  out.SequenceNumberRange.StartingSequenceNumber =
+      shard.SequenceNumberForCounter(shard.counter_start(), shard.created());
+  if (shard.closed()) {
+    out.SequenceNumberRange.EndingSequenceNumber =
+        shard.SequenceNumberForCounter(shard.ending_counter(), *shard.closed_at());
+  }
+  return out;
 }
 
 // Writes ------------------------------------------------------------------------------------

@@ -137,6 +137,8 @@ class KinesisModel {
   Outcome<internal::ShardStore*> ShardOrNotFound(Stream& stream, std::string_view shard_id);
   // The id a live shard keeps, formatted only for a shard retired since.
   std::string ShardIdAt(const Stream& stream, uint32_t index) const;
+  // The shard as ListShards describes it.
+  Shard DescribeShard(const Stream& stream, const internal::ShardStore& shard) const;
   internal::ShardStore& Route(Stream& stream, const HashKey& key);
   void Retire(Stream& stream, Instant now);
   Outcome<Resolved> ResolveIterator(Instant now, const GetRecordsRequest& request);

@@ -111,8 +111,7 @@ Simulation::~Simulation() {
 
 void Simulation::Record(std::string_view actor, std::string_view kind,
                         std::initializer_list<TraceField> fields) {
-  trace_.Append(TraceRecord{now_, std::string(actor), std::string(kind),
-                            std::vector<TraceField>(fields)});
+  trace_.Append(now_, actor, kind, fields);
 }
 
 ProcessId Simulation::Spawn(std::string name, Task<void> task) {

@@ -27,6 +27,7 @@
 #include <utility>
 
 #include "sim/check.h"
+#include "sim/frame_pool.h"
 
 namespace shardsim::sim {
 
@@ -41,6 +42,12 @@ struct PromiseBase {
   // Set only on a process's outermost task: whom to tell when the process ends.
   Simulation* simulation = nullptr;
   uint32_t process_id = 0;
+
+  // Frames come from the frame pool (sim/frame_pool.h).
+  static void* operator new(std::size_t bytes) { return frame_pool::Allocate(bytes); }
+  static void operator delete(void* frame, std::size_t bytes) noexcept {
+    frame_pool::Free(frame, bytes);
+  }
 
   std::suspend_always initial_suspend() noexcept { return {}; }
   void unhandled_exception() noexcept { exception = std::current_exception(); }

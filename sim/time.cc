@@ -19,6 +19,12 @@ Instant Instant::FromAbsl(absl::Time t) {
 }
 
 std::string Instant::ToString() const {
+  std::string out;
+  AppendTo(out);
+  return out;
+}
+
+void Instant::AppendTo(std::string& text) const {
   // Civil date from days since the epoch (H. Hinnant's days_from_civil, inverted), which is
   // exact for the proleptic Gregorian calendar and much cheaper than a time-zone library.
   constexpr int64_t kMicrosPerDay = 86'400'000'000;
@@ -46,10 +52,11 @@ std::string Instant::ToString() const {
                                 static_cast<long long>(seconds / 60 % 60),
                                 static_cast<long long>(seconds % 60),
                                 static_cast<long long>(micros_of_day % 1'000'000));
-    return std::string(buffer, static_cast<size_t>(n));
+    text.append(buffer, static_cast<size_t>(n));
+    return;
   }
   // "YYYY-MM-DDTHH:MM:SS.ffffffZ", written digit by digit (this is on every trace line).
-  std::string out(27, '0');
+  char out[27];
   auto put = [&out](size_t at, int64_t value, int digits) {
     for (int i = digits - 1; i >= 0; --i) {
       out[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
@@ -70,7 +77,7 @@ std::string Instant::ToString() const {
   out[19] = '.';
   put(20, micros_of_day % 1'000'000, 6);
   out[26] = 'Z';
-  return out;
+  text.append(out, sizeof(out));
 }
 
 }  // namespace shardsim::sim

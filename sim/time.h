@@ -110,6 +110,8 @@ class Instant {
   absl::Time ToAbsl() const { return absl::FromUnixMicros(us_); }
   // RFC 3339 in UTC with six fractional digits, e.g. "2023-04-05T07:08:10.670000Z".
   std::string ToString() const;
+  // Appends ToString()'s text to `out` (without a temporary string).
+  void AppendTo(std::string& out) const;
 
   friend Instant operator+(Instant t, Duration d) {
     return Instant(time_internal::CheckedAdd(t.us_, d.micros()));

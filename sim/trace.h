@@ -75,6 +75,49 @@ struct TraceRecord {
   friend bool operator==(const TraceRecord&, const TraceRecord&) = default;
 };
 
+class Trace;
+
+// One record, built field by field and appended by Commit(). When the trace keeps records or
+// has observers it collects a TraceRecord; otherwise it writes the record's text line straight
+// into the running hash, so a hash-only run builds no record, copies no string and allocates
+// nothing per line. Either way the hash is the same. A line that is never committed is
+// dropped. REQUIRES: one open line per trace at a time, committed before the next Begin.
+class TraceLine {
+ public:
+  TraceLine(const TraceLine&) = delete;
+  TraceLine& operator=(const TraceLine&) = delete;
+  ~TraceLine();
+
+  TraceLine& Add(std::string_view key, int64_t value);
+  TraceLine& Add(std::string_view key, uint64_t value);
+  TraceLine& Add(std::string_view key, int value) { return Add(key, static_cast<int64_t>(value)); }
+  TraceLine& Add(std::string_view key, bool value);
+  TraceLine& Add(std::string_view key, std::string_view value);
+  TraceLine& Add(std::string_view key, const char* value) {
+    return Add(key, std::string_view(value));
+  }
+  TraceLine& Add(std::string_view key, Instant value);
+  TraceLine& Add(std::string_view key, Duration value);
+  // Appends a field only when `value` is set.
+  template <typename T>
+  TraceLine& AddIf(std::string_view key, const T* value) {
+    if (value != nullptr) Add(key, *value);
+    return *this;
+  }
+  void Commit();
+
+ private:
+  friend class Trace;
+  TraceLine(Trace& trace, Instant time, std::string_view actor, std::string_view kind);
+  template <typename T>
+  TraceLine& AddValue(std::string_view key, T value);
+
+  Trace* trace_;
+  bool keep_;  // collecting a TraceRecord (else writing text into the trace's scratch line)
+  bool committed_ = false;
+  TraceRecord record_;
+};
+
 class Trace {
  public:
   enum class Mode { kKeepRecords, kHashOnly };
@@ -83,6 +126,14 @@ class Trace {
   explicit Trace(Mode mode = Mode::kKeepRecords);
 
   void Append(TraceRecord record);
+  // The same record as Append(TraceRecord{time, actor, kind, fields}), without building it
+  // when nothing keeps or observes records.
+  void Append(Instant time, std::string_view actor, std::string_view kind,
+              std::initializer_list<TraceField> fields);
+  // A record to be built field by field (see TraceLine).
+  TraceLine Begin(Instant time, std::string_view actor, std::string_view kind);
+  // True when records are kept or observed: only then is a TraceRecord built for each line.
+  bool builds_records() const { return mode_ == Mode::kKeepRecords || !observers_.empty(); }
   // Observers are called in the order they were added, for every record appended after.
   void AddObserver(Observer observer);
 
@@ -102,7 +153,9 @@ class Trace {
   uint64_t count_ = 0;
   std::vector<TraceRecord> records_;
   std::vector<Observer> observers_;
-  std::string scratch_;
+  std::string scratch_;   // the text line being hashed
+  bool line_open_ = false;  // a TraceLine is writing into scratch_
+  friend class TraceLine;
 };
 
 // Hex form of a trace hash: 16 lower-case digits.

@@ -125,7 +125,7 @@ sim::Task<void> ShardConsumer(Worker& worker, std::string shard_id,
       }
       co_return;
     }
-    iterator = page->NextShardIterator;
+    iterator = std::move(page->NextShardIterator);
     if (page->MillisBehindLatest == 0 && !caught_up) ctx.app.DeclareCaughtUp(shard_id);
     caught_up = page->MillisBehindLatest == 0;
     idle_at_tip = caught_up && page->Records.empty();

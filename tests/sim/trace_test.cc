@@ -35,6 +35,44 @@ TEST(Trace, JsonLineHasTheSameContentAsTheTextLine) {
             "\"at\":\"2023-01-01T00:00:00.000000Z\"}}");
 }
 
+// The same line written through a TraceLine, a field initializer list and a TraceRecord.
+void WriteSample(Trace& t) {
+  const TraceRecord r = Sample();
+  t.Begin(r.time, r.actor, r.kind)
+      .Add("shard", "shardId-000000000000")
+      .Add("records", 2)
+      .Add("behind", Duration::Millis(63'180'000))
+      .Add("caught_up", false)
+      .Add("counter", uint64_t{18'446'744'073'709'551'615ULL})
+      .Add("at", kDefaultEpoch)
+      .Commit();
+  t.Append(r.time, r.actor, r.kind,
+           {{"s", std::string("q\"b\\n\nt\t\x01 and a long tail past eight bytes\x7f")},
+            {"n", int64_t{-42}}});
+  t.Append(r);
+}
+
+TEST(Trace, TraceLinesHashAsTheRecordsTheyDescribeWhetherKeptOrNot) {
+  Trace kept(Trace::Mode::kKeepRecords);
+  Trace hashed(Trace::Mode::kHashOnly);
+  WriteSample(kept);
+  WriteSample(hashed);
+  ASSERT_EQ(kept.records().size(), 3u);
+  EXPECT_EQ(kept.records()[0], Sample());
+  EXPECT_EQ(kept.records()[2], Sample());
+  EXPECT_EQ(hashed.size(), 3u);
+  EXPECT_EQ(hashed.hash(), kept.hash());
+  EXPECT_EQ(hashed.hash(), HashBytes(kept.ToText()));
+}
+
+TEST(Trace, AnUncommittedTraceLineIsDroppedAndFreesTheTrace) {
+  Trace t(Trace::Mode::kHashOnly);
+  { t.Begin(kDefaultEpoch, "a", "dropped").Add("n", 1); }
+  t.Append(Sample());
+  EXPECT_EQ(t.size(), 1u);
+  EXPECT_EQ(t.hash(), HashBytes(Sample().ToText() + "\n"));
+}
+
 TEST(Trace, StringsAreEscapedInBothForms) {
   TraceRecord r{kDefaultEpoch, "a", "k", {{"s", std::string("q\"b\\n\nt\t\x01")}}};
   EXPECT_EQ(r.ToText(), "2023-01-01T00:00:00.000000Z a k s=\"q\\\"b\\\\n\\nt\\t\\x01\"");
