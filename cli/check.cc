@@ -75,7 +75,7 @@ properties::CheckOptions OptionsOf(const CheckFlags& flags, std::string& profile
   }
   if (flags.corpus) {
     auto corpus = properties::ReadScenarioCorpus(*flags.corpus);
-    if (!corpus.ok()) throw InputError(Str(corpus.status().message()));
+    if (!corpus.ok()) throw InputError(sim::ToString(corpus.status().message()));
     options.corpus = *std::move(corpus);
   }
   return options;
@@ -109,11 +109,11 @@ std::string FailText(const consumer::StrategyInfo& strategy, const properties::C
 void AddPicture(timeline::ReportRow& row, const properties::Counterexample& c,
                 const std::string& dir, const std::string& name) {
   absl::StatusOr<timeline::ScenarioPicture> picture = timeline::RenderScenarioSvg(c.minimal);
-  if (!picture.ok()) throw InputError(Str(picture.status().message()));
+  if (!picture.ok()) throw InputError(sim::ToString(picture.status().message()));
   row.svg = picture->svg;
   row.svg_file = name + ".svg";
   const absl::Status written = timeline::WriteTextFile(dir + "/" + row.svg_file, row.svg);
-  if (!written.ok()) throw InputError(Str(written.message()));
+  if (!written.ok()) throw InputError(sim::ToString(written.message()));
 }
 
 }  // namespace
@@ -142,7 +142,7 @@ int RunCheck(const CheckFlags& flags) {
     const absl::StatusOr<properties::CheckResult> result =
         properties::CheckStrategy(*strategy, options);
     progress.Finish();
-    if (!result.ok()) throw InputError(Str(result.status().message()));
+    if (!result.ok()) throw InputError(sim::ToString(result.status().message()));
     std::string saved;
     if (result->failure) {
       const properties::Counterexample& c = *result->failure;
@@ -155,7 +155,7 @@ int RunCheck(const CheckFlags& flags) {
       if (path.ok()) {
         const absl::StatusOr<std::string> picture = timeline::SaveFailurePicture(c.minimal, saved);
         absl::StrAppend(&text, picture.ok() ? "picture of the failing run: " : "no picture: ",
-                        picture.ok() ? *picture : Str(picture.status().message()), "\n\n");
+                        picture.ok() ? *picture : sim::ToString(picture.status().message()), "\n\n");
       }
     } else {
       absl::StrAppend(&text, PassText(*strategy, *result, options));
@@ -173,7 +173,7 @@ int RunCheck(const CheckFlags& flags) {
     const absl::Status written = timeline::WriteTextFile(
         page, timeline::RenderReportHtml(absl::StrCat("shardsim check, seed ", options.seed),
                                          report_rows));
-    if (!written.ok()) throw InputError(Str(written.message()));
+    if (!written.ok()) throw InputError(sim::ToString(written.message()));
     if (!flags.json) absl::StrAppend(&text, "report: ", page, "\n");
   }
   const std::string json = properties::CampaignResultToJson(campaign);

@@ -23,7 +23,7 @@ namespace {
 
 std::chrono::milliseconds WallFlag(const std::string& flag, const std::string& text) {
   absl::StatusOr<sim::Duration> d = server::ParseDurationText(text);
-  if (!d.ok()) throw InputError(absl::StrCat(flag, ": ", Str(d.status().message())));
+  if (!d.ok()) throw InputError(absl::StrCat(flag, ": ", sim::ToString(d.status().message())));
   if (*d <= sim::Duration::Zero()) throw InputError(absl::StrCat(flag, " must be positive"));
   return std::chrono::milliseconds(std::max<int64_t>(1, d->millis()));
 }
@@ -84,12 +84,12 @@ int RunCheckClient(const CheckFlags& flags) {
   }
   if (flags.corpus) {
     auto corpus = properties::ReadScenarioCorpus(*flags.corpus);
-    if (!corpus.ok()) throw InputError(Str(corpus.status().message()));
+    if (!corpus.ok()) throw InputError(sim::ToString(corpus.status().message()));
     options.corpus = *std::move(corpus);
   }
   if (flags.scenario) {
     absl::StatusOr<properties::Scenario> s = properties::ReadScenarioFile(*flags.scenario);
-    if (!s.ok()) throw InputError(absl::StrCat("--scenario: ", Str(s.status().message())));
+    if (!s.ok()) throw InputError(absl::StrCat("--scenario: ", sim::ToString(s.status().message())));
     options.corpus.emplace_back(*flags.scenario, *std::move(s));
   }
   // A saved scenario alone: its one run writes the log (no second run needed).
@@ -101,7 +101,7 @@ int RunCheckClient(const CheckFlags& flags) {
 
   absl::StatusOr<clientcheck::ClientCheckResult> result = clientcheck::CheckClient(options);
   progress.Finish();
-  if (!result.ok()) throw InputError(Str(result.status().message()));
+  if (!result.ok()) throw InputError(sim::ToString(result.status().message()));
 
   const consumer::StrategyInfo strategy = clientcheck::ClientStrategy(options.rerun_every);
   const std::string label = absl::StrCat("client `", *flags.client, "`");
@@ -117,7 +117,7 @@ int RunCheckClient(const CheckFlags& flags) {
                      : std::string("client-scenario"));
     saved = path.ok() ? *path : "";
     const properties::Violation& v = *c.report.violation;
-    absl::StrAppend(&text, "FAIL ", label, ": ", Str(properties::PropertyName(v.property)), " (",
+    absl::StrAppend(&text, "FAIL ", label, ": ", sim::ToString(properties::PropertyName(v.property)), " (",
                     c.origin,
                     c.case_index ? absl::StrCat(" of seed ", options.seed, ", shrunk in ",
                                                 c.shrink_steps, " steps and ", c.shrink_runs, " runs")
@@ -161,7 +161,7 @@ int RunCheckClient(const CheckFlags& flags) {
     clientcheck::ClientOptions with_log = options.client;
     with_log.log_path = *flags.client_log;
     absl::StatusOr<clientcheck::ClientRun> again = clientcheck::RunClientCase(scenario, with_log);
-    if (!again.ok()) throw InputError(Str(again.status().message()));
+    if (!again.ok()) throw InputError(sim::ToString(again.status().message()));
     absl::StrAppend(&text, "server log: ", *flags.client_log, "\n");
   }
   properties::CheckOptions check_options;

@@ -6,8 +6,6 @@
 
 namespace shardsim::cli {
 
-std::string Str(absl::string_view v) { return std::string(v); }
-
 namespace {
 std::string& ProgramNameStorage() {
   static std::string* name = new std::string("shardsim");
@@ -29,7 +27,7 @@ const consumer::StrategyInfo& FindStrategy(const std::string& name) {
 
 model::BucketProfile ParseProfile(const std::string& text) {
   const absl::StatusOr<model::BucketProfile> profile = model::BucketProfile::Parse(text);
-  if (!profile.ok()) throw InputError(Str(profile.status().message()));
+  if (!profile.ok()) throw InputError(sim::ToString(profile.status().message()));
   return *profile;
 }
 

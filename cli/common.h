@@ -11,6 +11,7 @@
 #include "consumer/strategy_registry.h"
 #include "properties/property.h"
 #include "model/stream_options.h"
+#include "sim/strings.h"
 
 namespace shardsim::cli {
 
@@ -36,9 +37,6 @@ model::BucketProfile ParseProfile(const std::string& text);
 // Writes text to stdout exactly (no locale, no added newline).
 void Print(std::string_view text);
 void PrintJson(const nlohmann::json& value);
-
-std::string Str(absl::string_view v);
-inline std::string Str(std::string_view v) { return std::string(v); }
 
 }  // namespace shardsim::cli
 

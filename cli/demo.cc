@@ -109,7 +109,7 @@ Verdict CheckOn(const consumer::StrategyInfo& strategy, const model::BucketProfi
   const absl::StatusOr<properties::CheckResult> result = properties::CheckStrategy(strategy, options);
   SHARDSIM_CHECK(result.ok(), "demo options are valid");
   if (!result->failure) return {};
-  return {true, Str(properties::PropertyName(result->failure->report.violation->property))};
+  return {true, sim::ToString(properties::PropertyName(result->failure->report.violation->property))};
 }
 
 }  // namespace
@@ -168,7 +168,7 @@ int RunDemo(const DemoFlags& flags) {
           std::pair{page, timeline::RenderReportHtml("shardsim demo: the seed article, and every "
                                                      "catalogue loop on Kinesis", rows, svg)}}) {
       const absl::Status written = timeline::WriteTextFile(path, content);
-      if (!written.ok()) throw InputError(Str(written.message()));
+      if (!written.ok()) throw InputError(sim::ToString(written.message()));
     }
     absl::StrAppend(&text, "   report: ", page, " (the article's walk: ", *flags.report_dir,
                     "/seed-article.svg)\n");

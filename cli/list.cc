@@ -26,8 +26,8 @@ int RunList(const ListFlags& flags) {
     }
     out["properties"] = nlohmann::json::array();
     for (properties::Property p : properties::kAllProperties) {
-      out["properties"].push_back({{"name", Str(properties::PropertyName(p))},
-                                   {"description", Str(properties::PropertyDescription(p))}});
+      out["properties"].push_back({{"name", sim::ToString(properties::PropertyName(p))},
+                                   {"description", sim::ToString(properties::PropertyDescription(p))}});
     }
     PrintJson(out);
     return kExitOk;
@@ -47,8 +47,8 @@ int RunList(const ListFlags& flags) {
   }
   absl::StrAppend(&text, "\nproperties:\n");
   for (properties::Property p : properties::kAllProperties) {
-    absl::StrAppend(&text, "  ", Str(properties::PropertyName(p)), ": ",
-                    Str(properties::PropertyDescription(p)), "\n");
+    absl::StrAppend(&text, "  ", sim::ToString(properties::PropertyName(p)), ": ",
+                    sim::ToString(properties::PropertyDescription(p)), "\n");
   }
   Print(text);
   return kExitOk;

@@ -20,7 +20,7 @@ properties::NamedCampaignResult ReadResultFile(const std::string& path) {
   buffer << in.rdbuf();
   absl::StatusOr<properties::CampaignResult> result =
       properties::CampaignResultFromJson(buffer.str());
-  if (!result.ok()) throw InputError(absl::StrCat(path, ": ", Str(result.status().message())));
+  if (!result.ok()) throw InputError(absl::StrCat(path, ": ", sim::ToString(result.status().message())));
   return {path, *std::move(result)};
 }
 
@@ -47,7 +47,7 @@ int RunMerge(const MergeFlags& flags) {
   for (const std::string& path : flags.files) shards.push_back(ReadResultFile(path));
   const absl::StatusOr<properties::CampaignResult> merged =
       properties::MergeCampaignResults(shards);
-  if (!merged.ok()) throw InputError(Str(merged.status().message()));
+  if (!merged.ok()) throw InputError(sim::ToString(merged.status().message()));
   Print(flags.json ? properties::CampaignResultToJson(*merged) : MergedText(*merged));
   return merged->any_failed() ? kExitPropertyFailed : kExitOk;
 }

@@ -18,7 +18,7 @@ properties::Scenario ScenarioToReplay(const ReplayFlags& flags) {
           "--scenario replays a saved file; it takes no --seed, --case, --profile or --long-gaps");
     }
     absl::StatusOr<properties::Scenario> scenario = properties::ReadScenarioFile(*flags.scenario);
-    if (!scenario.ok()) throw InputError(Str(scenario.status().message()));
+    if (!scenario.ok()) throw InputError(sim::ToString(scenario.status().message()));
     if (flags.strategy.has_value()) {
       return properties::AdaptScenario(*scenario, FindStrategy(*flags.strategy));
     }
@@ -47,20 +47,20 @@ int RunReplay(const ReplayFlags& flags) {
   const properties::Scenario scenario = ScenarioToReplay(flags);
   if (flags.format == "svg") {
     absl::StatusOr<timeline::ScenarioPicture> picture = timeline::RenderScenarioSvg(scenario);
-    if (!picture.ok()) throw InputError(Str(picture.status().message()));
+    if (!picture.ok()) throw InputError(sim::ToString(picture.status().message()));
     Print(picture->svg);
     return picture->passed ? kExitOk : kExitPropertyFailed;
   }
   const bool jsonl = flags.format == "jsonl";
   absl::StatusOr<properties::RunReport> report = properties::RunScenario(
       scenario, properties::RunOptions{.keep_trace = true, .jsonl = jsonl});
-  if (!report.ok()) throw InputError(Str(report.status().message()));
+  if (!report.ok()) throw InputError(sim::ToString(report.status().message()));
   Print(report->trace_text);
   if (jsonl) {
     nlohmann::json verdict{{"verdict", report->passed() ? "pass" : "fail"},
                            {"trace_hash", sim::FormatTraceHash(report->trace_hash)}};
     if (!report->passed()) {
-      verdict["property"] = Str(properties::PropertyName(report->violation->property));
+      verdict["property"] = sim::ToString(properties::PropertyName(report->violation->property));
       verdict["message"] = report->violation->message;
     }
     Print(verdict.dump() + "\n");

@@ -49,7 +49,7 @@ int RunSeqnumDecode(const SeqnumDecodeFlags& flags) {
       model::DecodeSequenceNumber(flags.number);
   if (!fields.ok()) {
     throw InputError(absl::StrCat("cannot decode '", flags.number, "': ",
-                                  Str(fields.status().message())));
+                                  sim::ToString(fields.status().message())));
   }
   PrintFields(flags.number, *fields, flags.json);
   return kExitOk;
@@ -62,7 +62,7 @@ int RunSeqnumEncode(const SeqnumEncodeFlags& flags) {
   fields.put_seconds = flags.put_seconds;
   fields.counter = flags.counter;
   if (absl::Status s = model::ValidateSequenceNumberFields(fields); !s.ok()) {
-    throw InputError(Str(s.message()));
+    throw InputError(sim::ToString(s.message()));
   }
   const std::string number = model::EncodeSequenceNumber(fields);
   if (flags.json) {

@@ -29,7 +29,7 @@ namespace {
 
 server::Duration DurationFlag(const std::string& flag, const std::string& text) {
   absl::StatusOr<server::Duration> d = server::ParseDurationText(text);
-  if (!d.ok()) throw InputError(absl::StrCat(flag, ": ", Str(d.status().message())));
+  if (!d.ok()) throw InputError(absl::StrCat(flag, ": ", sim::ToString(d.status().message())));
   if (*d < server::Duration::Zero()) throw InputError(absl::StrCat(flag, " must not be negative"));
   return *d;
 }
@@ -55,7 +55,7 @@ void PrintVerdicts(const std::vector<clientcheck::ClientVerdict>& verdicts) {
       continue;
     }
     std::string text = absl::StrCat("FAIL client ", v.client, ": ",
-                                    Str(properties::PropertyName(v.violation->property)), " at ",
+                                    sim::ToString(properties::PropertyName(v.violation->property)), " at ",
                                     v.violation->at.ToString(), ": ", v.violation->message, "\n");
     for (const std::string& w : v.violation->witness) absl::StrAppend(&text, "  ", w, "\n");
     Print(text);
@@ -75,7 +75,7 @@ int RunServe(const ServeFlags& flags) {
   std::optional<properties::Scenario> scenario;
   if (flags.scenario) {
     absl::StatusOr<properties::Scenario> read = properties::ReadScenarioFile(*flags.scenario);
-    if (!read.ok()) throw InputError(absl::StrCat("--scenario: ", Str(read.status().message())));
+    if (!read.ok()) throw InputError(absl::StrCat("--scenario: ", sim::ToString(read.status().message())));
     scenario = *std::move(read);
     if (flags.start) throw InputError("--start: a scenario starts at its own start time");
     options.seed = scenario->seed;
@@ -84,7 +84,7 @@ int RunServe(const ServeFlags& flags) {
   }
   absl::StatusOr<server::ClockMode> mode =
       server::ClockMode::Parse(scenario && !flags.clock_given ? "per-request" : flags.clock);
-  if (!mode.ok()) throw InputError(absl::StrCat("--clock: ", Str(mode.status().message())));
+  if (!mode.ok()) throw InputError(absl::StrCat("--clock: ", sim::ToString(mode.status().message())));
   if (mode->kind == server::ClockMode::Kind::kPerRequest && !mode->step) {
     mode->step = scenario ? clientcheck::ClientStep(*scenario) : DurationFlag("--latency", flags.latency);
   }
@@ -98,7 +98,7 @@ int RunServe(const ServeFlags& flags) {
       throw InputError("--start needs --clock manual or scaled:K (the wall clock starts now)");
     }
     absl::StatusOr<server::Instant> start = server::ParseTime(*flags.start);
-    if (!start.ok()) throw InputError(absl::StrCat("--start: ", Str(start.status().message())));
+    if (!start.ok()) throw InputError(absl::StrCat("--start: ", sim::ToString(start.status().message())));
     options.start = *start;
   }
   options.latency = DurationFlag("--latency", flags.latency);
@@ -131,12 +131,12 @@ int RunServe(const ServeFlags& flags) {
   if (scenario) {
     absl::StatusOr<std::unique_ptr<clientcheck::ScenarioPlayback>> made =
         clientcheck::ScenarioPlayback::Create(*scenario, service);
-    if (!made.ok()) throw InputError(absl::StrCat("--scenario: ", Str(made.status().message())));
+    if (!made.ok()) throw InputError(absl::StrCat("--scenario: ", sim::ToString(made.status().message())));
     playback = *std::move(made);
     service.SetHooks(playback.get());
   }
   server::HttpServer server(service, http);
-  if (absl::Status s = server.Listen(); !s.ok()) throw InputError(Str(s.message()));
+  if (absl::Status s = server.Listen(); !s.ok()) throw InputError(sim::ToString(s.message()));
   server.StopOnSignals();
   if (!Loopback(http.host)) {
     std::fprintf(stderr,
@@ -170,7 +170,7 @@ namespace {
 int DrawServedSession(const std::string& path, std::istream& in,
                       const std::optional<std::string>& stream) {
   absl::StatusOr<server::ServedSession> session = server::TraceOfLog(in, PlaybackOfHeader);
-  if (!session.ok()) throw InputError(absl::StrCat(path, ": ", Str(session.status().message())));
+  if (!session.ok()) throw InputError(absl::StrCat(path, ": ", sim::ToString(session.status().message())));
   if (session->streams.empty()) throw InputError(absl::StrCat(path, ": no stream was created"));
   std::string drawn = session->streams.front();
   if (stream.has_value()) {
@@ -214,7 +214,7 @@ int RunReplayLog(const ReplayFlags& flags) {
   if (!in) throw InputError(absl::StrCat("--log: cannot read ", path));
   if (flags.format == "svg") return DrawServedSession(path, in, flags.stream);
   absl::StatusOr<server::ReplayResult> result = server::ReplayLog(in, PlaybackOfHeader);
-  if (!result.ok()) throw InputError(absl::StrCat(path, ": ", Str(result.status().message())));
+  if (!result.ok()) throw InputError(absl::StrCat(path, ": ", sim::ToString(result.status().message())));
   if (!result->difference) {
     Print(absl::StrCat("identical: ", result->requests, " requests replayed\n"));
     return kExitOk;

@@ -39,6 +39,7 @@
 #include "server/responses.h"
 #include "server/service.h"
 #include "sim/time.h"
+#include "sim/strings.h"
 
 namespace {
 
@@ -69,8 +70,6 @@ struct Harness {
                                           {"$SEQ", ""}};
   std::map<std::string, Acked> acked;  // by sequence number
 };
-
-absl::string_view AV(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 std::optional<Json> ParseAnswer(const server::HttpResponse& r) {
   if (r.body.empty()) return Json::object();
@@ -335,11 +334,11 @@ void CheckInvariants(Harness& h) {
 server::ServiceOptions OptionsFrom(std::string_view& input, bool& log) {
   server::ServiceOptions options;
   options.profile = shardsim::model::BucketProfile::Fixed(Duration::Seconds(1));
-  if (!absl::StartsWith(AV(input), "shardsim-fuzz")) return options;
+  if (!absl::StartsWith(shardsim::sim::ToAbsl(input), "shardsim-fuzz")) return options;
   const size_t eol = input.find('\n');
   const std::string_view line = input.substr(0, eol);
   input.remove_prefix(eol == std::string_view::npos ? input.size() : eol + 1);
-  for (absl::string_view word : absl::StrSplit(AV(line), ' ')) {
+  for (absl::string_view word : absl::StrSplit(shardsim::sim::ToAbsl(line), ' ')) {
     if (absl::ConsumePrefix(&word, "profile=")) {
       if (auto p = shardsim::model::BucketProfile::Parse(std::string_view(word.data(), word.size())); p.ok()) options.profile = *p;
     } else if (word == "log") {
@@ -398,7 +397,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(!created.contains("__type"), created.dump());
   RunRequest(h, "PutRecord j\n{\"StreamName\":\"fuzz\",\"Data\":\"c2VlZA==\",\"PartitionKey\":\"1\"}");
   size_t count = 0;
-  for (absl::string_view chunk : absl::StrSplit(AV(input), "\n###\n")) {
+  for (absl::string_view chunk : absl::StrSplit(shardsim::sim::ToAbsl(input), "\n###\n")) {
     if (++count > kMaxRequests) break;
     RunRequest(h, std::string_view(chunk.data(), chunk.size()));
   }

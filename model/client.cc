@@ -3,12 +3,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "sim/strings.h"
 
 namespace shardsim::model {
 
 namespace {
-
-std::string S(std::string_view v) { return std::string(v); }
 
 void AddPosition(sim::TraceLine& line, bool next, const std::optional<IteratorInfo>& info) {
   if (!info.has_value()) return;
@@ -40,9 +39,9 @@ KinesisClient::KinesisClient(sim::Simulation& simulation, KinesisModel& model, s
 
 void KinesisClient::TraceError(std::string_view call, const KinesisError& error,
                                std::vector<sim::TraceField> fields) {
-  fields.push_back({"error", S(ErrorName(error.code))});
+  fields.push_back({"error", sim::ToString(ErrorName(error.code))});
   fields.push_back({"message", error.message});
-  simulation_->trace().Append(sim::TraceRecord{simulation_->now(), name_, S(call),
+  simulation_->trace().Append(sim::TraceRecord{simulation_->now(), name_, sim::ToString(call),
                                                std::move(fields)});
 }
 

@@ -7,14 +7,12 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "sim/check.h"
+#include "sim/strings.h"
 
 namespace shardsim::model {
 namespace {
 
 constexpr size_t kMaxHashKeyDigits = 39;  // 2^128 - 1 has 39 decimal digits
-
-// Debian's Abseil has its own absl::string_view, which std::string_view does not convert to.
-absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // The caller's text for an error message: escaped, and cut short if long.
 std::string Quoted(absl::string_view text) {
@@ -35,7 +33,7 @@ void CheckWellFormed(const HashKeyRange& range) {
 }  // namespace
 
 absl::StatusOr<HashKey> HashKey::Parse(std::string_view std_text) {
-  const absl::string_view text = AsAbsl(std_text);
+  const absl::string_view text = sim::ToAbsl(std_text);
   if (text.empty()) return absl::InvalidArgumentError("hash key is empty");
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] < '0' || text[i] > '9') {

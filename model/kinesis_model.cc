@@ -8,6 +8,7 @@
 #include "model/internal/millis_behind_latest.h"
 #include "model/internal/shard_store.h"
 #include "model/sequence_number.h"
+#include "sim/strings.h"
 
 namespace shardsim::model {
 
@@ -30,22 +31,19 @@ KinesisError InvalidArgument(std::string message) {
   return Error(ErrorCode::kInvalidArgument, std::move(message));
 }
 
-std::string S(std::string_view v) { return std::string(v); }
-std::string S(absl::string_view v) { return std::string(v); }
-
 std::string StreamNotFound(std::string_view stream) {
-  return absl::StrCat("Stream ", S(stream), " under account ", S(kAccount), " not found.");
+  return absl::StrCat("Stream ", sim::ToString(stream), " under account ", sim::ToString(kAccount), " not found.");
 }
 
 std::string ShardNotFound(std::string_view shard, std::string_view stream) {
-  return absl::StrCat("Shard ", S(shard), " in stream ", S(stream), " under account ",
-                      S(kAccount), " does not exist");
+  return absl::StrCat("Shard ", sim::ToString(shard), " in stream ", sim::ToString(stream), " under account ",
+                      sim::ToString(kAccount), " does not exist");
 }
 
 KinesisError RateExceeded(const ShardStore& shard, std::string_view stream) {
   return Error(ErrorCode::kProvisionedThroughputExceeded,
-               absl::StrCat("Rate exceeded for shard ", shard.id(), " in stream ", S(stream),
-                            " under account ", S(kAccount), "."));
+               absl::StrCat("Rate exceeded for shard ", shard.id(), " in stream ", sim::ToString(stream),
+                            " under account ", sim::ToString(kAccount), "."));
 }
 
 // AWS prints iterator times like "Sat Nov 10 18:27:14 UTC 2018".
@@ -185,7 +183,7 @@ Outcome<Empty> KinesisModel::CreateStream(Instant now, const CreateStreamRequest
   }
   if (FindStream(request.StreamName) != nullptr) {
     return Error(ErrorCode::kResourceInUse,
-                 absl::StrCat("Stream ", request.StreamName, " under account ", S(kAccount),
+                 absl::StrCat("Stream ", request.StreamName, " under account ", sim::ToString(kAccount),
                               " already exists."));
   }
   if (request.ShardCount < 1 || request.ShardCount > kMaxShardsPerStream) {
@@ -193,7 +191,7 @@ Outcome<Empty> KinesisModel::CreateStream(Instant now, const CreateStreamRequest
                                         kMaxShardsPerStream, ", got ", request.ShardCount));
   }
   if (absl::Status s = options.Validate(); !s.ok()) {
-    return InvalidArgument(absl::StrCat("stream options: ", S(s.message())));
+    return InvalidArgument(absl::StrCat("stream options: ", sim::ToString(s.message())));
   }
   if (auto bad_time = CheckShardCreationTime(now)) return *std::move(bad_time);
   auto stream = std::make_unique<Stream>();
@@ -345,7 +343,7 @@ Outcome<PutRecordsResponse> KinesisModel::PutRecords(Instant now,
       result.ShardId = one->ShardId;
     } else {
       ++response.FailedRecordCount;
-      result.ErrorCode = S(ErrorName(one.error().code));
+      result.ErrorCode = sim::ToString(ErrorName(one.error().code));
       result.ErrorMessage = one.error().message;
     }
     response.Records.push_back(std::move(result));
@@ -375,7 +373,7 @@ Outcome<Position> KinesisModel::SequencePosition(Instant now, Stream& stream, Sh
   if (!fields.ok()) {
     return InvalidArgument(absl::StrCat("StartingSequenceNumber ", text,
                                         " is not a valid sequence number: ",
-                                        S(fields.status().message())));
+                                        sim::ToString(fields.status().message())));
   }
   if (fields->shard_index != shard.index() ||
       fields->shard_creation_seconds != shard.created().unix_seconds()) {
@@ -390,13 +388,13 @@ Outcome<Position> KinesisModel::SequencePosition(Instant now, Stream& stream, Sh
   if (!shard.last_counter().has_value() && !shard.closed()) {
     return InvalidArgument(absl::StrCat("StartingSequenceNumber ", text, " used in ",
                                         "GetShardIterator on shard ", shard.id(), " in stream ",
-                                        stream.name, " under account ", S(kAccount),
+                                        stream.name, " under account ", sim::ToString(kAccount),
                                         " is invalid: the shard holds no records yet."));
   }
   if (counter > newest) {
     return InvalidArgument(absl::StrCat("StartingSequenceNumber ", text, " used in ",
                                         "GetShardIterator on shard ", shard.id(), " in stream ",
-                                        stream.name, " under account ", S(kAccount),
+                                        stream.name, " under account ", sim::ToString(kAccount),
                                         " is invalid: it lies beyond the newest record."));
   }
   const bool after = request.ShardIteratorType == ShardIteratorType::AFTER_SEQUENCE_NUMBER;
@@ -411,7 +409,7 @@ Outcome<Position> KinesisModel::SequencePosition(Instant now, Stream& stream, Sh
     }
     return InvalidArgument(absl::StrCat(
         "StartingSequenceNumber ", text, " used in GetShardIterator on shard ", shard.id(),
-        " in stream ", stream.name, " under account ", S(kAccount),
+        " in stream ", stream.name, " under account ", sim::ToString(kAccount),
         " is invalid because it is below the trim horizon (records older than ",
         stream.options.retention.ToString(), " have expired)."));
   }
@@ -477,13 +475,13 @@ Outcome<GetShardIteratorResponse> KinesisModel::GetShardIterator(
     return InvalidArgument(absl::StrCat(
         "StartingSequenceNumber must be given exactly when ShardIteratorType is "
         "AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER (got ",
-        S(ShardIteratorTypeName(type)), request.StartingSequenceNumber ? " with" : " without",
+        sim::ToString(ShardIteratorTypeName(type)), request.StartingSequenceNumber ? " with" : " without",
         " one)"));
   }
   if ((type == ShardIteratorType::AT_TIMESTAMP) != request.Timestamp.has_value()) {
     return InvalidArgument(absl::StrCat(
         "Timestamp must be given exactly when ShardIteratorType is AT_TIMESTAMP (got ",
-        S(ShardIteratorTypeName(type)), request.Timestamp ? " with" : " without", " one)"));
+        sim::ToString(ShardIteratorTypeName(type)), request.Timestamp ? " with" : " without", " one)"));
   }
   const ShardLimits& limits = stream.options.limits;
   if (limits.get_shard_iterator_per_second) {
@@ -598,7 +596,7 @@ Page ReadPage(ShardStore& shard, const ShardLimits& limits, Position at, int lim
     if (!page.records.empty() && page.bytes + size > limits.max_get_records_bytes) break;
     page.bytes += size;
     page.records.push_back(Record{shard.SequenceNumberOf(r), Instant::FromUnixMicros(r.arrival_us),
-                                  S(shard.DataOf(r)), S(shard.PartitionKeyOf(r))});
+                                  sim::ToString(shard.DataOf(r)), sim::ToString(shard.PartitionKeyOf(r))});
   }
   return page;
 }
@@ -692,8 +690,8 @@ Outcome<GetRecordsResponse> KinesisModel::GetRecords(Instant now,
 
 namespace {
 std::string NotEligible(const ShardStore& shard, std::string_view stream) {
-  return absl::StrCat("Shard ", shard.id(), " in stream ", S(stream), " under account ",
-                      S(kAccount),
+  return absl::StrCat("Shard ", shard.id(), " in stream ", sim::ToString(stream), " under account ",
+                      sim::ToString(kAccount),
                       " has already been merged or split, and thus is not eligible for merging "
                       "or splitting.");
 }
@@ -711,10 +709,10 @@ Outcome<Empty> KinesisModel::SplitShard(Instant now, const SplitShardRequest& re
   if (parent->closed()) return InvalidArgument(NotEligible(*parent, stream->name));
   const absl::StatusOr<HashKey> key = HashKey::Parse(request.NewStartingHashKey);
   if (!key.ok()) {
-    return InvalidArgument(absl::StrCat("NewStartingHashKey: ", S(key.status().message())));
+    return InvalidArgument(absl::StrCat("NewStartingHashKey: ", sim::ToString(key.status().message())));
   }
   const absl::StatusOr<HashKeyRangeSplit> split = SplitHashKeyRange(parent->hash_range(), *key);
-  if (!split.ok()) return InvalidArgument(S(split.status().message()));
+  if (!split.ok()) return InvalidArgument(sim::ToString(split.status().message()));
   if (stream->shards.size() + 2 > static_cast<size_t>(UINT32_MAX)) {
     return Error(ErrorCode::kLimitExceeded, "too many shards in this stream");
   }
@@ -750,7 +748,7 @@ Outcome<Empty> KinesisModel::MergeShards(Instant now, const MergeShardsRequest& 
   if (b->closed()) return InvalidArgument(NotEligible(*b, stream->name));
   const absl::StatusOr<HashKeyRange> merged = MergeHashKeyRanges(a->hash_range(),
                                                                  b->hash_range());
-  if (!merged.ok()) return InvalidArgument(S(merged.status().message()));
+  if (!merged.ok()) return InvalidArgument(sim::ToString(merged.status().message()));
   if (auto bad_time = CheckShardCreationTime(now)) return *std::move(bad_time);
   const auto index = static_cast<uint32_t>(stream->shards.size());
   const uint32_t a_index = a->index();

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "sim/check.h"
+#include "sim/strings.h"
 
 namespace shardsim::model {
 namespace {
@@ -29,9 +30,6 @@ constexpr int kLayoutBits = 186;
 
 uint64_t Get(const Uint192& bits, Field f) { return bits.GetBits(f.offset_bits, f.width_bits); }
 void Set(Uint192& bits, Field f, uint64_t value) { bits.SetBits(f.offset_bits, f.width_bits, value); }
-
-// Debian's Abseil has its own absl::string_view, which std::string_view does not convert to.
-absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // The caller's text for an error message: escaped, and cut short if long.
 std::string Quoted(absl::string_view text) {
@@ -137,11 +135,11 @@ SequenceNumber SequenceNumber::FromFields(const SequenceNumberFields& fields) {
 }
 
 absl::StatusOr<SequenceNumber> SequenceNumber::Parse(std::string_view text) {
-  if (absl::Status s = CheckDecimalSyntax(AsAbsl(text)); !s.ok()) return s;
+  if (absl::Status s = CheckDecimalSyntax(sim::ToAbsl(text)); !s.ok()) return s;
   const std::optional<Uint192> bits = Uint192::FromDecimal(text);
   // 56 digits always fit in 192 bits.
   SHARDSIM_CHECK(bits.has_value(), "checked decimal text did not convert to 192 bits");
-  if (absl::Status s = CheckLayout(AsAbsl(text), *bits); !s.ok()) return s;
+  if (absl::Status s = CheckLayout(sim::ToAbsl(text), *bits); !s.ok()) return s;
   return SequenceNumber(*bits);
 }
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "properties/scenario_json.h"
 #include "sim/hash.h"
+#include "sim/strings.h"
 
 namespace shardsim::properties {
 
@@ -20,8 +21,6 @@ using nlohmann::json;
 
 constexpr char kFormat[] = "shardsim-check-result";
 
-std::string S(absl::string_view v) { return std::string(v); }
-std::string S(std::string_view v) { return std::string(v); }
 std::string Hex(uint64_t v) { return absl::StrFormat("%016x", v); }
 
 // Writing -----------------------------------------------------------------------------------
@@ -125,7 +124,7 @@ absl::StatusOr<CampaignFailure> FailureFromJson(const json& f, const std::string
   absl::StatusOr<Scenario> minimal = ScenarioFromJson(f.at("minimal_scenario").dump());
   if (!minimal.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(where, "\"minimal_scenario\": ",
-                                                   S(minimal.status().message())));
+                                                   sim::ToString(minimal.status().message())));
   }
   CampaignFailure out;
   out.property = f.at("property").get<std::string>();
@@ -330,7 +329,7 @@ StrategyResult StrategyResultOf(const consumer::StrategyInfo& strategy, const Ch
   if (check.failure) {
     const Counterexample& c = *check.failure;
     const Violation& v = *c.report.violation;
-    r.failure = CampaignFailure{S(properties::PropertyName(v.property)), v.message, v.at.ToString(),
+    r.failure = CampaignFailure{sim::ToString(properties::PropertyName(v.property)), v.message, v.at.ToString(),
                                 v.witness, c.origin, c.case_index, c.shrink_steps,
                                 c.shrink_runs, saved_scenario, c.minimal};
   }

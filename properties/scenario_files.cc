@@ -7,12 +7,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "properties/scenario_json.h"
+#include "sim/strings.h"
 
 namespace shardsim::properties {
 
 namespace {
-
-std::string S(absl::string_view v) { return std::string(v); }
 
 }  // namespace
 
@@ -32,7 +31,7 @@ absl::StatusOr<Scenario> ReadScenarioFile(const std::string& path) {
   buffer << in.rdbuf();
   absl::StatusOr<Scenario> scenario = ScenarioFromJson(buffer.str());
   if (!scenario.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", S(scenario.status().message())));
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", sim::ToString(scenario.status().message())));
   }
   return scenario;
 }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "model/sequence_number.h"
 #include "properties/internal/strict_json_reader.h"
+#include "sim/strings.h"
 
 namespace shardsim::properties {
 
@@ -14,8 +15,6 @@ namespace {
 
 using nlohmann::json;
 using ObjectReader = internal::StrictJsonReader;
-
-std::string S(absl::string_view v) { return std::string(v); }
 
 json OptionalJson(const std::optional<int>& v) { return v ? json(*v) : json(nullptr); }
 json OptionalJson(const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); }
@@ -81,7 +80,7 @@ absl::StatusOr<model::StreamOptions> StreamFromJson(const json& j, const std::st
   if (r.ok()) {
     auto profile = model::BucketProfile::Parse(buckets);
     if (!profile.ok()) {
-      r.Fail(absl::StrCat("key \"buckets\": ", S(profile.status().message())));
+      r.Fail(absl::StrCat("key \"buckets\": ", sim::ToString(profile.status().message())));
     } else {
       o.buckets = *profile;
     }
@@ -106,7 +105,7 @@ absl::StatusOr<model::StreamOptions> StreamFromJson(const json& j, const std::st
   o.dense_counter_slot = r.Micros("dense_counter_slot_us", 1);
   if (absl::Status s = r.Finish(); !s.ok()) return s;
   if (absl::Status s = o.Validate(); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", S(s.message())));
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", sim::ToString(s.message())));
   }
   return o;
 }

@@ -1,5 +1,5 @@
 #include "server/clock.h"
-#include "server/strings.h"
+#include "sim/strings.h"
 
 #include <chrono>
 #include <cmath>
@@ -34,10 +34,10 @@ absl::StatusOr<ClockMode> ClockMode::Parse(std::string_view text) {
   if (text == "wall") return ClockMode{Kind::kWall, 1.0, std::nullopt};
   constexpr std::string_view kPerRequest = "per-request";
   if (text == kPerRequest) return ClockMode{Kind::kPerRequest, 1.0, std::nullopt};
-  if (text.substr(0, kPerRequest.size() + 1) == Cat(kPerRequest, ":")) {
+  if (text.substr(0, kPerRequest.size() + 1) == sim::Cat(kPerRequest, ":")) {
     absl::StatusOr<Duration> step = ParseDurationText(text.substr(kPerRequest.size() + 1));
     if (!step.ok() || *step <= Duration::Zero()) {
-      return absl::InvalidArgumentError(Cat("clock mode '", text,
+      return absl::InvalidArgumentError(sim::Cat("clock mode '", text,
                                             "': STEP in per-request:STEP must be a positive "
                                             "duration such as 1.2s or 250ms"));
     }
@@ -47,23 +47,23 @@ absl::StatusOr<ClockMode> ClockMode::Parse(std::string_view text) {
   if (text.substr(0, kScaled.size()) == kScaled) {
     double k = 0;
     const std::string_view number = text.substr(kScaled.size());
-    if (absl::SimpleAtod(AV(number), &k) && std::isfinite(k) && k > 0 && k <= 1e9) {
+    if (absl::SimpleAtod(sim::ToAbsl(number), &k) && std::isfinite(k) && k > 0 && k <= 1e9) {
       return ClockMode{Kind::kScaled, k, std::nullopt};
     }
-    return absl::InvalidArgumentError(Cat(
+    return absl::InvalidArgumentError(sim::Cat(
         "clock mode '", text, "': K in scaled:K must be a number above 0 and at most 1e9"));
   }
   return absl::InvalidArgumentError(
-      Cat("clock mode '", text, "' is not manual, scaled:K, wall or per-request[:STEP]"));
+      sim::Cat("clock mode '", text, "' is not manual, scaled:K, wall or per-request[:STEP]"));
 }
 
 std::string ClockMode::ToString() const {
   switch (kind) {
     case Kind::kManual: return "manual";
     case Kind::kWall: return "wall";
-    case Kind::kScaled: return Cat("scaled:", scale);
+    case Kind::kScaled: return sim::Cat("scaled:", scale);
     case Kind::kPerRequest:
-      return step ? Cat("per-request:", step->ToString()) : std::string("per-request");
+      return step ? sim::Cat("per-request:", step->ToString()) : std::string("per-request");
   }
   return "?";
 }
@@ -99,7 +99,7 @@ void VirtualClock::AfterCall() {
 absl::Status VirtualClock::Advance(Duration by) {
   if (by < Duration::Zero()) {
     return absl::InvalidArgumentError(
-        Cat("cannot advance by a negative duration (", by.ToString(), ")"));
+        sim::Cat("cannot advance by a negative duration (", by.ToString(), ")"));
   }
   constexpr int64_t kMaxAdvanceUs = int64_t{100} * 366 * 86'400 * 1'000'000;  // 100 years
   if (by.micros() > kMaxAdvanceUs) {
@@ -109,7 +109,7 @@ absl::Status VirtualClock::Advance(Duration by) {
   const Instant limit = Instant::FromUnixSeconds((int64_t{1} << 36) - 1);
   if (Now() > limit - by) {
     return absl::InvalidArgumentError(
-        Cat("cannot advance by ", by.ToString(), ": the clock cannot pass the year 4147"));
+        sim::Cat("cannot advance by ", by.ToString(), ": the clock cannot pass the year 4147"));
   }
   base_ = base_ + by;
   return absl::OkStatus();
@@ -118,7 +118,7 @@ absl::Status VirtualClock::Advance(Duration by) {
 absl::Status VirtualClock::Set(Instant to) {
   const Instant now = Now();
   if (to < now) {
-    return absl::InvalidArgumentError(Cat("cannot set the clock back from ",
+    return absl::InvalidArgumentError(sim::Cat("cannot set the clock back from ",
                                                    FormatTime(now), " to ", FormatTime(to)));
   }
   return Advance(to - now);
@@ -131,12 +131,12 @@ absl::StatusOr<Instant> ParseTime(std::string_view text) {
   std::string error;
   if (!absl::ParseTime(absl::RFC3339_full, std::string(text), &t, &error)) {
     return absl::InvalidArgumentError(
-        Cat("'", text, "' is not an RFC 3339 time such as 2023-04-06T00:41:28Z"));
+        sim::Cat("'", text, "' is not an RFC 3339 time such as 2023-04-06T00:41:28Z"));
   }
   constexpr int64_t kMaxSeconds = int64_t{1} << 36;  // what sequence numbers encode
   if (absl::ToUnixSeconds(t) < 0 || absl::ToUnixSeconds(t) > kMaxSeconds) {
     return absl::InvalidArgumentError(
-        Cat("'", text, "' lies outside 1970 to the year 4147"));
+        sim::Cat("'", text, "' lies outside 1970 to the year 4147"));
   }
   return Instant::FromAbsl(t);
 }
@@ -146,10 +146,10 @@ absl::StatusOr<Duration> ParseDurationText(std::string_view text) {
   if (!absl::ParseDuration(std::string(text), &d) || d == absl::InfiniteDuration() ||
       d == -absl::InfiniteDuration()) {
     return absl::InvalidArgumentError(
-        Cat("'", text, "' is not a duration such as 17h33m, 250ms or 1.5s"));
+        sim::Cat("'", text, "' is not a duration such as 17h33m, 250ms or 1.5s"));
   }
   if ((d < absl::ZeroDuration() ? -d : d) > absl::Hours(24 * 366 * 1000)) {
-    return absl::InvalidArgumentError(Cat("duration '", text, "' is too long"));
+    return absl::InvalidArgumentError(sim::Cat("duration '", text, "' is too long"));
   }
   return Duration::FromAbsl(d);
 }

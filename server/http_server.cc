@@ -1,5 +1,5 @@
 #include "server/http_server.h"
-#include "server/strings.h"
+#include "sim/strings.h"
 
 #include <algorithm>
 #include <ctime>
@@ -147,7 +147,7 @@ class Session : public std::enable_shared_from_this<Session> {
                        "The request was not received in time; the connection is closed."};
     } else if (ec == http::error::body_limit) {
       error = ApiError{413, "RequestEntityTooLargeException",
-                       Cat("The request body exceeds ", shared_.options.max_body_bytes,
+                       sim::Cat("The request body exceeds ", shared_.options.max_body_bytes,
                                     " bytes.")};
     } else if (ec == http::error::partial_message || ec == http::error::end_of_stream ||
                ec == net::error::eof) {
@@ -155,7 +155,7 @@ class Session : public std::enable_shared_from_this<Session> {
     } else if (ec == net::error::connection_reset || ec == net::error::operation_aborted) {
       return Close();
     } else {
-      error = SerializationError(Cat("Malformed HTTP request: ", ec.message()));
+      error = SerializationError(sim::Cat("Malformed HTTP request: ", ec.message()));
     }
     const std::string content_type = parser_->is_header_done()
                                          ? std::string(parser_->get()[http::field::content_type])
@@ -277,7 +277,7 @@ absl::Status HttpServer::Listen() {
   const net::ip::address address = net::ip::make_address(impl_->shared.options.host, ec);
   if (ec) {
     return absl::InvalidArgumentError(
-        Cat("'", impl_->shared.options.host, "' is not an IP address"));
+        sim::Cat("'", impl_->shared.options.host, "' is not an IP address"));
   }
   const tcp::endpoint endpoint(address, impl_->shared.options.port);
   tcp::acceptor& acceptor = impl_->acceptor;
@@ -289,7 +289,7 @@ absl::Status HttpServer::Listen() {
   acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return absl::UnavailableError(Cat("cannot listen on ", impl_->shared.options.host,
+    return absl::UnavailableError(sim::Cat("cannot listen on ", impl_->shared.options.host,
                                                ":", impl_->shared.options.port, ": ",
                                                ec.message()));
   }

@@ -7,7 +7,7 @@
 
 #include "server/clock.h"
 #include "server/replay.h"
-#include "server/strings.h"
+#include "sim/strings.h"
 
 namespace shardsim::server {
 
@@ -149,7 +149,7 @@ class CallTracer {
       const auto child_shards = response_.find("ChildShards");
       if (child_shards != response_.end() && child_shards->is_array()) {
         for (const Json& c : *child_shards) {
-          absl::StrAppend(&children, children.empty() ? "" : ",", AV(Text(c, "ShardId")));
+          absl::StrAppend(&children, children.empty() ? "" : ",", sim::ToAbsl(Text(c, "ShardId")));
         }
       }
       fields.push_back({"children", children});
@@ -179,7 +179,7 @@ absl::StatusOr<ServedSession> TraceOfLog(std::istream& log, const ReplayHooksFac
     const Instant time = at.ok() ? *at : service->clock().Now();
     const std::string operation = Text(call.entry, "operation");
     if (session.difference.empty() && Integer(call.entry, "status") != call.response.status) {
-      session.difference = Cat("line ", call.line, ": status differs");
+      session.difference = sim::Cat("line ", call.line, ": status differs");
     }
     if (Text(call.entry, "path") == "/_shardsim/clock") {
       session.records.push_back(sim::TraceRecord{

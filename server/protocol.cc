@@ -1,5 +1,5 @@
 #include "server/protocol.h"
-#include "server/strings.h"
+#include "sim/strings.h"
 
 #include <algorithm>
 #include <array>
@@ -177,7 +177,7 @@ bool IsTimestampKey(std::string_view key) {
 std::optional<ApiError> NormalizeCbor(Json& v, std::string_view key) {
   if (v.is_binary()) {
     if (key != "Data") {
-      return SerializationError(Cat("'", key, "' must not be a byte string"));
+      return SerializationError(sim::Cat("'", key, "' must not be a byte string"));
     }
     const std::vector<uint8_t>& bytes = v.get_binary();
     v = absl::Base64Escape(
@@ -185,7 +185,7 @@ std::optional<ApiError> NormalizeCbor(Json& v, std::string_view key) {
     return std::nullopt;
   }
   if (key == "Data" && !v.is_null()) {
-    return SerializationError(Cat("'Data' must be a byte string, got ", TypeName(v)));
+    return SerializationError(sim::Cat("'Data' must be a byte string, got ", TypeName(v)));
   }
   if (IsTimestampKey(key) && v.is_number()) {
     v = v.get<double>() / 1000.0;
@@ -231,7 +231,7 @@ std::string CanonicalShardId(std::string id) {
   }
   std::string digits = std::to_string(value);
   if (digits.size() < 12) digits.insert(0, 12 - digits.size(), '0');
-  return Cat(kPrefix, digits);
+  return sim::Cat(kPrefix, digits);
 }
 
 // Reads the members of one structure, keeping the first error.
@@ -244,7 +244,7 @@ class Fields {
     if (!error_) error_ = std::move(e);
   }
   void Violation(std::string_view key, std::string value_text, std::string constraint) {
-    Fail(ValidationError(Cat("1 validation error detected: Value ", value_text, " at '",
+    Fail(ValidationError(sim::Cat("1 validation error detected: Value ", value_text, " at '",
                                       LowerFirst(key), "' failed to satisfy constraint: Member ",
                                       constraint)));
   }
@@ -284,8 +284,8 @@ class Fields {
     std::optional<std::string> text = String(key);
     if (!text) return std::nullopt;
     std::string raw;
-    if (!absl::Base64Unescape(AV(*text), &raw)) {
-      Fail(SerializationError(Cat("'", key, "' is not valid base64")));
+    if (!absl::Base64Unescape(sim::ToAbsl(*text), &raw)) {
+      Fail(SerializationError(sim::Cat("'", key, "' is not valid base64")));
       return std::nullopt;
     }
     return raw;
@@ -297,7 +297,7 @@ class Fields {
     if (!v->is_number()) return WrongType<model::Instant>(key, *v, "a timestamp (epoch seconds)");
     const double seconds = v->get<double>();
     if (!std::isfinite(seconds) || seconds < 0 || seconds > static_cast<double>(kMaxEpochSeconds)) {
-      Fail(SerializationError(Cat("'", key, "' is not a timestamp between 1970 and the "
+      Fail(SerializationError(sim::Cat("'", key, "' is not a timestamp between 1970 and the "
                                            "year 4147: ", v->dump())));
       return std::nullopt;
     }
@@ -325,19 +325,19 @@ class Fields {
   void Length(std::string_view key, const std::optional<std::string>& v, size_t min, size_t max) {
     if (!v) return;
     if (v->size() < min) {
-      Violation(key, Quote(*v), Cat("must have length greater than or equal to ", min));
+      Violation(key, Quote(*v), sim::Cat("must have length greater than or equal to ", min));
     } else if (v->size() > max) {
-      Violation(key, Quote(*v), Cat("must have length less than or equal to ", max));
+      Violation(key, Quote(*v), sim::Cat("must have length less than or equal to ", max));
     }
   }
   void Range(std::string_view key, const std::optional<int64_t>& v, int64_t min, int64_t max) {
     if (!v) return;
     if (*v < min) {
-      Violation(key, Cat("'", *v, "'"),
-                Cat("must have value greater than or equal to ", min));
+      Violation(key, sim::Cat("'", *v, "'"),
+                sim::Cat("must have value greater than or equal to ", min));
     } else if (*v > max) {
-      Violation(key, Cat("'", *v, "'"),
-                Cat("must have value less than or equal to ", max));
+      Violation(key, sim::Cat("'", *v, "'"),
+                sim::Cat("must have value less than or equal to ", max));
     }
   }
   void Name(std::string_view key, const std::optional<std::string>& v) {
@@ -355,7 +355,7 @@ class Fields {
   void Decimal(std::string_view key, const std::optional<std::string>& v, size_t max_digits) {
     if (v && !DecimalPattern(*v, max_digits)) {
       Violation(key, Quote(*v),
-                Cat("must satisfy regular expression pattern: 0|([1-9]\\d{0,",
+                sim::Cat("must satisfy regular expression pattern: 0|([1-9]\\d{0,",
                              max_digits - 1, "})"));
     }
   }
@@ -366,7 +366,7 @@ class Fields {
       if (*v == a) return;
     }
     Violation(key, Quote(*v),
-              Cat("must satisfy enum value set: [", absl::StrJoin(std::vector<std::string>(allowed.begin(), allowed.end()), ", "), "]"));
+              sim::Cat("must satisfy enum value set: [", absl::StrJoin(std::vector<std::string>(allowed.begin(), allowed.end()), ", "), "]"));
   }
 
   // StreamName or StreamARN (the ARN wins when both name the same stream).
@@ -392,14 +392,14 @@ class Fields {
       return std::nullopt;
     }
     std::string from_arn(parts[5].substr(std::string_view("stream/").size()));
-    if (parts[4] != AV(kAccount)) {
+    if (parts[4] != sim::ToAbsl(kAccount)) {
       Fail(ApiError{400, "ResourceNotFoundException",
-                    Cat("Stream ", from_arn, " under account ", parts[4],
+                    sim::Cat("Stream ", from_arn, " under account ", parts[4],
                                  " not found.")});
       return std::nullopt;
     }
     if (name && *name != from_arn) {
-      Fail(InvalidArgumentError(Cat("StreamARN ", *arn, " and StreamName ", *name,
+      Fail(InvalidArgumentError(sim::Cat("StreamARN ", *arn, " and StreamName ", *name,
                                              " name different streams.")));
       return std::nullopt;
     }
@@ -408,12 +408,12 @@ class Fields {
 
  private:
   static std::string Quote(std::string_view v) {
-    return Cat("'", v.substr(0, 256), v.size() > 256 ? "...'" : "'");
+    return sim::Cat("'", v.substr(0, 256), v.size() > 256 ? "...'" : "'");
   }
   template <typename T>
   std::optional<T> WrongType(std::string_view key, const Json& v, std::string_view wanted) {
     Fail(SerializationError(
-        Cat("'", key, "' must be ", wanted, ", got ", TypeName(v))));
+        sim::Cat("'", key, "' must be ", wanted, ", got ", TypeName(v))));
     return std::nullopt;
   }
 
@@ -531,7 +531,7 @@ std::optional<std::string> Data(Fields& f) {
   if (data && static_cast<int64_t>(data->size()) > kMaxDataBytes) {
     f.Violation("Data", "'java.nio.HeapByteBuffer[pos=0 lim=" + std::to_string(data->size()) +
                             " cap=" + std::to_string(data->size()) + "]'",
-                Cat("must have length less than or equal to ", kMaxDataBytes));
+                sim::Cat("must have length less than or equal to ", kMaxDataBytes));
   }
   return data;
 }
@@ -569,7 +569,7 @@ Decoded<Request> DecodePutRecords(Fields& f) {
   }
   for (const Json& entry : *records) {
     if (!entry.is_object()) {
-      f.Fail(SerializationError(Cat("'Records' entries must be structures, got ",
+      f.Fail(SerializationError(sim::Cat("'Records' entries must be structures, got ",
                                              TypeName(entry))));
       break;
     }
@@ -594,7 +594,7 @@ std::string_view ContentType(Encoding encoding) {
 
 std::optional<Encoding> EncodingForContentType(std::string_view content_type) {
   const absl::string_view type =
-      absl::StripAsciiWhitespace(AV(content_type.substr(0, content_type.find(';'))));
+      absl::StripAsciiWhitespace(sim::ToAbsl(content_type.substr(0, content_type.find(';'))));
   if (absl::EqualsIgnoreCase(type, "application/x-amz-json-1.1") ||
       absl::EqualsIgnoreCase(type, "application/x-amz-json-1.0") ||
       absl::EqualsIgnoreCase(type, "application/json")) {
@@ -639,7 +639,7 @@ bool IsUnimplementedKinesisOperation(std::string_view name) {
 }
 
 std::string StreamArn(std::string_view region, std::string_view stream) {
-  return Cat("arn:aws:kinesis:", region, ":", kAccount, ":stream/", stream);
+  return sim::Cat("arn:aws:kinesis:", region, ":", kAccount, ":stream/", stream);
 }
 
 Decoded<Json> ParseBody(std::string_view body, Encoding encoding) {
@@ -647,7 +647,7 @@ Decoded<Json> ParseBody(std::string_view body, Encoding encoding) {
   Json doc;
   if (encoding == Encoding::kJson) {
     if (!JsonNestingWithinLimit(body)) {
-      return SerializationError(Cat("the body nests deeper than ", kMaxNesting, " levels"));
+      return SerializationError(sim::Cat("the body nests deeper than ", kMaxNesting, " levels"));
     }
     doc = Json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (doc.is_discarded()) return SerializationError("the body is not valid JSON");
@@ -659,7 +659,7 @@ Decoded<Json> ParseBody(std::string_view body, Encoding encoding) {
     if (doc.is_discarded()) return SerializationError("the body is not valid CBOR");
   }
   if (!doc.is_object()) {
-    return SerializationError(Cat("the body must be a structure, got ", TypeName(doc)));
+    return SerializationError(sim::Cat("the body must be a structure, got ", TypeName(doc)));
   }
   if (encoding == Encoding::kCbor) {
     if (auto e = NormalizeCbor(doc, "")) return *e;

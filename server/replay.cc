@@ -1,5 +1,5 @@
 #include "server/replay.h"
-#include "server/strings.h"
+#include "sim/strings.h"
 
 #include <string>
 
@@ -31,8 +31,8 @@ absl::StatusOr<HttpResponse> Resend(const Json& entry, int number, KinesisServic
   std::string content_type = StringField(entry, "content_type");
   std::string body;
   if (entry.contains("body_base64") && entry["body_base64"].is_string()) {
-    if (!absl::Base64Unescape(AV(entry["body_base64"].get<std::string>()), &body)) {
-      return absl::InvalidArgumentError(Cat("line ", number, ": bad body_base64"));
+    if (!absl::Base64Unescape(sim::ToAbsl(entry["body_base64"].get<std::string>()), &body)) {
+      return absl::InvalidArgumentError(sim::Cat("line ", number, ": bad body_base64"));
     }
   } else if (entry.contains("request") && !entry["request"].is_null()) {
     body = entry["request"].dump();
@@ -42,7 +42,7 @@ absl::StatusOr<HttpResponse> Resend(const Json& entry, int number, KinesisServic
   }
   const std::string client = StringField(entry, "client");
   const std::string authorization =
-      Cat("AWS4-HMAC-SHA256 Credential=", client, "/19700101/", StringField(entry, "region"),
+      sim::Cat("AWS4-HMAC-SHA256 Credential=", client, "/19700101/", StringField(entry, "region"),
           "/kinesis/aws4_request");
   return service.Handle(HttpRequest{
       method, path, target, content_type,
@@ -58,7 +58,7 @@ absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
   if (!std::getline(log, line)) return absl::InvalidArgumentError("the log is empty");
   const Json header = Json::parse(line, nullptr, false);
   absl::StatusOr<ServiceOptions> options = ServiceOptions::FromJson(header);
-  if (!options.ok()) return absl::InvalidArgumentError(Cat("line 1: ", options.status().message()));
+  if (!options.ok()) return absl::InvalidArgumentError(sim::Cat("line 1: ", options.status().message()));
   const bool deterministic = options->clock.kind == ClockMode::Kind::kManual ||
                              options->clock.kind == ClockMode::Kind::kPerRequest;
   const bool follow_logged_time = !deterministic;
@@ -71,7 +71,7 @@ absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
       return absl::InvalidArgumentError("line 1: the log played a scenario, and no playback was given");
     }
     absl::StatusOr<std::unique_ptr<ServiceHooks>> made = hooks(service);
-    if (!made.ok()) return absl::InvalidArgumentError(Cat("line 1: ", made.status().message()));
+    if (!made.ok()) return absl::InvalidArgumentError(sim::Cat("line 1: ", made.status().message()));
     session.playback = *std::move(made);
     service.SetHooks(session.playback.get());
   }
@@ -84,12 +84,12 @@ absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
     if (!entry.is_object() || !entry.contains("status") || !entry.contains("response") ||
         !entry.contains("time") || !entry["time"].is_string()) {
       return absl::InvalidArgumentError(
-          Cat("line ", number, ": not a logged request (JSON with time, status and "
+          sim::Cat("line ", number, ": not a logged request (JSON with time, status and "
                        "response)"));
     }
     if (follow_logged_time) {
       absl::StatusOr<Instant> t = ParseTime(entry["time"].get<std::string>());
-      if (!t.ok()) return absl::InvalidArgumentError(Cat("line ", number, ": ", t.status().message()));
+      if (!t.ok()) return absl::InvalidArgumentError(sim::Cat("line ", number, ": ", t.status().message()));
       if (*t > service.clock().Now()) (void)service.clock().Set(*t);
     }
     absl::StatusOr<HttpResponse> response = Resend(entry, number, service);
@@ -124,7 +124,7 @@ absl::StatusOr<ReplayResult> ReplayLog(std::istream& log, const ReplayHooksFacto
       }
     }
     return true;
-  });
+  }, hooks);
   if (!requests.ok()) return requests.status();
   result.requests = *requests;
   return result;

@@ -1,5 +1,5 @@
 #include "server/service.h"
-#include "server/strings.h"
+#include "sim/strings.h"
 
 #include <algorithm>
 #include <exception>
@@ -43,7 +43,7 @@ Credential CredentialOf(std::string_view authorization) {
   if (at == std::string_view::npos) return out;
   std::string_view scope = authorization.substr(at + std::string_view("Credential=").size());
   scope = scope.substr(0, scope.find_first_of(", "));
-  const std::vector<absl::string_view> parts = absl::StrSplit(AV(scope), '/');
+  const std::vector<absl::string_view> parts = absl::StrSplit(sim::ToAbsl(scope), '/');
   auto printable = [](absl::string_view s) {
     return !s.empty() && s.size() <= 128 &&
            std::all_of(s.begin(), s.end(), [](char c) { return c > ' ' && c < 127; });
@@ -104,7 +104,7 @@ std::string RequestId(uint64_t seed, uint64_t n, std::string& id2) {
 
 ApiError ResourceNotFound(std::string_view stream) {
   return ApiError{400, "ResourceNotFoundException",
-                  Cat("Stream ", stream, " under account ", kAccount, " not found.")};
+                  sim::Cat("Stream ", stream, " under account ", kAccount, " not found.")};
 }
 
 // NextToken of ListShards and ListStreams: what to resume after, the issue time and the
@@ -112,19 +112,19 @@ ApiError ResourceNotFound(std::string_view stream) {
 std::string EncodeToken(Json body, Instant issued) {
   body["t"] = issued.unix_micros();
   const std::string text = body.dump();
-  return absl::WebSafeBase64Escape(Cat(text, "\n", sim::HashBytes(text)));
+  return absl::WebSafeBase64Escape(sim::Cat(text, "\n", sim::HashBytes(text)));
 }
 
 Decoded<Json> DecodeToken(std::string_view token, std::string_view kind, Instant now) {
   const ApiError invalid =
-      InvalidArgumentError(Cat("Invalid NextToken: '", token.substr(0, 64), "'."));
+      InvalidArgumentError(sim::Cat("Invalid NextToken: '", token.substr(0, 64), "'."));
   std::string raw;
-  if (!absl::WebSafeBase64Unescape(AV(token), &raw)) return invalid;
+  if (!absl::WebSafeBase64Unescape(sim::ToAbsl(token), &raw)) return invalid;
   const size_t newline = raw.rfind('\n');
   if (newline == std::string::npos) return invalid;
   const std::string_view text = std::string_view(raw).substr(0, newline);
   uint64_t checksum = 0;
-  if (!absl::SimpleAtoi(AV(std::string_view(raw).substr(newline + 1)), &checksum) ||
+  if (!absl::SimpleAtoi(sim::ToAbsl(std::string_view(raw).substr(newline + 1)), &checksum) ||
       checksum != sim::HashBytes(text)) {
     return invalid;
   }
@@ -144,7 +144,7 @@ Decoded<Json> DecodeToken(std::string_view token, std::string_view kind, Instant
   if (issued > now) return invalid;
   if (now - issued > kNextTokenLifetime) {
     return ApiError{400, "ExpiredNextTokenException",
-                    Cat("The NextToken was issued at ", issued.ToString(),
+                    sim::Cat("The NextToken was issued at ", issued.ToString(),
                                  " and expired after ", kNextTokenLifetime.seconds(),
                                  " seconds.")};
   }
@@ -323,7 +323,7 @@ HttpResponse KinesisService::Handle(const HttpRequest& request) {
   if (request.path == "/" && request.method == "POST") return Kinesis(request, log_entry);
   if (log_entry) (*log_entry)["operation"] = nullptr;
   return Error(ApiError{404, "NotFoundException",
-                        Cat("No route for ", request.method, " ", request.path.substr(0, 256),
+                        sim::Cat("No route for ", request.method, " ", request.path.substr(0, 256),
                                      ": Kinesis calls are POST / and the clock is at ",
                                      kClockPath)},
                std::nullopt, clock_.Now(), log_entry);
@@ -332,7 +332,7 @@ HttpResponse KinesisService::Handle(const HttpRequest& request) {
 HttpResponse KinesisService::Control(const HttpRequest& request, Json* log_entry) {
   const Instant before = clock_.Now();
   if (log_entry) {
-    (*log_entry)["operation"] = Cat(request.method, " ", kClockPath);
+    (*log_entry)["operation"] = sim::Cat(request.method, " ", kClockPath);
     (*log_entry)["request"] = nullptr;
   }
   auto state = [this]() {
@@ -341,7 +341,7 @@ HttpResponse KinesisService::Control(const HttpRequest& request, Json* log_entry
   if (request.method == "GET") return Finish(200, state(), std::nullopt, before, log_entry);
   if (request.method != "POST") {
     return Error(ApiError{405, "MethodNotAllowedException",
-                          Cat(kClockPath, " takes GET or POST")},
+                          sim::Cat(kClockPath, " takes GET or POST")},
                  std::nullopt, before, log_entry);
   }
   Decoded<Json> parsed = ParseBody(request.body, Encoding::kJson);
@@ -349,7 +349,7 @@ HttpResponse KinesisService::Control(const HttpRequest& request, Json* log_entry
   Json body = unparsed ? Json() : std::get<Json>(std::move(parsed));
   if (log_entry) {
     (*log_entry)["request"] = body;
-    if (unparsed) (*log_entry)["body_base64"] = absl::Base64Escape(AV(request.body));
+    if (unparsed) (*log_entry)["body_base64"] = absl::Base64Escape(sim::ToAbsl(request.body));
   }
   const ApiError usage = InvalidArgumentError(
       R"(the clock takes {"advance": "17h33m"} or {"set": "2023-04-06T00:41:28Z"})");
@@ -387,9 +387,9 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
                           "Missing X-Amz-Target header (Kinesis_20131202.<Operation>)"},
                  encoding, now, log_entry);
   }
-  if (!absl::StartsWith(AV(target), AV(kTargetPrefix))) {
+  if (!absl::StartsWith(sim::ToAbsl(target), sim::ToAbsl(kTargetPrefix))) {
     return Error(ApiError{400, "UnknownOperationException",
-                          Cat("Unknown X-Amz-Target '", target.substr(0, 128),
+                          sim::Cat("Unknown X-Amz-Target '", target.substr(0, 128),
                                        "': expected ", kTargetPrefix, "<Operation>")},
                  encoding, now, log_entry);
   }
@@ -399,13 +399,13 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
   if (!op) {
     return Error(ApiError{400, "UnknownOperationException",
                           IsUnimplementedKinesisOperation(name)
-                              ? Cat("shardsim serve does not implement ", name)
-                              : Cat("Unknown operation '", name.substr(0, 128), "'")},
+                              ? sim::Cat("shardsim serve does not implement ", name)
+                              : sim::Cat("Unknown operation '", name.substr(0, 128), "'")},
                  encoding, now, log_entry);
   }
   if (log_entry) (*log_entry)["operation"] = std::string(OperationName(*op));
   if (!encoding) {
-    return Error(SerializationError(Cat(
+    return Error(SerializationError(sim::Cat(
                      "Content-Type '", request.content_type.substr(0, 128),
                      "' is not application/x-amz-json-1.1 or application/x-amz-cbor-1.1")),
                  std::nullopt, now, log_entry);
@@ -414,7 +414,7 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
   if (const ApiError* e = std::get_if<ApiError>(&body)) {
     if (log_entry) {
       (*log_entry)["request"] = nullptr;
-      (*log_entry)["body_base64"] = absl::Base64Escape(AV(request.body));
+      (*log_entry)["body_base64"] = absl::Base64Escape(sim::ToAbsl(request.body));
     }
     return Error(*e, encoding, now, log_entry);
   }
@@ -427,7 +427,7 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
   try {
     result = Dispatch(std::get<Request>(decoded), call);
   } catch (const std::exception& e) {
-    result = ApiError{500, "InternalFailure", Cat("internal error: ", e.what())};
+    result = ApiError{500, "InternalFailure", sim::Cat("internal error: ", e.what())};
   }
   if (const ApiError* e = std::get_if<ApiError>(&result)) return Error(*e, encoding, now, log_entry);
   if (call.serialized) {
@@ -451,7 +451,7 @@ std::optional<ApiError> KinesisService::Unavailable(std::string_view stream, Ins
   // Reads, writes and listings go on while UPDATING or DELETING.
   if (access != Access::kChange && status != "CREATING") return std::nullopt;
   return ApiError{400, "ResourceInUseException",
-                  Cat("Stream ", stream, " under account ", kAccount,
+                  sim::Cat("Stream ", stream, " under account ", kAccount,
                                " not ACTIVE, instead in state ", status)};
 }
 
@@ -774,7 +774,7 @@ std::variant<ApplicationEvent, std::string> ParseEvent(const Json& j) {
   const std::optional<std::string> type = text("type");
   const std::optional<std::string> shard = text("shard_id");
   if (!type) return std::string("an event needs a \"type\": processed, checkpoint, caught_up or shard_end");
-  if (!shard) return Cat("a ", *type, " event needs a \"shard_id\"");
+  if (!shard) return sim::Cat("a ", *type, " event needs a \"shard_id\"");
   ApplicationEvent e;
   e.shard_id = *shard;
   const std::optional<std::string> sequence = text("sequence_number");
@@ -785,11 +785,11 @@ std::variant<ApplicationEvent, std::string> ParseEvent(const Json& j) {
     e.shard_end = e.type == ApplicationEvent::Type::kCheckpoint && end != j.end() &&
                   end->is_boolean() && end->get<bool>();
     if (!e.shard_end) {
-      if (!sequence) return Cat("a ", *type, " event needs a \"sequence_number\"",
+      if (!sequence) return sim::Cat("a ", *type, " event needs a \"sequence_number\"",
                                 e.type == ApplicationEvent::Type::kCheckpoint
                                     ? " (or \"shard_end\": true)" : "");
       if (!model::SequenceNumber::Parse(*sequence).ok()) {
-        return Cat("\"", sequence->substr(0, 64), "\" is not a sequence number");
+        return sim::Cat("\"", sequence->substr(0, 64), "\" is not a sequence number");
       }
       e.sequence_number = *sequence;
     }
@@ -798,7 +798,7 @@ std::variant<ApplicationEvent, std::string> ParseEvent(const Json& j) {
   } else if (*type == "shard_end") {
     e.type = ApplicationEvent::Type::kShardEnd;
   } else {
-    return Cat("unknown event type \"", type->substr(0, 64),
+    return sim::Cat("unknown event type \"", type->substr(0, 64),
                "\" (processed, checkpoint, caught_up or shard_end)");
   }
   return e;
@@ -809,16 +809,16 @@ std::variant<ApplicationEvent, std::string> ParseEvent(const Json& j) {
 HttpResponse KinesisService::Events(const HttpRequest& request, Json* log_entry) {
   const Instant now = clock_.Now();
   if (log_entry) {
-    (*log_entry)["operation"] = Cat("POST ", kEventsPath);
+    (*log_entry)["operation"] = sim::Cat("POST ", kEventsPath);
     (*log_entry)["request"] = nullptr;
   }
   if (request.method != "POST") {
-    return Error(ApiError{405, "MethodNotAllowedException", Cat(kEventsPath, " takes POST")},
+    return Error(ApiError{405, "MethodNotAllowedException", sim::Cat(kEventsPath, " takes POST")},
                  std::nullopt, now, log_entry);
   }
   Decoded<Json> parsed = ParseBody(request.body, Encoding::kJson);
   if (std::holds_alternative<ApiError>(parsed) || request.body.empty()) {
-    if (log_entry) (*log_entry)["body_base64"] = absl::Base64Escape(AV(request.body));
+    if (log_entry) (*log_entry)["body_base64"] = absl::Base64Escape(sim::ToAbsl(request.body));
     return Error(SerializationError("the events body is not a JSON object"), std::nullopt, now,
                  log_entry);
   }
@@ -838,7 +838,7 @@ HttpResponse KinesisService::Events(const HttpRequest& request, Json* log_entry)
   }
   const Json events = batch ? body["events"] : Json::array({body});
   if (events.size() > kMaxEventsPerRequest) {
-    return Error(InvalidArgumentError(Cat("at most ", kMaxEventsPerRequest, " events per request")),
+    return Error(InvalidArgumentError(sim::Cat("at most ", kMaxEventsPerRequest, " events per request")),
                  std::nullopt, now, log_entry);
   }
   std::vector<ApplicationEvent> accepted;
@@ -846,7 +846,7 @@ HttpResponse KinesisService::Events(const HttpRequest& request, Json* log_entry)
   for (size_t i = 0; i < events.size(); ++i) {
     auto event = ParseEvent(events[i]);
     if (const std::string* problem = std::get_if<std::string>(&event)) {
-      return Error(InvalidArgumentError(Cat(batch ? Cat("event ", i, ": ") : "", *problem)),
+      return Error(InvalidArgumentError(sim::Cat(batch ? sim::Cat("event ", i, ": ") : "", *problem)),
                    std::nullopt, now, log_entry);
     }
     accepted.push_back(std::get<ApplicationEvent>(std::move(event)));

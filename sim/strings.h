@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
 namespace shardsim::sim {
@@ -21,6 +22,22 @@ inline absl::string_view ToAbsl(std::string_view text) {
 }
 inline std::string_view ToStd(absl::string_view text) {
   return std::string_view(text.data(), text.size());
+}
+
+namespace strings_internal {
+inline absl::string_view Arg(std::string_view s) { return ToAbsl(s); }
+inline absl::string_view Arg(const std::string& s) { return ToAbsl(s); }
+inline absl::string_view Arg(const char* s) { return absl::string_view(s); }
+template <typename T>
+const T& Arg(const T& v) {
+  return v;
+}
+}  // namespace strings_internal
+
+// absl::StrCat taking std::string_view arguments too.
+template <typename... Args>
+std::string Cat(const Args&... args) {
+  return absl::StrCat(strings_internal::Arg(args)...);
 }
 
 }  // namespace shardsim::sim

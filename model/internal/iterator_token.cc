@@ -2,6 +2,7 @@
 
 #include "absl/strings/escaping.h"
 #include "sim/hash.h"
+#include "sim/strings.h"
 
 namespace shardsim::model::internal {
 
@@ -27,8 +28,6 @@ bool GetU64(std::string_view& in, uint64_t& v) {
   in.remove_prefix(8);
   return true;
 }
-
-absl::string_view AsAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // The value of a standard base64 digit, or -1.
 int Base64Digit(char c) {
@@ -62,7 +61,7 @@ bool IsCanonicalBase64Of(std::string_view text, size_t raw_size) {
 
 std::optional<std::string> DecodeCanonicalBase64(std::string_view text) {
   std::string raw;
-  if (!absl::Base64Unescape(AsAbsl(text), &raw)) return std::nullopt;
+  if (!absl::Base64Unescape(sim::ToAbsl(text), &raw)) return std::nullopt;
   if (!IsCanonicalBase64Of(text, raw.size())) return std::nullopt;
   return raw;
 }

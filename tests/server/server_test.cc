@@ -9,7 +9,7 @@
 
 #include "absl/strings/escaping.h"
 #include "server/replay.h"
-#include "server/strings.h"
+#include "sim/strings.h"
 #include "server/responses.h"
 #include "tests/server/test_server.h"
 
@@ -304,7 +304,7 @@ TEST(ServerTest, HooksSeeEveryCallAndTheApplicationEventsAClientReports) {
   service.SetHooks(&hooks);
   ASSERT_TRUE(service.AddStream("s", 1, model::StreamOptions{}).ok());
   auto call = [&](std::string_view op, std::string body) {
-    const std::string target = Cat("Kinesis_20131202.", op);
+    const std::string target = sim::Cat("Kinesis_20131202.", op);
     return service.Handle(HttpRequest{"POST", "/", target, "application/x-amz-json-1.1",
                                       "AWS4-HMAC-SHA256 Credential=reader-1/20230405/us-east-1/kinesis/aws4_request",
                                       body});
@@ -312,26 +312,26 @@ TEST(ServerTest, HooksSeeEveryCallAndTheApplicationEventsAClientReports) {
   const HttpResponse put = call("PutRecord", R"({"StreamName":"s","Data":"YQ==","PartitionKey":"k"})");
   ASSERT_EQ(put.status, 200) << put.body;
   const std::string seq = Json::parse(put.body)["SequenceNumber"];
-  const HttpResponse it = call("GetShardIterator", Cat(R"({"StreamName":"s","ShardId":")", kShard0,
+  const HttpResponse it = call("GetShardIterator", sim::Cat(R"({"StreamName":"s","ShardId":")", kShard0,
                                                        R"(","ShardIteratorType":"TRIM_HORIZON"})"));
   ASSERT_EQ(it.status, 200) << it.body;
   const std::string token = Json::parse(it.body)["ShardIterator"];
-  ASSERT_EQ(call("GetRecords", Cat(R"({"ShardIterator":")", token, R"("})")).status, 200);
+  ASSERT_EQ(call("GetRecords", sim::Cat(R"({"ShardIterator":")", token, R"("})")).status, 200);
   EXPECT_EQ(hooks.puts, std::vector<std::string>{seq});
-  EXPECT_EQ(hooks.reads, std::vector<std::string>{Cat("reader-1 ", kShard0)});
+  EXPECT_EQ(hooks.reads, std::vector<std::string>{sim::Cat("reader-1 ", kShard0)});
   ASSERT_EQ(hooks.before.size(), 3u);
   EXPECT_LT(hooks.before[0], hooks.before[2]);
 
   auto post = [&](std::string body) {
     return service.Handle(HttpRequest{"POST", "/_shardsim/events", "", "application/json", "", body});
   };
-  const HttpResponse ok = post(Cat(R"({"client":"reader-1","events":[{"type":"processed","shard_id":")",
+  const HttpResponse ok = post(sim::Cat(R"({"client":"reader-1","events":[{"type":"processed","shard_id":")",
                                    kShard0, R"(","sequence_number":")", seq, R"("},{"type":"caught_up","shard_id":")",
                                    kShard0, R"("}]})"));
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(Json::parse(ok.body), (Json{{"accepted", 2}}));
-  EXPECT_EQ(hooks.events, (std::vector<std::string>{Cat("reader-1 ", kShard0, " ", seq),
-                                                    Cat("reader-1 ", kShard0, " ")}));
+  EXPECT_EQ(hooks.events, (std::vector<std::string>{sim::Cat("reader-1 ", kShard0, " ", seq),
+                                                    sim::Cat("reader-1 ", kShard0, " ")}));
   for (const std::string bad : {R"({"type":"lost","shard_id":"x"})", R"({"type":"processed","shard_id":"x"})",
                                 R"({"type":"processed","shard_id":"x","sequence_number":"12"})",
                                 R"({"shard_id":"x"})", R"({"events":{}})", "{", R"({"client":7})"}) {
