@@ -61,8 +61,16 @@ sim::Task<bool> PollOnce(ConsumerContext& ctx, PollerSteps& steps, const std::st
     reader.finished = true;
     co_return true;
   }
-  reader.iterator = page->NextShardIterator;
+  reader.behind = page->MillisBehindLatest > 0;
+  reader.iterator = std::move(page->NextShardIterator);
   co_return false;
+}
+
+bool AnyBehind(const std::map<std::string, ShardReader>& readers) {
+  for (const auto& [shard_id, reader] : readers) {
+    if (reader.behind && !reader.finished) return true;
+  }
+  return false;
 }
 
 sim::Task<void> PollEveryShard(ConsumerContext& ctx, PollerSteps& steps,
@@ -80,7 +88,8 @@ sim::Task<void> PollEveryShard(ConsumerContext& ctx, PollerSteps& steps,
       }
       if (shard_ended) shards.reset();  // list again: its children are there now
     }
-    co_await ctx.Sleep(Duration::Millis(ctx.param(round_interval_param)));
+    co_await ctx.Sleep(AnyBehind(readers) ? kCatchUpInterval
+                                          : Duration::Millis(ctx.param(round_interval_param)));
   }
 }
 

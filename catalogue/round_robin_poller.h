@@ -12,6 +12,7 @@
 #ifndef SHARDSIM_CATALOGUE_ROUND_ROBIN_POLLER_H_
 #define SHARDSIM_CATALOGUE_ROUND_ROBIN_POLLER_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,7 +28,19 @@ struct ShardReader {
   // from; unset before either.
   std::optional<std::string> last_read;
   bool finished = false;
+  // The last page left the reader behind its shard's tip (MillisBehindLatest > 0).
+  bool behind = false;
 };
+
+// How long a round-robin loop sleeps after a round that left some shard behind its tip,
+// instead of its round interval: like the correct continuous readers (200 ms between
+// polls while behind), so that a loop that sleeps seconds between rounds still catches up
+// with buckets narrower than its interval, and is judged by its own bug rather than by
+// never reaching the tip.
+inline constexpr Duration kCatchUpInterval = Duration::Micros(200'000);
+
+// True when some reader of `readers` is behind its tip.
+bool AnyBehind(const std::map<std::string, ShardReader>& readers);
 
 class PollerSteps {
  public:
@@ -53,7 +66,8 @@ sim::Task<bool> PollOnce(ConsumerContext& ctx, PollerSteps& steps, const std::st
                          ShardReader& reader);
 
 // The worker: lists the shards, polls each (PollOnce) every round, and sleeps the strategy's
-// parameter `round_interval_param` (milliseconds) between rounds. Runs until killed.
+// parameter `round_interval_param` (milliseconds) between rounds, or kCatchUpInterval while a
+// shard is behind its tip. Runs until killed.
 sim::Task<void> PollEveryShard(ConsumerContext& ctx, PollerSteps& steps,
                                std::string round_interval_param);
 

@@ -23,7 +23,8 @@ sim::Task<void> IgnoreChildShards(ConsumerContext& ctx) {
       if (reader.finished || !ParentsFinished(ctx, shard, *shards)) continue;
       co_await PollOnce(ctx, steps, shard.ShardId, reader);  // its ChildShards are ignored
     }
-    co_await ctx.Sleep(Duration::Millis(ctx.param("poll_interval_ms")));
+    co_await ctx.Sleep(AnyBehind(readers) ? kCatchUpInterval
+                                          : Duration::Millis(ctx.param("poll_interval_ms")));
   }
 }
 
