@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "model/hash_key.h"
+#include "properties/harness.h"
 
 namespace shardsim::clientcheck {
 
@@ -88,7 +89,9 @@ void ScenarioPlayback::Schedule() {
     SHARDSIM_CHECK(timer.ok(), "reshards are scheduled at or after the start");
   }
   for (size_t i = 0; i < scenario_.competing_readers.size(); ++i) {
-    sim_.Spawn(absl::StrCat("reader-", i), CompetingReader(scenario_.competing_readers[i], i));
+    sim_.Spawn(absl::StrCat("reader-", i),
+               properties::RunCompetingReader(sim_, service_->model(), scenario_,
+                                              scenario_.competing_readers[i], i));
   }
   const absl::StatusOr<sim::TimerId> liveness = sim_.ScheduleAt(safety_end_, "liveness", [this] {
     liveness_ = true;
@@ -141,31 +144,6 @@ void ScenarioPlayback::Reshard(const properties::ReshardSpec& spec) {
     for (auto& [name, client] : clients_) {
       client->Both([&](properties::Judge& j) { j.OnShardParents(s.ShardId, parents); });
     }
-  }
-}
-
-sim::Task<void> ScenarioPlayback::CompetingReader(properties::CompetingReaderSpec spec,
-                                                  size_t index) {
-  model::KinesisClient client(sim_, service_->model(), absl::StrCat("reader-", index),
-                              scenario_.call_latency);
-  co_await sim_.SleepUntil(std::max(sim_.now(), scenario_.start + spec.start));
-  std::optional<std::string> iterator;
-  while (sim_.now() < scenario_.start + spec.stop) {
-    if (!iterator.has_value()) {
-      auto it = co_await client.GetShardIterator({scenario_.stream_name, spec.shard_id,
-                                                  model::ShardIteratorType::TRIM_HORIZON,
-                                                  std::nullopt, std::nullopt});
-      if (it.ok()) iterator = it->ShardIterator;
-    } else {
-      auto page = co_await client.GetRecords({*iterator, std::nullopt, std::nullopt});
-      if (page.ok() && !page->NextShardIterator.has_value()) co_return;  // the shard ended
-      if (page.ok()) {
-        iterator = page->NextShardIterator;
-      } else if (page.error().code != model::ErrorCode::kProvisionedThroughputExceeded) {
-        iterator.reset();
-      }
-    }
-    co_await sim_.Sleep(spec.poll_interval);
   }
 }
 

@@ -82,7 +82,6 @@ class ScenarioPlayback : public server::ServiceHooks {
   void Schedule();
   void Reshard(const properties::ReshardSpec& spec);
   sim::Task<void> Producer();
-  sim::Task<void> CompetingReader(properties::CompetingReaderSpec spec, size_t index);
   Client& ClientNamed(const std::string& name);
   // A call of a client: counted, and false when it is not judged (the run is over).
   bool Judged(const std::string& client);

@@ -58,7 +58,8 @@ class Run {
     for (const ReshardSpec& r : scenario_.reshards) ScheduleReshard(r);
     for (const CrashSpec& c : scenario_.crashes) ScheduleCrash(c);
     for (size_t i = 0; i < scenario_.competing_readers.size(); ++i) {
-      sim_.Spawn(absl::StrCat("reader-", i), CompetingReader(scenario_.competing_readers[i], i));
+      sim_.Spawn(absl::StrCat("reader-", i),
+                 RunCompetingReader(sim_, model_, scenario_, scenario_.competing_readers[i], i));
     }
     StartConsumer();
     const Instant safety_end = scenario_.start + scenario_.SafetyPhaseEnd();
@@ -187,29 +188,6 @@ class Run {
     }
   }
 
-  sim::Task<void> CompetingReader(CompetingReaderSpec spec, size_t index) {
-    KinesisClient client(sim_, model_, absl::StrCat("reader-", index), scenario_.call_latency);
-    co_await sim_.SleepUntil(std::max(sim_.now(), scenario_.start + spec.start));
-    std::optional<std::string> iterator;
-    while (sim_.now() < scenario_.start + spec.stop) {
-      if (!iterator.has_value()) {
-        auto it = co_await client.GetShardIterator(
-            {scenario_.stream_name, spec.shard_id, model::ShardIteratorType::TRIM_HORIZON,
-             std::nullopt, std::nullopt});
-        if (it.ok()) iterator = it->ShardIterator;
-      } else {
-        auto page = co_await client.GetRecords({*iterator, std::nullopt, std::nullopt});
-        if (page.ok() && !page->NextShardIterator.has_value()) co_return;  // the shard ended
-        if (page.ok()) {
-          iterator = page->NextShardIterator;
-        } else if (page.error().code != model::ErrorCode::kProvisionedThroughputExceeded) {
-          iterator.reset();
-        }
-      }
-      co_await sim_.Sleep(spec.poll_interval);
-    }
-  }
-
   const Scenario& scenario_;
   const StrategyInfo& strategy_;
   std::map<std::string, int64_t, std::less<>> params_;
@@ -247,6 +225,31 @@ Scenario AdaptScenario(const Scenario& scenario, const consumer::StrategyInfo& s
   out.strategy = strategy.name;
   if (!out.rerun_after_exit.has_value()) out.rerun_after_exit = strategy.rerun_interval;
   return out;
+}
+
+sim::Task<void> RunCompetingReader(sim::Simulation& sim, model::KinesisModel& model,
+                                   const Scenario& scenario, CompetingReaderSpec spec,
+                                   size_t index) {
+  model::KinesisClient client(sim, model, absl::StrCat("reader-", index), scenario.call_latency);
+  co_await sim.SleepUntil(std::max(sim.now(), scenario.start + spec.start));
+  std::optional<std::string> iterator;
+  while (sim.now() < scenario.start + spec.stop) {
+    if (!iterator.has_value()) {
+      auto it = co_await client.GetShardIterator({scenario.stream_name, spec.shard_id,
+                                                  model::ShardIteratorType::TRIM_HORIZON,
+                                                  std::nullopt, std::nullopt});
+      if (it.ok()) iterator = it->ShardIterator;
+    } else {
+      auto page = co_await client.GetRecords({*iterator, std::nullopt, std::nullopt});
+      if (page.ok() && !page->NextShardIterator.has_value()) co_return;  // the shard ended
+      if (page.ok()) {
+        iterator = page->NextShardIterator;
+      } else if (page.error().code != model::ErrorCode::kProvisionedThroughputExceeded) {
+        iterator.reset();
+      }
+    }
+    co_await sim.Sleep(spec.poll_interval);
+  }
 }
 
 absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions options,

@@ -21,6 +21,7 @@
 #include "properties/judge.h"
 #include "properties/scenario.h"
 #include "sim/simulation.h"
+#include "sim/task.h"
 #include "sim/trace.h"
 
 namespace shardsim::properties {
@@ -60,6 +61,15 @@ Scenario AdaptScenario(const Scenario& scenario, const consumer::StrategyInfo& s
 absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions options = {},
                                       const consumer::StrategyRegistry& registry =
                                           consumer::StrategyRegistry::Global());
+
+// A competing reader of `scenario` (its `index`th CompetingReaderSpec): from spec.start to
+// spec.stop it follows spec.shard_id from TRIM_HORIZON with one GetRecords per poll interval,
+// spending the shard's read budget as another application would; it stops at the shard's end.
+// Spawned by RunScenario and by the server's scenario playback; `sim`, `model` and `scenario`
+// must outlive it.
+sim::Task<void> RunCompetingReader(sim::Simulation& sim, model::KinesisModel& model,
+                                   const Scenario& scenario, CompetingReaderSpec spec,
+                                   size_t index);
 
 }  // namespace shardsim::properties
 
