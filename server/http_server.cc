@@ -2,6 +2,8 @@
 #include "sim/strings.h"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <ctime>
 #include <list>
 #include <memory>
@@ -14,6 +16,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -67,6 +70,112 @@ struct Shared {
   }
 };
 
+// What the service needs of a request, kept by the session and reused (its strings keep their
+// capacity), so reading a request allocates nothing once a connection is warm.
+struct RequestParts {
+  std::string method;
+  std::string target;
+  std::string amz_target;
+  std::string content_type;
+  std::string authorization;
+  std::string expect;
+  std::string body;
+  int version = 11;
+
+  void Clear() {
+    for (std::string* s : {&method, &target, &amz_target, &content_type, &authorization, &expect,
+                           &body}) {
+      s->clear();
+    }
+    version = 11;
+  }
+};
+
+// Beast's HTTP/1.1 request parser, keeping only the fields the service reads (the first of
+// each, as beast::http::fields::operator[] does) in place of http::request_parser's field
+// tree, which allocated per field and cost 8% of a GetRecords request when measured.
+class RequestParser : public http::basic_parser<true> {
+ public:
+  explicit RequestParser(RequestParts& parts) : parts_(parts) { parts_.Clear(); }
+
+ private:
+  static void KeepFirst(std::string& into, std::string_view value, bool& seen) {
+    if (seen) return;
+    seen = true;
+    into.assign(value);
+  }
+
+  void on_request_impl(http::verb, beast::string_view method, beast::string_view target,
+                       int version, beast::error_code&) override {
+    parts_.method.assign(method.data(), method.size());
+    parts_.target.assign(target.data(), target.size());
+    parts_.version = version;
+  }
+  void on_response_impl(int, beast::string_view, int, beast::error_code& ec) override {
+    ec = http::error::bad_version;  // a request parser never sees a status line
+  }
+  void on_field_impl(http::field name, beast::string_view name_string, beast::string_view value,
+                     beast::error_code&) override {
+    const std::string_view v(value.data(), value.size());
+    switch (name) {
+      case http::field::content_type: return KeepFirst(parts_.content_type, v, seen_content_type_);
+      case http::field::authorization: return KeepFirst(parts_.authorization, v, seen_authorization_);
+      case http::field::expect: return KeepFirst(parts_.expect, v, seen_expect_);
+      default: break;
+    }
+    if (beast::iequals(name_string, "X-Amz-Target")) KeepFirst(parts_.amz_target, v, seen_target_);
+  }
+  void on_header_impl(beast::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                         beast::error_code&) override {
+    if (content_length) parts_.body.reserve(static_cast<size_t>(*content_length));
+  }
+  std::size_t on_body_impl(beast::string_view body, beast::error_code&) override {
+    parts_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body,
+                                 beast::error_code&) override {
+    parts_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  RequestParts& parts_;
+  bool seen_content_type_ = false;
+  bool seen_authorization_ = false;
+  bool seen_expect_ = false;
+  bool seen_target_ = false;
+};
+
+// The response's status line and headers, written by hand into one reused buffer and sent
+// with the body in one gathered write (beast's serializer and field tree cost 19% of a
+// GetRecords request when measured). The same headers, in the same order, as beast wrote.
+void FormatResponseHead(const HttpResponse& r, std::string_view date, bool keep_alive,
+                        std::string& out) {
+  out.clear();
+  const beast::string_view reason = http::obsolete_reason(static_cast<http::status>(r.status));
+  char number[24];
+  const auto append_number = [&](uint64_t v) {
+    const auto [end, ec] = std::to_chars(number, number + sizeof number, v);
+    out.append(number, static_cast<size_t>(end - number));
+  };
+  out.append("HTTP/1.1 ");
+  append_number(static_cast<uint64_t>(r.status));
+  out.push_back(' ');
+  out.append(reason.data(), reason.size());
+  out.append("\r\nDate: ").append(date);
+  out.append("\r\nContent-Type: ").append(r.content_type);
+  out.append("\r\nx-amzn-RequestId: ").append(r.request_id);
+  out.append("\r\nx-amz-id-2: ").append(r.id2);
+  out.append("\r\nx-shardsim-virtual-time: ").append(r.virtual_time);
+  if (!keep_alive) out.append("\r\nConnection: close");
+  out.append("\r\nContent-Length: ");
+  append_number(r.body.size());
+  out.append("\r\n\r\n");
+}
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Shared& shared) : socket_(std::move(socket)), shared_(shared) {
@@ -92,7 +201,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void ReadHeader() {
-    parser_.emplace();
+    parser_.emplace(parts_);
     parser_->body_limit(shared_.options.max_body_bytes);
     parser_->header_limit(64 * 1024);
     Expect(shared_.options.idle_timeout, /*writing=*/false);
@@ -110,9 +219,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnHeader(beast::error_code ec) {
     if (ec) return OnReadError(ec);
-    const auto& req = parser_->get();
-    if (beast::iequals(req[http::field::expect], "100-continue")) {
-      continue_.emplace(http::status::continue_, req.version());
+    if (beast::iequals(parts_.expect, "100-continue")) {
+      continue_.emplace(http::status::continue_, parts_.version);
       Expect(shared_.options.request_timeout, /*writing=*/true);
       http::async_write(socket_, *continue_,
                         [self = shared_from_this()](beast::error_code ec, size_t) {
@@ -157,45 +265,32 @@ class Session : public std::enable_shared_from_this<Session> {
     } else {
       error = SerializationError(sim::Cat("Malformed HTTP request: ", ec.message()));
     }
-    const std::string content_type = parser_->is_header_done()
-                                         ? std::string(parser_->get()[http::field::content_type])
-                                         : std::string();
+    const std::string content_type = parser_->is_header_done() ? parts_.content_type : std::string();
     Respond(shared_.service.Reject(error, content_type), /*keep_alive=*/false);
   }
 
   void OnRead(beast::error_code ec) {
     if (ec) return OnReadError(ec);
     deadline_ = UINT64_MAX;
-    const auto& req = parser_->get();
-    std::string_view target = req.target();
+    std::string_view target = parts_.target;
     target = target.substr(0, target.find('?'));
-    HttpRequest request{req.method_string(),
-                        target,
-                        req["X-Amz-Target"],
-                        req[http::field::content_type],
-                        req[http::field::authorization],
-                        req.body()};
-    Respond(shared_.service.Handle(request), req.keep_alive());
+    HttpRequest request{parts_.method,       target,
+                        parts_.amz_target,   parts_.content_type,
+                        parts_.authorization, parts_.body};
+    Respond(shared_.service.Handle(request), parser_->keep_alive());
   }
 
   void Respond(HttpResponse r, bool keep_alive) {
-    response_.emplace(static_cast<http::status>(r.status), 11);
-    auto& res = *response_;
-    res.set(http::field::date, shared_.date.Now());
-    res.set(http::field::content_type, r.content_type);
-    res.set("x-amzn-RequestId", r.request_id);
-    res.set("x-amz-id-2", r.id2);
-    res.set("x-shardsim-virtual-time", r.virtual_time);
-    res.body() = std::move(r.body);
-    res.keep_alive(keep_alive);
-    res.prepare_payload();
+    FormatResponseHead(r, shared_.date.Now(), keep_alive, head_);
+    body_ = std::move(r.body);
     Expect(shared_.options.request_timeout, /*writing=*/true);
-    http::async_write(socket_, res,
-                      [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
-                        self->deadline_ = UINT64_MAX;
-                        if (ec || !keep_alive) return self->Close();
-                        self->ReadHeader();
-                      });
+    const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
+    net::async_write(socket_, buffers,
+                     [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                       self->deadline_ = UINT64_MAX;
+                       if (ec || !keep_alive) return self->Close();
+                       self->ReadHeader();
+                     });
   }
 
   void Close() {
@@ -208,9 +303,11 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   Shared& shared_;
   std::list<Session*>::iterator registered_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  RequestParts parts_;
+  std::optional<RequestParser> parser_;
   std::optional<http::response<http::empty_body>> continue_;
-  std::optional<http::response<http::string_body>> response_;
+  std::string head_;
+  std::string body_;
   uint64_t deadline_ = UINT64_MAX;
   bool writing_ = false;
   bool timed_out_ = false;

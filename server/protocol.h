@@ -77,6 +77,13 @@ bool IsUnimplementedKinesisOperation(std::string_view name);
 // Step 1. The body as a normalized document (see the header comment); an empty body is {}.
 Decoded<Json> ParseBody(std::string_view body, Encoding encoding);
 
+// ParseBody's fast path for the JSON most requests are: one flat object whose values are
+// strings of printable ASCII without escapes, integers, true, false or null, with no key twice.
+// For such text, exactly what nlohmann::json::parse gives (non-negative integers unsigned,
+// negative ones signed); nullopt for any other text, which then goes to nlohmann. Hand-written
+// because nlohmann's lexer cost a fifth of a GetRecords request when measured.
+std::optional<Json> ParseFlatJsonObject(std::string_view text);
+
 // Step 2: typed requests. Streams named by StreamARN are resolved to their name here (an ARN of
 // another account names no stream: ResourceNotFoundException).
 struct CreateStreamCall {

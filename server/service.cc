@@ -12,7 +12,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "model/sequence_number.h"
 #include "server/responses.h"
 #include "sim/check.h"
@@ -43,13 +42,19 @@ Credential CredentialOf(std::string_view authorization) {
   if (at == std::string_view::npos) return out;
   std::string_view scope = authorization.substr(at + std::string_view("Credential=").size());
   scope = scope.substr(0, scope.find_first_of(", "));
-  const std::vector<absl::string_view> parts = absl::StrSplit(sim::ToAbsl(scope), '/');
-  auto printable = [](absl::string_view s) {
+  auto printable = [](std::string_view s) {
     return !s.empty() && s.size() <= 128 &&
            std::all_of(s.begin(), s.end(), [](char c) { return c > ' ' && c < 127; });
   };
-  if (printable(parts[0])) out.client = std::string(parts[0]);
-  if (parts.size() >= 3 && printable(parts[2])) out.region = std::string(parts[2]);
+  // key id / date / region / service / aws4_request
+  const size_t key_end = scope.find('/');
+  const std::string_view key = scope.substr(0, key_end);
+  if (printable(key)) out.client = std::string(key);
+  if (key_end == std::string_view::npos) return out;
+  const size_t date_end = scope.find('/', key_end + 1);
+  if (date_end == std::string_view::npos) return out;
+  const std::string_view region = scope.substr(date_end + 1, scope.find('/', date_end + 1) - date_end - 1);
+  if (printable(region)) out.region = std::string(region);
   return out;
 }
 
@@ -83,11 +88,12 @@ std::string RequestId(uint64_t seed, uint64_t n, std::string& id2) {
   const uint64_t a = sim::SplitMix64Next(state);
   const uint64_t b = sim::SplitMix64Next(state);
   const uint64_t c = sim::SplitMix64Next(state);
-  std::string raw;
+  char raw[24];
+  char* byte = raw;
   for (uint64_t w : {a, b, c}) {
-    for (int i = 7; i >= 0; --i) raw.push_back(static_cast<char>((w >> (8 * i)) & 0xff));
+    for (int i = 7; i >= 0; --i) *byte++ = static_cast<char>((w >> (8 * i)) & 0xff);
   }
-  id2 = absl::Base64Escape(raw);
+  absl::Base64Escape(absl::string_view(raw, sizeof raw), &id2);
   std::string id;
   id.reserve(36);
   AppendHex(id, a >> 32, 8);

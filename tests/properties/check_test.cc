@@ -46,7 +46,7 @@ std::vector<std::pair<uint64_t, uint64_t>> Hashes(uint64_t cases, int jobs, uint
 #if defined(SHARDSIM_SANITIZE)
 constexpr uint64_t kDeterminismCases = 100;
 #else
-constexpr uint64_t kDeterminismCases = 1'000;
+constexpr uint64_t kDeterminismCases = 300;
 #endif
 
 TEST(Check, EveryCaseGivesTheSameTraceHashTwiceAndOnOneThreadOrFour) {
