@@ -129,7 +129,9 @@ int RunCheckClient(const CheckFlags& flags) {
     if (result->failure_run) {
       const clientcheck::ClientRun& run = *result->failure_run;
       absl::StrAppend(&text, "  the client made ", run.requests, " calls in ", run.runs,
-                      run.runs == 1 ? " run" : " runs", " (", run.ended, "), ",
+                      run.runs == 1 ? " run" : " runs", " (", run.ended, "; ", run.crashes,
+                      run.crashes == 1 ? " crash" : " crashes", " played, ", run.stats.restarts,
+                      run.stats.restarts == 1 ? " restart" : " restarts", " judged), ",
                       run.stats.records_processed, " of ", run.stats.records_put,
                       " records delivered, ", run.stats.empty_pages, " empty pages\n");
     }

@@ -52,10 +52,7 @@ properties::GeneratorOptions ClientGeneratorOptions() {
 
 properties::Scenario ForClient(const properties::Scenario& scenario,
                                const consumer::StrategyInfo& strategy) {
-  properties::Scenario out = properties::AdaptScenario(scenario, strategy);
-  out.crashes.clear();
-  out.competing_readers.clear();
-  return out;
+  return properties::AdaptScenario(scenario, strategy);
 }
 
 absl::StatusOr<ClientCheckResult> CheckClient(const ClientCheckOptions& options) {
