@@ -148,7 +148,11 @@ int RunCheckClient(const CheckFlags& flags) {
     absl::StrAppend(&text, "PASS ", label, ": ", result->check.cases_run, " cases",
                     result->check.corpus_run ? absl::StrCat(" and ", result->check.corpus_run, " saved scenarios") : "",
                     " (seed ", options.seed, ")",
-                    walls.empty() ? "" : absl::StrFormat(", %.2f s per case", total / walls.size()), "\n");
+                    walls.empty() ? "" : absl::StrFormat(", %.2f s per case", total / walls.size()),
+                    "; ", result->crashes_played, result->crashes_played == 1 ? " crash" : " crashes",
+                    " played, ", result->restarts, result->restarts == 1 ? " restart" : " restarts",
+                    " judged, ", result->redeliveries,
+                    result->redeliveries == 1 ? " record" : " records", " delivered again\n");
   }
   if (log_in_run) {
     absl::StrAppend(&text, "server log: ", *flags.client_log, "\n");

@@ -59,6 +59,11 @@ struct ClientCheckResult {
   std::optional<ClientRun> failure_run;  // the minimal scenario's run
   bool shrink_stopped_at_bound = false;
   std::vector<double> case_wall_seconds;  // generated cases, in case order
+  // Over the cases run (corpus and generated, not shrink runs): crashes played on the client,
+  // restarts (after a crash, and reruns) the judges counted, records delivered again.
+  uint64_t crashes_played = 0;
+  uint64_t restarts = 0;
+  uint64_t redeliveries = 0;
 };
 
 // InvalidArgument for bad options or an unplayable corpus scenario; FailedPrecondition when the
