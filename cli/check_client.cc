@@ -64,6 +64,7 @@ int RunCheckClient(const CheckFlags& flags) {
   options.client.client_name = flags.client_name;
   options.client.wall_bound = WallFlag("--client-timeout", flags.client_timeout);
   options.client.idle_bound = WallFlag("--client-idle", flags.client_idle);
+  options.client.start_bound = WallFlag("--client-start", flags.client_start);
   options.shrink_bound = WallFlag("--shrink-time", flags.shrink_time);
   options.seed = flags.seed;
   options.cases = flags.scenario ? 0 : flags.cases;

@@ -288,6 +288,7 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
     if (!pid.ok()) return pid.status();
     ++run.runs;
     uint64_t seen = playback.requests();
+    bool called = false;  // in this run
     auto last_call = Clock::now();
     int status = 0;
     bool reaped = false;
@@ -308,6 +309,7 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
       if (playback.requests() != seen) {
         seen = playback.requests();
         last_call = now;
+        called = true;
       }
       if (now - started > options.wall_bound) {
         problem = absl::StrCat("the client did not finish within the wall-time bound of ",
@@ -316,9 +318,10 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
                                playback.end().ToString(), ")");
         break;
       }
-      if (now - last_call > options.idle_bound) {
-        problem = absl::StrCat("the client made no call for ", options.idle_bound.count() / 1000.0,
-                               " s of wall time at virtual time ", playback.now().ToString(),
+      const std::chrono::milliseconds idle_bound = called ? options.idle_bound : options.start_bound;
+      if (now - last_call > idle_bound) {
+        problem = absl::StrCat("the client made no call for ", idle_bound.count() / 1000.0, " s of wall time",
+                               called ? "" : " after it started", " at virtual time ", playback.now().ToString(),
                                " (the per-request clock stands still while a client waits; the "
                                "run ends at ", playback.end().ToString(), ")");
         break;

@@ -20,8 +20,9 @@
 //     a crash's restart, if that comes first), until that would lie past the run's end; the
 //     judges count every start after the first as a restart, as for a C++ strategy. A client that is not running at the end is not
 //     excused for records still ahead of it (it was not on its way to them).
-// Nothing hangs: a client that makes no call for `idle_bound` of wall time (a per-request clock
-// stands still while it waits) or runs past `wall_bound` is stopped and fails `termination`, as
+// Nothing hangs: a client that makes no call for `idle_bound` of wall time (`start_bound` before
+// a run's first call; a per-request clock stands still while it waits) or runs past
+// `wall_bound` is stopped and fails `termination`, as
 // does one that exits with another status after making calls. One that never calls the
 // endpoint, or whose command cannot run, is an error (the caller's input is wrong).
 #ifndef SHARDSIM_CLIENTCHECK_CLIENT_RUN_H_
@@ -45,6 +46,9 @@ struct ClientOptions {
   std::string client_name = "shardsim-client";  // its AWS_ACCESS_KEY_ID
   std::chrono::milliseconds wall_bound{60'000};
   std::chrono::milliseconds idle_bound{5'000};
+  // Before a run's first call (an interpreter and its SDK can take seconds to start on a busy
+  // machine), the bound on wall time without a call.
+  std::chrono::milliseconds start_bound{30'000};
   std::chrono::milliseconds term_grace{2'000};
   // The per-request clock's step; absent: the scenario's (ClientStep).
   std::optional<sim::Duration> step;
