@@ -64,6 +64,7 @@ int RunCheckClient(const CheckFlags& flags) {
   options.client.client_name = flags.client_name;
   options.client.wall_bound = WallFlag("--client-timeout", flags.client_timeout);
   options.client.idle_bound = WallFlag("--client-idle", flags.client_idle);
+  options.client.start_bound = WallFlag("--client-start", flags.client_start);
   options.shrink_bound = WallFlag("--shrink-time", flags.shrink_time);
   options.seed = flags.seed;
   options.cases = flags.scenario ? 0 : flags.cases;
@@ -129,7 +130,9 @@ int RunCheckClient(const CheckFlags& flags) {
     if (result->failure_run) {
       const clientcheck::ClientRun& run = *result->failure_run;
       absl::StrAppend(&text, "  the client made ", run.requests, " calls in ", run.runs,
-                      run.runs == 1 ? " run" : " runs", " (", run.ended, "), ",
+                      run.runs == 1 ? " run" : " runs", " (", run.ended, "; ", run.crashes,
+                      run.crashes == 1 ? " crash" : " crashes", " played, ", run.stats.restarts,
+                      run.stats.restarts == 1 ? " restart" : " restarts", " judged), ",
                       run.stats.records_processed, " of ", run.stats.records_put,
                       " records delivered, ", run.stats.empty_pages, " empty pages\n");
     }
@@ -146,7 +149,11 @@ int RunCheckClient(const CheckFlags& flags) {
     absl::StrAppend(&text, "PASS ", label, ": ", result->check.cases_run, " cases",
                     result->check.corpus_run ? absl::StrCat(" and ", result->check.corpus_run, " saved scenarios") : "",
                     " (seed ", options.seed, ")",
-                    walls.empty() ? "" : absl::StrFormat(", %.2f s per case", total / walls.size()), "\n");
+                    walls.empty() ? "" : absl::StrFormat(", %.2f s per case", total / walls.size()),
+                    "; ", result->crashes_played, result->crashes_played == 1 ? " crash" : " crashes",
+                    " played, ", result->restarts, result->restarts == 1 ? " restart" : " restarts",
+                    " judged, ", result->redeliveries,
+                    result->redeliveries == 1 ? " record" : " records", " delivered again\n");
   }
   if (log_in_run) {
     absl::StrAppend(&text, "server log: ", *flags.client_log, "\n");

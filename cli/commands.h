@@ -49,6 +49,7 @@ struct CheckFlags {
   std::string client_name = "shardsim-client";
   std::string client_timeout = "60s";
   std::string client_idle = "5s";
+  std::string client_start = "30s";
   std::optional<std::string> rerun_every;
   std::string shrink_time = "120s";
   std::optional<std::string> client_log;  // the server log of the reported run

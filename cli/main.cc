@@ -83,6 +83,8 @@ CLI::App* AddCheckCommand(CLI::App& app, CheckFlags& check) {
                         "with --client: wall time per run (default 60s)");
   check_cmd->add_option("--client-idle", check.client_idle,
                         "with --client: wall time without a call before it is stopped (default 5s)");
+  check_cmd->add_option("--client-start", check.client_start,
+                        "with --client: wall time a run may take to its first call (default 30s)");
   check_cmd->add_option("--rerun-every", check.rerun_every,
                         "with --client: a batch job, started again this much virtual time after it exits");
   check_cmd->add_option("--shrink-time", check.shrink_time,
@@ -273,7 +275,7 @@ int Main(int argc, char** argv, const Program& program) {
       return RunCheckClient(check);
     }
     if (*check_cmd) {
-      for (const char* flag : {"--scenario", "--client-name", "--client-timeout", "--client-idle",
+      for (const char* flag : {"--scenario", "--client-name", "--client-timeout", "--client-idle", "--client-start",
                                "--rerun-every", "--shrink-time", "--client-log", "--step"}) {
         if (check_cmd->count(flag) > 0) throw InputError(absl::StrCat(flag, " needs --client"));
       }

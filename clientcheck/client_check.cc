@@ -23,6 +23,12 @@ properties::RunReport ReportOf(const properties::Scenario& scenario, const Clien
   return report;
 }
 
+void Count(const ClientRun& run, ClientCheckResult& result) {
+  result.crashes_played += static_cast<uint64_t>(run.crashes);
+  result.restarts += run.stats.restarts;
+  result.redeliveries += run.stats.redeliveries;
+}
+
 bool SameFailure(const ClientRun& a, const ClientRun& b) {
   return a.violation && b.violation && a.violation->property == b.violation->property;
 }
@@ -52,10 +58,7 @@ properties::GeneratorOptions ClientGeneratorOptions() {
 
 properties::Scenario ForClient(const properties::Scenario& scenario,
                                const consumer::StrategyInfo& strategy) {
-  properties::Scenario out = properties::AdaptScenario(scenario, strategy);
-  out.crashes.clear();
-  out.competing_readers.clear();
-  return out;
+  return properties::AdaptScenario(scenario, strategy);
 }
 
 absl::StatusOr<ClientCheckResult> CheckClient(const ClientCheckOptions& options) {
@@ -74,6 +77,7 @@ absl::StatusOr<ClientCheckResult> CheckClient(const ClientCheckOptions& options)
     absl::StatusOr<ClientRun> run = RunClientCase(scenario, options.client);
     if (!run.ok()) return absl::Status(run.status().code(), absl::StrCat(name, ": ", run.status().message()));
     ++result.check.corpus_run;
+    Count(*run, result);
     if (!run->passed()) {
       result.check.failure = properties::Counterexample{name, std::nullopt, scenario, scenario,
                                                         ReportOf(scenario, *run), 0, 0};
@@ -106,6 +110,7 @@ absl::StatusOr<ClientCheckResult> CheckClient(const ClientCheckOptions& options)
                             absl::StrCat("case ", k, ": ", runs[i].status().message()));
       }
       ++result.check.cases_run;
+      Count(*runs[i], result);
       result.case_wall_seconds.push_back(runs[i]->wall_seconds);
       result.check.case_hashes.emplace_back(k, runs[i]->requests);
       if (runs[i]->passed()) continue;

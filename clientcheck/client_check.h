@@ -2,12 +2,12 @@
 //
 // Case k of seed S is the scenario `check` generates for case k of seed S (the same
 // generators, for a strategy named "client" whose one parameter is its poll interval, which
-// sets the per-request clock's step), with its crashes dropped (a real client's crashes are
-// its own) and its competing readers dropped (a real client backs off in wall time, which a
-// per-request clock does not see, so a reader that spends the shard's read budget would
-// throttle every call it makes; `shardsim serve --scenario` still plays them). Each case runs the client against its own server (RunClientCase); the failure
-// reported is the one with the lowest case index, shrunk greedily along RapidCheck's shrink
-// tree by re-running the client, within a wall-time bound and a bound on runs.
+// sets the per-request clock's step), crashes and competing readers included: the client's
+// process is killed and restarted at the scenario's crashes (RunClientCase), and the
+// competing readers spend the shards' read limits as they do for C++ strategies. Each case
+// runs the client against its own server (RunClientCase); the failure reported is the one
+// with the lowest case index, shrunk greedily along RapidCheck's shrink tree by re-running the
+// client, within a wall-time bound and a bound on runs.
 #ifndef SHARDSIM_CLIENTCHECK_CLIENT_CHECK_H_
 #define SHARDSIM_CLIENTCHECK_CLIENT_CHECK_H_
 
@@ -34,9 +34,8 @@ consumer::StrategyInfo ClientStrategy(std::optional<sim::Duration> rerun_every);
 // Generator settings that keep a case affordable for a real client, whose every call costs
 // real time: at most 4 shards, 20 records, 50 bucket crossings and a 5-minute span.
 properties::GeneratorOptions ClientGeneratorOptions();
-// `scenario` as a real client's case: strategy "client", crashes and competing readers
-// dropped, its parameters kept
-// only if chosen for a client, and the rerun of `strategy` filled in when it has none.
+// `scenario` as a real client's case: strategy "client", its parameters kept only if chosen
+// for a client, and the rerun of `strategy` filled in when it has none.
 properties::Scenario ForClient(const properties::Scenario& scenario,
                                const consumer::StrategyInfo& strategy);
 
@@ -60,6 +59,11 @@ struct ClientCheckResult {
   std::optional<ClientRun> failure_run;  // the minimal scenario's run
   bool shrink_stopped_at_bound = false;
   std::vector<double> case_wall_seconds;  // generated cases, in case order
+  // Over the cases run (corpus and generated, not shrink runs): crashes played on the client,
+  // restarts (after a crash, and reruns) the judges counted, records delivered again.
+  uint64_t crashes_played = 0;
+  uint64_t restarts = 0;
+  uint64_t redeliveries = 0;
 };
 
 // InvalidArgument for bad options or an unplayable corpus scenario; FailedPrecondition when the

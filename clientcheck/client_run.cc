@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <thread>
@@ -35,6 +36,8 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kPollEvery = std::chrono::milliseconds(2);
 constexpr size_t kTailLines = 12;
 constexpr size_t kTailLineChars = 300;
+// After a SIGKILL, how many kPollEvery to wait for the rest of the group (reaped by init).
+constexpr int kGroupGoneTries = 250;
 
 // The last lines of the client's output file, each cut to a readable length.
 std::string Tail(const std::string& path) {
@@ -64,29 +67,36 @@ std::vector<std::string> TailWitness(const std::string& tail) {
   return out;
 }
 
-// POST /_shardsim/clock {"advance": D} to the server on `port` (a batch job's scheduled rerun:
-// the clock moves on the server's own thread, logged like any control call); the new time.
-absl::StatusOr<sim::Instant> AdvanceClock(uint16_t port, sim::Duration by) {
+// A call of the clock control API on the server on `port`: GET (`body` empty) or POST `body`
+// (a crash's restart or a batch job's rerun: the clock moves on the server's own thread,
+// logged like any control call); the clock's time after it.
+absl::StatusOr<sim::Instant> ClockCall(uint16_t port, const std::string& body) {
   namespace http = boost::beast::http;
   boost::asio::io_context io;
   boost::asio::ip::tcp::socket socket(io);
   boost::system::error_code ec;
   socket.connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
   if (ec) return absl::UnavailableError(absl::StrCat("cannot reach the server: ", ec.message()));
-  http::request<http::string_body> request{http::verb::post, "/_shardsim/clock", 11};
+  http::request<http::string_body> request{body.empty() ? http::verb::get : http::verb::post,
+                                           "/_shardsim/clock", 11};
   request.set(http::field::host, "127.0.0.1");
-  request.set(http::field::content_type, "application/json");
-  request.body() = absl::StrCat(R"({"advance": ")", by.ToString(), R"("})");
+  if (!body.empty()) request.set(http::field::content_type, "application/json");
+  request.body() = body;
   request.prepare_payload();
   http::write(socket, request, ec);
   boost::beast::flat_buffer buffer;
   http::response<http::string_body> response;
   if (!ec) http::read(socket, buffer, response, ec);
-  if (ec) return absl::UnavailableError(absl::StrCat("clock advance failed: ", ec.message()));
+  if (ec) return absl::UnavailableError(absl::StrCat("the clock call failed: ", ec.message()));
   if (response.result_int() != 200) return absl::InternalError(response.body());
   const server::Json state = server::Json::parse(response.body(), nullptr, false);
   if (!state.is_object() || !state["now"].is_string()) return absl::InternalError(response.body());
   return server::ParseTime(state["now"].get<std::string>());
+}
+
+absl::StatusOr<sim::Instant> ClockNow(uint16_t port) { return ClockCall(port, ""); }
+absl::StatusOr<sim::Instant> SetClock(uint16_t port, sim::Instant to) {
+  return ClockCall(port, absl::StrCat(R"({"set": ")", server::FormatTime(to), R"("})"));
 }
 
 class ChildProcess {
@@ -119,6 +129,17 @@ class ChildProcess {
     return pid;
   }
 
+  // SIGKILL to the group at once (a crash: no clean shutdown); reaps the process and waits,
+  // within a bound, until nothing of its group is left to call the server.
+  static void Kill(pid_t pid) {
+    ::kill(-pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    for (int i = 0; i < kGroupGoneTries && ::kill(-pid, 0) == 0; ++i) {
+      std::this_thread::sleep_for(kPollEvery);
+    }
+  }
+
   // SIGTERM to the group, SIGKILL after `grace`; reaps the process.
   static void Stop(pid_t pid, std::chrono::milliseconds grace) {
     ::kill(-pid, SIGTERM);
@@ -137,21 +158,29 @@ class ChildProcess {
 };
 
 std::vector<std::string> ClientEnvironment(const std::string& endpoint, const std::string& stream,
-                                           const std::string& client) {
+                                           const std::string& client, const std::string& state_dir) {
   static constexpr const char* kOwn[] = {
       "AWS_ENDPOINT_URL=", "AWS_ENDPOINT_URL_KINESIS=", "SHARDSIM_ENDPOINT=", "SHARDSIM_STREAM=",
+      "SHARDSIM_STATE_DIR=",
       "AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=", "AWS_DEFAULT_REGION=",
       "AWS_REGION=", "AWS_PROFILE=", "AWS_EC2_METADATA_DISABLED="};
   std::vector<std::string> env;
+  bool max_attempts_set = false;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string_view v(*e);
     bool own = false;
     for (const char* prefix : kOwn) own = own || v.rfind(prefix, 0) == 0;
     if (!own) env.emplace_back(v);
+    max_attempts_set = max_attempts_set || v.rfind("AWS_MAX_ATTEMPTS=", 0) == 0;
   }
+  // An SDK's retries back off in wall time, which the per-request clock does not see: a call
+  // throttled by a competing reader would cost seconds of wall time and no virtual time. One
+  // attempt per call unless the user chose otherwise; the client's own loop retries, a step later.
+  if (!max_attempts_set) env.emplace_back("AWS_MAX_ATTEMPTS=1");
   for (const std::string& e :
        {absl::StrCat("AWS_ENDPOINT_URL=", endpoint), absl::StrCat("AWS_ENDPOINT_URL_KINESIS=", endpoint),
         absl::StrCat("SHARDSIM_ENDPOINT=", endpoint), absl::StrCat("SHARDSIM_STREAM=", stream),
+        absl::StrCat("SHARDSIM_STATE_DIR=", state_dir),
         absl::StrCat("AWS_ACCESS_KEY_ID=", client),
         std::string("AWS_SECRET_ACCESS_KEY=shardsim-fake-secret"),
         std::string("AWS_DEFAULT_REGION=us-east-1"), std::string("AWS_REGION=us-east-1"),
@@ -229,9 +258,26 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
     ~Remove() { std::remove(path); }
   } remove_output{output_path};
 
+  // The client's own durable state (its checkpoints), kept across its crashes and reruns.
+  char state_dir[] = "/tmp/shardsim-state-XXXXXX";
+  if (::mkdtemp(state_dir) == nullptr) return absl::UnavailableError("cannot create the client's state directory");
+  struct RemoveAll {
+    const char* path;
+    ~RemoveAll() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  } remove_state{state_dir};
+
   const std::string endpoint = absl::StrCat("http://127.0.0.1:", port);
   const std::vector<std::string> env =
-      ClientEnvironment(endpoint, scenario.stream_name, options.client_name);
+      ClientEnvironment(endpoint, scenario.stream_name, options.client_name, state_dir);
+  playback.PlayProcess();
+  // Whatever ends the runs, no request stays held.
+  struct Releaser {
+    ScenarioPlayback& playback;
+    ~Releaser() { playback.Release(); }
+  } releaser{playback};
 
   ClientRun run;
   bool exited = false;                 // stopped by itself (judged at its exit)
@@ -242,10 +288,17 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
     if (!pid.ok()) return pid.status();
     ++run.runs;
     uint64_t seen = playback.requests();
+    bool called = false;  // in this run
     auto last_call = Clock::now();
     int status = 0;
     bool reaped = false;
+    bool killed = false;
     for (;;) {
+      if (playback.kill_due()) {
+        ChildProcess::Kill(*pid);  // the scenario's crash: its held request is then dropped
+        killed = true;
+        break;
+      }
       if (::waitpid(*pid, &status, WNOHANG) == *pid) {
         reaped = true;
         ::kill(-*pid, SIGKILL);  // what it left behind in its group
@@ -256,6 +309,7 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
       if (playback.requests() != seen) {
         seen = playback.requests();
         last_call = now;
+        called = true;
       }
       if (now - started > options.wall_bound) {
         problem = absl::StrCat("the client did not finish within the wall-time bound of ",
@@ -264,14 +318,23 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
                                playback.end().ToString(), ")");
         break;
       }
-      if (now - last_call > options.idle_bound) {
-        problem = absl::StrCat("the client made no call for ", options.idle_bound.count() / 1000.0,
-                               " s of wall time at virtual time ", playback.now().ToString(),
+      const std::chrono::milliseconds idle_bound = called ? options.idle_bound : options.start_bound;
+      if (now - last_call > idle_bound) {
+        problem = absl::StrCat("the client made no call for ", idle_bound.count() / 1000.0, " s of wall time",
+                               called ? "" : " after it started", " at virtual time ", playback.now().ToString(),
                                " (the per-request clock stands still while a client waits; the "
                                "run ends at ", playback.end().ToString(), ")");
         break;
       }
       std::this_thread::sleep_for(kPollEvery);
+    }
+    if (killed || (reaped && playback.kill_due())) {
+      // Started again when the crash's downtime is over, virtual time moved across it.
+      ++run.crashes;
+      if (const std::optional<sim::Instant> restart = playback.Killed()) {
+        if (absl::StatusOr<sim::Instant> set = SetClock(port, *restart); !set.ok()) return set.status();
+      }
+      continue;
     }
     if (!reaped) {
       ChildProcess::Stop(*pid, options.term_grace);
@@ -303,20 +366,20 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
       run.ended = "exited as the run ended";
       break;
     }
-    const std::optional<sim::Duration> rerun = scenario.rerun_after_exit;
-    if (!rerun) {
-      exited = true;
-      run.ended = "exited";
-      break;
-    }
-    absl::StatusOr<sim::Instant> rerun_at = AdvanceClock(port, *rerun);
-    if (!rerun_at.ok()) return rerun_at.status();
-    if (*rerun_at >= playback.end()) {
+    // A batch job: started again at its next scheduled run (or a crash's restart), reported
+    // to the judges as a restart.
+    absl::StatusOr<sim::Instant> exit_at = ClockNow(port);
+    if (!exit_at.ok()) return exit_at.status();
+    const std::optional<sim::Instant> next = playback.Exited(*exit_at);
+    if (!next) {
       exited = true;  // not running at the end: nothing it was about to read excuses it
-      run.ended = "exited; its next scheduled run lies past the run's end";
+      run.ended = scenario.rerun_after_exit ? "exited; its next scheduled run lies past the run's end"
+                                            : "exited";
       break;
     }
+    if (absl::StatusOr<sim::Instant> set = SetClock(port, *next); !set.ok()) return set.status();
   }
+  playback.Release();
   server.Stop();
   serving.join();
   run.output_tail = Tail(output_path);

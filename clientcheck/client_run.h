@@ -3,18 +3,26 @@
 //
 // The command runs under /bin/sh in a process group of its own, with the environment of this
 // process plus AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_KINESIS, SHARDSIM_ENDPOINT (the endpoint),
-// SHARDSIM_STREAM (the scenario's stream), AWS_ACCESS_KEY_ID (the client's name), a fake
-// AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION and AWS_REGION (us-east-1); its standard input is
-// /dev/null and its output is kept (the last lines go into reports). Both shapes of consumer:
+// SHARDSIM_STREAM (the scenario's stream), SHARDSIM_STATE_DIR (an empty directory of the case's
+// own, kept across the client's crashes and reruns and removed after the case: where it keeps
+// its checkpoints), AWS_ACCESS_KEY_ID (the client's name), a fake AWS_SECRET_ACCESS_KEY,
+// AWS_DEFAULT_REGION and AWS_REGION (us-east-1); its standard input is /dev/null and its output
+// is kept (the last lines go into reports).
+// The scenario's crashes are played on it (ScenarioPlayback::PlayProcess): at the first request
+// at or after a crash's virtual time the process group gets SIGKILL (no clean shutdown), that
+// request is dropped, the clock is set to the crash's restart and the command is started again.
+// Both shapes of consumer:
 //   - a long-running poller is stopped (SIGTERM, then SIGKILL after `term_grace`) when the run
 //     is over (its liveness phase ended, or it converged or failed) and judged on what it was
 //     given;
 //   - a batch job that exits by itself with status 0 is judged at its exit, or, when the
-//     scenario reruns it (rerun_after_exit), started again that much virtual time later, until
-//     a rerun would lie past the run's end. A client that is not running at the end is not
+//     scenario reruns it (rerun_after_exit), started again that much virtual time later (or at
+//     a crash's restart, if that comes first), until that would lie past the run's end; the
+//     judges count every start after the first as a restart, as for a C++ strategy. A client that is not running at the end is not
 //     excused for records still ahead of it (it was not on its way to them).
-// Nothing hangs: a client that makes no call for `idle_bound` of wall time (a per-request clock
-// stands still while it waits) or runs past `wall_bound` is stopped and fails `termination`, as
+// Nothing hangs: a client that makes no call for `idle_bound` of wall time (`start_bound` before
+// a run's first call; a per-request clock stands still while it waits) or runs past
+// `wall_bound` is stopped and fails `termination`, as
 // does one that exits with another status after making calls. One that never calls the
 // endpoint, or whose command cannot run, is an error (the caller's input is wrong).
 #ifndef SHARDSIM_CLIENTCHECK_CLIENT_RUN_H_
@@ -38,6 +46,9 @@ struct ClientOptions {
   std::string client_name = "shardsim-client";  // its AWS_ACCESS_KEY_ID
   std::chrono::milliseconds wall_bound{60'000};
   std::chrono::milliseconds idle_bound{5'000};
+  // Before a run's first call (an interpreter and its SDK can take seconds to start on a busy
+  // machine), the bound on wall time without a call.
+  std::chrono::milliseconds start_bound{30'000};
   std::chrono::milliseconds term_grace{2'000};
   // The per-request clock's step; absent: the scenario's (ClientStep).
   std::optional<sim::Duration> step;
@@ -55,7 +66,8 @@ struct ClientRun {
   properties::RunStats stats;
   uint64_t requests = 0;      // judged Kinesis calls of the client
   uint64_t application_events = 0;
-  int runs = 0;               // times the command was started (reruns included)
+  int runs = 0;               // times the command was started (reruns and restarts included)
+  int crashes = 0;            // times it was killed for a scenario's crash
   std::string ended;          // how the run ended, one phrase
   double wall_seconds = 0;
   std::string output_tail;    // the client's last output lines

@@ -1,6 +1,7 @@
 #include "clientcheck/playback.h"
 
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +16,10 @@ namespace {
 constexpr Duration kSimulationSpan = Duration::Micros(int64_t{3650} * 86'400 * 1'000'000);
 // RunUntil returns early when a judge stops the simulation; a bound on the retries.
 constexpr int kMaxRunRetries = 64;
+// How long a held request waits for its runner to kill the client (a runner polls every few
+// milliseconds; this only bounds a runner that went away).
+constexpr auto kHoldBound = std::chrono::seconds(30);
+using Lock = std::lock_guard<std::recursive_mutex>;
 }  // namespace
 
 struct ScenarioPlayback::Client {
@@ -29,6 +34,8 @@ struct ScenarioPlayback::Client {
   properties::Judge application;
   uint64_t requests = 0;
   uint64_t application_events = 0;
+  // What the client reported as checkpointed (what a crash leaves it, for the judges).
+  consumer::CheckpointStore checkpoints;
 
   bool over() const {
     if (delivery.violation() || application.violation()) return true;
@@ -147,8 +154,110 @@ void ScenarioPlayback::Reshard(const properties::ReshardSpec& spec) {
   }
 }
 
+void ScenarioPlayback::PlayProcess() {
+  Lock lock(mu_);
+  plays_process_ = true;
+  for (const properties::CrashSpec& c : scenario_.crashes) {
+    const Instant restart_at = scenario_.start + c.at + c.restart_after;
+    const absl::StatusOr<sim::TimerId> crash =
+        sim_.ScheduleAt(scenario_.start + c.at, "crash", [this] { Crash(); });
+    SHARDSIM_CHECK(crash.ok(), "crashes are scheduled at or after the start");
+    const absl::StatusOr<sim::TimerId> restart = sim_.ScheduleAt(restart_at, "restart", [this] {
+      if (running_) return;
+      running_ = true;
+      for (auto& [name, client] : clients_) {
+        client->Both([](properties::Judge& j) { j.OnRestart(/*after_crash=*/true); });
+      }
+    });
+    SHARDSIM_CHECK(restart.ok(), "restarts are scheduled at or after the start");
+  }
+}
+
+void ScenarioPlayback::Crash() {
+  if (!running_ || done()) return;  // as the harness: a consumer that is not running is not crashed
+  running_ = false;
+  crashed_at_ = sim_.now();
+  for (auto& entry : clients_) {
+    Client& client = *entry.second;
+    client.Both([&](properties::Judge& j) { j.OnCrash(client.checkpoints); });
+  }
+  ++crashes_played_;
+  kill_due_ = true;
+}
+
+std::optional<Instant> ScenarioPlayback::RestartAfter(Instant t) const {
+  std::optional<Instant> first;
+  for (const properties::CrashSpec& c : scenario_.crashes) {
+    const Instant r = scenario_.start + c.at + c.restart_after;
+    if (r > t && (!first || r < *first)) first = r;
+  }
+  return first;
+}
+
+bool ScenarioPlayback::Admit(Instant now) {
+  if (!plays_process_) return true;
+  std::unique_lock<std::recursive_mutex> lock(mu_);
+  if (done() || released_) return true;
+  RunTo(now);
+  if (done()) {
+    kill_due_ = false;
+    return true;  // the run is over: nothing is judged, the runner stops the client
+  }
+  if (kill_due_) {
+    dropped_at_ = now;
+    held_.wait_for(lock, kHoldBound, [this] { return !kill_due_.load(); });
+    kill_due_ = false;
+    return false;
+  }
+  return running_;  // a request of a process that is down (a straggler of a killed one)
+}
+
+std::optional<Instant> ScenarioPlayback::Killed() {
+  Lock lock(mu_);
+  kill_due_ = false;
+  held_.notify_all();
+  // The harness's next start after a crash: the first restart to fall due after it.
+  const std::optional<Instant> at = RestartAfter(crashed_at_);
+  SHARDSIM_CHECK(at.has_value(), "a crash's own restart lies after it");
+  if (*at <= dropped_at_) return std::nullopt;
+  return at;
+}
+
+std::optional<Instant> ScenarioPlayback::Exited(Instant now) {
+  Lock lock(mu_);
+  running_ = false;
+  std::optional<Instant> next = RestartAfter(now);
+  if (scenario_.rerun_after_exit) {
+    const Instant rerun_at = now + *scenario_.rerun_after_exit;
+    const absl::StatusOr<sim::TimerId> rerun =
+        sim_.ScheduleAt(std::max(rerun_at, sim_.now()), "rerun", [this] {
+          if (running_) return;  // a crash's restart came first
+          running_ = true;
+          for (auto& [name, client] : clients_) {
+            client->Both([](properties::Judge& j) { j.OnRestart(/*after_crash=*/false); });
+          }
+        });
+    SHARDSIM_CHECK(rerun.ok(), "a rerun lies after the exit");
+    if (!next || rerun_at < *next) next = rerun_at;
+  }
+  if (!next || *next >= end_) return std::nullopt;
+  return next;
+}
+
+void ScenarioPlayback::Release() {
+  Lock lock(mu_);
+  released_ = true;
+  kill_due_ = false;
+  held_.notify_all();
+}
+
 void ScenarioPlayback::BeforeCall(Instant now, model::KinesisModel&) {
+  Lock lock(mu_);
   if (done()) return;
+  RunTo(now);
+}
+
+void ScenarioPlayback::RunTo(Instant now) {
   // Events due at `now` itself fire before the call; a judge's Stop() ends a run early.
   for (int i = 0; i < kMaxRunRetries && sim_.now() <= now; ++i) {
     if (sim_.RunUntil(now).outcome != sim::RunOutcome::kStopped) break;
@@ -189,24 +298,28 @@ void ScenarioPlayback::UpdateDone() {
 }
 
 void ScenarioPlayback::OnGetRecords(const model::GetRecordsCall& call) {
+  Lock lock(mu_);
   if (!Judged(call.client)) return;
   ClientNamed(call.client).Both([&](properties::Judge& j) { j.OnGetRecords(call); });
   UpdateDone();
 }
 
 void ScenarioPlayback::OnGetShardIterator(const model::GetShardIteratorCall& call) {
+  Lock lock(mu_);
   if (!Judged(call.client)) return;
   ClientNamed(call.client).Both([&](properties::Judge& j) { j.OnGetShardIterator(call); });
   UpdateDone();
 }
 
 void ScenarioPlayback::OnListShards(Instant at, const std::string& client) {
+  Lock lock(mu_);
   if (!Judged(client)) return;
   ClientNamed(client).Both([&](properties::Judge& j) { j.OnListShards(at, client); });
   UpdateDone();
 }
 
 void ScenarioPlayback::OnPut(const model::PutCall& call) {
+  Lock lock(mu_);
   if (done()) return;
   if (call.client != producer_.name()) {
     if (!Judged(call.client)) return;
@@ -218,6 +331,7 @@ void ScenarioPlayback::OnPut(const model::PutCall& call) {
 
 void ScenarioPlayback::OnApplicationEvent(Instant, const std::string& client_name,
                                           const server::ApplicationEvent& event) {
+  Lock lock(mu_);
   if (done()) return;
   Client& client = ClientNamed(client_name);
   ++client.application_events;
@@ -230,9 +344,12 @@ void ScenarioPlayback::OnApplicationEvent(Instant, const std::string& client_nam
       judge.OnProcess(event.shard_id, record);
       break;
     }
-    case Type::kCheckpoint:
-      judge.OnCheckpoint(event.shard_id, consumer::Checkpoint{event.sequence_number, event.shard_end});
+    case Type::kCheckpoint: {
+      const consumer::Checkpoint checkpoint{event.sequence_number, event.shard_end};
+      client.checkpoints.Write(event.shard_id, checkpoint);
+      judge.OnCheckpoint(event.shard_id, checkpoint);
       break;
+    }
     case Type::kCaughtUp: judge.OnDeclareCaughtUp(event.shard_id); break;
     case Type::kShardEnd: judge.OnDeclareShardEnd(event.shard_id); break;
   }
@@ -240,6 +357,7 @@ void ScenarioPlayback::OnApplicationEvent(Instant, const std::string& client_nam
 }
 
 std::vector<ClientVerdict> ScenarioPlayback::Finish(bool exited) {
+  Lock lock(mu_);
   std::vector<ClientVerdict> out;
   for (auto& [name, client] : clients_) {
     client->Both([&](properties::Judge& j) {

@@ -5,7 +5,17 @@
 // call the server handles at virtual time t, the simulation runs up to t, so the scenario's
 // puts, reshards and competing readers fire in order, each at its own time, on the server's
 // model (its stream is created ACTIVE at the start, with the scenario's buckets, limits and
-// retention). Crashes are not played: a real client's crashes are its own.
+// retention).
+//
+// Crashes are played only when a runner owns the client's process (PlayProcess, as
+// `check --client` does; `serve --scenario` has no process to kill). A crash at virtual time T
+// falls due at the first request (a Kinesis call or an events report) whose clock time is at
+// or after T: that request is held until the runner has killed the process (SIGKILL), then
+// dropped (ServiceHooks::Admit), so the client's state at the kill is exactly what it was when
+// it sent it, a function of virtual time and request order. The judges are told of the crash
+// at T and of the restart at the time the scenario says, as the C++ harness tells them; a
+// batch job's reruns are restarts too. Judges of a client first seen after a crash do not
+// know of it.
 //
 // Every client (named by its access key id) gets two properties::Judge: one in delivery mode
 // (what the server saw: records returned, child shards read, shards left behind) and one fed
@@ -19,14 +29,17 @@
 #define SHARDSIM_CLIENTCHECK_PLAYBACK_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "consumer/application.h"
 #include "model/client.h"
 #include "properties/judge.h"
 #include "properties/scenario.h"
@@ -55,6 +68,11 @@ class ScenarioPlayback : public server::ServiceHooks {
       const properties::Scenario& scenario, server::KinesisService& service);
   ~ScenarioPlayback() override;
 
+  // From now on the scenario's crashes and the client's exits are played on a process that
+  // a runner on another thread owns (see the header comment). REQUIRES: before any request.
+  void PlayProcess();
+
+  bool Admit(Instant now) override;
   void BeforeCall(Instant now, model::KinesisModel& model) override;
   void OnGetRecords(const model::GetRecordsCall& call) override;
   void OnGetShardIterator(const model::GetShardIteratorCall& call) override;
@@ -71,6 +89,22 @@ class ScenarioPlayback : public server::ServiceHooks {
   // Thread-safe: the virtual time of the latest call.
   Instant now() const { return Instant::FromUnixMicros(now_us_.load()); }
 
+  // The runner's side of PlayProcess; thread-safe.
+  // A crash fell due: kill the process now (its held request waits for Killed).
+  bool kill_due() const { return kill_due_.load(); }
+  // The process is dead: its held request is dropped. Returns the time the clock must be set
+  // to before the process starts again (the crash's restart), or nullopt when the clock is
+  // already there.
+  std::optional<Instant> Killed();
+  // The process exited by itself with status 0 when the clock read `now`: the time it starts
+  // again (a crash's restart or its scheduled rerun, whichever comes first), or nullopt when
+  // that lies at or after the run's end.
+  std::optional<Instant> Exited(Instant now);
+  // The runner is stopping: a held request is dropped, and none is held from now on.
+  void Release();
+  // Crashes played on the process.
+  int crashes_played() const { return crashes_played_.load(); }
+
   // The verdict of every client, by name. `exited`: the client stopped by itself (a batch job
   // at its exit, a client gone quiet), so what still lay ahead of it is not excused as late.
   // REQUIRES: no call in flight (the server stopped), called once.
@@ -86,6 +120,11 @@ class ScenarioPlayback : public server::ServiceHooks {
   // A call of a client: counted, and false when it is not judged (the run is over).
   bool Judged(const std::string& client);
   void UpdateDone();
+  // Runs the simulation up to `now` (events due at `now` fire first).
+  void RunTo(Instant now);
+  void Crash();
+  // The first restart time after `t` among the scenario's crashes, if any.
+  std::optional<Instant> RestartAfter(Instant t) const;
 
   properties::Scenario scenario_;
   server::KinesisService* service_;
@@ -100,6 +139,17 @@ class ScenarioPlayback : public server::ServiceHooks {
   std::vector<model::PutCall> puts_;
   std::vector<std::string> closed_;
   std::vector<std::pair<std::string, std::vector<std::string>>> parents_;
+  // Guards everything below it that both the server's thread and a runner touch.
+  // Recursive: the producer's puts reach OnPut from inside the simulation.
+  std::recursive_mutex mu_;
+  std::condition_variable_any held_;
+  bool plays_process_ = false;
+  bool released_ = false;  // the runner is stopping: no request is held any more
+  bool running_ = true;  // the process runs, in virtual time
+  Instant crashed_at_;                 // the crash that fell due
+  Instant dropped_at_;                 // the clock's time at the held request
+  std::atomic<bool> kill_due_{false};
+  std::atomic<int> crashes_played_{0};
   std::atomic<bool> done_{false};
   std::atomic<uint64_t> requests_{0};
   std::atomic<int64_t> now_us_{0};

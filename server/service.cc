@@ -325,6 +325,10 @@ HttpResponse KinesisService::Handle(const HttpRequest& request) {
   }
   Json* log_entry = log_ ? &entry : nullptr;
   if (request.path == kClockPath) return Control(request, log_entry);
+  if (hooks_ != nullptr && (request.path == kEventsPath || request.path == "/") &&
+      !hooks_->Admit(clock_.Now())) {
+    return Dropped();
+  }
   if (request.path == kEventsPath) return Events(request, log_entry);
   if (request.path == "/" && request.method == "POST") return Kinesis(request, log_entry);
   if (log_entry) (*log_entry)["operation"] = nullptr;
@@ -333,6 +337,16 @@ HttpResponse KinesisService::Handle(const HttpRequest& request) {
                                      ": Kinesis calls are POST / and the clock is at ",
                                      kClockPath)},
                std::nullopt, clock_.Now(), log_entry);
+}
+
+HttpResponse KinesisService::Dropped() {
+  HttpResponse out;
+  out.status = 503;
+  out.content_type = std::string(ContentType(Encoding::kJson));
+  out.body = ErrorValue(ApiError{503, "ServiceUnavailableException",
+                                 "the client was crashed by the scenario before this request"})
+                 .dump();
+  return out;
 }
 
 HttpResponse KinesisService::Control(const HttpRequest& request, Json* log_entry) {

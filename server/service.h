@@ -11,7 +11,8 @@
 // ServiceHooks let a caller above this library (a scenario playback, a judge of real clients)
 // see and shape a session without the service knowing what they are: before each call they
 // fire what fell due at its virtual time, they observe every call as the model's checkers do,
-// and they receive the application events.
+// and they receive the application events; they may drop a client's request (a scenario's
+// crash: the request that a killed client never sent), which then has no effect at all.
 // Every response carries a deterministic x-amzn-RequestId and x-amz-id-2 (from the seed and a
 // request counter) and the virtual time of the call; the transport adds the real Date.
 //
@@ -91,6 +92,11 @@ struct ApplicationEvent {
 // See the header comment. Called on the thread that calls Handle, in request order.
 class ServiceHooks : public model::CallObserver {
  public:
+  // Before anything else of a Kinesis call or an events request at virtual time `now` (the
+  // clock's time, never decreasing); may block. false drops the request: it is not logged,
+  // not counted, changes nothing and does not move the clock, and its answer is a 503 that
+  // nobody reads (its sender is being killed).
+  virtual bool Admit(Instant /*now*/) { return true; }
   // Before a Kinesis call or an application event at virtual time `now` (never decreasing).
   virtual void BeforeCall(Instant /*now*/, model::KinesisModel& /*model*/) {}
   // An accepted application event of `client` at `now`.
@@ -143,6 +149,8 @@ class KinesisService {
 
   HttpResponse Kinesis(const HttpRequest& request, Json* log_entry);
   HttpResponse Control(const HttpRequest& request, Json* log_entry);
+  // The answer to a request the hooks dropped (see ServiceHooks::Admit).
+  HttpResponse Dropped();
   HttpResponse Events(const HttpRequest& request, Json* log_entry);
   Decoded<Json> Dispatch(const Request& request, Call& call);
   HttpResponse Finish(int status, const Json& body, std::optional<Encoding> encoding,

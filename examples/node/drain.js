@@ -4,7 +4,14 @@
 // (shardsim_events.js), so shardsim judges processing, checkpoints and beliefs too. Runs until
 // SIGTERM. HTTP/1.1 through NodeHttpHandler; endpoint from SHARDSIM_ENDPOINT, stream from
 // SHARDSIM_STREAM, SDK packages from NODE_PATH.
+//
+// Checkpoints are durable: a file in SHARDSIM_STATE_DIR (kept in memory without it), written
+// (atomically, fsynced) after the page's records are reported processed and before the
+// checkpoint is reported, and read at start, so a consumer killed by a scenario's crash resumes
+// after its last checkpoint and redelivers only what it had not checkpointed.
 'use strict';
+const fs = require('fs');
+const path = require('path');
 const { KinesisClient, ListShardsCommand, GetShardIteratorCommand, GetRecordsCommand } =
     require('@aws-sdk/client-kinesis');
 const { NodeHttpHandler } = require('@smithy/node-http-handler');
@@ -18,9 +25,30 @@ const kinesis = new KinesisClient({
 const events = new ShardsimEvents();
 process.on('SIGTERM', () => process.exit(0));
 
+// shard -> the last sequence number processed, or null once the shard is read to its end.
+class Checkpoints {
+  constructor(stateDir) {
+    this.file = stateDir ? path.join(stateDir, 'checkpoints.json') : null;
+    this.byShard = this.file && fs.existsSync(this.file) ? JSON.parse(fs.readFileSync(this.file, 'utf8')) : {};
+  }
+
+  save(shardId, sequenceNumber) {
+    this.byShard[shardId] = sequenceNumber;
+    if (!this.file) return;
+    const temporary = `${this.file}.tmp`;
+    const fd = fs.openSync(temporary, 'w');
+    fs.writeSync(fd, JSON.stringify(this.byShard));
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(temporary, this.file);
+  }
+}
+
 async function consume(stream) {
-  const finished = new Set();
-  const position = new Map();
+  const checkpoints = new Checkpoints(process.env.SHARDSIM_STATE_DIR);
+  const saved = Object.entries(checkpoints.byShard);
+  const finished = new Set(saved.filter(([, seq]) => seq === null).map(([id]) => id));
+  const position = new Map(saved.filter(([, seq]) => seq !== null));
   const iterators = new Map();
   for (;;) {
     const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: stream }));
@@ -48,8 +76,14 @@ async function consume(stream) {
         events.processed(id, record.SequenceNumber);
         position.set(id, record.SequenceNumber);
       }
-      if (page.Records.length > 0) await events.checkpoint(id, position.get(id));
+      if (page.Records.length > 0) {
+        await events.flush();  // processed, then checkpointed: at least once
+        checkpoints.save(id, position.get(id));
+        await events.checkpoint(id, position.get(id));
+      }
       if (!page.NextShardIterator) {
+        await events.flush();
+        checkpoints.save(id, null);
         await events.checkpoint(id, null, true);
         await events.shardEnd(id);
         finished.add(id);

@@ -2,8 +2,14 @@
 are normal), children read only after their parents are read to their end, throttling and
 expired iterators handled, and application events reported (shardsim_events), so shardsim
 judges processing, checkpoints and beliefs too. Runs until SIGTERM.
+
+Checkpoints are durable: a file in SHARDSIM_STATE_DIR (kept in memory without it), written
+(atomically, fsynced) after the page's records are reported processed and before the checkpoint
+is reported, and read at start, so a consumer killed by a scenario's crash resumes after its
+last checkpoint and redelivers only what it had not checkpointed.
 Endpoint from SHARDSIM_ENDPOINT, stream from SHARDSIM_STREAM.
 """
+import json
 import os
 import signal
 import sys
@@ -20,9 +26,32 @@ POLL_SLEEP_S = float(os.environ.get("POLL_SLEEP_S", "0"))
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
 
+class Checkpoints:
+    """shard -> the last sequence number processed, or None once the shard is read to its end."""
+
+    def __init__(self, state_dir):
+        self.path = os.path.join(state_dir, "checkpoints.json") if state_dir else None
+        self.by_shard = {}
+        if self.path and os.path.exists(self.path):
+            with open(self.path) as f:
+                self.by_shard = json.load(f)
+
+    def save(self, shard_id, sequence_number):
+        self.by_shard[shard_id] = sequence_number
+        if not self.path:
+            return
+        temporary = self.path + ".tmp"
+        with open(temporary, "w") as f:
+            json.dump(self.by_shard, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, self.path)
+
+
 def consume(stream):
-    finished = set()       # shards read to their end
-    position = {}          # shard -> the last sequence number processed
+    checkpoints = Checkpoints(os.environ.get("SHARDSIM_STATE_DIR"))
+    finished = {s for s, seq in checkpoints.by_shard.items() if seq is None}  # read to their end
+    position = {s: seq for s, seq in checkpoints.by_shard.items() if seq is not None}
     iterators = {}         # shard -> iterator
     while True:
         shards = kinesis.list_shards(StreamName=stream)["Shards"]
@@ -53,8 +82,12 @@ def consume(stream):
                 events.processed(shard_id, record["SequenceNumber"])
                 position[shard_id] = record["SequenceNumber"]
             if resp["Records"]:
+                events.flush()     # processed, then checkpointed: at least once
+                checkpoints.save(shard_id, position[shard_id])
                 events.checkpoint(shard_id, position[shard_id])
             if resp.get("NextShardIterator") is None:
+                events.flush()
+                checkpoints.save(shard_id, None)
                 events.checkpoint(shard_id, shard_end=True)
                 events.shard_end(shard_id)
                 finished.add(shard_id)

@@ -1,11 +1,13 @@
 """A boto3 batch job that reads every shard in turn and gives up on one after N empty pages in a
 row (EMPTY_PAGES, default 3): the usual "fix" of the stop-on-first-empty-page loop. It still
 abandons a shard whose idle gap spans more than N buckets (shardsim check --client finds one).
+A throttled read (a competing reader on the shard) is tried again and is not an empty page.
 Endpoint from SHARDSIM_ENDPOINT, stream from SHARDSIM_STREAM.
 """
 import os
 
 import boto3
+from botocore.exceptions import ClientError
 
 kinesis = boto3.client("kinesis", endpoint_url=os.environ.get("SHARDSIM_ENDPOINT"))
 EMPTY_PAGES = int(os.environ.get("EMPTY_PAGES", "3"))
@@ -17,7 +19,12 @@ def consume(stream):
                                         ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
         empty = 0
         while it and empty < EMPTY_PAGES:
-            resp = kinesis.get_records(ShardIterator=it, Limit=1000)
+            try:
+                resp = kinesis.get_records(ShardIterator=it, Limit=1000)
+            except ClientError as e:
+                if e.response["Error"]["Code"] == "ProvisionedThroughputExceededException":
+                    continue
+                raise
             empty = 0 if resp["Records"] else empty + 1
             for record in resp["Records"]:
                 print(shard["ShardId"], record["SequenceNumber"])

@@ -35,7 +35,7 @@ ROWS = [
     ("cannot be run", "/nonexistent/shardsim-no-such-client", [], 2, "could not be run"),
     ("prints garbage and never connects", "head -c 3000 /dev/urandom", [], 2,
      "without calling the endpoint"),
-    ("hangs before its first call", "sleep 600", ["--client-idle", "1s"], 1,
+    ("hangs before its first call", "sleep 600", ["--client-start", "1s"], 1,
      "made no call for 1 s"),
     ("hangs after a call", LIST_THEN.format("time.sleep(600)"), ["--client-idle", "1s"], 1,
      "made no call for 1 s"),

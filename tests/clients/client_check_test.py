@@ -1,16 +1,19 @@
 """Runs `shardsim check --client ...` and holds its verdict to an expectation.
 
-    client_check_test.py --shardsim BIN --expect pass|PROPERTY [--max-records N] -- CHECK_ARGS...
+    client_check_test.py --shardsim BIN --expect pass|PROPERTY [--max-records N]
+                         [--expect-output REGEX]... -- CHECK_ARGS...
 
 CHECK_ARGS follow `check` (e.g. --client "python3 x.py" --cases 4 --rerun-every 15m). The test
 prints shardsim's report, then one line with the number of cases run and the size of the
 counterexample, and fails (exit 1) unless the exit status and the property are the expected
-ones and the counterexample has at most N records. A hung check is impossible by construction
+ones, the counterexample has at most N records and shardsim's report matches every REGEX (e.g.
+the crashes played and restarts judged of the failing run). A hung check is impossible by construction
 (every client run is bounded), and the test's own deadline (ctest TIMEOUT) backs that up.
 """
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,6 +24,7 @@ def main():
     parser.add_argument("--shardsim", required=True)
     parser.add_argument("--expect", required=True)
     parser.add_argument("--max-records", type=int, default=None)
+    parser.add_argument("--expect-output", action="append", default=[])
     parser.add_argument("check_args", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     check_args = args.check_args[1:] if args.check_args[:1] == ["--"] else args.check_args
@@ -36,6 +40,10 @@ def main():
             return 1
         with open(result_path) as f:
             result = json.load(f)["results"][0]
+    for pattern in args.expect_output:
+        if not re.search(pattern, done.stdout):
+            print(f"FAIL: the report does not match /{pattern}/")
+            return 1
     failure = result.get("failure")
     cases = result["cases_run"] + result["corpus_run"]
     if failure is None:
