@@ -119,7 +119,8 @@ TEST_P(BugScenario, IsPassedByTheCorrectDrainLoopRunAsABatchJob) {
 // replacement iterator. Its expected property is no_missed_records, found at the end of the
 // run; but when a later record arrives on that shard, the loop reads and checkpoints it, and
 // the checkpoint then lies past the skipped records while they are still in the stream:
-// checkpoint_safety is the same loss, seen at the moment a restart could no longer recover it.
+// checkpoint_safety is the same loss, seen at the moment a restart could no longer recover it
+// (so is a SHARD_END checkpoint after a split or merge closes that shard).
 // Generated cases with records after the skip (the first failure in a few of the 20 seeds of
 // scripts/time_to_first_failure.py) are judged so, rightly.
 TEST(BuggyCatalogue, ExpiredIteratorFromLatestCheckpointsPastWhatItSkippedWhenMoreArrives) {
