@@ -118,14 +118,33 @@ Duration GenAt(Duration span) {
   return Duration::Micros(*rc::gen::inRange<int64_t>(0, std::max<int64_t>(1, span.micros())));
 }
 
+// A put biased toward the earlier ones, so that more records often follow what happens
+// shortly after it.
+const PutSpec& GenEarlyPut(const std::vector<PutSpec>& puts) {
+  const size_t index = std::min(*rc::gen::inRange<size_t>(0, puts.size()),
+                                *rc::gen::inRange<size_t>(0, puts.size()));
+  return puts[index];
+}
+
+// When a split or merge happens: anywhere in the span, or (three times in four) within a few
+// seconds of a put, so that the parents still hold records their reader has not reached when
+// the children appear and the later puts land on the children early (where reading children
+// before their parents, or not at all, shows).
+Duration GenReshardTime(const std::vector<PutSpec>& puts, Duration span) {
+  if (puts.empty() || Kind(4) == 0) return GenAt(span);
+  const PutSpec& put = GenEarlyPut(puts);
+  return put.at + Duration::Micros(*rc::gen::inRange<int64_t>(1, 5'000'000));
+}
+
 // One or two splits or merges, as long as the shards they add stay within `max_shards_ever`.
-std::vector<ReshardSpec> GenReshards(int shard_count, int max_shards_ever, Duration span) {
+std::vector<ReshardSpec> GenReshards(int shard_count, int max_shards_ever,
+                                     const std::vector<PutSpec>& puts, Duration span) {
   std::vector<ReshardSpec> reshards;
   const int count = *rc::gen::inRange(1, 3);
   int shards_ever = shard_count;
   for (int i = 0; i < count; ++i) {
     ReshardSpec r;
-    r.at = GenAt(span);
+    r.at = GenReshardTime(puts, span);
     const int shard = *rc::gen::inRange(0, shard_count);
     r.shard_id = ShardId(shard);
     if (shard_count >= 2 && shard + 1 < shard_count && *rc::gen::arbitrary<bool>()) {
@@ -177,10 +196,7 @@ Duration GenDowntime(DowntimeCost& cost) {
 // to 2 min after it (slow processing, a checkpoint flushed every minute).
 Duration GenCrashTime(const std::vector<PutSpec>& puts, Duration span) {
   if (puts.empty() || Kind(4) == 0) return GenAt(span);
-  // Biased toward the earlier puts, so that records often follow the crash.
-  const size_t index = std::min(*rc::gen::inRange<size_t>(0, puts.size()),
-                                *rc::gen::inRange<size_t>(0, puts.size()));
-  const PutSpec& put = puts[index];
+  const PutSpec& put = GenEarlyPut(puts);  // so that records often follow the crash
   switch (Kind(3)) {
     case 0: return put.at + Duration::Micros(*rc::gen::inRange<int64_t>(0, 100'000));
     case 1: return put.at + Duration::Micros(*rc::gen::inRange<int64_t>(0, 5'000'000));
@@ -282,7 +298,7 @@ Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions
   const Duration nominal = NominalWidth(s.stream.buckets, width);
   s.puts = GenPuts(options, features, nominal);
   const Duration span = s.puts.empty() ? nominal : std::max(nominal, s.puts.back().at);
-  if (features.reshards) s.reshards = GenReshards(s.shard_count, max_shards_ever, span);
+  if (features.reshards) s.reshards = GenReshards(s.shard_count, max_shards_ever, s.puts, span);
   if (features.crashes) {
     const int64_t walk = features.long_gaps && options.long_gaps
                              ? options.max_downtime_buckets * 10

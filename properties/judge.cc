@@ -67,6 +67,7 @@ void Judge::OnPut(const model::PutCall& call) {
                                call.at, key_index});
   by_sequence_[Key(shard_id, call.outcome->SequenceNumber)] = index;
   shards_[shard_id].records.push_back(index);
+  shards_[shard_id].following_tip = false;
   ++stats_.records_put;
 }
 
@@ -110,11 +111,13 @@ void Judge::OnGetRecords(const model::GetRecordsCall& call) {
                        (call.next->bucket > call.iterator->bucket ||
                         call.next->ordinal > call.iterator->ordinal);
     shard.next_ordinal = call.next.has_value() ? call.next->ordinal : shard.records.size();
-    if (moved && call.outcome->MillisBehindLatest > 0) {
+    if (moved && call.outcome->MillisBehindLatest > 0 && !shard.following_tip) {
       shard.last_advance = call.at;
       shard.advanced_to_bucket = call.next->bucket;
       shard.behind_ms = call.outcome->MillisBehindLatest;
     }
+    shard.following_tip |= call.outcome->MillisBehindLatest == 0 &&
+                           shard.next_ordinal.value_or(0) >= shard.records.size();
     shard.last_behind_ms = call.outcome->MillisBehindLatest;
     shard.empty_in_a_row = call.outcome->Records.empty() ? shard.empty_in_a_row + 1 : 0;
     if (deliveries_) Deliver(call.iterator->shard_id, *call.outcome);
@@ -182,6 +185,7 @@ bool Judge::ReportAbandonedShard() {
 
 void Judge::OnGetShardIterator(const model::GetShardIteratorCall& call) {
   CountCall(call.request.ShardId);
+  shards_[call.request.ShardId].following_tip = false;  // the new iterator may be further back
 }
 
 void Judge::OnListShards(Instant, const std::string&) { CountCall("ListShards"); }
@@ -362,6 +366,7 @@ void Judge::OnCrash(const consumer::CheckpointStore& checkpoints) {
 
 void Judge::OnRestart(bool after_crash) {
   ++stats_.restarts;
+  for (auto& [shard_id, shard] : shards_) shard.following_tip = false;
   if (after_crash && !downtimes_.empty() && !downtimes_.back().second.has_value()) {
     downtimes_.back().second = simulation_->now();
   }

@@ -9,7 +9,8 @@
 // (it moved a read position forward behind a shard's tip, or processed a record, in the last
 // `kProgressWindow`, and has not read past any of them) ends in a termination verdict naming
 // how far it got, not in missed records: it was late, and nothing says it would not have read
-// them.
+// them. Following the tip of a shard it has read to its end (every record read past,
+// MillisBehindLatest 0 since) is not reading toward anything: such a run still misses records.
 //
 // Delivery mode (JudgeDeliveries) judges a real client from what a server saw of it: a record
 // a GetRecords call returned counts as processed (a real client reads at least once, so a
@@ -130,6 +131,11 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
     std::optional<Instant> last_advance;
     uint64_t advanced_to_bucket = 0;
     int64_t behind_ms = 0;
+    // The consumer's last read left it at the shard's tip (MillisBehindLatest 0) past every
+    // record of the shard: reading on from there follows the tip as buckets close, it does not
+    // read toward any record, so it is no progress toward records missed elsewhere. Cleared by
+    // a put on the shard, a new iterator for it and a restart.
+    bool following_tip = false;
     // Where the consumer's last read of the shard left it: the shard's records before this
     // one (by ordinal) it has passed; absent before its first read.
     std::optional<uint64_t> next_ordinal;

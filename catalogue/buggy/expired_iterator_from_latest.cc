@@ -8,7 +8,10 @@
 // from the shard's next sequence number, or, when the shard has emitted no record yet, from the
 // default start "latest", skipping what arrived while it was stale). Ported with a checkpoint
 // store, from which it starts, so that only the expired-iterator path differs from a correct
-// loop.
+// loop. When more records reach that shard later, or it is closed by a split or merge, the loop
+// checkpoints past the ones it skipped (their successors, or SHARD_END): the judge then reports
+// the same loss as checkpoint_safety, at the moment it becomes unrecoverable
+// (tests/properties/buggy_catalogue_test.cc shows it).
 #include "catalogue/round_robin_poller.h"
 
 namespace shardsim::catalogue {

@@ -222,6 +222,60 @@ TEST(JudgeTest, ARunThatEndsWithinItsBoundTerminates) {
   EXPECT_EQ(s.verdict(), std::nullopt);
 }
 
+TEST(JudgeTest, ABudgetRunningOutWhileTheConsumerWalksTowardItsTipIsTermination) {
+  // Shard 0 holds no record; the consumer walks its empty buckets, still behind its tip, while
+  // a record waits on shard 1: a drainer on its way there, late rather than lossy.
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(1, "k");
+  s.At(Duration::Seconds(2));
+  s.ReadTo(0, {}, 0, 60'000);
+  s.At(Duration::Seconds(3));
+  s.ReadTo(0, {}, 0, 59'000);
+  s.Finish();
+  EXPECT_EQ(s.verdict(), Property::kTermination);
+}
+
+TEST(JudgeTest, FollowingTheTipOfAShardReadToItsEndIsNoProgressTowardMissedRecords) {
+  // The same reads, but the consumer had reached shard 0's tip (MillisBehindLatest 0) before:
+  // the buckets that close behind it as time passes lead to no record, and the one on shard 1
+  // is missed, not late.
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(1, "k");
+  s.At(Duration::Seconds(2));
+  s.ReadTo(0, {}, 0, 0);
+  s.At(Duration::Seconds(3));
+  s.ReadTo(0, {}, 0, 59'000);
+  s.Finish();
+  EXPECT_EQ(s.verdict(), Property::kNoMissedRecords);
+}
+
+TEST(JudgeTest, ANewRecordOnAShardFollowedToItsTipMakesReadingTowardItProgressAgain) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.ReadTo(0, {}, 0, 0);
+  s.At(Duration::Seconds(2));
+  s.Put(0, "k");
+  s.At(Duration::Seconds(3));
+  s.ReadTo(0, {}, 0, 2'000);
+  s.Finish();
+  EXPECT_EQ(s.verdict(), Property::kTermination);
+}
+
+TEST(JudgeTest, AfterARestartWalkingAShardOnceFollowedToItsTipIsProgressAgain) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(1, "k");
+  s.At(Duration::Seconds(2));
+  s.ReadTo(0, {}, 0, 0);
+  s.Restart(/*after_crash=*/false);
+  s.At(Duration::Seconds(3));
+  s.ReadTo(0, {}, 0, 59'000);
+  s.Finish();
+  EXPECT_EQ(s.verdict(), Property::kTermination);
+}
+
 // no_false_caught_up ---------------------------------------------------------------------
 
 TEST(JudgeTest, CaughtUpWithARecordPutBeforeTheLastReadIsFalse) {
