@@ -65,3 +65,38 @@ function(shardsim_install_test_configure_args out source build prefix)
   endif()
   set(${out} "${args}" PARENT_SCOPE)
 endfunction()
+
+# fail(<what>): stops the script, naming the test.
+function(fail what)
+  message(FATAL_ERROR "${SHARDSIM_INSTALL_TEST}: ${what}")
+endfunction()
+
+# run(<what> <expected exit> [OUT <var>] [ERR <var>] COMMAND ...): runs the command in the
+# script's project folder (its variable _project), checks its exit status and keeps its stdout
+# (OUT) and stderr (ERR). The expected exit is a number, "" for any, or "crash" for any but 0
+# and 2 (2: a usage error).
+function(run what expected_rc)
+  cmake_parse_arguments(arg "" "OUT;ERR" "COMMAND" ${ARGN})
+  message(STATUS "${SHARDSIM_INSTALL_TEST}: ${what}")
+  execute_process(COMMAND ${arg_COMMAND} WORKING_DIRECTORY "${_project}"
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(expected_rc STREQUAL "crash")
+    set(ok TRUE)
+    if(rc STREQUAL "0" OR rc STREQUAL "2")
+      set(ok FALSE)
+    endif()
+  elseif(expected_rc STREQUAL "" OR rc STREQUAL "${expected_rc}")
+    set(ok TRUE)
+  else()
+    set(ok FALSE)
+  endif()
+  if(NOT ok)
+    fail("${what}: exit ${rc}, expected ${expected_rc}\n${out}${err}")
+  endif()
+  if(arg_OUT)
+    set(${arg_OUT} "${out}" PARENT_SCOPE)
+  endif()
+  if(arg_ERR)
+    set(${arg_ERR} "${err}" PARENT_SCOPE)
+  endif()
+endfunction()

@@ -24,36 +24,6 @@ set(_build "${_project}/build")
 file(REMOVE_RECURSE "${SHARDSIM_WORK_DIR}")
 file(MAKE_DIRECTORY "${_project}")
 
-function(fail what)
-  message(FATAL_ERROR "StrategyFuzzerInstallTest: ${what}")
-endfunction()
-
-# run(<what> <expected exit: a number, or "crash" for any other than 0 and 2> OUT <var>
-#     COMMAND ...): runs, checks the exit status, keeps stdout and stderr together.
-function(run what expected_rc)
-  cmake_parse_arguments(arg "" "OUT" "COMMAND" ${ARGN})
-  message(STATUS "StrategyFuzzerInstallTest: ${what}")
-  execute_process(COMMAND ${arg_COMMAND} WORKING_DIRECTORY "${_project}"
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
-  if(expected_rc STREQUAL "crash")
-    set(ok FALSE)
-    if(NOT rc EQUAL 0 AND NOT rc EQUAL 2)
-      set(ok TRUE)
-    endif()
-  else()
-    set(ok FALSE)
-    if(rc STREQUAL "${expected_rc}")
-      set(ok TRUE)
-    endif()
-  endif()
-  if(NOT ok)
-    fail("${what}: exit ${rc}, expected ${expected_rc}\n${out}")
-  endif()
-  if(arg_OUT)
-    set(${arg_OUT} "${out}" PARENT_SCOPE)
-  endif()
-endfunction()
-
 # 0. Install, and build the project against the prefix.
 shardsim_install_test_install("${_prefix}")
 foreach(_file IN ITEMS tests/fuzz_user_project/CMakeLists.txt
@@ -79,10 +49,10 @@ function(fuzz strategy expected_rc runs out)
   set(corpus "${_project}/corpus-${strategy}")
   set(artifacts "${_project}/artifacts-${strategy}/")
   file(MAKE_DIRECTORY "${corpus}" "${artifacts}")
-  run("fuzz ${strategy} for ${runs} runs" ${expected_rc} OUT text
+  run("fuzz ${strategy} for ${runs} runs" ${expected_rc} OUT text ERR err
       COMMAND "${_fuzzer}" -seed=1 -runs=${runs} -max_total_time=40 -timeout=20
               -artifact_prefix=${artifacts} "--strategy=${strategy}" "${corpus}")
-  set(${out} "${text}" PARENT_SCOPE)
+  set(${out} "${text}${err}" PARENT_SCOPE)
 endfunction()
 
 # 1 and 2. Correct loops, and a loop failing as it is expected to, give no finding.
@@ -108,8 +78,8 @@ endif()
 message(STATUS "StrategyFuzzerInstallTest: my-buggy-loop-claimed-correct: violation found")
 
 # 4. A strategy nobody registered is a usage error.
-run("fuzz an unknown strategy" 2 OUT _out COMMAND "${_fuzzer}" -runs=1 --strategy=no-such-loop)
-if(NOT _out MATCHES "unknown strategy 'no-such-loop'")
-  fail("the fuzzer on an unknown strategy printed\n${_out}")
+run("fuzz an unknown strategy" 2 ERR _err COMMAND "${_fuzzer}" -runs=1 --strategy=no-such-loop)
+if(NOT _err MATCHES "unknown strategy 'no-such-loop'")
+  fail("the fuzzer on an unknown strategy printed\n${_err}")
 endif()
 message(STATUS "StrategyFuzzerInstallTest: passed")

@@ -24,24 +24,6 @@ set(_build "${_project}/build")
 file(REMOVE_RECURSE "${SHARDSIM_WORK_DIR}")
 file(MAKE_DIRECTORY "${_project}")
 
-function(fail what)
-  message(FATAL_ERROR "UserProjectTest: ${what}")
-endfunction()
-
-# run(<what> <expected exit> OUT <var> COMMAND ...): runs, checks the exit status, keeps stdout.
-function(run what expected_rc)
-  cmake_parse_arguments(arg "" "OUT" "COMMAND" ${ARGN})
-  message(STATUS "UserProjectTest: ${what}")
-  execute_process(COMMAND ${arg_COMMAND} WORKING_DIRECTORY "${_project}"
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT "${expected_rc}" STREQUAL "" AND NOT rc STREQUAL "${expected_rc}")
-    fail("${what}: exit ${rc}, expected ${expected_rc}\n${out}${err}")
-  endif()
-  if(arg_OUT)
-    set(${arg_OUT} "${out}" PARENT_SCOPE)
-  endif()
-endfunction()
-
 # 0. Install, and make the project from the README.
 shardsim_install_test_install("${_prefix}")
 file(READ "${SHARDSIM_SOURCE_DIR}/README.md" _readme)
