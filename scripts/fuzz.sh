@@ -31,9 +31,10 @@ cmake --preset asan && cmake --build build-asan --target shardsim_fuzzers).
   --replay FROM    do not fuzz: run every input of FROM/fuzz-work/<target>/corpus once
                    (-runs=0), e.g. a campaign's corpus (build-fuzz-campaign, no ASan) through
                    the ASan+UBSan fuzzers of DIR
-  --merge-seeds    do not fuzz: add to fuzz/corpus/<target>/ the inputs of the working corpus
-                   (FROM/fuzz-work/<target>/corpus, FROM defaulting to DIR) that reach
-                   coverage the seeds do not (libFuzzer -merge=1); the seeds already there stay
+  --merge-seeds    do not fuzz: add to fuzz/corpus/<target>/ the fewest inputs of the working
+                   corpus (FROM/fuzz-work/<target>/corpus, FROM defaulting to DIR) that reach
+                   the edges the seeds do not (libFuzzer -set_cover_merge=1 -use_counters=0,
+                   so the repository keeps a small corpus); the seeds already there stay
   -- FLAGS         passed to libFuzzer as they are (e.g. -jobs=1 -workers=1, -seed=7)
 
 A long campaign, several times faster without ASan, then checked under ASan:
@@ -109,9 +110,10 @@ for target in "${targets[@]}"; do
   [[ -f "${dict}" ]] && flags+=(-dict="${dict}")
   log="${work}/last-run.log"
   if [[ "${mode}" == merge ]]; then
-    # Only inputs that add coverage to the seeds are copied in; the repository's seeds stay.
+    # Only inputs that add edges to the seeds are copied in, as few as cover them (hit counts
+    # do not count, or thousands would); the repository's seeds stay.
     before=$(find "${REPO_ROOT}/fuzz/corpus/${seeds}" -type f | wc -l)
-    "${exe}" -merge=1 "${flags[@]:0:1}" "${REPO_ROOT}/fuzz/corpus/${seeds}" "${from}/fuzz-work/${target}/corpus" \
+    "${exe}" -set_cover_merge=1 -use_counters=0 "${flags[@]:0:1}" "${extra[@]}" "${REPO_ROOT}/fuzz/corpus/${seeds}" "${from}/fuzz-work/${target}/corpus" \
       >"${work}/merge.log" 2>&1 || { printf '%s: merging %s failed: %s\n' "${PROG}" "${target}" "${work}/merge.log"; failed+=("${target}"); continue; }
     after=$(find "${REPO_ROOT}/fuzz/corpus/${seeds}" -type f | wc -l)
     printf '== %s: %d seed(s), %d added (%s)\n' "${target}" "${after}" $((after - before)) \
