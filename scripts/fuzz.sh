@@ -109,6 +109,11 @@ for target in "${targets[@]}"; do
   dict="${REPO_ROOT}/fuzz/dict/${seeds}.dict"
   [[ -f "${dict}" ]] && flags+=(-dict="${dict}")
   log="${work}/last-run.log"
+  if [[ "${mode}" != fuzz && ! -d "${from}/fuzz-work/${target}/corpus" ]]; then
+    printf '%s: %s has no working corpus of %s to %s\n' "${PROG}" "${from}" "${target}" "${mode}" >&2
+    failed+=("${target}")
+    continue
+  fi
   if [[ "${mode}" == merge ]]; then
     # Only inputs that add edges to the seeds are copied in, as few as cover them (hit counts
     # do not count, or thousands would); the repository's seeds stay.
