@@ -12,29 +12,8 @@
 # and build type default to those in the built tree's CMakeCache.txt.
 cmake_minimum_required(VERSION 3.25)
 
-foreach(_var IN ITEMS SHARDSIM_SOURCE_DIR SHARDSIM_BUILD_DIR)
-  if(NOT DEFINED ${_var} OR "${${_var}}" STREQUAL "")
-    message(FATAL_ERROR "InstallSmokeTest: pass -D${_var}=<path>")
-  endif()
-  get_filename_component(${_var} "${${_var}}" ABSOLUTE)
-endforeach()
-if(NOT EXISTS "${SHARDSIM_BUILD_DIR}/cmake_install.cmake")
-  message(FATAL_ERROR "InstallSmokeTest: ${SHARDSIM_BUILD_DIR} is not a configured build tree")
-endif()
-# Defaults from the built tree, so the consumer is built the way shardsim was.
-foreach(_pair IN ITEMS GENERATOR:CMAKE_GENERATOR CXX_COMPILER:CMAKE_CXX_COMPILER
-                       CONFIG:CMAKE_BUILD_TYPE)
-  string(REPLACE ":" ";" _pair "${_pair}")
-  list(GET _pair 0 _ours)
-  list(GET _pair 1 _cache_key)
-  if(NOT SHARDSIM_${_ours})
-    file(STRINGS "${SHARDSIM_BUILD_DIR}/CMakeCache.txt" _line REGEX "^${_cache_key}:[A-Z]+=")
-    string(REGEX REPLACE "^${_cache_key}:[A-Z]+=" "" SHARDSIM_${_ours} "${_line}")
-  endif()
-endforeach()
-if(NOT SHARDSIM_WORK_DIR)
-  set(SHARDSIM_WORK_DIR "${SHARDSIM_BUILD_DIR}/install-smoke")
-endif()
+include("${CMAKE_CURRENT_LIST_DIR}/ShardsimInstallTestSteps.cmake")
+shardsim_install_test_setup(InstallSmokeTest install-smoke)
 
 set(_prefix "${SHARDSIM_WORK_DIR}/prefix")
 set(_consumer_build "${SHARDSIM_WORK_DIR}/consumer-build")
@@ -49,31 +28,15 @@ function(run_step what)
 endfunction()
 
 # 1. Install.
-set(_install_args --install "${SHARDSIM_BUILD_DIR}" --prefix "${_prefix}")
-if(SHARDSIM_CONFIG)
-  list(APPEND _install_args --config "${SHARDSIM_CONFIG}")
-endif()
-run_step("install into ${_prefix}" "${CMAKE_COMMAND}" ${_install_args})
+shardsim_install_test_install("${_prefix}")
 if(NOT EXISTS "${_prefix}/include/shardsim/sim/time.h")
   message(FATAL_ERROR "InstallSmokeTest: include/shardsim/sim/time.h was not installed")
 endif()
 
 # 2. Configure the consumer against the prefix only: no package registry, so that a shardsim
 # found elsewhere on the machine cannot stand in for the one just installed.
-set(_configure_args
-  -S "${SHARDSIM_SOURCE_DIR}/examples/installed_consumer"
-  -B "${_consumer_build}"
-  "-DCMAKE_PREFIX_PATH=${_prefix}"
-  -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF)
-if(SHARDSIM_GENERATOR)
-  list(APPEND _configure_args -G "${SHARDSIM_GENERATOR}")
-endif()
-if(SHARDSIM_CXX_COMPILER)
-  list(APPEND _configure_args "-DCMAKE_CXX_COMPILER=${SHARDSIM_CXX_COMPILER}")
-endif()
-if(SHARDSIM_CONFIG)
-  list(APPEND _configure_args "-DCMAKE_BUILD_TYPE=${SHARDSIM_CONFIG}")
-endif()
+shardsim_install_test_configure_args(_configure_args
+  "${SHARDSIM_SOURCE_DIR}/examples/installed_consumer" "${_consumer_build}" "${_prefix}")
 run_step("configure examples/installed_consumer" "${CMAKE_COMMAND}" ${_configure_args})
 
 file(STRINGS "${_consumer_build}/CMakeCache.txt" _found_dir REGEX "^shardsim_DIR:")

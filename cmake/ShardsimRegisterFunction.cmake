@@ -1,5 +1,5 @@
-# The registration functions named by REGISTER in shardsim_add_cli and
-# shardsim_add_strategy_property: how generated sources declare and call them.
+# The registration functions named by REGISTER in shardsim_add_cli, shardsim_add_strategy_property
+# and shardsim_add_strategy_fuzzer: how generated sources declare and call them.
 include_guard(GLOBAL)
 
 # For a generated source: the declaration of `function` (a name, possibly namespaced) and the
@@ -18,3 +18,33 @@ function(_shardsim_register_code function out_declaration out_call)
   set(${out_call} "::${function}" PARENT_SCOPE)
 endfunction()
 
+
+# For a generated source (shardsim_add_cli, shardsim_add_strategy_fuzzer): C++ text defining
+# `absl::Status <c_function>(shardsim::consumer::StrategyRegistry& registry)`, which registers
+# the built-in catalogue first (CATALOGUE) and then calls each REGISTER function in order; the
+# first error stops it and comes back with the function's name in front of its message.
+function(_shardsim_registration_source c_function out_code)
+  cmake_parse_arguments(arg "CATALOGUE" "" "REGISTER" ${ARGN})
+  set(includes "#include <string>\n\n#include \"absl/status/status.h\"\n")
+  set(declarations "")
+  set(calls "")
+  if(arg_CATALOGUE)
+    string(APPEND includes "#include \"catalogue/catalogue.h\"\n")
+    string(APPEND calls "  shardsim::catalogue::RegisterCatalogue(registry);\n")
+  endif()
+  string(APPEND includes "#include \"consumer/strategy_registry.h\"\n")
+  foreach(function IN LISTS arg_REGISTER)
+    _shardsim_register_code("${function}" declaration call)
+    string(APPEND declarations "${declaration}\n")
+    string(APPEND calls "  if (const absl::Status s = ${call}(registry); !s.ok()) {\n"
+                        "    return absl::Status(s.code(), \"${function}: \" + std::string(s.message()));\n"
+                        "  }\n")
+  endforeach()
+  set(${out_code}
+"${includes}
+${declarations}
+absl::Status ${c_function}(shardsim::consumer::StrategyRegistry& registry) {
+${calls}  return absl::OkStatus();
+}
+" PARENT_SCOPE)
+endfunction()

@@ -15,6 +15,7 @@ readonly TARGETS=(scenario_json scenario_run campaign_result sequence_number ite
 usage() {
   cat <<'EOF_USAGE'
 Usage: scripts/fuzz.sh [--build-dir DIR] [--seconds N] [--runs N] [--timeout S]
+                       [--replay FROM | --merge-seeds [--from FROM]]
                        (--all | TARGET...) [-- LIBFUZZER_FLAG...]
 
 Runs each TARGET (or every target, with --all) for N seconds (default 20), one after another.
@@ -27,7 +28,20 @@ cmake --preset asan && cmake --build build-asan --target shardsim_fuzzers).
   --runs N         stop each target after N executions instead (-runs), e.g. for a campaign
   --timeout S      a single input running longer than S seconds is a failure (default 10;
                    60 for strategy)
+  --replay FROM    do not fuzz: run every input of FROM/fuzz-work/<target>/corpus once
+                   (-runs=0), e.g. a campaign's corpus (build-fuzz-campaign, no ASan) through
+                   the ASan+UBSan fuzzers of DIR
+  --merge-seeds    do not fuzz: add to fuzz/corpus/<target>/ the fewest inputs of the working
+                   corpus (FROM/fuzz-work/<target>/corpus, FROM defaulting to DIR) that reach
+                   the edges the seeds do not (libFuzzer -set_cover_merge=1 -use_counters=0,
+                   so the repository keeps a small corpus); the seeds already there stay
   -- FLAGS         passed to libFuzzer as they are (e.g. -jobs=1 -workers=1, -seed=7)
+
+A long campaign, several times faster without ASan, then checked under ASan:
+  cmake --preset fuzz-campaign && cmake --build build-fuzz-campaign --target shardsim_fuzzers
+  nice -n 19 scripts/fuzz.sh --build-dir build-fuzz-campaign --runs 10000000 TARGET
+  scripts/fuzz.sh --replay build-fuzz-campaign TARGET
+  scripts/fuzz.sh --merge-seeds --from build-fuzz-campaign TARGET
 
 The strategy target runs SHARDSIM_FUZZ_STRATEGY (default kcl-worker). Working corpora and
 crash inputs are kept under DIR/fuzz-work/<target>/.
@@ -40,6 +54,8 @@ build_dir="build-asan"
 seconds=20
 runs=""
 timeout=""
+mode=fuzz
+from=""
 targets=()
 extra=()
 while (($# > 0)); do
@@ -48,6 +64,9 @@ while (($# > 0)); do
     --seconds) (($# >= 2)) || die_usage "--seconds needs a value"; seconds="$2"; shift ;;
     --runs) (($# >= 2)) || die_usage "--runs needs a value"; runs="$2"; shift ;;
     --timeout) (($# >= 2)) || die_usage "--timeout needs a value"; timeout="$2"; shift ;;
+    --replay) (($# >= 2)) || die_usage "--replay needs a build folder"; mode=replay; from="$2"; shift ;;
+    --merge-seeds) mode=merge ;;
+    --from) (($# >= 2)) || die_usage "--from needs a build folder"; from="$2"; shift ;;
     --all) targets=("${TARGETS[@]}") ;;
     -h | --help) usage; exit 0 ;;
     --) shift; extra=("$@"); break ;;
@@ -64,6 +83,9 @@ done
 [[ -z "${runs}" || "${runs}" =~ ^[1-9][0-9]*$ ]] || die_usage "--runs must be a positive integer"
 [[ -z "${timeout}" || "${timeout}" =~ ^[1-9][0-9]*$ ]] || die_usage "--timeout must be a positive integer"
 [[ "${build_dir}" = /* ]] || build_dir="${REPO_ROOT}/${build_dir}"
+[[ -z "${from}" ]] && from="${build_dir}"
+[[ "${from}" = /* ]] || from="${REPO_ROOT}/${from}"
+[[ "${mode}" != replay || -d "${from}/fuzz-work" ]] || die_usage "${from} has no fuzz-work/ to replay"
 
 # Reports from the sanitizers stop the run; leaks are reported at exit of each input's run.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
@@ -81,20 +103,43 @@ for target in "${targets[@]}"; do
   mkdir -p "${work}/corpus" "${work}/artifacts"
   flags=(-timeout="${timeout:-$([[ ${target} == strategy ]] && echo 60 || echo 10)}"
          -artifact_prefix="${work}/artifacts/" -print_final_stats=1)
-  if [[ -n "${runs}" ]]; then flags+=(-runs="${runs}"); else flags+=(-max_total_time="${seconds}"); fi
+  if [[ "${mode}" != fuzz ]]; then :; elif [[ -n "${runs}" ]]; then flags+=(-runs="${runs}"); else flags+=(-max_total_time="${seconds}"); fi
   seeds="${target}"
   [[ "${target}" == scenario_run ]] && seeds=scenario_json  # the same files, run
   dict="${REPO_ROOT}/fuzz/dict/${seeds}.dict"
   [[ -f "${dict}" ]] && flags+=(-dict="${dict}")
   log="${work}/last-run.log"
-  if [[ -n "${runs}" ]]; then budget="${runs} runs"; else budget="${seconds} s"; fi
+  if [[ "${mode}" != fuzz && ! -d "${from}/fuzz-work/${target}/corpus" ]]; then
+    printf '%s: %s has no working corpus of %s to %s\n' "${PROG}" "${from}" "${target}" "${mode}" >&2
+    failed+=("${target}")
+    continue
+  fi
+  if [[ "${mode}" == merge ]]; then
+    # Only inputs that add edges to the seeds are copied in, as few as cover them (hit counts
+    # do not count, or thousands would); the repository's seeds stay.
+    before=$(find "${REPO_ROOT}/fuzz/corpus/${seeds}" -type f | wc -l)
+    "${exe}" -set_cover_merge=1 -use_counters=0 "${flags[@]:0:1}" "${extra[@]}" "${REPO_ROOT}/fuzz/corpus/${seeds}" "${from}/fuzz-work/${target}/corpus" \
+      >"${work}/merge.log" 2>&1 || { printf '%s: merging %s failed: %s\n' "${PROG}" "${target}" "${work}/merge.log"; failed+=("${target}"); continue; }
+    after=$(find "${REPO_ROOT}/fuzz/corpus/${seeds}" -type f | wc -l)
+    printf '== %s: %d seed(s), %d added (%s)\n' "${target}" "${after}" $((after - before)) \
+      "$(du -sh "${REPO_ROOT}/fuzz/corpus/${seeds}" | cut -f1)"
+    continue
+  fi
+  corpora=("${work}/corpus" "${REPO_ROOT}/fuzz/corpus/${seeds}")
+  if [[ "${mode}" == replay ]]; then
+    flags+=(-runs=0)
+    corpora=("${from}/fuzz-work/${target}/corpus")
+    log="${work}/last-replay.log"
+    budget="replay of $(find "${corpora[0]}" -type f | wc -l) inputs from ${from}"
+  elif [[ -n "${runs}" ]]; then budget="${runs} runs"; else budget="${seconds} s"; fi
   printf '== %s (%s)\n' "${target}" "${budget}"
   status=0
-  "${exe}" "${flags[@]}" "${extra[@]}" "${work}/corpus" "${REPO_ROOT}/fuzz/corpus/${seeds}" \
-    >"${log}" 2>&1 || status=$?
+  start_s=${SECONDS}
+  "${exe}" "${flags[@]}" "${extra[@]}" "${corpora[@]}" >"${log}" 2>&1 || status=$?
+  printf 'wall time %d s\n' $((SECONDS - start_s))
   # The last status line and the totals: executions, coverage (cov) and features (ft).
-  grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE).*cov:' "${log}" | tail -1 || true
-  grep -E '^stat::number_of_executed_units' "${log}" || true
+  grep -E '^#[0-9]+.*(DONE|INITED|pulse|NEW|REDUCE).*cov:' "${log}" | tail -1 || true
+  grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' "${log}" || true
   if ((status != 0)); then
     artifact="$(grep -oE 'Test unit written to .*' "${log}" | tail -1 | sed 's/^Test unit written to //' || true)"
     grep -E 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer)|runtime error|fuzz property failed|strategy_fuzzer:|SUMMARY|ParseDictionaryFile' \
