@@ -11,7 +11,7 @@
 namespace shardsim::cli {
 
 struct DemoFlags {
-  uint64_t cases = 100;
+  uint64_t cases = 300;  // enough for every buggy entry to fail on the bucketed stream
   int jobs = 0;  // 0: one per hardware thread
   bool json = false;
   std::optional<std::string> report_dir;  // the article's picture and index.html
