@@ -1,7 +1,6 @@
 #include "model/internal/iterator_token.h"
 
 #include "absl/strings/escaping.h"
-#include "sim/check.h"
 #include "sim/hash.h"
 #include "sim/strings.h"
 
@@ -94,9 +93,16 @@ std::string EncodeIteratorToken(const IteratorToken& token) {
 }
 
 void EncodeIteratorTokenInto(const IteratorToken& token, std::string& text) {
-  // The bytes on the stack: a stream name is at most kMaxStreamNameBytes.
-  SHARDSIM_CHECK(token.stream.size() <= kMaxStreamNameBytes, "a stream name fits a token");
-  char raw[8 + 2 + 5 * 8 + kMaxStreamNameBytes + 8];
+  // The bytes on the stack when the stream name fits a valid token (every token the model
+  // issues); a longer name (which no token decodes to) on the heap.
+  constexpr size_t kFixedBytes = 8 + 2 + 5 * 8 + 8;
+  char stack[kFixedBytes + kMaxStreamNameBytes];
+  std::string heap;
+  char* raw = stack;
+  if (token.stream.size() > kMaxStreamNameBytes) {
+    heap.resize(kFixedBytes + token.stream.size());
+    raw = heap.data();
+  }
   size_t size = 0;
   const auto put_u64 = [&](uint64_t v) {
     for (int i = 0; i < 8; ++i) raw[size++] = static_cast<char>((v >> (8 * (7 - i))) & 0xff);

@@ -31,7 +31,7 @@ struct IteratorToken {
 };
 
 std::string EncodeIteratorToken(const IteratorToken& token);
-// The same text into `text` (its capacity reused). REQUIRES: a stream name of at most 128 bytes.
+// The same text into `text` (its capacity reused).
 void EncodeIteratorTokenInto(const IteratorToken& token, std::string& text);
 // The token `text` spells, or nullopt when it is not exactly a token EncodeIteratorToken gives.
 std::optional<IteratorToken> DecodeIteratorToken(std::string_view text);

@@ -107,6 +107,17 @@ TEST(IteratorToken, NamesItsOwnStreamAndNoOther) {
   EXPECT_FALSE(DecodeIteratorToken(Text(swapped)).has_value());
 }
 
+TEST(IteratorToken, EncodesAStreamNameLongerThanAnyTokenHoldsButNeverDecodesIt) {
+  // Found by the iterator_token fuzzer after the encoder moved to a stack buffer: a name past
+  // 128 bytes (no stream has one) still encodes, on the heap, and decodes to nothing.
+  for (const size_t length : {128u, 129u, 3000u}) {
+    const std::string name(length, 'n');
+    const std::string text = EncodeIteratorToken(Sample(name));
+    EXPECT_EQ(Raw(text).size(), 8 + 2 + 5 * 8 + length + 8);
+    EXPECT_EQ(DecodeIteratorToken(text).has_value(), length <= 128) << length;
+  }
+}
+
 TEST(IteratorToken, KeepsTheIssueTimeToTheMicrosecondForExpiry) {
   // Expiry is the model's decision (an issue time older than the iterator lifetime); the codec
   // must hand back the exact issue time, from the epoch to the largest instant.
