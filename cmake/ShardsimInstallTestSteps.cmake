@@ -100,3 +100,18 @@ function(run what expected_rc)
     set(${arg_ERR} "${err}" PARENT_SCOPE)
   endif()
 endfunction()
+
+# Configures the project in `source` into `build` against `prefix` (see
+# shardsim_install_test_configure_args), builds it, and sets `out` to the path of the built
+# executable `executable`; `what` names the project in the messages.
+function(shardsim_install_test_build out what source build prefix executable)
+  shardsim_install_test_configure_args(configure_args "${source}" "${build}" "${prefix}")
+  run("configure ${what}" 0 COMMAND "${CMAKE_COMMAND}" ${configure_args})
+  run("build ${what}" 0 COMMAND "${CMAKE_COMMAND}" --build "${build}")
+  file(GLOB_RECURSE found LIST_DIRECTORIES false "${build}/${executable}")
+  if(NOT found)
+    fail("no ${executable} in ${build}")
+  endif()
+  list(GET found 0 found)
+  set(${out} "${found}" PARENT_SCOPE)
+endfunction()

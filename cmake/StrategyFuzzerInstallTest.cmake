@@ -31,14 +31,8 @@ foreach(_file IN ITEMS tests/fuzz_user_project/CMakeLists.txt
   get_filename_component(_name "${_file}" NAME)
   file(COPY_FILE "${SHARDSIM_SOURCE_DIR}/${_file}" "${_project}/${_name}")
 endforeach()
-shardsim_install_test_configure_args(_configure_args "${_project}" "${_build}" "${_prefix}")
-run("configure the fuzzing project" 0 COMMAND "${CMAKE_COMMAND}" ${_configure_args})
-run("build my_loop_fuzzer" 0 COMMAND "${CMAKE_COMMAND}" --build "${_build}")
-file(GLOB_RECURSE _fuzzer LIST_DIRECTORIES false "${_build}/my_loop_fuzzer")
-if(NOT _fuzzer)
-  fail("no my_loop_fuzzer in ${_build}")
-endif()
-list(GET _fuzzer 0 _fuzzer)
+shardsim_install_test_build(_fuzzer "the fuzzing project" "${_project}" "${_build}" "${_prefix}"
+                            my_loop_fuzzer)
 
 # Each run starts from an empty working corpus and a fixed libFuzzer seed, so it is the same
 # run every time; -max_total_time only bounds a machine much slower than expected.

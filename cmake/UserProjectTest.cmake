@@ -43,14 +43,8 @@ string(SUBSTRING "${_readme}" 0 ${_end} _snippet)
 file(WRITE "${_project}/CMakeLists.txt" "${_snippet}")
 file(COPY_FILE "${SHARDSIM_SOURCE_DIR}/tests/user_project/my_loops.cc" "${_project}/my_loops.cc")
 
-shardsim_install_test_configure_args(_configure_args "${_project}" "${_build}" "${_prefix}")
-run("configure the README's project" 0 COMMAND "${CMAKE_COMMAND}" ${_configure_args})
-run("build it" 0 COMMAND "${CMAKE_COMMAND}" --build "${_build}")
-file(GLOB_RECURSE _cli LIST_DIRECTORIES false "${_build}/my-shardsim")
-if(NOT _cli)
-  fail("no my-shardsim in ${_build}")
-endif()
-list(GET _cli 0 _cli)
+shardsim_install_test_build(_cli "the README's project" "${_project}" "${_build}" "${_prefix}"
+                            my-shardsim)
 get_filename_component(_cli_dir "${_cli}" DIRECTORY)
 
 # 1. ctest, twice: both loops meet their expected verdicts; the same output each time (gtest's
