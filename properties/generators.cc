@@ -39,8 +39,15 @@ Features GenFeatures() {
 int Kind(int n) { return *rc::gen::resize(100, rc::gen::inRange(0, n)); }
 
 // A bucket width from about a second to an hour, log-uniform; shrinks toward one second.
-Duration GenWidth() {
-  const int step = *rc::gen::inRange(0, 101);
+// rc::gen::inRange narrows to the low end at small case sizes, so the first cases of a run get
+// buckets of a second or so; `every_size` draws from the whole range at every size. Cases with
+// crashes use it: a downtime past the retention period fits their walk budget only with
+// buckets of about 17 s or more (a day is 86,400 one-second buckets to walk on restart, more
+// than GeneratorOptions::max_downtime_buckets), and that is where checkpoints below the trim
+// horizon, and the loops that get stuck on them, live.
+Duration GenWidth(bool every_size) {
+  const int step = every_size ? *rc::gen::resize(100, rc::gen::inRange(0, 101))
+                              : *rc::gen::inRange(0, 101);
   double seconds = 1.0;
   for (int i = 0; i < step; ++i) seconds *= 1.0853;  // 1.0853^100 ~= 3,600
   return Duration::Millis(static_cast<int64_t>(seconds * 1000.0));
@@ -289,7 +296,7 @@ Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions
   Scenario s;
   s.strategy = strategy.name;
   s.seed = *rc::gen::inRange<uint64_t>(0, UINT32_MAX);
-  const Duration width = GenWidth();
+  const Duration width = GenWidth(features.crashes);
   s.stream.buckets = options.profile ? *options.profile : GenProfile(width);
   const int max_shards_ever = MaxShardsEver(s.stream.buckets, s.call_latency);
   const int max_shards = std::min(options.max_shards, max_shards_ever);
