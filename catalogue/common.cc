@@ -68,4 +68,34 @@ bool ParentsFinished(const ConsumerContext& ctx, const Shard& shard,
   return true;
 }
 
+consumer::ParamSpec PollIntervalParam() {
+  return {.name = "poll_interval_ms",
+          .default_value = 1'000,
+          .min_value = 0,
+          .max_value = 300'000,
+          .description = "sleep between rounds of reads",
+          .generate_min = 5'000,
+          .generate_max = 10'000};
+}
+
+consumer::ParamSpec KclIdleTimeBetweenReadsParam() {
+  return {.name = "idle_time_between_reads_ms",
+          .default_value = 1'500,
+          .min_value = 0,
+          .max_value = 300'000,
+          .description = "sleep between rounds of reads (KCL idleTimeBetweenReadsInMillis)",
+          .generate_min = 5'000,
+          .generate_max = 10'000};
+}
+
+consumer::ParamSpec ScanIntervalParam() {
+  return {.name = "scan_interval_ms",
+          .default_value = 250,
+          .min_value = 0,
+          .max_value = 300'000,
+          .description = "sleep between GetRecords calls on a shard (WithScanInterval)",
+          .generate_min = 10'000,
+          .generate_max = 10'000};
+}
+
 }  // namespace shardsim::catalogue

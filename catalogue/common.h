@@ -53,6 +53,17 @@ sim::Task<std::optional<std::string>> GetIteratorWithRetry(ConsumerContext& ctx,
 bool ParentsFinished(const ConsumerContext& ctx, const Shard& shard,
                      const std::vector<Shard>& listed);
 
+// The sleep parameters the catalogue's loops share, with the ranges generated cases draw from:
+// less often than their defaults, since a poller pays for every second of a run and most
+// generated seconds are idle.
+// `poll_interval_ms`: the sleep between rounds of reads of a loop that polls every shard in turn.
+consumer::ParamSpec PollIntervalParam();
+// `idle_time_between_reads_ms`: KCL's idleTimeBetweenReadsInMillis.
+consumer::ParamSpec KclIdleTimeBetweenReadsParam();
+// `scan_interval_ms`: harlow/kinesis-consumer's WithScanInterval, between GetRecords calls on
+// a shard.
+consumer::ParamSpec ScanIntervalParam();
+
 }  // namespace shardsim::catalogue
 
 #endif  // SHARDSIM_CATALOGUE_COMMON_H_

@@ -34,15 +34,7 @@ StrategyInfo CheckpointBeforeProcessingStrategy() {
       .expected = Violates(Property::kCheckpointSafety),
       .provenance = {"https://github.com/apache/pulsar/issues/8192",
                      "https://github.com/apache/pulsar/pull/24501"},
-      .params = {{.name = "idle_time_between_reads_ms",
-                  .default_value = 1'500,
-                  .min_value = 0,
-                  .max_value = 300'000,
-                  .description = "sleep between rounds of reads (KCL idleTimeBetweenReadsInMillis)",
-                  // Generated cases poll less often: a poller pays for every second of
-                  // a run, and most generated seconds are idle.
-                  .generate_min = 5'000,
-                  .generate_max = 10'000}},
+      .params = {KclIdleTimeBetweenReadsParam()},
       .run = CheckpointBeforeProcessing};
 }
 

@@ -45,15 +45,7 @@ StrategyInfo ExpiredIteratorFromLatestStrategy() {
                      "has read nothing from that shard yet",
       .expected = Violates(Property::kNoMissedRecords),
       .provenance = {"https://github.com/tenzir/tenzir/pull/6188"},
-      .params = {{.name = "poll_interval_ms",
-                  .default_value = 1'000,
-                  .min_value = 0,
-                  .max_value = 300'000,
-                  .description = "sleep between rounds of reads",
-                  // Generated cases poll less often: a poller pays for every second of
-                  // a run, and most generated seconds are idle.
-                  .generate_min = 5'000,
-                  .generate_max = 10'000}},
+      .params = {PollIntervalParam()},
       .run = ExpiredIteratorFromLatest};
 }
 

@@ -72,15 +72,7 @@ StrategyInfo ExpiredIteratorFromStartupCheckpointStrategy() {
       .expected = Violates(Property::kNoDuplicates),
       .provenance = {"https://github.com/influxdata/telegraf/pull/19508",
                      "https://github.com/influxdata/telegraf/issues/19505"},
-      .params = {{.name = "poll_interval_ms",
-                  .default_value = 1'000,
-                  .min_value = 0,
-                  .max_value = 300'000,
-                  .description = "sleep between rounds of reads",
-                  // Generated cases poll less often: a poller pays for every second of
-                  // a run, and most generated seconds are idle.
-                  .generate_min = 5'000,
-                  .generate_max = 10'000}},
+      .params = {PollIntervalParam()},
       .run = ExpiredIteratorFromStartupCheckpoint};
 }
 

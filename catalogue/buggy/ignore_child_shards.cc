@@ -37,15 +37,7 @@ StrategyInfo IgnoreChildShardsStrategy() {
                      "reading the children of a split or merge",
       .expected = Violates(Property::kNoMissedRecords),
       .provenance = {"https://github.com/redpanda-data/connect/issues/2649"},
-      .params = {{.name = "poll_interval_ms",
-                  .default_value = 1'000,
-                  .min_value = 0,
-                  .max_value = 300'000,
-                  .description = "sleep between rounds of reads",
-                  // Generated cases poll less often: a poller pays for every second of
-                  // a run, and most generated seconds are idle.
-                  .generate_min = 5'000,
-                  .generate_max = 10'000}},
+      .params = {PollIntervalParam()},
       .run = IgnoreChildShards};
 }
 

@@ -37,15 +37,7 @@ StrategyInfo NoBackoffOnThrottlingStrategy() {
       .expected = Violates(Property::kBoundedCallRate),
       .provenance = {"https://github.com/remind101/kinesumer/issues/26",
                      "https://github.com/remind101/kinesumer/pull/27"},
-      .params = {{.name = "poll_interval_ms",
-                  .default_value = 1'000,
-                  .min_value = 0,
-                  .max_value = 300'000,
-                  .description = "sleep between rounds of reads",
-                  // Generated cases poll less often: a poller pays for every second of
-                  // a run, and most generated seconds are idle.
-                  .generate_min = 5'000,
-                  .generate_max = 10'000}},
+      .params = {PollIntervalParam()},
       .run = NoBackoffOnThrottling};
 }
 

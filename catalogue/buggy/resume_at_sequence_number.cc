@@ -57,15 +57,7 @@ StrategyInfo ResumeAtSequenceNumberStrategy() {
       .expected = Violates(Property::kNoDuplicates),
       .provenance = {"https://github.com/awslabs/amazon-kinesis-client/pull/1014",
                      "https://github.com/awslabs/amazon-kinesis-client/issues/425"},
-      .params = {{.name = "idle_time_between_reads_ms",
-                  .default_value = 1'500,
-                  .min_value = 0,
-                  .max_value = 300'000,
-                  .description = "sleep between rounds of reads (KCL idleTimeBetweenReadsInMillis)",
-                  // Generated cases poll less often: a poller pays for every second of
-                  // a run, and most generated seconds are idle.
-                  .generate_min = 5'000,
-                  .generate_max = 10'000}},
+      .params = {KclIdleTimeBetweenReadsParam()},
       .run = ResumeAtSequenceNumber};
 }
 

@@ -113,15 +113,7 @@ StrategyInfo StuckBelowTrimHorizonStrategy() {
                      "keeps reading its empty pages (or retrying) forever",
       .expected = Violates(Property::kNoMissedRecords),
       .provenance = {"https://github.com/harlow/kinesis-consumer/issues/125"},
-      .params = {{.name = "scan_interval_ms",
-                  .default_value = 250,
-                  .min_value = 0,
-                  .max_value = 300'000,
-                  .description = "sleep between GetRecords calls on a shard (WithScanInterval)",
-                  // Generated cases scan less often: a scan pays for every second of a
-                  // run, on every shard, and most generated seconds are idle.
-                  .generate_min = 10'000,
-                  .generate_max = 10'000}},
+      .params = {ScanIntervalParam()},
       .run = StuckBelowTrimHorizon};
 }
 
