@@ -184,8 +184,8 @@ class Trace {
   std::string ToJsonLines() const;
 
  private:
-  // Encoded records are hashed in chunks of about this many bytes (one XXH3 update per chunk
-  // rather than per record, measured in properties_benchmark).
+  // Encoded records are hashed in chunks of about this many bytes: one XXH3 update per chunk
+  // rather than one per record (a record takes some 40 to 200 bytes).
   static constexpr size_t kPendingFlushBytes = 4096;
   void EndRecord();  // ends the record being encoded into pending_
 
