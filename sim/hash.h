@@ -1,8 +1,9 @@
 // Fixed 64-bit hashes of byte strings: the trace hash, iterator-token checksums, sub-stream names.
 //
 // HashBytes and StreamingHash are XXH3-64 (xxHash 0.8, specified in xxhash_spec.md, from
-// Debian's libxxhash-dev), so a trace hash can be checked with any xxHash implementation: it
-// equals `xxhsum -H3` of the text trace. Fixed across machines and versions; not cryptographic.
+// Debian's libxxhash-dev), so a trace hash can be checked with any xxHash implementation over
+// the records' hash encoding (sim/trace.h). Fixed across machines and versions; not
+// cryptographic.
 // Chaining (passing a previous result as `seed`) hashes a sequence of strings.
 #ifndef SHARDSIM_SIM_HASH_H_
 #define SHARDSIM_SIM_HASH_H_

@@ -1,5 +1,7 @@
 #include "sim/trace.h"
 
+#include <algorithm>
+#include <bit>
 #include <charconv>
 #include <concepts>
 #include <cstring>
@@ -78,6 +80,100 @@ void AppendTextOf(std::string& out, T v) {
 void AppendTextOf(std::string& out, Duration v) {
   AppendTextOf<int64_t>(out, v.micros());
   out += "us";
+}
+
+// The hash encoding of records (written down in trace.h): little-endian 64-bit integers,
+// LEB128 lengths, and a tag before each field saying its value's kind.
+enum HashTag : char {
+  kEndOfRecord = 0,
+  kInt64Tag = 1,
+  kUint64Tag = 2,
+  kBoolTag = 3,
+  kStringTag = 4,
+  kInstantTag = 5,
+  kDurationTag = 6,
+};
+
+// Writers of one piece each at `p`, returning the end; the caller reserved the room.
+char* PutU64(char* p, uint64_t v) {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(p, &v, sizeof(v));
+  } else {
+    for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(v >> (8 * i));
+  }
+  return p + 8;
+}
+
+constexpr size_t kMaxLengthBytes = 10;  // LEB128 of a 64-bit count
+
+char* PutBytes(char* p, std::string_view s) {
+  uint64_t v = s.size();
+  while (v >= 0x80) {
+    *p++ = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+constexpr HashTag TagOf(int64_t) { return kInt64Tag; }
+constexpr HashTag TagOf(uint64_t) { return kUint64Tag; }
+constexpr HashTag TagOf(bool) { return kBoolTag; }
+constexpr HashTag TagOf(std::string_view) { return kStringTag; }
+constexpr HashTag TagOf(Instant) { return kInstantTag; }
+constexpr HashTag TagOf(Duration) { return kDurationTag; }
+
+size_t MaxPayloadBytes(std::string_view v) { return kMaxLengthBytes + v.size(); }
+template <typename T>
+constexpr size_t MaxPayloadBytes(T) { return 8; }
+
+char* PutPayload(char* p, int64_t v) { return PutU64(p, static_cast<uint64_t>(v)); }
+char* PutPayload(char* p, uint64_t v) { return PutU64(p, v); }
+char* PutPayload(char* p, bool v) {
+  *p = v ? 1 : 0;
+  return p + 1;
+}
+char* PutPayload(char* p, std::string_view v) { return PutBytes(p, v); }
+char* PutPayload(char* p, Instant v) { return PutU64(p, static_cast<uint64_t>(v.unix_micros())); }
+char* PutPayload(char* p, Duration v) { return PutU64(p, static_cast<uint64_t>(v.micros())); }
+
+using trace_internal::ByteBuffer;
+
+// T is one of the six kinds of value (a std::string is passed as a string_view).
+template <typename T>
+void EncodeField(std::string_view key, T value, ByteBuffer& out) {
+  char* p = out.Reserve(1 + kMaxLengthBytes + key.size() + MaxPayloadBytes(value));
+  *p++ = TagOf(value);
+  p = PutBytes(p, key);
+  out.CommitUpTo(PutPayload(p, value));
+}
+
+void EncodeFieldOf(const TraceField& f, ByteBuffer& out) {
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string>) {
+          EncodeField(f.key, std::string_view(v), out);
+        } else {
+          EncodeField(f.key, v, out);
+        }
+      },
+      f.value.value());
+}
+
+void EncodeRecordStart(Instant time, std::string_view actor, std::string_view kind,
+                       ByteBuffer& out) {
+  char* p = out.Reserve(8 + 2 * kMaxLengthBytes + actor.size() + kind.size());
+  p = PutU64(p, static_cast<uint64_t>(time.unix_micros()));
+  p = PutBytes(p, actor);
+  out.CommitUpTo(PutBytes(p, kind));
+}
+
+void EncodeRecordEnd(ByteBuffer& out) {
+  char* p = out.Reserve(1);
+  *p = kEndOfRecord;
+  out.CommitUpTo(p + 1);
 }
 
 }  // namespace
@@ -168,15 +264,43 @@ std::string TraceRecord::ToJson() const {
   return out;
 }
 
-Trace::Trace(Mode mode) : mode_(mode) {}
+std::string TraceRecord::HashBytes() const {
+  ByteBuffer out;
+  EncodeRecordStart(time, actor, kind, out);
+  for (const TraceField& f : fields) EncodeFieldOf(f, out);
+  EncodeRecordEnd(out);
+  return std::string(out.view());
+}
+
+namespace trace_internal {
+char* ByteBuffer::Reserve(size_t n) {
+  if (bytes_.size() - size_ < n) bytes_.resize(std::max(2 * bytes_.size(), size_ + n));
+  return bytes_.data() + size_;
+}
+}  // namespace trace_internal
+
+Trace::Trace(Mode mode) : mode_(mode) { pending_.Reserve(2 * kPendingFlushBytes); }
+
+uint64_t Trace::hash() const {
+  StreamingHash copy = hash_;
+  copy.Update(pending_.view());
+  return copy.Digest();
+}
+
+void Trace::EndRecord() {
+  EncodeRecordEnd(pending_);
+  ++count_;
+  if (pending_.size() >= kPendingFlushBytes) {
+    hash_.Update(pending_.view());
+    pending_.Truncate(0);
+  }
+}
 
 void Trace::Append(TraceRecord record) {
   SHARDSIM_CHECK(!line_open_, "a TraceLine is open: commit it before appending another record");
-  scratch_.clear();
-  AppendRecordText(record, scratch_);
-  scratch_.push_back('\n');
-  hash_.Update(scratch_);
-  ++count_;
+  EncodeRecordStart(record.time, record.actor, record.kind, pending_);
+  for (const TraceField& f : record.fields) EncodeFieldOf(f, pending_);
+  EndRecord();
   for (const Observer& observer : observers_) observer(record);
   if (mode_ == Mode::kKeepRecords) records_.push_back(std::move(record));
 }
@@ -188,12 +312,9 @@ void Trace::Append(Instant time, std::string_view actor, std::string_view kind,
     return;
   }
   SHARDSIM_CHECK(!line_open_, "a TraceLine is open: commit it before appending another record");
-  scratch_.clear();
-  AppendLineStart(time, actor, kind, scratch_);
-  for (const TraceField& f : fields) AppendFieldText(f, scratch_);
-  scratch_.push_back('\n');
-  hash_.Update(scratch_);
-  ++count_;
+  EncodeRecordStart(time, actor, kind, pending_);
+  for (const TraceField& f : fields) EncodeFieldOf(f, pending_);
+  EndRecord();
 }
 
 TraceLine Trace::Begin(Instant time, std::string_view actor, std::string_view kind) {
@@ -209,8 +330,8 @@ TraceLine::TraceLine(Trace& trace, Instant time, std::string_view actor, std::st
   }
   SHARDSIM_CHECK(!trace.line_open_, "only one TraceLine may be open on a trace at a time");
   trace.line_open_ = true;
-  trace.scratch_.clear();
-  AppendLineStart(time, actor, kind, trace.scratch_);
+  line_start_ = trace.pending_.size();
+  EncodeRecordStart(time, actor, kind, trace.pending_);
 }
 
 template <typename T>
@@ -219,11 +340,7 @@ TraceLine& TraceLine::AddValue(std::string_view key, T value) {
     record_.fields.push_back(TraceField{std::string(key), TraceValue(value)});
     return *this;
   }
-  std::string& out = trace_->scratch_;
-  out.push_back(' ');
-  out.append(key);
-  out.push_back('=');
-  AppendTextOf(out, value);
+  EncodeField(key, value, trace_->pending_);
   return *this;
 }
 
@@ -237,7 +354,9 @@ TraceLine& TraceLine::Add(std::string_view key, Instant value) { return AddValue
 TraceLine& TraceLine::Add(std::string_view key, Duration value) { return AddValue(key, value); }
 
 TraceLine::~TraceLine() {
-  if (!keep_ && !committed_) trace_->line_open_ = false;  // dropped uncommitted
+  if (keep_ || committed_) return;
+  trace_->pending_.Truncate(line_start_);  // dropped uncommitted: its bytes are not hashed
+  trace_->line_open_ = false;
 }
 
 void TraceLine::Commit() {
@@ -248,9 +367,7 @@ void TraceLine::Commit() {
     return;
   }
   trace_->line_open_ = false;
-  trace_->scratch_.push_back('\n');
-  trace_->hash_.Update(trace_->scratch_);
-  ++trace_->count_;
+  trace_->EndRecord();
 }
 
 void Trace::AddObserver(Observer observer) { observers_.push_back(std::move(observer)); }
