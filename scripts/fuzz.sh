@@ -14,11 +14,12 @@ readonly TARGETS=(scenario_json scenario_run campaign_result sequence_number ite
 
 usage() {
   cat <<'EOF_USAGE'
-Usage: scripts/fuzz.sh [--build-dir DIR] [--seconds N] [--runs N] [--timeout S]
+Usage: scripts/fuzz.sh [--build-dir DIR] [--seconds N] [--runs N] [--timeout S] [--jobs J]
                        [--replay FROM | --merge-seeds [--from FROM]]
                        (--all | TARGET...) [-- LIBFUZZER_FLAG...]
 
-Runs each TARGET (or every target, with --all) for N seconds (default 20), one after another.
+Runs each TARGET (or every target, with --all) for N seconds (default 20), one after another
+(or J at a time, with --jobs J).
 Targets: scenario_json scenario_run campaign_result sequence_number iterator_token next_token
 server_request replay_log strategy. The fuzzers are built with -DSHARDSIM_FUZZERS=ON (the asan preset:
 cmake --preset asan && cmake --build build-asan --target shardsim_fuzzers).
@@ -26,6 +27,8 @@ cmake --preset asan && cmake --build build-asan --target shardsim_fuzzers).
   --build-dir DIR  the build tree with fuzz/ (default: build-asan)
   --seconds N      time per target (libFuzzer -max_total_time)
   --runs N         stop each target after N executions instead (-runs), e.g. for a campaign
+  --jobs J         run up to J targets at once (default 1), e.g. one per core; their
+                   outputs are printed in the targets' order when all have ended
   --timeout S      a single input running longer than S seconds is a failure (default 10;
                    60 for strategy)
   --replay FROM    do not fuzz: run every input of FROM/fuzz-work/<target>/corpus once
@@ -54,6 +57,7 @@ build_dir="build-asan"
 seconds=20
 runs=""
 timeout=""
+jobs=1
 mode=fuzz
 from=""
 targets=()
@@ -63,6 +67,7 @@ while (($# > 0)); do
     --build-dir) (($# >= 2)) || die_usage "--build-dir needs a value"; build_dir="$2"; shift ;;
     --seconds) (($# >= 2)) || die_usage "--seconds needs a value"; seconds="$2"; shift ;;
     --runs) (($# >= 2)) || die_usage "--runs needs a value"; runs="$2"; shift ;;
+    --jobs) (($# >= 2)) || die_usage "--jobs needs a value"; jobs="$2"; shift ;;
     --timeout) (($# >= 2)) || die_usage "--timeout needs a value"; timeout="$2"; shift ;;
     --replay) (($# >= 2)) || die_usage "--replay needs a build folder"; mode=replay; from="$2"; shift ;;
     --merge-seeds) mode=merge ;;
@@ -82,6 +87,7 @@ done
 [[ "${seconds}" =~ ^[1-9][0-9]*$ ]] || die_usage "--seconds must be a positive integer, got '${seconds}'"
 [[ -z "${runs}" || "${runs}" =~ ^[1-9][0-9]*$ ]] || die_usage "--runs must be a positive integer"
 [[ -z "${timeout}" || "${timeout}" =~ ^[1-9][0-9]*$ ]] || die_usage "--timeout must be a positive integer"
+[[ "${jobs}" =~ ^[1-9][0-9]*$ ]] || die_usage "--jobs must be a positive integer, got '${jobs}'"
 [[ "${build_dir}" = /* ]] || build_dir="${REPO_ROOT}/${build_dir}"
 [[ -z "${from}" ]] && from="${build_dir}"
 [[ "${from}" = /* ]] || from="${REPO_ROOT}/${from}"
@@ -91,7 +97,6 @@ done
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
-failed=()
 for target in "${targets[@]}"; do
   exe="${build_dir}/fuzz/${target}_fuzzer"
   [[ -x "${exe}" ]] || {
@@ -99,6 +104,12 @@ for target in "${targets[@]}"; do
       "${PROG}" "${exe}" >&2
     exit 2
   }
+done
+
+# Runs (or replays, or merges) one target; prints what it did; non-zero if it failed.
+run_target() {
+  local target="$1" exe work flags seeds dict log before after corpora budget status start_s artifact
+  exe="${build_dir}/fuzz/${target}_fuzzer"
   work="${build_dir}/fuzz-work/${target}"
   mkdir -p "${work}/corpus" "${work}/artifacts"
   flags=(-timeout="${timeout:-$([[ ${target} == strategy ]] && echo 60 || echo 10)}"
@@ -111,19 +122,18 @@ for target in "${targets[@]}"; do
   log="${work}/last-run.log"
   if [[ "${mode}" != fuzz && ! -d "${from}/fuzz-work/${target}/corpus" ]]; then
     printf '%s: %s has no working corpus of %s to %s\n' "${PROG}" "${from}" "${target}" "${mode}" >&2
-    failed+=("${target}")
-    continue
+    return 1
   fi
   if [[ "${mode}" == merge ]]; then
     # Only inputs that add edges to the seeds are copied in, as few as cover them (hit counts
     # do not count, or thousands would); the repository's seeds stay.
     before=$(find "${REPO_ROOT}/fuzz/corpus/${seeds}" -type f | wc -l)
     "${exe}" -set_cover_merge=1 -use_counters=0 "${flags[@]:0:1}" "${extra[@]}" "${REPO_ROOT}/fuzz/corpus/${seeds}" "${from}/fuzz-work/${target}/corpus" \
-      >"${work}/merge.log" 2>&1 || { printf '%s: merging %s failed: %s\n' "${PROG}" "${target}" "${work}/merge.log"; failed+=("${target}"); continue; }
+      >"${work}/merge.log" 2>&1 || { printf '%s: merging %s failed: %s\n' "${PROG}" "${target}" "${work}/merge.log"; return 1; }
     after=$(find "${REPO_ROOT}/fuzz/corpus/${seeds}" -type f | wc -l)
     printf '== %s: %d seed(s), %d added (%s)\n' "${target}" "${after}" $((after - before)) \
       "$(du -sh "${REPO_ROOT}/fuzz/corpus/${seeds}" | cut -f1)"
-    continue
+    return 0
   fi
   corpora=("${work}/corpus" "${REPO_ROOT}/fuzz/corpus/${seeds}")
   if [[ "${mode}" == replay ]]; then
@@ -150,9 +160,27 @@ for target in "${targets[@]}"; do
       printf 'keep it:   cp %s %s/fuzz/corpus/%s/ (and add a regression test in tests/)\n' \
         "${artifact}" "${REPO_ROOT}" "${seeds}"
     fi
-    failed+=("${target}")
+    return 1
   fi
-done
+}
+
+failed=()
+if ((jobs == 1)); then
+  for target in "${targets[@]}"; do run_target "${target}" || failed+=("${target}"); done
+else
+  # Up to `jobs` targets at once, each into its own file, printed in the targets' order.
+  outputs="$(mktemp -d)"
+  trap 'rm -rf "${outputs}"' EXIT
+  for target in "${targets[@]}"; do
+    while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
+    { rc=0; run_target "${target}" >"${outputs}/${target}.out" 2>&1 || rc=$?; echo "${rc}" >"${outputs}/${target}.rc"; } &
+  done
+  wait
+  for target in "${targets[@]}"; do
+    cat "${outputs}/${target}.out"
+    [[ "$(cat "${outputs}/${target}.rc" 2>/dev/null)" == 0 ]] || failed+=("${target}")
+  done
+fi
 if ((${#failed[@]} > 0)); then
   printf '%s: failed: %s\n' "${PROG}" "${failed[*]}" >&2
   exit 1
