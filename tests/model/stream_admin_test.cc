@@ -80,7 +80,8 @@ TEST(StreamAdminTest, AClosedParentLeavesTheListingOnceTheRetentionPeriodHasPass
                   .ok());
   auto ids_and_parents = [&](Instant now) {
     std::vector<std::string> listed;
-    for (const Shard& s : model.ListShards(now, {"s"}).value().Shards) {
+    const Outcome<ListShardsResponse> listing = model.ListShards(now, {"s"});
+    for (const Shard& s : listing.value().Shards) {
       listed.push_back(s.ShardId + "<" + s.ParentShardId.value_or(""));
     }
     return listed;
