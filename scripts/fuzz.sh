@@ -57,7 +57,7 @@ build_dir="build-asan"
 seconds=20
 runs=""
 timeout=""
-jobs=1
+max_jobs=1
 mode=fuzz
 from=""
 targets=()
@@ -67,7 +67,7 @@ while (($# > 0)); do
     --build-dir) (($# >= 2)) || die_usage "--build-dir needs a value"; build_dir="$2"; shift ;;
     --seconds) (($# >= 2)) || die_usage "--seconds needs a value"; seconds="$2"; shift ;;
     --runs) (($# >= 2)) || die_usage "--runs needs a value"; runs="$2"; shift ;;
-    --jobs) (($# >= 2)) || die_usage "--jobs needs a value"; jobs="$2"; shift ;;
+    --jobs) (($# >= 2)) || die_usage "--jobs needs a value"; max_jobs="$2"; shift ;;
     --timeout) (($# >= 2)) || die_usage "--timeout needs a value"; timeout="$2"; shift ;;
     --replay) (($# >= 2)) || die_usage "--replay needs a build folder"; mode=replay; from="$2"; shift ;;
     --merge-seeds) mode=merge ;;
@@ -87,7 +87,7 @@ done
 [[ "${seconds}" =~ ^[1-9][0-9]*$ ]] || die_usage "--seconds must be a positive integer, got '${seconds}'"
 [[ -z "${runs}" || "${runs}" =~ ^[1-9][0-9]*$ ]] || die_usage "--runs must be a positive integer"
 [[ -z "${timeout}" || "${timeout}" =~ ^[1-9][0-9]*$ ]] || die_usage "--timeout must be a positive integer"
-[[ "${jobs}" =~ ^[1-9][0-9]*$ ]] || die_usage "--jobs must be a positive integer, got '${jobs}'"
+[[ "${max_jobs}" =~ ^[1-9][0-9]*$ ]] || die_usage "--jobs must be a positive integer, got '${max_jobs}'"
 [[ "${build_dir}" = /* ]] || build_dir="${REPO_ROOT}/${build_dir}"
 [[ -z "${from}" ]] && from="${build_dir}"
 [[ "${from}" = /* ]] || from="${REPO_ROOT}/${from}"
@@ -165,14 +165,14 @@ run_target() {
 }
 
 failed=()
-if ((jobs == 1)); then
+if ((max_jobs == 1)); then
   for target in "${targets[@]}"; do run_target "${target}" || failed+=("${target}"); done
 else
-  # Up to `jobs` targets at once, each into its own file, printed in the targets' order.
+  # Up to `max_jobs` targets at once, each into its own file, printed in the targets' order.
   outputs="$(mktemp -d)"
   trap 'rm -rf "${outputs}"' EXIT
   for target in "${targets[@]}"; do
-    while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
+    while (($(jobs -rp | wc -l) >= max_jobs)); do wait -n || true; done
     { rc=0; run_target "${target}" >"${outputs}/${target}.out" 2>&1 || rc=$?; echo "${rc}" >"${outputs}/${target}.rc"; } &
   done
   wait
