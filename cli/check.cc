@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "cli/campaign_text.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/progress.h"
@@ -81,30 +82,6 @@ properties::CheckOptions OptionsOf(const CheckFlags& flags, std::string& profile
   return options;
 }
 
-std::string PassText(const consumer::StrategyInfo& strategy, const properties::CheckResult& r,
-                     const properties::CheckOptions& options) {
-  return absl::StrCat(
-      "PASS ", strategy.name, ": ", r.cases_run, " cases",
-      r.corpus_run ? absl::StrCat(" and ", r.corpus_run, " corpus scenarios") : "", " (seed ",
-      options.seed, ", shard ", options.shard_index, "/", options.shard_count, ", expected ",
-      properties::ExpectedVerdictName(strategy), ")\n");
-}
-
-std::string FailText(const consumer::StrategyInfo& strategy, const properties::Counterexample& c,
-                     const properties::CheckOptions& options, const std::string& saved) {
-  std::string report = properties::FormatFailureReport(properties::FailureReportParts{
-      &c.minimal, &c.report, absl::StrCat(c.origin, " of seed ", options.seed), saved,
-      ProgramName(), c.shrink_steps});
-  if (c.case_index) {
-    absl::StrAppend(&report, "  ",
-                    properties::ReplayCaseCommand(ProgramName(), strategy.name, options.seed,
-                                                  *c.case_index, options.generator),
-                    "   (the case before shrinking)\n");
-  }
-  return absl::StrCat("FAIL ", strategy.name, " (expected ",
-                      properties::ExpectedVerdictName(strategy), ")\n", report, "\n");
-}
-
 // The failure's picture, inline in the report row and as DIR/NAME.svg.
 void AddPicture(timeline::ReportRow& row, const properties::Counterexample& c,
                 const std::string& dir, const std::string& name) {
@@ -130,6 +107,7 @@ int RunCheck(const CheckFlags& flags) {
 
   const bool show_progress = !flags.quiet && ::isatty(STDERR_FILENO) == 1;
   properties::CampaignResult campaign;
+  campaign.all_strategies = flags.all;
   std::string text;
   std::vector<timeline::ReportRow> report_rows;
   for (const consumer::StrategyInfo* strategy : strategies) {
@@ -151,17 +129,12 @@ int RunCheck(const CheckFlags& flags) {
           properties::SavedScenarioStem(strategy->name, options.seed, c.case_index,
                                         options.generator));
       saved = path.ok() ? *path : "";
-      absl::StrAppend(&text, FailText(*strategy, c, options, saved));
-      if (path.ok()) {
-        const absl::StatusOr<std::string> picture = timeline::SaveFailurePicture(c.minimal, saved);
-        absl::StrAppend(&text, picture.ok() ? "picture of the failing run: " : "no picture: ",
-                        picture.ok() ? *picture : sim::ToString(picture.status().message()), "\n\n");
-      }
-    } else {
-      absl::StrAppend(&text, PassText(*strategy, *result, options));
     }
     campaign.results.push_back(
         properties::StrategyResultOf(*strategy, *result, options, profile_text, saved));
+    absl::StrAppend(&text, StrategyResultText(campaign.results.back(),
+                                              result->failure ? result->failure->report
+                                                              : properties::RunReport{}));
     if (flags.report_dir) {
       report_rows.push_back(timeline::ReportRowOf(campaign.results.back()));
       if (result->failure) AddPicture(report_rows.back(), *result->failure, *flags.report_dir,
@@ -181,14 +154,9 @@ int RunCheck(const CheckFlags& flags) {
   if (flags.json) {
     Print(json);
   } else {
-    Print(text);
-    if (flags.all) {
-      Print(campaign.all_as_expected() ? "every strategy met its expected verdict\n"
-                                       : "some strategies did not meet their expected verdict\n");
-    }
+    Print(text + CampaignClosingLine(campaign));
   }
-  if (flags.all) return campaign.all_as_expected() ? kExitOk : kExitPropertyFailed;
-  return campaign.any_failed() ? kExitPropertyFailed : kExitOk;
+  return campaign.failed_as_a_command() ? kExitPropertyFailed : kExitOk;
 }
 
 }  // namespace shardsim::cli

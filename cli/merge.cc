@@ -1,10 +1,11 @@
 // shardsim merge: reads the result files of a campaign's shards, merges them
-// (properties/campaign_result.h) and prints the campaign's result.
+// (properties/campaign_result.h) and prints and exits as the unsharded `check` did
+// (cli/campaign_text.h).
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "cli/campaign_text.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "properties/campaign_result.h"
@@ -24,19 +25,22 @@ properties::NamedCampaignResult ReadResultFile(const std::string& path) {
   return {path, *std::move(result)};
 }
 
+// What the unsharded `check` printed: each failure's minimal scenario is run again for its
+// timeline when this command registers the strategy.
 std::string MergedText(const properties::CampaignResult& merged) {
   std::string text;
   for (const properties::StrategyResult& r : merged.results) {
-    absl::StrAppend(&text, r.failure ? "FAIL " : "PASS ", r.strategy, ": ", r.cases_run,
-                    " cases, cases hash ", absl::StrFormat("%016x", r.cases_hash()));
-    if (r.failure) {
-      absl::StrAppend(&text, ", ", r.failure->property, " at ", r.failure->origin,
-                      "; replay with ", ProgramName(), " replay --scenario ",
-                      r.failure->saved_scenario);
+    if (!r.failure) {
+      absl::StrAppend(&text, StrategyResultText(r, properties::RunReport{}));
+      continue;
     }
-    absl::StrAppend(&text, "\n");
+    const absl::StatusOr<properties::RunReport> run = properties::RunScenario(
+        r.failure->minimal_scenario, properties::RunOptions{.keep_trace = true});
+    absl::StrAppend(&text, run.ok() ? StrategyResultText(r, *run)
+                                    : StrategyResultTextWithoutRun(
+                                          r, sim::ToString(run.status().message())));
   }
-  return text;
+  return text + CampaignClosingLine(merged);
 }
 
 }  // namespace
@@ -49,7 +53,7 @@ int RunMerge(const MergeFlags& flags) {
       properties::MergeCampaignResults(shards);
   if (!merged.ok()) throw InputError(sim::ToString(merged.status().message()));
   Print(flags.json ? properties::CampaignResultToJson(*merged) : MergedText(*merged));
-  return merged->any_failed() ? kExitPropertyFailed : kExitOk;
+  return merged->failed_as_a_command() ? kExitPropertyFailed : kExitOk;
 }
 
 }  // namespace shardsim::cli

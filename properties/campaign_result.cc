@@ -219,6 +219,9 @@ absl::Status CheckHeader(const json& j) {
   if (!j.contains("results") || !j["results"].is_array()) {
     return absl::InvalidArgumentError("missing \"results\" array");
   }
+  if (j.contains("all_strategies") && !j["all_strategies"].is_boolean()) {
+    return absl::InvalidArgumentError("\"all_strategies\" must be true or false");
+  }
   return absl::OkStatus();
 }
 
@@ -307,6 +310,10 @@ bool CampaignResult::any_failed() const {
                      [](const StrategyResult& r) { return r.failure.has_value(); });
 }
 
+bool CampaignResult::failed_as_a_command() const {
+  return all_strategies ? !all_as_expected() : any_failed();
+}
+
 std::string ExpectedVerdictName(const consumer::StrategyInfo& strategy) {
   return strategy.expected.violates ? *strategy.expected.violates
                                     : "pass";
@@ -342,6 +349,7 @@ std::string CampaignResultToJson(const CampaignResult& result) {
   const json out{{"format", kFormat},
                  {"version", kCampaignResultVersion},
                  {"results", results},
+                 {"all_strategies", result.all_strategies},
                  {"all_as_expected", result.all_as_expected()}};
   return out.dump(2) + "\n";
 }
@@ -356,6 +364,8 @@ absl::StatusOr<CampaignResult> CampaignResultFromJson(std::string_view text) {
     if (!entry.ok()) return entry.status();
     out.results.push_back(*std::move(entry));
   }
+  out.all_strategies = j.contains("all_strategies") ? j.at("all_strategies").get<bool>()
+                                                    : out.results.size() > 1;
   return out;
 }
 
@@ -374,6 +384,15 @@ absl::StatusOr<CampaignResult> MergeCampaignResults(
     }
   }
   CampaignResult merged;
+  merged.all_strategies = shards.front().result.all_strategies;
+  for (const NamedCampaignResult& shard : shards) {
+    if (shard.result.all_strategies != merged.all_strategies) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          shard.source, ": a result of ", shard.result.all_strategies ? "check --all" : "one strategy",
+          ", while ", shards.front().source, " is of ",
+          merged.all_strategies ? "check --all" : "one strategy"));
+    }
+  }
   for (const std::string& strategy : order) {
     if (absl::Status s = CheckShardsAgree(strategy, by_strategy[strategy]); !s.ok()) return s;
     merged.results.push_back(MergeShards(by_strategy[strategy]));

@@ -3,14 +3,16 @@
 // result one unsharded run would have given.
 //
 // The format is {"format": "shardsim-check-result", "version": 1, "results": [...],
-// "all_as_expected": bool}, one entry per strategy checked, with its seed, case count, bucket
+// "all_strategies": bool, "all_as_expected": bool}, one entry per strategy checked, with its seed, case count, bucket
 // profile, shard, the trace hash of every generated case it ran and its failure, if any
 // (including the minimal scenario). Keys are sorted, so the same result is the same bytes.
 //
 // Merging: the shards of one strategy must agree on seed, cases, profile and shard count, and
 // each shard must appear exactly once. The campaign's failure is the one with the lowest case
 // index (a corpus failure comes first of all), and the cases above it are dropped, as an
-// unsharded run stops there. Pure: no file system, no environment.
+// unsharded run stops there. Shards must agree on `all_strategies` (`check --all` or one
+// strategy), which decides the exit status of the campaign as of the unsharded run. Pure: no
+// file system, no environment.
 #ifndef SHARDSIM_PROPERTIES_CAMPAIGN_RESULT_H_
 #define SHARDSIM_PROPERTIES_CAMPAIGN_RESULT_H_
 
@@ -67,8 +69,15 @@ struct StrategyResult {
 
 struct CampaignResult {
   std::vector<StrategyResult> results;
+  // `check --all` (judged against each strategy's expected verdict) rather than `--strategy`
+  // (judged pass or fail). Read as false from a file without the key unless it holds more than
+  // one strategy, which only `--all` writes.
+  bool all_strategies = false;
   bool all_as_expected() const;
   bool any_failed() const;
+  // Whether `check` exits 1 for this result: --all when a strategy missed its expected verdict,
+  // one strategy when it failed.
+  bool failed_as_a_command() const;
   bool operator==(const CampaignResult&) const = default;
 };
 

@@ -112,6 +112,57 @@ TEST(CampaignResult, TheMergedFailureIsTheLowestFailingCaseAndLaterCasesAreDropp
   EXPECT_EQ(m.shard_count, 1u);
 }
 
+TEST(CampaignResult, ACheckAllResultFailsAsACommandOnlyWhenAStrategyMissesItsExpectedVerdict) {
+  CampaignResult failing = Check(1, 5, 0, 1, FailingCorpus());
+  EXPECT_TRUE(failing.failed_as_a_command()) << "one strategy that failed: exit 1";
+  failing.all_strategies = true;
+  EXPECT_TRUE(failing.failed_as_a_command()) << "drain is expected to pass";
+  failing.results[0].expected = "bounded_call_rate";
+  EXPECT_FALSE(failing.failed_as_a_command()) << "failed as expected: exit 0";
+  failing.all_strategies = false;
+  EXPECT_TRUE(failing.failed_as_a_command()) << "`check --strategy` exits 1 on any failure";
+}
+
+TEST(CampaignResult, AllStrategiesSurvivesTheRoundTripAndTheMerge) {
+  CampaignResult shard0 = Check(4, 6, 0, 2);
+  CampaignResult shard1 = Check(4, 6, 1, 2);
+  shard0.all_strategies = shard1.all_strategies = true;
+  const absl::StatusOr<CampaignResult> back = CampaignResultFromJson(CampaignResultToJson(shard0));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(back->all_strategies);
+  const absl::StatusOr<CampaignResult> merged = Merge({shard0, shard1});
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  EXPECT_TRUE(merged->all_strategies);
+}
+
+TEST(CampaignResult, AFileWithoutAllStrategiesIsReadAsCheckAllOnlyWhenItHoldsSeveralStrategies) {
+  CampaignResult one = Check(4, 3, 0, 1);
+  auto without_key = [](const CampaignResult& r) {
+    std::string json = CampaignResultToJson(r);
+    const std::string key = "  \"all_strategies\": false,\n";
+    json.erase(json.find(key), key.size());
+    return CampaignResultFromJson(json);
+  };
+  absl::StatusOr<CampaignResult> read = without_key(one);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_FALSE(read->all_strategies);
+  CampaignResult two = one;
+  two.results.push_back(one.results[0]);
+  two.results.back().strategy = "another";
+  read = without_key(two);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_TRUE(read->all_strategies);
+}
+
+TEST(CampaignResult, ResultsOfCheckAllAndOfOneStrategyDoNotMerge) {
+  CampaignResult shard0 = Check(4, 6, 0, 2);
+  shard0.all_strategies = true;
+  const absl::StatusOr<CampaignResult> merged = Merge({shard0, Check(4, 6, 1, 2)});
+  ASSERT_FALSE(merged.ok());
+  EXPECT_EQ(merged.status().message(),
+            "shard1.json: a result of one strategy, while shard0.json is of check --all");
+}
+
 TEST(CampaignResult, ShardsOfDifferentSeedsDoNotMerge) {
   const absl::StatusOr<CampaignResult> merged = Merge({Check(1, 6, 0, 2), Check(2, 6, 1, 2)});
   ASSERT_FALSE(merged.ok());
