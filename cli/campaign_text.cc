@@ -97,6 +97,13 @@ std::string StrategyResultTextWithoutRun(const properties::StrategyResult& r,
 
 std::string CampaignClosingLine(const properties::CampaignResult& campaign) {
   if (!campaign.all_strategies) return "";
+  if (campaign.is_a_shard()) {
+    return campaign.a_passing_strategy_failed()
+               ? "a strategy expected to pass failed: the campaign misses its expected verdicts\n"
+               : absl::StrCat("no strategy expected to pass failed in this shard; whether every "
+                              "strategy met its expected verdict is decided by `",
+                              ProgramName(), " merge` of all the shards\n");
+  }
   return campaign.all_as_expected() ? "every strategy met its expected verdict\n"
                                     : "some strategies did not meet their expected verdict\n";
 }

@@ -35,8 +35,9 @@ std::string StrategyResultText(const properties::StrategyResult& result,
 std::string StrategyResultTextWithoutRun(const properties::StrategyResult& result,
                                          std::string_view why);
 
-// The closing line of `check --all` ("every strategy met its expected verdict"), or "" for a
-// check of one strategy.
+// The closing line of `check --all` ("every strategy met its expected verdict"; for a shard,
+// whether a strategy expected to pass failed, and that the merge decides the rest), or "" for
+// a check of one strategy.
 std::string CampaignClosingLine(const properties::CampaignResult& campaign);
 
 }  // namespace shardsim::cli

@@ -76,7 +76,7 @@ endfunction()
 # (OUT) and stderr (ERR). The expected exit is a number, "" for any, or "crash" for any but 0
 # and 2 (2: a usage error).
 function(run what expected_rc)
-  cmake_parse_arguments(arg "" "OUT;ERR" "COMMAND" ${ARGN})
+  cmake_parse_arguments(arg "" "OUT;ERR;RC" "COMMAND" ${ARGN})
   message(STATUS "${SHARDSIM_INSTALL_TEST}: ${what}")
   execute_process(COMMAND ${arg_COMMAND} WORKING_DIRECTORY "${_project}"
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -98,6 +98,9 @@ function(run what expected_rc)
   endif()
   if(arg_ERR)
     set(${arg_ERR} "${err}" PARENT_SCOPE)
+  endif()
+  if(arg_RC)
+    set(${arg_RC} "${rc}" PARENT_SCOPE)
   endif()
 endfunction()
 

@@ -11,7 +11,8 @@
 #   2. checks both loops with its own command: pass (exit 0), and the buggy one fails (exit 1);
 #   3. pastes every replay line the reports print (the check's, with and without --long-gaps
 #      and --profile, and ctest's) into a shell and compares the trace hashes;
-#   4. runs a two-shard campaign of each loop and merges it: equal to the one-shard run.
+#   4. runs a two-shard campaign of each loop, and one of `check --all`, and merges each: the
+#      same exit status, text and JSON as the one-shard run.
 # Fails (FATAL_ERROR) at the first step that goes wrong. The generator, compiler and build type
 # default to those of the built tree.
 cmake_minimum_required(VERSION 3.25)
@@ -181,4 +182,32 @@ foreach(_loop_rc IN ITEMS "my-team-loop;0" "my-buggy-loop;1")
   endif()
   message(STATUS "UserProjectTest: ${_loop}: two shards merged equal one run")
 endforeach()
+# A campaign of `check --all` (the user's loops and the catalogue): the merge of two shards
+# exits, prints and writes what the unsharded run did.
+set(_all_campaign check --all --cases 100 --seed 7 --quiet
+                  --failure-dir "${_project}/campaign-failures")
+run("unsharded check --all" "" RC _all_rc OUT _all_text
+    COMMAND "${_cli}" ${_all_campaign} --output "${_project}/all-one.json")
+foreach(_i IN ITEMS 0 1)
+  run("check --all, shard ${_i} of 2" "" COMMAND "${_cli}" ${_all_campaign}
+      --shard-index ${_i} --shard-count 2 --output "${_project}/all-shard-${_i}.json")
+endforeach()
+run("merge the two shards of check --all" "${_all_rc}" OUT _merged_text
+    COMMAND "${_cli}" merge "${_project}/all-shard-0.json" "${_project}/all-shard-1.json")
+run("merge --json the two shards of check --all" "${_all_rc}" OUT _merged_json
+    COMMAND "${_cli}" merge --json "${_project}/all-shard-0.json" "${_project}/all-shard-1.json")
+file(READ "${_project}/all-one.json" _all_json)
+if(NOT _merged_text STREQUAL _all_text OR NOT _merged_json STREQUAL _all_json)
+  file(WRITE "${_project}/all-one.txt" "${_all_text}")
+  file(WRITE "${_project}/all-merged.txt" "${_merged_text}")
+  file(WRITE "${_project}/all-merged.json" "${_merged_json}")
+  fail("the merged check --all differs from one run: compare ${_project}/all-one.txt with "
+       "all-merged.txt and all-one.json with all-merged.json")
+endif()
+foreach(_name IN ITEMS my-team-loop my-buggy-loop kcl-worker)
+  if(NOT _all_text MATCHES "${_name}")
+    fail("check --all of my-shardsim does not show ${_name}:\n${_all_text}")
+  endif()
+endforeach()
+message(STATUS "UserProjectTest: check --all (exit ${_all_rc}): two shards merged equal one run")
 message(STATUS "UserProjectTest: passed")

@@ -310,8 +310,20 @@ bool CampaignResult::any_failed() const {
                      [](const StrategyResult& r) { return r.failure.has_value(); });
 }
 
+bool CampaignResult::is_a_shard() const {
+  return std::any_of(results.begin(), results.end(),
+                     [](const StrategyResult& r) { return r.shard_count > 1; });
+}
+
+bool CampaignResult::a_passing_strategy_failed() const {
+  return std::any_of(results.begin(), results.end(), [](const StrategyResult& r) {
+    return r.expected == "pass" && r.failure.has_value();
+  });
+}
+
 bool CampaignResult::failed_as_a_command() const {
-  return all_strategies ? !all_as_expected() : any_failed();
+  if (!all_strategies) return any_failed();
+  return is_a_shard() ? a_passing_strategy_failed() : !all_as_expected();
 }
 
 std::string ExpectedVerdictName(const consumer::StrategyInfo& strategy) {

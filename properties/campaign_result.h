@@ -75,9 +75,15 @@ struct CampaignResult {
   bool all_strategies = false;
   bool all_as_expected() const;
   bool any_failed() const;
-  // Whether `check` exits 1 for this result: --all when a strategy missed its expected verdict,
-  // one strategy when it failed.
+  // Whether one of its results is a shard of a larger campaign (shard_count above 1).
+  bool is_a_shard() const;
+  // Whether `check` exits 1 for this result, which is so exactly when the merge of the whole
+  // campaign will: for one strategy, when it failed; for `--all`, unsharded, when a strategy
+  // missed its expected verdict, and as a shard, when a strategy expected to pass failed
+  // (whether a known-buggy one failed as expected is known only once the shards are merged).
   bool failed_as_a_command() const;
+  // A strategy expected to pass failed.
+  bool a_passing_strategy_failed() const;
   bool operator==(const CampaignResult&) const = default;
 };
 

@@ -16,6 +16,7 @@ readonly PACKAGES=(
   libabsl-dev libssl-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libxxhash-dev libboost1.81-dev chromium libxml2-utils
+  parallel  # GNU parallel: the README's campaign block, run as written by tests/cli/readme_campaign_test.sh
 )
 
 # Relative to the build tree.

@@ -123,6 +123,22 @@ TEST(CampaignResult, ACheckAllResultFailsAsACommandOnlyWhenAStrategyMissesItsExp
   EXPECT_TRUE(failing.failed_as_a_command()) << "`check --strategy` exits 1 on any failure";
 }
 
+TEST(CampaignResult, AShardOfCheckAllFailsAsACommandOnlyWhenAStrategyExpectedToPassFailed) {
+  CampaignResult shard = Check(1, 6, 0, 2);
+  shard.all_strategies = true;
+  shard.results[0].expected = "no_missed_records";
+  EXPECT_TRUE(shard.is_a_shard());
+  EXPECT_FALSE(shard.failed_as_a_command())
+      << "the known-buggy strategy's failing case may lie in another shard";
+  const CampaignResult failing = Check(1, 5, 0, 1, FailingCorpus());
+  shard.results[0].failure = failing.results[0].failure;
+  shard.results[0].expected = "pass";
+  EXPECT_TRUE(shard.failed_as_a_command()) << "a strategy expected to pass failed";
+  shard.results[0].expected = "no_missed_records";
+  EXPECT_FALSE(shard.failed_as_a_command())
+      << "another shard may hold a lower case failing with the expected property";
+}
+
 TEST(CampaignResult, AllStrategiesSurvivesTheRoundTripAndTheMerge) {
   CampaignResult shard0 = Check(4, 6, 0, 2);
   CampaignResult shard1 = Check(4, 6, 1, 2);
