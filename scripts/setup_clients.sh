@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the real-client tests (tests/clients, label `clients`) and the side-by-side
-# benchmark (bench/server) need: Debian's AWS CLI, boto3, cbor2, wrk and Node.js, then the npm
-# packages pinned in tests/clients/node/package-lock.json (the AWS SDK for JavaScript v3 and
-# kinesalite 3.3.3) with `npm ci`. Safe to run again: installed packages are left alone, and
-# npm runs only when the lock file changed since the last install. scripts/setup.sh calls it.
+# benchmark (bench/server) need: Debian's AWS CLI, boto3, cbor2, wrk, Node.js, Go and the AWS
+# SDK for Go v2 (examples/go, built offline in GOPATH mode), then the npm packages pinned in
+# tests/clients/node/package-lock.json (the AWS SDK for JavaScript v3 and kinesalite 3.3.3)
+# with `npm ci`. Safe to run again: installed packages are left alone, and npm runs only when
+# the lock file changed since the last install. scripts/setup.sh calls it.
 set -euo pipefail
 
 readonly PROG="setup_clients.sh"
@@ -13,8 +14,10 @@ readonly NODE_DIR="${REPO_ROOT}/tests/clients/node"
 # A copy of the lock file npm last installed from; npm runs again when they differ.
 readonly STAMP="${NODE_DIR}/node_modules/.shardsim-installed-lock.json"
 
-# Debian 12 packages. The tests use /usr/bin/python3 and /usr/bin/aws, whose modules these are.
-readonly PACKAGES=(awscli python3-boto3 python3-cbor2 wrk nodejs)
+# Debian 12 packages. The tests use /usr/bin/python3 and /usr/bin/aws, whose modules these are;
+# examples/go/build.sh finds the Go SDK (1.17.1) in /usr/share/gocode.
+readonly PACKAGES=(awscli python3-boto3 python3-cbor2 wrk nodejs golang-go
+                   golang-github-aws-aws-sdk-go-v2-dev)
 
 say() { printf '[%s] %s\n' "${PROG}" "$*"; }
 die() { printf '%s: %s\n' "${PROG}" "$*" >&2; exit 1; }
@@ -22,7 +25,7 @@ die() { printf '%s: %s\n' "${PROG}" "$*" >&2; exit 1; }
 case "${1:-}" in
   "") ;;
   -h | --help)
-    sed -n '2,6s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,7s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
     exit 0
     ;;
   *) printf '%s: unknown option %s\n' "${PROG}" "$1" >&2; exit 2 ;;
