@@ -62,10 +62,22 @@ int RunCheckClient(const CheckFlags& flags) {
   clientcheck::ClientCheckOptions options;
   options.client.command = *flags.client;
   options.client.client_name = flags.client_name;
-  options.client.wall_bound = WallFlag("--client-timeout", flags.client_timeout);
+  if (flags.client_timeout) {
+    throw InputError(
+        "--client-timeout was removed: a run ends at its scenario's end in virtual time or at "
+        "its call budget (--call-budget N), never at a wall-time bound; --client-idle guards "
+        "against a hang");
+  }
+  if (flags.call_budget && *flags.call_budget == 0) throw InputError("--call-budget must be at least 1");
+  options.client.call_budget = flags.call_budget;
   options.client.idle_bound = WallFlag("--client-idle", flags.client_idle);
   options.client.start_bound = WallFlag("--client-start", flags.client_start);
-  options.shrink_bound = WallFlag("--shrink-time", flags.shrink_time);
+  if (flags.shrink_time) {
+    throw InputError("--shrink-time was removed: shrinking is bounded by runs (--shrink-runs N), "
+                     "so that the minimal scenario does not depend on the machine's speed");
+  }
+  if (flags.shrink_runs < 0) throw InputError("--shrink-runs must not be negative");
+  options.max_shrink_runs = flags.shrink_runs;
   options.seed = flags.seed;
   options.cases = flags.scenario ? 0 : flags.cases;
   options.jobs = flags.jobs;
@@ -129,7 +141,9 @@ int RunCheckClient(const CheckFlags& flags) {
     absl::StrAppend(&text, "  counterexample: ", SizeOf(c.minimal), "\n");
     if (result->failure_run) {
       const clientcheck::ClientRun& run = *result->failure_run;
-      absl::StrAppend(&text, "  the client made ", run.requests, " calls in ", run.runs,
+      absl::StrAppend(&text, "  the client made ", run.calls, " calls (its budget: ", run.call_budget,
+                      "; ", run.jumps, " idle calls jumped the clock ", run.jumped.ToString(),
+                      ") in ", run.runs,
                       run.runs == 1 ? " run" : " runs", " (", run.ended, "; ", run.crashes,
                       run.crashes == 1 ? " crash" : " crashes", " played, ", run.stats.restarts,
                       run.stats.restarts == 1 ? " restart" : " restarts", " judged), ",

@@ -47,11 +47,13 @@ struct CheckFlags {
   std::optional<std::string> client;
   std::optional<std::string> scenario;  // run the client on this saved scenario only
   std::string client_name = "shardsim-client";
-  std::string client_timeout = "60s";
+  std::optional<std::string> client_timeout;  // removed: refused with a pointer to --call-budget
+  std::optional<uint64_t> call_budget;
   std::string client_idle = "5s";
   std::string client_start = "30s";
   std::optional<std::string> rerun_every;
-  std::string shrink_time = "120s";
+  std::optional<std::string> shrink_time;  // removed: refused with a pointer to --shrink-runs
+  int shrink_runs = 100;
   std::optional<std::string> client_log;  // the server log of the reported run
   std::optional<std::string> step;        // the per-request clock's step (default: the scenario's)
 };

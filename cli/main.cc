@@ -79,16 +79,23 @@ CLI::App* AddCheckCommand(CLI::App& app, CheckFlags& check) {
                         "with --client: run it on this saved scenario only (the replay line)");
   check_cmd->add_option("--client-name", check.client_name,
                         "with --client: its AWS_ACCESS_KEY_ID (default shardsim-client)");
+  check_cmd->add_option("--call-budget", check.call_budget,
+                        "with --client: Kinesis calls a run may make before it ends with a "
+                        "termination verdict (default: derived from each scenario, printed)");
   check_cmd->add_option("--client-timeout", check.client_timeout,
-                        "with --client: wall time per run (default 60s)");
+                        "removed: runs are bounded by calls (--call-budget), not wall time");
   check_cmd->add_option("--client-idle", check.client_idle,
-                        "with --client: wall time without a call before it is stopped (default 5s)");
+                        "with --client: wall time without a request after which the client is "
+                        "stopped as hung, an error rather than a verdict (default 5s)");
   check_cmd->add_option("--client-start", check.client_start,
-                        "with --client: wall time a run may take to its first call (default 30s)");
+                        "with --client: wall time a run may take to its first request before it "
+                        "is stopped as hung (default 30s)");
   check_cmd->add_option("--rerun-every", check.rerun_every,
                         "with --client: a batch job, started again this much virtual time after it exits");
+  check_cmd->add_option("--shrink-runs", check.shrink_runs,
+                        "with --client: runs of the client shrinking may take (default 100)");
   check_cmd->add_option("--shrink-time", check.shrink_time,
-                        "with --client: wall-time bound on shrinking (default 120s)");
+                        "removed: shrinking is bounded by --shrink-runs, not wall time");
   check_cmd->add_option("--step", check.step,
                         "with --client: virtual time per call (default: the scenario's poll "
                         "interval plus its call latency)");
@@ -275,8 +282,8 @@ int Main(int argc, char** argv, const Program& program) {
       return RunCheckClient(check);
     }
     if (*check_cmd) {
-      for (const char* flag : {"--scenario", "--client-name", "--client-timeout", "--client-idle", "--client-start",
-                               "--rerun-every", "--shrink-time", "--client-log", "--step"}) {
+      for (const char* flag : {"--scenario", "--client-name", "--call-budget", "--client-timeout", "--client-idle", "--client-start",
+                               "--rerun-every", "--shrink-runs", "--shrink-time", "--client-log", "--step"}) {
         if (check_cmd->count(flag) > 0) throw InputError(absl::StrCat(flag, " needs --client"));
       }
       return RunCheck(check);

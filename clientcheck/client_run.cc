@@ -199,6 +199,32 @@ sim::Duration ClientStep(const properties::Scenario& scenario) {
   return poll + scenario.call_latency;
 }
 
+uint64_t CallBudget(const properties::Scenario& scenario, sim::Duration step) {
+  using sim::Duration;
+  const Duration span = scenario.SafetyPhaseEnd() + scenario.liveness_budget;
+  const model::BucketProfile& buckets = scenario.stream.buckets;
+  const Duration width = buckets.dense() ? Duration::Zero() : buckets.min_width;
+  const int64_t shards = scenario.shard_count + 2 * static_cast<int64_t>(scenario.reshards.size());
+  // What FastForward lets one jump cover while a reader holds an iterator on every shard.
+  Duration per_jump = Duration::Micros(
+      (scenario.stream.iterator_lifetime - FastForward::kExpiryMargin).micros() / (shards + 1));
+  per_jump = per_jump - step;
+  if (width > Duration::Zero()) per_jump = std::min(per_jump, width);
+  const Duration progress = std::max(Duration::Micros(per_jump.micros() / 2), step);
+  uint64_t calls = static_cast<uint64_t>(span / progress) + 1;
+  if (width > Duration::Zero()) {
+    for (const properties::CrashSpec& c : scenario.crashes) {
+      calls += static_cast<uint64_t>(std::min(c.restart_after, scenario.stream.retention) / width) *
+               static_cast<uint64_t>(shards);
+    }
+    if (scenario.rerun_after_exit) {
+      calls += static_cast<uint64_t>(span / width) * static_cast<uint64_t>(shards);
+    }
+  }
+  calls += 2 * scenario.puts.size() + 20 * static_cast<uint64_t>(shards);
+  return 4 * calls + 1'000;
+}
+
 absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
                                         const ClientOptions& options) {
   const auto started = Clock::now();
@@ -235,7 +261,8 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
 
   server::ServerOptions http;
   http.port = 0;
-  http.idle_timeout = std::chrono::milliseconds(options.wall_bound.count() + 1000);
+  // A connection idle this long belongs to a client that is also past its own idle bound.
+  http.idle_timeout = std::max(options.idle_bound, options.start_bound) + std::chrono::seconds(5);
   server::HttpServer server(service, http);
   if (absl::Status s = server.Listen(); !s.ok()) return s;
   const uint16_t port = server.port();
@@ -280,14 +307,16 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
   } releaser{playback};
 
   ClientRun run;
+  run.call_budget = options.call_budget.value_or(CallBudget(scenario, step));
   bool exited = false;                 // stopped by itself (judged at its exit)
   std::optional<std::string> problem;  // a termination verdict of the runner's own
+  std::optional<std::string> hang;     // no call within a wall-time guard: an error, no verdict
   int exit_status = 0;
   for (;;) {
     absl::StatusOr<pid_t> pid = ChildProcess::Start(options.command, env, output_path);
     if (!pid.ok()) return pid.status();
     ++run.runs;
-    uint64_t seen = playback.requests();
+    uint64_t seen = playback.calls();
     bool called = false;  // in this run
     auto last_call = Clock::now();
     int status = 0;
@@ -306,24 +335,29 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
       }
       if (playback.done()) break;
       const auto now = Clock::now();
-      if (playback.requests() != seen) {
-        seen = playback.requests();
+      if (playback.calls() >= run.call_budget) {
+        problem = absl::StrCat(
+            "the client spent its call budget of ", run.call_budget,
+            " calls (derived from the scenario; --call-budget sets it) by virtual time ",
+            playback.now().ToString(), ", before the run's end at ", playback.end().ToString(),
+            "; ", playback.ReadingSummary(options.client_name));
+        break;
+      }
+      if (playback.calls() != seen) {
+        seen = playback.calls();
         last_call = now;
         called = true;
       }
-      if (now - started > options.wall_bound) {
-        problem = absl::StrCat("the client did not finish within the wall-time bound of ",
-                               options.wall_bound.count() / 1000.0, " s (virtual time reached ",
-                               playback.now().ToString(), "; the run ends at ",
-                               playback.end().ToString(), ")");
-        break;
-      }
       const std::chrono::milliseconds idle_bound = called ? options.idle_bound : options.start_bound;
       if (now - last_call > idle_bound) {
-        problem = absl::StrCat("the client made no call for ", idle_bound.count() / 1000.0, " s of wall time",
-                               called ? "" : " after it started", " at virtual time ", playback.now().ToString(),
-                               " (the per-request clock stands still while a client waits; the "
-                               "run ends at ", playback.end().ToString(), ")");
+        hang = absl::StrCat(
+            "the client `", options.command, "` made no request for ",
+            idle_bound.count() / 1000.0, " s of wall time", called ? "" : " after it started",
+            ", at virtual time ", playback.now().ToString(), " after ", playback.calls(),
+            " calls (the run ends at ", playback.end().ToString(),
+            "): it hangs, or sleeps longer than --client-idle / --client-start allow (virtual "
+            "time moves only with its calls, so a wall-time sleep gains it nothing); this is "
+            "not a verdict");
         break;
       }
       std::this_thread::sleep_for(kPollEvery);
@@ -338,25 +372,36 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
     }
     if (!reaped) {
       ChildProcess::Stop(*pid, options.term_grace);
-      run.ended = problem ? "stopped at a bound" : "stopped when the run was over";
+      run.ended = problem                       ? "stopped at its call budget"
+                  : playback.stopped_reading() ? "stopped once it had read nothing for " +
+                                                     std::to_string(FastForward::kLiveCalls) +
+                                                     " calls in the liveness phase"
+                                               : "stopped when the run was over";
       break;
     }
     const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (playback.requests() == 0) {
+    if (playback.calls() == 0) {
       const std::string tail = Tail(output_path);
+      const uint64_t rejected = service.rejected();
       return absl::FailedPreconditionError(absl::StrCat(
           "the client `", options.command, "` ",
           exit_status == 127 ? "could not be run (exit status 127: command not found?)"
-                             : absl::StrCat("exited with status ", exit_status,
-                                            " without calling the endpoint (does it read "
-                                            "AWS_ENDPOINT_URL or SHARDSIM_ENDPOINT?)"),
+          : rejected > 0
+              ? absl::StrCat("exited with status ", exit_status, " after ", rejected,
+                             rejected == 1 ? " request" : " requests",
+                             " the server could not read (the last: ", service.last_rejection(),
+                             ")")
+              : absl::StrCat("exited with status ", exit_status,
+                             " without sending the endpoint a request (does it read "
+                             "AWS_ENDPOINT_URL or SHARDSIM_ENDPOINT?)"),
           tail.empty() ? "" : "; its last output:\n", tail));
     }
     if (!clean) {
       problem = absl::StrCat("the client exited with status ", exit_status,
                              WIFSIGNALED(status) ? " (killed by a signal)" : "",
-                             " before the run was over");
+                             " before the run was over, after ", playback.calls(),
+                             " calls; ", playback.ReadingSummary(options.client_name));
       run.ended = "crashed";
       exited = true;
       break;
@@ -383,6 +428,13 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
   server.Stop();
   serving.join();
   run.output_tail = Tail(output_path);
+  if (hang) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        *hang, run.output_tail.empty() ? "" : "; its last output:\n", run.output_tail));
+  }
+  run.calls = playback.calls();
+  run.jumps = playback.jumps();
+  run.jumped = playback.jumped();
 
   std::vector<ClientVerdict> verdicts = playback.Finish(exited);
   const ClientVerdict* mine = nullptr;

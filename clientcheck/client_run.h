@@ -20,11 +20,17 @@
 //     a crash's restart, if that comes first), until that would lie past the run's end; the
 //     judges count every start after the first as a restart, as for a C++ strategy. A client that is not running at the end is not
 //     excused for records still ahead of it (it was not on its way to them).
-// Nothing hangs: a client that makes no call for `idle_bound` of wall time (`start_bound` before
-// a run's first call; a per-request clock stands still while it waits) or runs past
-// `wall_bound` is stopped and fails `termination`, as
-// does one that exits with another status after making calls. One that never calls the
-// endpoint, or whose command cannot run, is an error (the caller's input is wrong).
+// No verdict comes from a wall clock. Virtual time moves only with the client's calls (a
+// per-request clock, with FastForward's jumps after calls that changed nothing), and a run ends
+// at the scenario's end in virtual time, when the judges have seen the client converge or fail,
+// or when the client has spent its call budget (CallBudget, printed in reports) — a
+// `termination` verdict that names what it was still reading. Wall time only guards against a
+// hang, and a hang is an error, not a verdict: a client that makes no call for `idle_bound`
+// (`start_bound` before a run's first call) is stopped and the case is an error naming the
+// virtual time it stopped at. A client that exits with another status after making calls fails
+// `termination` (naming any throttling it met, and the competing reader that caused it). One
+// that never calls the endpoint, or whose command cannot run, is an error (the caller's input is
+// wrong), saying what the server saw (e.g. a request it could not parse, such as HTTP/2).
 #ifndef SHARDSIM_CLIENTCHECK_CLIENT_RUN_H_
 #define SHARDSIM_CLIENTCHECK_CLIENT_RUN_H_
 
@@ -44,7 +50,8 @@ namespace shardsim::clientcheck {
 struct ClientOptions {
   std::string command;
   std::string client_name = "shardsim-client";  // its AWS_ACCESS_KEY_ID
-  std::chrono::milliseconds wall_bound{60'000};
+  // Kinesis calls a run may make; absent: CallBudget of the scenario.
+  std::optional<uint64_t> call_budget;
   std::chrono::milliseconds idle_bound{5'000};
   // Before a run's first call (an interpreter and its SDK can take seconds to start on a busy
   // machine), the bound on wall time without a call.
@@ -61,6 +68,15 @@ inline constexpr const char* kPollIntervalParam = "poll_interval_ms";
 // The per-request step of `scenario`: its poll interval (1 s without one) plus its call latency.
 sim::Duration ClientStep(const properties::Scenario& scenario);
 
+// The Kinesis calls a correct client may need to reach the end of `scenario` under a per-request
+// clock of `step`, four times over plus 1,000: at its tip, one call per half of the virtual time
+// FastForward lets a jump cover (the smallest bucket width, or what keeps an iterator of every
+// shard the run will have valid, whichever is less; at least a step); after each crash, one call
+// per bucket of the smallest width that passed while it was down (up to the retention period),
+// on every shard; for a batch job, one call per bucket of the whole run on every shard; two
+// calls per record and twenty per shard.
+uint64_t CallBudget(const properties::Scenario& scenario, sim::Duration step);
+
 struct ClientRun {
   std::optional<properties::Violation> violation;
   properties::RunStats stats;
@@ -69,7 +85,11 @@ struct ClientRun {
   int runs = 0;               // times the command was started (reruns and restarts included)
   int crashes = 0;            // times it was killed for a scenario's crash
   std::string ended;          // how the run ended, one phrase
-  double wall_seconds = 0;
+  uint64_t calls = 0;         // every Kinesis call of the run (judged or not)
+  uint64_t call_budget = 0;
+  uint64_t jumps = 0;         // FastForward's jumps, and the virtual time they covered
+  sim::Duration jumped;
+  double wall_seconds = 0;    // reported, never judged
   std::string output_tail;    // the client's last output lines
   bool passed() const { return !violation.has_value(); }
 };

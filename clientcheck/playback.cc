@@ -60,7 +60,8 @@ ScenarioPlayback::ScenarioPlayback(const properties::Scenario& scenario,
       producer_(sim_, service.model(), "producer", Duration::Zero()),
       admin_(sim_, service.model(), "admin", Duration::Zero()),
       safety_end_(scenario.start + scenario.SafetyPhaseEnd()),
-      end_(safety_end_ + scenario.liveness_budget) {
+      end_(safety_end_ + scenario.liveness_budget),
+      fast_forward_(scenario, safety_end_, end_) {
   producer_.AddObserver(this);
   now_us_ = scenario.start.unix_micros();
 }
@@ -253,8 +254,51 @@ void ScenarioPlayback::Release() {
 
 void ScenarioPlayback::BeforeCall(Instant now, model::KinesisModel&) {
   Lock lock(mu_);
+  fast_forward_.BeginCall();
   if (done()) return;
   RunTo(now);
+}
+
+Duration ScenarioPlayback::JumpAfterCall(Instant now, std::string_view client, Duration step) {
+  Lock lock(mu_);
+  ++calls_;
+  if (done()) return Duration::Zero();
+  const Duration jump = fast_forward_.JumpAfterCall(now, client, step);
+  if (liveness_ && fast_forward_.StoppedReading()) {
+    stopped_reading_ = true;
+    done_ = true;  // judged at this time: what it left behind stays left behind
+    return Duration::Zero();
+  }
+  return jump;
+}
+
+std::string ScenarioPlayback::ReadingSummary(const std::string& client) const {
+  Lock lock(mu_);
+  const std::string reading = fast_forward_.DescribeReading(client);
+  std::string out = reading.empty() ? "it held no shard iterator"
+                                    : absl::StrCat("it was reading ", reading);
+  const uint64_t throttled = fast_forward_.throttled(client);
+  if (throttled == 0) return out;
+  const std::string shard = fast_forward_.last_throttled_shard(client);
+  absl::StrAppend(&out, "; ", throttled, throttled == 1 ? " GetRecords was" : " GetRecords were",
+                  " throttled (ProvisionedThroughputExceededException), the latest on ", shard);
+  for (const properties::CompetingReaderSpec& r : scenario_.competing_readers) {
+    if (r.shard_id != shard) continue;
+    absl::StrAppend(&out, ", which the scenario's competing reader reads from ",
+                    (scenario_.start + r.start).ToString(), " to ",
+                    (scenario_.start + r.stop).ToString(), " every ", r.poll_interval.ToString());
+  }
+  return out;
+}
+
+uint64_t ScenarioPlayback::jumps() const {
+  Lock lock(mu_);
+  return fast_forward_.jumps();
+}
+
+Duration ScenarioPlayback::jumped() const {
+  Lock lock(mu_);
+  return fast_forward_.jumped();
 }
 
 void ScenarioPlayback::RunTo(Instant now) {
@@ -299,6 +343,7 @@ void ScenarioPlayback::UpdateDone() {
 
 void ScenarioPlayback::OnGetRecords(const model::GetRecordsCall& call) {
   Lock lock(mu_);
+  fast_forward_.OnGetRecords(call);
   if (!Judged(call.client)) return;
   ClientNamed(call.client).Both([&](properties::Judge& j) { j.OnGetRecords(call); });
   UpdateDone();
@@ -306,6 +351,7 @@ void ScenarioPlayback::OnGetRecords(const model::GetRecordsCall& call) {
 
 void ScenarioPlayback::OnGetShardIterator(const model::GetShardIteratorCall& call) {
   Lock lock(mu_);
+  fast_forward_.OnGetShardIterator(call);
   if (!Judged(call.client)) return;
   ClientNamed(call.client).Both([&](properties::Judge& j) { j.OnGetShardIterator(call); });
   UpdateDone();
@@ -361,7 +407,8 @@ std::vector<ClientVerdict> ScenarioPlayback::Finish(bool exited) {
   std::vector<ClientVerdict> out;
   for (auto& [name, client] : clients_) {
     client->Both([&](properties::Judge& j) {
-      if (exited) j.OnConsumerExited();
+      // A client that stopped reading is not on its way to what lies ahead of it either.
+      if (exited || stopped_reading_) j.OnConsumerExited();
       j.Finish(false, "", scenario_.liveness_budget);
     });
     ClientVerdict v;

@@ -22,7 +22,11 @@
 // the application events the client reports (POST /_shardsim/events), which applies the full
 // property set once it reports any. A client's verdict is the earlier of their violations.
 //
-// The run is over (done()) when the liveness phase has ended, or every client has a violation
+// Under a per-request clock, the clock jumps after calls that changed nothing (FastForward:
+// idle stretches cost a few calls, and a client that stopped reading reaches the run's end).
+//
+// The run is over (done()) when the liveness phase has ended, when in it every client stopped
+// reading (FastForward::StoppedReading), or every client has a violation
 // or has converged in the liveness phase; from then on calls are answered but not judged, so
 // what a client does while it is being stopped changes no verdict.
 #ifndef SHARDSIM_CLIENTCHECK_PLAYBACK_H_
@@ -39,6 +43,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "clientcheck/fast_forward.h"
 #include "consumer/application.h"
 #include "model/client.h"
 #include "properties/judge.h"
@@ -80,6 +85,7 @@ class ScenarioPlayback : public server::ServiceHooks {
   void OnListShards(Instant at, const std::string& client) override;
   void OnApplicationEvent(Instant now, const std::string& client,
                           const server::ApplicationEvent& event) override;
+  Duration JumpAfterCall(Instant now, std::string_view client, Duration step) override;
 
   // Thread-safe.
   bool done() const { return done_.load(); }
@@ -104,6 +110,17 @@ class ScenarioPlayback : public server::ServiceHooks {
   void Release();
   // Crashes played on the process.
   int crashes_played() const { return crashes_played_.load(); }
+  // Thread-safe: the clock's jumps after idle calls, and the virtual time they covered.
+  uint64_t jumps() const;
+  Duration jumped() const;
+  // Thread-safe: the run ended in its liveness phase because every client stopped reading.
+  bool stopped_reading() const { return stopped_reading_.load(); }
+  // Thread-safe: every Kinesis call answered under the per-request clock (judged or not).
+  uint64_t calls() const { return calls_.load(); }
+  // What `client` was reading, shard by shard (FastForward::DescribeReading), and, when some of
+  // its GetRecords were throttled, how many and where (naming the scenario's competing reader
+  // of that shard, if it has one). Thread-safe.
+  std::string ReadingSummary(const std::string& client) const;
 
   // The verdict of every client, by name. `exited`: the client stopped by itself (a batch job
   // at its exit, a client gone quiet), so what still lay ahead of it is not excused as late.
@@ -133,6 +150,7 @@ class ScenarioPlayback : public server::ServiceHooks {
   model::KinesisClient admin_;
   Instant safety_end_;
   Instant end_;
+  FastForward fast_forward_;
   bool liveness_ = false;
   std::map<std::string, std::unique_ptr<Client>, std::less<>> clients_;
   // What every judge must know, for a client seen late: puts, closed shards, lineage.
@@ -141,7 +159,7 @@ class ScenarioPlayback : public server::ServiceHooks {
   std::vector<std::pair<std::string, std::vector<std::string>>> parents_;
   // Guards everything below it that both the server's thread and a runner touch.
   // Recursive: the producer's puts reach OnPut from inside the simulation.
-  std::recursive_mutex mu_;
+  mutable std::recursive_mutex mu_;
   std::condition_variable_any held_;
   bool plays_process_ = false;
   bool released_ = false;  // the runner is stopping: no request is held any more
@@ -152,6 +170,8 @@ class ScenarioPlayback : public server::ServiceHooks {
   std::atomic<int> crashes_played_{0};
   std::atomic<bool> done_{false};
   std::atomic<uint64_t> requests_{0};
+  std::atomic<uint64_t> calls_{0};
+  std::atomic<bool> stopped_reading_{false};
   std::atomic<int64_t> now_us_{0};
 };
 

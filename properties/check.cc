@@ -65,7 +65,8 @@ rc::Shrinkable<Scenario> GenerateShrinkableCase(const consumer::StrategyInfo& st
   uint64_t mix = seed ^ (case_index * 0x9e3779b97f4a7c15ULL);
   const rc::Random::Key key{sim::SplitMix64Next(mix), sim::SplitMix64Next(mix),
                             sim::SplitMix64Next(mix), sim::SplitMix64Next(mix)};
-  const int size = static_cast<int>(case_index % 101);
+  const int size = static_cast<int>(
+      (static_cast<uint64_t>(options.size_offset) + options.size_stride * case_index) % 101);
   return GenScenario(strategy, options)(rc::Random(key), size);
 }
 

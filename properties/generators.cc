@@ -296,8 +296,13 @@ Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions
   Scenario s;
   s.strategy = strategy.name;
   s.seed = *rc::gen::inRange<uint64_t>(0, UINT32_MAX);
-  const Duration width = GenWidth(features.crashes);
+  const Duration width = std::max(GenWidth(features.crashes), options.min_bucket_width);
   s.stream.buckets = options.profile ? *options.profile : GenProfile(width);
+  if (!options.profile && !s.stream.buckets.dense() &&
+      s.stream.buckets.min_width < options.min_bucket_width) {
+    s.stream.buckets.min_width = options.min_bucket_width;
+    s.stream.buckets.max_width = std::max(s.stream.buckets.max_width, options.min_bucket_width);
+  }
   const int max_shards_ever = MaxShardsEver(s.stream.buckets, s.call_latency);
   const int max_shards = std::min(options.max_shards, max_shards_ever);
   s.shard_count = features.several_shards ? *rc::gen::inRange(1, max_shards + 1) : 1;

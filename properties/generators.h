@@ -45,6 +45,14 @@ struct GeneratorOptions {
   // Buckets of the smallest width that all crash downtimes of a case may pile up (ten times
   // as many with long gaps).
   int64_t max_downtime_buckets = 5'000;
+  // Case k is generated at RapidCheck size (size_offset + size_stride * k) mod 101: by default
+  // the sizes grow 0, 1, 2, ... as RapidCheck's do; a run of few cases (a real client's) takes
+  // a stride coprime to 101 to reach large sizes within its first cases.
+  int size_offset = 0;
+  uint64_t size_stride = 1;
+  // No bucket narrower than this (zero: any width). A real client pays wall time for every
+  // call, and one call per bucket it walks: wider buckets keep a day of silence affordable.
+  Duration min_bucket_width = Duration::Zero();
   bool long_gaps = false;
   Duration long_gap_max_span = Duration::Days(14);
 };

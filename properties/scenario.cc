@@ -1,6 +1,7 @@
 #include "properties/scenario.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -30,11 +31,38 @@ std::string ShowLimits(const model::ShardLimits& l) {
 
 }  // namespace
 
+Duration Scenario::LastPlayedCrashEvent() const {
+  // The harness and the client playback schedule each crash and then its restart, in the
+  // order of `crashes`, and fire events due at one time in the order they were scheduled.
+  struct Event {
+    Duration at;
+    size_t spec;
+    bool restart;
+  };
+  std::vector<Event> events;
+  for (size_t i = 0; i < crashes.size(); ++i) {
+    events.push_back({crashes[i].at, i, false});
+    events.push_back({crashes[i].at + crashes[i].restart_after, i, true});
+  }
+  std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+    if (a.at != b.at) return a.at < b.at;
+    if (a.spec != b.spec) return a.spec < b.spec;
+    return !a.restart && b.restart;
+  });
+  bool running = true;
+  Duration last = Duration::Zero();
+  for (const Event& e : events) {
+    if (e.restart == running) continue;  // a crash while down, or a restart while up: a no-op
+    running = e.restart;
+    last = std::max(last, e.at);
+  }
+  return last;
+}
+
 Duration Scenario::SafetyPhaseEnd() const {
-  Duration end = Duration::Zero();
+  Duration end = LastPlayedCrashEvent();
   for (const PutSpec& p : puts) end = std::max(end, p.at);
   for (const ReshardSpec& r : reshards) end = std::max(end, r.at);
-  for (const CrashSpec& c : crashes) end = std::max(end, c.at + c.restart_after);
   for (const CompetingReaderSpec& r : competing_readers) end = std::max(end, r.stop);
   return end + Duration::Seconds(1);
 }

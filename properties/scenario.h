@@ -87,8 +87,14 @@ struct Scenario {
   std::string strategy;
   std::map<std::string, int64_t, std::less<>> params;
 
-  // When the safety phase ends: the latest put, reshard, restart or competing read, plus 1 s.
+  // When the safety phase ends: the latest put, reshard, played crash or restart, or competing
+  // read, plus 1 s.
   Duration SafetyPhaseEnd() const;
+  // The latest crash or restart that changes whether the consumer runs (zero without crashes):
+  // a crash that falls while the consumer is down is not played, and a restart while it runs
+  // (an earlier crash's restart came first) changes nothing; neither may stretch the run.
+  // Reruns after an exit depend on the consumer and are not counted.
+  Duration LastPlayedCrashEvent() const;
   // Every field, by the compiler: a field added here cannot be left out of the comparison
   // (and so pass a JSON round trip that drops it).
   friend bool operator==(const Scenario&, const Scenario&) = default;

@@ -262,11 +262,24 @@ class Session : public std::enable_shared_from_this<Session> {
       error = SerializationError("The request ended before its body was complete.");
     } else if (ec == net::error::connection_reset || ec == net::error::operation_aborted) {
       return Close();
+    } else if (StartsWithHttp2Preface()) {
+      error = SerializationError(
+          "Malformed HTTP request: an HTTP/2 connection preface (PRI * HTTP/2.0); this "
+          "endpoint speaks HTTP/1.1");
     } else {
       error = SerializationError(sim::Cat("Malformed HTTP request: ", ec.message()));
     }
     const std::string content_type = parser_->is_header_done() ? parts_.content_type : std::string();
     Respond(shared_.service.Reject(error, content_type), /*keep_alive=*/false);
+  }
+
+  // What HTTP/2 clients with prior knowledge send first (RFC 9113, 3.4).
+  bool StartsWithHttp2Preface() const {
+    constexpr std::string_view kPreface = "PRI * HTTP/2.0";
+    const auto data = buffer_.cdata();
+    const std::string_view seen(static_cast<const char*>(data.data()),
+                                std::min(data.size(), kPreface.size()));
+    return !seen.empty() && kPreface.substr(0, seen.size()) == seen && seen.size() >= 3;
   }
 
   void OnRead(beast::error_code ec) {

@@ -306,7 +306,22 @@ HttpResponse KinesisService::Error(const ApiError& error, std::optional<Encoding
   return Finish(error.http_status, ErrorValue(error), encoding, at, log_entry);
 }
 
+uint64_t KinesisService::rejected() const {
+  std::lock_guard<std::mutex> lock(rejected_mu_);
+  return rejected_;
+}
+
+std::string KinesisService::last_rejection() const {
+  std::lock_guard<std::mutex> lock(rejected_mu_);
+  return last_rejection_;
+}
+
 HttpResponse KinesisService::Reject(const ApiError& error, std::string_view content_type) {
+  {
+    std::lock_guard<std::mutex> lock(rejected_mu_);
+    ++rejected_;
+    last_rejection_ = absl::StrCat(error.type, ": ", error.message);
+  }
   Json entry{{"client", "anonymous"}, {"operation", nullptr}, {"rejected", ErrorValue(error)}};
   const Instant now = clock_.Now();
   return Error(error, EncodingForContentType(content_type), now, log_ ? &entry : nullptr);
@@ -396,10 +411,20 @@ HttpResponse KinesisService::Control(const HttpRequest& request, Json* log_entry
 HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry) {
   const Instant now = clock_.Now();
   std::optional<Encoding> encoding = EncodingForContentType(request.content_type);
+  // The clock moves once the call is answered, by its step and, under a per-request clock,
+  // by what the hooks add after a call that changed nothing (`client` is known once decoded).
   struct AfterCall {
     VirtualClock& clock;
-    ~AfterCall() { clock.AfterCall(); }
-  } after{clock_};
+    ServiceHooks* hooks;
+    std::string client;
+    ~AfterCall() {
+      clock.AfterCall();
+      if (hooks == nullptr || clock.mode().kind != ClockMode::Kind::kPerRequest) return;
+      const Duration step = clock.mode().step.value_or(clock.latency());
+      const Duration jump = hooks->JumpAfterCall(clock.Now(), client, step);
+      if (jump > Duration::Zero()) (void)clock.Advance(jump);  // never negative, far below 100 years
+    }
+  } after{clock_, hooks_, {}};
   if (log_entry) (*log_entry)["operation"] = nullptr;
   std::string_view target = request.amz_target;
   if (target.empty()) {
@@ -442,6 +467,7 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
   Decoded<Request> decoded = DecodeRequest(*op, std::get<Json>(body));
   if (const ApiError* e = std::get_if<ApiError>(&decoded)) return Error(*e, encoding, now, log_entry);
   const Credential credential = CredentialOf(request.authorization);
+  after.client = credential.client;
   Call call{now, credential.client, *encoding, credential.region, log_entry != nullptr, {}};
   Decoded<Json> result = ApiError{500, "InternalFailure", "internal error"};
   try {

@@ -30,6 +30,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -102,6 +103,12 @@ class ServiceHooks : public model::CallObserver {
   // An accepted application event of `client` at `now`.
   virtual void OnApplicationEvent(Instant /*now*/, const std::string& /*client*/,
                                   const ApplicationEvent& /*event*/) {}
+  // After a Kinesis call of `client`, under a per-request clock that has just moved by its
+  // `step` to `now`: how much further it jumps (clientcheck/fast_forward.h says when and why).
+  virtual Duration JumpAfterCall(Instant /*now*/, std::string_view /*client*/,
+                                 Duration /*step*/) {
+    return Duration::Zero();
+  }
 };
 
 struct HttpResponse {
@@ -122,6 +129,10 @@ class KinesisService {
   // The answer to a request the transport could not read whole (too large, truncated, too
   // slow): `error` in the encoding `content_type` names. Counted and logged like any request.
   HttpResponse Reject(const ApiError& error, std::string_view content_type);
+  // Thread-safe: how many requests were rejected so (unreadable HTTP), and the latest one's
+  // message ("" when none was).
+  uint64_t rejected() const;
+  std::string last_rejection() const;
 
   // Each request then writes one JSON line (no newline) to `sink`; the header line first.
   void SetLogSink(std::function<void(std::string_view line)> sink);
@@ -183,6 +194,9 @@ class KinesisService {
   model::KinesisModel model_;
   std::map<std::string, StreamState, std::less<>> streams_;
   uint64_t requests_ = 0;
+  mutable std::mutex rejected_mu_;
+  uint64_t rejected_ = 0;
+  std::string last_rejection_;
   std::function<void(std::string_view)> log_;
   ServiceHooks* hooks_ = nullptr;
 };
