@@ -91,7 +91,8 @@ struct ServeFlags {
   std::string clock = "manual";
   std::optional<std::string> log;
   std::string latency = "200ms";
-  std::string create_delay = "200ms";
+  // Absent: 200ms, or zero under a manual clock with no latency (see RunServe).
+  std::optional<std::string> create_delay;
   std::optional<std::string> start;
   std::string request_timeout = "10s";
   std::string limits = "aws";

@@ -191,7 +191,8 @@ int Main(int argc, char** argv, const Program& program) {
   serve_cmd->add_option("--latency", serve.latency,
                         "virtual time each call takes with the manual clock (default 200ms)");
   serve_cmd->add_option("--create-delay", serve.create_delay,
-                        "virtual time a stream stays CREATING, UPDATING after a change, DELETING (default 200ms)");
+                        "virtual time a stream stays CREATING, UPDATING after a change, DELETING "
+                        "(default 200ms; 0 under --clock manual --latency 0s)");
   serve_cmd->add_option("--start", serve.start,
                         "virtual start time, RFC 3339 (default 2023-01-01T00:00:00Z)");
   serve_cmd->add_option("--limits", serve.limits,

@@ -102,7 +102,15 @@ int RunServe(const ServeFlags& flags) {
     options.start = *start;
   }
   options.latency = DurationFlag("--latency", flags.latency);
-  options.create_delay = DurationFlag("--create-delay", flags.create_delay);
+  // A clock that moves only when told would hold a new stream CREATING (and a resharded one
+  // UPDATING) until someone moves it, and every waiter would time out: unless a delay is asked
+  // for, changes then complete at once.
+  const bool clock_moves_only_when_told = mode->kind == server::ClockMode::Kind::kManual &&
+                                          options.latency <= server::Duration::Zero();
+  options.create_delay =
+      flags.create_delay ? DurationFlag("--create-delay", *flags.create_delay)
+      : clock_moves_only_when_told ? server::Duration::Zero()
+                                   : server::Duration::Millis(200);
   if (flags.limits != "aws" && flags.limits != "off") {
     throw InputError(absl::StrCat("--limits must be aws or off, got '", flags.limits, "'"));
   }

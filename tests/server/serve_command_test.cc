@@ -104,6 +104,23 @@ TEST(ServeCommandTest, PrintsOneListeningLineAnswersTheClockCommandsAndStopsClea
   std::filesystem::remove(log);
 }
 
+TEST(ServeCommandTest, WithNoLatencyUnderTheManualClockANewStreamIsActiveAtOnce) {
+  ServeProcess serve({"--port", "0", "--latency", "0s"});
+  testing::Client c(serve.port());
+  ASSERT_EQ(c.Call("CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}}).status, 200);
+  const auto described = c.Call("DescribeStreamSummary", {{"StreamName", "s"}});
+  ASSERT_EQ(described.status, 200);
+  EXPECT_EQ(described.json()["StreamDescriptionSummary"]["StreamStatus"], "ACTIVE")
+      << "time moves only when told: a CREATING stream would strand every waiter";
+  EXPECT_EQ(serve.Stop(SIGTERM), 0);
+  ServeProcess delayed({"--port", "0", "--latency", "0s", "--create-delay", "5s"});
+  testing::Client d(delayed.port());
+  ASSERT_EQ(d.Call("CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}}).status, 200);
+  EXPECT_EQ(d.Call("DescribeStreamSummary", {{"StreamName", "s"}}).json()["StreamDescriptionSummary"]["StreamStatus"],
+            "CREATING")
+      << "a delay asked for is kept";
+}
+
 TEST(ServeCommandTest, SigintStopsItToo) {
   ServeProcess serve({"--port", "0"});
   ASSERT_FALSE(serve.first_line().empty());

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
@@ -116,6 +117,21 @@ func throttled(err error) bool {
 	return errors.As(err, &exceeded)
 }
 
+// transient is a failure of the transport rather than an answer of the service, such as the
+// SDK's own 5 s wall-time limit on reading a GetRecords body (kinesis customizations'
+// ReadTimeoutDuration), which a busy machine can hit: the call is tried again, as the SDK's
+// retryer would with more than one attempt allowed.
+func transient(err error) bool {
+	var timeout *awshttp.ResponseTimeoutError
+	var response *awshttp.ResponseError
+	if errors.As(err, &timeout) {
+		return true
+	}
+	// Answered 200 but the body could not be read whole (a deserialization error whose cause is
+	// the connection, not the service).
+	return errors.As(err, &response) && response.HTTPStatusCode() == 200
+}
+
 // pollSleep is POLL_SLEEP_S, the pause between passes over the shards (none by default).
 func pollSleep() time.Duration {
 	seconds, err := strconv.ParseFloat(os.Getenv("POLL_SLEEP_S"), 64)
@@ -196,8 +212,8 @@ func consume(ctx context.Context, client *kinesis.Client, stream string) {
 				delete(iterators, shardID) // a new one from the position on the next pass
 				continue
 			}
-			if throttled(err) {
-				continue
+			if throttled(err) || transient(err) {
+				continue // the same iterator on the next pass
 			}
 			must(err)
 			for _, record := range page.Records {
