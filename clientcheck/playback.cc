@@ -261,8 +261,8 @@ void ScenarioPlayback::BeforeCall(Instant now, model::KinesisModel&) {
 
 Duration ScenarioPlayback::JumpAfterCall(Instant now, std::string_view client, Duration step) {
   Lock lock(mu_);
+  if (done()) return Duration::Zero();  // what a client sends while it is stopped is not counted
   ++calls_;
-  if (done()) return Duration::Zero();
   const Duration jump = fast_forward_.JumpAfterCall(now, client, step);
   if (liveness_ && fast_forward_.StoppedReading()) {
     stopped_reading_ = true;

@@ -115,7 +115,8 @@ class ScenarioPlayback : public server::ServiceHooks {
   Duration jumped() const;
   // Thread-safe: the run ended in its liveness phase because every client stopped reading.
   bool stopped_reading() const { return stopped_reading_.load(); }
-  // Thread-safe: every Kinesis call answered under the per-request clock (judged or not).
+  // Thread-safe: the Kinesis calls answered under the per-request clock until the run was over
+  // (what a client sends while it is being stopped depends on wall time, and is not counted).
   uint64_t calls() const { return calls_.load(); }
   // What `client` was reading, shard by shard (FastForward::DescribeReading), and, when some of
   // its GetRecords were throttled, how many and where (naming the scenario's competing reader

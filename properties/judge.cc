@@ -6,6 +6,7 @@
 #include "sim/strings.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "model/sequence_number.h"
 
 namespace shardsim::properties {
@@ -383,23 +384,41 @@ bool Judge::ExpiredWhileDown(const PutRecord& r) const {
   return false;
 }
 
-std::optional<std::string> Judge::RecentProgress() const {
-  const Instant now = simulation_->now();
-  std::optional<Instant> latest = last_processed_at_;
-  const std::pair<const std::string, ShardState>* shard = nullptr;
-  for (const auto& entry : shards_) {
-    const std::optional<Instant>& at = entry.second.last_advance;
-    if (at.has_value() && (shard == nullptr || *at > *shard->second.last_advance)) shard = &entry;
+std::optional<std::string> Judge::RecentProgress(
+    const std::map<std::string, uint64_t>& missed_by_shard) const {
+  const Instant window_start = simulation_->now() - kProgressWindow;
+  auto records = [](uint64_t n) {
+    return absl::StrCat(n, n == 1 ? " record" : " records", " not yet processed");
+  };
+  // Walking any shard behind its tip is progress (a drainer walks one shard to its tip before
+  // the next); the message names every shard it reads and every shard of the missed records.
+  std::vector<std::string> reading;
+  std::vector<std::string> not_reading;
+  for (const auto& [shard_id, shard] : shards_) {
+    const auto missed = missed_by_shard.find(shard_id);
+    if (shard.last_advance.has_value() && *shard.last_advance >= window_start) {
+      reading.push_back(absl::StrCat(
+          shard_id, " at bucket ", shard.advanced_to_bucket, ", ",
+          Duration::Millis(shard.behind_ms).ToString(), " behind its tip",
+          missed == missed_by_shard.end() ? "" : absl::StrCat(" (", records(missed->second), ")")));
+    } else if (missed != missed_by_shard.end()) {
+      not_reading.push_back(absl::StrCat(
+          shard_id, " (", records(missed->second),
+          shard.last_read.has_value() ? absl::StrCat(", last read at ", shard.last_read->ToString())
+                                      : std::string(", never read"),
+          ")"));
+    }
   }
-  if (shard != nullptr) latest = std::max(latest.value_or(*shard->second.last_advance),
-                                          *shard->second.last_advance);
-  if (!latest.has_value() || *latest < now - kProgressWindow) return std::nullopt;
-  if (shard == nullptr || *shard->second.last_advance < now - kProgressWindow) {
-    return absl::StrCat("processing records (the last at ", last_processed_at_->ToString(), ")");
+  const bool processing = last_processed_at_.has_value() && *last_processed_at_ >= window_start;
+  if (reading.empty() && !processing) return std::nullopt;
+  std::string out = reading.empty()
+                        ? absl::StrCat("processing records (the last at ",
+                                       last_processed_at_->ToString(), ")")
+                        : absl::StrCat("reading ", absl::StrJoin(reading, "; "));
+  if (!not_reading.empty()) {
+    absl::StrAppend(&out, "; not reading ", absl::StrJoin(not_reading, ", "));
   }
-  return absl::StrCat("reading: ", shard->first, " at bucket ", shard->second.advanced_to_bucket,
-                      ", ", Duration::Millis(shard->second.behind_ms).ToString(),
-                      " behind its tip");
+  return out;
 }
 
 void Judge::Finish(bool bound_hit, const std::string& bound_description,
@@ -413,6 +432,7 @@ void Judge::Finish(bool bound_hit, const std::string& bound_description,
   const PutRecord* first = nullptr;
   uint64_t missed = 0;
   uint64_t ahead = 0;  // of the missed ones, those still there and not yet read past
+  std::map<std::string, uint64_t> missed_by_shard;
   for (const auto& [shard_id, shard] : shards_) {
     for (size_t i = 0; i < shard.records.size(); ++i) {
       const PutRecord& r = records_[shard.records[i]];
@@ -421,17 +441,18 @@ void Judge::Finish(bool bound_hit, const std::string& bound_description,
         first = &r;
       }
       ++missed;
+      ++missed_by_shard[shard_id];
       ahead += r.arrival >= horizon && shard.next_ordinal.value_or(0) <= i;
     }
   }
   if (first == nullptr) return;
   // Late is not lost: records still there for a consumer that is still on its way to them.
   if (ahead == missed && !exited_) {
-    if (const std::optional<std::string> progress = RecentProgress()) {
+    if (const std::optional<std::string> progress = RecentProgress(missed_by_shard)) {
       Violate(Property::kTermination,
               absl::StrCat("the run's liveness budget of ", liveness_budget.ToString(),
                            " ran out while the consumer was still ", *progress, "; ", missed,
-                           " of ", records_.size(), " records not yet processed; the first"),
+                           " of ", records_.size(), " records not yet processed; the first:"),
               {Describe(*first)});
       return;
     }
@@ -439,7 +460,7 @@ void Judge::Finish(bool bound_hit, const std::string& bound_description,
   if (deliveries_ && ReportAbandonedShard()) return;
   Violate(Property::kNoMissedRecords,
           absl::StrCat(missed, " of ", records_.size(),
-                       " records were never processed by the end of the run; the first"),
+                       " records were never processed by the end of the run; the first:"),
           {Describe(*first)});
 }
 

@@ -158,9 +158,12 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
   bool ExpiredWhileDown(const PutRecord& r) const;
   // Every record has been processed, or has expired and can no longer be.
   bool NothingLeftToRead() const;
-  // "shard S at bucket b, 2h behind its tip" for the shard that advanced last, if the consumer
-  // advanced within kProgressWindow of now.
-  std::optional<std::string> RecentProgress() const;
+  // If the consumer advanced on a shard behind its tip, or processed records, within
+  // kProgressWindow of now: what it was doing, shard by shard, with the records not yet
+  // processed (`missed_by_shard`): "reading S at bucket b, 2h behind its tip (3 records not yet
+  // processed); not reading T (1 record not yet processed, last read at ...)".
+  std::optional<std::string> RecentProgress(
+      const std::map<std::string, uint64_t>& missed_by_shard) const;
 
   sim::Simulation* simulation_;
   int max_calls_per_second_;
