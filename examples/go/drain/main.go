@@ -199,6 +199,14 @@ func consume(ctx context.Context, client *kinesis.Client, stream string) {
 					input.StartingSequenceNumber = aws.String(sequenceNumber)
 				}
 				out, err := client.GetShardIterator(ctx, input)
+				var invalid *types.InvalidArgumentException
+				if errors.As(err, &invalid) && input.StartingSequenceNumber != nil {
+					// The checkpoint fell below the trim horizon (down longer than the retention
+					// period): what lay between has expired; go on from the oldest record left.
+					input.ShardIteratorType = types.ShardIteratorTypeTrimHorizon
+					input.StartingSequenceNumber = nil
+					out, err = client.GetShardIterator(ctx, input)
+				}
 				if throttled(err) {
 					continue // tried again on the next pass
 				}
