@@ -28,6 +28,34 @@ Duration ReferenceWalk(const Scenario& s, int64_t buckets, int shards) {
          buckets;
 }
 
+TEST(SafetyPhase, ACrashWhileTheConsumerIsDownIsNotPlayedAndDoesNotStretchTheSafetyPhase) {
+  Scenario s;
+  s.puts = {{Duration::Seconds(10), "k", "a"}};
+  // Down from 1 min to 10 h; the second crash falls in that downtime: no crash, and its restart
+  // (at 2 h) brings the consumer back before the first one's.
+  s.crashes = {{Duration::Minutes(1), Duration::Hours(10)},
+               {Duration::Hours(1), Duration::Hours(1)}};
+  EXPECT_EQ(s.LastPlayedCrashEvent(), Duration::Hours(2));
+  EXPECT_EQ(s.SafetyPhaseEnd(), Duration::Hours(2) + Duration::Seconds(1));
+}
+
+TEST(SafetyPhase, CrashesOneAfterAnotherAreAllPlayed) {
+  Scenario s;
+  s.crashes = {{Duration::Minutes(1), Duration::Minutes(5)},
+               {Duration::Hours(1), Duration::Hours(3)}};
+  EXPECT_EQ(s.LastPlayedCrashEvent(), Duration::Hours(4));
+  Scenario none;
+  EXPECT_EQ(none.LastPlayedCrashEvent(), Duration::Zero());
+}
+
+TEST(SafetyPhase, ACrashAtTheInstantOfAnEarlierRestartIsPlayedAfterIt) {
+  Scenario s;
+  // The first crash's restart and the second crash at 6 min: the restart was scheduled first.
+  s.crashes = {{Duration::Minutes(1), Duration::Minutes(5)},
+               {Duration::Minutes(6), Duration::Minutes(30)}};
+  EXPECT_EQ(s.LastPlayedCrashEvent(), Duration::Minutes(36));
+}
+
 TEST(LivenessBudget, ALongCrashDowntimeGetsABudgetForEveryBucketThatPassedMeanwhile) {
   Scenario quiet = OneShard(BucketProfile::Fixed(Duration::Seconds(60)));
   Scenario down = quiet;
