@@ -61,7 +61,16 @@ async function consume(stream) {
         const start = position.has(id)
           ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: position.get(id) }
           : { ShardIteratorType: 'TRIM_HORIZON' };
-        const got = await kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: id, ...start }));
+        let got;
+        try {
+          got = await kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: id, ...start }));
+        } catch (e) {
+          if (e.name !== 'InvalidArgumentException' || !position.has(id)) throw e;
+          // The checkpoint fell below the trim horizon (down longer than the retention period):
+          // what lay between has expired; go on from the oldest record left.
+          got = await kinesis.send(new GetShardIteratorCommand({
+            StreamName: stream, ShardId: id, ShardIteratorType: 'TRIM_HORIZON' }));
+        }
         iterators.set(id, got.ShardIterator);
       }
       let page;

@@ -1,6 +1,7 @@
 """A correct long-running boto3 poller: every shard followed with NextShardIterator (empty pages
 are normal), children read only after their parents are read to their end, throttling and
-expired iterators handled, and application events reported (shardsim_events), so shardsim
+expired iterators handled, a checkpoint below the trim horizon (a downtime longer than the
+retention period) replaced by TRIM_HORIZON, and application events reported (shardsim_events), so shardsim
 judges processing, checkpoints and beliefs too. Runs until SIGTERM.
 
 Checkpoints are durable: a file in SHARDSIM_STATE_DIR (kept in memory without it), written
@@ -66,8 +67,17 @@ def consume(stream):
                 if shard_id in position:
                     kwargs = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER",
                               "StartingSequenceNumber": position[shard_id]}
-                iterators[shard_id] = kinesis.get_shard_iterator(
-                    StreamName=stream, ShardId=shard_id, **kwargs)["ShardIterator"]
+                try:
+                    iterators[shard_id] = kinesis.get_shard_iterator(
+                        StreamName=stream, ShardId=shard_id, **kwargs)["ShardIterator"]
+                except ClientError as e:
+                    if e.response["Error"]["Code"] != "InvalidArgumentException" or shard_id not in position:
+                        raise
+                    # The checkpoint fell below the trim horizon (down longer than the retention
+                    # period): what lay between has expired; go on from the oldest record left.
+                    iterators[shard_id] = kinesis.get_shard_iterator(
+                        StreamName=stream, ShardId=shard_id,
+                        ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
             try:
                 resp = kinesis.get_records(ShardIterator=iterators[shard_id], Limit=1000)
             except ClientError as e:
