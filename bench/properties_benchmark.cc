@@ -60,7 +60,8 @@ std::vector<const consumer::StrategyInfo*> Entries(bool buggy) {
 }
 
 // Cases of `strategies`, round-robin: iteration i runs case i / n of strategy i mod n.
-void RunCases(benchmark::State& state, const std::vector<const consumer::StrategyInfo*>& strategies) {
+void RunCases(benchmark::State& state,
+              const std::vector<const consumer::StrategyInfo*>& strategies) {
   const uint64_t n = strategies.size();
   uint64_t i = 0;
   uint64_t failures = 0;
@@ -183,11 +184,11 @@ void ShrinkTime(benchmark::State& state, const consumer::StrategyInfo* strategy)
     const std::string property = c.report.violation.has_value()
                                      ? std::string(PropertyName(c.report.violation->property))
                                      : *strategy->expected.violates;
-    const bool expected = c.report.violation.has_value() &&
-                          property == *strategy->expected.violates;
-    state.SetLabel(property + " at " + c.origin + gaps +
-                   (expected ? "" : " (UNEXPECTED: expected " + *strategy->expected.violates +
-                                        ")"));
+    const bool expected =
+        c.report.violation.has_value() && property == *strategy->expected.violates;
+    state.SetLabel(
+        property + " at " + c.origin + gaps +
+        (expected ? "" : " (UNEXPECTED: expected " + *strategy->expected.violates + ")"));
     state.counters["caught"] = 1;
     state.counters["expected_property"] = expected ? 1 : 0;
     state.counters["case_index"] = static_cast<double>(c.case_index.value_or(0));

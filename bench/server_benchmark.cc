@@ -21,8 +21,10 @@ struct Fixture {
     service = std::make_unique<KinesisService>(options);
     Call("CreateStream", R"({"StreamName":"s","ShardCount":1})");
     (void)service->clock().Advance(Duration::Seconds(1));
-    for (int i = 0; i < 3; ++i) Call("PutRecord", R"({"StreamName":"s","Data":"YWJj","PartitionKey":"1"})");
-    const HttpResponse it = Call("GetShardIterator",
+    for (int i = 0; i < 3; ++i)
+      Call("PutRecord", R"({"StreamName":"s","Data":"YWJj","PartitionKey":"1"})");
+    const HttpResponse it = Call(
+        "GetShardIterator",
         R"({"StreamName":"s","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"})");
     iterator = Json::parse(it.body)["ShardIterator"];
   }
@@ -51,7 +53,8 @@ BENCHMARK(BM_HandleGetRecordsJson);
 
 void BM_HandleGetRecordsCbor(benchmark::State& state) {
   Fixture f;
-  const std::vector<uint8_t> cbor = Json::to_cbor(Json{{"ShardIterator", f.iterator}, {"Limit", 1}});
+  const std::vector<uint8_t> cbor =
+      Json::to_cbor(Json{{"ShardIterator", f.iterator}, {"Limit", 1}});
   const std::string body(cbor.begin(), cbor.end());
   const HttpRequest request =
       Kinesis("Kinesis_20131202.GetRecords", "application/x-amz-cbor-1.1", body);

@@ -43,8 +43,8 @@ struct StopRules {
 
 struct BatchDrainOptions {
   std::optional<int> limit;  // GetRecords Limit; absent: the service's default
-  Duration poll_interval = Duration::Millis(250);     // between two GetRecords on a shard
-  Duration throttle_backoff = Duration::Seconds(1);   // after a throttled call
+  Duration poll_interval = Duration::Millis(250);    // between two GetRecords on a shard
+  Duration throttle_backoff = Duration::Seconds(1);  // after a throttled call
   StopRules stop;
   // A shard that could not be drained (an error other than throttling or expiry, or no
   // iterator) ends the run instead of moving on to the next shard, which may be its child.

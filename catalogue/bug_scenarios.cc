@@ -3,10 +3,10 @@
 // that the situation its name describes happens while the loop runs, uses a handful of records,
 // and runs in under ten thousand calls. None is unfair: the correct drain-until-caught-up
 // loop, run on it as a batch job every 10 minutes, passes every one (buggy_catalogue_test).
+#include "catalogue/bug_scenarios.h"
+
 #include <string>
 #include <vector>
-
-#include "catalogue/bug_scenarios.h"
 
 namespace shardsim::catalogue {
 namespace {
@@ -88,8 +88,8 @@ Scenario ARestartAfterACheckpoint() {
 // Six records on shard 0 take six minutes to process; meanwhile a record lands on shard 1,
 // whose iterator (from before the stall, with nothing read from it yet) expires.
 Scenario SlowProcessingOnOneShardLetsAnotherExpire() {
-  Scenario s = Base("slow-processing-on-one-shard-lets-another-expire",
-                    "expired-iterator-from-latest");
+  Scenario s =
+      Base("slow-processing-on-one-shard-lets-another-expire", "expired-iterator-from-latest");
   s.shard_count = 2;
   s.processing_time_per_record = Duration::Seconds(60);
   for (int i = 0; i < 6; ++i) s.puts.push_back(Put(Duration::Seconds(10)));
@@ -101,8 +101,8 @@ Scenario SlowProcessingOnOneShardLetsAnotherExpire() {
 // expired when it is used; the replacement starts where the consumer started, at TRIM_HORIZON.
 // (The record at 10 minutes keeps the run going past the first six.)
 Scenario SlowProcessingOutlivesTheIterator() {
-  Scenario s = Base("slow-processing-outlives-the-iterator",
-                    "expired-iterator-from-startup-checkpoint");
+  Scenario s =
+      Base("slow-processing-outlives-the-iterator", "expired-iterator-from-startup-checkpoint");
   s.processing_time_per_record = Duration::Seconds(60);
   for (int i = 0; i < 6; ++i) s.puts.push_back(Put(Duration::Seconds(10)));
   s.puts.push_back(Put(Duration::Minutes(10)));
@@ -112,8 +112,8 @@ Scenario SlowProcessingOutlivesTheIterator() {
 // Nothing arrives for ten minutes after the first record: the iterator kept through the empty
 // pages expires after 300 s.
 Scenario AnIdleStretchLongerThanTheIteratorLifetime() {
-  Scenario s = Base("an-idle-stretch-longer-than-the-iterator-lifetime",
-                    "no-advance-on-empty-page");
+  Scenario s =
+      Base("an-idle-stretch-longer-than-the-iterator-lifetime", "no-advance-on-empty-page");
   s.puts = {Put(Duration::Seconds(10)), Put(Duration::Minutes(10))};
   return s;
 }
@@ -121,8 +121,8 @@ Scenario AnIdleStretchLongerThanTheIteratorLifetime() {
 // Three records take 90 s to process; the consumer crashes 30 s into them and returns a
 // minute later.
 Scenario ACrashWhileACheckpointedPageIsProcessed() {
-  Scenario s = Base("a-crash-while-a-checkpointed-page-is-processed",
-                    "checkpoint-before-processing");
+  Scenario s =
+      Base("a-crash-while-a-checkpointed-page-is-processed", "checkpoint-before-processing");
   s.processing_time_per_record = Duration::Seconds(30);
   for (int i = 0; i < 3; ++i) s.puts.push_back(Put(Duration::Seconds(10)));
   s.crashes = {{Duration::Seconds(40), Duration::Seconds(60)}};
@@ -133,8 +133,8 @@ Scenario ACrashWhileACheckpointedPageIsProcessed() {
 Scenario ASplitWhileTheConsumerRuns() {
   Scenario s = Base("a-split-while-the-consumer-runs", "ignore-child-shards");
   s.puts = {Put(Duration::Seconds(10)), Put(Duration::Seconds(90))};
-  s.reshards = {{.at = Duration::Seconds(60), .kind = ReshardSpec::Kind::kSplit,
-                 .shard_id = kShard0}};
+  s.reshards = {
+      {.at = Duration::Seconds(60), .kind = ReshardSpec::Kind::kSplit, .shard_id = kShard0}};
   return s;
 }
 
@@ -146,8 +146,8 @@ Scenario ASplitWhileTheConsumerRuns() {
 Scenario ASplitWhileTheConsumerIsDown() {
   Scenario s = Base("a-split-while-the-consumer-is-down", "children-before-parents");
   s.puts = {Put(Duration::Seconds(10)), Put(Duration::Minutes(30)), Put(Duration::Minutes(50))};
-  s.reshards = {{.at = Duration::Minutes(40), .kind = ReshardSpec::Kind::kSplit,
-                 .shard_id = kShard0}};
+  s.reshards = {
+      {.at = Duration::Minutes(40), .kind = ReshardSpec::Kind::kSplit, .shard_id = kShard0}};
   s.crashes = {{Duration::Minutes(1), Duration::Hours(2)}};
   return s;
 }
@@ -171,8 +171,8 @@ Scenario ACompetingReaderSpendsTheReadBudget() {
 // horizon, and this stream answers such an iterator with empty pages stuck at the retention
 // period. The third record arrives after the restart. One-hour buckets keep every walk short.
 Scenario ACheckpointBelowTheTrimHorizonAfterADayDown() {
-  Scenario s = Base("a-checkpoint-below-the-trim-horizon-after-a-day-down",
-                    "stuck-below-trim-horizon");
+  Scenario s =
+      Base("a-checkpoint-below-the-trim-horizon-after-a-day-down", "stuck-below-trim-horizon");
   s.stream.buckets = BucketProfile::Fixed(Duration::Hours(1));
   s.stream.below_horizon = model::BelowHorizonBehavior::kStuckEmptyPages;
   s.puts = {Put(Duration::Seconds(10)), Put(Duration::Minutes(10) + Duration::Seconds(5)),

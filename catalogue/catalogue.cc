@@ -57,8 +57,8 @@ void RegisterCatalogue(consumer::StrategyRegistry& registry) {
   for (StrategyInfo& info : Entries()) {
     const std::string name = info.name;
     const absl::Status status = registry.Register(std::move(info));
-    SHARDSIM_CHECK(status.ok(), absl::StrCat("catalogue entry ", name, ": ",
-                                             std::string(status.message())));
+    SHARDSIM_CHECK(status.ok(),
+                   absl::StrCat("catalogue entry ", name, ": ", std::string(status.message())));
   }
 }
 

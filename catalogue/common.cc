@@ -4,8 +4,7 @@
 
 namespace shardsim::catalogue {
 
-sim::Task<std::optional<std::vector<Shard>>> ListShardsWithRetry(ConsumerContext& ctx,
-                                                                 int attempts,
+sim::Task<std::optional<std::vector<Shard>>> ListShardsWithRetry(ConsumerContext& ctx, int attempts,
                                                                  Duration retry_interval) {
   for (int i = 0; i < attempts; ++i) {
     auto listed = co_await ctx.kinesis.ListShards({ctx.stream_name});
@@ -33,8 +32,7 @@ sim::Task<std::optional<std::string>> IteratorFromCheckpoint(ConsumerContext& ct
                                                              int attempts) {
   const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(shard_id);
   if (checkpoint.has_value() && checkpoint->shard_end) co_return std::nullopt;
-  GetShardIteratorRequest request{ctx.stream_name, shard_id, fallback, std::nullopt,
-                                  std::nullopt};
+  GetShardIteratorRequest request{ctx.stream_name, shard_id, fallback, std::nullopt, std::nullopt};
   if (!checkpoint.has_value()) co_return co_await GetIteratorWithRetry(ctx, request, attempts);
   request.ShardIteratorType = ShardIteratorType::AFTER_SEQUENCE_NUMBER;
   request.StartingSequenceNumber = checkpoint->sequence_number;
@@ -45,8 +43,8 @@ sim::Task<std::optional<std::string>> IteratorFromCheckpoint(ConsumerContext& ct
       // The checkpoint lies below the trim horizon: every record after it that still exists
       // is at the horizon (as KCL and Lambda's poller do).
       co_return co_await GetIteratorWithRetry(
-          ctx, {ctx.stream_name, shard_id, ShardIteratorType::TRIM_HORIZON, std::nullopt,
-                std::nullopt},
+          ctx,
+          {ctx.stream_name, shard_id, ShardIteratorType::TRIM_HORIZON, std::nullopt, std::nullopt},
           attempts - i);
     }
     if (!it.Is(ErrorCode::kProvisionedThroughputExceeded)) co_return std::nullopt;

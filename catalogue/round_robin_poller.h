@@ -54,8 +54,8 @@ class PollerSteps {
   virtual sim::Task<void> OnExpiredIterator(ConsumerContext& ctx, const std::string& shard_id,
                                             ShardReader& reader);
   // One GetRecords call.
-  virtual sim::Task<model::Outcome<model::GetRecordsResponse>> GetPage(
-      ConsumerContext& ctx, const std::string& iterator);
+  virtual sim::Task<model::Outcome<model::GetRecordsResponse>> GetPage(ConsumerContext& ctx,
+                                                                       const std::string& iterator);
   // Processes the page's records in order, then checkpoints the last one.
   virtual sim::Task<void> HandOn(ConsumerContext& ctx, const std::string& shard_id,
                                  ShardReader& reader, const model::GetRecordsResponse& page);

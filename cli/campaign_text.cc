@@ -17,10 +17,10 @@ constexpr char kLongGapsSuffix[] = "+long-gaps";
 constexpr char kGenerated[] = "generated";
 
 std::string PassText(const properties::StrategyResult& r) {
-  return absl::StrCat(
-      "PASS ", r.strategy, ": ", r.cases_run, " cases",
-      r.corpus_run ? absl::StrCat(" and ", r.corpus_run, " corpus scenarios") : "", " (seed ",
-      r.seed, ", shard ", r.shard_index, "/", r.shard_count, ", expected ", r.expected, ")\n");
+  return absl::StrCat("PASS ", r.strategy, ": ", r.cases_run, " cases",
+                      r.corpus_run ? absl::StrCat(" and ", r.corpus_run, " corpus scenarios") : "",
+                      " (seed ", r.seed, ", shard ", r.shard_index, "/", r.shard_count,
+                      ", expected ", r.expected, ")\n");
 }
 
 std::string FailHeading(const properties::StrategyResult& r) {
@@ -30,11 +30,11 @@ std::string FailHeading(const properties::StrategyResult& r) {
 std::string ReplayCaseLine(const properties::StrategyResult& r) {
   const properties::CampaignFailure& f = *r.failure;
   if (!f.case_index) return "";
-  return absl::StrCat("  ",
-                      properties::ReplayCaseCommand(ProgramName(), r.strategy, r.seed,
-                                                    *f.case_index,
-                                                    GeneratorOptionsOfProfile(r.profile)),
-                      "   (the case before shrinking)\n");
+  return absl::StrCat(
+      "  ",
+      properties::ReplayCaseCommand(ProgramName(), r.strategy, r.seed, *f.case_index,
+                                    GeneratorOptionsOfProfile(r.profile)),
+      "   (the case before shrinking)\n");
 }
 
 // The picture of the failing run beside its saved scenario. `merge` may run where the shard
@@ -44,16 +44,17 @@ std::string PictureText(const properties::CampaignFailure& f) {
   if (f.saved_scenario.empty()) return "";
   if (!std::filesystem::exists(f.saved_scenario)) {
     std::error_code ignored;  // a failure to create it shows as WriteScenarioFile's error
-    std::filesystem::create_directories(
-        std::filesystem::path(f.saved_scenario).parent_path(), ignored);
-    const absl::Status written = properties::WriteScenarioFile(f.minimal_scenario, f.saved_scenario);
-    if (!written.ok()) return absl::StrCat("no picture: ", sim::ToString(written.message()), "\n\n");
+    std::filesystem::create_directories(std::filesystem::path(f.saved_scenario).parent_path(),
+                                        ignored);
+    const absl::Status written =
+        properties::WriteScenarioFile(f.minimal_scenario, f.saved_scenario);
+    if (!written.ok())
+      return absl::StrCat("no picture: ", sim::ToString(written.message()), "\n\n");
   }
   const absl::StatusOr<std::string> picture =
       timeline::SaveFailurePicture(f.minimal_scenario, f.saved_scenario);
   return absl::StrCat(picture.ok() ? "picture of the failing run: " : "no picture: ",
-                      picture.ok() ? *picture : sim::ToString(picture.status().message()),
-                      "\n\n");
+                      picture.ok() ? *picture : sim::ToString(picture.status().message()), "\n\n");
 }
 
 }  // namespace
@@ -84,8 +85,8 @@ std::string StrategyResultTextWithoutRun(const properties::StrategyResult& r,
   if (!r.failure) return PassText(r);
   const properties::CampaignFailure& f = *r.failure;
   std::string text = absl::StrCat(
-      FailHeading(r), "property ", f.property, " failed for strategy ", r.strategy, " (",
-      f.origin, " of seed ", r.seed, ") at ", f.at, ": ", f.message, "\n",
+      FailHeading(r), "property ", f.property, " failed for strategy ", r.strategy, " (", f.origin,
+      " of seed ", r.seed, ") at ", f.at, ": ", f.message, "\n",
       "(no timeline of the failing run: its minimal scenario does not run here: ", std::string(why),
       "; merge with the command that checked ", r.strategy, " for the whole report)\n");
   if (!f.saved_scenario.empty()) {
@@ -100,9 +101,10 @@ std::string CampaignClosingLine(const properties::CampaignResult& campaign) {
   if (campaign.is_a_shard()) {
     return campaign.a_passing_strategy_failed()
                ? "a strategy expected to pass failed: the campaign misses its expected verdicts\n"
-               : absl::StrCat("no strategy expected to pass failed in this shard; whether every "
-                              "strategy met its expected verdict is decided by `",
-                              ProgramName(), " merge` of all the shards\n");
+               : absl::StrCat(
+                     "no strategy expected to pass failed in this shard; whether every "
+                     "strategy met its expected verdict is decided by `",
+                     ProgramName(), " merge` of all the shards\n");
   }
   return campaign.all_as_expected() ? "every strategy met its expected verdict\n"
                                     : "some strategies did not meet their expected verdict\n";

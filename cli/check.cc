@@ -1,4 +1,6 @@
 // shardsim check: flags to CheckOptions, a progress bar, the text or JSON of the results.
+#include "properties/check.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,7 +14,6 @@
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "properties/campaign_result.h"
-#include "properties/check.h"
 #include "properties/failure_report.h"
 #include "properties/scenario_files.h"
 #include "timeline/report.h"
@@ -36,15 +37,16 @@ ShardSpec ResolveShard(const CheckFlags& flags) {
       flags.shard_count ? flags.shard_count : flags.job_shard_count;
   if (!index && !count) return {};
   if (!flags.shard_index && index && !count) {
-    throw InputError("JOB_COMPLETION_INDEX is set: give the number of shards with "
-                     "--shard-count or SHARDSIM_SHARD_COUNT");
+    throw InputError(
+        "JOB_COMPLETION_INDEX is set: give the number of shards with "
+        "--shard-count or SHARDSIM_SHARD_COUNT");
   }
   if (index.has_value() != count.has_value()) {
     throw InputError("give both the shard index and the shard count, or neither");
   }
   if (*index >= *count) {
-    throw InputError(absl::StrCat("shard index ", *index, " must be below the shard count ",
-                                  *count));
+    throw InputError(
+        absl::StrCat("shard index ", *index, " must be below the shard count ", *count));
   }
   return ShardSpec{*index, *count};
 }
@@ -111,8 +113,8 @@ int RunCheck(const CheckFlags& flags) {
   std::string text;
   std::vector<timeline::ReportRow> report_rows;
   for (const consumer::StrategyInfo* strategy : strategies) {
-    const uint64_t mine = (options.cases - options.shard_index + options.shard_count - 1) /
-                          options.shard_count;
+    const uint64_t mine =
+        (options.cases - options.shard_index + options.shard_count - 1) / options.shard_count;
     Progress progress(show_progress, strategy->name, mine);
     options.on_progress = [&progress](uint64_t done, uint64_t failures) {
       progress.Update(done, failures);
@@ -137,8 +139,10 @@ int RunCheck(const CheckFlags& flags) {
                                                               : properties::RunReport{}));
     if (flags.report_dir) {
       report_rows.push_back(timeline::ReportRowOf(campaign.results.back()));
-      if (result->failure) AddPicture(report_rows.back(), *result->failure, *flags.report_dir,
-                                      properties::SavedScenarioStem(strategy->name, options.seed, result->failure->case_index, options.generator));
+      if (result->failure)
+        AddPicture(report_rows.back(), *result->failure, *flags.report_dir,
+                   properties::SavedScenarioStem(strategy->name, options.seed,
+                                                 result->failure->case_index, options.generator));
     }
   }
   if (flags.report_dir) {

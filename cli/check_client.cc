@@ -9,10 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
-#include "clientcheck/client_check.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/progress.h"
+#include "clientcheck/client_check.h"
 #include "properties/campaign_result.h"
 #include "properties/scenario_files.h"
 #include "server/clock.h"
@@ -41,23 +41,28 @@ std::string SizeOf(const properties::Scenario& s) {
   std::string out = absl::StrCat(s.puts.size(), s.puts.size() == 1 ? " record" : " records", " on ",
                                  s.shard_count, s.shard_count == 1 ? " shard" : " shards");
   if (!s.reshards.empty()) {
-    absl::StrAppend(&out, ", ", s.reshards.size(), s.reshards.size() == 1 ? " reshard" : " reshards");
+    absl::StrAppend(&out, ", ", s.reshards.size(),
+                    s.reshards.size() == 1 ? " reshard" : " reshards");
   }
   if (!s.competing_readers.empty()) {
     absl::StrAppend(&out, ", ", s.competing_readers.size(), " competing reader",
                     s.competing_readers.size() == 1 ? "" : "s");
   }
-  absl::StrAppend(&out, ", puts spanning ", span.ToString(), ", buckets ", s.stream.buckets.ToString());
+  absl::StrAppend(&out, ", puts spanning ", span.ToString(), ", buckets ",
+                  s.stream.buckets.ToString());
   return out;
 }
 
 }  // namespace
 
 int RunCheckClient(const CheckFlags& flags) {
-  if (flags.strategy || flags.all) throw InputError("--client checks a command: no --strategy or --all");
+  if (flags.strategy || flags.all)
+    throw InputError("--client checks a command: no --strategy or --all");
   if (flags.client->empty()) throw InputError("--client needs a command");
-  if (flags.profile || flags.long_gaps || flags.shard_index || flags.shard_count || flags.report_dir) {
-    throw InputError("--client takes no --profile, --long-gaps, --shard-index, --shard-count or --report");
+  if (flags.profile || flags.long_gaps || flags.shard_index || flags.shard_count ||
+      flags.report_dir) {
+    throw InputError(
+        "--client takes no --profile, --long-gaps, --shard-index, --shard-count or --report");
   }
   clientcheck::ClientCheckOptions options;
   options.client.command = *flags.client;
@@ -68,13 +73,15 @@ int RunCheckClient(const CheckFlags& flags) {
         "its call budget (--call-budget N), never at a wall-time bound; --client-idle guards "
         "against a hang");
   }
-  if (flags.call_budget && *flags.call_budget == 0) throw InputError("--call-budget must be at least 1");
+  if (flags.call_budget && *flags.call_budget == 0)
+    throw InputError("--call-budget must be at least 1");
   options.client.call_budget = flags.call_budget;
   options.client.idle_bound = WallFlag("--client-idle", flags.client_idle);
   options.client.start_bound = WallFlag("--client-start", flags.client_start);
   if (flags.shrink_time) {
-    throw InputError("--shrink-time was removed: shrinking is bounded by runs (--shrink-runs N), "
-                     "so that the minimal scenario does not depend on the machine's speed");
+    throw InputError(
+        "--shrink-time was removed: shrinking is bounded by runs (--shrink-runs N), "
+        "so that the minimal scenario does not depend on the machine's speed");
   }
   if (flags.shrink_runs < 0) throw InputError("--shrink-runs must not be negative");
   options.max_shrink_runs = flags.shrink_runs;
@@ -84,7 +91,8 @@ int RunCheckClient(const CheckFlags& flags) {
   if (flags.rerun_every) {
     absl::StatusOr<sim::Duration> d = server::ParseDurationText(*flags.rerun_every);
     if (!d.ok() || *d <= sim::Duration::Zero()) {
-      throw InputError(absl::StrCat("--rerun-every: '", *flags.rerun_every, "' is not a positive duration"));
+      throw InputError(
+          absl::StrCat("--rerun-every: '", *flags.rerun_every, "' is not a positive duration"));
     }
     options.rerun_every = *d;
   }
@@ -102,7 +110,8 @@ int RunCheckClient(const CheckFlags& flags) {
   }
   if (flags.scenario) {
     absl::StatusOr<properties::Scenario> s = properties::ReadScenarioFile(*flags.scenario);
-    if (!s.ok()) throw InputError(absl::StrCat("--scenario: ", sim::ToString(s.status().message())));
+    if (!s.ok())
+      throw InputError(absl::StrCat("--scenario: ", sim::ToString(s.status().message())));
     options.corpus.emplace_back(*flags.scenario, *std::move(s));
   }
   // A saved scenario alone: its one run writes the log (no second run needed).
@@ -110,7 +119,9 @@ int RunCheckClient(const CheckFlags& flags) {
   if (log_in_run) options.client.log_path = *flags.client_log;
   const bool show_progress = !flags.quiet && ::isatty(STDERR_FILENO) == 1;
   Progress progress(show_progress, "client", options.cases);
-  options.on_progress = [&progress](uint64_t done, uint64_t failures) { progress.Update(done, failures); };
+  options.on_progress = [&progress](uint64_t done, uint64_t failures) {
+    progress.Update(done, failures);
+  };
 
   absl::StatusOr<clientcheck::ClientCheckResult> result = clientcheck::CheckClient(options);
   progress.Finish();
@@ -130,20 +141,21 @@ int RunCheckClient(const CheckFlags& flags) {
                      : std::string("client-scenario"));
     saved = path.ok() ? *path : "";
     const properties::Violation& v = *c.report.violation;
-    absl::StrAppend(&text, "FAIL ", label, ": ", sim::ToString(properties::PropertyName(v.property)), " (",
-                    c.origin,
-                    c.case_index ? absl::StrCat(" of seed ", options.seed, ", shrunk in ",
-                                                c.shrink_steps, " steps and ", c.shrink_runs, " runs")
-                                 : ", a saved scenario, not shrunk",
-                    result->shrink_stopped_at_bound ? "; shrinking stopped at its bound" : "", ")\n");
+    absl::StrAppend(
+        &text, "FAIL ", label, ": ", sim::ToString(properties::PropertyName(v.property)), " (",
+        c.origin,
+        c.case_index ? absl::StrCat(" of seed ", options.seed, ", shrunk in ", c.shrink_steps,
+                                    " steps and ", c.shrink_runs, " runs")
+                     : ", a saved scenario, not shrunk",
+        result->shrink_stopped_at_bound ? "; shrinking stopped at its bound" : "", ")\n");
     absl::StrAppend(&text, "  at ", v.at.ToString(), ": ", v.message, "\n");
     for (const std::string& w : v.witness) absl::StrAppend(&text, "    ", w, "\n");
     absl::StrAppend(&text, "  counterexample: ", SizeOf(c.minimal), "\n");
     if (result->failure_run) {
       const clientcheck::ClientRun& run = *result->failure_run;
-      absl::StrAppend(&text, "  the client made ", run.calls, " calls (its budget: ", run.call_budget,
-                      "; ", run.jumps, " idle calls jumped the clock ", run.jumped.ToString(),
-                      ") in ", run.runs,
+      absl::StrAppend(&text, "  the client made ", run.calls,
+                      " calls (its budget: ", run.call_budget, "; ", run.jumps,
+                      " idle calls jumped the clock ", run.jumped.ToString(), ") in ", run.runs,
                       run.runs == 1 ? " run" : " runs", " (", run.ended, "; ", run.crashes,
                       run.crashes == 1 ? " crash" : " crashes", " played, ", run.stats.restarts,
                       run.stats.restarts == 1 ? " restart" : " restarts", " judged), ",
@@ -151,23 +163,28 @@ int RunCheckClient(const CheckFlags& flags) {
                       " records delivered, ", run.stats.empty_pages, " empty pages\n");
     }
     if (!saved.empty()) absl::StrAppend(&text, "  minimal scenario: ", saved, "\n");
-    absl::StrAppend(&text, "  replay: ", ProgramName(), " check --client ", ShellQuote(*flags.client),
-                    saved.empty() ? "" : absl::StrCat(" --scenario ", ShellQuote(saved)),
-                    options.rerun_every ? absl::StrCat(" --rerun-every ", *flags.rerun_every) : "",
-                    flags.step ? absl::StrCat(" --step ", *flags.step) : "",
-                    flags.client_name != "shardsim-client" ? absl::StrCat(" --client-name ", flags.client_name) : "",
-                    "\n");
+    absl::StrAppend(
+        &text, "  replay: ", ProgramName(), " check --client ", ShellQuote(*flags.client),
+        saved.empty() ? "" : absl::StrCat(" --scenario ", ShellQuote(saved)),
+        options.rerun_every ? absl::StrCat(" --rerun-every ", *flags.rerun_every) : "",
+        flags.step ? absl::StrCat(" --step ", *flags.step) : "",
+        flags.client_name != "shardsim-client" ? absl::StrCat(" --client-name ", flags.client_name)
+                                               : "",
+        "\n");
   } else {
     const std::vector<double>& walls = result->case_wall_seconds;
     const double total = std::accumulate(walls.begin(), walls.end(), 0.0);
     absl::StrAppend(&text, "PASS ", label, ": ", result->check.cases_run, " cases",
-                    result->check.corpus_run ? absl::StrCat(" and ", result->check.corpus_run, " saved scenarios") : "",
+                    result->check.corpus_run
+                        ? absl::StrCat(" and ", result->check.corpus_run, " saved scenarios")
+                        : "",
                     " (seed ", options.seed, ")",
                     walls.empty() ? "" : absl::StrFormat(", %.2f s per case", total / walls.size()),
-                    "; ", result->crashes_played, result->crashes_played == 1 ? " crash" : " crashes",
-                    " played, ", result->restarts, result->restarts == 1 ? " restart" : " restarts",
-                    " judged, ", result->redeliveries,
-                    result->redeliveries == 1 ? " record" : " records", " delivered again\n");
+                    "; ", result->crashes_played,
+                    result->crashes_played == 1 ? " crash" : " crashes", " played, ",
+                    result->restarts, result->restarts == 1 ? " restart" : " restarts", " judged, ",
+                    result->redeliveries, result->redeliveries == 1 ? " record" : " records",
+                    " delivered again\n");
   }
   if (log_in_run) {
     absl::StrAppend(&text, "server log: ", *flags.client_log, "\n");
@@ -175,10 +192,12 @@ int RunCheckClient(const CheckFlags& flags) {
     // The reported run once more, with its server log (the same client and scenario give the
     // same log bytes).
     const properties::Scenario scenario =
-        logged ? *logged : clientcheck::ForClient(options.corpus.empty()
-                                                      ? properties::GenerateCase(strategy, options.seed, 0, options.generator)
-                                                      : options.corpus.back().second,
-                                                  strategy);
+        logged ? *logged
+               : clientcheck::ForClient(
+                     options.corpus.empty()
+                         ? properties::GenerateCase(strategy, options.seed, 0, options.generator)
+                         : options.corpus.back().second,
+                     strategy);
     clientcheck::ClientOptions with_log = options.client;
     with_log.log_path = *flags.client_log;
     absl::StatusOr<clientcheck::ClientRun> again = clientcheck::RunClientCase(scenario, with_log);

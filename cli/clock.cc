@@ -1,14 +1,13 @@
 // shardsim clock advance|set|show: the clock control API of a running `shardsim serve`.
-#include <chrono>
-#include <cstdlib>
-#include <string>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -36,7 +35,8 @@ Endpoint ParseEndpoint(const std::optional<std::string>& flag) {
   } else if (const char* env = std::getenv("SHARDSIM_ENDPOINT"); env != nullptr && *env != '\0') {
     url = env;
   } else {
-    throw InputError("clock needs --endpoint URL (or SHARDSIM_ENDPOINT), e.g. http://127.0.0.1:4567");
+    throw InputError(
+        "clock needs --endpoint URL (or SHARDSIM_ENDPOINT), e.g. http://127.0.0.1:4567");
   }
   const std::string bad = absl::StrCat("endpoint '", url, "' is not http://HOST:PORT");
   constexpr std::string_view kScheme = "http://";

@@ -12,7 +12,7 @@ namespace shardsim::cli {
 
 struct DemoFlags {
   uint64_t cases = 300;  // enough for every buggy entry to fail on the bucketed stream
-  int jobs = 0;  // 0: one per hardware thread
+  int jobs = 0;          // 0: one per hardware thread
   bool json = false;
   std::optional<std::string> report_dir;  // the article's picture and index.html
 };
@@ -38,7 +38,7 @@ struct CheckFlags {
   std::optional<uint64_t> job_completion_index;
   std::optional<uint64_t> job_shard_count;
   std::optional<std::string> corpus;
-  std::optional<std::string> output;  // the JSON result file of this shard
+  std::optional<std::string> output;              // the JSON result file of this shard
   std::string failure_dir = "shardsim-failures";  // or $SHARDSIM_FAILURE_DIR
   std::optional<std::string> report_dir;  // index.html with the verdicts, a picture per failure
   bool json = false;
@@ -74,7 +74,7 @@ struct ReplayFlags {
   bool long_gaps = false;
   std::optional<std::string> scenario;
   std::string format = "text";
-  std::optional<std::string> log;  // a `shardsim serve --log` file: replay that instead
+  std::optional<std::string> log;     // a `shardsim serve --log` file: replay that instead
   std::optional<std::string> stream;  // with --log --format svg: the stream to draw
 };
 int RunReplay(const ReplayFlags& flags);

@@ -19,8 +19,8 @@ void SetProgramName(std::string name) { ProgramNameStorage() = std::move(name); 
 const consumer::StrategyInfo& FindStrategy(const std::string& name) {
   const consumer::StrategyInfo* info = consumer::StrategyRegistry::Global().Find(name);
   if (info == nullptr) {
-    throw InputError(absl::StrCat("unknown strategy '", name,
-                                  "' (", ProgramName(), " list shows the strategies)"));
+    throw InputError(absl::StrCat("unknown strategy '", name, "' (", ProgramName(),
+                                  " list shows the strategies)"));
   }
   return *info;
 }
@@ -31,9 +31,7 @@ model::BucketProfile ParseProfile(const std::string& text) {
   return *profile;
 }
 
-void Print(std::string_view text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
-}
+void Print(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
 void PrintJson(const nlohmann::json& value) { Print(value.dump(2) + "\n"); }
 

@@ -2,15 +2,14 @@
 #ifndef SHARDSIM_CLI_COMMON_H_
 #define SHARDSIM_CLI_COMMON_H_
 
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 #include "consumer/strategy_registry.h"
-#include "properties/property.h"
 #include "model/stream_options.h"
+#include "properties/property.h"
 #include "sim/strings.h"
 
 namespace shardsim::cli {

@@ -36,13 +36,12 @@ json ReplayArticle(std::string& text) {
   const std::string stream = "test-offsets";
   const std::string shard = "shardId-000000000000";
   SHARDSIM_CHECK(kinesis.CreateStream(now, {stream, 1}, options).ok(), "create stream");
-  absl::StrAppend(&text, "1. The seed article's experiment, in virtual time\n",
-                  "   ", now.ToString(), "  create-stream ", stream, " (1 shard, buckets ",
+  absl::StrAppend(&text, "1. The seed article's experiment, in virtual time\n", "   ",
+                  now.ToString(), "  create-stream ", stream, " (1 shard, buckets ",
                   options.buckets.ToString(), ")\n");
   json out;
-  for (const auto& [time, data, key] :
-       {std::tuple{"2023-04-05T07:08:10.670Z", "a", "1"},
-        std::tuple{"2023-04-05T07:08:27.176Z", "b", "2"}}) {
+  for (const auto& [time, data, key] : {std::tuple{"2023-04-05T07:08:10.670Z", "a", "1"},
+                                        std::tuple{"2023-04-05T07:08:27.176Z", "b", "2"}}) {
     now = At(time);
     const auto put = kinesis.PutRecord(now, {stream, key, data, std::nullopt});
     SHARDSIM_CHECK(put.ok(), "put");
@@ -53,7 +52,8 @@ json ReplayArticle(std::string& text) {
   const std::string last_seq = out["puts"][1]["sequence_number"];
   now = now + Duration::Hours(17) + Duration::Minutes(33);
   const auto it = kinesis.GetShardIterator(
-      now, {stream, shard, model::ShardIteratorType::AFTER_SEQUENCE_NUMBER, last_seq, std::nullopt});
+      now,
+      {stream, shard, model::ShardIteratorType::AFTER_SEQUENCE_NUMBER, last_seq, std::nullopt});
   SHARDSIM_CHECK(it.ok(), "iterator");
   absl::StrAppend(&text, "   ... 17 h 33 min of silence ...\n");
   std::string iterator = it->ShardIterator;
@@ -106,18 +106,21 @@ Verdict CheckOn(const consumer::StrategyInfo& strategy, const model::BucketProfi
   options.jobs = jobs;
   options.shrink = false;
   options.generator.profile = profile;
-  const absl::StatusOr<properties::CheckResult> result = properties::CheckStrategy(strategy, options);
+  const absl::StatusOr<properties::CheckResult> result =
+      properties::CheckStrategy(strategy, options);
   SHARDSIM_CHECK(result.ok(), "demo options are valid");
   if (!result->failure) return {};
-  return {true, sim::ToString(properties::PropertyName(result->failure->report.violation->property))};
+  return {true,
+          sim::ToString(properties::PropertyName(result->failure->report.violation->property))};
 }
 
 }  // namespace
 
 int RunDemo(const DemoFlags& flags) {
   const uint64_t cases = flags.cases;
-  const int jobs =
-      flags.jobs > 0 ? flags.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int jobs = flags.jobs > 0
+                       ? flags.jobs
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string text;
   json out;
   out["article"] = ReplayArticle(text);
@@ -126,8 +129,8 @@ int RunDemo(const DemoFlags& flags) {
                   " generated scenarios each, against an emulator-like stream (dense: one call\n"
                   "   reaches any record, as in kinesalite, LocalStack, moto) and against the "
                   "bucketed stream Kinesis is:\n\n");
-  absl::StrAppend(&text, absl::StrFormat("   %-40s %-32s %-32s %s\n", "strategy", "emulator (dense)",
-                                         "Kinesis (observed)", ""));
+  absl::StrAppend(&text, absl::StrFormat("   %-40s %-32s %-32s %s\n", "strategy",
+                                         "emulator (dense)", "Kinesis (observed)", ""));
   json table = json::array();
   std::vector<timeline::ReportRow> rows;
   int hidden = 0;
@@ -136,27 +139,33 @@ int RunDemo(const DemoFlags& flags) {
     const Verdict kinesis = CheckOn(*s, model::BucketProfile::Observed(), cases, jobs);
     const bool hides = !dense.failed && kinesis.failed;
     hidden += hides;
-    auto cell = [](const Verdict& v) { return v.failed ? "FAIL " + v.property : std::string("pass"); };
+    auto cell = [](const Verdict& v) {
+      return v.failed ? "FAIL " + v.property : std::string("pass");
+    };
     const bool unreached = s->expected.violates.has_value() && !dense.failed && !kinesis.failed;
-    absl::StrAppend(&text, absl::StrFormat("   %-40s %-32s %-32s %s\n", s->name, cell(dense),
-                                           cell(kinesis),
-                                           hides       ? "<- passes on an emulator only"
-                                           : unreached ? "(its bug went unnoticed here: try check --cases 10000)"
-                                                       : ""));
+    absl::StrAppend(
+        &text,
+        absl::StrFormat("   %-40s %-32s %-32s %s\n", s->name, cell(dense), cell(kinesis),
+                        hides       ? "<- passes on an emulator only"
+                        : unreached ? "(its bug went unnoticed here: try check --cases 10000)"
+                                    : ""));
     table.push_back({{"strategy", s->name},
                      {"expected", s->expected.violates.value_or("pass")},
                      {"emulator", dense.failed ? dense.property : "pass"},
                      {"kinesis", kinesis.failed ? kinesis.property : "pass"},
                      {"passes_emulator_fails_kinesis", hides}});
-    rows.push_back({.strategy = s->name, .expected = s->expected.violates.value_or("pass"),
+    rows.push_back({.strategy = s->name,
+                    .expected = s->expected.violates.value_or("pass"),
                     .verdict = cell(kinesis),
                     .as_expected = s->expected.violates.has_value() == kinesis.failed,
-                    .detail = absl::StrCat("emulator: ", cell(dense), hides ? " (passes on an emulator only)" : "")});
+                    .detail = absl::StrCat("emulator: ", cell(dense),
+                                           hides ? " (passes on an emulator only)" : "")});
   }
-  absl::StrAppend(&text, "\n   ", hidden, " loop(s) pass against an emulator yet fail against "
-                  "Kinesis.\n   Next: ", ProgramName(), " list; ", ProgramName(),
-                  " check --strategy NAME; ", ProgramName(),
-                  " replay --strategy NAME --seed S --case K\n");
+  absl::StrAppend(&text, "\n   ", hidden,
+                  " loop(s) pass against an emulator yet fail against "
+                  "Kinesis.\n   Next: ",
+                  ProgramName(), " list; ", ProgramName(), " check --strategy NAME; ",
+                  ProgramName(), " replay --strategy NAME --seed S --case K\n");
   out["verdicts"] = table;
   out["cases_per_profile"] = cases;
   out["passes_emulator_fails_kinesis"] = hidden;
@@ -166,7 +175,8 @@ int RunDemo(const DemoFlags& flags) {
     for (const auto& [path, content] :
          {std::pair{*flags.report_dir + "/seed-article.svg", svg},
           std::pair{page, timeline::RenderReportHtml("shardsim demo: the seed article, and every "
-                                                     "catalogue loop on Kinesis", rows, svg)}}) {
+                                                     "catalogue loop on Kinesis",
+                                                     rows, svg)}}) {
       const absl::Status written = timeline::WriteTextFile(path, content);
       if (!written.ok()) throw InputError(sim::ToString(written.message()));
     }

@@ -18,16 +18,19 @@ int RunList(const ListFlags& flags) {
       entry["batch"] = s->rerun_interval.has_value();
       entry["params"] = nlohmann::json::array();
       for (const consumer::ParamSpec& p : s->params) {
-        entry["params"].push_back({{"name", p.name}, {"default", p.default_value},
-                                   {"min", p.min_value}, {"max", p.max_value},
+        entry["params"].push_back({{"name", p.name},
+                                   {"default", p.default_value},
+                                   {"min", p.min_value},
+                                   {"max", p.max_value},
                                    {"description", p.description}});
       }
       out["strategies"].push_back(entry);
     }
     out["properties"] = nlohmann::json::array();
     for (properties::Property p : properties::kAllProperties) {
-      out["properties"].push_back({{"name", sim::ToString(properties::PropertyName(p))},
-                                   {"description", sim::ToString(properties::PropertyDescription(p))}});
+      out["properties"].push_back(
+          {{"name", sim::ToString(properties::PropertyName(p))},
+           {"description", sim::ToString(properties::PropertyDescription(p))}});
     }
     PrintJson(out);
     return kExitOk;
@@ -35,11 +38,11 @@ int RunList(const ListFlags& flags) {
   std::string text = "strategies (expected verdict, then where the pattern was seen):\n";
   for (const consumer::StrategyInfo* s : strategies) {
     absl::StrAppend(&text, "  ", s->name, "\n      ", s->description, "\n      expected: ",
-                    s->expected.violates
-                        ? absl::StrCat("fails ", *s->expected.violates)
-                        : "passes every property",
+                    s->expected.violates ? absl::StrCat("fails ", *s->expected.violates)
+                                         : "passes every property",
                     "\n");
-    for (const std::string& source : s->provenance) absl::StrAppend(&text, "      seen: ", source, "\n");
+    for (const std::string& source : s->provenance)
+      absl::StrAppend(&text, "      seen: ", source, "\n");
     for (const consumer::ParamSpec& p : s->params) {
       absl::StrAppend(&text, "      param ", p.name, " = ", p.default_value, " (", p.min_value,
                       "..", p.max_value, ") ", p.description, "\n");

@@ -2,14 +2,12 @@
 // article, check consumer loops, replay failures, explain sequence numbers. Exit status: 0
 // every property holds, 1 a property fails, 2 usage or input error. `int main` is elsewhere
 // (cli/shardsim_main.cc, or the one shardsim_add_cli generates for a user's own command).
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "absl/strings/str_cat.h"
-
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -57,20 +55,22 @@ CLI::App* AddCheckCommand(CLI::App& app, CheckFlags& check) {
                       UINT64_MAX);
   check_cmd->add_option("--profile", check.profile,
                         "bucket profile for every case: observed, dense, fixed:W, range:MIN-MAX");
-  check_cmd->add_flag("--long-gaps", check.long_gaps,
-                      "let about half the cases span up to 14 days (slower: pollers pay per second)");
-  AddNumber(check_cmd, "--jobs", check.jobs, "threads; results equal --jobs 1 (default 1)", 1,
-            256);
+  check_cmd->add_flag(
+      "--long-gaps", check.long_gaps,
+      "let about half the cases span up to 14 days (slower: pollers pay per second)");
+  AddNumber(check_cmd, "--jobs", check.jobs, "threads; results equal --jobs 1 (default 1)", 1, 256);
   AddShardFlags(check_cmd, check);
-  check_cmd->add_option("--corpus", check.corpus, "replay the saved scenarios of this folder first");
+  check_cmd->add_option("--corpus", check.corpus,
+                        "replay the saved scenarios of this folder first");
   check_cmd->add_option("--output", check.output, "also write the JSON result to this file");
   check_cmd
       ->add_option("--failure-dir", check.failure_dir,
                    "where a failing case's minimal scenario is saved (default shardsim-failures)")
       ->envname("SHARDSIM_FAILURE_DIR");
   check_cmd->add_flag("--json", check.json, "print JSON");
-  check_cmd->add_option("--report", check.report_dir,
-                        "also write an HTML page (verdicts, a picture per failure) into this folder");
+  check_cmd->add_option(
+      "--report", check.report_dir,
+      "also write an HTML page (verdicts, a picture per failure) into this folder");
   check_cmd->add_flag("--quiet", check.quiet, "no progress bar");
   check_cmd->add_option("--client", check.client,
                         "check a real client instead: this command, run per case against its own "
@@ -90,8 +90,9 @@ CLI::App* AddCheckCommand(CLI::App& app, CheckFlags& check) {
   check_cmd->add_option("--client-start", check.client_start,
                         "with --client: wall time a run may take to its first request before it "
                         "is stopped as hung (default 30s)");
-  check_cmd->add_option("--rerun-every", check.rerun_every,
-                        "with --client: a batch job, started again this much virtual time after it exits");
+  check_cmd->add_option(
+      "--rerun-every", check.rerun_every,
+      "with --client: a batch job, started again this much virtual time after it exits");
   check_cmd->add_option("--shrink-runs", check.shrink_runs,
                         "with --client: runs of the client shrinking may take (default 100)");
   check_cmd->add_option("--shrink-time", check.shrink_time,
@@ -106,8 +107,7 @@ CLI::App* AddCheckCommand(CLI::App& app, CheckFlags& check) {
 
 CLI::App* AddEncodeCommand(CLI::App* seqnum_cmd, SeqnumEncodeFlags& encode) {
   CLI::App* encode_cmd = seqnum_cmd->add_subcommand("encode", "build a sequence number");
-  AddNumber<uint32_t>(encode_cmd, "--shard-index", encode.shard_index, "shard index", 0,
-                      UINT32_MAX)
+  AddNumber<uint32_t>(encode_cmd, "--shard-index", encode.shard_index, "shard index", 0, UINT32_MAX)
       ->required();
   encode_cmd
       ->add_option("--created", encode.created_seconds, "shard creation time (RFC 3339 or Unix s)")
@@ -134,7 +134,8 @@ int Main(int argc, char** argv, const Program& program) {
 
   DemoFlags demo;
   CLI::App* demo_cmd = app.add_subcommand(
-      "demo", "replay the seed article and show which loops pass on an emulator but fail on Kinesis");
+      "demo",
+      "replay the seed article and show which loops pass on an emulator but fail on Kinesis");
   AddNumber<uint64_t>(demo_cmd, "--cases", demo.cases, "generated scenarios per loop and profile",
                       1, 100'000);
   AddNumber(demo_cmd, "--jobs", demo.jobs, "threads (0: one per hardware thread)", 0, 256);
@@ -178,8 +179,9 @@ int Main(int argc, char** argv, const Program& program) {
                       65535);
   AddNumber<uint64_t>(serve_cmd, "--seed", serve.seed,
                       "seed of bucket widths and request ids (default 1)", 0, UINT64_MAX);
-  serve_cmd->add_option("--profile", serve.profile,
-                        "bucket profile: observed, dense, fixed:W, range:MIN-MAX (default observed)");
+  serve_cmd->add_option(
+      "--profile", serve.profile,
+      "bucket profile: observed, dense, fixed:W, range:MIN-MAX (default observed)");
   serve_cmd->add_option("--clock", serve.clock,
                         "manual, scaled:K, wall or per-request[:STEP] (default manual; with "
                         "--scenario per-request, its step the scenario's poll interval plus call "
@@ -187,7 +189,8 @@ int Main(int argc, char** argv, const Program& program) {
   serve_cmd->add_option("--scenario", serve.scenario,
                         "play this saved scenario (puts, reshards, competing readers) and judge "
                         "every client; verdicts printed when the server stops");
-  serve_cmd->add_option("--log", serve.log, "write every request and response to this JSON Lines file");
+  serve_cmd->add_option("--log", serve.log,
+                        "write every request and response to this JSON Lines file");
   serve_cmd->add_option("--latency", serve.latency,
                         "virtual time each call takes with the manual clock (default 200ms)");
   serve_cmd->add_option("--create-delay", serve.create_delay,
@@ -200,7 +203,8 @@ int Main(int argc, char** argv, const Program& program) {
   serve_cmd->add_option("--request-timeout", serve.request_timeout,
                         "wall time a client has to send a request body (default 10s)");
 
-  CLI::App* clock_cmd = app.add_subcommand("clock", "show or move the clock of a running shardsim serve");
+  CLI::App* clock_cmd =
+      app.add_subcommand("clock", "show or move the clock of a running shardsim serve");
   clock_cmd->require_subcommand(1);
   ClockFlags clock;
   CLI::App* advance_cmd = clock_cmd->add_subcommand("advance", "move the clock forward");
@@ -246,22 +250,26 @@ int Main(int argc, char** argv, const Program& program) {
     // name what was given instead.
     const bool in_seqnum = seqnum_cmd->parsed();
     const std::vector<std::string> left = app.remaining(true);
-    if (e.get_name() == "RequiredError" && !in_seqnum && !*demo_cmd && !*list_cmd &&
-        !*check_cmd && !*merge_cmd && !*replay_cmd && !*serve_cmd && !clock_cmd->parsed()) {
+    if (e.get_name() == "RequiredError" && !in_seqnum && !*demo_cmd && !*list_cmd && !*check_cmd &&
+        !*merge_cmd && !*replay_cmd && !*serve_cmd && !clock_cmd->parsed()) {
       if (!left.empty() && !left[0].empty() && left[0][0] == '-') {
-        std::fprintf(stderr, "shardsim: error: unknown flag '%s' (give a subcommand first: one "
-                     "of demo, list, check, merge, replay, seqnum, serve, clock)\n", left[0].c_str());
+        std::fprintf(stderr,
+                     "shardsim: error: unknown flag '%s' (give a subcommand first: one "
+                     "of demo, list, check, merge, replay, seqnum, serve, clock)\n",
+                     left[0].c_str());
       } else {
-        std::fprintf(stderr, "shardsim: error: a subcommand is required: one of demo, list, "
+        std::fprintf(stderr,
+                     "shardsim: error: a subcommand is required: one of demo, list, "
                      "check, merge, replay, seqnum, serve, clock (try shardsim --help)\n");
       }
       return kExitInputError;
     }
     if (e.get_name() == "RequiredError" && in_seqnum && !*decode_cmd && !*encode_cmd) {
       if (!left.empty()) {
-        std::fprintf(stderr, "shardsim: error: unknown seqnum %s '%s' (seqnum takes decode "
-                     "or encode)\n", left[0].empty() || left[0][0] != '-' ? "subcommand" : "flag",
-                     left[0].c_str());
+        std::fprintf(stderr,
+                     "shardsim: error: unknown seqnum %s '%s' (seqnum takes decode "
+                     "or encode)\n",
+                     left[0].empty() || left[0][0] != '-' ? "subcommand" : "flag", left[0].c_str());
       } else {
         std::fprintf(stderr, "shardsim: error: seqnum needs a subcommand: decode or encode\n");
       }
@@ -283,18 +291,20 @@ int Main(int argc, char** argv, const Program& program) {
       return RunCheckClient(check);
     }
     if (*check_cmd) {
-      for (const char* flag : {"--scenario", "--client-name", "--call-budget", "--client-timeout", "--client-idle", "--client-start",
-                               "--rerun-every", "--shrink-runs", "--shrink-time", "--client-log", "--step"}) {
+      for (const char* flag : {"--scenario", "--client-name", "--call-budget", "--client-timeout",
+                               "--client-idle", "--client-start", "--rerun-every", "--shrink-runs",
+                               "--shrink-time", "--client-log", "--step"}) {
         if (check_cmd->count(flag) > 0) throw InputError(absl::StrCat(flag, " needs --client"));
       }
       return RunCheck(check);
     }
     if (*merge_cmd) return RunMerge(merge);
     if (*replay_cmd && replay.log) {
-      if (replay.strategy || replay.seed || replay.case_index || replay.profile || replay.scenario ||
-          replay.long_gaps) {
-        throw InputError("replay --log re-runs a server log; it takes no --strategy, --seed, "
-                         "--case, --profile, --long-gaps or --scenario");
+      if (replay.strategy || replay.seed || replay.case_index || replay.profile ||
+          replay.scenario || replay.long_gaps) {
+        throw InputError(
+            "replay --log re-runs a server log; it takes no --strategy, --seed, "
+            "--case, --profile, --long-gaps or --scenario");
       }
       return RunReplayLog(replay);
     }

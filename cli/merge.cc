@@ -21,7 +21,8 @@ properties::NamedCampaignResult ReadResultFile(const std::string& path) {
   buffer << in.rdbuf();
   absl::StatusOr<properties::CampaignResult> result =
       properties::CampaignResultFromJson(buffer.str());
-  if (!result.ok()) throw InputError(absl::StrCat(path, ": ", sim::ToString(result.status().message())));
+  if (!result.ok())
+    throw InputError(absl::StrCat(path, ": ", sim::ToString(result.status().message())));
   return {path, *std::move(result)};
 }
 
@@ -36,9 +37,9 @@ std::string MergedText(const properties::CampaignResult& merged) {
     }
     const absl::StatusOr<properties::RunReport> run = properties::RunScenario(
         r.failure->minimal_scenario, properties::RunOptions{.keep_trace = true});
-    absl::StrAppend(&text, run.ok() ? StrategyResultText(r, *run)
-                                    : StrategyResultTextWithoutRun(
-                                          r, sim::ToString(run.status().message())));
+    absl::StrAppend(
+        &text, run.ok() ? StrategyResultText(r, *run)
+                        : StrategyResultTextWithoutRun(r, sim::ToString(run.status().message())));
   }
   return text + CampaignClosingLine(merged);
 }

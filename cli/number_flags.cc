@@ -64,8 +64,10 @@ CLI::Validator UnixSecondsOrRfc3339(int64_t max_seconds) {
         absl::Time t;
         std::string error;
         if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
-          return absl::StrCat("must be an RFC 3339 time such as 2023-04-05T07:06:12Z or Unix "
-                              "seconds, got '", text, "'");
+          return absl::StrCat(
+              "must be an RFC 3339 time such as 2023-04-05T07:06:12Z or Unix "
+              "seconds, got '",
+              text, "'");
         }
         text = absl::StrCat(absl::ToUnixSeconds(t));
         return std::string();

@@ -6,11 +6,10 @@
 #ifndef SHARDSIM_CLI_NUMBER_FLAGS_H_
 #define SHARDSIM_CLI_NUMBER_FLAGS_H_
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <limits>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 namespace shardsim::cli {
 

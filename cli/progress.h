@@ -13,7 +13,9 @@ namespace shardsim::cli {
 class Progress {
  public:
   Progress(bool enabled, std::string label, uint64_t total)
-      : enabled_(enabled), label_(std::move(label)), total_(total),
+      : enabled_(enabled),
+        label_(std::move(label)),
+        total_(total),
         start_(std::chrono::steady_clock::now()) {}
   void Update(uint64_t done, uint64_t failures) {
     if (!enabled_) return;

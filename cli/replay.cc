@@ -12,8 +12,8 @@ namespace {
 
 properties::Scenario ScenarioToReplay(const ReplayFlags& flags) {
   if (flags.scenario.has_value()) {
-    if (flags.seed.has_value() || flags.case_index.has_value() ||
-        flags.profile.has_value() || flags.long_gaps) {
+    if (flags.seed.has_value() || flags.case_index.has_value() || flags.profile.has_value() ||
+        flags.long_gaps) {
       throw InputError(
           "--scenario replays a saved file; it takes no --seed, --case, --profile or --long-gaps");
     }
@@ -52,8 +52,8 @@ int RunReplay(const ReplayFlags& flags) {
     return picture->passed ? kExitOk : kExitPropertyFailed;
   }
   const bool jsonl = flags.format == "jsonl";
-  absl::StatusOr<properties::RunReport> report = properties::RunScenario(
-      scenario, properties::RunOptions{.keep_trace = true, .jsonl = jsonl});
+  absl::StatusOr<properties::RunReport> report =
+      properties::RunScenario(scenario, properties::RunOptions{.keep_trace = true, .jsonl = jsonl});
   if (!report.ok()) throw InputError(sim::ToString(report.status().message()));
   Print(report->trace_text);
   if (jsonl) {

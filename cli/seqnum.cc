@@ -32,14 +32,12 @@ void PrintFields(const std::string& number, const model::SequenceNumberFields& f
     PrintJson(FieldsJson(number, f));
     return;
   }
-  Print(absl::StrCat("sequence number ", number, "\n",
-                     "  shard         shardId-", absl::StrFormat("%012u", f.shard_index),
-                     " (index ", f.shard_index, ")\n",
+  Print(absl::StrCat("sequence number ", number, "\n", "  shard         shardId-",
+                     absl::StrFormat("%012u", f.shard_index), " (index ", f.shard_index, ")\n",
                      "  shard created ", SecondsText(f.shard_creation_seconds), "\n",
                      "  put time      ", SecondsText(f.put_seconds),
-                     " (about one second before ApproximateArrivalTimestamp)\n",
-                     "  counter       ", f.counter, "\n",
-                     "  version       ", f.version, "\n"));
+                     " (about one second before ApproximateArrivalTimestamp)\n", "  counter       ",
+                     f.counter, "\n", "  version       ", f.version, "\n"));
 }
 
 }  // namespace
@@ -48,8 +46,8 @@ int RunSeqnumDecode(const SeqnumDecodeFlags& flags) {
   const absl::StatusOr<model::SequenceNumberFields> fields =
       model::DecodeSequenceNumber(flags.number);
   if (!fields.ok()) {
-    throw InputError(absl::StrCat("cannot decode '", flags.number, "': ",
-                                  sim::ToString(fields.status().message())));
+    throw InputError(absl::StrCat("cannot decode '", flags.number,
+                                  "': ", sim::ToString(fields.status().message())));
   }
   PrintFields(flags.number, *fields, flags.json);
   return kExitOk;

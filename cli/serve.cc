@@ -4,12 +4,11 @@
 #include <fstream>
 #include <memory>
 #include <optional>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "timeline/timeline.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "clientcheck/client_run.h"
@@ -22,6 +21,7 @@
 #include "server/log_trace.h"
 #include "server/replay.h"
 #include "server/service.h"
+#include "timeline/timeline.h"
 
 namespace shardsim::cli {
 
@@ -54,9 +54,10 @@ void PrintVerdicts(const std::vector<clientcheck::ClientVerdict>& verdicts) {
                          v.stats.records_put, " records delivered in ", v.requests, " calls\n"));
       continue;
     }
-    std::string text = absl::StrCat("FAIL client ", v.client, ": ",
-                                    sim::ToString(properties::PropertyName(v.violation->property)), " at ",
-                                    v.violation->at.ToString(), ": ", v.violation->message, "\n");
+    std::string text =
+        absl::StrCat("FAIL client ", v.client, ": ",
+                     sim::ToString(properties::PropertyName(v.violation->property)), " at ",
+                     v.violation->at.ToString(), ": ", v.violation->message, "\n");
     for (const std::string& w : v.violation->witness) absl::StrAppend(&text, "  ", w, "\n");
     Print(text);
   }
@@ -75,7 +76,8 @@ int RunServe(const ServeFlags& flags) {
   std::optional<properties::Scenario> scenario;
   if (flags.scenario) {
     absl::StatusOr<properties::Scenario> read = properties::ReadScenarioFile(*flags.scenario);
-    if (!read.ok()) throw InputError(absl::StrCat("--scenario: ", sim::ToString(read.status().message())));
+    if (!read.ok())
+      throw InputError(absl::StrCat("--scenario: ", sim::ToString(read.status().message())));
     scenario = *std::move(read);
     if (flags.start) throw InputError("--start: a scenario starts at its own start time");
     options.seed = scenario->seed;
@@ -84,9 +86,11 @@ int RunServe(const ServeFlags& flags) {
   }
   absl::StatusOr<server::ClockMode> mode =
       server::ClockMode::Parse(scenario && !flags.clock_given ? "per-request" : flags.clock);
-  if (!mode.ok()) throw InputError(absl::StrCat("--clock: ", sim::ToString(mode.status().message())));
+  if (!mode.ok())
+    throw InputError(absl::StrCat("--clock: ", sim::ToString(mode.status().message())));
   if (mode->kind == server::ClockMode::Kind::kPerRequest && !mode->step) {
-    mode->step = scenario ? clientcheck::ClientStep(*scenario) : DurationFlag("--latency", flags.latency);
+    mode->step =
+        scenario ? clientcheck::ClientStep(*scenario) : DurationFlag("--latency", flags.latency);
   }
   if (scenario && mode->kind != server::ClockMode::Kind::kManual &&
       mode->kind != server::ClockMode::Kind::kPerRequest) {
@@ -98,19 +102,19 @@ int RunServe(const ServeFlags& flags) {
       throw InputError("--start needs --clock manual or scaled:K (the wall clock starts now)");
     }
     absl::StatusOr<server::Instant> start = server::ParseTime(*flags.start);
-    if (!start.ok()) throw InputError(absl::StrCat("--start: ", sim::ToString(start.status().message())));
+    if (!start.ok())
+      throw InputError(absl::StrCat("--start: ", sim::ToString(start.status().message())));
     options.start = *start;
   }
   options.latency = DurationFlag("--latency", flags.latency);
   // A clock that moves only when told would hold a new stream CREATING (and a resharded one
   // UPDATING) until someone moves it, and every waiter would time out: unless a delay is asked
   // for, changes then complete at once.
-  const bool clock_moves_only_when_told = mode->kind == server::ClockMode::Kind::kManual &&
-                                          options.latency <= server::Duration::Zero();
-  options.create_delay =
-      flags.create_delay ? DurationFlag("--create-delay", *flags.create_delay)
-      : clock_moves_only_when_told ? server::Duration::Zero()
-                                   : server::Duration::Millis(200);
+  const bool clock_moves_only_when_told =
+      mode->kind == server::ClockMode::Kind::kManual && options.latency <= server::Duration::Zero();
+  options.create_delay = flags.create_delay ? DurationFlag("--create-delay", *flags.create_delay)
+                         : clock_moves_only_when_told ? server::Duration::Zero()
+                                                      : server::Duration::Millis(200);
   if (flags.limits != "aws" && flags.limits != "off") {
     throw InputError(absl::StrCat("--limits must be aws or off, got '", flags.limits, "'"));
   }
@@ -139,7 +143,8 @@ int RunServe(const ServeFlags& flags) {
   if (scenario) {
     absl::StatusOr<std::unique_ptr<clientcheck::ScenarioPlayback>> made =
         clientcheck::ScenarioPlayback::Create(*scenario, service);
-    if (!made.ok()) throw InputError(absl::StrCat("--scenario: ", sim::ToString(made.status().message())));
+    if (!made.ok())
+      throw InputError(absl::StrCat("--scenario: ", sim::ToString(made.status().message())));
     playback = *std::move(made);
     service.SetHooks(playback.get());
   }
@@ -153,9 +158,8 @@ int RunServe(const ServeFlags& flags) {
                  "streams\n",
                  http.host.c_str());
   }
-  const std::string shown = http.host.find(':') != std::string::npos
-                                ? absl::StrCat("[", http.host, "]")
-                                : http.host;
+  const std::string shown =
+      http.host.find(':') != std::string::npos ? absl::StrCat("[", http.host, "]") : http.host;
   std::printf("shardsim serve: listening on http://%s:%u\n", shown.c_str(),
               static_cast<unsigned>(server.port()));
   std::fflush(stdout);
@@ -178,7 +182,8 @@ namespace {
 int DrawServedSession(const std::string& path, std::istream& in,
                       const std::optional<std::string>& stream) {
   absl::StatusOr<server::ServedSession> session = server::TraceOfLog(in, PlaybackOfHeader);
-  if (!session.ok()) throw InputError(absl::StrCat(path, ": ", sim::ToString(session.status().message())));
+  if (!session.ok())
+    throw InputError(absl::StrCat(path, ": ", sim::ToString(session.status().message())));
   if (session->streams.empty()) throw InputError(absl::StrCat(path, ": no stream was created"));
   std::string drawn = session->streams.front();
   if (stream.has_value()) {
@@ -190,19 +195,21 @@ int DrawServedSession(const std::string& path, std::istream& in,
     drawn = *stream;
   }
   if (!session->difference.empty()) {
-    std::fprintf(stderr, "shardsim: warning: %s: %s (a log of another build?); the picture "
-                         "shows the replay\n", path.c_str(), session->difference.c_str());
+    std::fprintf(stderr,
+                 "shardsim: warning: %s: %s (a log of another build?); the picture "
+                 "shows the replay\n",
+                 path.c_str(), session->difference.c_str());
   }
   timeline::TimelineInput input;
   input.records = std::move(session->records);
-  const sim::Instant end = input.records.empty() ? session->replayed.service->clock().Now()
-                                                 : input.records.back().time;
+  const sim::Instant end =
+      input.records.empty() ? session->replayed.service->clock().Now() : input.records.back().time;
   input.shards = timeline::ShardLanesOf(session->replayed.service->model(), drawn, end);
   input.title = absl::StrCat("shardsim serve session: stream \"", drawn, "\"");
-  input.subtitle = absl::StrCat(session->requests, " requests from ",
-                                session->clients.empty() ? "no client"
-                                                         : absl::StrJoin(session->clients, ", "),
-                                " (", path, ")");
+  input.subtitle =
+      absl::StrCat(session->requests, " requests from ",
+                   session->clients.empty() ? "no client" : absl::StrJoin(session->clients, ", "),
+                   " (", path, ")");
   Print(timeline::RenderTimelineSvg(input));
   return kExitOk;
 }
@@ -212,8 +219,10 @@ int DrawServedSession(const std::string& path, std::istream& in,
 int RunReplayLog(const ReplayFlags& flags) {
   const std::string& path = *flags.log;
   if (flags.format != "text" && flags.format != "svg") {
-    throw InputError(absl::StrCat("replay --log takes --format text (compare the answers) or svg "
-                                  "(draw the session), got '", flags.format, "'"));
+    throw InputError(
+        absl::StrCat("replay --log takes --format text (compare the answers) or svg "
+                     "(draw the session), got '",
+                     flags.format, "'"));
   }
   if (flags.stream.has_value() && flags.format != "svg") {
     throw InputError("--stream chooses the stream to draw; it needs --format svg");
@@ -222,7 +231,8 @@ int RunReplayLog(const ReplayFlags& flags) {
   if (!in) throw InputError(absl::StrCat("--log: cannot read ", path));
   if (flags.format == "svg") return DrawServedSession(path, in, flags.stream);
   absl::StatusOr<server::ReplayResult> result = server::ReplayLog(in, PlaybackOfHeader);
-  if (!result.ok()) throw InputError(absl::StrCat(path, ": ", sim::ToString(result.status().message())));
+  if (!result.ok())
+    throw InputError(absl::StrCat(path, ": ", sim::ToString(result.status().message())));
   if (!result->difference) {
     Print(absl::StrCat("identical: ", result->requests, " requests replayed\n"));
     return kExitOk;

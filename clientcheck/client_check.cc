@@ -80,12 +80,13 @@ absl::StatusOr<ClientCheckResult> CheckClient(const ClientCheckOptions& options)
   for (const auto& [name, saved] : options.corpus) {
     const properties::Scenario scenario = ForClient(saved, strategy);
     absl::StatusOr<ClientRun> run = RunClientCase(scenario, options.client);
-    if (!run.ok()) return absl::Status(run.status().code(), absl::StrCat(name, ": ", run.status().message()));
+    if (!run.ok())
+      return absl::Status(run.status().code(), absl::StrCat(name, ": ", run.status().message()));
     ++result.check.corpus_run;
     Count(*run, result);
     if (!run->passed()) {
-      result.check.failure = properties::Counterexample{name, std::nullopt, scenario, scenario,
-                                                        ReportOf(scenario, *run), 0, 0};
+      result.check.failure = properties::Counterexample{
+          name, std::nullopt, scenario, scenario, ReportOf(scenario, *run), 0, 0};
       result.failure_run = *std::move(run);
       return result;
     }
@@ -150,7 +151,8 @@ absl::StatusOr<ClientCheckResult> CheckClient(const ClientCheckOptions& options)
         }
         if (result.shrink_stopped_at_bound) break;
       }
-      if (progressed && c.shrink_runs >= options.max_shrink_runs) result.shrink_stopped_at_bound = true;
+      if (progressed && c.shrink_runs >= options.max_shrink_runs)
+        result.shrink_stopped_at_bound = true;
       c.minimal = current_scenario;
       c.report = ReportOf(current_scenario, current_run);
       result.check.failure = std::move(c);

@@ -59,7 +59,7 @@ struct ClientCheckOptions {
 };
 
 struct ClientCheckResult {
-  properties::CheckResult check;  // the failure's RunReport holds the minimal run's verdict
+  properties::CheckResult check;         // the failure's RunReport holds the minimal run's verdict
   std::optional<ClientRun> failure_run;  // the minimal scenario's run
   bool shrink_stopped_at_bound = false;
   std::vector<double> case_wall_seconds;  // generated cases, in case order

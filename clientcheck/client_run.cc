@@ -5,6 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -12,11 +16,6 @@
 #include <fstream>
 #include <memory>
 #include <thread>
-
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -102,7 +101,8 @@ absl::StatusOr<sim::Instant> SetClock(uint16_t port, sim::Instant to) {
 class ChildProcess {
  public:
   // Starts `command` under /bin/sh in its own process group; output to `output_path`.
-  static absl::StatusOr<pid_t> Start(const std::string& command, const std::vector<std::string>& env,
+  static absl::StatusOr<pid_t> Start(const std::string& command,
+                                     const std::vector<std::string>& env,
                                      const std::string& output_path) {
     std::vector<char*> envp;
     for (const std::string& e : env) envp.push_back(const_cast<char*>(e.c_str()));
@@ -158,12 +158,14 @@ class ChildProcess {
 };
 
 std::vector<std::string> ClientEnvironment(const std::string& endpoint, const std::string& stream,
-                                           const std::string& client, const std::string& state_dir) {
-  static constexpr const char* kOwn[] = {
-      "AWS_ENDPOINT_URL=", "AWS_ENDPOINT_URL_KINESIS=", "SHARDSIM_ENDPOINT=", "SHARDSIM_STREAM=",
-      "SHARDSIM_STATE_DIR=",
-      "AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=", "AWS_DEFAULT_REGION=",
-      "AWS_REGION=", "AWS_PROFILE=", "AWS_EC2_METADATA_DISABLED="};
+                                           const std::string& client,
+                                           const std::string& state_dir) {
+  static constexpr const char* kOwn[] = {"AWS_ENDPOINT_URL=",      "AWS_ENDPOINT_URL_KINESIS=",
+                                         "SHARDSIM_ENDPOINT=",     "SHARDSIM_STREAM=",
+                                         "SHARDSIM_STATE_DIR=",    "AWS_ACCESS_KEY_ID=",
+                                         "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=",
+                                         "AWS_DEFAULT_REGION=",    "AWS_REGION=",
+                                         "AWS_PROFILE=",           "AWS_EC2_METADATA_DISABLED="};
   std::vector<std::string> env;
   bool max_attempts_set = false;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -178,10 +180,10 @@ std::vector<std::string> ClientEnvironment(const std::string& endpoint, const st
   // attempt per call unless the user chose otherwise; the client's own loop retries, a step later.
   if (!max_attempts_set) env.emplace_back("AWS_MAX_ATTEMPTS=1");
   for (const std::string& e :
-       {absl::StrCat("AWS_ENDPOINT_URL=", endpoint), absl::StrCat("AWS_ENDPOINT_URL_KINESIS=", endpoint),
+       {absl::StrCat("AWS_ENDPOINT_URL=", endpoint),
+        absl::StrCat("AWS_ENDPOINT_URL_KINESIS=", endpoint),
         absl::StrCat("SHARDSIM_ENDPOINT=", endpoint), absl::StrCat("SHARDSIM_STREAM=", stream),
-        absl::StrCat("SHARDSIM_STATE_DIR=", state_dir),
-        absl::StrCat("AWS_ACCESS_KEY_ID=", client),
+        absl::StrCat("SHARDSIM_STATE_DIR=", state_dir), absl::StrCat("AWS_ACCESS_KEY_ID=", client),
         std::string("AWS_SECRET_ACCESS_KEY=shardsim-fake-secret"),
         std::string("AWS_DEFAULT_REGION=us-east-1"), std::string("AWS_REGION=us-east-1"),
         std::string("AWS_EC2_METADATA_DISABLED=true")}) {
@@ -242,7 +244,8 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
   bool log_frozen = false;
   if (!options.log_path.empty()) {
     log.reset(std::fopen(options.log_path.c_str(), "w"));
-    if (log == nullptr) return absl::InvalidArgumentError(absl::StrCat("cannot write ", options.log_path));
+    if (log == nullptr)
+      return absl::InvalidArgumentError(absl::StrCat("cannot write ", options.log_path));
     std::FILE* file = log.get();
     // The line of the call that ended the run is the last: what a client sends while it is
     // being stopped depends on wall time, and a log must not.
@@ -253,7 +256,8 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
       std::fputc('\n', file);
     });
   }
-  absl::StatusOr<std::unique_ptr<ScenarioPlayback>> made = ScenarioPlayback::Create(scenario, service);
+  absl::StatusOr<std::unique_ptr<ScenarioPlayback>> made =
+      ScenarioPlayback::Create(scenario, service);
   if (!made.ok()) return made.status();
   ScenarioPlayback& playback = **made;
   playback_for_log = &playback;
@@ -287,7 +291,8 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
 
   // The client's own durable state (its checkpoints), kept across its crashes and reruns.
   char state_dir[] = "/tmp/shardsim-state-XXXXXX";
-  if (::mkdtemp(state_dir) == nullptr) return absl::UnavailableError("cannot create the client's state directory");
+  if (::mkdtemp(state_dir) == nullptr)
+    return absl::UnavailableError("cannot create the client's state directory");
   struct RemoveAll {
     const char* path;
     ~RemoveAll() {
@@ -348,13 +353,14 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
         last_call = now;
         called = true;
       }
-      const std::chrono::milliseconds idle_bound = called ? options.idle_bound : options.start_bound;
+      const std::chrono::milliseconds idle_bound =
+          called ? options.idle_bound : options.start_bound;
       if (now - last_call > idle_bound) {
         hang = absl::StrCat(
-            "the client `", options.command, "` made no request for ",
-            idle_bound.count() / 1000.0, " s of wall time", called ? "" : " after it started",
-            ", at virtual time ", playback.now().ToString(), " after ", playback.calls(),
-            " calls (the run ends at ", playback.end().ToString(),
+            "the client `", options.command, "` made no request for ", idle_bound.count() / 1000.0,
+            " s of wall time", called ? "" : " after it started", ", at virtual time ",
+            playback.now().ToString(), " after ", playback.calls(), " calls (the run ends at ",
+            playback.end().ToString(),
             "): it hangs, or sleeps longer than --client-idle / --client-start allow (virtual "
             "time moves only with its calls, so a wall-time sleep gains it nothing); this is "
             "not a verdict");
@@ -366,17 +372,18 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
       // Started again when the crash's downtime is over, virtual time moved across it.
       ++run.crashes;
       if (const std::optional<sim::Instant> restart = playback.Killed()) {
-        if (absl::StatusOr<sim::Instant> set = SetClock(port, *restart); !set.ok()) return set.status();
+        if (absl::StatusOr<sim::Instant> set = SetClock(port, *restart); !set.ok())
+          return set.status();
       }
       continue;
     }
     if (!reaped) {
       ChildProcess::Stop(*pid, options.term_grace);
-      run.ended = problem                       ? "stopped at its call budget"
-                  : playback.stopped_reading() ? "stopped once it had read nothing for " +
-                                                     std::to_string(FastForward::kLiveCalls) +
-                                                     " calls in the liveness phase"
-                                               : "stopped when the run was over";
+      run.ended = problem ? "stopped at its call budget"
+                  : playback.stopped_reading()
+                      ? "stopped once it had read nothing for " +
+                            std::to_string(FastForward::kLiveCalls) + " calls in the liveness phase"
+                      : "stopped when the run was over";
       break;
     }
     const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -387,21 +394,20 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
       return absl::FailedPreconditionError(absl::StrCat(
           "the client `", options.command, "` ",
           exit_status == 127 ? "could not be run (exit status 127: command not found?)"
-          : rejected > 0
-              ? absl::StrCat("exited with status ", exit_status, " after ", rejected,
-                             rejected == 1 ? " request" : " requests",
-                             " the server could not read (the last: ", service.last_rejection(),
-                             ")")
-              : absl::StrCat("exited with status ", exit_status,
-                             " without sending the endpoint a request (does it read "
-                             "AWS_ENDPOINT_URL or SHARDSIM_ENDPOINT?)"),
+          : rejected > 0     ? absl::StrCat("exited with status ", exit_status, " after ", rejected,
+                                        rejected == 1 ? " request" : " requests",
+                                            " the server could not read (the last: ",
+                                            service.last_rejection(), ")")
+                             : absl::StrCat("exited with status ", exit_status,
+                                            " without sending the endpoint a request (does it read "
+                                                "AWS_ENDPOINT_URL or SHARDSIM_ENDPOINT?)"),
           tail.empty() ? "" : "; its last output:\n", tail));
     }
     if (!clean) {
       problem = absl::StrCat("the client exited with status ", exit_status,
                              WIFSIGNALED(status) ? " (killed by a signal)" : "",
-                             " before the run was over, after ", playback.calls(),
-                             " calls; ", playback.ReadingSummary(options.client_name));
+                             " before the run was over, after ", playback.calls(), " calls; ",
+                             playback.ReadingSummary(options.client_name));
       run.ended = "crashed";
       exited = true;
       break;
@@ -418,8 +424,9 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
     const std::optional<sim::Instant> next = playback.Exited(*exit_at);
     if (!next) {
       exited = true;  // not running at the end: nothing it was about to read excuses it
-      run.ended = scenario.rerun_after_exit ? "exited; its next scheduled run lies past the run's end"
-                                            : "exited";
+      run.ended = scenario.rerun_after_exit
+                      ? "exited; its next scheduled run lies past the run's end"
+                      : "exited";
       break;
     }
     if (absl::StatusOr<sim::Instant> set = SetClock(port, *next); !set.ok()) return set.status();
@@ -454,9 +461,10 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
       run.violation->message = absl::StrCat("client ", v.client, ": ", run.violation->message);
     }
   }
-  if (problem && (!run.violation || run.violation->property == properties::Property::kNoMissedRecords ||
-                  run.violation->property == properties::Property::kNoAbandonedShard ||
-                  run.violation->property == properties::Property::kTermination)) {
+  if (problem &&
+      (!run.violation || run.violation->property == properties::Property::kNoMissedRecords ||
+       run.violation->property == properties::Property::kNoAbandonedShard ||
+       run.violation->property == properties::Property::kTermination)) {
     // The runner saw why the run could not finish: that is the verdict.
     run.violation = properties::Violation{properties::Property::kTermination, playback.now(),
                                           *problem, TailWitness(run.output_tail)};

@@ -18,8 +18,9 @@
 //   - a batch job that exits by itself with status 0 is judged at its exit, or, when the
 //     scenario reruns it (rerun_after_exit), started again that much virtual time later (or at
 //     a crash's restart, if that comes first), until that would lie past the run's end; the
-//     judges count every start after the first as a restart, as for a C++ strategy. A client that is not running at the end is not
-//     excused for records still ahead of it (it was not on its way to them).
+//     judges count every start after the first as a restart, as for a C++ strategy. A client that
+//     is not running at the end is not excused for records still ahead of it (it was not on its way
+//     to them).
 // No verdict comes from a wall clock. Virtual time moves only with the client's calls (a
 // per-request clock, with FastForward's jumps after calls that changed nothing), and a run ends
 // at the scenario's end in virtual time, when the judges have seen the client converge or fail,
@@ -80,17 +81,17 @@ uint64_t CallBudget(const properties::Scenario& scenario, sim::Duration step);
 struct ClientRun {
   std::optional<properties::Violation> violation;
   properties::RunStats stats;
-  uint64_t requests = 0;      // judged Kinesis calls of the client
+  uint64_t requests = 0;  // judged Kinesis calls of the client
   uint64_t application_events = 0;
-  int runs = 0;               // times the command was started (reruns and restarts included)
-  int crashes = 0;            // times it was killed for a scenario's crash
-  std::string ended;          // how the run ended, one phrase
-  uint64_t calls = 0;         // every Kinesis call of the run (judged or not)
+  int runs = 0;        // times the command was started (reruns and restarts included)
+  int crashes = 0;     // times it was killed for a scenario's crash
+  std::string ended;   // how the run ended, one phrase
+  uint64_t calls = 0;  // every Kinesis call of the run (judged or not)
   uint64_t call_budget = 0;
-  uint64_t jumps = 0;         // FastForward's jumps, and the virtual time they covered
+  uint64_t jumps = 0;  // FastForward's jumps, and the virtual time they covered
   sim::Duration jumped;
-  double wall_seconds = 0;    // reported, never judged
-  std::string output_tail;    // the client's last output lines
+  double wall_seconds = 0;  // reported, never judged
+  std::string output_tail;  // the client's last output lines
   bool passed() const { return !violation.has_value(); }
 };
 

@@ -55,9 +55,9 @@ void FastForward::OnGetRecords(const model::GetRecordsCall& call) {
     return;
   }
   const bool behind = !call.outcome->Records.empty() || call.outcome->MillisBehindLatest > 0;
-  state.held.insert_or_assign(call.iterator->shard_id,
-                              Held{call.next->issued_at, behind, state.calls + 1,
-                                   call.outcome->MillisBehindLatest});
+  state.held.insert_or_assign(
+      call.iterator->shard_id,
+      Held{call.next->issued_at, behind, state.calls + 1, call.outcome->MillisBehindLatest});
   busy_ = behind;
 }
 
@@ -126,7 +126,8 @@ std::string FastForward::DescribeReading(std::string_view client) const {
             ? std::string("its last page at its tip")
             : absl::StrCat("its last page ", Duration::Millis(held.behind_ms).ToString(),
                            " behind its tip"),
-        ago == 0 ? ", on its last call)" : absl::StrCat(", ", ago, ago == 1 ? " call ago)" : " calls ago)"));
+        ago == 0 ? ", on its last call)"
+                 : absl::StrCat(", ", ago, ago == 1 ? " call ago)" : " calls ago)"));
   }
   return out;
 }

@@ -80,7 +80,7 @@ class FastForward {
  private:
   struct Held {
     sim::Instant issued_at;
-    bool behind = true;           // not yet seen at its tip with nothing left to read
+    bool behind = true;            // not yet seen at its tip with nothing left to read
     uint64_t touched_at_call = 0;  // the client's call count when it last used the shard
     int64_t behind_ms = -1;        // MillisBehindLatest of its last page (-1: none read yet)
   };

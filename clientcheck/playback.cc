@@ -71,7 +71,8 @@ ScenarioPlayback::~ScenarioPlayback() = default;
 absl::StatusOr<std::unique_ptr<ScenarioPlayback>> ScenarioPlayback::Create(
     const properties::Scenario& scenario, server::KinesisService& service) {
   if (absl::Status s = scenario.stream.Validate(); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("scenario '", scenario.name, "': ", s.message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("scenario '", scenario.name, "': ", s.message()));
   }
   if (scenario.shard_count < 1 || scenario.shard_count > 64) {
     return absl::InvalidArgumentError(
@@ -80,7 +81,8 @@ absl::StatusOr<std::unique_ptr<ScenarioPlayback>> ScenarioPlayback::Create(
   if (service.clock().Now() != scenario.start) {
     return absl::InvalidArgumentError("the server's clock must start at the scenario's start");
   }
-  if (absl::Status s = service.AddStream(scenario.stream_name, scenario.shard_count, scenario.stream);
+  if (absl::Status s =
+          service.AddStream(scenario.stream_name, scenario.shard_count, scenario.stream);
       !s.ok()) {
     return s;
   }
@@ -103,7 +105,8 @@ void ScenarioPlayback::Schedule() {
   }
   const absl::StatusOr<sim::TimerId> liveness = sim_.ScheduleAt(safety_end_, "liveness", [this] {
     liveness_ = true;
-    for (auto& [name, client] : clients_) client->Both([](properties::Judge& j) { j.StopWhenConverged(); });
+    for (auto& [name, client] : clients_)
+      client->Both([](properties::Judge& j) { j.StopWhenConverged(); });
   });
   SHARDSIM_CHECK(liveness.ok(), "the safety phase ends after the start");
 }
@@ -111,7 +114,8 @@ void ScenarioPlayback::Schedule() {
 sim::Task<void> ScenarioPlayback::Producer() {
   for (const properties::PutSpec& put : scenario_.puts) {
     co_await sim_.SleepUntil(std::max(sim_.now(), scenario_.start + put.at));
-    (void)producer_.PutRecordNow({scenario_.stream_name, put.partition_key, put.data, std::nullopt});
+    (void)producer_.PutRecordNow(
+        {scenario_.stream_name, put.partition_key, put.data, std::nullopt});
   }
 }
 
@@ -140,12 +144,14 @@ void ScenarioPlayback::Reshard(const properties::ReshardSpec& spec) {
   if (!after.ok()) return;
   for (const std::string& id : closing) {
     closed_.push_back(id);
-    for (auto& [name, client] : clients_) client->Both([&](properties::Judge& j) { j.OnShardClosed(id); });
+    for (auto& [name, client] : clients_)
+      client->Both([&](properties::Judge& j) { j.OnShardClosed(id); });
   }
   for (const model::Shard& s : after->Shards) {
     std::vector<std::string> parents;
     for (const auto& p : {s.ParentShardId, s.AdjacentParentShardId}) {
-      if (p && std::find(closing.begin(), closing.end(), *p) != closing.end()) parents.push_back(*p);
+      if (p && std::find(closing.begin(), closing.end(), *p) != closing.end())
+        parents.push_back(*p);
     }
     if (parents.empty()) continue;
     parents_.emplace_back(s.ShardId, parents);
@@ -275,8 +281,8 @@ Duration ScenarioPlayback::JumpAfterCall(Instant now, std::string_view client, D
 std::string ScenarioPlayback::ReadingSummary(const std::string& client) const {
   Lock lock(mu_);
   const std::string reading = fast_forward_.DescribeReading(client);
-  std::string out = reading.empty() ? "it held no shard iterator"
-                                    : absl::StrCat("it was reading ", reading);
+  std::string out =
+      reading.empty() ? "it held no shard iterator" : absl::StrCat("it was reading ", reading);
   const uint64_t throttled = fast_forward_.throttled(client);
   if (throttled == 0) return out;
   const std::string shard = fast_forward_.last_throttled_shard(client);
@@ -396,8 +402,12 @@ void ScenarioPlayback::OnApplicationEvent(Instant, const std::string& client_nam
       judge.OnCheckpoint(event.shard_id, checkpoint);
       break;
     }
-    case Type::kCaughtUp: judge.OnDeclareCaughtUp(event.shard_id); break;
-    case Type::kShardEnd: judge.OnDeclareShardEnd(event.shard_id); break;
+    case Type::kCaughtUp:
+      judge.OnDeclareCaughtUp(event.shard_id);
+      break;
+    case Type::kShardEnd:
+      judge.OnDeclareShardEnd(event.shard_id);
+      break;
   }
   UpdateDone();
 }

@@ -60,7 +60,7 @@ struct ClientVerdict {
   std::string client;
   std::optional<properties::Violation> violation;
   properties::RunStats stats;
-  uint64_t requests = 0;         // Kinesis calls it made while the run was judged
+  uint64_t requests = 0;  // Kinesis calls it made while the run was judged
   uint64_t application_events = 0;
 };
 
@@ -164,9 +164,9 @@ class ScenarioPlayback : public server::ServiceHooks {
   std::condition_variable_any held_;
   bool plays_process_ = false;
   bool released_ = false;  // the runner is stopping: no request is held any more
-  bool running_ = true;  // the process runs, in virtual time
-  Instant crashed_at_;                 // the crash that fell due
-  Instant dropped_at_;                 // the clock's time at the held request
+  bool running_ = true;    // the process runs, in virtual time
+  Instant crashed_at_;     // the crash that fell due
+  Instant dropped_at_;     // the clock's time at the held request
   std::atomic<bool> kill_due_{false};
   std::atomic<int> crashes_played_{0};
   std::atomic<bool> done_{false};

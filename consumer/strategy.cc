@@ -24,9 +24,8 @@ ConsumerContext::ConsumerContext(sim::Simulation& simulation, model::KinesisClie
 int64_t ConsumerContext::param(std::string_view name) const {
   const auto it = params_.find(name);
   if (it == params_.end()) {
-    throw std::invalid_argument(absl::StrCat("strategy '", info_->name,
-                                             "' asked for parameter '", sim::ToString(name),
-                                             "', which it does not declare"));
+    throw std::invalid_argument(absl::StrCat("strategy '", info_->name, "' asked for parameter '",
+                                             sim::ToString(name), "', which it does not declare"));
   }
   return it->second;
 }

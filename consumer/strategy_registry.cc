@@ -16,21 +16,20 @@ StrategyRegistry& StrategyRegistry::Global() {
 
 namespace {
 bool ValidStrategyName(std::string_view name) {
-  return !name.empty() && name.size() <= 64 &&
-         std::all_of(name.begin(), name.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-         });
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
 }
 }  // namespace
 
 absl::Status StrategyRegistry::Register(StrategyInfo info) {
   if (!ValidStrategyName(info.name)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "strategy name '", info.name, "' must be 1 to 64 characters of [a-z0-9-]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("strategy name '", info.name, "' must be 1 to 64 characters of [a-z0-9-]"));
   }
   if (!info.run) {
-    return absl::InvalidArgumentError(absl::StrCat("strategy '", info.name,
-                                                   "' has no run function"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("strategy '", info.name, "' has no run function"));
   }
   for (size_t i = 0; i < info.params.size(); ++i) {
     const ParamSpec& p = info.params[i];
@@ -44,15 +43,14 @@ absl::Status StrategyRegistry::Register(StrategyInfo info) {
     }
     for (size_t j = 0; j < i; ++j) {
       if (info.params[j].name == p.name) {
-        return absl::InvalidArgumentError(absl::StrCat("strategy '", info.name,
-                                                       "' declares parameter '", p.name,
-                                                       "' twice"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("strategy '", info.name, "' declares parameter '", p.name, "' twice"));
       }
     }
   }
   if (strategies_.contains(info.name)) {
-    return absl::AlreadyExistsError(absl::StrCat("a strategy named '", info.name,
-                                                 "' is already registered"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("a strategy named '", info.name, "' is already registered"));
   }
   const std::string name = info.name;
   strategies_.emplace(name, std::make_unique<StrategyInfo>(std::move(info)));
@@ -81,15 +79,16 @@ absl::StatusOr<std::map<std::string, int64_t, std::less<>>> StrategyRegistry::Re
                                    [&](const ParamSpec& p) { return p.name == name; });
     if (spec == info.params.end()) {
       std::string known;
-      for (const ParamSpec& p : info.params) absl::StrAppend(&known, known.empty() ? "" : ", ", p.name);
-      return absl::InvalidArgumentError(absl::StrCat(
-          "strategy '", info.name, "' has no parameter '", name, "' (it has: ",
-          known.empty() ? "none" : known, ")"));
+      for (const ParamSpec& p : info.params)
+        absl::StrAppend(&known, known.empty() ? "" : ", ", p.name);
+      return absl::InvalidArgumentError(
+          absl::StrCat("strategy '", info.name, "' has no parameter '", name,
+                       "' (it has: ", known.empty() ? "none" : known, ")"));
     }
     if (value < spec->min_value || value > spec->max_value) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "parameter '", name, "' of strategy '", info.name, "' must be between ",
-          spec->min_value, " and ", spec->max_value, ", got ", value));
+      return absl::InvalidArgumentError(
+          absl::StrCat("parameter '", name, "' of strategy '", info.name, "' must be between ",
+                       spec->min_value, " and ", spec->max_value, ", got ", value));
     }
     resolved[name] = value;
   }

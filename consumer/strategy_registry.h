@@ -34,8 +34,7 @@ class StrategyRegistry {
   // Checks `overrides` against the strategy's specs and fills in defaults. InvalidArgument
   // names an unknown parameter or a value out of range.
   absl::StatusOr<std::map<std::string, int64_t, std::less<>>> ResolveParams(
-      const StrategyInfo& info, const std::map<std::string, int64_t, std::less<>>& overrides)
-      const;
+      const StrategyInfo& info, const std::map<std::string, int64_t, std::less<>>& overrides) const;
 
  private:
   std::map<std::string, std::unique_ptr<StrategyInfo>, std::less<>> strategies_;
@@ -50,7 +49,7 @@ bool RegisterOrDie(StrategyInfo info);
 
 // Registers a strategy with the global registry during static initialisation. Use it in the
 // .cc file that is linked into your test executable.
-#define SHARDSIM_REGISTER_STRATEGY(identifier, ...)                                 \
+#define SHARDSIM_REGISTER_STRATEGY(identifier, ...)                              \
   static const bool shardsim_registered_strategy_##identifier [[maybe_unused]] = \
       ::shardsim::consumer::registry_internal::RegisterOrDie(__VA_ARGS__)
 

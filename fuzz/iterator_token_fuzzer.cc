@@ -93,9 +93,9 @@ void FollowFrom(Fixture& f, std::string iterator, int limit) {
 void CheckInvariants(Fixture& f) {
   f.Tick(Duration::Seconds(10));  // past every rate limit the fuzzed calls spent
   for (const auto& [shard, expected] : f.puts) {
-    const auto start =
-        f.model.GetShardIterator(f.Tick(), {kStream, shard, model::ShardIteratorType::TRIM_HORIZON,
-                                            std::nullopt, std::nullopt});
+    const auto start = f.model.GetShardIterator(
+        f.Tick(),
+        {kStream, shard, model::ShardIteratorType::TRIM_HORIZON, std::nullopt, std::nullopt});
     FUZZ_CHECK(start.ok(), start.error().ToString());
     std::string iterator = start->ShardIterator;
     std::vector<std::pair<std::string, std::string>> read;
@@ -111,8 +111,8 @@ void CheckInvariants(Fixture& f) {
       if (!done) iterator = *answer->NextShardIterator;
     }
     FUZZ_CHECK(done, shard + ": 1,000 pages from TRIM_HORIZON do not reach the tip");
-    FUZZ_CHECK(read == expected, absl::StrCat(shard, ": read back ", read.size(), " records, put ",
-                                              expected.size()));
+    FUZZ_CHECK(read == expected,
+               absl::StrCat(shard, ": read back ", read.size(), " records, put ", expected.size()));
   }
 }
 

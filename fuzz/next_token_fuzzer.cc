@@ -39,12 +39,14 @@ server::HttpResponse Send(server::KinesisService& service, std::string_view op, 
 }
 
 Json Checked(std::string_view op, const server::HttpResponse& r) {
-  const std::string what = absl::StrCat(std::string(op), ": ", r.status, " ", absl::CHexEscape(r.body.substr(0, 400)));
+  const std::string what =
+      absl::StrCat(std::string(op), ": ", r.status, " ", absl::CHexEscape(r.body.substr(0, 400)));
   FUZZ_CHECK(r.status == 200 || (r.status >= 400 && r.status < 500), what);
   const Json doc = r.body.empty() ? Json::object() : Json::parse(r.body, nullptr, false);
   FUZZ_CHECK(doc.is_object(), what);
   if (r.status != 200) {
-    FUZZ_CHECK(doc.contains("__type") && doc["__type"].is_string() && doc.contains("message"), what);
+    FUZZ_CHECK(doc.contains("__type") && doc["__type"].is_string() && doc.contains("message"),
+               what);
   }
   return doc;
 }
@@ -58,9 +60,10 @@ Json Ok(server::KinesisService& service, std::string_view op, const Json& body) 
 void Setup(server::KinesisService& service) {
   Ok(service, "CreateStream", {{"StreamName", "fuzz"}, {"ShardCount", 5}});
   Ok(service, "CreateStream", {{"StreamName", "fuzz2"}, {"ShardCount", 1}});
-  Ok(service, "SplitShard", {{"StreamName", "fuzz"},
-                             {"ShardToSplit", "shardId-000000000001"},
-                             {"NewStartingHashKey", "100000000000000000000000000000000000000"}});
+  Ok(service, "SplitShard",
+     {{"StreamName", "fuzz"},
+      {"ShardToSplit", "shardId-000000000001"},
+      {"NewStartingHashKey", "100000000000000000000000000000000000000"}});
 }
 
 // The token a service would issue for `text`.

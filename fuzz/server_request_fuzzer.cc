@@ -39,8 +39,8 @@
 #include "server/protocol.h"
 #include "server/responses.h"
 #include "server/service.h"
-#include "sim/time.h"
 #include "sim/strings.h"
+#include "sim/time.h"
 
 namespace {
 
@@ -72,8 +72,8 @@ struct Harness {
   server::KinesisService service;
   bool log = false;
   // The latest values the placeholders stand for.
-  std::map<std::string, std::string> last{{"$ITER", ""}, {"$NEXT", ""}, {"$TOKEN", ""},
-                                          {"$SEQ", ""}};
+  std::map<std::string, std::string> last{
+      {"$ITER", ""}, {"$NEXT", ""}, {"$TOKEN", ""}, {"$SEQ", ""}};
   std::map<std::string, Acked> acked;  // by sequence number
 };
 
@@ -135,7 +135,8 @@ void Learn(Harness& h, const Json& request, const Json& answer, const server::Ht
   }
   if (r.status != 200) return;
   if (target == "DeleteStream") {
-    std::erase_if(h.acked, [&](const auto& entry) { return entry.second.stream == StreamOf(request); });
+    std::erase_if(h.acked,
+                  [&](const auto& entry) { return entry.second.stream == StreamOf(request); });
   }
   auto ack = [&](const Json& entry, const Json& result) {
     const std::string seq = StringAt(result, "SequenceNumber");
@@ -178,13 +179,15 @@ std::string Substitute(std::string body, const Harness& h, bool cbor) {
 server::HttpResponse Send(Harness& h, std::string_view target, std::string_view content_type,
                           std::string_view body, std::string_view path = "/",
                           std::string_view method = "POST") {
-  const std::string amz_target = target.empty() ? "" : absl::StrCat(std::string(server::kTargetPrefix), std::string(target));
+  const std::string amz_target =
+      target.empty() ? "" : absl::StrCat(std::string(server::kTargetPrefix), std::string(target));
   return h.service.Handle(server::HttpRequest{
       .method = method,
       .path = path,
       .amz_target = amz_target,
       .content_type = content_type,
-      .authorization = "AWS4-HMAC-SHA256 Credential=AKIDFUZZ/20230405/us-east-1/kinesis/aws4_request",
+      .authorization =
+          "AWS4-HMAC-SHA256 Credential=AKIDFUZZ/20230405/us-east-1/kinesis/aws4_request",
       .body = body});
 }
 
@@ -208,8 +211,8 @@ Json Call(Harness& h, std::string_view target, const Json& request) {
 
 absl::uint128 HashKey(const Json& shard, const char* key) {
   absl::uint128 v = 0;
-  const bool ok = shard.contains("HashKeyRange") &&
-                  absl::SimpleAtoi(StringAt(shard["HashKeyRange"], key), &v);
+  const bool ok =
+      shard.contains("HashKeyRange") && absl::SimpleAtoi(StringAt(shard["HashKeyRange"], key), &v);
   FUZZ_CHECK(ok, absl::StrCat("hash key ", key, " of ", shard.dump()));
   return v;
 }
@@ -222,7 +225,8 @@ std::vector<Json> ListAllShards(Harness& h, const std::string& stream) {
     const Json answer = Call(h, "ListShards", request);
     if (answer.contains("__type")) {
       FUZZ_CHECK(StringAt(answer, "__type") == "ResourceNotFoundException" ||
-                 StringAt(answer, "__type") == "ResourceInUseException", answer.dump());
+                     StringAt(answer, "__type") == "ResourceInUseException",
+                 answer.dump());
       return shards;
     }
     FUZZ_CHECK(answer.contains("Shards") && answer["Shards"].is_array(), answer.dump());
@@ -249,14 +253,16 @@ void CheckShardStructure(const std::string& stream, const std::vector<Json>& sha
     const std::string id = StringAt(s, "ShardId");
     FUZZ_CHECK(ids.insert(id).second, "shard listed twice: " + id);
     const Json& range = s["SequenceNumberRange"];
-    const auto start = shardsim::model::SequenceNumber::Parse(StringAt(range, "StartingSequenceNumber"));
+    const auto start =
+        shardsim::model::SequenceNumber::Parse(StringAt(range, "StartingSequenceNumber"));
     FUZZ_CHECK(start.ok(), s.dump());
     FUZZ_CHECK(absl::StrCat("shardId-", absl::Dec(start->shard_index(), absl::kZeroPad12)) == id,
                "starting sequence number of another shard: " + s.dump());
     const Instant created = Instant::FromUnixSeconds(start->fields().shard_creation_seconds);
     for (const char* parent : {"ParentShardId", "AdjacentParentShardId"}) {
       if (!s.contains(parent) || ids.contains(StringAt(s, parent))) continue;
-      FUZZ_CHECK(!listed.contains(StringAt(s, parent)), "a parent listed after its child: " + s.dump());
+      FUZZ_CHECK(!listed.contains(StringAt(s, parent)),
+                 "a parent listed after its child: " + s.dump());
       FUZZ_CHECK(created + kShortestRetention <= now,
                  "a parent missing from the listing, closed less than 24 h ago: " + s.dump());
     }
@@ -282,8 +288,9 @@ std::vector<Json> ReadShard(Harness& h, const std::string& stream, const std::st
                             int max_pages, bool& complete, bool& gone) {
   complete = true;
   std::vector<Json> records;
-  const Json start = Call(h, "GetShardIterator", {{"StreamName", stream}, {"ShardId", shard},
-                                                  {"ShardIteratorType", "TRIM_HORIZON"}});
+  const Json start =
+      Call(h, "GetShardIterator",
+           {{"StreamName", stream}, {"ShardId", shard}, {"ShardIteratorType", "TRIM_HORIZON"}});
   gone = start.value("__type", "") == "ResourceNotFoundException";
   if (gone) return records;
   FUZZ_CHECK(start.contains("ShardIterator"), start.dump());
@@ -311,8 +318,8 @@ void CheckInvariants(Harness& h) {
     CheckShardStructure(stream, ListAllShards(h, stream), h.service.clock().Now());
     const Json summary = Call(h, "DescribeStreamSummary", {{"StreamName", stream}});
     if (summary.contains("StreamDescriptionSummary")) {
-      retention[stream] =
-          Duration::Hours(summary["StreamDescriptionSummary"]["RetentionPeriodHours"].get<int64_t>());
+      retention[stream] = Duration::Hours(
+          summary["StreamDescriptionSummary"]["RetentionPeriodHours"].get<int64_t>());
     }
   }
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> by_shard;
@@ -320,7 +327,8 @@ void CheckInvariants(Harness& h) {
     if (retention.contains(a.stream)) by_shard[{a.stream, a.shard}].push_back(seq);
   }
   const Instant now = h.service.clock().Now();
-  const int max_pages = std::max(kReadPagesPerInput / std::max<int>(1, by_shard.size()), kMinReadPagesPerShard);
+  const int max_pages =
+      std::max(kReadPagesPerInput / std::max<int>(1, by_shard.size()), kMinReadPagesPerShard);
   for (const auto& [where, seqs] : by_shard) {
     const auto& [stream, shard] = where;
     std::string previous;
@@ -369,7 +377,10 @@ server::ServiceOptions OptionsFrom(std::string_view& input, bool& log) {
   input.remove_prefix(eol == std::string_view::npos ? input.size() : eol + 1);
   for (absl::string_view word : absl::StrSplit(shardsim::sim::ToAbsl(line), ' ')) {
     if (absl::ConsumePrefix(&word, "profile=")) {
-      if (auto p = shardsim::model::BucketProfile::Parse(std::string_view(word.data(), word.size())); p.ok()) options.profile = *p;
+      if (auto p =
+              shardsim::model::BucketProfile::Parse(std::string_view(word.data(), word.size()));
+          p.ok())
+        options.profile = *p;
     } else if (word == "log") {
       log = true;
     } else if (word == "limits=off") {
@@ -388,13 +399,13 @@ void RunRequest(Harness& h, std::string_view chunk) {
   const std::string_view target = head.substr(0, space);
   const std::string_view kind = space == std::string_view::npos ? "j" : head.substr(space + 1);
   const bool cbor = kind == "c";
-  const std::string content_type = kind == "j"   ? std::string(server::ContentType(Encoding::kJson))
-                                   : cbor ? std::string(server::ContentType(Encoding::kCbor))
-                                          : std::string(kind);
+  const std::string content_type = kind == "j" ? std::string(server::ContentType(Encoding::kJson))
+                                   : cbor      ? std::string(server::ContentType(Encoding::kCbor))
+                                               : std::string(kind);
   const std::string body = Substitute(std::string(raw_body), h, cbor);
   if (target == "_clock") {
-    const server::HttpResponse r = Send(h, "", "application/json", body, "/_shardsim/clock",
-                                        body.empty() ? "GET" : "POST");
+    const server::HttpResponse r =
+        Send(h, "", "application/json", body, "/_shardsim/clock", body.empty() ? "GET" : "POST");
     CheckAnswer("clock", r);
     return;
   }
@@ -424,7 +435,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const Json created = Call(h, "CreateStream", {{"StreamName", kStream}, {"ShardCount", 2}});
   FUZZ_CHECK(!created.contains("__type"), created.dump());
-  RunRequest(h, "PutRecord j\n{\"StreamName\":\"fuzz\",\"Data\":\"c2VlZA==\",\"PartitionKey\":\"1\"}");
+  RunRequest(h,
+             "PutRecord j\n{\"StreamName\":\"fuzz\",\"Data\":\"c2VlZA==\",\"PartitionKey\":\"1\"}");
   size_t count = 0;
   for (absl::string_view chunk : absl::StrSplit(shardsim::sim::ToAbsl(input), "\n###\n")) {
     if (++count > kMaxRequests) break;

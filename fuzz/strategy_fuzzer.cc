@@ -98,7 +98,8 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
     }
   }
   g_strategy = registry.Find(name);
-  if (g_strategy == nullptr) Die("unknown strategy '" + name + "' (SHARDSIM_FUZZ_STRATEGY or --strategy=NAME)");
+  if (g_strategy == nullptr)
+    Die("unknown strategy '" + name + "' (SHARDSIM_FUZZ_STRATEGY or --strategy=NAME)");
   std::fprintf(stderr, "strategy_fuzzer: strategy %s, expected %s\n", name.c_str(),
                g_strategy->expected.violates.value_or("pass").c_str());
   return 0;

@@ -41,17 +41,18 @@ void KinesisClient::TraceError(std::string_view call, const KinesisError& error,
                                std::vector<sim::TraceField> fields) {
   fields.push_back({"error", sim::ToString(ErrorName(error.code))});
   fields.push_back({"message", error.message});
-  simulation_->trace().Append(sim::TraceRecord{simulation_->now(), name_, sim::ToString(call),
-                                               std::move(fields)});
+  simulation_->trace().Append(
+      sim::TraceRecord{simulation_->now(), name_, sim::ToString(call), std::move(fields)});
 }
 
 Outcome<Empty> KinesisClient::CreateStreamNow(const CreateStreamRequest& request,
                                               const StreamOptions& options) {
   Outcome<Empty> out = model_->CreateStream(simulation_->now(), request, options);
   if (out.ok()) {
-    simulation_->Record(name_, "CreateStream", {{"stream", request.StreamName},
-                                                {"shards", request.ShardCount},
-                                                {"buckets", options.buckets.ToString()}});
+    simulation_->Record(name_, "CreateStream",
+                        {{"stream", request.StreamName},
+                         {"shards", request.ShardCount},
+                         {"buckets", options.buckets.ToString()}});
   } else {
     TraceError("CreateStream", out.error(), {{"stream", request.StreamName}});
   }
@@ -113,19 +114,17 @@ Outcome<PutRecordsResponse> KinesisClient::PutRecordsNow(const PutRecordsRequest
     TraceError("PutRecords", out.error(), {{"entries", request.Records.size()}});
     return out;
   }
-  simulation_->Record(name_, "PutRecords", {{"entries", request.Records.size()},
-                                            {"failed", out->FailedRecordCount}});
+  simulation_->Record(name_, "PutRecords",
+                      {{"entries", request.Records.size()}, {"failed", out->FailedRecordCount}});
   for (size_t i = 0; i < request.Records.size(); ++i) {
     const PutRecordsRequestEntry& e = request.Records[i];
     const PutRecordsResultEntry& r = out->Records[i];
-    const PutRecordRequest as_single{request.StreamName, e.PartitionKey, e.Data,
-                                     e.ExplicitHashKey};
+    const PutRecordRequest as_single{request.StreamName, e.PartitionKey, e.Data, e.ExplicitHashKey};
     Outcome<PutRecordResponse> single =
-        r.SequenceNumber ? Outcome<PutRecordResponse>(PutRecordResponse{*r.ShardId,
-                                                                        *r.SequenceNumber})
-                         : Outcome<PutRecordResponse>(KinesisError{
-                               ErrorCode::kProvisionedThroughputExceeded,
-                               r.ErrorMessage.value_or("")});
+        r.SequenceNumber
+            ? Outcome<PutRecordResponse>(PutRecordResponse{*r.ShardId, *r.SequenceNumber})
+            : Outcome<PutRecordResponse>(KinesisError{ErrorCode::kProvisionedThroughputExceeded,
+                                                      r.ErrorMessage.value_or("")});
     const PutCall call{simulation_->now(), name_, as_single, std::move(single)};
     for (CallObserver* o : observers_) o->OnPut(call);
   }

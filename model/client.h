@@ -32,7 +32,7 @@ struct GetRecordsCall {
   GetRecordsRequest request;
   std::optional<IteratorInfo> iterator;  // decoded request token (absent for garbage)
   Outcome<GetRecordsResponse> outcome;
-  std::optional<IteratorInfo> next;      // decoded NextShardIterator, if any
+  std::optional<IteratorInfo> next;  // decoded NextShardIterator, if any
 };
 
 struct GetShardIteratorCall {
@@ -72,8 +72,7 @@ class KinesisClient {
   // Observers are not owned and must outlive the client's calls.
   void AddObserver(CallObserver* observer) { observers_.push_back(observer); }
 
-  sim::Task<Outcome<Empty>> CreateStream(CreateStreamRequest request,
-                                         StreamOptions options = {});
+  sim::Task<Outcome<Empty>> CreateStream(CreateStreamRequest request, StreamOptions options = {});
   sim::Task<Outcome<ListShardsResponse>> ListShards(ListShardsRequest request);
   sim::Task<Outcome<PutRecordResponse>> PutRecord(PutRecordRequest request);
   sim::Task<Outcome<PutRecordsResponse>> PutRecords(PutRecordsRequest request);

@@ -37,15 +37,14 @@ absl::StatusOr<HashKey> HashKey::Parse(std::string_view std_text) {
   if (text.empty()) return absl::InvalidArgumentError("hash key is empty");
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] < '0' || text[i] > '9') {
-      return InvalidHashKey(text, absl::StrCat("has the non-digit character '",
-                                               absl::CHexEscape(text.substr(i, 1)),
-                                               "' at position ", i,
-                                               "; a hash key is a decimal integer"));
+      return InvalidHashKey(
+          text, absl::StrCat("has the non-digit character '", absl::CHexEscape(text.substr(i, 1)),
+                             "' at position ", i, "; a hash key is a decimal integer"));
     }
   }
   if (text.size() > 1 && text[0] == '0') return InvalidHashKey(text, "has a leading zero");
-  const std::string too_large = absl::StrCat("is larger than the largest hash key, 2^128 - 1 = ",
-                                             Max().ToString());
+  const std::string too_large =
+      absl::StrCat("is larger than the largest hash key, 2^128 - 1 = ", Max().ToString());
   if (text.size() > kMaxHashKeyDigits) return InvalidHashKey(text, too_large);
 
   constexpr Uint128 kMax = ~Uint128{0};
@@ -93,10 +92,11 @@ absl::StatusOr<HashKeyRangeSplit> SplitHashKeyRange(const HashKeyRange& parent,
   const Uint128 start = parent.starting.value();
   const bool valid = k > start && k - start >= 2 && k < parent.ending.value();
   if (!valid) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "new starting hash key ", new_starting_hash_key.ToString(), " does not split ",
-        parent.ToString(), ": it must be greater than one plus the starting hash key and less "
-        "than the ending hash key"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("new starting hash key ", new_starting_hash_key.ToString(), " does not split ",
+                     parent.ToString(),
+                     ": it must be greater than one plus the starting hash key and less "
+                     "than the ending hash key"));
   }
   return HashKeyRangeSplit{
       .lower = {parent.starting, HashKey::FromUint128(k - 1)},

@@ -50,7 +50,7 @@ struct KinesisError {
 template <typename T>
 class [[nodiscard]] Outcome {
  public:
-  Outcome(T value) : value_(std::move(value)) {}           // NOLINT: implicit on purpose
+  Outcome(T value) : value_(std::move(value)) {}             // NOLINT: implicit on purpose
   Outcome(KinesisError error) : value_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(value_); }
@@ -157,7 +157,7 @@ struct PutRecordsRequest {
 struct PutRecordsResultEntry {
   std::optional<std::string> SequenceNumber;
   std::optional<std::string> ShardId;
-  std::optional<std::string> ErrorCode;     // e.g. "ProvisionedThroughputExceededException"
+  std::optional<std::string> ErrorCode;  // e.g. "ProvisionedThroughputExceededException"
   std::optional<std::string> ErrorMessage;
 };
 struct PutRecordsResponse {
@@ -179,14 +179,14 @@ struct GetShardIteratorResponse {
 
 struct GetRecordsRequest {
   std::string ShardIterator;
-  std::optional<int> Limit;                // 1..10,000; absent means 10,000
-  std::optional<std::string> StreamName;   // optional cross-check, as StreamARN is in AWS
+  std::optional<int> Limit;               // 1..10,000; absent means 10,000
+  std::optional<std::string> StreamName;  // optional cross-check, as StreamARN is in AWS
 };
 struct GetRecordsResponse {
   std::vector<Record> Records;
   std::optional<std::string> NextShardIterator;  // absent at the end of a closed shard
   int64_t MillisBehindLatest = 0;
-  std::vector<ChildShard> ChildShards;           // non-empty only at a closed shard's end
+  std::vector<ChildShard> ChildShards;  // non-empty only at a closed shard's end
 };
 
 struct SplitShardRequest {

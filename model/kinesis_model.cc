@@ -32,18 +32,20 @@ KinesisError InvalidArgument(std::string message) {
 }
 
 std::string StreamNotFound(std::string_view stream) {
-  return absl::StrCat("Stream ", sim::ToString(stream), " under account ", sim::ToString(kAccount), " not found.");
+  return absl::StrCat("Stream ", sim::ToString(stream), " under account ", sim::ToString(kAccount),
+                      " not found.");
 }
 
 std::string ShardNotFound(std::string_view shard, std::string_view stream) {
-  return absl::StrCat("Shard ", sim::ToString(shard), " in stream ", sim::ToString(stream), " under account ",
-                      sim::ToString(kAccount), " does not exist");
+  return absl::StrCat("Shard ", sim::ToString(shard), " in stream ", sim::ToString(stream),
+                      " under account ", sim::ToString(kAccount), " does not exist");
 }
 
 KinesisError RateExceeded(const ShardStore& shard, std::string_view stream) {
-  return Error(ErrorCode::kProvisionedThroughputExceeded,
-               absl::StrCat("Rate exceeded for shard ", shard.id(), " in stream ", sim::ToString(stream),
-                            " under account ", sim::ToString(kAccount), "."));
+  return Error(
+      ErrorCode::kProvisionedThroughputExceeded,
+      absl::StrCat("Rate exceeded for shard ", shard.id(), " in stream ", sim::ToString(stream),
+                   " under account ", sim::ToString(kAccount), "."));
 }
 
 // AWS prints iterator times like "Sat Nov 10 18:27:14 UTC 2018".
@@ -64,8 +66,8 @@ std::optional<KinesisError> CheckShardCreationTime(Instant now) {
 bool ValidStreamName(std::string_view name) {
   if (name.empty() || name.size() > 128) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
   });
 }
 
@@ -177,18 +179,17 @@ Outcome<Empty> KinesisModel::CreateStream(Instant now, const CreateStreamRequest
                                           const StreamOptions& options) {
   Advance(now);
   if (!ValidStreamName(request.StreamName)) {
-    return InvalidArgument(absl::StrCat(
-        "StreamName '", request.StreamName,
-        "' must be 1 to 128 characters of [a-zA-Z0-9_.-]"));
+    return InvalidArgument(absl::StrCat("StreamName '", request.StreamName,
+                                        "' must be 1 to 128 characters of [a-zA-Z0-9_.-]"));
   }
   if (FindStream(request.StreamName) != nullptr) {
     return Error(ErrorCode::kResourceInUse,
-                 absl::StrCat("Stream ", request.StreamName, " under account ", sim::ToString(kAccount),
-                              " already exists."));
+                 absl::StrCat("Stream ", request.StreamName, " under account ",
+                              sim::ToString(kAccount), " already exists."));
   }
   if (request.ShardCount < 1 || request.ShardCount > kMaxShardsPerStream) {
-    return InvalidArgument(absl::StrCat("ShardCount must be between 1 and ",
-                                        kMaxShardsPerStream, ", got ", request.ShardCount));
+    return InvalidArgument(absl::StrCat("ShardCount must be between 1 and ", kMaxShardsPerStream,
+                                        ", got ", request.ShardCount));
   }
   if (absl::Status s = options.Validate(); !s.ok()) {
     return InvalidArgument(absl::StrCat("stream options: ", sim::ToString(s.message())));
@@ -271,8 +272,8 @@ std::optional<KinesisError> ValidateEntry(const StreamOptions& options,
                                           std::string_view partition_key, std::string_view data,
                                           const std::optional<std::string>& explicit_hash_key) {
   if (partition_key.empty() || partition_key.size() > 256) {
-    return InvalidArgument(absl::StrCat("PartitionKey must be 1 to 256 characters, got ",
-                                        partition_key.size()));
+    return InvalidArgument(
+        absl::StrCat("PartitionKey must be 1 to 256 characters, got ", partition_key.size()));
   }
   const int64_t size = static_cast<int64_t>(partition_key.size() + data.size());
   if (options.limits.max_record_bytes && size > *options.limits.max_record_bytes) {
@@ -303,8 +304,7 @@ Outcome<PutRecordResponse> KinesisModel::PutOne(
   return PutRecordResponse{shard.id(), shard.SequenceNumberOf(shard.At(ordinal))};
 }
 
-Outcome<PutRecordResponse> KinesisModel::PutRecord(Instant now,
-                                                   const PutRecordRequest& request) {
+Outcome<PutRecordResponse> KinesisModel::PutRecord(Instant now, const PutRecordRequest& request) {
   Advance(now);
   Outcome<Stream*> found = StreamOrNotFound(request.StreamName);
   if (!found.ok()) return found.error();
@@ -371,9 +371,9 @@ Outcome<Position> KinesisModel::SequencePosition(Instant now, Stream& stream, Sh
   const std::string& text = *request.StartingSequenceNumber;
   const absl::StatusOr<SequenceNumberFields> fields = DecodeSequenceNumber(text);
   if (!fields.ok()) {
-    return InvalidArgument(absl::StrCat("StartingSequenceNumber ", text,
-                                        " is not a valid sequence number: ",
-                                        sim::ToString(fields.status().message())));
+    return InvalidArgument(absl::StrCat(
+        "StartingSequenceNumber ", text,
+        " is not a valid sequence number: ", sim::ToString(fields.status().message())));
   }
   if (fields->shard_index != shard.index() ||
       fields->shard_creation_seconds != shard.created().unix_seconds()) {
@@ -383,8 +383,8 @@ Outcome<Position> KinesisModel::SequencePosition(Instant now, Stream& stream, Sh
         ", while it was used in a call to a shard with ", shard.id()));
   }
   const uint64_t counter = fields->counter;
-  const uint64_t newest = shard.closed() ? shard.ending_counter()
-                                         : shard.last_counter().value_or(0);
+  const uint64_t newest =
+      shard.closed() ? shard.ending_counter() : shard.last_counter().value_or(0);
   if (!shard.last_counter().has_value() && !shard.closed()) {
     return InvalidArgument(absl::StrCat("StartingSequenceNumber ", text, " used in ",
                                         "GetShardIterator on shard ", shard.id(), " in stream ",
@@ -432,8 +432,7 @@ Outcome<Position> KinesisModel::SequencePosition(Instant now, Stream& stream, Sh
 }
 
 Outcome<Position> KinesisModel::StartPosition(Instant now, Stream& stream, ShardStore& shard,
-                                              const GetShardIteratorRequest& request,
-                                              bool& stuck) {
+                                              const GetShardIteratorRequest& request, bool& stuck) {
   const Instant horizon = std::max(shard.created(), now - stream.options.retention);
   const uint64_t horizon_bucket = HorizonBucket(stream.options, shard, now);
   const uint64_t last_bucket = shard.LastBucket(now);
@@ -472,16 +471,17 @@ Outcome<GetShardIteratorResponse> KinesisModel::GetShardIterator(
   const bool by_sequence = type == ShardIteratorType::AT_SEQUENCE_NUMBER ||
                            type == ShardIteratorType::AFTER_SEQUENCE_NUMBER;
   if (by_sequence != request.StartingSequenceNumber.has_value()) {
-    return InvalidArgument(absl::StrCat(
-        "StartingSequenceNumber must be given exactly when ShardIteratorType is "
-        "AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER (got ",
-        sim::ToString(ShardIteratorTypeName(type)), request.StartingSequenceNumber ? " with" : " without",
-        " one)"));
+    return InvalidArgument(
+        absl::StrCat("StartingSequenceNumber must be given exactly when ShardIteratorType is "
+                     "AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER (got ",
+                     sim::ToString(ShardIteratorTypeName(type)),
+                     request.StartingSequenceNumber ? " with" : " without", " one)"));
   }
   if ((type == ShardIteratorType::AT_TIMESTAMP) != request.Timestamp.has_value()) {
-    return InvalidArgument(absl::StrCat(
-        "Timestamp must be given exactly when ShardIteratorType is AT_TIMESTAMP (got ",
-        sim::ToString(ShardIteratorTypeName(type)), request.Timestamp ? " with" : " without", " one)"));
+    return InvalidArgument(
+        absl::StrCat("Timestamp must be given exactly when ShardIteratorType is AT_TIMESTAMP (got ",
+                     sim::ToString(ShardIteratorTypeName(type)),
+                     request.Timestamp ? " with" : " without", " one)"));
   }
   const ShardLimits& limits = stream.options.limits;
   if (limits.get_shard_iterator_per_second) {
@@ -516,9 +516,8 @@ Outcome<KinesisModel::Resolved> KinesisModel::ResolveIterator(Instant now,
   if (!found.ok()) return found.error();
   Stream* stream = *found;
   Retire(*stream, now);
-  ShardStore* shard = token.shard_index < stream->shards.size()
-                          ? stream->shards[token.shard_index].get()
-                          : nullptr;
+  ShardStore* shard =
+      token.shard_index < stream->shards.size() ? stream->shards[token.shard_index].get() : nullptr;
   if (shard == nullptr) {
     return Error(ErrorCode::kResourceNotFound,
                  ShardNotFound(internal::ShardIdFor(token.shard_index), stream->name));
@@ -596,7 +595,8 @@ Page ReadPage(ShardStore& shard, const ShardLimits& limits, Position at, int lim
     if (!page.records.empty() && page.bytes + size > limits.max_get_records_bytes) break;
     page.bytes += size;
     page.records.push_back(Record{shard.SequenceNumberOf(r), Instant::FromUnixMicros(r.arrival_us),
-                                  sim::ToString(shard.DataOf(r)), sim::ToString(shard.PartitionKeyOf(r))});
+                                  sim::ToString(shard.DataOf(r)),
+                                  sim::ToString(shard.PartitionKeyOf(r))});
   }
   return page;
 }
@@ -644,8 +644,7 @@ std::optional<KinesisError> KinesisModel::AdmitRead(Instant now, const Stream& s
   return std::nullopt;
 }
 
-void KinesisModel::ChargeRead(Instant now, const Stream& stream, ShardStore& shard,
-                              int64_t bytes) {
+void KinesisModel::ChargeRead(Instant now, const Stream& stream, ShardStore& shard, int64_t bytes) {
   const ShardLimits& limits = stream.options.limits;
   if (bytes > 0 && limits.read_bytes_per_second) shard.bytes_read.Add(now, bytes);
   if (limits.throttle_after_large_response && bytes >= limits.large_response_bytes) {
@@ -709,7 +708,8 @@ Outcome<Empty> KinesisModel::SplitShard(Instant now, const SplitShardRequest& re
   if (parent->closed()) return InvalidArgument(NotEligible(*parent, stream->name));
   const absl::StatusOr<HashKey> key = HashKey::Parse(request.NewStartingHashKey);
   if (!key.ok()) {
-    return InvalidArgument(absl::StrCat("NewStartingHashKey: ", sim::ToString(key.status().message())));
+    return InvalidArgument(
+        absl::StrCat("NewStartingHashKey: ", sim::ToString(key.status().message())));
   }
   const absl::StatusOr<HashKeyRangeSplit> split = SplitHashKeyRange(parent->hash_range(), *key);
   if (!split.ok()) return InvalidArgument(sim::ToString(split.status().message()));
@@ -746,8 +746,7 @@ Outcome<Empty> KinesisModel::MergeShards(Instant now, const MergeShardsRequest& 
   if (a == b) return InvalidArgument("ShardToMerge and AdjacentShardToMerge must differ");
   if (a->closed()) return InvalidArgument(NotEligible(*a, stream->name));
   if (b->closed()) return InvalidArgument(NotEligible(*b, stream->name));
-  const absl::StatusOr<HashKeyRange> merged = MergeHashKeyRanges(a->hash_range(),
-                                                                 b->hash_range());
+  const absl::StatusOr<HashKeyRange> merged = MergeHashKeyRanges(a->hash_range(), b->hash_range());
   if (!merged.ok()) return InvalidArgument(sim::ToString(merged.status().message()));
   if (auto bad_time = CheckShardCreationTime(now)) return *std::move(bad_time);
   const auto index = static_cast<uint32_t>(stream->shards.size());
@@ -804,23 +803,25 @@ Outcome<Empty> KinesisModel::SetRetention(Instant now, const RetentionPeriodRequ
   }
   const int hours = request.RetentionPeriodHours;
   if (hours < 24) {
-    return InvalidArgument(absl::StrCat("Minimum allowed retention period is 24 hours. Requested "
-                                        "retention period (", hours, " hours) is too short."));
+    return InvalidArgument(
+        absl::StrCat("Minimum allowed retention period is 24 hours. Requested "
+                     "retention period (",
+                     hours, " hours) is too short."));
   }
   if (hours > 8'760) {
-    return InvalidArgument(absl::StrCat("Maximum allowed retention period is 8760 hours. "
-                                        "Requested retention period (", hours,
-                                        " hours) is too long."));
+    return InvalidArgument(
+        absl::StrCat("Maximum allowed retention period is 8760 hours. "
+                     "Requested retention period (",
+                     hours, " hours) is too long."));
   }
   const Duration wanted = Duration::Hours(hours);
   const Duration current = stream->options.retention;
   if (increase ? wanted < current : wanted > current) {
     return InvalidArgument(absl::StrCat(
-        "Requested retention period (", hours, " hours) for stream ", stream->name,
-        " can not be ", increase ? "shorter" : "longer", " than existing retention period (",
+        "Requested retention period (", hours, " hours) for stream ", stream->name, " can not be ",
+        increase ? "shorter" : "longer", " than existing retention period (",
         current / Duration::Hours(1), " hours). Use ",
-        increase ? "DecreaseStreamRetentionPeriod" : "IncreaseStreamRetentionPeriod",
-        " API."));
+        increase ? "DecreaseStreamRetentionPeriod" : "IncreaseStreamRetentionPeriod", " API."));
   }
   stream->options.retention = wanted;
   Retire(*stream, now);
@@ -843,8 +844,8 @@ Outcome<IteratorInfo> KinesisModel::DescribeIterator(std::string_view shard_iter
   const internal::DecodedToken* decoded = token_memo_.Decode(shard_iterator);
   if (decoded == nullptr) return InvalidArgument("Invalid ShardIterator.");
   const IteratorToken& token = decoded->token;
-  return IteratorInfo{token.stream, decoded->shard_id, token.position.bucket,
-                      token.position.ordinal, token.issued, token.stuck};
+  return IteratorInfo{token.stream,           decoded->shard_id, token.position.bucket,
+                      token.position.ordinal, token.issued,      token.stuck};
 }
 
 std::optional<Instant> KinesisModel::BucketStart(std::string_view stream_name,

@@ -20,9 +20,10 @@
 // So after an idle gap a consumer gets empty page after empty page, about one bucket width of
 // shard time per call, before it reaches the next record — exactly what the seed article saw.
 //
-// MillisBehindLatest (the exact rule; internal/millis_behind_latest.h computes it): let P be NextShardIterator's position. It is 0 when the
-// response ends the shard, or when P lies in the open bucket (the one containing now) and no
-// record that has arrived lies at or after P. Otherwise it is
+// MillisBehindLatest (the exact rule; internal/millis_behind_latest.h computes it): let P be
+// NextShardIterator's position. It is 0 when the response ends the shard, or when P lies in the
+// open bucket (the one containing now) and no record that has arrived lies at or after P. Otherwise
+// it is
 //   max(1, now - T) in milliseconds,
 // where T is the arrival time of the record at P if P's bucket still holds one, else the start
 // of P's bucket. Thus 0 means exactly "caught up": nothing has arrived that this iterator has
@@ -144,12 +145,10 @@ class KinesisModel {
   Outcome<Resolved> ResolveIterator(Instant now, const GetRecordsRequest& request);
   Outcome<internal::Position> StartPosition(Instant now, Stream& stream,
                                             internal::ShardStore& shard,
-                                            const GetShardIteratorRequest& request,
-                                            bool& stuck);
+                                            const GetShardIteratorRequest& request, bool& stuck);
   Outcome<internal::Position> SequencePosition(Instant now, Stream& stream,
                                                internal::ShardStore& shard,
-                                               const GetShardIteratorRequest& request,
-                                               bool& stuck);
+                                               const GetShardIteratorRequest& request, bool& stuck);
   std::optional<KinesisError> AdmitWrite(Instant now, const Stream& stream,
                                          internal::ShardStore& shard, int64_t bytes);
   // GetRecords' rate limits: counts the call, then says whether it is throttled.

@@ -17,19 +17,21 @@ struct Field {
   int offset_bits;
   int width_bits;
 };
-constexpr Field kVersion = {0, 4};           // digit 46
-constexpr Field kShardIndex = {4, 32};       // digits 38-45
-constexpr Field kPutSeconds = {36, 36};      // digits 29-37
-constexpr Field kReserved = {72, 8};         // digits 27-28
-constexpr Field kCounter = {80, 64};         // digits 11-26
-constexpr Field kIndexLowNibble = {144, 4};  // digit 10
+constexpr Field kVersion = {0, 4};             // digit 46
+constexpr Field kShardIndex = {4, 32};         // digits 38-45
+constexpr Field kPutSeconds = {36, 36};        // digits 29-37
+constexpr Field kReserved = {72, 8};           // digits 27-28
+constexpr Field kCounter = {80, 64};           // digits 11-26
+constexpr Field kIndexLowNibble = {144, 4};    // digit 10
 constexpr Field kCreationSeconds = {148, 36};  // digits 1-9
-constexpr Field kLeading = {184, 4};         // digit 0
+constexpr Field kLeading = {184, 4};           // digit 0
 constexpr uint64_t kLeadingDigit = 2;
 constexpr int kLayoutBits = 186;
 
 uint64_t Get(const Uint192& bits, Field f) { return bits.GetBits(f.offset_bits, f.width_bits); }
-void Set(Uint192& bits, Field f, uint64_t value) { bits.SetBits(f.offset_bits, f.width_bits, value); }
+void Set(Uint192& bits, Field f, uint64_t value) {
+  bits.SetBits(f.offset_bits, f.width_bits, value);
+}
 
 // The caller's text for an error message: escaped, and cut short if long.
 std::string Quoted(absl::string_view text) {
@@ -45,9 +47,9 @@ absl::Status Invalid(absl::string_view text, absl::string_view problem) {
 
 absl::Status CheckTimeField(absl::string_view name, int64_t seconds) {
   if (seconds >= 0 && seconds <= kSequenceNumberMaxSeconds) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("sequence number field ", name, " is ", seconds, " s; it must be 0 to ",
-                   kSequenceNumberMaxSeconds, " s (36 bits of Unix seconds)"));
+  return absl::InvalidArgumentError(absl::StrCat("sequence number field ", name, " is ", seconds,
+                                                 " s; it must be 0 to ", kSequenceNumberMaxSeconds,
+                                                 " s (36 bits of Unix seconds)"));
 }
 
 // Syntax of the decimal text, before its value is looked at.
@@ -55,9 +57,9 @@ absl::Status CheckDecimalSyntax(absl::string_view text) {
   if (text.empty()) return absl::InvalidArgumentError("sequence number is empty");
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] < '0' || text[i] > '9') {
-      return Invalid(text, absl::StrCat("has the non-digit character '",
-                                        absl::CHexEscape(text.substr(i, 1)), "' at position ", i,
-                                        "; a sequence number is a decimal integer"));
+      return Invalid(
+          text, absl::StrCat("has the non-digit character '", absl::CHexEscape(text.substr(i, 1)),
+                             "' at position ", i, "; a sequence number is a decimal integer"));
     }
   }
   if (text.size() > 1 && text[0] == '0') return Invalid(text, "has a leading zero");
@@ -86,8 +88,8 @@ absl::Status CheckLayout(absl::string_view text, const Uint192& bits) {
                                          version, kSequenceNumberVersion));
   }
   if (const uint64_t reserved = Get(bits, kReserved); reserved != 0) {
-    return Invalid(text, absl::StrFormat("has %02x in hex digits 27-28, which are always 00",
-                                         reserved));
+    return Invalid(text,
+                   absl::StrFormat("has %02x in hex digits 27-28, which are always 00", reserved));
   }
   const uint64_t shard_index = Get(bits, kShardIndex);
   if (const uint64_t nibble = Get(bits, kIndexLowNibble); nibble != (shard_index & 0xF)) {
@@ -102,8 +104,8 @@ absl::Status CheckLayout(absl::string_view text, const Uint192& bits) {
 
 std::ostream& operator<<(std::ostream& os, const SequenceNumberFields& fields) {
   return os << absl::StreamFormat("{created=%d index=%d counter=%d put=%d version=%d}",
-                                  fields.shard_creation_seconds, fields.shard_index,
-                                  fields.counter, fields.put_seconds, fields.version);
+                                  fields.shard_creation_seconds, fields.shard_index, fields.counter,
+                                  fields.put_seconds, fields.version);
 }
 
 absl::Status ValidateSequenceNumberFields(const SequenceNumberFields& fields) {

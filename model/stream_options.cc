@@ -13,8 +13,8 @@ std::string FormatWidth(Duration d) { return absl::FormatDuration(d.ToAbsl()); }
 absl::StatusOr<Duration> ParseWidth(std::string_view text, std::string_view whole) {
   absl::Duration d;
   if (!absl::ParseDuration(absl::string_view(text.data(), text.size()), &d)) {
-    return absl::InvalidArgumentError(absl::StrCat("bucket profile '", std::string(whole),
-                                                   "': '", std::string(text),
+    return absl::InvalidArgumentError(absl::StrCat("bucket profile '", std::string(whole), "': '",
+                                                   std::string(text),
                                                    "' is not a duration (try 250ms, 3m, 1h)"));
   }
   return Duration::FromAbsl(d);
@@ -31,22 +31,24 @@ Duration BucketProfile::DrawWidth(sim::Random& rng) const {
 absl::Status BucketProfile::Validate() const {
   if (dense()) return absl::OkStatus();
   if (min_width < Duration::Millis(1)) {
-    return absl::InvalidArgumentError(absl::StrCat("bucket width must be at least 1ms, got ",
-                                                   FormatWidth(min_width)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bucket width must be at least 1ms, got ", FormatWidth(min_width)));
   }
   if (max_width < min_width) {
-    return absl::InvalidArgumentError(absl::StrCat("bucket width range is empty: ",
-                                                   FormatWidth(min_width), " > ",
-                                                   FormatWidth(max_width)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bucket width range is empty: ", FormatWidth(min_width), " > ", FormatWidth(max_width)));
   }
   return absl::OkStatus();
 }
 
 std::string BucketProfile::ToString() const {
   switch (kind) {
-    case Kind::kObserved: return "observed";
-    case Kind::kDense: return "dense";
-    case Kind::kFixed: return absl::StrCat("fixed:", FormatWidth(min_width));
+    case Kind::kObserved:
+      return "observed";
+    case Kind::kDense:
+      return "dense";
+    case Kind::kFixed:
+      return absl::StrCat("fixed:", FormatWidth(min_width));
     case Kind::kRange:
       return absl::StrCat("range:", FormatWidth(min_width), "-", FormatWidth(max_width));
   }
@@ -74,13 +76,13 @@ absl::StatusOr<BucketProfile> BucketProfile::Parse(std::string_view text) {
     if (!hi.ok()) return hi.status();
     profile = Range(*lo, *hi);
   } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown bucket profile '", whole,
-        "'; expected observed, dense, fixed:WIDTH or range:MIN-MAX"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown bucket profile '", whole,
+                     "'; expected observed, dense, fixed:WIDTH or range:MIN-MAX"));
   }
   if (absl::Status s = profile.Validate(); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("bucket profile '", whole, "': ",
-                                                   std::string(s.message())));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bucket profile '", whole, "': ", std::string(s.message())));
   }
   return profile;
 }
@@ -100,8 +102,8 @@ ShardLimits ShardLimits::Unlimited() {
 absl::Status ShardLimits::Validate() const {
   auto positive = [](const auto& limit, std::string_view name) -> absl::Status {
     if (limit.has_value() && *limit <= 0) {
-      return absl::InvalidArgumentError(absl::StrCat("limit ", std::string(name),
-                                                     " must be positive, got ", *limit));
+      return absl::InvalidArgumentError(
+          absl::StrCat("limit ", std::string(name), " must be positive, got ", *limit));
     }
     return absl::OkStatus();
   };
@@ -129,8 +131,8 @@ absl::Status StreamOptions::Validate() const {
   if (absl::Status s = buckets.Validate(); !s.ok()) return s;
   if (absl::Status s = limits.Validate(); !s.ok()) return s;
   if (retention < Duration::Hours(24) || retention > Duration::Hours(8'760)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "retention must be between 24h and 8760h, got ", retention.ToString()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("retention must be between 24h and 8760h, got ", retention.ToString()));
   }
   if (iterator_lifetime <= Duration::Zero()) {
     return absl::InvalidArgumentError("iterator_lifetime must be positive");
@@ -140,8 +142,8 @@ absl::Status StreamOptions::Validate() const {
   }
   // Larger values would let the 64-bit counter wrap, and sequence numbers stop increasing.
   if (counter_start > kMaxCounterStart) {
-    return absl::InvalidArgumentError(absl::StrCat("counter_start must be at most 2^62, got ",
-                                                   counter_start));
+    return absl::InvalidArgumentError(
+        absl::StrCat("counter_start must be at most 2^62, got ", counter_start));
   }
   if (counter_step_per_bucket > kMaxCounterStepPerBucket) {
     return absl::InvalidArgumentError(absl::StrCat(

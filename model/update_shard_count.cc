@@ -45,8 +45,8 @@ Outcome<UpdateShardCountResponse> KinesisModel::UpdateShardCount(
   const int target = request.TargetShardCount;
   if (target < 1 || target > kMaxShardsPerStream) {
     return KinesisError{ErrorCode::kInvalidArgument,
-                        absl::StrCat("TargetShardCount must be between 1 and ",
-                                     kMaxShardsPerStream, ", got ", target)};
+                        absl::StrCat("TargetShardCount must be between 1 and ", kMaxShardsPerStream,
+                                     ", got ", target)};
   }
   if (target > 2 * current || 2 * target < current) {
     return KinesisError{
@@ -80,8 +80,8 @@ Outcome<UpdateShardCountResponse> KinesisModel::UpdateShardCount(
         }
       }
       if (inside.size() <= 1) break;
-      Outcome<Empty> merged = MergeShards(
-          now, MergeShardsRequest{request.StreamName, inside[0]->id, inside[1]->id});
+      Outcome<Empty> merged =
+          MergeShards(now, MergeShardsRequest{request.StreamName, inside[0]->id, inside[1]->id});
       if (!merged.ok()) return merged.error();
     }
   }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <limits>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/numbers.h"
@@ -104,17 +103,16 @@ absl::StatusOr<CampaignFailure> FailureFromJson(const json& f, const std::string
     if (absl::Status s = Need(f, key, "a string", IsString, where); !s.ok()) return s;
   }
   for (const char* key : {"shrink_steps", "shrink_runs"}) {
-    if (absl::Status s = Need(f, key, "an integer from 0 to 2147483647", IsCount, where);
-        !s.ok()) {
+    if (absl::Status s = Need(f, key, "an integer from 0 to 2147483647", IsCount, where); !s.ok()) {
       return s;
     }
   }
   if (absl::Status s = Need(f, "witness", "an array of strings", IsStringArray, where); !s.ok()) {
     return s;
   }
-  if (absl::Status s = Need(f, "case", "null or a non-negative integer",
-                            [](const json& v) { return v.is_null() || v.is_number_unsigned(); },
-                            where);
+  if (absl::Status s = Need(
+          f, "case", "null or a non-negative integer",
+          [](const json& v) { return v.is_null() || v.is_number_unsigned(); }, where);
       !s.ok()) {
     return s;
   }
@@ -123,8 +121,8 @@ absl::StatusOr<CampaignFailure> FailureFromJson(const json& f, const std::string
   }
   absl::StatusOr<Scenario> minimal = ScenarioFromJson(f.at("minimal_scenario").dump());
   if (!minimal.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(where, "\"minimal_scenario\": ",
-                                                   sim::ToString(minimal.status().message())));
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, "\"minimal_scenario\": ", sim::ToString(minimal.status().message())));
   }
   CampaignFailure out;
   out.property = f.at("property").get<std::string>();
@@ -148,8 +146,7 @@ absl::Status CheckResultKeys(const json& r) {
   }
   for (const char* key :
        {"seed", "cases", "shard_index", "shard_count", "cases_run", "corpus_run"}) {
-    if (absl::Status s = Need(r, key, "a non-negative integer", IsUnsigned, "a result ");
-        !s.ok()) {
+    if (absl::Status s = Need(r, key, "a non-negative integer", IsUnsigned, "a result "); !s.ok()) {
       return s;
     }
   }
@@ -184,8 +181,9 @@ absl::StatusOr<StrategyResult> StrategyResultFromJson(const json& r) {
                                                    ", not below its shard count ",
                                                    out.shard_count));
   }
-  if (absl::Status s = Need(r, "failure", "null or an object",
-                            [](const json& v) { return v.is_null() || v.is_object(); }, where);
+  if (absl::Status s = Need(
+          r, "failure", "null or an object",
+          [](const json& v) { return v.is_null() || v.is_object(); }, where);
       !s.ok()) {
     return s;
   }
@@ -195,8 +193,8 @@ absl::StatusOr<StrategyResult> StrategyResultFromJson(const json& r) {
     if (!failure.ok()) return failure.status();
     out.failure = *std::move(failure);
   }
-  if (absl::Status s = Need(r, "case_hashes", "an array of [case, hex hash] pairs",
-                            IsCaseHashes, where);
+  if (absl::Status s =
+          Need(r, "case_hashes", "an array of [case, hex hash] pairs", IsCaseHashes, where);
       !s.ok()) {
     return s;
   }
@@ -240,14 +238,14 @@ absl::Status CheckShardsAgree(const std::string& strategy, const Shards& shards)
           std::pair{"profile", r->profile == first->profile},
           std::pair{"shard_count", r->shard_count == first->shard_count}}) {
       if (!same) {
-        return absl::InvalidArgumentError(absl::StrCat(source, ": \"", key, "\" of ", strategy,
-                                                       " differs from ", first_source));
+        return absl::InvalidArgumentError(
+            absl::StrCat(source, ": \"", key, "\" of ", strategy, " differs from ", first_source));
       }
     }
   }
   if (shards.size() != first->shard_count) {
-    return absl::InvalidArgumentError(absl::StrCat(strategy, ": ", shards.size(), " of ",
-                                                   first->shard_count, " shards given"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(strategy, ": ", shards.size(), " of ", first->shard_count, " shards given"));
   }
   return absl::OkStatus();
 }
@@ -258,8 +256,8 @@ std::optional<CampaignFailure> FirstFailure(const Shards& shards) {
   for (const auto& [index, entry] : shards) {
     const std::optional<CampaignFailure>& f = entry.first->failure;
     if (!f) continue;
-    const bool earlier = !first || !f->case_index ||
-                         (first->case_index && *f->case_index < *first->case_index);
+    const bool earlier =
+        !first || !f->case_index || (first->case_index && *f->case_index < *first->case_index);
     if (earlier) first = f;
   }
   return first;
@@ -327,8 +325,7 @@ bool CampaignResult::failed_as_a_command() const {
 }
 
 std::string ExpectedVerdictName(const consumer::StrategyInfo& strategy) {
-  return strategy.expected.violates ? *strategy.expected.violates
-                                    : "pass";
+  return strategy.expected.violates ? *strategy.expected.violates : "pass";
 }
 
 StrategyResult StrategyResultOf(const consumer::StrategyInfo& strategy, const CheckResult& check,
@@ -348,9 +345,16 @@ StrategyResult StrategyResultOf(const consumer::StrategyInfo& strategy, const Ch
   if (check.failure) {
     const Counterexample& c = *check.failure;
     const Violation& v = *c.report.violation;
-    r.failure = CampaignFailure{sim::ToString(properties::PropertyName(v.property)), v.message, v.at.ToString(),
-                                v.witness, c.origin, c.case_index, c.shrink_steps,
-                                c.shrink_runs, saved_scenario, c.minimal};
+    r.failure = CampaignFailure{sim::ToString(properties::PropertyName(v.property)),
+                                v.message,
+                                v.at.ToString(),
+                                v.witness,
+                                c.origin,
+                                c.case_index,
+                                c.shrink_steps,
+                                c.shrink_runs,
+                                saved_scenario,
+                                c.minimal};
   }
   return r;
 }
@@ -376,8 +380,8 @@ absl::StatusOr<CampaignResult> CampaignResultFromJson(std::string_view text) {
     if (!entry.ok()) return entry.status();
     out.results.push_back(*std::move(entry));
   }
-  out.all_strategies = j.contains("all_strategies") ? j.at("all_strategies").get<bool>()
-                                                    : out.results.size() > 1;
+  out.all_strategies =
+      j.contains("all_strategies") ? j.at("all_strategies").get<bool>() : out.results.size() > 1;
   return out;
 }
 
@@ -390,8 +394,8 @@ absl::StatusOr<CampaignResult> MergeCampaignResults(
     for (const StrategyResult& r : shard.result.results) {
       if (!by_strategy.contains(r.strategy)) order.push_back(r.strategy);
       if (!by_strategy[r.strategy].emplace(r.shard_index, std::pair{&r, shard.source}).second) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            shard.source, ": shard ", r.shard_index, " of ", r.strategy, " appears twice"));
+        return absl::InvalidArgumentError(absl::StrCat(shard.source, ": shard ", r.shard_index,
+                                                       " of ", r.strategy, " appears twice"));
       }
     }
   }
@@ -399,10 +403,11 @@ absl::StatusOr<CampaignResult> MergeCampaignResults(
   merged.all_strategies = shards.front().result.all_strategies;
   for (const NamedCampaignResult& shard : shards) {
     if (shard.result.all_strategies != merged.all_strategies) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          shard.source, ": a result of ", shard.result.all_strategies ? "check --all" : "one strategy",
-          ", while ", shards.front().source, " is of ",
-          merged.all_strategies ? "check --all" : "one strategy"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(shard.source, ": a result of ",
+                       shard.result.all_strategies ? "check --all" : "one strategy", ", while ",
+                       shards.front().source, " is of ",
+                       merged.all_strategies ? "check --all" : "one strategy"));
     }
   }
   for (const std::string& strategy : order) {

@@ -3,9 +3,9 @@
 // result one unsharded run would have given.
 //
 // The format is {"format": "shardsim-check-result", "version": 1, "results": [...],
-// "all_strategies": bool, "all_as_expected": bool}, one entry per strategy checked, with its seed, case count, bucket
-// profile, shard, the trace hash of every generated case it ran and its failure, if any
-// (including the minimal scenario). Keys are sorted, so the same result is the same bytes.
+// "all_strategies": bool, "all_as_expected": bool}, one entry per strategy checked, with its seed,
+// case count, bucket profile, shard, the trace hash of every generated case it ran and its failure,
+// if any (including the minimal scenario). Keys are sorted, so the same result is the same bytes.
 //
 // Merging: the shards of one strategy must agree on seed, cases, profile and shard count, and
 // each shard must appear exactly once. The campaign's failure is the one with the lowest case
@@ -25,8 +25,8 @@
 
 #include "absl/status/statusor.h"
 #include "consumer/strategy_registry.h"
-#include "properties/property.h"
 #include "properties/check.h"
+#include "properties/property.h"
 #include "properties/scenario.h"
 
 namespace shardsim::properties {
@@ -34,15 +34,15 @@ namespace shardsim::properties {
 inline constexpr int kCampaignResultVersion = 1;
 
 struct CampaignFailure {
-  std::string property;               // the property's name
+  std::string property;  // the property's name
   std::string message;
-  std::string at;                     // virtual time of the violation (RFC 3339)
+  std::string at;  // virtual time of the violation (RFC 3339)
   std::vector<std::string> witness;
-  std::string origin;                 // "case 17" or the corpus file
-  std::optional<uint64_t> case_index; // none for a corpus failure
+  std::string origin;                  // "case 17" or the corpus file
+  std::optional<uint64_t> case_index;  // none for a corpus failure
   int shrink_steps = 0;
   int shrink_runs = 0;
-  std::string saved_scenario;         // where the minimal scenario was saved ("" if not)
+  std::string saved_scenario;  // where the minimal scenario was saved ("" if not)
   Scenario minimal_scenario;
   bool operator==(const CampaignFailure&) const = default;
 };
@@ -52,8 +52,8 @@ struct StrategyResult {
   std::string strategy;
   std::string expected;  // "pass" or the name of the property the strategy is known to fail
   uint64_t seed = 0;
-  uint64_t cases = 0;    // of the whole campaign
-  std::string profile;   // "generated", a bucket profile, with "+long-gaps" if so
+  uint64_t cases = 0;   // of the whole campaign
+  std::string profile;  // "generated", a bucket profile, with "+long-gaps" if so
   uint64_t shard_index = 0;
   uint64_t shard_count = 1;
   uint64_t cases_run = 0;  // generated cases this shard ran
@@ -110,8 +110,7 @@ struct NamedCampaignResult {
 // The campaign's result, one entry per strategy in the order they first appear.
 // InvalidArgument "<source>: ..." for shards that disagree or appear twice, and
 // "<strategy>: N of M shards given" for a missing shard.
-absl::StatusOr<CampaignResult> MergeCampaignResults(
-    const std::vector<NamedCampaignResult>& shards);
+absl::StatusOr<CampaignResult> MergeCampaignResults(const std::vector<NamedCampaignResult>& shards);
 
 }  // namespace shardsim::properties
 

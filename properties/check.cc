@@ -4,14 +4,13 @@
 #include <atomic>
 #include <thread>
 
-#include "sim/strings.h"
 #include "absl/strings/str_cat.h"
 #include "sim/random.h"
+#include "sim/strings.h"
 
 namespace shardsim::properties {
 
 namespace {
-
 
 // Runs a scenario the harness accepted once; a scenario it rejects (say, a shrink that made
 // it invalid) counts as passing, so shrinking never lands on it.
@@ -59,9 +58,9 @@ Counterexample Shrink(const rc::Shrinkable<Scenario>& failing, const RunReport& 
 
 }  // namespace
 
-rc::Shrinkable<Scenario> GenerateShrinkableCase(const consumer::StrategyInfo& strategy, uint64_t seed,
-                                            uint64_t case_index,
-                                            const GeneratorOptions& options) {
+rc::Shrinkable<Scenario> GenerateShrinkableCase(const consumer::StrategyInfo& strategy,
+                                                uint64_t seed, uint64_t case_index,
+                                                const GeneratorOptions& options) {
   uint64_t mix = seed ^ (case_index * 0x9e3779b97f4a7c15ULL);
   const rc::Random::Key key{sim::SplitMix64Next(mix), sim::SplitMix64Next(mix),
                             sim::SplitMix64Next(mix), sim::SplitMix64Next(mix)};
@@ -93,7 +92,8 @@ absl::StatusOr<CheckResult> CheckStrategy(const consumer::StrategyInfo& strategy
     const Scenario scenario = AdaptScenario(saved, strategy);
     absl::StatusOr<RunReport> report = RunScenario(scenario, RunOptions{.keep_trace = true});
     if (!report.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(file, ": ", sim::ToString(report.status().message())));
+      return absl::InvalidArgumentError(
+          absl::StrCat(file, ": ", sim::ToString(report.status().message())));
     }
     ++result.corpus_run;
     if (!report->passed()) {
@@ -114,7 +114,8 @@ absl::StatusOr<CheckResult> CheckStrategy(const consumer::StrategyInfo& strategy
     std::vector<rc::Shrinkable<Scenario>> shrinkables;
     std::vector<Scenario> scenarios;
     for (size_t i = begin; i < end; ++i) {
-      shrinkables.push_back(GenerateShrinkableCase(strategy, options.seed, mine[i], options.generator));
+      shrinkables.push_back(
+          GenerateShrinkableCase(strategy, options.seed, mine[i], options.generator));
       scenarios.push_back(shrinkables.back().value());
     }
     std::vector<RunReport> reports(scenarios.size());

@@ -44,7 +44,7 @@ struct Counterexample {
   std::optional<uint64_t> case_index;
   Scenario original;
   Scenario minimal;
-  RunReport report;    // of the minimal scenario, with its trace
+  RunReport report;  // of the minimal scenario, with its trace
   int shrink_steps = 0;
   int shrink_runs = 0;
 };

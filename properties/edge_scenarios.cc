@@ -2,11 +2,12 @@
 // few hundred records at most, and timed so that a correct loop crosses the situation its
 // name describes while it is running. The liveness budget leaves room for a batch job that
 // runs every 80 minutes (20 bucket widths) to catch up.
+#include "properties/edge_scenarios.h"
+
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "properties/edge_scenarios.h"
 
 namespace shardsim::properties {
 namespace {
@@ -21,8 +22,8 @@ const std::string kShard1 = "shardId-000000000001";
 void AddPuts(Scenario& s, int count, Duration first, Duration every, int keys = 8) {
   for (int i = 0; i < count; ++i) {
     const int n = static_cast<int>(s.puts.size());
-    s.puts.push_back(PutSpec{first + every * i, absl::StrCat("key-", n % keys),
-                             absl::StrCat("record-", n)});
+    s.puts.push_back(
+        PutSpec{first + every * i, absl::StrCat("key-", n % keys), absl::StrCat("record-", n)});
   }
 }
 
@@ -55,8 +56,8 @@ Scenario SplitDuringCatchUp() {
   s.stream.buckets = BucketProfile::Fixed(Duration::Seconds(30));
   s.processing_time_per_record = Duration::Seconds(3);
   AddPuts(s, 60, Duration::Millis(500), Duration::Seconds(1));
-  s.reshards = {{.at = Duration::Seconds(90), .kind = ReshardSpec::Kind::kSplit,
-                 .shard_id = kShard0}};
+  s.reshards = {
+      {.at = Duration::Seconds(90), .kind = ReshardSpec::Kind::kSplit, .shard_id = kShard0}};
   AddPuts(s, 40, Duration::Seconds(120), Duration::Seconds(1));
   return s;
 }
@@ -70,8 +71,10 @@ Scenario MergeOfTwoShards() {
   s.stream.buckets = BucketProfile::Fixed(Duration::Seconds(30));
   s.processing_time_per_record = Duration::Seconds(2);
   AddPuts(s, 40, Duration::Millis(500), Duration::Seconds(1));
-  s.reshards = {{.at = Duration::Seconds(45), .kind = ReshardSpec::Kind::kMerge,
-                 .shard_id = kShard0, .adjacent_shard_id = kShard1}};
+  s.reshards = {{.at = Duration::Seconds(45),
+                 .kind = ReshardSpec::Kind::kMerge,
+                 .shard_id = kShard0,
+                 .adjacent_shard_id = kShard1}};
   AddPuts(s, 40, Duration::Seconds(50), Duration::Seconds(1));
   return s;
 }
@@ -99,8 +102,7 @@ Scenario ThrottlingFromACompetingReader() {
   Scenario s = Base("throttling-from-a-competing-reader", 105);
   s.stream.buckets = BucketProfile::Fixed(Duration::Seconds(20));
   AddPuts(s, 90, Duration::Seconds(5), Duration::Seconds(10));
-  s.competing_readers = {
-      {Duration::Zero(), Duration::Minutes(15), Duration::Millis(100), kShard0}};
+  s.competing_readers = {{Duration::Zero(), Duration::Minutes(15), Duration::Millis(100), kShard0}};
   return s;
 }
 
@@ -124,12 +126,12 @@ Scenario SplitsWhileTheConsumerIsDown() {
   s.stream.buckets = BucketProfile::Fixed(Duration::Seconds(30));
   AddPuts(s, 20, Duration::Seconds(1), Duration::Seconds(3));
   s.crashes = {{Duration::Seconds(45), Duration::Minutes(10)}};
-  s.reshards = {{.at = Duration::Seconds(70), .kind = ReshardSpec::Kind::kSplit,
-                 .shard_id = kShard0},
-                {.at = Duration::Seconds(200), .kind = ReshardSpec::Kind::kSplit,
-                 .shard_id = kShard1},
-                {.at = Duration::Seconds(200), .kind = ReshardSpec::Kind::kSplit,
-                 .shard_id = "shardId-000000000002"}};
+  s.reshards = {
+      {.at = Duration::Seconds(70), .kind = ReshardSpec::Kind::kSplit, .shard_id = kShard0},
+      {.at = Duration::Seconds(200), .kind = ReshardSpec::Kind::kSplit, .shard_id = kShard1},
+      {.at = Duration::Seconds(200),
+       .kind = ReshardSpec::Kind::kSplit,
+       .shard_id = "shardId-000000000002"}};
   AddPuts(s, 40, Duration::Seconds(75), Duration::Seconds(3));
   AddPuts(s, 40, Duration::Seconds(205), Duration::Seconds(3), 32);
   return s;
@@ -138,9 +140,12 @@ Scenario SplitsWhileTheConsumerIsDown() {
 }  // namespace
 
 std::vector<Scenario> EdgeScenarios() {
-  return {IdleGapLongerThanManyBuckets(),   SplitDuringCatchUp(),
-          MergeOfTwoShards(),               IteratorExpiryAfterSlowProcessing(),
-          ThrottlingFromACompetingReader(), CrashBetweenProcessingAndCheckpointing(),
+  return {IdleGapLongerThanManyBuckets(),
+          SplitDuringCatchUp(),
+          MergeOfTwoShards(),
+          IteratorExpiryAfterSlowProcessing(),
+          ThrottlingFromACompetingReader(),
+          CrashBetweenProcessingAndCheckpointing(),
           SplitsWhileTheConsumerIsDown()};
 }
 

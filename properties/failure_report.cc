@@ -56,17 +56,17 @@ std::string FormatFailureReport(const FailureReportParts& parts) {
   const Scenario& scenario = *parts.scenario;
   std::string out;
   if (report.violation.has_value()) {
-    absl::StrAppend(&out, "property ", std::string(properties::PropertyName(report.violation->property)),
-                    " failed for strategy ", scenario.strategy, " (scenario seed ", scenario.seed, ", ",
-                    parts.origin, ")\n", report.Summary(), "\n");
+    absl::StrAppend(&out, "property ",
+                    std::string(properties::PropertyName(report.violation->property)),
+                    " failed for strategy ", scenario.strategy, " (scenario seed ", scenario.seed,
+                    ", ", parts.origin, ")\n", report.Summary(), "\n");
   } else {
     absl::StrAppend(&out, "strategy ", scenario.strategy, " passed (", parts.origin, ")\n");
   }
-  absl::StrAppend(&out, "\nminimal scenario", parts.shrink_steps >= 0
-                                                  ? absl::StrCat(" (", parts.shrink_steps,
-                                                                 " shrink steps)")
-                                                  : "",
-                  ":\n", ShowScenario(scenario), "\n");
+  absl::StrAppend(
+      &out, "\nminimal scenario",
+      parts.shrink_steps >= 0 ? absl::StrCat(" (", parts.shrink_steps, " shrink steps)") : "",
+      ":\n", ShowScenario(scenario), "\n");
   absl::StrAppend(&out, "\ntimeline of the failing run (trace hash ",
                   sim::FormatTraceHash(report.trace_hash), "):\n", Timeline(report.trace));
   absl::StrAppend(&out, "\nto reproduce:\n");
@@ -85,16 +85,14 @@ std::string GeneratorFlags(const GeneratorOptions& options) {
   return flags;
 }
 
-std::string ReplayCaseCommand(std::string_view program, std::string_view strategy,
-                              uint64_t seed, uint64_t case_index,
-                              const GeneratorOptions& options) {
+std::string ReplayCaseCommand(std::string_view program, std::string_view strategy, uint64_t seed,
+                              uint64_t case_index, const GeneratorOptions& options) {
   return absl::StrCat(std::string(program), " replay --strategy ", std::string(strategy),
                       " --seed ", seed, " --case ", case_index, GeneratorFlags(options));
 }
 
 std::string SavedScenarioStem(std::string_view strategy, uint64_t seed,
-                              std::optional<uint64_t> case_index,
-                              const GeneratorOptions& options) {
+                              std::optional<uint64_t> case_index, const GeneratorOptions& options) {
   std::string stem = absl::StrCat(std::string(strategy), "-seed", seed,
                                   case_index ? absl::StrCat("-case", *case_index) : "-corpus");
   if (options.profile) {

@@ -32,7 +32,7 @@ struct FailureReportParts {
   // The command that prints the report and replays it ("" reads "shardsim"): the replay lines
   // name it, so a user's own command (shardsim_add_cli) prints lines that work when pasted.
   std::string program;
-  int shrink_steps = -1;               // -1: not shrunk
+  int shrink_steps = -1;  // -1: not shrunk
 };
 
 std::string FormatFailureReport(const FailureReportParts& parts);
@@ -43,16 +43,14 @@ std::string FormatFailureReport(const FailureReportParts& parts);
 std::string GeneratorFlags(const GeneratorOptions& options);
 
 // "<program> replay --strategy NAME --seed S --case K<GeneratorFlags>".
-std::string ReplayCaseCommand(std::string_view program, std::string_view strategy,
-                              uint64_t seed, uint64_t case_index,
-                              const GeneratorOptions& options);
+std::string ReplayCaseCommand(std::string_view program, std::string_view strategy, uint64_t seed,
+                              uint64_t case_index, const GeneratorOptions& options);
 
 // The file stem a failing case is saved under: "<strategy>-seed<S>-case<K>" (or "-corpus"),
 // then "-profile-<profile>" and "-long-gaps" when they shaped it, so that two checks of one
 // seed with different generator flags never overwrite each other's scenario.
 std::string SavedScenarioStem(std::string_view strategy, uint64_t seed,
-                              std::optional<uint64_t> case_index,
-                              const GeneratorOptions& options);
+                              std::optional<uint64_t> case_index, const GeneratorOptions& options);
 
 }  // namespace shardsim::properties
 

@@ -46,8 +46,8 @@ int Kind(int n) { return *rc::gen::resize(100, rc::gen::inRange(0, n)); }
 // than GeneratorOptions::max_downtime_buckets), and that is where checkpoints below the trim
 // horizon, and the loops that get stuck on them, live.
 Duration GenWidth(bool every_size) {
-  const int step = every_size ? *rc::gen::resize(100, rc::gen::inRange(0, 101))
-                              : *rc::gen::inRange(0, 101);
+  const int step =
+      every_size ? *rc::gen::resize(100, rc::gen::inRange(0, 101)) : *rc::gen::inRange(0, 101);
   double seconds = 1.0;
   for (int i = 0; i < step; ++i) seconds *= 1.0853;  // 1.0853^100 ~= 3,600
   return Duration::Millis(static_cast<int64_t>(seconds * 1000.0));
@@ -55,13 +55,16 @@ Duration GenWidth(bool every_size) {
 
 BucketProfile GenProfile(Duration width) {
   switch (Kind(4)) {
-    case 0: return BucketProfile::Fixed(width);
-    case 1: return BucketProfile::Observed();
+    case 0:
+      return BucketProfile::Fixed(width);
+    case 1:
+      return BucketProfile::Observed();
     case 2: {
       const Duration lo = std::max(Duration::Millis(1), Duration::Micros(width.micros() / 2));
       return BucketProfile::Range(lo, width + Duration::Micros(width.micros() / 2));
     }
-    default: return BucketProfile::Dense();
+    default:
+      return BucketProfile::Dense();
   }
 }
 
@@ -71,8 +74,10 @@ Duration NominalWidth(const BucketProfile& profile, Duration generated) {
     case BucketProfile::Kind::kObserved:
     case BucketProfile::Kind::kRange:
       return Duration::Micros((profile.min_width.micros() + profile.max_width.micros()) / 2);
-    case BucketProfile::Kind::kFixed: return profile.min_width;
-    case BucketProfile::Kind::kDense: return generated;
+    case BucketProfile::Kind::kFixed:
+      return profile.min_width;
+    case BucketProfile::Kind::kDense:
+      return generated;
   }
   return generated;
 }
@@ -104,9 +109,15 @@ std::vector<PutSpec> GenPuts(const GeneratorOptions& options, const Features& fe
     bucket += whole;
     int64_t offset = 0;
     switch (*rc::gen::inRange(0, 3)) {
-      case 0: offset = *rc::gen::inRange<int64_t>(0, edge); break;         // just after an edge
-      case 1: offset = w - 1 - *rc::gen::inRange<int64_t>(0, edge); break;  // just before one
-      default: offset = *rc::gen::inRange<int64_t>(0, w); break;
+      case 0:
+        offset = *rc::gen::inRange<int64_t>(0, edge);
+        break;  // just after an edge
+      case 1:
+        offset = w - 1 - *rc::gen::inRange<int64_t>(0, edge);
+        break;  // just before one
+      default:
+        offset = *rc::gen::inRange<int64_t>(0, w);
+        break;
     }
     const int64_t at_us = std::max(previous_us, bucket * w + offset);
     previous_us = at_us;
@@ -171,7 +182,7 @@ std::vector<ReshardSpec> GenReshards(int shard_count, int max_shards_ever,
 // while the consumer is down is one more GetRecords call when it restarts (no more than the
 // retention period's worth: what is older has expired).
 struct DowntimeCost {
-  Duration width;      // the profile's smallest bucket width; zero for dense streams
+  Duration width;  // the profile's smallest bucket width; zero for dense streams
   Duration retention;
   int64_t buckets_left;  // shared by every crash of the case
 };
@@ -183,9 +194,15 @@ struct DowntimeCost {
 Duration GenDowntime(DowntimeCost& cost) {
   Duration down;
   switch (Kind(4)) {
-    case 2: down = cost.retention + Duration::Seconds(*rc::gen::inRange(1, 3 * 3'600 + 1)); break;
-    case 3: down = Duration::Seconds(*rc::gen::inRange(3'600, 3 * 86'400 + 1)); break;
-    default: down = Duration::Seconds(*rc::gen::inRange(1, 3'601)); break;
+    case 2:
+      down = cost.retention + Duration::Seconds(*rc::gen::inRange(1, 3 * 3'600 + 1));
+      break;
+    case 3:
+      down = Duration::Seconds(*rc::gen::inRange(3'600, 3 * 86'400 + 1));
+      break;
+    default:
+      down = Duration::Seconds(*rc::gen::inRange(1, 3'601));
+      break;
   }
   if (cost.width > Duration::Zero()) {
     const int64_t buckets = std::min(down, cost.retention) / cost.width;
@@ -205,9 +222,12 @@ Duration GenCrashTime(const std::vector<PutSpec>& puts, Duration span) {
   if (puts.empty() || Kind(4) == 0) return GenAt(span);
   const PutSpec& put = GenEarlyPut(puts);  // so that records often follow the crash
   switch (Kind(3)) {
-    case 0: return put.at + Duration::Micros(*rc::gen::inRange<int64_t>(0, 100'000));
-    case 1: return put.at + Duration::Micros(*rc::gen::inRange<int64_t>(0, 5'000'000));
-    default: return put.at + Duration::Micros(*rc::gen::inRange<int64_t>(5'000'000, 120'000'000));
+    case 0:
+      return put.at + Duration::Micros(*rc::gen::inRange<int64_t>(0, 100'000));
+    case 1:
+      return put.at + Duration::Micros(*rc::gen::inRange<int64_t>(0, 5'000'000));
+    default:
+      return put.at + Duration::Micros(*rc::gen::inRange<int64_t>(5'000'000, 120'000'000));
   }
 }
 
@@ -228,9 +248,14 @@ std::vector<CrashSpec> GenCrashes(std::vector<PutSpec>& puts, Duration span, Dow
     switch (Kind(4) + (down > cost.retention ? 1 : 0)) {
       case 1:
       case 2:
-      case 4: shift = down; break;
-      case 3: shift = GenAt(down); break;
-      default: break;
+      case 4:
+        shift = down;
+        break;
+      case 3:
+        shift = GenAt(down);
+        break;
+      default:
+        break;
     }
     for (PutSpec& p : puts) {
       if (p.at > at) p.at += shift;
@@ -312,23 +337,22 @@ Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions
   const Duration span = s.puts.empty() ? nominal : std::max(nominal, s.puts.back().at);
   if (features.reshards) s.reshards = GenReshards(s.shard_count, max_shards_ever, s.puts, span);
   if (features.crashes) {
-    const int64_t walk = features.long_gaps && options.long_gaps
-                             ? options.max_downtime_buckets * 10
-                             : options.max_downtime_buckets;
-    s.crashes = GenCrashes(s.puts, span,
-                           DowntimeCost{s.stream.buckets.dense() ? Duration::Zero()
-                                                                 : s.stream.buckets.min_width,
-                                        s.stream.retention, walk});
+    const int64_t walk = features.long_gaps && options.long_gaps ? options.max_downtime_buckets * 10
+                                                                 : options.max_downtime_buckets;
+    s.crashes = GenCrashes(
+        s.puts, span,
+        DowntimeCost{s.stream.buckets.dense() ? Duration::Zero() : s.stream.buckets.min_width,
+                     s.stream.retention, walk});
   }
   if (features.slow_processing) {
     s.processing_time_per_record = Duration::Millis(*rc::gen::inRange(10, 60'001));
   }
   if (features.competing_reader) {
     const Duration start = GenAt(span);
-    s.competing_readers.push_back(CompetingReaderSpec{
-        start, start + Duration::Seconds(*rc::gen::inRange(10, 601)),
-        Duration::Millis(*rc::gen::inRange(20, 501)),
-        ShardId(*rc::gen::inRange(0, s.shard_count))});
+    s.competing_readers.push_back(
+        CompetingReaderSpec{start, start + Duration::Seconds(*rc::gen::inRange(10, 601)),
+                            Duration::Millis(*rc::gen::inRange(20, 501)),
+                            ShardId(*rc::gen::inRange(0, s.shard_count))});
   }
   s.params = GenParams(strategy);
   if (strategy.rerun_interval) {

@@ -22,10 +22,10 @@
 #ifndef SHARDSIM_PROPERTIES_GENERATORS_H_
 #define SHARDSIM_PROPERTIES_GENERATORS_H_
 
+#include <rapidcheck.h>
+
 #include <cstdint>
 #include <optional>
-
-#include <rapidcheck.h>
 
 #include "consumer/strategy_registry.h"
 #include "properties/scenario.h"

@@ -99,10 +99,11 @@ std::string RunStrategyProperty(const std::string& strategy, const std::string& 
   if (!seed.ok()) return std::string(seed.status().message());
   const absl::StatusOr<uint64_t> cases = CasesFromEnvironment(default_cases);
   if (!cases.ok()) return std::string(cases.status().message());
-  std::printf("shardsim property: strategy %s, seed %llu, %llu cases, expected %s "
-              "(SHARDSIM_SEED and SHARDSIM_CASES change them)\n",
-              strategy.c_str(), static_cast<unsigned long long>(*seed),
-              static_cast<unsigned long long>(*cases), ExpectedVerdictName(*info).c_str());
+  std::printf(
+      "shardsim property: strategy %s, seed %llu, %llu cases, expected %s "
+      "(SHARDSIM_SEED and SHARDSIM_CASES change them)\n",
+      strategy.c_str(), static_cast<unsigned long long>(*seed),
+      static_cast<unsigned long long>(*cases), ExpectedVerdictName(*info).c_str());
   std::fflush(stdout);
 
   CheckOptions options;
@@ -123,12 +124,12 @@ std::string RunStrategyProperty(const std::string& strategy, const std::string& 
                         ": more cases or another seed may find it");
   }
   const Counterexample& c = *result->failure;
-  const absl::StatusOr<std::string> saved = SaveScenarioInDirectory(
-      c.minimal, FailureDirectoryFromEnvironment(),
-      SavedScenarioStem(strategy, *seed, c.case_index, options.generator));
-  std::string report = FormatFailureReport(FailureReportParts{
-      &c.minimal, &c.report, absl::StrCat(c.origin, " of seed ", *seed), saved.ok() ? *saved : "",
-      program, c.shrink_steps});
+  const absl::StatusOr<std::string> saved =
+      SaveScenarioInDirectory(c.minimal, FailureDirectoryFromEnvironment(),
+                              SavedScenarioStem(strategy, *seed, c.case_index, options.generator));
+  std::string report = FormatFailureReport(
+      FailureReportParts{&c.minimal, &c.report, absl::StrCat(c.origin, " of seed ", *seed),
+                         saved.ok() ? *saved : "", program, c.shrink_steps});
   if (c.case_index) {
     absl::StrAppend(&report, "  ",
                     ReplayCaseCommand(program, strategy, *seed, *c.case_index, options.generator),
@@ -140,8 +141,7 @@ std::string RunStrategyProperty(const std::string& strategy, const std::string& 
                 static_cast<unsigned long long>(*seed), report.c_str());
     return "";
   }
-  return absl::StrCat("FAIL ", strategy, " (expected ", ExpectedVerdictName(*info), ")\n",
-                      report);
+  return absl::StrCat("FAIL ", strategy, " (expected ", ExpectedVerdictName(*info), ")\n", report);
 }
 
 std::string ReplayCorpus(const std::string& strategy, const std::string& directory) {

@@ -1,6 +1,7 @@
 // Property runs of a strategy as GoogleTest tests, for ctest.
 //
-//   SHARDSIM_STRATEGY_PROPERTY(MyLoop, MeetsItsExpectedVerdict, "my-team-loop", "my-shardsim", 1000);
+//   SHARDSIM_STRATEGY_PROPERTY(MyLoop, MeetsItsExpectedVerdict, "my-team-loop", "my-shardsim",
+//   1000);
 //
 // runs the strategy on generated cases exactly as `my-shardsim check --strategy my-team-loop`
 // does (properties/check.h: case k of seed S, shrinking of the first failure) and passes when
@@ -18,10 +19,10 @@
 #ifndef SHARDSIM_PROPERTIES_GTEST_PROPERTY_H_
 #define SHARDSIM_PROPERTIES_GTEST_PROPERTY_H_
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "absl/status/status.h"
 #include "consumer/strategy_registry.h"
@@ -48,18 +49,17 @@ absl::Status RegisterOnce(RegisterFunction function);
 
 }  // namespace shardsim::properties
 
-#define SHARDSIM_STRATEGY_PROPERTY(Suite, Name, strategy, program, cases)          \
-  TEST(Suite, Name) {                                                               \
-    const std::string failure =                                                     \
-        ::shardsim::properties::RunStrategyProperty(strategy, program, cases);      \
-    if (!failure.empty()) FAIL() << failure;                                        \
+#define SHARDSIM_STRATEGY_PROPERTY(Suite, Name, strategy, program, cases)      \
+  TEST(Suite, Name) {                                                          \
+    const std::string failure =                                                \
+        ::shardsim::properties::RunStrategyProperty(strategy, program, cases); \
+    if (!failure.empty()) FAIL() << failure;                                   \
   }
 
-#define SHARDSIM_STRATEGY_CORPUS(Suite, Name, strategy, directory)            \
-  TEST(Suite, Name) {                                                         \
-    const std::string failure =                                               \
-        ::shardsim::properties::ReplayCorpus(strategy, directory);            \
-    EXPECT_EQ(failure, "");                                                   \
+#define SHARDSIM_STRATEGY_CORPUS(Suite, Name, strategy, directory)                         \
+  TEST(Suite, Name) {                                                                      \
+    const std::string failure = ::shardsim::properties::ReplayCorpus(strategy, directory); \
+    EXPECT_EQ(failure, "");                                                                \
   }
 
 #endif  // SHARDSIM_PROPERTIES_GTEST_PROPERTY_H_

@@ -4,20 +4,19 @@
 #include <utility>
 #include <vector>
 
-#include "sim/strings.h"
 #include "absl/strings/str_cat.h"
 #include "model/client.h"
 #include "model/hash_key.h"
 #include "model/kinesis_model.h"
+#include "sim/strings.h"
 
 namespace shardsim::properties {
 
 namespace {
 
 using consumer::ConsumerContext;
-using model::KinesisClient;
 using consumer::StrategyInfo;
-
+using model::KinesisClient;
 
 class Run {
  public:
@@ -30,10 +29,10 @@ class Run {
             .seed = scenario.seed,
             .start = scenario.start,
             .max_events = scenario.max_events,
-            .max_virtual_time = scenario.SafetyPhaseEnd() + scenario.liveness_budget +
-                                sim::Duration::Seconds(1),
-            .trace_mode = options.keep_trace ? sim::Trace::Mode::kKeepRecords
-                                             : sim::Trace::Mode::kHashOnly}),
+            .max_virtual_time =
+                scenario.SafetyPhaseEnd() + scenario.liveness_budget + sim::Duration::Seconds(1),
+            .trace_mode =
+                options.keep_trace ? sim::Trace::Mode::kKeepRecords : sim::Trace::Mode::kHashOnly}),
         model_(scenario.seed),
         judge_(sim_, scenario.max_calls_per_second, scenario.stream.retention,
                std::max(Judge::kMinRestartGrace, scenario.liveness_budget)),
@@ -49,11 +48,12 @@ class Run {
     auto created = model_.CreateStream(sim_.now(), {scenario_.stream_name, scenario_.shard_count},
                                        scenario_.stream);
     if (!created.ok()) return absl::InvalidArgumentError(created.error().ToString());
-    sim_.Record("harness", "scenario", {{"name", scenario_.name},
-                                        {"strategy", strategy_.name},
-                                        {"seed", scenario_.seed},
-                                        {"shards", scenario_.shard_count},
-                                        {"buckets", scenario_.stream.buckets.ToString()}});
+    sim_.Record("harness", "scenario",
+                {{"name", scenario_.name},
+                 {"strategy", strategy_.name},
+                 {"seed", scenario_.seed},
+                 {"shards", scenario_.shard_count},
+                 {"buckets", scenario_.stream.buckets.ToString()}});
     sim_.Spawn("producer", Producer());
     for (const ReshardSpec& r : scenario_.reshards) ScheduleReshard(r);
     for (const CrashSpec& c : scenario_.crashes) ScheduleCrash(c);
@@ -63,8 +63,8 @@ class Run {
     }
     StartConsumer();
     const Instant safety_end = scenario_.start + scenario_.SafetyPhaseEnd();
-    const absl::StatusOr<sim::TimerId> liveness = sim_.ScheduleAt(
-        safety_end, "liveness-phase", [this] {
+    const absl::StatusOr<sim::TimerId> liveness =
+        sim_.ScheduleAt(safety_end, "liveness-phase", [this] {
           sim_.Record("harness", "liveness-phase", {});
           judge_.StopWhenConverged();
         });
@@ -77,8 +77,8 @@ class Run {
     }
     const bool bound_hit = result.hit_bound();
     if (result.outcome == sim::RunOutcome::kFailed) {
-      return absl::InternalError(absl::StrCat("the harness itself failed: ",
-                                              sim::ToString(result.status.message())));
+      return absl::InternalError(
+          absl::StrCat("the harness itself failed: ", sim::ToString(result.status.message())));
     }
     judge_.Finish(bound_hit, result.ToString(), scenario_.liveness_budget);
     RunReport report;
@@ -102,14 +102,14 @@ class Run {
   sim::Task<void> Producer() {
     for (const PutSpec& put : scenario_.puts) {
       co_await sim_.SleepUntil(std::max(sim_.now(), scenario_.start + put.at));
-      (void)producer_.PutRecordNow({scenario_.stream_name, put.partition_key, put.data,
-                                    std::nullopt});
+      (void)producer_.PutRecordNow(
+          {scenario_.stream_name, put.partition_key, put.data, std::nullopt});
     }
   }
 
   void ScheduleReshard(const ReshardSpec& spec) {
-    const absl::StatusOr<sim::TimerId> timer = sim_.ScheduleAt(
-        scenario_.start + spec.at, "reshard", [this, spec] { Reshard(spec); });
+    const absl::StatusOr<sim::TimerId> timer =
+        sim_.ScheduleAt(scenario_.start + spec.at, "reshard", [this, spec] { Reshard(spec); });
     SHARDSIM_CHECK(timer.ok(), "reshards are scheduled at or after the start");
   }
 
@@ -147,8 +147,8 @@ class Run {
     const absl::StatusOr<sim::TimerId> crash =
         sim_.ScheduleAt(scenario_.start + spec.at, "crash", [this] { Crash(); });
     SHARDSIM_CHECK(crash.ok(), "crashes are scheduled at or after the start");
-    const absl::StatusOr<sim::TimerId> restart = sim_.ScheduleAt(
-        scenario_.start + spec.at + spec.restart_after, "restart", [this] {
+    const absl::StatusOr<sim::TimerId> restart =
+        sim_.ScheduleAt(scenario_.start + spec.at + spec.restart_after, "restart", [this] {
           if (!consumer_running_) {
             judge_.OnRestart(/*after_crash=*/true);
             StartConsumer();
@@ -177,7 +177,7 @@ class Run {
 
   sim::Task<void> Consumer(ConsumerContext* ctx) {
     co_await consumer::CatchStrategyErrors(sim_, absl::StrCat("consumer#", ctx->incarnation),
-                                        strategy_.run(*ctx));
+                                           strategy_.run(*ctx));
     consumer_running_ = false;
     if (scenario_.rerun_after_exit.has_value()) {
       co_await sim_.Sleep(*scenario_.rerun_after_exit);
@@ -210,11 +210,12 @@ class Run {
 
 std::string RunReport::Summary() const {
   if (!violation.has_value()) {
-    return absl::StrCat("PASS ", strategy, " on ", scenario, " (", stats.records_put,
-                        " records, ", stats.get_records_calls, " GetRecords calls)");
+    return absl::StrCat("PASS ", strategy, " on ", scenario, " (", stats.records_put, " records, ",
+                        stats.get_records_calls, " GetRecords calls)");
   }
-  std::string out = absl::StrCat("FAIL ", sim::ToString(properties::PropertyName(violation->property)), " at ",
-                                 violation->at.ToString(), ": ", violation->message);
+  std::string out =
+      absl::StrCat("FAIL ", sim::ToString(properties::PropertyName(violation->property)), " at ",
+                   violation->at.ToString(), ": ", violation->message);
   for (const std::string& line : violation->witness) absl::StrAppend(&out, "\n  ", line);
   return out;
 }
@@ -256,18 +257,18 @@ absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions optio
                                       const consumer::StrategyRegistry& registry) {
   const consumer::StrategyInfo* strategy = registry.Find(scenario.strategy);
   if (strategy == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("unknown strategy '", scenario.strategy,
-                                                   "' (see `shardsim list`)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown strategy '", scenario.strategy, "' (see `shardsim list`)"));
   }
   auto params = registry.ResolveParams(*strategy, scenario.params);
   if (!params.ok()) return params.status();
   if (absl::Status s = scenario.stream.Validate(); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("scenario '", scenario.name,
-                                                   "': ", sim::ToString(s.message())));
+    return absl::InvalidArgumentError(
+        absl::StrCat("scenario '", scenario.name, "': ", sim::ToString(s.message())));
   }
   if (scenario.shard_count < 1 || scenario.shard_count > 64) {
-    return absl::InvalidArgumentError(absl::StrCat("scenario '", scenario.name,
-                                                   "': shard_count must be 1 to 64"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("scenario '", scenario.name, "': shard_count must be 1 to 64"));
   }
   Run run(scenario, *strategy, *std::move(params), options);
   return run.Execute(options);

@@ -35,7 +35,7 @@ struct RunReport {
   uint64_t trace_hash = 0;
   uint64_t trace_records = 0;
   RunStats stats;
-  std::string trace_text;  // only when RunOptions::keep_trace (text, or JSON Lines)
+  std::string trace_text;               // only when RunOptions::keep_trace (text, or JSON Lines)
   std::vector<sim::TraceRecord> trace;  // only when RunOptions::keep_trace
   bool passed() const { return !violation.has_value(); }
   // "PASS" or "FAIL no_missed_records at ...: message", then witness lines.
@@ -58,9 +58,9 @@ Scenario AdaptScenario(const Scenario& scenario, const consumer::StrategyInfo& s
 
 // InvalidArgument when the scenario names an unknown strategy, bad parameters or an invalid
 // stream; otherwise the judged run.
-absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions options = {},
-                                      const consumer::StrategyRegistry& registry =
-                                          consumer::StrategyRegistry::Global());
+absl::StatusOr<RunReport> RunScenario(
+    const Scenario& scenario, RunOptions options = {},
+    const consumer::StrategyRegistry& registry = consumer::StrategyRegistry::Global());
 
 // A competing reader of `scenario` (its `index`th CompetingReaderSpec): from spec.start to
 // spec.stop it follows spec.shard_id from TRIM_HORIZON with one GetRecords per poll interval,

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <utility>
 
-#include "sim/strings.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "model/sequence_number.h"
+#include "sim/strings.h"
 
 namespace shardsim::properties {
 
@@ -36,14 +36,17 @@ bool Covers(const std::optional<consumer::Checkpoint>& cp, const std::string& se
 
 Judge::Judge(sim::Simulation& simulation, int max_calls_per_second, Duration retention,
              Duration restart_grace)
-    : simulation_(&simulation), max_calls_per_second_(max_calls_per_second),
-      retention_(retention), restart_grace_(restart_grace) {}
+    : simulation_(&simulation),
+      max_calls_per_second_(max_calls_per_second),
+      retention_(retention),
+      restart_grace_(restart_grace) {}
 
 void Judge::Violate(Property property, std::string message, std::vector<std::string> witness) {
   if (violation_.has_value()) return;
   violation_ = Violation{property, simulation_->now(), std::move(message), std::move(witness)};
-  simulation_->Record("judge", "violation", {{"property", sim::ToString(properties::PropertyName(property))},
-                                             {"message", violation_->message}});
+  simulation_->Record("judge", "violation",
+                      {{"property", sim::ToString(properties::PropertyName(property))},
+                       {"message", violation_->message}});
   simulation_->Stop();
 }
 
@@ -108,9 +111,9 @@ void Judge::OnGetRecords(const model::GetRecordsCall& call) {
     shard.last_read = call.at;
     shard.put_at_last_read = shard.records.size();
     // Forward behind the tip: a later bucket, or later records, with more still to come.
-    const bool moved = call.next.has_value() && !call.iterator->stuck_below_horizon &&
-                       (call.next->bucket > call.iterator->bucket ||
-                        call.next->ordinal > call.iterator->ordinal);
+    const bool moved =
+        call.next.has_value() && !call.iterator->stuck_below_horizon &&
+        (call.next->bucket > call.iterator->bucket || call.next->ordinal > call.iterator->ordinal);
     shard.next_ordinal = call.next.has_value() ? call.next->ordinal : shard.records.size();
     if (moved && call.outcome->MillisBehindLatest > 0 && !shard.following_tip) {
       shard.last_advance = call.at;
@@ -175,9 +178,10 @@ bool Judge::ReportAbandonedShard() {
             absl::StrCat("the client stopped reading ", shard_id, " while ", past,
                          past == 1 ? " record" : " records",
                          " it had not been given lay past its last position; its last GetRecords "
-                         "there (at ", shard.last_read->ToString(), ") answered MillisBehindLatest ",
-                         shard.last_behind_ms, ", after ", shard.empty_in_a_row,
-                         " empty page", shard.empty_in_a_row == 1 ? "" : "s", " in a row"),
+                         "there (at ",
+                         shard.last_read->ToString(), ") answered MillisBehindLatest ",
+                         shard.last_behind_ms, ", after ", shard.empty_in_a_row, " empty page",
+                         shard.empty_in_a_row == 1 ? "" : "s", " in a row"),
             {absl::StrCat("first not given: ", Describe(*first))});
     return true;
   }
@@ -223,8 +227,7 @@ void Judge::OnProcess(const std::string& shard_id, const model::Record& record) 
     if (r->key_index + 1 < highest) {
       Violate(Property::kLineageOrder,
               absl::StrCat("the consumer processed record #", r->key_index + 1, " of key \"",
-                           r->partition_key, "\" after record #", highest,
-                           " of the same key"),
+                           r->partition_key, "\" after record #", highest, " of the same key"),
               {Describe(*r)});
     }
     highest = std::max(highest, r->key_index + 1);
@@ -270,9 +273,10 @@ void Judge::OnStoreRead(const std::string& key, const std::optional<std::string>
   const auto show = [](const std::optional<std::string>& v) {
     return v ? absl::StrCat("\"", absl::CEscape(*v), "\"") : std::string("nothing");
   };
-  Violate(Property::kDurableState,
-          absl::StrCat("a read of key \"", absl::CEscape(key), "\" from the durable table returned ",
-                       show(value), ", but the last acknowledged write left ", show(acknowledged)));
+  Violate(
+      Property::kDurableState,
+      absl::StrCat("a read of key \"", absl::CEscape(key), "\" from the durable table returned ",
+                   show(value), ", but the last acknowledged write left ", show(acknowledged)));
 }
 
 void Judge::OnCheckpoint(const std::string& shard_id, const consumer::Checkpoint& checkpoint) {
@@ -292,18 +296,17 @@ void Judge::OnCheckpoint(const std::string& shard_id, const consumer::Checkpoint
     if (r.times_processed == 0 && r.arrival >= horizon) {
       Violate(Property::kCheckpointSafety,
               absl::StrCat("checkpoint ",
-                           checkpoint.shard_end ? "SHARD_END" : checkpoint.sequence_number,
-                           " on ", shard_id, " runs ahead of processing"),
+                           checkpoint.shard_end ? "SHARD_END" : checkpoint.sequence_number, " on ",
+                           shard_id, " runs ahead of processing"),
               {absl::StrCat("unprocessed ", Describe(r))});
       return;
     }
   }
   if (shard.checkpoint.has_value()) {
     const consumer::Checkpoint& old = *shard.checkpoint;
-    const bool backwards =
-        (old.shard_end && !checkpoint.shard_end) ||
-        (!old.shard_end && !checkpoint.shard_end &&
-         SequenceLess(checkpoint.sequence_number, old.sequence_number));
+    const bool backwards = (old.shard_end && !checkpoint.shard_end) ||
+                           (!old.shard_end && !checkpoint.shard_end &&
+                            SequenceLess(checkpoint.sequence_number, old.sequence_number));
     if (backwards) {
       Violate(Property::kCheckpointSafety,
               absl::StrCat("checkpoint on ", shard_id, " went backwards from ",
@@ -315,8 +318,8 @@ void Judge::OnCheckpoint(const std::string& shard_id, const consumer::Checkpoint
   shard.checkpoint = checkpoint;
 }
 
-std::optional<const Judge::PutRecord*> Judge::FirstUnprocessed(
-    const ShardState& shard, std::optional<size_t> limit) const {
+std::optional<const Judge::PutRecord*> Judge::FirstUnprocessed(const ShardState& shard,
+                                                               std::optional<size_t> limit) const {
   // Records that have expired can no longer be read: they do not make a belief false (losing
   // them is no_missed_records' business).
   const Instant horizon = simulation_->now() - retention_;
@@ -411,18 +414,16 @@ std::optional<std::string> Judge::RecentProgress(
   }
   const bool processing = last_processed_at_.has_value() && *last_processed_at_ >= window_start;
   if (reading.empty() && !processing) return std::nullopt;
-  std::string out = reading.empty()
-                        ? absl::StrCat("processing records (the last at ",
-                                       last_processed_at_->ToString(), ")")
-                        : absl::StrCat("reading ", absl::StrJoin(reading, "; "));
+  std::string out = reading.empty() ? absl::StrCat("processing records (the last at ",
+                                                   last_processed_at_->ToString(), ")")
+                                    : absl::StrCat("reading ", absl::StrJoin(reading, "; "));
   if (!not_reading.empty()) {
     absl::StrAppend(&out, "; not reading ", absl::StrJoin(not_reading, ", "));
   }
   return out;
 }
 
-void Judge::Finish(bool bound_hit, const std::string& bound_description,
-                   Duration liveness_budget) {
+void Judge::Finish(bool bound_hit, const std::string& bound_description, Duration liveness_budget) {
   if (violation_.has_value()) return;
   if (bound_hit) {
     Violate(Property::kTermination, absl::StrCat("the run hit its bound: ", bound_description));

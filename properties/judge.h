@@ -114,7 +114,7 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
     std::string sequence_number;
     std::string partition_key;
     Instant arrival;
-    uint64_t key_index;      // position among the puts of its partition key
+    uint64_t key_index;  // position among the puts of its partition key
     int times_processed = 0;
     int last_incarnation = -1;
   };

@@ -36,8 +36,8 @@ LivenessWork DeriveLivenessWork(const Scenario& s) {
 
   // The first reference reader: every shard advances one bucket per poll interval, plus a call
   // and a short sleep for each shard served in turn.
-  const Duration round = kReferencePollInterval +
-                         (s.call_latency + kReferenceBatchPollInterval) * work.shards;
+  const Duration round =
+      kReferencePollInterval + (s.call_latency + kReferenceBatchPollInterval) * work.shards;
   work.walk_every_shard = Scale(round, static_cast<double>(work.buckets_per_shard));
 
   // The batch job: on a shard it starts at `t` (since the stream's start) it walks
@@ -60,8 +60,8 @@ LivenessWork DeriveLivenessWork(const Scenario& s) {
     work.drain_in_sequence = Scale(Duration::Micros(1), t - start);
   }
 
-  work.processing = Duration::Micros(s.processing_time_per_record.micros() *
-                                     static_cast<int64_t>(s.puts.size()));
+  work.processing =
+      Duration::Micros(s.processing_time_per_record.micros() * static_cast<int64_t>(s.puts.size()));
   const Duration rerun = s.rerun_after_exit.value_or(Duration::Zero());
   // The run in progress at the end of the safety phase ends by end * growth; the next one
   // starts a rerun interval later and ends by that start * growth.
@@ -69,15 +69,15 @@ LivenessWork DeriveLivenessWork(const Scenario& s) {
   if (!dense && work.drain_in_sequence < kUnreachable) {
     const double g = work.sequential_growth;
     const double e = static_cast<double>(std::max(end, Duration::Seconds(1)).micros());
-    drain = std::max(
-        Scale(Duration::Micros(1), (e * g + static_cast<double>(rerun.micros())) * g - e),
-        work.drain_in_sequence * 2 + rerun * 2);
+    drain =
+        std::max(Scale(Duration::Micros(1), (e * g + static_cast<double>(rerun.micros())) * g - e),
+                 work.drain_in_sequence * 2 + rerun * 2);
   } else if (dense) {
     drain = rerun + work.drain_in_sequence * 2;
   }
   const Duration walk = std::max(work.walk_every_shard + rerun * 2, drain);
-  work.budget = std::min(kUnreachable, kLivenessMargin + s.stream.buckets.max_width * 2 +
-                                           work.processing + walk);
+  work.budget = std::min(kUnreachable,
+                         kLivenessMargin + s.stream.buckets.max_width * 2 + work.processing + walk);
   return work;
 }
 

@@ -30,11 +30,11 @@ inline constexpr Duration kLivenessMargin = Duration::Micros(3'600'000'000LL);
 
 // What the budget is made of, for tests and for the generator's cost bounds.
 struct LivenessWork {
-  int shards = 1;               // every shard the run will have had (parents and children)
+  int shards = 1;                 // every shard the run will have had (parents and children)
   int64_t buckets_per_shard = 1;  // of the smallest width, up to the end of the safety phase
-  Duration walk_every_shard;    // the first reference reader
-  Duration drain_in_sequence;   // the batch job, one run from the end of the safety phase
-                                // (ten years when it can never reach the tips)
+  Duration walk_every_shard;      // the first reference reader
+  Duration drain_in_sequence;     // the batch job, one run from the end of the safety phase
+                                  // (ten years when it can never reach the tips)
   // How much the batch job's sequential walk multiplies the time it starts at (1 when the tip
   // does not move on while it reads); above kMaxSequentialGrowth the generator gives a case
   // fewer shards.

@@ -32,8 +32,7 @@ constexpr PropertyRow kPropertyRows[] = {
     {Property::kBoundedCallRate, "bounded_call_rate",
      "a consumer's calls per shard and virtual second stay within bounds (no hot loop under "
      "throttling)"},
-    {Property::kTermination, "termination",
-     "the run ends within its event and time bounds"},
+    {Property::kTermination, "termination", "the run ends within its event and time bounds"},
     {Property::kDurableState, "durable_state",
      "a read of the consumer's durable key-value table returns the last acknowledged write, "
      "across crashes"},

@@ -27,13 +27,19 @@ enum class Property {
   kTermination,               // "termination"
   kDurableState,              // "durable_state"
   // Judged only in delivery mode (real clients, Judge::JudgeDeliveries).
-  kNoAbandonedShard,          // "no_abandoned_shard"
+  kNoAbandonedShard,  // "no_abandoned_shard"
 };
-inline constexpr Property kAllProperties[] = {
-    Property::kNoMissedRecords,  Property::kNoFalseCaughtUp,  Property::kNoFalseShardEnd,
-    Property::kNoDuplicates,     Property::kLineageOrder,     Property::kCheckpointSafety,
-    Property::kExpiredIteratorRecovered, Property::kBoundedCallRate, Property::kTermination,
-    Property::kDurableState, Property::kNoAbandonedShard};
+inline constexpr Property kAllProperties[] = {Property::kNoMissedRecords,
+                                              Property::kNoFalseCaughtUp,
+                                              Property::kNoFalseShardEnd,
+                                              Property::kNoDuplicates,
+                                              Property::kLineageOrder,
+                                              Property::kCheckpointSafety,
+                                              Property::kExpiredIteratorRecovered,
+                                              Property::kBoundedCallRate,
+                                              Property::kTermination,
+                                              Property::kDurableState,
+                                              Property::kNoAbandonedShard};
 std::string_view PropertyName(Property property);
 std::string_view PropertyDescription(Property property);
 std::optional<Property> ParseProperty(std::string_view name);

@@ -20,13 +20,13 @@ std::string Limit(const std::optional<int64_t>& v, std::string_view unit) {
 }
 
 std::string ShowLimits(const model::ShardLimits& l) {
-  return absl::StrCat(
-      "get_records ", Limit(l.get_records_per_second, "/s"), ", read ",
-      Limit(l.read_bytes_per_second, "B/s"), ", large-response throttle ",
-      l.throttle_after_large_response ? D(*l.throttle_after_large_response) : "off",
-      ", get_shard_iterator ", Limit(l.get_shard_iterator_per_second, "/s"), ", put ",
-      Limit(l.put_records_per_second, "/s"), " & ", Limit(l.put_bytes_per_second, "B/s"),
-      ", record ", Limit(l.max_record_bytes, "B"));
+  return absl::StrCat("get_records ", Limit(l.get_records_per_second, "/s"), ", read ",
+                      Limit(l.read_bytes_per_second, "B/s"), ", large-response throttle ",
+                      l.throttle_after_large_response ? D(*l.throttle_after_large_response) : "off",
+                      ", get_shard_iterator ", Limit(l.get_shard_iterator_per_second, "/s"),
+                      ", put ", Limit(l.put_records_per_second, "/s"), " & ",
+                      Limit(l.put_bytes_per_second, "B/s"), ", record ",
+                      Limit(l.max_record_bytes, "B"));
 }
 
 }  // namespace
@@ -75,8 +75,8 @@ std::string ShowScenario(const Scenario& s) {
       s.stream.below_horizon == model::BelowHorizonBehavior::kStuckEmptyPages
           ? ", below-horizon: stuck empty pages"
           : "",
-      "\n  limits: ", ShowLimits(s.stream.limits), "\n",
-      "  consumer: strategy ", s.strategy.empty() ? "(unset)" : s.strategy, " {",
+      "\n  limits: ", ShowLimits(s.stream.limits), "\n", "  consumer: strategy ",
+      s.strategy.empty() ? "(unset)" : s.strategy, " {",
       absl::StrJoin(s.params, ", ", absl::PairFormatter("=")), "}, call latency ",
       D(s.call_latency), ", processing ", D(s.processing_time_per_record), " per record",
       s.rerun_after_exit ? absl::StrCat(", rerun ", D(*s.rerun_after_exit), " after exit") : "",
@@ -84,20 +84,19 @@ std::string ShowScenario(const Scenario& s) {
   absl::StrAppend(&out, "  puts (", s.puts.size(), "):");
   Duration previous = Duration::Zero();
   for (const PutSpec& p : s.puts) {
-    absl::StrAppend(&out, " [+", D(p.at - previous), " key=", p.partition_key, " ",
-                    p.data.size(), "B]");
+    absl::StrAppend(&out, " [+", D(p.at - previous), " key=", p.partition_key, " ", p.data.size(),
+                    "B]");
     previous = p.at;
   }
   absl::StrAppend(&out, "\n");
   for (const ReshardSpec& r : s.reshards) {
     if (r.kind == ReshardSpec::Kind::kSplit) {
       absl::StrAppend(&out, "  at ", D(r.at), ": split ", r.shard_id, " at ",
-                      r.new_starting_hash_key.empty() ? "its midpoint"
-                                                      : r.new_starting_hash_key,
+                      r.new_starting_hash_key.empty() ? "its midpoint" : r.new_starting_hash_key,
                       "\n");
     } else {
-      absl::StrAppend(&out, "  at ", D(r.at), ": merge ", r.shard_id, " with ",
-                      r.adjacent_shard_id, "\n");
+      absl::StrAppend(&out, "  at ", D(r.at), ": merge ", r.shard_id, " with ", r.adjacent_shard_id,
+                      "\n");
     }
   }
   for (const CrashSpec& c : s.crashes) {

@@ -11,8 +11,8 @@
 
 #include <cstdint>
 #include <map>
-#include <ostream>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 

@@ -11,9 +11,7 @@
 
 namespace shardsim::properties {
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 absl::Status WriteScenarioFile(const Scenario& scenario, const std::string& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -31,7 +29,8 @@ absl::StatusOr<Scenario> ReadScenarioFile(const std::string& path) {
   buffer << in.rdbuf();
   absl::StatusOr<Scenario> scenario = ScenarioFromJson(buffer.str());
   if (!scenario.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", sim::ToString(scenario.status().message())));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", sim::ToString(scenario.status().message())));
   }
   return scenario;
 }

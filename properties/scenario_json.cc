@@ -1,7 +1,6 @@
 #include "properties/scenario_json.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -23,9 +22,9 @@ json LimitsToJson(const model::ShardLimits& l) {
   json j;
   j["get_records_per_second"] = OptionalJson(l.get_records_per_second);
   j["read_bytes_per_second"] = OptionalJson(l.read_bytes_per_second);
-  j["throttle_after_large_response_us"] =
-      l.throttle_after_large_response ? json(l.throttle_after_large_response->micros())
-                                      : json(nullptr);
+  j["throttle_after_large_response_us"] = l.throttle_after_large_response
+                                              ? json(l.throttle_after_large_response->micros())
+                                              : json(nullptr);
   j["large_response_bytes"] = l.large_response_bytes;
   j["get_shard_iterator_per_second"] = OptionalJson(l.get_shard_iterator_per_second);
   j["put_records_per_second"] = OptionalJson(l.put_records_per_second);
@@ -133,7 +132,8 @@ absl::Status ReadFormatHeader(ObjectReader& r) {
   if (r.ok() && version != kScenarioFormatVersion) {
     return absl::InvalidArgumentError(absl::StrCat("scenario version ", version,
                                                    " is not supported (this shardsim reads "
-                                                   "version ", kScenarioFormatVersion, ")"));
+                                                   "version ",
+                                                   kScenarioFormatVersion, ")"));
   }
   return absl::OkStatus();
 }
@@ -209,7 +209,8 @@ absl::StatusOr<Scenario> ScenarioFromJsonValue(const json& j) {
   s.call_latency = r.Micros("call_latency_us");
   s.processing_time_per_record = r.Micros("processing_time_per_record_us");
   ReadEvents(r, s);
-  const std::optional<int64_t> rerun = r.OptionalInt("rerun_after_exit_us", 0, internal::kMaxMicros);
+  const std::optional<int64_t> rerun =
+      r.OptionalInt("rerun_after_exit_us", 0, internal::kMaxMicros);
   if (rerun) s.rerun_after_exit = Duration::Micros(*rerun);
   s.liveness_budget = r.Micros("liveness_budget_us");
   s.max_events = r.Unsigned("max_events");
@@ -236,8 +237,8 @@ std::string ScenarioToJson(const Scenario& s) {
   j["processing_time_per_record_us"] = s.processing_time_per_record.micros();
   j["puts"] = json::array();
   for (const PutSpec& p : s.puts) {
-    j["puts"].push_back({{"at_us", p.at.micros()}, {"partition_key", p.partition_key},
-                         {"data", p.data}});
+    j["puts"].push_back(
+        {{"at_us", p.at.micros()}, {"partition_key", p.partition_key}, {"data", p.data}});
   }
   j["reshards"] = json::array();
   for (const ReshardSpec& r : s.reshards) {
@@ -249,8 +250,8 @@ std::string ScenarioToJson(const Scenario& s) {
   }
   j["crashes"] = json::array();
   for (const CrashSpec& c : s.crashes) {
-    j["crashes"].push_back({{"at_us", c.at.micros()},
-                            {"restart_after_us", c.restart_after.micros()}});
+    j["crashes"].push_back(
+        {{"at_us", c.at.micros()}, {"restart_after_us", c.restart_after.micros()}});
   }
   j["competing_readers"] = json::array();
   for (const CompetingReaderSpec& r : s.competing_readers) {

@@ -1,5 +1,4 @@
 #include "server/clock.h"
-#include "sim/strings.h"
 
 #include <chrono>
 #include <cmath>
@@ -7,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "sim/strings.h"
 
 namespace shardsim::server {
 
@@ -38,8 +38,8 @@ absl::StatusOr<ClockMode> ClockMode::Parse(std::string_view text) {
     absl::StatusOr<Duration> step = ParseDurationText(text.substr(kPerRequest.size() + 1));
     if (!step.ok() || *step <= Duration::Zero()) {
       return absl::InvalidArgumentError(sim::Cat("clock mode '", text,
-                                            "': STEP in per-request:STEP must be a positive "
-                                            "duration such as 1.2s or 250ms"));
+                                                 "': STEP in per-request:STEP must be a positive "
+                                                 "duration such as 1.2s or 250ms"));
     }
     return ClockMode{Kind::kPerRequest, 1.0, *step};
   }
@@ -59,9 +59,12 @@ absl::StatusOr<ClockMode> ClockMode::Parse(std::string_view text) {
 
 std::string ClockMode::ToString() const {
   switch (kind) {
-    case Kind::kManual: return "manual";
-    case Kind::kWall: return "wall";
-    case Kind::kScaled: return sim::Cat("scaled:", scale);
+    case Kind::kManual:
+      return "manual";
+    case Kind::kWall:
+      return "wall";
+    case Kind::kScaled:
+      return sim::Cat("scaled:", scale);
     case Kind::kPerRequest:
       return step ? sim::Cat("per-request:", step->ToString()) : std::string("per-request");
   }
@@ -118,8 +121,8 @@ absl::Status VirtualClock::Advance(Duration by) {
 absl::Status VirtualClock::Set(Instant to) {
   const Instant now = Now();
   if (to < now) {
-    return absl::InvalidArgumentError(sim::Cat("cannot set the clock back from ",
-                                                   FormatTime(now), " to ", FormatTime(to)));
+    return absl::InvalidArgumentError(
+        sim::Cat("cannot set the clock back from ", FormatTime(now), " to ", FormatTime(to)));
   }
   return Advance(to - now);
 }
@@ -135,8 +138,7 @@ absl::StatusOr<Instant> ParseTime(std::string_view text) {
   }
   constexpr int64_t kMaxSeconds = int64_t{1} << 36;  // what sequence numbers encode
   if (absl::ToUnixSeconds(t) < 0 || absl::ToUnixSeconds(t) > kMaxSeconds) {
-    return absl::InvalidArgumentError(
-        sim::Cat("'", text, "' lies outside 1970 to the year 4147"));
+    return absl::InvalidArgumentError(sim::Cat("'", text, "' lies outside 1970 to the year 4147"));
   }
   return Instant::FromAbsl(t);
 }

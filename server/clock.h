@@ -76,9 +76,9 @@ class VirtualClock {
   ClockMode mode_;
   Duration latency_;
   WallSource& wall_;
-  Instant base_;              // virtual time at steady_base_us_ (plus offsets)
+  Instant base_;  // virtual time at steady_base_us_ (plus offsets)
   int64_t steady_base_us_ = 0;
-  Instant last_;              // the latest time Now() returned
+  Instant last_;  // the latest time Now() returned
 };
 
 // RFC 3339 with microseconds: "2023-04-05T07:08:10.670000Z".

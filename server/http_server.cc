@@ -1,15 +1,7 @@
 #include "server/http_server.h"
-#include "sim/strings.h"
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <ctime>
-#include <list>
-#include <memory>
-#include <optional>
-#include <utility>
-
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -19,8 +11,15 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <charconv>
+#include <ctime>
+#include <list>
+#include <memory>
+#include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "sim/strings.h"
 
 namespace shardsim::server {
 
@@ -66,7 +65,8 @@ struct Shared {
   std::list<Session*> sessions;
 
   uint64_t DeadlineAfter(std::chrono::milliseconds timeout) const {
-    return ticks + static_cast<uint64_t>((timeout + tick - std::chrono::milliseconds(1)) / tick) + 1;
+    return ticks + static_cast<uint64_t>((timeout + tick - std::chrono::milliseconds(1)) / tick) +
+           1;
   }
 };
 
@@ -83,8 +83,8 @@ struct RequestParts {
   int version = 11;
 
   void Clear() {
-    for (std::string* s : {&method, &target, &amz_target, &content_type, &authorization, &expect,
-                           &body}) {
+    for (std::string* s :
+         {&method, &target, &amz_target, &content_type, &authorization, &expect, &body}) {
       s->clear();
     }
     version = 11;
@@ -118,10 +118,14 @@ class RequestParser : public http::basic_parser<true> {
                      beast::error_code&) override {
     const std::string_view v(value.data(), value.size());
     switch (name) {
-      case http::field::content_type: return KeepFirst(parts_.content_type, v, seen_content_type_);
-      case http::field::authorization: return KeepFirst(parts_.authorization, v, seen_authorization_);
-      case http::field::expect: return KeepFirst(parts_.expect, v, seen_expect_);
-      default: break;
+      case http::field::content_type:
+        return KeepFirst(parts_.content_type, v, seen_content_type_);
+      case http::field::authorization:
+        return KeepFirst(parts_.authorization, v, seen_authorization_);
+      case http::field::expect:
+        return KeepFirst(parts_.expect, v, seen_expect_);
+      default:
+        break;
     }
     if (beast::iequals(name_string, "X-Amz-Target")) KeepFirst(parts_.amz_target, v, seen_target_);
   }
@@ -205,10 +209,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(shared_.options.max_body_bytes);
     parser_->header_limit(64 * 1024);
     Expect(shared_.options.idle_timeout, /*writing=*/false);
-    http::async_read_header(socket_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              self->OnHeader(ec);
-                            });
+    http::async_read_header(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void Expect(std::chrono::milliseconds timeout, bool writing) {
@@ -234,10 +237,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadBody() {
     Expect(shared_.options.request_timeout, /*writing=*/false);
-    http::async_read(socket_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->OnRead(ec);
-                     });
+    http::async_read(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnReadError(beast::error_code ec) {
@@ -254,9 +256,9 @@ class Session : public std::enable_shared_from_this<Session> {
       error = ApiError{408, "RequestTimeoutException",
                        "The request was not received in time; the connection is closed."};
     } else if (ec == http::error::body_limit) {
-      error = ApiError{413, "RequestEntityTooLargeException",
-                       sim::Cat("The request body exceeds ", shared_.options.max_body_bytes,
-                                    " bytes.")};
+      error = ApiError{
+          413, "RequestEntityTooLargeException",
+          sim::Cat("The request body exceeds ", shared_.options.max_body_bytes, " bytes.")};
     } else if (ec == http::error::partial_message || ec == http::error::end_of_stream ||
                ec == net::error::eof) {
       error = SerializationError("The request ended before its body was complete.");
@@ -269,7 +271,8 @@ class Session : public std::enable_shared_from_this<Session> {
     } else {
       error = SerializationError(sim::Cat("Malformed HTTP request: ", ec.message()));
     }
-    const std::string content_type = parser_->is_header_done() ? parts_.content_type : std::string();
+    const std::string content_type =
+        parser_->is_header_done() ? parts_.content_type : std::string();
     Respond(shared_.service.Reject(error, content_type), /*keep_alive=*/false);
   }
 
@@ -287,8 +290,7 @@ class Session : public std::enable_shared_from_this<Session> {
     deadline_ = UINT64_MAX;
     std::string_view target = parts_.target;
     target = target.substr(0, target.find('?'));
-    HttpRequest request{parts_.method,       target,
-                        parts_.amz_target,   parts_.content_type,
+    HttpRequest request{parts_.method,        target,     parts_.amz_target, parts_.content_type,
                         parts_.authorization, parts_.body};
     Respond(shared_.service.Handle(request), parser_->keep_alive());
   }
@@ -334,8 +336,8 @@ struct HttpServer::Impl {
         acceptor(io, tcp::v4()),
         sweeper(io) {
     const auto shortest = std::min(shared.options.idle_timeout, shared.options.request_timeout);
-    shared.tick = std::clamp(shortest / 4, std::chrono::milliseconds(5),
-                             std::chrono::milliseconds(250));
+    shared.tick =
+        std::clamp(shortest / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(250));
   }
 
   void Sweep() {
@@ -399,9 +401,8 @@ absl::Status HttpServer::Listen() {
   acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return absl::UnavailableError(sim::Cat("cannot listen on ", impl_->shared.options.host,
-                                               ":", impl_->shared.options.port, ": ",
-                                               ec.message()));
+    return absl::UnavailableError(sim::Cat("cannot listen on ", impl_->shared.options.host, ":",
+                                           impl_->shared.options.port, ": ", ec.message()));
   }
   impl_->port = acceptor.local_endpoint().port();
   impl_->Accept();

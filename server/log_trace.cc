@@ -43,16 +43,19 @@ class CallTracer {
     if (operation == "GetShardIterator") return GetShardIterator(out);
     if (operation == "GetRecords") return GetRecords(out);
     if (operation == "SplitShard") {
-      return Simple(out, operation, {{"shard", Text(request_, "ShardToSplit")},
-                                     {"at", Text(request_, "NewStartingHashKey")}});
+      return Simple(out, operation,
+                    {{"shard", Text(request_, "ShardToSplit")},
+                     {"at", Text(request_, "NewStartingHashKey")}});
     }
     if (operation == "MergeShards") {
-      return Simple(out, operation, {{"shard", Text(request_, "ShardToMerge")},
-                                     {"adjacent", Text(request_, "AdjacentShardToMerge")}});
+      return Simple(out, operation,
+                    {{"shard", Text(request_, "ShardToMerge")},
+                     {"adjacent", Text(request_, "AdjacentShardToMerge")}});
     }
     if (operation == "CreateStream") {
-      return Simple(out, operation, {{"stream", Text(request_, "StreamName")},
-                                     {"shards", Integer(request_, "ShardCount")}});
+      return Simple(
+          out, operation,
+          {{"stream", Text(request_, "StreamName")}, {"shards", Integer(request_, "ShardCount")}});
     }
     if (operation == "ListShards") {
       const auto shards = response_.find("Shards");
@@ -92,23 +95,24 @@ class CallTracer {
   void PutRecords(std::vector<sim::TraceRecord>& out) {
     const auto entries = request_.find("Records");
     const auto results = response_.find("Records");
-    if (!ok_ || entries == request_.end() || results == response_.end() ||
-        !entries->is_array() || !results->is_array()) {
+    if (!ok_ || entries == request_.end() || results == response_.end() || !entries->is_array() ||
+        !results->is_array()) {
       return Emit(out, "PutRecords", {});
     }
     const size_t n = std::min(entries->size(), results->size());
     for (size_t i = 0; i < n; ++i) {
       const Json& result = (*results)[i];
       if (Text(result, "SequenceNumber").empty()) continue;
-      out.push_back(sim::TraceRecord{at_, actor_, "PutRecord",
+      out.push_back(sim::TraceRecord{at_,
+                                     actor_,
+                                     "PutRecord",
                                      {{"shard", Text(result, "ShardId")},
                                       {"key", Text((*entries)[i], "PartitionKey")},
                                       {"seq", Text(result, "SequenceNumber")}}});
     }
   }
 
-  void AddPosition(std::vector<sim::TraceField>& fields, const std::string& token,
-                   bool next) {
+  void AddPosition(std::vector<sim::TraceField>& fields, const std::string& token, bool next) {
     if (token.empty()) return;
     model::Outcome<model::IteratorInfo> info = model_.DescribeIterator(token);
     if (!info.ok()) return;
@@ -131,7 +135,8 @@ class CallTracer {
   void GetRecords(std::vector<sim::TraceRecord>& out) {
     const std::string token = Text(request_, "ShardIterator");
     std::vector<sim::TraceField> fields;
-    if (const std::string shard = ShardOf(token); !shard.empty()) fields.push_back({"shard", shard});
+    if (const std::string shard = ShardOf(token); !shard.empty())
+      fields.push_back({"shard", shard});
     AddPosition(fields, token, false);
     if (!ok_) return Emit(out, "GetRecords", std::move(fields));
     const auto records = response_.find("Records");
@@ -173,31 +178,34 @@ class CallTracer {
 
 absl::StatusOr<ServedSession> TraceOfLog(std::istream& log, const ReplayHooksFactory& hooks) {
   ServedSession session;
-  absl::StatusOr<int> requests = ReplayEach(log, session.replayed, [&](const ReplayedRequest& call) {
-    KinesisService* service = session.replayed.service.get();
-    absl::StatusOr<Instant> at = ParseTime(Text(call.entry, "time"));
-    const Instant time = at.ok() ? *at : service->clock().Now();
-    const std::string operation = Text(call.entry, "operation");
-    if (session.difference.empty() && Integer(call.entry, "status") != call.response.status) {
-      session.difference = sim::Cat("line ", call.line, ": status differs");
-    }
-    if (Text(call.entry, "path") == "/_shardsim/clock") {
-      session.records.push_back(sim::TraceRecord{
-          time, "control", "clock", {{"request", Text(call.entry, "method")}}});
-      return true;
-    }
-    const std::string client = Text(call.entry, "client");
-    if (!client.empty() &&
-        std::find(session.clients.begin(), session.clients.end(), client) == session.clients.end()) {
-      session.clients.push_back(client);
-    }
-    if (operation == "CreateStream" && call.response.status == 200) {
-      const auto request = call.entry.find("request");
-      if (request != call.entry.end()) session.streams.push_back(Text(*request, "StreamName"));
-    }
-    CallTracer(call, service->model(), time).AppendTo(operation, session.records);
-    return true;
-  }, hooks);
+  absl::StatusOr<int> requests = ReplayEach(
+      log, session.replayed,
+      [&](const ReplayedRequest& call) {
+        KinesisService* service = session.replayed.service.get();
+        absl::StatusOr<Instant> at = ParseTime(Text(call.entry, "time"));
+        const Instant time = at.ok() ? *at : service->clock().Now();
+        const std::string operation = Text(call.entry, "operation");
+        if (session.difference.empty() && Integer(call.entry, "status") != call.response.status) {
+          session.difference = sim::Cat("line ", call.line, ": status differs");
+        }
+        if (Text(call.entry, "path") == "/_shardsim/clock") {
+          session.records.push_back(sim::TraceRecord{
+              time, "control", "clock", {{"request", Text(call.entry, "method")}}});
+          return true;
+        }
+        const std::string client = Text(call.entry, "client");
+        if (!client.empty() && std::find(session.clients.begin(), session.clients.end(), client) ==
+                                   session.clients.end()) {
+          session.clients.push_back(client);
+        }
+        if (operation == "CreateStream" && call.response.status == 200) {
+          const auto request = call.entry.find("request");
+          if (request != call.entry.end()) session.streams.push_back(Text(*request, "StreamName"));
+        }
+        CallTracer(call, service->model(), time).AppendTo(operation, session.records);
+        return true;
+      },
+      hooks);
   if (!requests.ok()) return requests.status();
   session.requests = *requests;
   return session;

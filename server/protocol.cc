@@ -1,5 +1,4 @@
 #include "server/protocol.h"
-#include "sim/strings.h"
 
 #include <algorithm>
 #include <array>
@@ -13,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "sim/strings.h"
 
 namespace shardsim::server {
 
@@ -44,14 +44,30 @@ constexpr std::array<std::pair<Operation, std::string_view>, 15> kOperations = {
 
 // The rest of the 2013-12-02 API (botocore's service-2.json).
 constexpr std::array<std::string_view, 24> kUnimplemented = {
-    "AddTagsToStream", "DeleteResourcePolicy", "DeregisterStreamConsumer",
-    "DescribeLimits", "DescribeStreamConsumer", "DisableEnhancedMonitoring",
-    "EnableEnhancedMonitoring", "GetResourcePolicy", "ListStreamConsumers",
-    "ListTagsForResource", "ListTagsForStream", "PutResourcePolicy",
-    "RegisterStreamConsumer", "RemoveTagsFromStream", "StartStreamEncryption",
-    "StopStreamEncryption", "SubscribeToShard", "TagResource", "UntagResource",
-    "UpdateStreamMode", "DescribeAccountSettings", "UpdateAccountSettings",
-    "UpdateMaxRecordSize", "UpdateStreamWarmThroughput",
+    "AddTagsToStream",
+    "DeleteResourcePolicy",
+    "DeregisterStreamConsumer",
+    "DescribeLimits",
+    "DescribeStreamConsumer",
+    "DisableEnhancedMonitoring",
+    "EnableEnhancedMonitoring",
+    "GetResourcePolicy",
+    "ListStreamConsumers",
+    "ListTagsForResource",
+    "ListTagsForStream",
+    "PutResourcePolicy",
+    "RegisterStreamConsumer",
+    "RemoveTagsFromStream",
+    "StartStreamEncryption",
+    "StopStreamEncryption",
+    "SubscribeToShard",
+    "TagResource",
+    "UntagResource",
+    "UpdateStreamMode",
+    "DescribeAccountSettings",
+    "UpdateAccountSettings",
+    "UpdateMaxRecordSize",
+    "UpdateStreamWarmThroughput",
 };
 
 std::string LowerFirst(std::string_view name) {
@@ -245,8 +261,8 @@ class Fields {
   }
   void Violation(std::string_view key, std::string value_text, std::string constraint) {
     Fail(ValidationError(sim::Cat("1 validation error detected: Value ", value_text, " at '",
-                                      LowerFirst(key), "' failed to satisfy constraint: Member ",
-                                      constraint)));
+                                  LowerFirst(key), "' failed to satisfy constraint: Member ",
+                                  constraint)));
   }
   void Missing(std::string_view key) { Violation(key, "null", "must not be null"); }
 
@@ -297,8 +313,10 @@ class Fields {
     if (!v->is_number()) return WrongType<model::Instant>(key, *v, "a timestamp (epoch seconds)");
     const double seconds = v->get<double>();
     if (!std::isfinite(seconds) || seconds < 0 || seconds > static_cast<double>(kMaxEpochSeconds)) {
-      Fail(SerializationError(sim::Cat("'", key, "' is not a timestamp between 1970 and the "
-                                           "year 4147: ", v->dump())));
+      Fail(SerializationError(sim::Cat("'", key,
+                                       "' is not a timestamp between 1970 and the "
+                                       "year 4147: ",
+                                       v->dump())));
       return std::nullopt;
     }
     return model::Instant::FromUnixMicros(static_cast<int64_t>(std::llround(seconds * 1e6)));
@@ -355,8 +373,8 @@ class Fields {
   void Decimal(std::string_view key, const std::optional<std::string>& v, size_t max_digits) {
     if (v && !DecimalPattern(*v, max_digits)) {
       Violation(key, Quote(*v),
-                sim::Cat("must satisfy regular expression pattern: 0|([1-9]\\d{0,",
-                             max_digits - 1, "})"));
+                sim::Cat("must satisfy regular expression pattern: 0|([1-9]\\d{0,", max_digits - 1,
+                         "})"));
     }
   }
   void Enum(std::string_view key, const std::optional<std::string>& v,
@@ -365,8 +383,11 @@ class Fields {
     for (std::string_view a : allowed) {
       if (*v == a) return;
     }
-    Violation(key, Quote(*v),
-              sim::Cat("must satisfy enum value set: [", absl::StrJoin(std::vector<std::string>(allowed.begin(), allowed.end()), ", "), "]"));
+    Violation(
+        key, Quote(*v),
+        sim::Cat("must satisfy enum value set: [",
+                 absl::StrJoin(std::vector<std::string>(allowed.begin(), allowed.end()), ", "),
+                 "]"));
   }
 
   // StreamName or StreamARN (the ARN wins when both name the same stream).
@@ -394,13 +415,12 @@ class Fields {
     std::string from_arn(parts[5].substr(std::string_view("stream/").size()));
     if (parts[4] != sim::ToAbsl(kAccount)) {
       Fail(ApiError{400, "ResourceNotFoundException",
-                    sim::Cat("Stream ", from_arn, " under account ", parts[4],
-                                 " not found.")});
+                    sim::Cat("Stream ", from_arn, " under account ", parts[4], " not found.")});
       return std::nullopt;
     }
     if (name && *name != from_arn) {
-      Fail(InvalidArgumentError(sim::Cat("StreamARN ", *arn, " and StreamName ", *name,
-                                             " name different streams.")));
+      Fail(InvalidArgumentError(
+          sim::Cat("StreamARN ", *arn, " and StreamName ", *name, " name different streams.")));
       return std::nullopt;
     }
     return from_arn;
@@ -412,8 +432,7 @@ class Fields {
   }
   template <typename T>
   std::optional<T> WrongType(std::string_view key, const Json& v, std::string_view wanted) {
-    Fail(SerializationError(
-        sim::Cat("'", key, "' must be ", wanted, ", got ", TypeName(v))));
+    Fail(SerializationError(sim::Cat("'", key, "' must be ", wanted, ", got ", TypeName(v))));
     return std::nullopt;
   }
 
@@ -462,8 +481,9 @@ Decoded<Request> DecodeListShards(Fields& f) {
     Fields sf(*filter);
     ShardFilter out;
     std::optional<std::string> type = sf.Required("Type", sf.String("Type"));
-    sf.Enum("Type", type, {"AFTER_SHARD_ID", "AT_TRIM_HORIZON", "FROM_TRIM_HORIZON", "AT_LATEST",
-                           "AT_TIMESTAMP", "FROM_TIMESTAMP"});
+    sf.Enum("Type", type,
+            {"AFTER_SHARD_ID", "AT_TRIM_HORIZON", "FROM_TRIM_HORIZON", "AT_LATEST", "AT_TIMESTAMP",
+             "FROM_TIMESTAMP"});
     out.type = type.value_or("");
     out.shard_id = sf.ShardId("ShardId");
     out.timestamp = sf.Time("Timestamp");
@@ -474,8 +494,9 @@ Decoded<Request> DecodeListShards(Fields& f) {
           "ShardFilter.ShardId must be given exactly when ShardFilter.Type is AFTER_SHARD_ID"));
     } else if ((out.type == "AT_TIMESTAMP" || out.type == "FROM_TIMESTAMP") !=
                out.timestamp.has_value()) {
-      f.Fail(InvalidArgumentError("ShardFilter.Timestamp must be given exactly when "
-                                  "ShardFilter.Type is AT_TIMESTAMP or FROM_TIMESTAMP"));
+      f.Fail(
+          InvalidArgumentError("ShardFilter.Timestamp must be given exactly when "
+                               "ShardFilter.Type is AT_TIMESTAMP or FROM_TIMESTAMP"));
     }
     call.filter = std::move(out);
   }
@@ -485,8 +506,9 @@ Decoded<Request> DecodeListShards(Fields& f) {
           "NextToken and StreamName (or StreamARN, or ExclusiveStartShardId) cannot be provided "
           "together."));
     } else if (!call.next_token && !call.stream) {
-      f.Fail(InvalidArgumentError("Either NextToken or StreamName (or StreamARN) should be "
-                                  "provided."));
+      f.Fail(
+          InvalidArgumentError("Either NextToken or StreamName (or StreamARN) should be "
+                               "provided."));
     }
   }
   return Done(f, std::move(call));
@@ -500,8 +522,7 @@ Decoded<Request> DecodeGetShardIterator(Fields& f) {
   r.ShardId = shard.value_or("");
   std::optional<std::string> type = f.Required("ShardIteratorType", f.String("ShardIteratorType"));
   f.Enum("ShardIteratorType", type,
-         {"AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON", "LATEST",
-          "AT_TIMESTAMP"});
+         {"AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"});
   for (model::ShardIteratorType t :
        {model::ShardIteratorType::AT_SEQUENCE_NUMBER,
         model::ShardIteratorType::AFTER_SEQUENCE_NUMBER, model::ShardIteratorType::TRIM_HORIZON,
@@ -529,8 +550,9 @@ Decoded<Request> DecodeGetRecords(Fields& f) {
 std::optional<std::string> Data(Fields& f) {
   std::optional<std::string> data = f.Required("Data", f.Blob("Data"));
   if (data && static_cast<int64_t>(data->size()) > kMaxDataBytes) {
-    f.Violation("Data", "'java.nio.HeapByteBuffer[pos=0 lim=" + std::to_string(data->size()) +
-                            " cap=" + std::to_string(data->size()) + "]'",
+    f.Violation("Data",
+                "'java.nio.HeapByteBuffer[pos=0 lim=" + std::to_string(data->size()) +
+                    " cap=" + std::to_string(data->size()) + "]'",
                 sim::Cat("must have length less than or equal to ", kMaxDataBytes));
   }
   return data;
@@ -569,8 +591,8 @@ Decoded<Request> DecodePutRecords(Fields& f) {
   }
   for (const Json& entry : *records) {
     if (!entry.is_object()) {
-      f.Fail(SerializationError(sim::Cat("'Records' entries must be structures, got ",
-                                             TypeName(entry))));
+      f.Fail(SerializationError(
+          sim::Cat("'Records' entries must be structures, got ", TypeName(entry))));
       break;
     }
     Fields e(entry);
@@ -773,7 +795,8 @@ Decoded<Json> ParseBody(std::string_view body, Encoding encoding) {
 Decoded<Request> DecodeRequest(Operation op, const Json& body) {
   Fields f(body);
   switch (op) {
-    case Operation::kCreateStream: return DecodeCreateStream(f);
+    case Operation::kCreateStream:
+      return DecodeCreateStream(f);
     case Operation::kDeleteStream: {
       DeleteStreamCall call;
       call.request.StreamName = f.Stream().value_or("");
@@ -802,11 +825,16 @@ Decoded<Request> DecodeRequest(Operation op, const Json& body) {
       f.Length("NextToken", call.next_token, 1, 1048576);
       return Done(f, std::move(call));
     }
-    case Operation::kListShards: return DecodeListShards(f);
-    case Operation::kGetShardIterator: return DecodeGetShardIterator(f);
-    case Operation::kGetRecords: return DecodeGetRecords(f);
-    case Operation::kPutRecord: return DecodePutRecord(f);
-    case Operation::kPutRecords: return DecodePutRecords(f);
+    case Operation::kListShards:
+      return DecodeListShards(f);
+    case Operation::kGetShardIterator:
+      return DecodeGetShardIterator(f);
+    case Operation::kGetRecords:
+      return DecodeGetRecords(f);
+    case Operation::kPutRecord:
+      return DecodePutRecord(f);
+    case Operation::kPutRecords:
+      return DecodePutRecords(f);
     case Operation::kSplitShard: {
       SplitShardCall call;
       call.request.StreamName = f.Stream().value_or("");

@@ -13,12 +13,11 @@
 #ifndef SHARDSIM_SERVER_PROTOCOL_H_
 #define SHARDSIM_SERVER_PROTOCOL_H_
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "model/kinesis_api.h"
 
@@ -144,11 +143,10 @@ struct RetentionCall {
   bool increase = true;
 };
 
-using Request =
-    std::variant<CreateStreamCall, DeleteStreamCall, DescribeStreamCall, DescribeStreamSummaryCall,
-                 ListStreamsCall, ListShardsCall, GetShardIteratorCall, GetRecordsCall,
-                 PutRecordCall, PutRecordsCall, SplitShardCall, MergeShardsCall,
-                 UpdateShardCountCall, RetentionCall>;
+using Request = std::variant<CreateStreamCall, DeleteStreamCall, DescribeStreamCall,
+                             DescribeStreamSummaryCall, ListStreamsCall, ListShardsCall,
+                             GetShardIteratorCall, GetRecordsCall, PutRecordCall, PutRecordsCall,
+                             SplitShardCall, MergeShardsCall, UpdateShardCountCall, RetentionCall>;
 
 Decoded<Request> DecodeRequest(Operation op, const Json& body);
 

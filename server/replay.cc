@@ -1,11 +1,11 @@
 #include "server/replay.h"
-#include "sim/strings.h"
 
 #include <string>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "server/service.h"
+#include "sim/strings.h"
 
 namespace shardsim::server {
 
@@ -41,9 +41,8 @@ absl::StatusOr<HttpResponse> Resend(const Json& entry, int number, KinesisServic
     }
   }
   const std::string client = StringField(entry, "client");
-  const std::string authorization =
-      sim::Cat("AWS4-HMAC-SHA256 Credential=", client, "/19700101/", StringField(entry, "region"),
-          "/kinesis/aws4_request");
+  const std::string authorization = sim::Cat("AWS4-HMAC-SHA256 Credential=", client, "/19700101/",
+                                             StringField(entry, "region"), "/kinesis/aws4_request");
   return service.Handle(HttpRequest{
       method, path, target, content_type,
       client == "anonymous" ? std::string_view() : std::string_view(authorization), body});
@@ -58,7 +57,8 @@ absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
   if (!std::getline(log, line)) return absl::InvalidArgumentError("the log is empty");
   const Json header = Json::parse(line, nullptr, false);
   absl::StatusOr<ServiceOptions> options = ServiceOptions::FromJson(header);
-  if (!options.ok()) return absl::InvalidArgumentError(sim::Cat("line 1: ", options.status().message()));
+  if (!options.ok())
+    return absl::InvalidArgumentError(sim::Cat("line 1: ", options.status().message()));
   const bool deterministic = options->clock.kind == ClockMode::Kind::kManual ||
                              options->clock.kind == ClockMode::Kind::kPerRequest;
   const bool follow_logged_time = !deterministic;
@@ -68,10 +68,12 @@ absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
   KinesisService& service = *session.service;
   if (!options->scenario.is_null()) {
     if (!hooks) {
-      return absl::InvalidArgumentError("line 1: the log played a scenario, and no playback was given");
+      return absl::InvalidArgumentError(
+          "line 1: the log played a scenario, and no playback was given");
     }
     absl::StatusOr<std::unique_ptr<ServiceHooks>> made = hooks(service);
-    if (!made.ok()) return absl::InvalidArgumentError(sim::Cat("line 1: ", made.status().message()));
+    if (!made.ok())
+      return absl::InvalidArgumentError(sim::Cat("line 1: ", made.status().message()));
     session.playback = *std::move(made);
     service.SetHooks(session.playback.get());
   }
@@ -84,12 +86,14 @@ absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
     if (!entry.is_object() || !entry.contains("status") || !entry.contains("response") ||
         !entry.contains("time") || !entry["time"].is_string()) {
       return absl::InvalidArgumentError(
-          sim::Cat("line ", number, ": not a logged request (JSON with time, status and "
-                       "response)"));
+          sim::Cat("line ", number,
+                   ": not a logged request (JSON with time, status and "
+                   "response)"));
     }
     if (follow_logged_time) {
       absl::StatusOr<Instant> t = ParseTime(entry["time"].get<std::string>());
-      if (!t.ok()) return absl::InvalidArgumentError(sim::Cat("line ", number, ": ", t.status().message()));
+      if (!t.ok())
+        return absl::InvalidArgumentError(sim::Cat("line ", number, ": ", t.status().message()));
       if (*t > service.clock().Now()) (void)service.clock().Set(*t);
     }
     absl::StatusOr<HttpResponse> response = Resend(entry, number, service);
@@ -103,28 +107,31 @@ absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
 absl::StatusOr<ReplayResult> ReplayLog(std::istream& log, const ReplayHooksFactory& hooks) {
   ReplayResult result;
   ReplaySession session;
-  absl::StatusOr<int> requests = ReplayEach(log, session, [&](const ReplayedRequest& r) {
-    const std::string_view type = r.response.content_type;
-    Json replayed = Json::object();
-    if (!r.response.body.empty()) {
-      replayed = type == ContentType(Encoding::kCbor)
-                     ? Json::from_cbor(r.response.body, true, false)
-                     : Json::parse(r.response.body, nullptr, false);
-    }
-    const Json status = r.response.status;
-    const Json time = r.response.virtual_time;
-    for (const auto& [field, value] :
-         {std::pair<const char*, const Json*>{"time", &time}, {"status", &status},
-          {"response", &replayed}}) {
-      const auto logged = r.entry.find(field);
-      if (logged == r.entry.end() || *logged != *value) {
-        result.difference = ReplayDifference{
-            r.line, field, logged == r.entry.end() ? "null" : logged->dump(), value->dump()};
-        return false;
-      }
-    }
-    return true;
-  }, hooks);
+  absl::StatusOr<int> requests = ReplayEach(
+      log, session,
+      [&](const ReplayedRequest& r) {
+        const std::string_view type = r.response.content_type;
+        Json replayed = Json::object();
+        if (!r.response.body.empty()) {
+          replayed = type == ContentType(Encoding::kCbor)
+                         ? Json::from_cbor(r.response.body, true, false)
+                         : Json::parse(r.response.body, nullptr, false);
+        }
+        const Json status = r.response.status;
+        const Json time = r.response.virtual_time;
+        for (const auto& [field, value] : {std::pair<const char*, const Json*>{"time", &time},
+                                           {"status", &status},
+                                           {"response", &replayed}}) {
+          const auto logged = r.entry.find(field);
+          if (logged == r.entry.end() || *logged != *value) {
+            result.difference = ReplayDifference{
+                r.line, field, logged == r.entry.end() ? "null" : logged->dump(), value->dump()};
+            return false;
+          }
+        }
+        return true;
+      },
+      hooks);
   if (!requests.ok()) return requests.status();
   result.requests = *requests;
   return result;

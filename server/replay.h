@@ -22,14 +22,14 @@
 namespace shardsim::server {
 
 struct ReplayDifference {
-  int line = 0;            // 1-based line of the log (the header is line 1)
-  std::string field;       // "time", "status" or "response"
-  std::string logged;      // the logged value (JSON)
-  std::string replayed;    // what the replay answered (JSON)
+  int line = 0;          // 1-based line of the log (the header is line 1)
+  std::string field;     // "time", "status" or "response"
+  std::string logged;    // the logged value (JSON)
+  std::string replayed;  // what the replay answered (JSON)
 };
 
 struct ReplayResult {
-  int requests = 0;  // requests replayed
+  int requests = 0;                            // requests replayed
   std::optional<ReplayDifference> difference;  // the first one, if any
 };
 

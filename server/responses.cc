@@ -22,8 +22,7 @@ Json TimeValue(model::Instant t, Encoding encoding) {
 
 namespace {
 Json HashKeyRangeValue(const model::HashKeyRangeText& range) {
-  return Json{{"StartingHashKey", range.StartingHashKey},
-              {"EndingHashKey", range.EndingHashKey}};
+  return Json{{"StartingHashKey", range.StartingHashKey}, {"EndingHashKey", range.EndingHashKey}};
 }
 }  // namespace
 
@@ -46,10 +45,11 @@ Json ChildShardValue(const model::ChildShard& child) {
 }
 
 Json RecordValue(const model::Record& record, Encoding encoding) {
-  return Json{{"SequenceNumber", record.SequenceNumber},
-              {"ApproximateArrivalTimestamp", TimeValue(record.ApproximateArrivalTimestamp, encoding)},
-              {"Data", BlobValue(record.Data, encoding)},
-              {"PartitionKey", record.PartitionKey}};
+  return Json{
+      {"SequenceNumber", record.SequenceNumber},
+      {"ApproximateArrivalTimestamp", TimeValue(record.ApproximateArrivalTimestamp, encoding)},
+      {"Data", BlobValue(record.Data, encoding)},
+      {"PartitionKey", record.PartitionKey}};
 }
 
 Json GetRecordsValue(const model::GetRecordsResponse& response, Encoding encoding) {

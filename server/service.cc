@@ -1,5 +1,4 @@
 #include "server/service.h"
-#include "sim/strings.h"
 
 #include <algorithm>
 #include <exception>
@@ -17,6 +16,7 @@
 #include "sim/check.h"
 #include "sim/hash.h"
 #include "sim/random.h"
+#include "sim/strings.h"
 
 namespace shardsim::server {
 
@@ -53,7 +53,8 @@ Credential CredentialOf(std::string_view authorization) {
   if (key_end == std::string_view::npos) return out;
   const size_t date_end = scope.find('/', key_end + 1);
   if (date_end == std::string_view::npos) return out;
-  const std::string_view region = scope.substr(date_end + 1, scope.find('/', date_end + 1) - date_end - 1);
+  const std::string_view region =
+      scope.substr(date_end + 1, scope.find('/', date_end + 1) - date_end - 1);
   if (printable(region)) out.region = std::string(region);
   return out;
 }
@@ -77,7 +78,8 @@ std::string FormatVirtualTime(Instant t) {
   const int64_t micros = t.unix_micros() - second * 1'000'000;
   std::string out = cached_prefix;
   char digits[7];
-  for (int i = 5, v = static_cast<int>(micros); i >= 0; --i, v /= 10) digits[i] = static_cast<char>('0' + v % 10);
+  for (int i = 5, v = static_cast<int>(micros); i >= 0; --i, v /= 10)
+    digits[i] = static_cast<char>('0' + v % 10);
   out.append(digits, 6);
   out.push_back('Z');
   return out;
@@ -138,9 +140,7 @@ Decoded<Json> DecodeToken(std::string_view token, std::string_view kind, Instant
   // Every member is type-checked here (json::value() throws on a wrong type) and the issue
   // time bounded, so a token altered along with its checksum is invalid, not a 500 or an
   // overflow of now - issued.
-  auto is_string = [&body](const char* key) {
-    return body.contains(key) && body[key].is_string();
-  };
+  auto is_string = [&body](const char* key) { return body.contains(key) && body[key].is_string(); };
   if (!body.is_object() || !is_string("k") || body["k"] != kind || !is_string("a") ||
       (kind == "shards" && !is_string("s")) || !body.contains("t") ||
       !body["t"].is_number_integer() || body["t"].get<int64_t>() < 0) {
@@ -151,8 +151,7 @@ Decoded<Json> DecodeToken(std::string_view token, std::string_view kind, Instant
   if (now - issued > kNextTokenLifetime) {
     return ApiError{400, "ExpiredNextTokenException",
                     sim::Cat("The NextToken was issued at ", issued.ToString(),
-                                 " and expired after ", kNextTokenLifetime.seconds(),
-                                 " seconds.")};
+                             " and expired after ", kNextTokenLifetime.seconds(), " seconds.")};
   }
   return body;
 }
@@ -192,7 +191,8 @@ Json FilterJson(const ShardFilter& f) {
 ShardFilter FilterFromJson(const Json& j) {
   ShardFilter f;
   if (j.contains("Type") && j["Type"].is_string()) f.type = j["Type"].get<std::string>();
-  if (j.contains("ShardId") && j["ShardId"].is_string()) f.shard_id = j["ShardId"].get<std::string>();
+  if (j.contains("ShardId") && j["ShardId"].is_string())
+    f.shard_id = j["ShardId"].get<std::string>();
   if (j.contains("Timestamp") && j["Timestamp"].is_number_integer()) {
     f.timestamp = Instant::FromUnixMicros(j["Timestamp"].get<int64_t>());
   }
@@ -213,13 +213,13 @@ struct KinesisService::Call {
 
 Json ServiceOptions::ToJson() const {
   Json out{{"shardsim_log", kLogVersion},
-              {"seed", seed},
-              {"profile", profile.ToString()},
-              {"clock", clock.ToString()},
-              {"start", start.ToString()},
-              {"latency", latency.ToString()},
-              {"create_delay", create_delay.ToString()},
-              {"limits", limits ? "aws" : "off"}};
+           {"seed", seed},
+           {"profile", profile.ToString()},
+           {"clock", clock.ToString()},
+           {"start", start.ToString()},
+           {"latency", latency.ToString()},
+           {"create_delay", create_delay.ToString()},
+           {"limits", limits ? "aws" : "off"}};
   if (!scenario.is_null()) out["scenario"] = scenario;
   return out;
 }
@@ -259,7 +259,8 @@ absl::StatusOr<ServiceOptions> ServiceOptions::FromJson(const Json& header) {
   if (!delay.ok()) return delay.status();
   out.create_delay = *delay;
   const Json limits = header.value("limits", Json("aws"));
-  if (limits != "aws" && limits != "off") return absl::InvalidArgumentError("limits must be aws or off");
+  if (limits != "aws" && limits != "off")
+    return absl::InvalidArgumentError("limits must be aws or off");
   out.limits = limits == "aws";
   if (header.contains("scenario")) out.scenario = header["scenario"];
   return out;
@@ -281,9 +282,8 @@ void KinesisService::Log(Json entry) {
   if (log_) log_(entry.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
-HttpResponse KinesisService::Finish(int status, const Json& body,
-                                    std::optional<Encoding> encoding, Instant at,
-                                    Json* log_entry, bool empty_body) {
+HttpResponse KinesisService::Finish(int status, const Json& body, std::optional<Encoding> encoding,
+                                    Instant at, Json* log_entry, bool empty_body) {
   HttpResponse out;
   out.status = status;
   const Encoding enc = encoding.value_or(Encoding::kJson);
@@ -293,8 +293,9 @@ HttpResponse KinesisService::Finish(int status, const Json& body,
   out.virtual_time = FormatVirtualTime(at);
   if (log_entry != nullptr) {
     (*log_entry)["status"] = status;
-    (*log_entry)["response"] =
-        empty_body ? Json::object() : enc == Encoding::kCbor ? JsonForm(body) : body;
+    (*log_entry)["response"] = empty_body               ? Json::object()
+                               : enc == Encoding::kCbor ? JsonForm(body)
+                                                        : body;
     (*log_entry)["time"] = out.virtual_time;
     Log(std::move(*log_entry));
   }
@@ -331,12 +332,9 @@ HttpResponse KinesisService::Handle(const HttpRequest& request) {
   Json entry;
   if (log_) {
     const Credential credential = CredentialOf(request.authorization);
-    entry = Json{{"client", credential.client},
-                 {"region", credential.region},
-                 {"method", request.method},
-                 {"path", request.path},
-                 {"target", request.amz_target},
-                 {"content_type", request.content_type}};
+    entry = Json{{"client", credential.client},  {"region", credential.region},
+                 {"method", request.method},     {"path", request.path},
+                 {"target", request.amz_target}, {"content_type", request.content_type}};
   }
   Json* log_entry = log_ ? &entry : nullptr;
   if (request.path == kClockPath) return Control(request, log_entry);
@@ -349,8 +347,7 @@ HttpResponse KinesisService::Handle(const HttpRequest& request) {
   if (log_entry) (*log_entry)["operation"] = nullptr;
   return Error(ApiError{404, "NotFoundException",
                         sim::Cat("No route for ", request.method, " ", request.path.substr(0, 256),
-                                     ": Kinesis calls are POST / and the clock is at ",
-                                     kClockPath)},
+                                 ": Kinesis calls are POST / and the clock is at ", kClockPath)},
                std::nullopt, clock_.Now(), log_entry);
 }
 
@@ -375,9 +372,9 @@ HttpResponse KinesisService::Control(const HttpRequest& request, Json* log_entry
   };
   if (request.method == "GET") return Finish(200, state(), std::nullopt, before, log_entry);
   if (request.method != "POST") {
-    return Error(ApiError{405, "MethodNotAllowedException",
-                          sim::Cat(kClockPath, " takes GET or POST")},
-                 std::nullopt, before, log_entry);
+    return Error(
+        ApiError{405, "MethodNotAllowedException", sim::Cat(kClockPath, " takes GET or POST")},
+        std::nullopt, before, log_entry);
   }
   Decoded<Json> parsed = ParseBody(request.body, Encoding::kJson);
   const bool unparsed = std::holds_alternative<ApiError>(parsed) || request.body.empty();
@@ -422,7 +419,8 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
       if (hooks == nullptr || clock.mode().kind != ClockMode::Kind::kPerRequest) return;
       const Duration step = clock.mode().step.value_or(clock.latency());
       const Duration jump = hooks->JumpAfterCall(clock.Now(), client, step);
-      if (jump > Duration::Zero()) (void)clock.Advance(jump);  // never negative, far below 100 years
+      if (jump > Duration::Zero())
+        (void)clock.Advance(jump);  // never negative, far below 100 years
     }
   } after{clock_, hooks_, {}};
   if (log_entry) (*log_entry)["operation"] = nullptr;
@@ -434,8 +432,8 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
   }
   if (!absl::StartsWith(sim::ToAbsl(target), sim::ToAbsl(kTargetPrefix))) {
     return Error(ApiError{400, "UnknownOperationException",
-                          sim::Cat("Unknown X-Amz-Target '", target.substr(0, 128),
-                                       "': expected ", kTargetPrefix, "<Operation>")},
+                          sim::Cat("Unknown X-Amz-Target '", target.substr(0, 128), "': expected ",
+                                   kTargetPrefix, "<Operation>")},
                  encoding, now, log_entry);
   }
   if (hooks_ != nullptr) hooks_->BeforeCall(now, model_);
@@ -450,9 +448,9 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
   }
   if (log_entry) (*log_entry)["operation"] = std::string(OperationName(*op));
   if (!encoding) {
-    return Error(SerializationError(sim::Cat(
-                     "Content-Type '", request.content_type.substr(0, 128),
-                     "' is not application/x-amz-json-1.1 or application/x-amz-cbor-1.1")),
+    return Error(SerializationError(
+                     sim::Cat("Content-Type '", request.content_type.substr(0, 128),
+                              "' is not application/x-amz-json-1.1 or application/x-amz-cbor-1.1")),
                  std::nullopt, now, log_entry);
   }
   Decoded<Json> body = ParseBody(request.body, *encoding);
@@ -465,7 +463,8 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
   }
   if (log_entry) (*log_entry)["request"] = std::get<Json>(body);
   Decoded<Request> decoded = DecodeRequest(*op, std::get<Json>(body));
-  if (const ApiError* e = std::get_if<ApiError>(&decoded)) return Error(*e, encoding, now, log_entry);
+  if (const ApiError* e = std::get_if<ApiError>(&decoded))
+    return Error(*e, encoding, now, log_entry);
   const Credential credential = CredentialOf(request.authorization);
   after.client = credential.client;
   Call call{now, credential.client, *encoding, credential.region, log_entry != nullptr, {}};
@@ -475,7 +474,8 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
   } catch (const std::exception& e) {
     result = ApiError{500, "InternalFailure", sim::Cat("internal error: ", e.what())};
   }
-  if (const ApiError* e = std::get_if<ApiError>(&result)) return Error(*e, encoding, now, log_entry);
+  if (const ApiError* e = std::get_if<ApiError>(&result))
+    return Error(*e, encoding, now, log_entry);
   if (call.serialized) {
     HttpResponse out;
     out.content_type = std::string(ContentType(*encoding));
@@ -498,7 +498,7 @@ std::optional<ApiError> KinesisService::Unavailable(std::string_view stream, Ins
   if (access != Access::kChange && status != "CREATING") return std::nullopt;
   return ApiError{400, "ResourceInUseException",
                   sim::Cat("Stream ", stream, " under account ", kAccount,
-                               " not ACTIVE, instead in state ", status)};
+                           " not ACTIVE, instead in state ", status)};
 }
 
 void KinesisService::MarkUpdating(std::string_view stream, Instant now) {
@@ -529,7 +529,8 @@ std::optional<model::IteratorInfo> KinesisService::Described(std::string_view to
 namespace {
 // Each accepted entry of a PutRecords call, as one PutRecord to the observers.
 void ObservePuts(ServiceHooks& hooks, Instant now, const std::string& client,
-                 const model::PutRecordsRequest& request, const model::PutRecordsResponse& response) {
+                 const model::PutRecordsRequest& request,
+                 const model::PutRecordsResponse& response) {
   for (size_t i = 0; i < response.Records.size() && i < request.Records.size(); ++i) {
     const model::PutRecordsResultEntry& entry = response.Records[i];
     if (!entry.SequenceNumber || !entry.ShardId) continue;
@@ -584,8 +585,8 @@ Decoded<Json> KinesisService::Dispatch(const Request& request, Call& c) {
     if (hooks_ != nullptr) {
       std::optional<model::IteratorInfo> info;
       if (outcome.ok()) info = Described(outcome->ShardIterator);
-      hooks_->OnGetShardIterator(model::GetShardIteratorCall{now, c.client, r->request, outcome,
-                                                              std::move(info)});
+      hooks_->OnGetShardIterator(
+          model::GetShardIteratorCall{now, c.client, r->request, outcome, std::move(info)});
     }
     if (!outcome.ok()) return FromModel(outcome.error());
     return Json{{"ShardIterator", outcome->ShardIterator}};
@@ -597,8 +598,8 @@ Decoded<Json> KinesisService::Dispatch(const Request& request, Call& c) {
     if (hooks_ != nullptr) {
       std::optional<model::IteratorInfo> next;
       if (outcome.ok() && outcome->NextShardIterator) next = Described(*outcome->NextShardIterator);
-      hooks_->OnGetRecords(
-          model::GetRecordsCall{now, c.client, r->request, std::move(at), outcome, std::move(next)});
+      hooks_->OnGetRecords(model::GetRecordsCall{now, c.client, r->request, std::move(at), outcome,
+                                                 std::move(next)});
     }
     if (!outcome.ok()) return FromModel(outcome.error());
     if (c.encoding == Encoding::kJson && !c.logging) {
@@ -616,7 +617,8 @@ Decoded<Json> KinesisService::Dispatch(const Request& request, Call& c) {
   if (const auto* r = std::get_if<PutRecordsCall>(&request)) {
     if (auto e = Unavailable(r->request.StreamName, now, Access::kReadWrite)) return *e;
     const auto outcome = model_.PutRecords(now, r->request);
-    if (hooks_ != nullptr && outcome.ok()) ObservePuts(*hooks_, now, c.client, r->request, *outcome);
+    if (hooks_ != nullptr && outcome.ok())
+      ObservePuts(*hooks_, now, c.client, r->request, *outcome);
     return OrError(outcome, &PutRecordsValue);
   }
   if (const auto* r = std::get_if<SplitShardCall>(&request)) {
@@ -666,17 +668,18 @@ Decoded<Json> KinesisService::DescribeStreamSummary(const DescribeStreamSummaryC
   const auto summary = model_.DescribeStreamSummary(c.now, call.stream);
   if (!summary.ok()) return FromModel(summary.error());
   const StreamState& state = streams_[summary->StreamName];
-  return Json{{"StreamDescriptionSummary",
-               {{"StreamName", summary->StreamName},
-                {"StreamARN", StreamArn(c.region, summary->StreamName)},
-                {"StreamStatus", state.StatusAt(c.now)},
-                {"StreamModeDetails", ModeDetails(state.mode)},
-                {"RetentionPeriodHours", summary->RetentionPeriod / Duration::Hours(1)},
-                {"StreamCreationTimestamp", TimeValue(summary->StreamCreationTimestamp, c.encoding)},
-                {"EnhancedMonitoring", Json::array({{{"ShardLevelMetrics", Json::array()}}})},
-                {"EncryptionType", "NONE"},
-                {"OpenShardCount", summary->OpenShardCount},
-                {"ConsumerCount", 0}}}};
+  return Json{
+      {"StreamDescriptionSummary",
+       {{"StreamName", summary->StreamName},
+        {"StreamARN", StreamArn(c.region, summary->StreamName)},
+        {"StreamStatus", state.StatusAt(c.now)},
+        {"StreamModeDetails", ModeDetails(state.mode)},
+        {"RetentionPeriodHours", summary->RetentionPeriod / Duration::Hours(1)},
+        {"StreamCreationTimestamp", TimeValue(summary->StreamCreationTimestamp, c.encoding)},
+        {"EnhancedMonitoring", Json::array({{{"ShardLevelMetrics", Json::array()}}})},
+        {"EncryptionType", "NONE"},
+        {"OpenShardCount", summary->OpenShardCount},
+        {"ConsumerCount", 0}}}};
 }
 
 Decoded<Json> KinesisService::DescribeStream(const DescribeStreamCall& call, Call& c) {
@@ -695,17 +698,18 @@ Decoded<Json> KinesisService::DescribeStream(const DescribeStreamCall& call, Cal
     shards.push_back(ShardValue(shard));
   }
   const StreamState& state = streams_[summary->StreamName];
-  return Json{{"StreamDescription",
-               {{"StreamName", summary->StreamName},
-                {"StreamARN", StreamArn(c.region, summary->StreamName)},
-                {"StreamStatus", state.StatusAt(c.now)},
-                {"StreamModeDetails", ModeDetails(state.mode)},
-                {"Shards", std::move(shards)},
-                {"HasMoreShards", more},
-                {"RetentionPeriodHours", summary->RetentionPeriod / Duration::Hours(1)},
-                {"StreamCreationTimestamp", TimeValue(summary->StreamCreationTimestamp, c.encoding)},
-                {"EnhancedMonitoring", Json::array({{{"ShardLevelMetrics", Json::array()}}})},
-                {"EncryptionType", "NONE"}}}};
+  return Json{
+      {"StreamDescription",
+       {{"StreamName", summary->StreamName},
+        {"StreamARN", StreamArn(c.region, summary->StreamName)},
+        {"StreamStatus", state.StatusAt(c.now)},
+        {"StreamModeDetails", ModeDetails(state.mode)},
+        {"Shards", std::move(shards)},
+        {"HasMoreShards", more},
+        {"RetentionPeriodHours", summary->RetentionPeriod / Duration::Hours(1)},
+        {"StreamCreationTimestamp", TimeValue(summary->StreamCreationTimestamp, c.encoding)},
+        {"EnhancedMonitoring", Json::array({{{"ShardLevelMetrics", Json::array()}}})},
+        {"EncryptionType", "NONE"}}}};
 }
 
 Decoded<Json> KinesisService::ListStreams(const ListStreamsCall& call, Call& c) {
@@ -774,7 +778,8 @@ Decoded<Json> KinesisService::ListShards(const ListShardsCall& call, Call& c) {
     if (type == "AT_LATEST") return !t.closed_s.has_value();
     if (type == "AT_TRIM_HORIZON") return OpenAt(t, horizon_s);
     if (type == "FROM_TRIM_HORIZON") return true;
-    const int64_t at_s = std::max(stream_created_s, filter->timestamp.value_or(c.now).unix_seconds());
+    const int64_t at_s =
+        std::max(stream_created_s, filter->timestamp.value_or(c.now).unix_seconds());
     if (type == "AT_TIMESTAMP") return OpenAt(t, at_s);
     return !t.closed_s || *t.closed_s >= at_s;  // FROM_TIMESTAMP
   };
@@ -800,8 +805,8 @@ Decoded<Json> KinesisService::ListShards(const ListShardsCall& call, Call& c) {
 absl::Status KinesisService::AddStream(const std::string& name, int shard_count,
                                        const model::StreamOptions& options) {
   const Instant now = clock_.Now();
-  const auto outcome = model_.CreateStream(now, model::CreateStreamRequest{name, shard_count},
-                                           options);
+  const auto outcome =
+      model_.CreateStream(now, model::CreateStreamRequest{name, shard_count}, options);
   if (!outcome.ok()) return absl::InvalidArgumentError(outcome.error().ToString());
   streams_[name] = StreamState{now, "CREATING", "PROVISIONED"};
   return absl::OkStatus();
@@ -819,7 +824,8 @@ std::variant<ApplicationEvent, std::string> ParseEvent(const Json& j) {
   };
   const std::optional<std::string> type = text("type");
   const std::optional<std::string> shard = text("shard_id");
-  if (!type) return std::string("an event needs a \"type\": processed, checkpoint, caught_up or shard_end");
+  if (!type)
+    return std::string("an event needs a \"type\": processed, checkpoint, caught_up or shard_end");
   if (!shard) return sim::Cat("a ", *type, " event needs a \"shard_id\"");
   ApplicationEvent e;
   e.shard_id = *shard;
@@ -831,9 +837,10 @@ std::variant<ApplicationEvent, std::string> ParseEvent(const Json& j) {
     e.shard_end = e.type == ApplicationEvent::Type::kCheckpoint && end != j.end() &&
                   end->is_boolean() && end->get<bool>();
     if (!e.shard_end) {
-      if (!sequence) return sim::Cat("a ", *type, " event needs a \"sequence_number\"",
-                                e.type == ApplicationEvent::Type::kCheckpoint
-                                    ? " (or \"shard_end\": true)" : "");
+      if (!sequence)
+        return sim::Cat(
+            "a ", *type, " event needs a \"sequence_number\"",
+            e.type == ApplicationEvent::Type::kCheckpoint ? " (or \"shard_end\": true)" : "");
       if (!model::SequenceNumber::Parse(*sequence).ok()) {
         return sim::Cat("\"", sequence->substr(0, 64), "\" is not a sequence number");
       }
@@ -845,7 +852,7 @@ std::variant<ApplicationEvent, std::string> ParseEvent(const Json& j) {
     e.type = ApplicationEvent::Type::kShardEnd;
   } else {
     return sim::Cat("unknown event type \"", type->substr(0, 64),
-               "\" (processed, checkpoint, caught_up or shard_end)");
+                    "\" (processed, checkpoint, caught_up or shard_end)");
   }
   return e;
 }
@@ -873,8 +880,8 @@ HttpResponse KinesisService::Events(const HttpRequest& request, Json* log_entry)
   std::string client = CredentialOf(request.authorization).client;
   if (body.contains("client")) {
     if (!body["client"].is_string() || body["client"].get<std::string>().empty()) {
-      return Error(InvalidArgumentError("\"client\" must be a non-empty string"), std::nullopt,
-                   now, log_entry);
+      return Error(InvalidArgumentError("\"client\" must be a non-empty string"), std::nullopt, now,
+                   log_entry);
     }
     client = body["client"].get<std::string>();
   }
@@ -884,16 +891,18 @@ HttpResponse KinesisService::Events(const HttpRequest& request, Json* log_entry)
   }
   const Json events = batch ? body["events"] : Json::array({body});
   if (events.size() > kMaxEventsPerRequest) {
-    return Error(InvalidArgumentError(sim::Cat("at most ", kMaxEventsPerRequest, " events per request")),
-                 std::nullopt, now, log_entry);
+    return Error(
+        InvalidArgumentError(sim::Cat("at most ", kMaxEventsPerRequest, " events per request")),
+        std::nullopt, now, log_entry);
   }
   std::vector<ApplicationEvent> accepted;
   accepted.reserve(events.size());
   for (size_t i = 0; i < events.size(); ++i) {
     auto event = ParseEvent(events[i]);
     if (const std::string* problem = std::get_if<std::string>(&event)) {
-      return Error(InvalidArgumentError(sim::Cat(batch ? sim::Cat("event ", i, ": ") : "", *problem)),
-                   std::nullopt, now, log_entry);
+      return Error(
+          InvalidArgumentError(sim::Cat(batch ? sim::Cat("event ", i, ": ") : "", *problem)),
+          std::nullopt, now, log_entry);
     }
     accepted.push_back(std::get<ApplicationEvent>(std::move(event)));
   }

@@ -105,8 +105,7 @@ class ServiceHooks : public model::CallObserver {
                                   const ApplicationEvent& /*event*/) {}
   // After a Kinesis call of `client`, under a per-request clock that has just moved by its
   // `step` to `now`: how much further it jumps (clientcheck/fast_forward.h says when and why).
-  virtual Duration JumpAfterCall(Instant /*now*/, std::string_view /*client*/,
-                                 Duration /*step*/) {
+  virtual Duration JumpAfterCall(Instant /*now*/, std::string_view /*client*/, Duration /*step*/) {
     return Duration::Zero();
   }
 };
@@ -164,8 +163,8 @@ class KinesisService {
   HttpResponse Dropped();
   HttpResponse Events(const HttpRequest& request, Json* log_entry);
   Decoded<Json> Dispatch(const Request& request, Call& call);
-  HttpResponse Finish(int status, const Json& body, std::optional<Encoding> encoding,
-                      Instant at, Json* log_entry, bool empty_body = false);
+  HttpResponse Finish(int status, const Json& body, std::optional<Encoding> encoding, Instant at,
+                      Json* log_entry, bool empty_body = false);
   HttpResponse Error(const ApiError& error, std::optional<Encoding> encoding, Instant at,
                      Json* log_entry);
   void Log(Json entry);

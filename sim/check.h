@@ -15,11 +15,11 @@ namespace shardsim::sim::check_internal {
                               std::string_view message);
 }  // namespace shardsim::sim::check_internal
 
-#define SHARDSIM_CHECK(condition, message)                                                  \
-  do {                                                                                      \
-    if (__builtin_expect(!(condition), 0)) {                                                \
+#define SHARDSIM_CHECK(condition, message)                                                   \
+  do {                                                                                       \
+    if (__builtin_expect(!(condition), 0)) {                                                 \
       ::shardsim::sim::check_internal::CheckFailed(__FILE__, __LINE__, #condition, message); \
-    }                                                                                       \
+    }                                                                                        \
   } while (false)
 
 #endif  // SHARDSIM_SIM_CHECK_H_

@@ -61,9 +61,7 @@ int64_t Random::UniformInt(int64_t lo, int64_t hi) {
   return static_cast<int64_t>(static_cast<uint64_t>(lo) + offset);
 }
 
-double Random::UniformReal() {
-  return static_cast<double>(NextU64() >> 11) * 0x1.0p-53;
-}
+double Random::UniformReal() { return static_cast<double>(NextU64() >> 11) * 0x1.0p-53; }
 
 bool Random::Bernoulli(double p) {
   if (!(p > 0.0)) return false;
@@ -105,8 +103,14 @@ double Log2(double x) {
   // x = m * 2^e with m in [1, 2); exact scaling by powers of two.
   int e = 0;
   double m = x;
-  while (m >= 2.0) { m *= 0.5; ++e; }
-  while (m < 1.0) { m *= 2.0; --e; }
+  while (m >= 2.0) {
+    m *= 0.5;
+    ++e;
+  }
+  while (m < 1.0) {
+    m *= 2.0;
+    --e;
+  }
   // ln(m) = 2 * atanh(t), t = (m - 1) / (m + 1) in [0, 1/3): the series converges fast.
   const double t = (m - 1.0) / (m + 1.0);
   const double t2 = t * t;

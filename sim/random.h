@@ -11,8 +11,8 @@
 //     file's own exp2/log2 made only of IEEE-754 +, -, *, / (no libm), so every build and
 //     standard library gives the same bits.
 //   * Sub-streams: Fork(label) derives a new generator from this generator's *key* (its seed
-//     lineage) and the FNV-1a 64 hash (sim/hash.h) of the label, never from its current state. Draws made
-//     from one stream therefore never shift another stream's draws.
+//     lineage) and the FNV-1a 64 hash (sim/hash.h) of the label, never from its current state.
+//     Draws made from one stream therefore never shift another stream's draws.
 // Never use std::*_distribution, std::random_device or absl::BitGen in the simulation.
 #ifndef SHARDSIM_SIM_RANDOM_H_
 #define SHARDSIM_SIM_RANDOM_H_
@@ -63,8 +63,8 @@ class Random {
 namespace random_internal {
 // Deterministic base-2 logarithm and exponential made of basic IEEE operations only.
 // Accuracy is about 1e-12 relative, which is ample for drawing durations.
-double Log2(double x);   // REQUIRES: x > 0 and finite.
-double Exp2(double x);   // REQUIRES: |x| < 1000.
+double Log2(double x);  // REQUIRES: x > 0 and finite.
+double Exp2(double x);  // REQUIRES: |x| < 1000.
 }  // namespace random_internal
 
 }  // namespace shardsim::sim

@@ -23,30 +23,41 @@ std::string DescribeException(const std::exception_ptr& error) {
 
 std::string_view ProcessStateName(ProcessState state) {
   switch (state) {
-    case ProcessState::kRunning: return "running";
-    case ProcessState::kFinished: return "finished";
-    case ProcessState::kFailed: return "failed";
-    case ProcessState::kKilled: return "killed";
+    case ProcessState::kRunning:
+      return "running";
+    case ProcessState::kFinished:
+      return "finished";
+    case ProcessState::kFailed:
+      return "failed";
+    case ProcessState::kKilled:
+      return "killed";
   }
   return "?";
 }
 
 std::string_view RunOutcomeName(RunOutcome outcome) {
   switch (outcome) {
-    case RunOutcome::kIdle: return "idle";
-    case RunOutcome::kDeadlineReached: return "deadline_reached";
-    case RunOutcome::kStepped: return "stepped";
-    case RunOutcome::kStopped: return "stopped";
-    case RunOutcome::kEventLimit: return "event_limit";
-    case RunOutcome::kTimeLimit: return "time_limit";
-    case RunOutcome::kFailed: return "failed";
+    case RunOutcome::kIdle:
+      return "idle";
+    case RunOutcome::kDeadlineReached:
+      return "deadline_reached";
+    case RunOutcome::kStepped:
+      return "stepped";
+    case RunOutcome::kStopped:
+      return "stopped";
+    case RunOutcome::kEventLimit:
+      return "event_limit";
+    case RunOutcome::kTimeLimit:
+      return "time_limit";
+    case RunOutcome::kFailed:
+      return "failed";
   }
   return "?";
 }
 
 std::string RunResult::ToString() const {
-  std::string out = absl::StrCat(std::string(RunOutcomeName(outcome)), " at ", time.ToString(), " after ",
-                                 events, " events");
+  std::string out = absl::StrCat(std::string(RunOutcomeName(outcome)), " at ", time.ToString(),
+                                 " after ", events, " events");
   if (!status.ok()) absl::StrAppend(&out, ": ", status.message());
   return out;
 }
@@ -93,10 +104,7 @@ size_t Signal::waiting() const {
 // Simulation ----------------------------------------------------------------------------
 
 Simulation::Simulation(Options options)
-    : options_(options),
-      now_(options.start),
-      random_(options.seed),
-      trace_(options.trace_mode) {
+    : options_(options), now_(options.start), random_(options.seed), trace_(options.trace_mode) {
   SHARDSIM_CHECK(options_.max_virtual_time >= Duration::Zero(),
                  "Options::max_virtual_time must not be negative");
 }
@@ -135,9 +143,9 @@ absl::Status Simulation::Kill(ProcessId id) {
   }
   Process& process = processes_[id];
   if (process.state != ProcessState::kRunning) {
-    return absl::FailedPreconditionError(absl::StrCat("Kill: process '", process.name,
-                                                      "' has already ",
-                                                      std::string(ProcessStateName(process.state))));
+    return absl::FailedPreconditionError(
+        absl::StrCat("Kill: process '", process.name, "' has already ",
+                     std::string(ProcessStateName(process.state))));
   }
   if (id == current_) {
     return absl::FailedPreconditionError(
@@ -186,16 +194,16 @@ void Simulation::Wake(const Signal::Waiter& waiter) {
 
 Simulation::SleepAwaiter Simulation::Sleep(Duration d) {
   if (d < Duration::Zero()) {
-    throw SimulationError(absl::StrCat("negative sleep of ", d.micros(), "us requested at ",
-                                       now_.ToString()));
+    throw SimulationError(
+        absl::StrCat("negative sleep of ", d.micros(), "us requested at ", now_.ToString()));
   }
   return SleepAwaiter{this, now_ + d};
 }
 
 Simulation::SleepAwaiter Simulation::SleepUntil(Instant t) {
   if (t < now_) {
-    throw SimulationError(absl::StrCat("sleep until ", t.ToString(),
-                                       ", which is before now (", now_.ToString(), ")"));
+    throw SimulationError(absl::StrCat("sleep until ", t.ToString(), ", which is before now (",
+                                       now_.ToString(), ")"));
   }
   return SleepAwaiter{this, t};
 }
@@ -211,8 +219,8 @@ Simulation::JoinAwaiter Simulation::Join(ProcessId id) {
     throw SimulationError(absl::StrCat("Join: no process with id ", id));
   }
   if (id == current_) {
-    throw SimulationError(absl::StrCat("Join: process '", processes_[id].name,
-                                       "' cannot wait for itself"));
+    throw SimulationError(
+        absl::StrCat("Join: process '", processes_[id].name, "' cannot wait for itself"));
   }
   return JoinAwaiter{this, id};
 }
@@ -245,8 +253,8 @@ void Simulation::OnProcessEnded(ProcessId id) {
     process.state = ProcessState::kFailed;
     const std::string what = DescribeException(error);
     Record(process.name, "process.fail", {{"pid", id}, {"error", what}});
-    Fail(absl::AbortedError(absl::StrCat("process '", process.name, "' (pid ", id,
-                                         ") failed at ", now_.ToString(), ": ", what)));
+    Fail(absl::AbortedError(absl::StrCat("process '", process.name, "' (pid ", id, ") failed at ",
+                                         now_.ToString(), ": ", what)));
   } else {
     process.state = ProcessState::kFinished;
     Record(process.name, "process.exit", {{"pid", id}});
@@ -268,21 +276,20 @@ absl::StatusOr<TimerId> Simulation::ScheduleAt(Instant at, std::string_view labe
                                                Callback callback) {
   if (at < now_) {
     return absl::InvalidArgumentError(absl::StrCat("cannot schedule '", std::string(label), "' at ",
-                                                   at.ToString(), ", before now (",
-                                                   now_.ToString(), ")"));
+                                                   at.ToString(), ", before now (", now_.ToString(),
+                                                   ")"));
   }
   if (callback == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot schedule '", std::string(label),
-                                                   "' without a callback"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot schedule '", std::string(label), "' without a callback"));
   }
   return queue_.PushCallback(
       at, kNoOwner, [this, name = std::string(label), fn = std::move(callback)]() mutable {
         try {
           fn();
         } catch (...) {
-          Fail(absl::AbortedError(absl::StrCat("callback '", name, "' failed at ",
-                                               now_.ToString(), ": ",
-                                               DescribeException(std::current_exception()))));
+          Fail(absl::AbortedError(absl::StrCat("callback '", name, "' failed at ", now_.ToString(),
+                                               ": ", DescribeException(std::current_exception()))));
         }
       });
 }
@@ -291,8 +298,8 @@ absl::StatusOr<TimerId> Simulation::ScheduleAfter(Duration delay, std::string_vi
                                                   Callback callback) {
   if (delay < Duration::Zero()) {
     return absl::InvalidArgumentError(absl::StrCat("cannot schedule '", std::string(label),
-                                                   "' after a negative delay of ",
-                                                   delay.micros(), "us"));
+                                                   "' after a negative delay of ", delay.micros(),
+                                                   "us"));
   }
   return ScheduleAt(now_ + delay, label, std::move(callback));
 }

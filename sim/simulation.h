@@ -177,8 +177,7 @@ class Simulation {
   // Runs `callback` at `at` (InvalidArgument if `at` is before now()). `label` names the
   // callback in errors.
   absl::StatusOr<TimerId> ScheduleAt(Instant at, std::string_view label, Callback callback);
-  absl::StatusOr<TimerId> ScheduleAfter(Duration delay, std::string_view label,
-                                        Callback callback);
+  absl::StatusOr<TimerId> ScheduleAfter(Duration delay, std::string_view label, Callback callback);
   // True when the event was still pending.
   bool Cancel(TimerId id) { return queue_.Cancel(id); }
 

@@ -15,7 +15,9 @@
 namespace shardsim::sim {
 
 inline std::string ToString(std::string_view text) { return std::string(text); }
-inline std::string ToString(absl::string_view text) { return std::string(text.data(), text.size()); }
+inline std::string ToString(absl::string_view text) {
+  return std::string(text.data(), text.size());
+}
 
 inline absl::string_view ToAbsl(std::string_view text) {
   return absl::string_view(text.data(), text.size());

@@ -18,7 +18,8 @@
 // consumer loop built with it compiles and then crashes at run time. CMake and the installed
 // package config refuse it too.
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-#error "shardsim needs clang++ (14 or later) or g++ 13 or later: older g++ destroys temporaries in co_await expressions twice. Build with clang++."
+#error \
+    "shardsim needs clang++ (14 or later) or g++ 13 or later: older g++ destroys temporaries in co_await expressions twice. Build with clang++."
 #endif
 
 #include <coroutine>

@@ -14,9 +14,7 @@ Duration Duration::FromAbsl(absl::Duration d) { return Duration(FloorMicros(d));
 
 std::string Duration::ToString() const { return absl::FormatDuration(ToAbsl()); }
 
-Instant Instant::FromAbsl(absl::Time t) {
-  return Instant(FloorMicros(t - absl::UnixEpoch()));
-}
+Instant Instant::FromAbsl(absl::Time t) { return Instant(FloorMicros(t - absl::UnixEpoch())); }
 
 std::string Instant::ToString() const {
   std::string out;
@@ -46,12 +44,11 @@ void Instant::AppendTo(std::string& text) const {
   const int64_t seconds = micros_of_day / 1'000'000;
   if (year < 0 || year > 9999) {
     char buffer[64];
-    const int n = std::snprintf(buffer, sizeof(buffer), "%lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06lldZ",
-                                static_cast<long long>(year), static_cast<long long>(month),
-                                static_cast<long long>(day), static_cast<long long>(seconds / 3'600),
-                                static_cast<long long>(seconds / 60 % 60),
-                                static_cast<long long>(seconds % 60),
-                                static_cast<long long>(micros_of_day % 1'000'000));
+    const int n = std::snprintf(
+        buffer, sizeof(buffer), "%lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06lldZ",
+        static_cast<long long>(year), static_cast<long long>(month), static_cast<long long>(day),
+        static_cast<long long>(seconds / 3'600), static_cast<long long>(seconds / 60 % 60),
+        static_cast<long long>(seconds % 60), static_cast<long long>(micros_of_day % 1'000'000));
     text.append(buffer, static_cast<size_t>(n));
     return;
   }

@@ -6,10 +6,9 @@
 #include <concepts>
 #include <cstring>
 
-#include "sim/check.h"
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "sim/check.h"
 
 namespace shardsim::sim {
 
@@ -49,11 +48,21 @@ void AppendQuoted(std::string& out, std::string_view s, bool json) {
   out.push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           out += json ? absl::StrFormat("\\u%04x", c) : absl::StrFormat("\\x%02x", c);
@@ -71,8 +80,7 @@ void AppendTextOf(std::string& out, bool v) { out += v ? "true" : "false"; }
 void AppendTextOf(std::string& out, std::string_view v) { AppendQuoted(out, v, /*json=*/false); }
 void AppendTextOf(std::string& out, Instant v) { v.AppendTo(out); }
 template <std::integral T>
-  requires(!std::same_as<T, bool>)
-void AppendTextOf(std::string& out, T v) {
+requires(!std::same_as<T, bool>) void AppendTextOf(std::string& out, T v) {
   char buf[24];  // the longest 64-bit integer is 20 characters
   const std::to_chars_result end = std::to_chars(buf, buf + sizeof(buf), v);
   out.append(buf, end.ptr);
@@ -126,7 +134,9 @@ constexpr HashTag TagOf(Duration) { return kDurationTag; }
 
 size_t MaxPayloadBytes(std::string_view v) { return kMaxLengthBytes + v.size(); }
 template <typename T>
-constexpr size_t MaxPayloadBytes(T) { return 8; }
+constexpr size_t MaxPayloadBytes(T) {
+  return 8;
+}
 
 char* PutPayload(char* p, int64_t v) { return PutU64(p, static_cast<uint64_t>(v)); }
 char* PutPayload(char* p, uint64_t v) { return PutU64(p, v); }
@@ -308,7 +318,8 @@ void Trace::Append(TraceRecord record) {
 void Trace::Append(Instant time, std::string_view actor, std::string_view kind,
                    std::initializer_list<TraceField> fields) {
   if (builds_records()) {
-    Append(TraceRecord{time, std::string(actor), std::string(kind), std::vector<TraceField>(fields)});
+    Append(
+        TraceRecord{time, std::string(actor), std::string(kind), std::vector<TraceField>(fields)});
     return;
   }
   SHARDSIM_CHECK(!line_open_, "a TraceLine is open: commit it before appending another record");

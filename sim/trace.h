@@ -49,14 +49,13 @@ class TraceValue {
   template <std::signed_integral T>
   TraceValue(T v) : value_(static_cast<int64_t>(v)) {}  // NOLINT: implicit on purpose
   template <std::unsigned_integral T>
-    requires(!std::same_as<T, bool>)
-  TraceValue(T v) : value_(static_cast<uint64_t>(v)) {}  // NOLINT
-  TraceValue(bool v) : value_(v) {}                      // NOLINT
-  TraceValue(const char* v) : value_(std::string(v)) {}  // NOLINT
-  TraceValue(std::string_view v) : value_(std::string(v)) {}  // NOLINT
-  TraceValue(std::string v) : value_(std::move(v)) {}    // NOLINT
-  TraceValue(Instant v) : value_(v) {}                   // NOLINT
-  TraceValue(Duration v) : value_(v) {}                  // NOLINT
+  requires(!std::same_as<T, bool>) TraceValue(T v) : value_(static_cast<uint64_t>(v)) {}  // NOLINT
+  TraceValue(bool v) : value_(v) {}                                                       // NOLINT
+  TraceValue(const char* v) : value_(std::string(v)) {}                                   // NOLINT
+  TraceValue(std::string_view v) : value_(std::string(v)) {}                              // NOLINT
+  TraceValue(std::string v) : value_(std::move(v)) {}                                     // NOLINT
+  TraceValue(Instant v) : value_(v) {}                                                    // NOLINT
+  TraceValue(Duration v) : value_(v) {}                                                   // NOLINT
 
   const Variant& value() const { return value_; }
   void AppendText(std::string& out) const;
@@ -114,8 +113,9 @@ class ByteBuffer {
 // One record, built field by field and appended by Commit(). When the trace keeps records or
 // has observers it collects a TraceRecord; otherwise it writes the record's hash encoding
 // straight into the trace's pending hash input, so a hash-only run builds no record, renders
-// no text and allocates nothing per line. Either way the hash is the same. A line that is never committed is
-// dropped. REQUIRES: one open line per trace at a time, committed before the next Begin.
+// no text and allocates nothing per line. Either way the hash is the same. A line that is never
+// committed is dropped. REQUIRES: one open line per trace at a time, committed before the next
+// Begin.
 class TraceLine {
  public:
   TraceLine(const TraceLine&) = delete;
@@ -190,7 +190,7 @@ class Trace {
   void EndRecord();  // ends the record being encoded into pending_
 
   Mode mode_;
-  StreamingHash hash_;    // of every byte before pending_
+  StreamingHash hash_;                  // of every byte before pending_
   trace_internal::ByteBuffer pending_;  // encoded records not yet passed to hash_
   uint64_t count_ = 0;
   std::vector<TraceRecord> records_;

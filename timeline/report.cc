@@ -19,7 +19,8 @@ std::string RenderReportHtml(const std::string& title, const std::vector<ReportR
       "text-align:left}\n.fail{color:#b91c1c;font-weight:bold}.pass{color:#15803d}\n"
       ".unexpected{background:#fef2f2}\nsvg{max-width:100%;height:auto}\n</style>\n</head>\n"
       "<body>\n<h1>",
-      XmlEscape(title), "</h1>\n", lead_svg.empty() ? "" : absl::StrCat("<section id=\"lead\">\n", lead_svg, "</section>\n"),
+      XmlEscape(title), "</h1>\n",
+      lead_svg.empty() ? "" : absl::StrCat("<section id=\"lead\">\n", lead_svg, "</section>\n"),
       "<table id=\"verdicts\">\n<tr><th>strategy</th><th>expected</th>"
       "<th>verdict</th><th>as expected</th><th>detail</th></tr>\n");
   for (const ReportRow& r : rows) {
@@ -30,8 +31,7 @@ std::string RenderReportHtml(const std::string& title, const std::vector<ReportR
                            : XmlEscape(r.strategy),
                     "</td><td>", XmlEscape(r.expected), "</td><td class=\"",
                     failed ? "fail" : "pass", "\">", XmlEscape(r.verdict), "</td><td>",
-                    r.as_expected ? "yes" : "NO", "</td><td>", XmlEscape(r.detail),
-                    "</td></tr>\n");
+                    r.as_expected ? "yes" : "NO", "</td><td>", XmlEscape(r.detail), "</td></tr>\n");
   }
   absl::StrAppend(&out, "</table>\n");
   for (const ReportRow& r : rows) {
@@ -59,8 +59,8 @@ ReportRow ReportRowOf(const properties::StrategyResult& result) {
     row.detail = result.failure->message;
   } else {
     row.verdict = "pass";
-    row.detail = absl::StrCat(result.cases_run, " cases, seed ", result.seed, ", profile ",
-                              result.profile);
+    row.detail =
+        absl::StrCat(result.cases_run, " cases, seed ", result.seed, ", profile ", result.profile);
   }
   return row;
 }

@@ -66,7 +66,7 @@ sim::Task<void> ArticleWalk(sim::Simulation& sim, model::KinesisClient& producer
 }  // namespace
 
 absl::StatusOr<ScenarioPicture> RenderScenarioSvg(const properties::Scenario& scenario,
-                                              const consumer::StrategyRegistry& registry) {
+                                                  const consumer::StrategyRegistry& registry) {
   TimelineInput input;
   properties::RunOptions options{.keep_trace = true};
   options.after_run = [&](const sim::Trace& trace, model::KinesisModel& model) {

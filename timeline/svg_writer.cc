@@ -9,11 +9,21 @@ std::string XmlEscape(std::string_view text) {
   out.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
           out += '?';
@@ -58,8 +68,7 @@ void SvgWriter::Close() {
   out_ += "</" + tag + ">\n";
 }
 
-void SvgWriter::Element(std::string_view tag, const Attributes& attributes,
-                        std::string_view text) {
+void SvgWriter::Element(std::string_view tag, const Attributes& attributes, std::string_view text) {
   Indent();
   AppendTag(out_, tag, attributes);
   if (text.empty()) {

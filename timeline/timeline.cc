@@ -55,7 +55,8 @@ std::string Clock(Instant t) { return t.ToString().substr(11, 8); }
 
 // A label beside a mark at x: to its right, or to its left near the picture's right edge.
 std::vector<std::pair<std::string, std::string>> LabelAt(int64_t x, int64_t y) {
-  if (x > kWidth - 140) return {{"x", std::to_string(x - 4)}, {"y", std::to_string(y)}, {"text-anchor", "end"}};
+  if (x > kWidth - 140)
+    return {{"x", std::to_string(x - 4)}, {"y", std::to_string(y)}, {"text-anchor", "end"}};
   return {{"x", std::to_string(x + 4)}, {"y", std::to_string(y)}};
 }
 
@@ -63,22 +64,32 @@ enum class Outcome { kRecords, kEmpty, kThrottled, kExpired, kError };
 
 const char* OutcomeClass(Outcome o) {
   switch (o) {
-    case Outcome::kRecords: return "records";
-    case Outcome::kEmpty: return "empty";
-    case Outcome::kThrottled: return "throttled";
-    case Outcome::kExpired: return "expired";
-    case Outcome::kError: return "error";
+    case Outcome::kRecords:
+      return "records";
+    case Outcome::kEmpty:
+      return "empty";
+    case Outcome::kThrottled:
+      return "throttled";
+    case Outcome::kExpired:
+      return "expired";
+    case Outcome::kError:
+      return "error";
   }
   return "error";
 }
 
 const char* OutcomeColour(Outcome o) {
   switch (o) {
-    case Outcome::kRecords: return "#2a9d4b";
-    case Outcome::kEmpty: return "#8a96a3";
-    case Outcome::kThrottled: return "#e9a23b";
-    case Outcome::kExpired: return "#8e44ad";
-    case Outcome::kError: return "#d62828";
+    case Outcome::kRecords:
+      return "#2a9d4b";
+    case Outcome::kEmpty:
+      return "#8a96a3";
+    case Outcome::kThrottled:
+      return "#e9a23b";
+    case Outcome::kExpired:
+      return "#8e44ad";
+    case Outcome::kError:
+      return "#d62828";
   }
   return "#d62828";
 }
@@ -142,8 +153,8 @@ Facts Gather(const std::vector<TraceRecord>& records) {
     if (r.kind == "PutRecord" && !r.Find("error")) {
       f.lane_events[shard].push_back({LaneEvent::Kind::kPut, &r});
     } else if (r.kind == "GetRecords") {
-      f.reads.push_back(Read{&r, shard, IntField(r, "bucket"), OutcomeOf(r),
-                             IntField(r, "behind_ms")});
+      f.reads.push_back(
+          Read{&r, shard, IntField(r, "bucket"), OutcomeOf(r), IntField(r, "behind_ms")});
     } else if (r.actor == "app" && r.kind == "checkpoint") {
       f.lane_events[shard].push_back({LaneEvent::Kind::kCheckpoint, &r});
     } else if (r.actor == "app" && r.kind.starts_with("declare.")) {
@@ -220,7 +231,9 @@ class Picture {
   }
 
  private:
-  int64_t LaneTop(size_t row) const { return kHeaderHeight + static_cast<int64_t>(row) * kLaneHeight; }
+  int64_t LaneTop(size_t row) const {
+    return kHeaderHeight + static_cast<int64_t>(row) * kLaneHeight;
+  }
   int64_t LanesBottom() const { return LaneTop(order_.size()); }
 
   const ShardLane* LaneOf(const std::string& shard) const {
@@ -305,7 +318,8 @@ class Picture {
       if (!s.parent || !lane_index_.count(*s.parent)) place(place, i, 0);
     }
     for (size_t i = 0; i < input_.shards.size(); ++i) place(place, i, 0);
-    for (size_t row = 0; row < order_.size(); ++row) row_of_[input_.shards[order_[row]].shard_id] = row;
+    for (size_t row = 0; row < order_.size(); ++row)
+      row_of_[input_.shards[order_[row]].shard_id] = row;
   }
 
   void Header() {
@@ -316,17 +330,23 @@ class Picture {
     const int64_t y = 62;
     for (const Outcome o : {Outcome::kRecords, Outcome::kEmpty, Outcome::kThrottled,
                             Outcome::kExpired, Outcome::kError}) {
-      svg_.Element("circle", {{"cx", Num(x + 4)}, {"cy", Num(y - 4)}, {"r", "4"},
-                              {"fill", OutcomeColour(o)}});
+      svg_.Element(
+          "circle",
+          {{"cx", Num(x + 4)}, {"cy", Num(y - 4)}, {"r", "4"}, {"fill", OutcomeColour(o)}});
       const std::string label = absl::StrCat("GetRecords: ", OutcomeClass(o));
       svg_.Element("text", {{"x", Num(x + 12)}, {"y", Num(y)}}, label);
       x += 12 + static_cast<int64_t>(label.size()) * 6 + 14;
     }
-    svg_.Element("path", {{"d", absl::StrCat("M", x, " ", y - 9, " l5 7 l5 -7 z")}, {"fill", "#1f6feb"}});
+    svg_.Element("path",
+                 {{"d", absl::StrCat("M", x, " ", y - 9, " l5 7 l5 -7 z")}, {"fill", "#1f6feb"}});
     svg_.Element("text", {{"x", Num(x + 14)}, {"y", Num(y)}}, "put");
     x += 44;
-    svg_.Element("line", {{"x1", Num(x)}, {"y1", Num(y - 4)}, {"x2", Num(x + 18)}, {"y2", Num(y - 4)},
-                          {"stroke", "#c2410c"}, {"stroke-width", "1.5"}});
+    svg_.Element("line", {{"x1", Num(x)},
+                          {"y1", Num(y - 4)},
+                          {"x2", Num(x + 18)},
+                          {"y2", Num(y - 4)},
+                          {"stroke", "#c2410c"},
+                          {"stroke-width", "1.5"}});
     svg_.Element("text", {{"x", Num(x + 22)}, {"y", Num(y)}}, "MillisBehindLatest");
     size_t aggregated = 0;
     for (const EmptyRun& run : empty_runs_) aggregated += run.reads.size();
@@ -336,22 +356,26 @@ class Picture {
                       " run(s) of ", kMinEmptyRun, " or more, drawn as one grey band per run");
     }
     absl::StrAppend(&note, "; the axis is compressed where nothing happened (zigzag breaks)");
-    svg_.Element("text", {{"x", "16"}, {"y", "82"}, {"fill", "#444444"}, {"id", "aggregation-note"}},
-                 note);
+    svg_.Element("text",
+                 {{"x", "16"}, {"y", "82"}, {"fill", "#444444"}, {"id", "aggregation-note"}}, note);
   }
 
   void Lane(const ShardLane& lane, size_t row) {
     const int64_t top = LaneTop(row);
     svg_.Open("g", {{"class", "lane"}, {"id", absl::StrCat("lane-", lane.shard_id)}});
-    svg_.Element("rect", {{"x", "0"}, {"y", Num(top)}, {"width", Num(kWidth)},
-                          {"height", Num(kLaneHeight)}, {"fill", row % 2 ? "#fafbfc" : "#ffffff"}});
+    svg_.Element("rect", {{"x", "0"},
+                          {"y", Num(top)},
+                          {"width", Num(kWidth)},
+                          {"height", Num(kLaneHeight)},
+                          {"fill", row % 2 ? "#fafbfc" : "#ffffff"}});
     const int64_t indent = Depth(lane) * 12;
     svg_.Element("text", {{"x", Num(16 + indent)}, {"y", Num(top + 40)}, {"font-weight", "bold"}},
                  lane.shard_id);
     if (lane.parent) {
-      svg_.Element("text", {{"x", Num(16 + indent)}, {"y", Num(top + 54)}, {"fill", "#555555"}},
-                   absl::StrCat(lane.adjacent_parent ? "merged from " : "split from ", *lane.parent,
-                                lane.adjacent_parent ? absl::StrCat(" + ", *lane.adjacent_parent) : ""));
+      svg_.Element(
+          "text", {{"x", Num(16 + indent)}, {"y", Num(top + 54)}, {"fill", "#555555"}},
+          absl::StrCat(lane.adjacent_parent ? "merged from " : "split from ", *lane.parent,
+                       lane.adjacent_parent ? absl::StrCat(" + ", *lane.adjacent_parent) : ""));
     }
     svg_.Element("text", {{"x", Num(16 + indent)}, {"y", Num(top + 92)}, {"fill", "#c2410c"}},
                  "MillisBehindLatest");
@@ -380,16 +404,23 @@ class Picture {
     const int64_t axis_end = axis_.X(facts_.last);
     for (size_t b = 0; b < lane.bucket_starts.size(); ++b) {
       const int64_t x0 = axis_.X(lane.bucket_starts[b]);
-      const int64_t x1 = b + 1 < lane.bucket_starts.size() ? axis_.X(lane.bucket_starts[b + 1])
-                                                           : axis_end;
+      const int64_t x1 =
+          b + 1 < lane.bucket_starts.size() ? axis_.X(lane.bucket_starts[b + 1]) : axis_end;
       if (x1 - x0 < 2 || axis_.InBreak(lane.bucket_starts[b])) continue;
-      svg_.Open("rect", {{"class", "bucket"}, {"x", Num(x0)}, {"y", Num(y)}, {"width", Num(x1 - x0)},
-                         {"height", Num(h)}, {"fill", b % 2 ? "#dbe4ef" : "#eef2f7"}});
-      svg_.Title(absl::StrCat(lane.shard_id, " bucket ", b, " from ", lane.bucket_starts[b].ToString()));
+      svg_.Open("rect", {{"class", "bucket"},
+                         {"x", Num(x0)},
+                         {"y", Num(y)},
+                         {"width", Num(x1 - x0)},
+                         {"height", Num(h)},
+                         {"fill", b % 2 ? "#dbe4ef" : "#eef2f7"}});
+      svg_.Title(
+          absl::StrCat(lane.shard_id, " bucket ", b, " from ", lane.bucket_starts[b].ToString()));
       svg_.Close();
       if (x1 - x0 >= 28) {
-        svg_.Element("text", {{"x", Num(x0 + 3)}, {"y", Num(y + h - 4)}, {"fill", "#7b8794"},
-                              {"font-size", "9"}}, absl::StrCat("b", b));
+        svg_.Element(
+            "text",
+            {{"x", Num(x0 + 3)}, {"y", Num(y + h - 4)}, {"fill", "#7b8794"}, {"font-size", "9"}},
+            absl::StrCat("b", b));
       }
     }
   }
@@ -398,7 +429,8 @@ class Picture {
     std::vector<const Read*> points;
     int64_t max_behind = 1;
     for (const Read& r : facts_.reads) {
-      if (r.shard != lane.shard_id || !r.behind_ms || r.record->actor.starts_with("reader-")) continue;
+      if (r.shard != lane.shard_id || !r.behind_ms || r.record->actor.starts_with("reader-"))
+        continue;
       points.push_back(&r);
       max_behind = std::max(max_behind, *r.behind_ms);
     }
@@ -412,14 +444,21 @@ class Picture {
       const int64_t y = y0 - (*r.behind_ms * span) / max_behind;
       absl::StrAppend(&path, path.empty() ? "M" : " L", ReadX(r), " ", y);
     }
-    svg_.Open("path", {{"class", "behind"}, {"d", path}, {"fill", "none"}, {"stroke", "#c2410c"},
+    svg_.Open("path", {{"class", "behind"},
+                       {"d", path},
+                       {"fill", "none"},
+                       {"stroke", "#c2410c"},
                        {"stroke-width", "1.5"}});
     svg_.Title(absl::StrCat("MillisBehindLatest on ", lane.shard_id, ", up to ", max_behind,
                             " ms (", HumanDuration(Duration::Millis(max_behind)), ")"));
     svg_.Close();
-    svg_.Element("text", {{"x", Num(16 + Depth(lane) * 12)}, {"y", Num(top + 104)}, {"fill", "#c2410c"},
-                          {"font-size", "9"}},
-                 absl::StrCat("(top of the line: ", HumanDuration(Duration::Millis(max_behind)), ")"));
+    svg_.Element(
+        "text",
+        {{"x", Num(16 + Depth(lane) * 12)},
+         {"y", Num(top + 104)},
+         {"fill", "#c2410c"},
+         {"font-size", "9"}},
+        absl::StrCat("(top of the line: ", HumanDuration(Duration::Millis(max_behind)), ")"));
   }
 
   void EmptyRuns(const ShardLane& lane, int64_t top) {
@@ -430,17 +469,26 @@ class Picture {
       const int64_t x0 = axis_.X(BucketSlice(first.shard, *first.bucket).first);
       const int64_t x1 = std::max(x0 + 4, axis_.X(BucketSlice(last.shard, *last.bucket).second));
       svg_.Open("g", {{"class", "empty-run"}});
-      svg_.Open("rect", {{"x", Num(x0)}, {"y", Num(top + 36)}, {"width", Num(x1 - x0)}, {"height", "12"},
-                         {"rx", "6"}, {"fill", "#8a96a3"}, {"fill-opacity", "0.55"}, {"stroke", "#5f6b77"}});
+      svg_.Open("rect", {{"x", Num(x0)},
+                         {"y", Num(top + 36)},
+                         {"width", Num(x1 - x0)},
+                         {"height", "12"},
+                         {"rx", "6"},
+                         {"fill", "#8a96a3"},
+                         {"fill-opacity", "0.55"},
+                         {"stroke", "#5f6b77"}});
       svg_.Title(absl::StrCat(
           run.reads.size(), " empty pages by ", first.record->actor, " on ", first.shard,
-          ", buckets ", *first.bucket, " to ", *last.bucket, ", called ", first.record->time.ToString(),
-          " to ", last.record->time.ToString(), ", MillisBehindLatest ",
-          first.behind_ms.value_or(0), " to ", last.behind_ms.value_or(0), "\nfirst: ",
-          first.record->ToText(), "\nlast: ", last.record->ToText()));
+          ", buckets ", *first.bucket, " to ", *last.bucket, ", called ",
+          first.record->time.ToString(), " to ", last.record->time.ToString(),
+          ", MillisBehindLatest ", first.behind_ms.value_or(0), " to ", last.behind_ms.value_or(0),
+          "\nfirst: ", first.record->ToText(), "\nlast: ", last.record->ToText()));
       svg_.Close();
-      svg_.Element("text", {{"x", Num((x0 + x1) / 2)}, {"y", Num(top + 32)}, {"text-anchor", "middle"},
-                            {"fill", "#3d4852"}},
+      svg_.Element("text",
+                   {{"x", Num((x0 + x1) / 2)},
+                    {"y", Num(top + 32)},
+                    {"text-anchor", "middle"},
+                    {"fill", "#3d4852"}},
                    absl::StrCat(run.reads.size(), " empty pages, one bucket each"));
       svg_.Close();
     }
@@ -454,9 +502,12 @@ class Picture {
       const int64_t x = ReadX(r);
       const int64_t nth = other_reader ? 0 : marks_at[x]++;
       svg_.Open("circle", {{"class", absl::StrCat("read outcome-", OutcomeClass(r.outcome))},
-                           {"cx", Num(x + (nth % 6) * 7)}, {"cy", Num(top + (other_reader ? 60 : 42))},
-                           {"r", other_reader ? "3" : "5"}, {"fill", OutcomeColour(r.outcome)},
-                           {"stroke", "#ffffff"}, {"stroke-width", "1"}});
+                           {"cx", Num(x + (nth % 6) * 7)},
+                           {"cy", Num(top + (other_reader ? 60 : 42))},
+                           {"r", other_reader ? "3" : "5"},
+                           {"fill", OutcomeColour(r.outcome)},
+                           {"stroke", "#ffffff"},
+                           {"stroke-width", "1"}});
       svg_.Title(r.record->ToText());
       svg_.Close();
     }
@@ -469,7 +520,8 @@ class Picture {
       const int64_t x = axis_.X(e.record->time);
       switch (e.kind) {
         case LaneEvent::Kind::kPut:
-          svg_.Open("path", {{"class", "put"}, {"d", absl::StrCat("M", x - 5, " ", top + 14, " l5 8 l5 -8 z")},
+          svg_.Open("path", {{"class", "put"},
+                             {"d", absl::StrCat("M", x - 5, " ", top + 14, " l5 8 l5 -8 z")},
                              {"fill", "#1f6feb"}});
           break;
         case LaneEvent::Kind::kCheckpoint:
@@ -479,13 +531,19 @@ class Picture {
           break;
         case LaneEvent::Kind::kDeclare:
           svg_.Open("g", {{"class", "declare"}});
-          svg_.Element("line", {{"x1", Num(x)}, {"y1", Num(top + 8)}, {"x2", Num(x)}, {"y2", Num(top + 70)},
-                                {"stroke", "#111827"}, {"stroke-width", "2"}});
-          svg_.Element("path", {{"d", absl::StrCat("M", x, " ", top + 8, " l12 4 l-12 4 z")}, {"fill", "#111827"}});
+          svg_.Element("line", {{"x1", Num(x)},
+                                {"y1", Num(top + 8)},
+                                {"x2", Num(x)},
+                                {"y2", Num(top + 70)},
+                                {"stroke", "#111827"},
+                                {"stroke-width", "2"}});
+          svg_.Element("path", {{"d", absl::StrCat("M", x, " ", top + 8, " l12 4 l-12 4 z")},
+                                {"fill", "#111827"}});
           {
             auto label = LabelAt(x + (x > kWidth - 140 ? 0 : 10), top + 15);
             label.push_back({"font-size", "10"});
-            svg_.Element("text", label, e.record->kind == "declare.shard_end" ? "shard end" : "caught up");
+            svg_.Element("text", label,
+                         e.record->kind == "declare.shard_end" ? "shard end" : "caught up");
           }
           break;
       }
@@ -501,9 +559,12 @@ class Picture {
         const int64_t from = LaneTop(row_of_[*parent]) + 44;
         const int64_t to = LaneTop(row_of_[lane.shard_id]) + 36;
         const int64_t x = 8 + Depth(lane) * 12;
-        svg_.Element("path", {{"class", "lineage"},
-                              {"d", absl::StrCat("M", x, " ", from, " L", x, " ", to, " L", x + 6, " ", to)},
-                              {"fill", "none"}, {"stroke", "#6b7280"}, {"stroke-width", "1.5"}});
+        svg_.Element(
+            "path", {{"class", "lineage"},
+                     {"d", absl::StrCat("M", x, " ", from, " L", x, " ", to, " L", x + 6, " ", to)},
+                     {"fill", "none"},
+                     {"stroke", "#6b7280"},
+                     {"stroke-width", "1.5"}});
       }
     }
   }
@@ -513,9 +574,13 @@ class Picture {
       const int64_t x = axis_.X(e.record->time);
       const bool crash = e.kind == GlobalEvent::Kind::kCrash;
       svg_.Open("g", {{"class", crash ? "crash" : "restart"}});
-      svg_.Element("line", {{"x1", Num(x)}, {"y1", Num(kHeaderHeight)}, {"x2", Num(x)},
-                            {"y2", Num(LanesBottom())}, {"stroke", crash ? "#b91c1c" : "#15803d"},
-                            {"stroke-width", "1.5"}, {"stroke-dasharray", crash ? "4 3" : "1 3"}});
+      svg_.Element("line", {{"x1", Num(x)},
+                            {"y1", Num(kHeaderHeight)},
+                            {"x2", Num(x)},
+                            {"y2", Num(LanesBottom())},
+                            {"stroke", crash ? "#b91c1c" : "#15803d"},
+                            {"stroke-width", "1.5"},
+                            {"stroke-dasharray", crash ? "4 3" : "1 3"}});
       auto label = LabelAt(x, LanesBottom() - 4);
       label.push_back({"font-size", "10"});
       label.push_back({"fill", crash ? "#b91c1c" : "#15803d"});
@@ -535,15 +600,25 @@ class Picture {
       }
       const std::string idle = HumanDuration(Duration::Micros(s.t1 - s.t0));
       svg_.Open("g", {{"class", "axis-break"}});
-      svg_.Element("rect", {{"x", Num(s.x0)}, {"y", Num(kHeaderHeight)}, {"width", Num(s.x1 - s.x0)},
-                            {"height", Num(LanesBottom() - kHeaderHeight + 20)}, {"fill", "#ffffff"},
+      svg_.Element("rect", {{"x", Num(s.x0)},
+                            {"y", Num(kHeaderHeight)},
+                            {"width", Num(s.x1 - s.x0)},
+                            {"height", Num(LanesBottom() - kHeaderHeight + 20)},
+                            {"fill", "#ffffff"},
                             {"fill-opacity", "0.7"}});
-      svg_.Element("path", {{"d", zigzag}, {"fill", "none"}, {"stroke", "#9ca3af"}, {"stroke-width", "1.5"}});
-      svg_.Element("text", {{"x", Num(mid)}, {"y", Num(LanesBottom() + 32)}, {"text-anchor", "middle"},
-                            {"font-weight", "bold"}, {"fill", "#374151"}},
+      svg_.Element(
+          "path",
+          {{"d", zigzag}, {"fill", "none"}, {"stroke", "#9ca3af"}, {"stroke-width", "1.5"}});
+      svg_.Element("text",
+                   {{"x", Num(mid)},
+                    {"y", Num(LanesBottom() + 32)},
+                    {"text-anchor", "middle"},
+                    {"font-weight", "bold"},
+                    {"fill", "#374151"}},
                    absl::StrCat(idle, " idle"));
-      svg_.Title(absl::StrCat(idle, " with nothing put, from ", Instant::FromUnixMicros(s.t0).ToString(),
-                              " to ", Instant::FromUnixMicros(s.t1).ToString()));
+      svg_.Title(absl::StrCat(idle, " with nothing put, from ",
+                              Instant::FromUnixMicros(s.t0).ToString(), " to ",
+                              Instant::FromUnixMicros(s.t1).ToString()));
       svg_.Close();
     }
   }
@@ -551,20 +626,29 @@ class Picture {
   void Axis() {
     const int64_t y = LanesBottom() + 6;
     svg_.Open("g", {{"id", "axis"}});
-    svg_.Element("line", {{"x1", Num(kPlotLeft)}, {"y1", Num(y)}, {"x2", Num(kPlotRight)}, {"y2", Num(y)},
+    svg_.Element("line", {{"x1", Num(kPlotLeft)},
+                          {"y1", Num(y)},
+                          {"x2", Num(kPlotRight)},
+                          {"y2", Num(y)},
                           {"stroke", "#374151"}});
     int64_t last_label_x = -1000;
     for (const internal::Axis::Segment& s : axis_.segments()) {
       for (const auto& [t, x] : {std::pair{s.t0, s.x0}, std::pair{s.t1, s.x1}}) {
         if (x - last_label_x < 64) continue;
         last_label_x = x;
-        svg_.Element("line", {{"x1", Num(x)}, {"y1", Num(y)}, {"x2", Num(x)}, {"y2", Num(y + 5)},
+        svg_.Element("line", {{"x1", Num(x)},
+                              {"y1", Num(y)},
+                              {"x2", Num(x)},
+                              {"y2", Num(y + 5)},
                               {"stroke", "#374151"}});
-        svg_.Element("text", {{"x", Num(x)}, {"y", Num(y + 16)}, {"text-anchor", "middle"}, {"font-size", "10"}},
-                     Clock(Instant::FromUnixMicros(t)));
+        svg_.Element(
+            "text",
+            {{"x", Num(x)}, {"y", Num(y + 16)}, {"text-anchor", "middle"}, {"font-size", "10"}},
+            Clock(Instant::FromUnixMicros(t)));
       }
     }
-    svg_.Element("text", {{"x", "16"}, {"y", Num(y + 16)}, {"font-size", "10"}, {"fill", "#555555"}},
+    svg_.Element("text",
+                 {{"x", "16"}, {"y", Num(y + 16)}, {"font-size", "10"}, {"fill", "#555555"}},
                  absl::StrCat("time (UTC, from ", facts_.first.ToString().substr(0, 10), ")"));
     svg_.Close();
   }
@@ -576,20 +660,39 @@ class Picture {
     const std::string property = StrField(v, "property").value_or("?");
     const std::string message = StrField(v, "message").value_or("");
     svg_.Open("g", {{"id", "violation"}, {"class", "violation"}});
-    svg_.Element("line", {{"x1", Num(x)}, {"y1", Num(kHeaderHeight)}, {"x2", Num(x)}, {"y2", Num(LanesBottom())},
-                          {"stroke", "#dc2626"}, {"stroke-width", "3"}, {"stroke-opacity", "0.8"}});
-    svg_.Element("circle", {{"cx", Num(x)}, {"cy", Num(kHeaderHeight + 4)}, {"r", "7"}, {"fill", "#dc2626"}});
-    svg_.Element("text", {{"x", Num(x)}, {"y", Num(kHeaderHeight + 8)}, {"text-anchor", "middle"},
-                          {"fill", "#ffffff"}, {"font-weight", "bold"}}, "!");
+    svg_.Element("line", {{"x1", Num(x)},
+                          {"y1", Num(kHeaderHeight)},
+                          {"x2", Num(x)},
+                          {"y2", Num(LanesBottom())},
+                          {"stroke", "#dc2626"},
+                          {"stroke-width", "3"},
+                          {"stroke-opacity", "0.8"}});
+    svg_.Element("circle",
+                 {{"cx", Num(x)}, {"cy", Num(kHeaderHeight + 4)}, {"r", "7"}, {"fill", "#dc2626"}});
+    svg_.Element("text",
+                 {{"x", Num(x)},
+                  {"y", Num(kHeaderHeight + 8)},
+                  {"text-anchor", "middle"},
+                  {"fill", "#ffffff"},
+                  {"font-weight", "bold"}},
+                 "!");
     const int64_t box_top = LanesBottom() + 44;
-    svg_.Element("rect", {{"x", "12"}, {"y", Num(box_top)}, {"width", Num(kWidth - 24)}, {"height", "58"},
-                          {"fill", "#fef2f2"}, {"stroke", "#dc2626"}});
-    svg_.Element("text", {{"x", "20"}, {"y", Num(box_top + 16)}, {"font-weight", "bold"}, {"fill", "#991b1b"}},
-                 absl::StrCat("FAIL ", property, " at ", v.time.ToString()));
+    svg_.Element("rect", {{"x", "12"},
+                          {"y", Num(box_top)},
+                          {"width", Num(kWidth - 24)},
+                          {"height", "58"},
+                          {"fill", "#fef2f2"},
+                          {"stroke", "#dc2626"}});
+    svg_.Element(
+        "text",
+        {{"x", "20"}, {"y", Num(box_top + 16)}, {"font-weight", "bold"}, {"fill", "#991b1b"}},
+        absl::StrCat("FAIL ", property, " at ", v.time.ToString()));
     constexpr size_t kLine = 180;
     for (size_t i = 0, line = 0; i < message.size() && line < 2; i += kLine, ++line) {
-      svg_.Element("text", {{"x", "20"}, {"y", Num(box_top + 33 + static_cast<int64_t>(line) * 16)},
-                            {"fill", "#7f1d1d"}},
+      svg_.Element("text",
+                   {{"x", "20"},
+                    {"y", Num(box_top + 33 + static_cast<int64_t>(line) * 16)},
+                    {"fill", "#7f1d1d"}},
                    message.substr(i, kLine));
     }
     svg_.Title(v.ToText());

@@ -39,7 +39,7 @@ struct ShardLane {
 struct TimelineInput {
   std::string title;
   std::string subtitle;
-  std::vector<ShardLane> shards;         // in ShardId order
+  std::vector<ShardLane> shards;          // in ShardId order
   std::vector<sim::TraceRecord> records;  // the run's trace, in order
 };
 

@@ -12,22 +12,22 @@ namespace {
 
 sim::Task<void> BreakOnZeroLagBeforeProcessing(ConsumerContext& ctx) {
   // The bug: the documented rule, checked before the page is processed instead of after.
-  return DrainEveryShard(ctx, {.stop = {.before_processing = CaughtUpAtZeroLag,
-                                        .after_processing = ReadOn}});
+  return DrainEveryShard(
+      ctx, {.stop = {.before_processing = CaughtUpAtZeroLag, .after_processing = ReadOn}});
 }
 
 }  // namespace
 
 StrategyInfo BreakOnZeroLagBeforeProcessingStrategy() {
-  return StrategyInfo{
-      .name = "break-on-zero-lag-before-processing",
-      .description = "batch read that stops a shard when MillisBehindLatest == 0, before "
-                     "processing that page's records",
-      .expected = Violates(Property::kNoFalseCaughtUp),
-      .provenance = {"https://github.com/MaterializeInc/materialize/pull/2288"},
-      .params = {},
-      .run = BreakOnZeroLagBeforeProcessing,
-      .rerun_interval = Duration::Minutes(10)};
+  return StrategyInfo{.name = "break-on-zero-lag-before-processing",
+                      .description =
+                          "batch read that stops a shard when MillisBehindLatest == 0, before "
+                          "processing that page's records",
+                      .expected = Violates(Property::kNoFalseCaughtUp),
+                      .provenance = {"https://github.com/MaterializeInc/materialize/pull/2288"},
+                      .params = {},
+                      .run = BreakOnZeroLagBeforeProcessing,
+                      .rerun_interval = Duration::Minutes(10)};
 }
 
 }  // namespace shardsim::catalogue

@@ -45,8 +45,7 @@ sim::Task<void> ScanShard(ConsumerContext& ctx, std::string shard_id) {
   for (;;) {
     if (!iterator.has_value()) {
       iterator = co_await ShardIterator(ctx, shard_id, last_sequence);
-    } else if (auto page = co_await ctx.kinesis.GetRecords({*iterator, std::nullopt,
-                                                            std::nullopt});
+    } else if (auto page = co_await ctx.kinesis.GetRecords({*iterator, std::nullopt, std::nullopt});
                !page.ok()) {
       iterator = co_await ShardIterator(ctx, shard_id, last_sequence);
     } else {
@@ -85,8 +84,9 @@ sim::Task<void> ChildrenBeforeParents(ConsumerContext& ctx) {
 StrategyInfo ChildrenBeforeParentsStrategy() {
   return StrategyInfo{
       .name = "children-before-parents",
-      .description = "scans every listed shard at once, starting children before their parents "
-                     "are finished",
+      .description =
+          "scans every listed shard at once, starting children before their parents "
+          "are finished",
       .expected = Violates(Property::kLineageOrder),
       .provenance = {"https://github.com/harlow/kinesis-consumer/pull/155"},
       .params = {ScanIntervalParam()},

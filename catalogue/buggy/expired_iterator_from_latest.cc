@@ -41,8 +41,9 @@ sim::Task<void> ExpiredIteratorFromLatest(ConsumerContext& ctx) {
 StrategyInfo ExpiredIteratorFromLatestStrategy() {
   return StrategyInfo{
       .name = "expired-iterator-from-latest",
-      .description = "polls every shard in turn; replaces an expired iterator from LATEST when it "
-                     "has read nothing from that shard yet",
+      .description =
+          "polls every shard in turn; replaces an expired iterator from LATEST when it "
+          "has read nothing from that shard yet",
       .expected = Violates(Property::kNoMissedRecords),
       .provenance = {"https://github.com/tenzir/tenzir/pull/6188"},
       .params = {PollIntervalParam()},

@@ -34,15 +34,14 @@ class ReplaceExpiredWithTheStartupRequest : public PollerSteps {
       reader.iterator = it->ShardIterator;
     } else if (it.Is(ErrorCode::kInvalidArgument)) {
       reader.iterator = co_await GetIteratorWithRetry(
-          ctx, {ctx.stream_name, shard_id, ShardIteratorType::TRIM_HORIZON, std::nullopt,
-                std::nullopt});
+          ctx,
+          {ctx.stream_name, shard_id, ShardIteratorType::TRIM_HORIZON, std::nullopt, std::nullopt});
     } else {
       reader.iterator = co_await GetIteratorWithRetry(ctx, request);
     }
   }
 
-  const GetShardIteratorRequest& StartupRequest(ConsumerContext& ctx,
-                                                const std::string& shard_id) {
+  const GetShardIteratorRequest& StartupRequest(ConsumerContext& ctx, const std::string& shard_id) {
     auto it = startup_requests_.find(shard_id);
     if (it != startup_requests_.end()) return it->second;
     GetShardIteratorRequest request{ctx.stream_name, shard_id, ShardIteratorType::TRIM_HORIZON,
@@ -67,8 +66,9 @@ sim::Task<void> ExpiredIteratorFromStartupCheckpoint(ConsumerContext& ctx) {
 StrategyInfo ExpiredIteratorFromStartupCheckpointStrategy() {
   return StrategyInfo{
       .name = "expired-iterator-from-startup-checkpoint",
-      .description = "polls every shard in turn; replaces an expired iterator with the request "
-                     "made at start-up, from the checkpoint read then",
+      .description =
+          "polls every shard in turn; replaces an expired iterator with the request "
+          "made at start-up, from the checkpoint read then",
       .expected = Violates(Property::kNoDuplicates),
       .provenance = {"https://github.com/influxdata/telegraf/pull/19508",
                      "https://github.com/influxdata/telegraf/issues/19505"},

@@ -31,14 +31,14 @@ sim::Task<void> IgnoreChildShards(ConsumerContext& ctx) {
 }  // namespace
 
 StrategyInfo IgnoreChildShardsStrategy() {
-  return StrategyInfo{
-      .name = "ignore-child-shards",
-      .description = "reads the shards listed at start-up and drops each at its end, never "
-                     "reading the children of a split or merge",
-      .expected = Violates(Property::kNoMissedRecords),
-      .provenance = {"https://github.com/redpanda-data/connect/issues/2649"},
-      .params = {PollIntervalParam()},
-      .run = IgnoreChildShards};
+  return StrategyInfo{.name = "ignore-child-shards",
+                      .description =
+                          "reads the shards listed at start-up and drops each at its end, never "
+                          "reading the children of a split or merge",
+                      .expected = Violates(Property::kNoMissedRecords),
+                      .provenance = {"https://github.com/redpanda-data/connect/issues/2649"},
+                      .params = {PollIntervalParam()},
+                      .run = IgnoreChildShards};
 }
 
 }  // namespace shardsim::catalogue

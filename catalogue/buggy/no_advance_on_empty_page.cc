@@ -31,7 +31,7 @@ sim::Task<bool> ReadOnce(ConsumerContext& ctx, const std::string& shard_id, Shar
     co_return false;
   }
   auto page = co_await ctx.kinesis.GetRecords({*reader.iterator, std::nullopt, std::nullopt});
-  if (!page.ok()) co_return false;          // retried next round with the same iterator
+  if (!page.ok()) co_return false;             // retried next round with the same iterator
   if (page->Records.empty()) co_return false;  // the bug: NextShardIterator is dropped
   for (const Record& record : page->Records) co_await ctx.app.Process(shard_id, record);
   ctx.app.Checkpoint(shard_id, page->Records.back().SequenceNumber);
@@ -66,14 +66,14 @@ sim::Task<void> NoAdvanceOnEmptyPage(ConsumerContext& ctx) {
 }  // namespace
 
 StrategyInfo NoAdvanceOnEmptyPageStrategy() {
-  return StrategyInfo{
-      .name = "no-advance-on-empty-page",
-      .description = "keeps the same iterator when a page is empty or a call fails, so it "
-                     "expires and is sent again",
-      .expected = Violates(Property::kExpiredIteratorRecovered),
-      .provenance = {"https://github.com/redpanda-data/connect/issues/139"},
-      .params = {PollIntervalParam()},
-      .run = NoAdvanceOnEmptyPage};
+  return StrategyInfo{.name = "no-advance-on-empty-page",
+                      .description =
+                          "keeps the same iterator when a page is empty or a call fails, so it "
+                          "expires and is sent again",
+                      .expected = Violates(Property::kExpiredIteratorRecovered),
+                      .provenance = {"https://github.com/redpanda-data/connect/issues/139"},
+                      .params = {PollIntervalParam()},
+                      .run = NoAdvanceOnEmptyPage};
 }
 
 }  // namespace shardsim::catalogue

@@ -31,14 +31,13 @@ sim::Task<void> NoBackoffOnThrottling(ConsumerContext& ctx) {
 }  // namespace
 
 StrategyInfo NoBackoffOnThrottlingStrategy() {
-  return StrategyInfo{
-      .name = "no-backoff-on-throttling",
-      .description = "retries a throttled GetRecords at once, in a hot loop",
-      .expected = Violates(Property::kBoundedCallRate),
-      .provenance = {"https://github.com/remind101/kinesumer/issues/26",
-                     "https://github.com/remind101/kinesumer/pull/27"},
-      .params = {PollIntervalParam()},
-      .run = NoBackoffOnThrottling};
+  return StrategyInfo{.name = "no-backoff-on-throttling",
+                      .description = "retries a throttled GetRecords at once, in a hot loop",
+                      .expected = Violates(Property::kBoundedCallRate),
+                      .provenance = {"https://github.com/remind101/kinesumer/issues/26",
+                                     "https://github.com/remind101/kinesumer/pull/27"},
+                      .params = {PollIntervalParam()},
+                      .run = NoBackoffOnThrottling};
 }
 
 }  // namespace shardsim::catalogue

@@ -50,15 +50,15 @@ sim::Task<void> ResumeAtSequenceNumber(ConsumerContext& ctx) {
 }  // namespace
 
 StrategyInfo ResumeAtSequenceNumberStrategy() {
-  return StrategyInfo{
-      .name = "resume-at-sequence-number",
-      .description = "KCL-style worker that resumes AT_SEQUENCE_NUMBER of the last processed "
-                     "record (after a restart or an expired iterator) and processes it again",
-      .expected = Violates(Property::kNoDuplicates),
-      .provenance = {"https://github.com/awslabs/amazon-kinesis-client/pull/1014",
-                     "https://github.com/awslabs/amazon-kinesis-client/issues/425"},
-      .params = {KclIdleTimeBetweenReadsParam()},
-      .run = ResumeAtSequenceNumber};
+  return StrategyInfo{.name = "resume-at-sequence-number",
+                      .description =
+                          "KCL-style worker that resumes AT_SEQUENCE_NUMBER of the last processed "
+                          "record (after a restart or an expired iterator) and processes it again",
+                      .expected = Violates(Property::kNoDuplicates),
+                      .provenance = {"https://github.com/awslabs/amazon-kinesis-client/pull/1014",
+                                     "https://github.com/awslabs/amazon-kinesis-client/issues/425"},
+                      .params = {KclIdleTimeBetweenReadsParam()},
+                      .run = ResumeAtSequenceNumber};
 }
 
 }  // namespace shardsim::catalogue

@@ -16,8 +16,8 @@ Stop CaughtUpAfterNEmptyPages(const ConsumerContext& ctx, const PageSeen& seen) 
 }
 
 sim::Task<void> StopAfterNEmptyPages(ConsumerContext& ctx) {
-  return DrainEveryShard(ctx, {.stop = {.before_processing = CaughtUpAfterNEmptyPages,
-                                        .after_processing = ReadOn}});
+  return DrainEveryShard(
+      ctx, {.stop = {.before_processing = CaughtUpAfterNEmptyPages, .after_processing = ReadOn}});
 }
 
 }  // namespace
@@ -25,8 +25,9 @@ sim::Task<void> StopAfterNEmptyPages(ConsumerContext& ctx) {
 StrategyInfo StopAfterNEmptyPagesStrategy() {
   return StrategyInfo{
       .name = "stop-after-n-empty-pages",
-      .description = "batch read of every shard that gives a shard up after n empty pages in a "
-                     "row, declaring it caught up",
+      .description =
+          "batch read of every shard that gives a shard up after n empty pages in a "
+          "row, declaring it caught up",
       .expected = Violates(Property::kNoFalseCaughtUp),
       .provenance = {"https://github.com/apache/pinot/pull/15563"},
       .params = {{.name = "n",

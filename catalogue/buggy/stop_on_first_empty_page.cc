@@ -16,23 +16,23 @@ Stop CaughtUpAtAnEmptyPage(const ConsumerContext&, const PageSeen& seen) {
 }
 
 sim::Task<void> StopOnFirstEmptyPage(ConsumerContext& ctx) {
-  return DrainEveryShard(ctx, {.stop = {.before_processing = CaughtUpAtAnEmptyPage,
-                                        .after_processing = ReadOn}});
+  return DrainEveryShard(
+      ctx, {.stop = {.before_processing = CaughtUpAtAnEmptyPage, .after_processing = ReadOn}});
 }
 
 }  // namespace
 
 StrategyInfo StopOnFirstEmptyPageStrategy() {
-  return StrategyInfo{
-      .name = "stop-on-first-empty-page",
-      .description = "batch read of every shard that stops a shard at its first empty page, "
-                     "declaring it caught up",
-      .expected = Violates(Property::kNoFalseCaughtUp),
-      .provenance = {"https://stackoverflow.com/questions/46580494",
-                     "https://github.com/apache/doris/issues/67874"},
-      .params = {},
-      .run = StopOnFirstEmptyPage,
-      .rerun_interval = Duration::Minutes(10)};
+  return StrategyInfo{.name = "stop-on-first-empty-page",
+                      .description =
+                          "batch read of every shard that stops a shard at its first empty page, "
+                          "declaring it caught up",
+                      .expected = Violates(Property::kNoFalseCaughtUp),
+                      .provenance = {"https://stackoverflow.com/questions/46580494",
+                                     "https://github.com/apache/doris/issues/67874"},
+                      .params = {},
+                      .run = StopOnFirstEmptyPage,
+                      .rerun_interval = Duration::Minutes(10)};
 }
 
 }  // namespace shardsim::catalogue

@@ -107,14 +107,14 @@ sim::Task<void> StuckBelowTrimHorizon(ConsumerContext& ctx) {
 }  // namespace
 
 StrategyInfo StuckBelowTrimHorizonStrategy() {
-  return StrategyInfo{
-      .name = "stuck-below-trim-horizon",
-      .description = "resumes AFTER a checkpoint that has fallen below the trim horizon and "
-                     "keeps reading its empty pages (or retrying) forever",
-      .expected = Violates(Property::kNoMissedRecords),
-      .provenance = {"https://github.com/harlow/kinesis-consumer/issues/125"},
-      .params = {ScanIntervalParam()},
-      .run = StuckBelowTrimHorizon};
+  return StrategyInfo{.name = "stuck-below-trim-horizon",
+                      .description =
+                          "resumes AFTER a checkpoint that has fallen below the trim horizon and "
+                          "keeps reading its empty pages (or retrying) forever",
+                      .expected = Violates(Property::kNoMissedRecords),
+                      .provenance = {"https://github.com/harlow/kinesis-consumer/issues/125"},
+                      .params = {ScanIntervalParam()},
+                      .run = StuckBelowTrimHorizon};
 }
 
 }  // namespace shardsim::catalogue

@@ -24,17 +24,17 @@ sim::Task<void> ZeroLagMeansShardEnd(ConsumerContext& ctx) {
 }  // namespace
 
 StrategyInfo ZeroLagMeansShardEndStrategy() {
-  return StrategyInfo{
-      .name = "zero-lag-means-shard-end",
-      .description = "reads each shard until MillisBehindLatest == 0 and then declares the "
-                     "shard ended",
-      .expected = Violates(Property::kNoFalseShardEnd),
-      .provenance = {"https://github.com/quickwit-oss/quickwit/issues/718",
-                     "quickwit-oss/quickwit: quickwit-indexing/src/source/kinesis/"
-                     "shard_consumer.rs (ShardEOF)"},
-      .params = {},
-      .run = ZeroLagMeansShardEnd,
-      .rerun_interval = Duration::Minutes(10)};
+  return StrategyInfo{.name = "zero-lag-means-shard-end",
+                      .description =
+                          "reads each shard until MillisBehindLatest == 0 and then declares the "
+                          "shard ended",
+                      .expected = Violates(Property::kNoFalseShardEnd),
+                      .provenance = {"https://github.com/quickwit-oss/quickwit/issues/718",
+                                     "quickwit-oss/quickwit: quickwit-indexing/src/source/kinesis/"
+                                     "shard_consumer.rs (ShardEOF)"},
+                      .params = {},
+                      .run = ZeroLagMeansShardEnd,
+                      .rerun_interval = Duration::Minutes(10)};
 }
 
 }  // namespace shardsim::catalogue

@@ -25,8 +25,9 @@ sim::Task<void> DrainUntilCaughtUp(ConsumerContext& ctx) {
 StrategyInfo DrainUntilCaughtUpStrategy() {
   return StrategyInfo{
       .name = "drain-until-caught-up",
-      .description = "batch read of every shard until MillisBehindLatest == 0 after processing "
-                     "the page, or the shard's end",
+      .description =
+          "batch read of every shard until MillisBehindLatest == 0 after processing "
+          "the page, or the shard's end",
       .expected = {},
       .provenance = {"https://docs.aws.amazon.com/streams/latest/dev/"
                      "troubleshooting-consumers.html#getrecords-returns-empty",

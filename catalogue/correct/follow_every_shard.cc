@@ -85,7 +85,8 @@ class Reader {
       const std::optional<Checkpoint> checkpoint = ctx_.app.ReadCheckpoint(shard.ShardId);
       if (checkpoint.has_value() && checkpoint->shard_end) finished_.insert(shard.ShardId);
       if (assigned_.contains(shard.ShardId) || finished_.contains(shard.ShardId)) continue;
-      if (!Finished(shard.ParentShardId, listed) || !Finished(shard.AdjacentParentShardId, listed)) {
+      if (!Finished(shard.ParentShardId, listed) ||
+          !Finished(shard.AdjacentParentShardId, listed)) {
         continue;
       }
       assigned_.insert(shard.ShardId);
@@ -107,9 +108,9 @@ class Reader {
     auto page = co_await ctx_.kinesis.GetRecords(
         {*split.iterator, static_cast<int>(ctx_.param("max_records")), std::nullopt});
     if (page.Is(ErrorCode::kProvisionedThroughputExceeded)) {
-      split.backoff = std::min(
-          std::max(Duration::Millis(ctx_.param("backoff_base_ms")), split.backoff * 2),
-          Duration::Millis(ctx_.param("backoff_max_ms")));
+      split.backoff =
+          std::min(std::max(Duration::Millis(ctx_.param("backoff_base_ms")), split.backoff * 2),
+                   Duration::Millis(ctx_.param("backoff_max_ms")));
       co_await ctx_.Sleep(split.backoff);
       co_return false;
     }
@@ -156,9 +157,9 @@ class Reader {
     auto iterator = co_await ctx_.kinesis.GetShardIterator(request);
     if (iterator.Is(ErrorCode::kInvalidArgument) && after.has_value()) {
       // Below the trim horizon: every record after it that still exists is at the horizon.
-      iterator = co_await ctx_.kinesis.GetShardIterator(
-          {ctx_.stream_name, split.shard_id, ShardIteratorType::TRIM_HORIZON, std::nullopt,
-           std::nullopt});
+      iterator = co_await ctx_.kinesis.GetShardIterator({ctx_.stream_name, split.shard_id,
+                                                         ShardIteratorType::TRIM_HORIZON,
+                                                         std::nullopt, std::nullopt});
     }
     if (!iterator.ok()) co_return std::nullopt;
     co_return iterator->ShardIterator;
@@ -180,23 +181,23 @@ sim::Task<void> FollowEveryShard(ConsumerContext& ctx) {
 StrategyInfo FollowEveryShardStrategy() {
   return StrategyInfo{
       .name = "follow-every-shard",
-      .description = "continuous reader (Flink-style): every shard in turn until "
-                     "NextShardIterator is absent, children after all their parents",
+      .description =
+          "continuous reader (Flink-style): every shard in turn until "
+          "NextShardIterator is absent, children after all their parents",
       .expected = {},
-      .provenance =
-          {"https://github.com/apache/flink-connector-aws/blob/main/flink-connector-aws/"
-           "flink-connector-aws-kinesis-streams/src/main/java/org/apache/flink/connector/"
-           "kinesis/source/reader/KinesisShardSplitReaderBase.java",
-           "https://github.com/apache/flink-connector-aws/blob/main/flink-connector-aws/"
-           "flink-connector-aws-kinesis-streams/src/main/java/org/apache/flink/connector/"
-           "kinesis/source/enumerator/tracker/SplitTracker.java",
-           "https://github.com/apache/flink/blob/release-1.17/flink-connectors/"
-           "flink-connector-kinesis/src/main/java/org/apache/flink/streaming/connectors/"
-           "kinesis/internals/ShardConsumer.java"},
+      .provenance = {"https://github.com/apache/flink-connector-aws/blob/main/flink-connector-aws/"
+                     "flink-connector-aws-kinesis-streams/src/main/java/org/apache/flink/connector/"
+                     "kinesis/source/reader/KinesisShardSplitReaderBase.java",
+                     "https://github.com/apache/flink-connector-aws/blob/main/flink-connector-aws/"
+                     "flink-connector-aws-kinesis-streams/src/main/java/org/apache/flink/connector/"
+                     "kinesis/source/enumerator/tracker/SplitTracker.java",
+                     "https://github.com/apache/flink/blob/release-1.17/flink-connectors/"
+                     "flink-connector-kinesis/src/main/java/org/apache/flink/streaming/connectors/"
+                     "kinesis/internals/ShardConsumer.java"},
       .params = {{"max_records", 10'000, 1, 10'000, "GetRecords Limit", 1, 10'000},
                  {"poll_interval_ms", 200, 0, 60'000, "sleep after every GetRecords", 200, 250},
-                 {"discovery_interval_ms", 10'000, 1, 600'000,
-                  "how often the shards are re-listed", 1'000, 60'000},
+                 {"discovery_interval_ms", 10'000, 1, 600'000, "how often the shards are re-listed",
+                  1'000, 60'000},
                  {"caught_up_poll_interval_ms", 0, 0, 600'000,
                   "wait before polling a shard again after an empty page at its tip "
                   "(MillisBehindLatest == 0); 0: no extra wait. Generated cases wait 30-60 s so "

@@ -93,9 +93,8 @@ sim::Task<void> ShardConsumer(Worker& worker, std::string shard_id,
   bool idle_at_tip = false;
   while (true) {
     const int64_t caught_up_ms = ctx.param("caught_up_idle_time_ms");
-    co_await ctx.Sleep(Duration::Millis(idle_at_tip && caught_up_ms > 0
-                                            ? caught_up_ms
-                                            : ctx.param("idle_time_between_reads_ms")));
+    co_await ctx.Sleep(Duration::Millis(
+        idle_at_tip && caught_up_ms > 0 ? caught_up_ms : ctx.param("idle_time_between_reads_ms")));
     idle_at_tip = false;
     if (!iterator.has_value()) {
       iterator = co_await IteratorAfter(ctx, shard_id, last_sequence_number);
@@ -154,8 +153,9 @@ sim::Task<void> KclWorker(ConsumerContext& ctx) {
 StrategyInfo KclWorkerStrategy() {
   return StrategyInfo{
       .name = "kcl-worker",
-      .description = "KCL-style worker: a shard consumer per shard, idle time between reads, "
-                     "checkpoint after processing, SHARD_END, children blocked on parents",
+      .description =
+          "KCL-style worker: a shard consumer per shard, idle time between reads, "
+          "checkpoint after processing, SHARD_END, children blocked on parents",
       .expected = {},
       .provenance =
           {"https://github.com/awslabs/amazon-kinesis-client/blob/master/amazon-kinesis-client/"
@@ -167,8 +167,7 @@ StrategyInfo KclWorkerStrategy() {
            "src/main/java/software/amazon/kinesis/lifecycle/BlockOnParentShardTask.java",
            "https://github.com/awslabs/amazon-kinesis-client/blob/master/amazon-kinesis-client/"
            "src/main/java/software/amazon/kinesis/lifecycle/ShutdownTask.java"},
-      .params = {{"max_records", 10'000, 1, 10'000, "GetRecords Limit (maxRecords)", 100,
-                  10'000},
+      .params = {{"max_records", 10'000, 1, 10'000, "GetRecords Limit (maxRecords)", 100, 10'000},
                  {"idle_time_between_reads_ms", 1'500, 200, 60'000,
                   "sleep before every GetRecords (idleTimeBetweenReadsInMillis)", 1'000, 2'000},
                  {"caught_up_idle_time_ms", 0, 0, 600'000,

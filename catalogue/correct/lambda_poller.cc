@@ -124,22 +124,23 @@ sim::Task<void> LambdaPoller(ConsumerContext& ctx) {
 StrategyInfo LambdaPollerStrategy() {
   return StrategyInfo{
       .name = "lambda-poller",
-      .description = "Lambda event-source style: a poller per shard about once a second, "
-                     "checkpoint after the whole batch, children after their parents",
+      .description =
+          "Lambda event-source style: a poller per shard about once a second, "
+          "checkpoint after the whole batch, children after their parents",
       .expected = {},
       .provenance = {"https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html",
                      "https://docs.aws.amazon.com/lambda/latest/dg/"
                      "with-kinesis.html#services-kinesis-polling-and-batching"},
       .params = {{"batch_size", 100, 1, 10'000, "GetRecords Limit (BatchSize)", 1, 10'000},
-                 {"poll_interval_ms", 1'000, 200, 60'000, "sleep between polls of a shard",
-                  1'000, 1'000},
+                 {"poll_interval_ms", 1'000, 200, 60'000, "sleep between polls of a shard", 1'000,
+                  1'000},
                  {"caught_up_poll_interval_ms", 0, 0, 600'000,
                   "wait after an empty batch at the tip (MillisBehindLatest == 0); 0: the "
                   "normal poll interval. Generated cases wait 30-60 s so that runs spanning "
                   "days of virtual time stay within the event bound",
                   30'000, 60'000},
-                 {"retry_backoff_ms", 1'000, 1, 60'000,
-                  "sleep after a throttled or failed call", 500, 5'000}},
+                 {"retry_backoff_ms", 1'000, 1, 60'000, "sleep after a throttled or failed call",
+                  500, 5'000}},
       .run = LambdaPoller};
 }
 

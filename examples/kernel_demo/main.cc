@@ -23,8 +23,10 @@ using sim::RunResult;
 using sim::Simulation;
 
 int Usage(std::string_view problem) {
-  std::fprintf(stderr, "shardsim_sim_demo: %.*s\nusage: shardsim_sim_demo [--seed N] "
-               "[--format text|jsonl]\n", static_cast<int>(problem.size()), problem.data());
+  std::fprintf(stderr,
+               "shardsim_sim_demo: %.*s\nusage: shardsim_sim_demo [--seed N] "
+               "[--format text|jsonl]\n",
+               static_cast<int>(problem.size()), problem.data());
   return 2;
 }
 

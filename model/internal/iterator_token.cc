@@ -67,8 +67,8 @@ std::optional<IteratorToken> ParseFields(std::string_view raw) {
   const auto flags = static_cast<uint8_t>(in[1]);
   in.remove_prefix(2);
   if (version != kVersion || flags > 1) return std::nullopt;
-  if (!GetU64(in, shard) || !GetU64(in, bucket) || !GetU64(in, ordinal) ||
-      !GetU64(in, issued) || !GetU64(in, name_size)) {
+  if (!GetU64(in, shard) || !GetU64(in, bucket) || !GetU64(in, ordinal) || !GetU64(in, issued) ||
+      !GetU64(in, name_size)) {
     return std::nullopt;
   }
   if (shard > UINT32_MAX || name_size > kMaxStreamNameBytes || in.size() != name_size + 8) {
@@ -79,8 +79,7 @@ std::optional<IteratorToken> ParseFields(std::string_view raw) {
   if (!GetU64(in, checksum) || checksum != sim::HashBytes(raw.substr(0, raw.size() - 8))) {
     return std::nullopt;
   }
-  return IteratorToken{std::string(name), static_cast<uint32_t>(shard),
-                       Position{bucket, ordinal},
+  return IteratorToken{std::string(name), static_cast<uint32_t>(shard), Position{bucket, ordinal},
                        Instant::FromUnixMicros(static_cast<int64_t>(issued)), flags == 1};
 }
 

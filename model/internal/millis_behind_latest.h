@@ -14,9 +14,9 @@ namespace shardsim::model::internal {
 // Facts about P, the position NextShardIterator names, at the time of the call.
 struct NextPositionFacts {
   sim::Instant now;
-  sim::Instant bucket_start;                // start of P's bucket
-  std::optional<sim::Instant> bucket_end;   // end of P's bucket; nullopt: it has no end
-  bool record_waiting = false;              // a record that has arrived lies at or after P
+  sim::Instant bucket_start;               // start of P's bucket
+  std::optional<sim::Instant> bucket_end;  // end of P's bucket; nullopt: it has no end
+  bool record_waiting = false;             // a record that has arrived lies at or after P
   // Arrival time of the record at P when P's bucket still holds it.
   std::optional<sim::Instant> record_at_position;
 };

@@ -45,9 +45,8 @@ ShardStore::ShardStore(uint32_t index, Instant created, HashKeyRange range,
       dense_slot_(options.dense_counter_slot),
       bucket_rng_(std::move(bucket_rng)),
       next_bucket_start_us_(created.unix_micros()) {
-  SHARDSIM_CHECK(
-      created.unix_seconds() >= 0 && created.unix_seconds() <= kSequenceNumberMaxSeconds,
-      "a shard's creation time must fit a sequence number's 36-bit field");
+  SHARDSIM_CHECK(created.unix_seconds() >= 0 && created.unix_seconds() <= kSequenceNumberMaxSeconds,
+                 "a shard's creation time must fit a sequence number's 36-bit field");
   MaterializeThrough(created);
 }
 
@@ -72,8 +71,8 @@ uint64_t ShardStore::BucketOf(Instant t) {
   if (profile_.dense()) return 0;
   if (UniformWidth()) return static_cast<uint64_t>((t - created_) / profile_.min_width);
   MaterializeThrough(t);
-  const auto it = std::upper_bound(bucket_starts_us_.begin(), bucket_starts_us_.end(),
-                                   t.unix_micros());
+  const auto it =
+      std::upper_bound(bucket_starts_us_.begin(), bucket_starts_us_.end(), t.unix_micros());
   return static_cast<uint64_t>(it - bucket_starts_us_.begin()) - 1;
 }
 
@@ -149,8 +148,8 @@ std::string ShardStore::SequenceNumberForCounter(uint64_t counter, Instant put) 
   // every public sample we have (the seed article: 07:08:10.670 -> 07:08:09). It is clamped to
   // the 36 bits the layout holds (a put in 1970's first second, or after the year 4147); the
   // field only informs, the counter orders.
-  const int64_t put_seconds = std::clamp<int64_t>(put.unix_seconds() - 1, 0,
-                                                  kSequenceNumberMaxSeconds);
+  const int64_t put_seconds =
+      std::clamp<int64_t>(put.unix_seconds() - 1, 0, kSequenceNumberMaxSeconds);
   return EncodeSequenceNumber(SequenceNumberFields{created_.unix_seconds(), index_, counter,
                                                    put_seconds, kSequenceNumberVersion});
 }
@@ -160,16 +159,15 @@ std::string ShardStore::SequenceNumberOf(const StoredRecord& r) const {
 }
 
 uint64_t ShardStore::LowerBoundCounter(uint64_t counter) const {
-  const auto it = std::lower_bound(
-      records_.begin(), records_.end(), counter,
-      [](const StoredRecord& r, uint64_t c) { return r.counter < c; });
+  const auto it = std::lower_bound(records_.begin(), records_.end(), counter,
+                                   [](const StoredRecord& r, uint64_t c) { return r.counter < c; });
   return first_ordinal_ + static_cast<uint64_t>(it - records_.begin());
 }
 
 uint64_t ShardStore::LowerBoundArrival(Instant t) const {
-  const auto it = std::lower_bound(
-      records_.begin(), records_.end(), t.unix_micros(),
-      [](const StoredRecord& r, int64_t us) { return r.arrival_us < us; });
+  const auto it =
+      std::lower_bound(records_.begin(), records_.end(), t.unix_micros(),
+                       [](const StoredRecord& r, int64_t us) { return r.arrival_us < us; });
   return first_ordinal_ + static_cast<uint64_t>(it - records_.begin());
 }
 
@@ -180,8 +178,8 @@ void ShardStore::TrimBefore(Instant horizon) {
     ++first_ordinal_;
   }
   // Release the arena's dead prefix once it is both large and most of the arena.
-  const uint64_t live_from = records_.empty() ? payload_base_ + payload_.size()
-                                              : records_.front().payload_offset;
+  const uint64_t live_from =
+      records_.empty() ? payload_base_ + payload_.size() : records_.front().payload_offset;
   const uint64_t dead = live_from - payload_base_;
   if (dead >= (64u << 10) && dead * 2 >= payload_.size()) {
     payload_.erase(0, dead);
@@ -207,9 +205,7 @@ void ShardStore::Close(Instant at, std::vector<uint32_t> children) {
   children_ = std::move(children);
 }
 
-uint64_t ShardStore::LastBucket(Instant now) {
-  return closed() ? last_bucket_ : BucketOf(now);
-}
+uint64_t ShardStore::LastBucket(Instant now) { return closed() ? last_bucket_ : BucketOf(now); }
 
 bool ShardStore::IteratorCanName(uint64_t bucket, Instant now) {
   if (profile_.dense()) return bucket == 0;

@@ -36,8 +36,7 @@ int64_t StrictJsonReader::Int(const std::string& key, int64_t min, int64_t max) 
       v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX);
   const int64_t out = above_int64 ? INT64_MAX : v.get<int64_t>();
   if (out < min || out > max) {
-    Fail(absl::StrCat("key \"", key, "\" must be between ", min, " and ", max, ", got ",
-                      v.dump()));
+    Fail(absl::StrCat("key \"", key, "\" must be between ", min, " and ", max, ", got ", v.dump()));
   }
   return out;
 }

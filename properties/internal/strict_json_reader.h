@@ -8,11 +8,10 @@
 #define SHARDSIM_PROPERTIES_INTERNAL_STRICT_JSON_READER_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
 #include "sim/time.h"

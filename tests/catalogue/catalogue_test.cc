@@ -1,5 +1,7 @@
 // The catalogue is registered only when asked, its one list of entries matches the entry files
 // on disk, and every expected verdict names a property the judge knows.
+#include "catalogue/catalogue.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "catalogue/catalogue.h"
 #include "consumer/strategy_registry.h"
 #include "properties/check.h"
 #include "properties/property.h"

@@ -7,6 +7,8 @@
 // captured separately. The sharding variables of the environment this test runs in
 // (GTEST_SHARD_INDEX, ...) are not passed on, so a sharded ctest run cannot shard the child.
 #include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -20,16 +22,13 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 extern char** environ;
 
@@ -50,9 +49,9 @@ constexpr char kArticleB[] = "49639543389862895699365693304024866755747687983222
 
 // Variables that would change what the child does; the test sets them explicitly when needed.
 const std::set<std::string>& ScrubbedVariables() {
-  static const std::set<std::string> names = {
-      "GTEST_SHARD_INDEX",    "GTEST_TOTAL_SHARDS",    "GTEST_SHARD_STATUS_FILE",
-      "JOB_COMPLETION_INDEX", "SHARDSIM_SHARD_COUNT", "SHARDSIM_FAILURE_DIR"};
+  static const std::set<std::string> names = {"GTEST_SHARD_INDEX",       "GTEST_TOTAL_SHARDS",
+                                              "GTEST_SHARD_STATUS_FILE", "JOB_COMPLETION_INDEX",
+                                              "SHARDSIM_SHARD_COUNT",    "SHARDSIM_FAILURE_DIR"};
   return names;
 }
 
@@ -150,10 +149,10 @@ class CliTest : public testing::Test {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
     posix_spawn_file_actions_addchdir_np(&actions, work_.c_str());
     pid_t pid = 0;
     const int spawned = posix_spawn(&pid, kBinary, &actions, nullptr, argv.data(), envp.data());
@@ -204,8 +203,8 @@ class CliTest : public testing::Test {
   // A scenario the correct strategy fails: the corpus file with one record, allowing one call
   // per virtual second (the strategy's first two calls are 20 ms apart: bounded_call_rate).
   fs::path WriteFailingScenario(const fs::path& path) {
-    json scenario = json::parse(
-        ReadFile(fs::path(kCorpusDir) / "one-record-just-before-a-bucket-edge.json"));
+    json scenario =
+        json::parse(ReadFile(fs::path(kCorpusDir) / "one-record-just-before-a-bucket-edge.json"));
     scenario["strategy"] = kCorrect;
     scenario["max_calls_per_second"] = 1;
     fs::create_directories(path.parent_path());
@@ -246,11 +245,10 @@ void ExpectKeys(const json& object, const std::map<std::string, json::value_t>& 
   for (const auto& [key, type] : keys) {
     ASSERT_TRUE(object.contains(key)) << where << " lacks \"" << key << "\": " << object.dump();
     const json& v = object.at(key);
-    const bool ok = type == json::value_t::number_unsigned ? v.is_number_unsigned()
+    const bool ok = type == json::value_t::number_unsigned  ? v.is_number_unsigned()
                     : type == json::value_t::number_integer ? v.is_number_integer()
                                                             : v.type() == type;
-    EXPECT_TRUE(ok) << where << " \"" << key << "\" has type " << v.type_name() << ": "
-                    << v.dump();
+    EXPECT_TRUE(ok) << where << " \"" << key << "\" has type " << v.type_name() << ": " << v.dump();
   }
 }
 
@@ -264,19 +262,30 @@ using T = json::value_t;
 
 // The keys of a `check --json` / `merge --json` document.
 void ExpectCheckResultKeys(const json& doc) {
-  ExpectKeys(doc, {{"format", T::string}, {"version", T::number_unsigned},
-                   {"results", T::array}, {"all_strategies", T::boolean},
-                   {"all_as_expected", T::boolean}},
+  ExpectKeys(doc,
+             {{"format", T::string},
+              {"version", T::number_unsigned},
+              {"results", T::array},
+              {"all_strategies", T::boolean},
+              {"all_as_expected", T::boolean}},
              "check result");
   EXPECT_EQ(doc.at("format"), "shardsim-check-result");
   EXPECT_EQ(doc.at("version"), 1);
   for (const json& r : doc.at("results")) {
-    ExpectKeys(r, {{"strategy", T::string}, {"expected", T::string}, {"seed", T::number_unsigned},
-                   {"cases", T::number_unsigned}, {"profile", T::string},
-                   {"shard_index", T::number_unsigned}, {"shard_count", T::number_unsigned},
-                   {"cases_run", T::number_unsigned}, {"corpus_run", T::number_unsigned},
-                   {"verdict", T::string}, {"matches_expected", T::boolean},
-                   {"cases_hash", T::string}, {"case_hashes", T::array}},
+    ExpectKeys(r,
+               {{"strategy", T::string},
+                {"expected", T::string},
+                {"seed", T::number_unsigned},
+                {"cases", T::number_unsigned},
+                {"profile", T::string},
+                {"shard_index", T::number_unsigned},
+                {"shard_count", T::number_unsigned},
+                {"cases_run", T::number_unsigned},
+                {"corpus_run", T::number_unsigned},
+                {"verdict", T::string},
+                {"matches_expected", T::boolean},
+                {"cases_hash", T::string},
+                {"case_hashes", T::array}},
                "result");
     ASSERT_TRUE(r.contains("failure"));
     EXPECT_TRUE(r.at("verdict") == "pass" || r.at("verdict") == "fail") << r.at("verdict");
@@ -292,11 +301,18 @@ void ExpectCheckResultKeys(const json& doc) {
       continue;
     }
     const json& f = r.at("failure");
-    ExpectKeys(f, {{"property", T::string}, {"message", T::string}, {"at", T::string},
-                   {"witness", T::array}, {"origin", T::string},
-                   {"shrink_steps", T::number_integer}, {"shrink_runs", T::number_integer},
-                   {"minimal_records", T::number_unsigned}, {"minimal_shards", T::number_integer},
-                   {"saved_scenario", T::string}, {"minimal_scenario", T::object}},
+    ExpectKeys(f,
+               {{"property", T::string},
+                {"message", T::string},
+                {"at", T::string},
+                {"witness", T::array},
+                {"origin", T::string},
+                {"shrink_steps", T::number_integer},
+                {"shrink_runs", T::number_integer},
+                {"minimal_records", T::number_unsigned},
+                {"minimal_shards", T::number_integer},
+                {"saved_scenario", T::string},
+                {"minimal_scenario", T::object}},
                "failure");
     ASSERT_TRUE(f.contains("case"));
     EXPECT_TRUE(f.at("case").is_null() || f.at("case").is_number_unsigned()) << f.dump();
@@ -426,8 +442,8 @@ TEST_F(CliTest, MergeExitsOneWhenAShardFailed) {
   WriteFailingScenario(work_ / "corpus" / "one-call-per-second.json");
   for (const char* index : {"0", "1"}) {
     const Outcome o = Shardsim({"check", "--strategy", kCorrect, "--cases", "4", "--corpus",
-                                "corpus", "--shard-index", index, "--shard-count", "2",
-                                "--output", std::string("shard") + index + ".json"});
+                                "corpus", "--shard-index", index, "--shard-count", "2", "--output",
+                                std::string("shard") + index + ".json"});
     EXPECT_EQ(o.exit_code, 1) << o;
   }
   const Outcome merged = Shardsim({"merge", "shard0.json", "shard1.json"});
@@ -459,8 +475,8 @@ class BadInputTest : public CliTest, public testing::WithParamInterface<BadInput
  protected:
   void SetUp() override {
     CliTest::SetUp();
-    json scenario = json::parse(
-        ReadFile(fs::path(kCorpusDir) / "one-record-just-before-a-bucket-edge.json"));
+    json scenario =
+        json::parse(ReadFile(fs::path(kCorpusDir) / "one-record-just-before-a-bucket-edge.json"));
     scenario["strategy"] = kCorrect;
     WriteFile(work_ / "not-json.json", "{\"format\": \"shardsim-scenario\",\n");
     json v = scenario;
@@ -539,7 +555,9 @@ std::vector<BadInput> NumberRows() {
       {"DemoCases", {"demo"}, "--cases", {}},
       {"DemoJobs", {"demo"}, "--jobs", {}},
       {"EncodeCounter",
-       {"seqnum", "encode", "--shard-index", "0", "--created", "0", "--put", "0"}, "--counter", {}},
+       {"seqnum", "encode", "--shard-index", "0", "--created", "0", "--put", "0"},
+       "--counter",
+       {}},
   };
   struct Value {
     std::string id;
@@ -585,37 +603,46 @@ std::vector<BadInput> OtherRows() {
       {"UnknownSeqnumSubcommand", {"seqnum", "frob"}, {"'frob'"}},
       {"NoSubcommand", {}, {"subcommand"}},
       {"SeqnumWithoutSubcommand", {"seqnum"}, {"decode", "encode"}},
-      {"UnknownStrategyInCheck", {"check", "--strategy", "no-such-loop"},
+      {"UnknownStrategyInCheck",
+       {"check", "--strategy", "no-such-loop"},
        {"unknown strategy", "'no-such-loop'"}},
-      {"UnknownStrategyInReplay", {"replay", "--strategy", "no-such-loop", "--seed", "1"},
+      {"UnknownStrategyInReplay",
+       {"replay", "--strategy", "no-such-loop", "--seed", "1"},
        {"unknown strategy", "'no-such-loop'"}},
       {"UnknownProfileInCheck", with({"--profile", "bumpy"}), {"profile", "'bumpy'"}},
       {"UnknownProfileInReplay",
        {"replay", "--strategy", kCorrect, "--seed", "1", "--profile", "bumpy"},
        {"profile", "'bumpy'"}},
       {"UnknownFlagOfCheck", with({"--frobnicate"}), {"--frobnicate"}},
-      {"UnknownFlagOfSeqnumDecode", {"seqnum", "decode", "--frobnicate", kArticleA},
+      {"UnknownFlagOfSeqnumDecode",
+       {"seqnum", "decode", "--frobnicate", kArticleA},
        {"--frobnicate"}},
       {"UnknownFlagBeforeAnySubcommand", {"--frobnicate"}, {"unknown flag", "'--frobnicate'"}},
       {"UnknownFlagBeforeTheSubcommand", {"--frobnicate", "list"}, {"--frobnicate"}},
       {"UnexpectedArgument", with({"surplus"}), {"surplus"}},
       {"FlagWithoutItsValue", {"check", "--strategy", kCorrect, "--cases"}, {"--cases"}},
-      {"UnknownReplayFormat", {"replay", "--strategy", kCorrect, "--seed", "1", "--format", "xml"},
+      {"UnknownReplayFormat",
+       {"replay", "--strategy", kCorrect, "--seed", "1", "--format", "xml"},
        {"--format", "'xml'"}},
       {"CheckWithNeitherStrategyNorAll", {"check"}, {"--strategy", "--all"}},
-      {"CheckWithBothStrategyAndAll", {"check", "--all", "--strategy", kCorrect},
+      {"CheckWithBothStrategyAndAll",
+       {"check", "--all", "--strategy", kCorrect},
        {"--strategy", "--all"}},
       {"ReplayWithoutStrategyOrScenario", {"replay"}, {"--scenario", "--strategy"}},
       {"ReplayWithoutSeed", {"replay", "--strategy", kCorrect}, {"--seed"}},
-      {"ReplayLogInJsonl", {"replay", "--log", "session.jsonl", "--format", "jsonl"},
+      {"ReplayLogInJsonl",
+       {"replay", "--log", "session.jsonl", "--format", "jsonl"},
        {"--format", "'jsonl'", "svg"}},
-      {"ReplayLogThatIsMissing", {"replay", "--log", "/nonexistent/session.jsonl", "--format", "svg"},
+      {"ReplayLogThatIsMissing",
+       {"replay", "--log", "/nonexistent/session.jsonl", "--format", "svg"},
        {"cannot read", "/nonexistent/session.jsonl"}},
       {"StreamWithoutLog", {"replay", "--stream", "s"}, {"--stream", "--log"}},
-      {"StreamWithoutSvg", {"replay", "--log", "session.jsonl", "--stream", "s"},
+      {"StreamWithoutSvg",
+       {"replay", "--log", "session.jsonl", "--stream", "s"},
        {"--stream", "svg"}},
       // --cases 0 and other numbers out of range.
-      {"CheckCasesZero", {"check", "--strategy", kCorrect, "--cases", "0"},
+      {"CheckCasesZero",
+       {"check", "--strategy", kCorrect, "--cases", "0"},
        {"--cases", "not in range 1 to", "0"}},
       {"CheckFlagGivenTwice", with({"--cases", "4"}), {"--cases"}},
       {"DemoCasesZero", {"demo", "--cases", "0"}, {"--cases", "0"}},
@@ -623,87 +650,125 @@ std::vector<BadInput> OtherRows() {
       {"CheckJobsZero", with({"--jobs", "0"}), {"--jobs", "0"}},
       {"CheckJobsAboveItsLimit", with({"--jobs", "257"}), {"--jobs", "257"}},
       // Shard index not below the shard count, from flags and from the environment.
-      {"ShardIndexEqualToShardCount", with({"--shard-index", "2", "--shard-count", "2"}),
+      {"ShardIndexEqualToShardCount",
+       with({"--shard-index", "2", "--shard-count", "2"}),
        {"shard index 2", "shard count 2"}},
-      {"ShardIndexAboveShardCount", with({"--shard-index", "7", "--shard-count", "3"}),
+      {"ShardIndexAboveShardCount",
+       with({"--shard-index", "7", "--shard-count", "3"}),
        {"shard index 7", "shard count 3"}},
-      {"ShardCountZero", with({"--shard-index", "0", "--shard-count", "0"}),
+      {"ShardCountZero",
+       with({"--shard-index", "0", "--shard-count", "0"}),
        {"--shard-count", "not in range 1 to"}},
       {"ShardIndexWithoutShardCount", with({"--shard-index", "0"}), {"shard count"}},
       {"ShardCountWithoutShardIndex", with({"--shard-count", "2"}), {"shard index"}},
-      {"GtestShardIndexEqualToTotalShards", check, {"shard index 3", "shard count 3"},
+      {"GtestShardIndexEqualToTotalShards",
+       check,
+       {"shard index 3", "shard count 3"},
        {{"GTEST_SHARD_INDEX", "3"}, {"GTEST_TOTAL_SHARDS", "3"}}},
-      {"GtestShardIndexNonNumeric", check, {"GTEST_SHARD_INDEX", "'x'"},
+      {"GtestShardIndexNonNumeric",
+       check,
+       {"GTEST_SHARD_INDEX", "'x'"},
        {{"GTEST_SHARD_INDEX", "x"}, {"GTEST_TOTAL_SHARDS", "3"}}},
-      {"GtestTotalShardsNegative", check, {"GTEST_TOTAL_SHARDS", "negative"},
+      {"GtestTotalShardsNegative",
+       check,
+       {"GTEST_TOTAL_SHARDS", "negative"},
        {{"GTEST_SHARD_INDEX", "0"}, {"GTEST_TOTAL_SHARDS", "-2"}}},
-      {"GtestTotalShardsOverflowing", check, {"GTEST_TOTAL_SHARDS", "too large"},
+      {"GtestTotalShardsOverflowing",
+       check,
+       {"GTEST_TOTAL_SHARDS", "too large"},
        {{"GTEST_SHARD_INDEX", "0"}, {"GTEST_TOTAL_SHARDS", "184467440737095516160"}}},
-      {"GtestShardIndexWithoutTotalShards", check, {"shard count"},
-       {{"GTEST_SHARD_INDEX", "0"}}},
-      {"JobCompletionIndexWithoutShardCount", check,
-       {"JOB_COMPLETION_INDEX", "SHARDSIM_SHARD_COUNT"}, {{"JOB_COMPLETION_INDEX", "0"}}},
-      {"JobCompletionIndexEqualToShardCount", check, {"shard index 4", "shard count 4"},
+      {"GtestShardIndexWithoutTotalShards", check, {"shard count"}, {{"GTEST_SHARD_INDEX", "0"}}},
+      {"JobCompletionIndexWithoutShardCount",
+       check,
+       {"JOB_COMPLETION_INDEX", "SHARDSIM_SHARD_COUNT"},
+       {{"JOB_COMPLETION_INDEX", "0"}}},
+      {"JobCompletionIndexEqualToShardCount",
+       check,
+       {"shard index 4", "shard count 4"},
        {{"JOB_COMPLETION_INDEX", "4"}, {"SHARDSIM_SHARD_COUNT", "4"}}},
-      {"JobCompletionIndexNonNumeric", check, {"JOB_COMPLETION_INDEX", "'abc'"},
+      {"JobCompletionIndexNonNumeric",
+       check,
+       {"JOB_COMPLETION_INDEX", "'abc'"},
        {{"JOB_COMPLETION_INDEX", "abc"}, {"SHARDSIM_SHARD_COUNT", "4"}}},
       // Unreadable or malformed scenario files.
-      {"ScenarioFileMissing", {"replay", "--scenario", "does-not-exist.json"},
+      {"ScenarioFileMissing",
+       {"replay", "--scenario", "does-not-exist.json"},
        {"does-not-exist.json", "cannot open"}},
       {"ScenarioFileIsAFolder", {"replay", "--scenario", "a-folder"}, {"a-folder"}},
-      {"ScenarioFileNotJson", {"replay", "--scenario", "not-json.json"},
+      {"ScenarioFileNotJson",
+       {"replay", "--scenario", "not-json.json"},
        {"not-json.json", "not valid JSON"}},
-      {"ScenarioFileUnknownVersion", {"replay", "--scenario", "unknown-version.json"},
+      {"ScenarioFileUnknownVersion",
+       {"replay", "--scenario", "unknown-version.json"},
        {"unknown-version.json", "version 99"}},
-      {"ScenarioFileUnknownKey", {"replay", "--scenario", "unknown-key.json"},
+      {"ScenarioFileUnknownKey",
+       {"replay", "--scenario", "unknown-key.json"},
        {"unknown-key.json", "\"bogus_key\""}},
-      {"ScenarioFileWrongType", {"replay", "--scenario", "wrong-type.json"},
+      {"ScenarioFileWrongType",
+       {"replay", "--scenario", "wrong-type.json"},
        {"wrong-type.json", "\"shard_count\""}},
       {"ScenarioFileWithoutStrategy",
        {"replay", "--scenario",
         std::string(kCorpusDir) + "/one-record-just-before-a-bucket-edge.json"},
        {"one-record-just-before-a-bucket-edge.json", "--strategy"}},
-      {"ScenarioWithSeed", {"replay", "--scenario", "unknown-key.json", "--seed", "1"},
+      {"ScenarioWithSeed",
+       {"replay", "--scenario", "unknown-key.json", "--seed", "1"},
        {"--scenario", "--seed"}},
-      {"ScenarioWithCase", {"replay", "--scenario", "unknown-key.json", "--case", "3"},
+      {"ScenarioWithCase",
+       {"replay", "--scenario", "unknown-key.json", "--case", "3"},
        {"--scenario", "--case"}},
-      {"ScenarioWithProfile", {"replay", "--scenario", "unknown-key.json", "--profile", "dense"},
+      {"ScenarioWithProfile",
+       {"replay", "--scenario", "unknown-key.json", "--profile", "dense"},
        {"--scenario", "--profile"}},
       {"CorpusFolderMissing", with({"--corpus", "no-such-folder"}), {"no-such-folder"}},
-      {"CorpusWithAMalformedFile", with({"--corpus", "broken-corpus"}),
+      {"CorpusWithAMalformedFile",
+       with({"--corpus", "broken-corpus"}),
        {"broken.json", "not valid JSON"}},
-      {"CheckOutputNotWritable", with({"--output", "no-such-folder/result.json"}),
+      {"CheckOutputNotWritable",
+       with({"--output", "no-such-folder/result.json"}),
        {"no-such-folder/result.json"}},
       // Unreadable or malformed result files.
       {"MergeWithoutFiles", {"merge"}, {"files"}},
-      {"MergeFileMissing", {"merge", "no-such-result.json"},
+      {"MergeFileMissing",
+       {"merge", "no-such-result.json"},
        {"no-such-result.json", "cannot open"}},
       {"MergeFileNotJson", {"merge", "not-json.json"}, {"not-json.json", "not valid JSON"}},
-      {"MergeFileOfTheWrongFormat", {"merge", "unknown-key.json", "shard1.json"},
+      {"MergeFileOfTheWrongFormat",
+       {"merge", "unknown-key.json", "shard1.json"},
        {"unknown-key.json", "shardsim-check-result"}},
-      {"MergeFileOfAnUnknownVersion", {"merge", "result-version-2.json", "shard1.json"},
+      {"MergeFileOfAnUnknownVersion",
+       {"merge", "result-version-2.json", "shard1.json"},
        {"result-version-2.json", "version"}},
-      {"MergeFileWithoutResults", {"merge", "result-without-results.json", "shard1.json"},
+      {"MergeFileWithoutResults",
+       {"merge", "result-without-results.json", "shard1.json"},
        {"result-without-results.json", "\"results\""}},
       {"MergeMissingShard", {"merge", "shard0.json"}, {kCorrect, "1 of 2 shards"}},
-      {"MergeDuplicateShard", {"merge", "shard0.json", "shard0.json", "shard1.json"},
+      {"MergeDuplicateShard",
+       {"merge", "shard0.json", "shard0.json", "shard1.json"},
        {"shard 0", "twice"}},
-      {"MergeMismatchedSeed", {"merge", "shard0.json", "shard1-seed2.json"},
+      {"MergeMismatchedSeed",
+       {"merge", "shard0.json", "shard1-seed2.json"},
        {"shard1-seed2.json", "\"seed\""}},
-      {"MergeMismatchedCases", {"merge", "shard0.json", "shard1-7-cases.json"},
+      {"MergeMismatchedCases",
+       {"merge", "shard0.json", "shard1-7-cases.json"},
        {"shard1-7-cases.json", "\"cases\""}},
-      {"MergeResultWithoutFailure", {"merge", "result-without-failure.json", "shard1.json"},
+      {"MergeResultWithoutFailure",
+       {"merge", "result-without-failure.json", "shard1.json"},
        {"result-without-failure.json", "\"failure\""}},
-      {"MergeResultWithoutSeed", {"merge", "result-without-seed.json", "shard1.json"},
+      {"MergeResultWithoutSeed",
+       {"merge", "result-without-seed.json", "shard1.json"},
        {"result-without-seed.json", "\"seed\""}},
-      {"MergeResultWithAStringSeed", {"merge", "result-string-seed.json", "shard1.json"},
+      {"MergeResultWithAStringSeed",
+       {"merge", "result-string-seed.json", "shard1.json"},
        {"result-string-seed.json", "\"seed\""}},
       {"MergeResultWithMalformedCaseHashes",
        {"merge", "result-bad-case-hashes.json", "shard1.json"},
        {"result-bad-case-hashes.json", "\"case_hashes\""}},
-      {"MergeResultWithANonHexHash", {"merge", "result-non-hex-hash.json", "shard1.json"},
+      {"MergeResultWithANonHexHash",
+       {"merge", "result-non-hex-hash.json", "shard1.json"},
        {"result-non-hex-hash.json", "\"case_hashes\""}},
-      {"MergeResultWithAStringFailure", {"merge", "result-string-failure.json", "shard1.json"},
+      {"MergeResultWithAStringFailure",
+       {"merge", "result-string-failure.json", "shard1.json"},
        {"result-string-failure.json", "\"failure\""}},
       {"MergeResultWithANegativeShardIndex",
        {"merge", "result-negative-shard-index.json", "shard1.json"},
@@ -714,7 +779,8 @@ std::vector<BadInput> OtherRows() {
       {"MergeResultWithAStringAllStrategies",
        {"merge", "result-string-all-strategies.json", "shard1.json"},
        {"result-string-all-strategies.json", "\"all_strategies\" must be true or false"}},
-      {"MergeResultThatIsNotAnObject", {"merge", "result-not-an-object.json", "shard1.json"},
+      {"MergeResultThatIsNotAnObject",
+       {"merge", "result-not-an-object.json", "shard1.json"},
        {"result-not-an-object.json"}},
       // Sequence numbers with non-digits, the wrong length, an unknown version; bad encode input.
       {"DecodeNonDigit",
@@ -727,8 +793,7 @@ std::vector<BadInput> OtherRows() {
        {"seqnum", "decode", "--", "-4963954338986289569936569330402365782992807218581707161"},
        {"non-digit", "'-'"}},
       {"DecodeTooShort", {"seqnum", "decode", "123"}, {"'123'", "3 digits", "56"}},
-      {"DecodeTooLong",
-       {"seqnum", "decode", std::string(kArticleA) + "0"}, {"57 digits", "56"}},
+      {"DecodeTooLong", {"seqnum", "decode", std::string(kArticleA) + "0"}, {"57 digits", "56"}},
       {"DecodeEmpty", {"seqnum", "decode", ""}, {"empty"}},
       {"DecodeTooLargeFor186Bits",
        {"seqnum", "decode", "99639543389862895699365693304023657829928072185817071618"},
@@ -760,11 +825,12 @@ std::vector<BadInput> OtherRows() {
         "--counter", "0"},
        {"--created", "68719476736"}},
       {"EncodeCreatedBefore1970",
-       {"seqnum", "encode", "--shard-index", "0", "--created", "1960-01-01T00:00:00Z", "--put",
-        "0", "--counter", "0"},
+       {"seqnum", "encode", "--shard-index", "0", "--created", "1960-01-01T00:00:00Z", "--put", "0",
+        "--counter", "0"},
        {"shard_creation_seconds"}},
       {"EncodeWithoutPut",
-       {"seqnum", "encode", "--shard-index", "0", "--created", "0", "--counter", "0"}, {"--put"}},
+       {"seqnum", "encode", "--shard-index", "0", "--created", "0", "--counter", "0"},
+       {"--put"}},
   };
 }
 
@@ -801,16 +867,24 @@ TEST_F(CliTest, ListJsonHasStrategiesWithExpectedVerdictsAndProperties) {
   ASSERT_FALSE(doc.at("strategies").empty());
   bool has_correct = false;
   for (const json& s : doc.at("strategies")) {
-    ExpectKeys(s, {{"name", T::string}, {"description", T::string}, {"expected", T::string},
-                   {"provenance", T::array}, {"batch", T::boolean}, {"params", T::array}},
+    ExpectKeys(s,
+               {{"name", T::string},
+                {"description", T::string},
+                {"expected", T::string},
+                {"provenance", T::array},
+                {"batch", T::boolean},
+                {"params", T::array}},
                "strategy");
     const std::string expected = s.at("expected");
     EXPECT_TRUE(expected == "pass" || properties.count(expected)) << expected;
     for (const json& source : s.at("provenance")) EXPECT_TRUE(source.is_string());
     for (const json& p : s.at("params")) {
-      ExpectKeys(p, {{"name", T::string}, {"default", T::number_integer},
-                     {"min", T::number_integer}, {"max", T::number_integer},
-                     {"description", T::string}},
+      ExpectKeys(p,
+                 {{"name", T::string},
+                  {"default", T::number_integer},
+                  {"min", T::number_integer},
+                  {"max", T::number_integer},
+                  {"description", T::string}},
                  "param");
       EXPECT_LE(p.at("min").get<int64_t>(), p.at("default").get<int64_t>());
       EXPECT_LE(p.at("default").get<int64_t>(), p.at("max").get<int64_t>());
@@ -844,8 +918,8 @@ TEST_F(CliTest, CheckJsonHasTheResultKeysOfAPassingRun) {
 
 TEST_F(CliTest, CheckJsonHasTheFailureKeysOfAFailingRun) {
   WriteFailingScenario(work_ / "corpus" / "one-call-per-second.json");
-  const Outcome o = Shardsim({"check", "--strategy", kCorrect, "--cases", "5", "--corpus",
-                              "corpus", "--json"});
+  const Outcome o =
+      Shardsim({"check", "--strategy", kCorrect, "--cases", "5", "--corpus", "corpus", "--json"});
   ASSERT_EQ(o.exit_code, 1) << o;
   const json doc = o.Json();
   ExpectCheckResultKeys(doc);
@@ -877,16 +951,22 @@ TEST_F(CliTest, MergeJsonHasTheResultKeys) {
   EXPECT_EQ(doc.at("results")[0].at("shard_count"), 1);
   const Outcome text = Shardsim({"merge", "s0.json", "s1.json"});
   EXPECT_EQ(text.exit_code, 0) << text;
-  EXPECT_THAT(text.out, StartsWith(std::string("PASS ") + kCorrect + ": 8 cases (seed 1, shard 0/1"))
+  EXPECT_THAT(text.out,
+              StartsWith(std::string("PASS ") + kCorrect + ": 8 cases (seed 1, shard 0/1"))
       << text;
 }
 
 void ExpectSequenceNumberKeys(const json& doc) {
-  ExpectKeys(doc, {{"sequence_number", T::string}, {"shard_index", T::number_unsigned},
-                   {"shard_id", T::string}, {"shard_created", T::string},
-                   {"shard_created_unix", T::number_integer}, {"put_time", T::string},
-                   {"put_time_unix", T::number_integer}, {"counter", T::number_unsigned},
-                   {"version", T::number_integer}},
+  ExpectKeys(doc,
+             {{"sequence_number", T::string},
+              {"shard_index", T::number_unsigned},
+              {"shard_id", T::string},
+              {"shard_created", T::string},
+              {"shard_created_unix", T::number_integer},
+              {"put_time", T::string},
+              {"put_time_unix", T::number_integer},
+              {"counter", T::number_unsigned},
+              {"version", T::number_integer}},
              "seqnum");
 }
 
@@ -912,14 +992,18 @@ TEST_F(CliTest, DemoJsonHasTheArticleAndTheVerdictTable) {
   ASSERT_EQ(o.exit_code, 0) << o;
   EXPECT_EQ(o.err, "");
   const json doc = o.Json();
-  ExpectKeys(doc, {{"article", T::object}, {"verdicts", T::array},
-                   {"cases_per_profile", T::number_unsigned},
-                   {"passes_emulator_fails_kinesis", T::number_integer}},
+  ExpectKeys(doc,
+             {{"article", T::object},
+              {"verdicts", T::array},
+              {"cases_per_profile", T::number_unsigned},
+              {"passes_emulator_fails_kinesis", T::number_integer}},
              "demo");
   EXPECT_EQ(doc.at("cases_per_profile"), 5);
   const json& article = doc.at("article");
-  ExpectKeys(article, {{"puts", T::array}, {"millis_behind_latest", T::array},
-                       {"calls_to_reach_new_record", T::number_integer}},
+  ExpectKeys(article,
+             {{"puts", T::array},
+              {"millis_behind_latest", T::array},
+              {"calls_to_reach_new_record", T::number_integer}},
              "article");
   ASSERT_EQ(article.at("puts").size(), 2u);
   for (const json& put : article.at("puts")) {
@@ -945,8 +1029,12 @@ TEST_F(CliTest, DemoJsonHasTheArticleAndTheVerdictTable) {
   std::vector<std::string> table;
   int hidden = 0;
   for (const json& v : doc.at("verdicts")) {
-    ExpectKeys(v, {{"strategy", T::string}, {"expected", T::string}, {"emulator", T::string},
-                   {"kinesis", T::string}, {"passes_emulator_fails_kinesis", T::boolean}},
+    ExpectKeys(v,
+               {{"strategy", T::string},
+                {"expected", T::string},
+                {"emulator", T::string},
+                {"kinesis", T::string},
+                {"passes_emulator_fails_kinesis", T::boolean}},
                "verdict");
     table.push_back(v.at("strategy").get<std::string>());
     const bool hides = v.at("emulator") == "pass" && v.at("kinesis") != "pass";
@@ -961,8 +1049,8 @@ TEST_F(CliTest, DemoJsonHasTheArticleAndTheVerdictTable) {
 // Byte-identical replays
 
 TEST_F(CliTest, ReplayOfAGeneratedCasePrintsTheSameBytesEveryTime) {
-  const std::vector<std::string> args = {"replay", "--strategy", kCorrect, "--seed", "3",
-                                         "--case", "7"};
+  const std::vector<std::string> args = {"replay", "--strategy", kCorrect, "--seed",
+                                         "3",      "--case",     "7"};
   const Outcome first = Shardsim(args);
   const Outcome second = Shardsim(args);
   ASSERT_EQ(first.exit_code, 0) << first;
@@ -976,26 +1064,25 @@ TEST_F(CliTest, ReplayOfAGeneratedCasePrintsTheSameBytesEveryTime) {
 }
 
 TEST_F(CliTest, NumbersWithLeadingZerosAreReadAsDecimal) {
-  const Outcome padded = Shardsim({"replay", "--strategy", kCorrect, "--seed", "010", "--case",
-                                   "07"});
-  const Outcome plain = Shardsim({"replay", "--strategy", kCorrect, "--seed", "10", "--case",
-                                  "7"});
+  const Outcome padded =
+      Shardsim({"replay", "--strategy", kCorrect, "--seed", "010", "--case", "07"});
+  const Outcome plain = Shardsim({"replay", "--strategy", kCorrect, "--seed", "10", "--case", "7"});
   ASSERT_EQ(padded.exit_code, 0) << padded;
   EXPECT_EQ(padded.out, plain.out) << "not octal";
 }
 
 TEST_F(CliTest, CheckWithTheFailureDirFlagSavesThereOverTheEnvironment) {
   WriteFailingScenario(work_ / "corpus" / "one-call-per-second.json");
-  const Outcome o = Shardsim({"check", "--strategy", kCorrect, "--cases", "3", "--corpus",
-                              "corpus", "--failure-dir", "from-flag"});
+  const Outcome o = Shardsim({"check", "--strategy", kCorrect, "--cases", "3", "--corpus", "corpus",
+                              "--failure-dir", "from-flag"});
   EXPECT_EQ(o.exit_code, 1) << o;
   EXPECT_EQ(FilesIn(work_ / "from-flag").size(), 1u) << o;
   EXPECT_FALSE(fs::exists(failures_)) << "the flag wins over SHARDSIM_FAILURE_DIR";
 }
 
 TEST_F(CliTest, ReplayAsJsonlPrintsTheSameBytesEveryTimeAndEveryLineIsJson) {
-  const std::vector<std::string> args = {"replay", "--strategy", kCorrect, "--seed", "3",
-                                         "--case", "7", "--format", "jsonl"};
+  const std::vector<std::string> args = {"replay", "--strategy", kCorrect,   "--seed", "3",
+                                         "--case", "7",          "--format", "jsonl"};
   const Outcome first = Shardsim(args);
   const Outcome second = Shardsim(args);
   ASSERT_EQ(first.exit_code, 0) << first;
@@ -1019,8 +1106,9 @@ TEST_F(CliTest, ReplayOfEveryCorpusScenarioPrintsTheSameBytesEveryTime) {
   for (const auto& entry : fs::directory_iterator(kCorpusDir)) {
     if (entry.path().extension() != ".json") continue;
     for (const char* format : {"text", "jsonl"}) {
-      const std::vector<std::string> args = {"replay", "--scenario", entry.path().string(),
-                                             "--strategy", kCorrect, "--format", format};
+      const std::vector<std::string> args = {"replay",     "--scenario", entry.path().string(),
+                                             "--strategy", kCorrect,     "--format",
+                                             format};
       const Outcome first = Shardsim(args);
       const Outcome second = Shardsim(args);
       EXPECT_EQ(first.exit_code, 0) << first;
@@ -1034,8 +1122,8 @@ TEST_F(CliTest, ReplayOfEveryCorpusScenarioPrintsTheSameBytesEveryTime) {
 
 TEST_F(CliTest, ReplayOfTheScenarioACheckSavedPrintsTheSameBytesEveryTime) {
   WriteFailingScenario(work_ / "corpus" / "one-call-per-second.json");
-  const Outcome check = Shardsim({"check", "--strategy", kCorrect, "--cases", "3", "--corpus",
-                                  "corpus", "--json"});
+  const Outcome check =
+      Shardsim({"check", "--strategy", kCorrect, "--cases", "3", "--corpus", "corpus", "--json"});
   ASSERT_EQ(check.exit_code, 1) << check;
   const std::string saved =
       check.Json().at("results")[0].at("failure").at("saved_scenario").get<std::string>();
@@ -1055,10 +1143,10 @@ TEST_F(CliTest, ReplayOfTheScenarioACheckSavedPrintsTheSameBytesEveryTime) {
 // --jobs 1 against --jobs 2
 
 TEST_F(CliTest, CheckWithTwoJobsPrintsExactlyTheJsonOfOneJob) {
-  const Outcome one = Shardsim({"check", "--strategy", kCorrect, "--cases", "40", "--seed", "11",
-                                "--jobs", "1", "--json"});
-  const Outcome two = Shardsim({"check", "--strategy", kCorrect, "--cases", "40", "--seed", "11",
-                                "--jobs", "2", "--json"});
+  const Outcome one = Shardsim(
+      {"check", "--strategy", kCorrect, "--cases", "40", "--seed", "11", "--jobs", "1", "--json"});
+  const Outcome two = Shardsim(
+      {"check", "--strategy", kCorrect, "--cases", "40", "--seed", "11", "--jobs", "2", "--json"});
   ASSERT_EQ(one.exit_code, 0) << one;
   EXPECT_EQ(two.exit_code, 0) << two;
   EXPECT_EQ(one.Json().at("results")[0].at("cases_run"), 40);
@@ -1077,8 +1165,8 @@ TEST_F(CliTest, CheckAllWithTwoJobsPrintsExactlyTheJsonOfOneJob) {
 // Two shards merged equal one unsharded run
 
 TEST_F(CliTest, TwoShardsMergedPrintTheJsonOfOneUnshardedRun) {
-  const std::vector<std::string> check = {"check", "--strategy", kCorrect, "--cases", "40",
-                                          "--seed", "4"};
+  const std::vector<std::string> check = {"check", "--strategy", kCorrect, "--cases",
+                                          "40",    "--seed",     "4"};
   auto with = [&](std::vector<std::string> more) {
     std::vector<std::string> args = check;
     args.insert(args.end(), more.begin(), more.end());
@@ -1087,8 +1175,8 @@ TEST_F(CliTest, TwoShardsMergedPrintTheJsonOfOneUnshardedRun) {
   const Outcome whole = Shardsim(with({"--json"}));
   ASSERT_EQ(whole.exit_code, 0) << whole;
   // Shard 0 from flags, shard 1 from GoogleTest's variables.
-  const Outcome shard0 = Shardsim(with({"--shard-index", "0", "--shard-count", "2",
-                                        "--output", "shard0.json"}));
+  const Outcome shard0 =
+      Shardsim(with({"--shard-index", "0", "--shard-count", "2", "--output", "shard0.json"}));
   const Outcome shard1 = Shardsim(with({"--output", "shard1.json", "--json"}),
                                   {{"GTEST_SHARD_INDEX", "1"}, {"GTEST_TOTAL_SHARDS", "2"}});
   ASSERT_EQ(shard0.exit_code, 0) << shard0;
@@ -1108,8 +1196,8 @@ TEST_F(CliTest, TwoShardsMergedPrintTheJsonOfOneUnshardedRun) {
 }
 
 TEST_F(CliTest, ThreeShardsOfAnIndexedJobMergedPrintTheJsonOfOneUnshardedRun) {
-  const std::vector<std::string> check = {"check", "--strategy", kCorrect, "--cases", "31",
-                                          "--seed", "9"};
+  const std::vector<std::string> check = {"check", "--strategy", kCorrect, "--cases",
+                                          "31",    "--seed",     "9"};
   std::vector<std::string> whole_args = check;
   whole_args.push_back("--json");
   const Outcome whole = Shardsim(whole_args);
@@ -1119,8 +1207,8 @@ TEST_F(CliTest, ThreeShardsOfAnIndexedJobMergedPrintTheJsonOfOneUnshardedRun) {
     std::vector<std::string> args = check;
     const std::string file = std::string("job-") + index + ".json";
     args.insert(args.end(), {"--output", file});
-    const Outcome o = Shardsim(args, {{"JOB_COMPLETION_INDEX", index},
-                                      {"SHARDSIM_SHARD_COUNT", "3"}});
+    const Outcome o =
+        Shardsim(args, {{"JOB_COMPLETION_INDEX", index}, {"SHARDSIM_SHARD_COUNT", "3"}});
     ASSERT_EQ(o.exit_code, 0) << o;
     merge.push_back(file);
   }
@@ -1131,8 +1219,8 @@ TEST_F(CliTest, ThreeShardsOfAnIndexedJobMergedPrintTheJsonOfOneUnshardedRun) {
 
 TEST_F(CliTest, TwoShardsOfARunFailingOnTheCorpusMergeToTheUnshardedFailure) {
   WriteFailingScenario(work_ / "corpus" / "one-call-per-second.json");
-  const std::vector<std::string> check = {"check", "--strategy", kCorrect, "--cases", "20",
-                                          "--corpus", "corpus"};
+  const std::vector<std::string> check = {"check", "--strategy", kCorrect, "--cases",
+                                          "20",    "--corpus",   "corpus"};
   std::vector<std::string> whole_args = check;
   whole_args.push_back("--json");
   const Outcome whole = Shardsim(whole_args);
@@ -1151,8 +1239,8 @@ TEST_F(CliTest, TwoShardsOfARunFailingOnTheCorpusMergeToTheUnshardedFailure) {
 TEST_F(CliTest, TwoShardsOfTheFirstBuggyStrategyMergeToTheUnshardedFailingCaseAndMinimalScenario) {
   const std::optional<std::string> buggy = FirstBuggyStrategy();
   if (!buggy) GTEST_SKIP() << "no strategy with an expected failure is registered yet";
-  const std::vector<std::string> check = {"check", "--strategy", *buggy, "--cases", "1000",
-                                          "--seed", "1", "--jobs", "2"};
+  const std::vector<std::string> check = {"check",  "--strategy", *buggy,   "--cases", "1000",
+                                          "--seed", "1",          "--jobs", "2"};
   std::vector<std::string> whole_args = check;
   whole_args.push_back("--json");
   const Outcome whole = Shardsim(whole_args);
@@ -1184,8 +1272,8 @@ TEST_F(CliTest, TwoShardsOfTheFirstBuggyStrategyMergeToTheUnshardedFailingCaseAn
 // A campaign of `check --all`: known-buggy strategies fail as expected, and the merge exits,
 // prints and writes what the unsharded run did.
 TEST_F(CliTest, FourShardsOfCheckAllMergeToTheUnshardedExitStatusTextAndJson) {
-  const std::vector<std::string> check = {"check", "--all", "--cases", "400", "--seed", "7",
-                                          "--quiet"};
+  const std::vector<std::string> check = {"check",  "--all", "--cases", "400",
+                                          "--seed", "7",     "--quiet"};
   std::vector<std::string> whole_args = check;
   whole_args.insert(whole_args.end(), {"--output", "whole.json"});
   const Outcome whole = Shardsim(whole_args);
@@ -1219,8 +1307,8 @@ TEST_F(CliTest, FourShardsOfCheckAllMergeToTheUnshardedExitStatusTextAndJson) {
 
 TEST_F(CliTest, ACheckAllCampaignThatMissesAnExpectedVerdictMergesToExitStatusOne) {
   // At 20 cases of seed 7 some known-buggy entries are not yet caught.
-  const std::vector<std::string> check = {"check", "--all", "--cases", "20", "--seed", "7",
-                                          "--quiet"};
+  const std::vector<std::string> check = {"check",  "--all", "--cases", "20",
+                                          "--seed", "7",     "--quiet"};
   const Outcome whole = Shardsim(check);
   ASSERT_EQ(whole.exit_code, 1) << whole;
   EXPECT_THAT(whole.out, HasSubstr("some strategies did not meet their expected verdict\n"));
@@ -1235,8 +1323,8 @@ TEST_F(CliTest, ACheckAllCampaignThatMissesAnExpectedVerdictMergesToExitStatusOn
 }
 
 TEST_F(CliTest, ResultsOfCheckAllAndOfOneStrategyDoNotMerge) {
-  ASSERT_NE(Shardsim({"check", "--all", "--cases", "2", "--shard-index", "0", "--shard-count",
-                      "2", "--output", "all.json"})
+  ASSERT_NE(Shardsim({"check", "--all", "--cases", "2", "--shard-index", "0", "--shard-count", "2",
+                      "--output", "all.json"})
                 .exit_code,
             2);
   ASSERT_EQ(Shardsim({"check", "--strategy", kCorrect, "--cases", "2", "--shard-index", "1",
@@ -1289,22 +1377,22 @@ TEST_F(CliTest, SeqnumEncodeOfTheDecodedFieldsGivesBackTheSameNumbers) {
     const json f = decoded.Json();
     // Fields as RFC 3339 times and as Unix seconds.
     for (const bool rfc3339 : {true, false}) {
-      const std::string created =
-          rfc3339 ? f.at("shard_created").get<std::string>()
-                  : std::to_string(f.at("shard_created_unix").get<int64_t>());
+      const std::string created = rfc3339
+                                      ? f.at("shard_created").get<std::string>()
+                                      : std::to_string(f.at("shard_created_unix").get<int64_t>());
       const std::string put = rfc3339 ? f.at("put_time").get<std::string>()
                                       : std::to_string(f.at("put_time_unix").get<int64_t>());
-      const Outcome encoded = Shardsim(
-          {"seqnum", "encode", "--shard-index", std::to_string(f.at("shard_index").get<uint64_t>()),
-           "--created", created, "--put", put, "--counter",
-           std::to_string(f.at("counter").get<uint64_t>())});
+      const Outcome encoded =
+          Shardsim({"seqnum", "encode", "--shard-index",
+                    std::to_string(f.at("shard_index").get<uint64_t>()), "--created", created,
+                    "--put", put, "--counter", std::to_string(f.at("counter").get<uint64_t>())});
       ASSERT_EQ(encoded.exit_code, 0) << encoded;
       EXPECT_EQ(encoded.out, std::string(number) + "\n");
     }
   }
-  const Outcome encoded = Shardsim({"seqnum", "encode", "--json", "--shard-index", "3",
-                                    "--created", "2024-01-02T03:04:05Z", "--put",
-                                    "2024-01-02T04:05:06Z", "--counter", "12345"});
+  const Outcome encoded =
+      Shardsim({"seqnum", "encode", "--json", "--shard-index", "3", "--created",
+                "2024-01-02T03:04:05Z", "--put", "2024-01-02T04:05:06Z", "--counter", "12345"});
   ASSERT_EQ(encoded.exit_code, 0) << encoded;
   const json e = encoded.Json();
   ExpectSequenceNumberKeys(e);

@@ -60,14 +60,17 @@ struct Clock {
       response.NextShardIterator = "next";
       next = model::IteratorInfo{"stream", kShard, 0, 0, now};
     }
-    ff.OnGetRecords(model::GetRecordsCall{now, kClient, {}, model::IteratorInfo{"stream", kShard, 0, 0, now},
-                                          response, next});
+    ff.OnGetRecords(model::GetRecordsCall{
+        now, kClient, {}, model::IteratorInfo{"stream", kShard, 0, 0, now}, response, next});
     return Finish();
   }
   Duration Throttled() {
     ff.BeginCall();
     ff.OnGetRecords(model::GetRecordsCall{
-        now, kClient, {}, model::IteratorInfo{"stream", kShard, 0, 0, now},
+        now,
+        kClient,
+        {},
+        model::IteratorInfo{"stream", kShard, 0, 0, now},
         model::KinesisError{model::ErrorCode::kProvisionedThroughputExceeded, "slow down"},
         std::nullopt});
     return Finish();

@@ -2,11 +2,11 @@
 // KinesisService::Handle as the HTTP server drives it, with the runner's calls made by hand.
 #include "clientcheck/playback.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <future>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "server/service.h"
 
@@ -35,7 +35,8 @@ struct Session {
           server::ServiceOptions o;
           o.seed = scenario.seed;
           o.start = scenario.start;
-          o.clock = server::ClockMode{server::ClockMode::Kind::kPerRequest, 1.0, Duration::Seconds(4)};
+          o.clock =
+              server::ClockMode{server::ClockMode::Kind::kPerRequest, 1.0, Duration::Seconds(4)};
           o.latency = Duration::Seconds(4);
           return o;
         }()) {
@@ -95,14 +96,16 @@ TEST(PlaybackProcess, ABatchJobsRerunIsARestartAndACrashWhileItIsStoppedOnlyBrin
   EXPECT_EQ(session.ListShards().status, 200);  // at 0 s; the clock then reads 4 s
   // It exits at 4 s: the crash at 20 s finds it stopped, and its restart at 50 s starts it
   // before its rerun at 1h4s would.
-  const std::optional<sim::Instant> next = session.playback->Exited(scenario.start + Duration::Seconds(4));
+  const std::optional<sim::Instant> next =
+      session.playback->Exited(scenario.start + Duration::Seconds(4));
   ASSERT_TRUE(next.has_value());
   EXPECT_EQ(*next, scenario.start + Duration::Seconds(50));
   ASSERT_TRUE(session.service.clock().Set(*next).ok());
   EXPECT_EQ(session.ListShards().status, 200);
   EXPECT_FALSE(session.playback->kill_due()) << "a client that was not running is not crashed";
   // It exits again at 54 s: its rerun comes an hour later, a restart too.
-  const std::optional<sim::Instant> rerun = session.playback->Exited(scenario.start + Duration::Seconds(54));
+  const std::optional<sim::Instant> rerun =
+      session.playback->Exited(scenario.start + Duration::Seconds(54));
   ASSERT_TRUE(rerun.has_value());
   EXPECT_EQ(*rerun, scenario.start + Duration::Seconds(54) + Duration::Hours(1));
   ASSERT_TRUE(session.service.clock().Set(*rerun).ok());

@@ -96,12 +96,12 @@ TEST(HashKeyRange, OneShardOwnsTheWholeSpace) {
 }
 
 TEST(HashKeyRange, ThreeShardsGetTheRangesKinesisGives) {
-  EXPECT_EQ(EvenlySplitHashKeySpace(3),
-            (std::vector<HashKeyRange>{
-                Range("0", "113427455640312821154458202477256070484"),
-                Range("113427455640312821154458202477256070485",
-                      "226854911280625642308916404954512140969"),
-                Range("226854911280625642308916404954512140970", kMaxDecimal)}));
+  EXPECT_EQ(
+      EvenlySplitHashKeySpace(3),
+      (std::vector<HashKeyRange>{Range("0", "113427455640312821154458202477256070484"),
+                                 Range("113427455640312821154458202477256070485",
+                                       "226854911280625642308916404954512140969"),
+                                 Range("226854911280625642308916404954512140970", kMaxDecimal)}));
 }
 
 TEST(HashKeyRange, FourShardsSplitAtQuarters) {
@@ -142,9 +142,9 @@ TEST(HashKeyRange, SplitGivesTheLowerKeysToOneChildAndTheRestToTheOther) {
 TEST(HashKeyRange, SplitAcceptsTheKeysClosestToTheEndsThatKinesisAccepts) {
   EXPECT_TRUE(SplitHashKeyRange(Range("10", "20"), Key("12")).ok());
   EXPECT_TRUE(SplitHashKeyRange(Range("10", "20"), Key("19")).ok());
-  EXPECT_TRUE(SplitHashKeyRange({HashKey::Min(), HashKey::Max()},
-                                HashKey::FromWords(uint64_t{1} << 63, 0))
-                  .ok());
+  EXPECT_TRUE(
+      SplitHashKeyRange({HashKey::Min(), HashKey::Max()}, HashKey::FromWords(uint64_t{1} << 63, 0))
+          .ok());
 }
 
 TEST(HashKeyRange, SplitRejectsKeysNotStrictlyInsideTheRange) {
@@ -153,14 +153,15 @@ TEST(HashKeyRange, SplitRejectsKeysNotStrictlyInsideTheRange) {
     const absl::StatusOr<HashKeyRangeSplit> split = SplitHashKeyRange(parent, Key(bad));
     ASSERT_FALSE(split.ok()) << bad;
     EXPECT_EQ(split.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(split.status().message(),
-                HasSubstr(std::string("new starting hash key ") + bad + " does not split [10, 20]"));
+    EXPECT_THAT(split.status().message(), HasSubstr(std::string("new starting hash key ") + bad +
+                                                    " does not split [10, 20]"));
   }
 }
 
 TEST(HashKeyRange, SplitOfARangeWithFewerThanFourKeysIsAlwaysRejected) {
   EXPECT_TRUE(SplitHashKeyRange(Range("5", "8"), Key("7")).ok());  // [5, 6] and [7, 8]
-  for (const char* at : {"5", "6", "7"}) EXPECT_FALSE(SplitHashKeyRange(Range("5", "7"), Key(at)).ok());
+  for (const char* at : {"5", "6", "7"})
+    EXPECT_FALSE(SplitHashKeyRange(Range("5", "7"), Key(at)).ok());
   EXPECT_FALSE(SplitHashKeyRange({HashKey::Max(), HashKey::Max()}, HashKey::Max()).ok());
 }
 
@@ -173,9 +174,9 @@ TEST(HashKeyRange, MergeOfAdjacentRangesWorksInEitherOrder) {
 
 TEST(HashKeyRange, MergeOfRangesWithAGapOrAnOverlapIsRejected) {
   for (const auto& [a, b] : std::vector<std::pair<HashKeyRange, HashKeyRange>>{
-           {Range("0", "9"), Range("11", "20")},    // gap
-           {Range("0", "10"), Range("10", "20")},   // overlap
-           {Range("0", "9"), Range("0", "9")},      // the same range
+           {Range("0", "9"), Range("11", "20")},   // gap
+           {Range("0", "10"), Range("10", "20")},  // overlap
+           {Range("0", "9"), Range("0", "9")},     // the same range
            {Range("5", kMaxDecimal), Range("0", "3")}}) {
     const absl::StatusOr<HashKeyRange> merged = MergeHashKeyRanges(a, b);
     ASSERT_FALSE(merged.ok()) << a << " " << b;
@@ -211,8 +212,9 @@ RC_GTEST_PROP(HashKeyProperty, SplitThenMergeGivesBackTheParentAndEveryKeyHasOne
   HashKey b = *AnyHashKey();
   if (b < a) std::swap(a, b);
   const HashKeyRange parent{a, b};
-  const HashKey at = *rc::gen::oneOf(AnyHashKey(), rc::gen::just(HashKey::FromUint128(a.value() + 2)),
-                                     rc::gen::just(HashKey::FromUint128(b.value() - 1)));
+  const HashKey at =
+      *rc::gen::oneOf(AnyHashKey(), rc::gen::just(HashKey::FromUint128(a.value() + 2)),
+                      rc::gen::just(HashKey::FromUint128(b.value() - 1)));
   const absl::StatusOr<HashKeyRangeSplit> split = SplitHashKeyRange(parent, at);
   // Valid exactly when each child keeps at least two keys.
   const bool inside = at > a && at.value() - a.value() >= 2 && at < b;
@@ -228,10 +230,11 @@ RC_GTEST_PROP(HashKeyProperty, SplitThenMergeGivesBackTheParentAndEveryKeyHasOne
 
 RC_GTEST_PROP(HashKeyProperty, EveryKeyLiesInExactlyOneShardOfAnEvenSplit, ()) {
   const int shard_count = *rc::gen::inRange(1, 200);
-  const HashKey key = *rc::gen::oneOf(AnyHashKey(), rc::gen::just(HashKey::Max()),
-                                      rc::gen::just(HashKey::Min()));
+  const HashKey key =
+      *rc::gen::oneOf(AnyHashKey(), rc::gen::just(HashKey::Max()), rc::gen::just(HashKey::Min()));
   int owners = 0;
-  for (const HashKeyRange& range : EvenlySplitHashKeySpace(shard_count)) owners += range.Contains(key);
+  for (const HashKeyRange& range : EvenlySplitHashKeySpace(shard_count))
+    owners += range.Contains(key);
   RC_ASSERT(owners == 1);
 }
 

@@ -38,8 +38,8 @@ struct Article {
     return r.value();
   }
   std::string Iterator(ShardIteratorType type, std::optional<std::string> seq = std::nullopt) {
-    auto r = model.GetShardIterator(now, {"test-offsets", "shardId-000000000000", type, seq,
-                                          std::nullopt});
+    auto r = model.GetShardIterator(
+        now, {"test-offsets", "shardId-000000000000", type, seq, std::nullopt});
     EXPECT_TRUE(r.ok()) << r.error().ToString();
     return r->ShardIterator;
   }
@@ -75,7 +75,9 @@ TEST(KinesisModelArticle, AfterAnIdleDayEmptyPagesWalkTowardTheNewRecord) {
     previous = page.MillisBehindLatest;
   }
   a.Put(absl::FormatTime(absl::RFC3339_full, (a.now + Duration::Seconds(1)).ToAbsl(),
-                         absl::UTCTimeZone()).c_str(), "3", "3");
+                         absl::UTCTimeZone())
+            .c_str(),
+        "3", "3");
   int calls = 0;
   while (page.Records.empty() && calls < 1000) {
     page = a.Get(*page.NextShardIterator, Duration::Millis(250));

@@ -832,28 +832,55 @@ constexpr int kAllOptions = 16;
 StreamOptions OptionsFor(int choice) {
   StreamOptions o;
   switch (choice % kAllOptions) {
-    case 0: break;
-    case 1: o.limits = ShardLimits::Unlimited(); break;
-    case 2: o.buckets = BucketProfile::Fixed(Duration::Seconds(1)); break;
-    case 3: o.buckets = BucketProfile::Range(Duration::Seconds(1), Duration::Hours(1)); break;
-    case 4: o.buckets = BucketProfile::Dense(); break;
-    case 5: o.below_horizon = BelowHorizonBehavior::kStuckEmptyPages; break;
-    case 6: o.retention = Duration::Hours(8'760); break;
-    case 7: o.counter_start = uint64_t{1} << 62; break;  // high in the 64-bit counter
+    case 0:
+      break;
+    case 1:
+      o.limits = ShardLimits::Unlimited();
+      break;
+    case 2:
+      o.buckets = BucketProfile::Fixed(Duration::Seconds(1));
+      break;
+    case 3:
+      o.buckets = BucketProfile::Range(Duration::Seconds(1), Duration::Hours(1));
+      break;
+    case 4:
+      o.buckets = BucketProfile::Dense();
+      break;
+    case 5:
+      o.below_horizon = BelowHorizonBehavior::kStuckEmptyPages;
+      break;
+    case 6:
+      o.retention = Duration::Hours(8'760);
+      break;
+    case 7:
+      o.counter_start = uint64_t{1} << 62;
+      break;  // high in the 64-bit counter
     case 8:
       o.buckets = BucketProfile::Dense();
       o.dense_counter_slot = Duration::Micros(1);
       break;
-    case 9: o.limits.max_get_records_bytes = 1; break;
+    case 9:
+      o.limits.max_get_records_bytes = 1;
+      break;
     case 10:
       o.limits = ShardLimits::Unlimited();
       o.limits.max_record_bytes = 1;
       break;
-    case 11: o.retention = Duration::Hours(1); break;
-    case 12: o.iterator_lifetime = Duration::Zero(); break;
-    case 13: o.buckets = BucketProfile::Fixed(Duration::Zero()); break;
-    case 14: o.buckets = BucketProfile::Range(Duration::Hours(1), Duration::Seconds(1)); break;
-    default: o.limits.get_records_per_second = 0; break;
+    case 11:
+      o.retention = Duration::Hours(1);
+      break;
+    case 12:
+      o.iterator_lifetime = Duration::Zero();
+      break;
+    case 13:
+      o.buckets = BucketProfile::Fixed(Duration::Zero());
+      break;
+    case 14:
+      o.buckets = BucketProfile::Range(Duration::Hours(1), Duration::Seconds(1));
+      break;
+    default:
+      o.limits.get_records_per_second = 0;
+      break;
   }
   return o;
 }
@@ -909,13 +936,20 @@ class Driver {
 
   static std::string ShardOf(int choice) {
     switch (choice % 14) {
-      case 8: return "shardId-1";
-      case 9: return "";
-      case 10: return "shardId-999999999999";
-      case 11: return "shardId-0000000000-1";
-      case 12: return "shardId-00000000000a";
-      case 13: return "sh\xc3\xa4rd";
-      default: return ShardId(static_cast<uint32_t>(choice % 14));
+      case 8:
+        return "shardId-1";
+      case 9:
+        return "";
+      case 10:
+        return "shardId-999999999999";
+      case 11:
+        return "shardId-0000000000-1";
+      case 12:
+        return "shardId-00000000000a";
+      case 13:
+        return "sh\xc3\xa4rd";
+      default:
+        return ShardId(static_cast<uint32_t>(choice % 14));
     }
   }
 
@@ -933,31 +967,45 @@ class Driver {
     const std::string pooled =
         sequences_.empty() ? std::string("1") : sequences_[op.pick % sequences_.size()];
     switch (op.seq % 7) {
-      case 0: return pooled;
-      case 1: return "123";
-      case 2: return "";
+      case 0:
+        return pooled;
+      case 1:
+        return "123";
+      case 2:
+        return "";
       case 3: {  // one digit changed
         std::string s = pooled;
         const size_t at = (op.pick / 7) % s.size();
         s[at] = s[at] == '9' ? '0' : static_cast<char>(s[at] + 1);
         return s;
       }
-      case 4: return "49639543389862895699365693304023657829928072185817071618";
-      case 5: return std::string(56, '9');
-      default: return absl::StrCat(op.pick);
+      case 4:
+        return "49639543389862895699365693304023657829928072185817071618";
+      case 5:
+        return std::string(56, '9');
+      default:
+        return absl::StrCat(op.pick);
     }
   }
 
   Instant PickTimestamp(const Op& op) const {
     switch (op.time % 8) {
-      case 0: return now_;
-      case 1: return now_ - Duration::Hours(1);
-      case 2: return now_ - Duration::Days(30);
-      case 3: return now_ + Duration::Seconds(1);
-      case 4: return Instant();
-      case 5: return Instant::FromUnixMicros(INT64_MIN);
-      case 6: return Instant::FromUnixMicros(INT64_MAX);
-      default: return now_ - Duration::Micros(static_cast<int64_t>(op.pick % 100'000'000'000));
+      case 0:
+        return now_;
+      case 1:
+        return now_ - Duration::Hours(1);
+      case 2:
+        return now_ - Duration::Days(30);
+      case 3:
+        return now_ + Duration::Seconds(1);
+      case 4:
+        return Instant();
+      case 5:
+        return Instant::FromUnixMicros(INT64_MIN);
+      case 6:
+        return Instant::FromUnixMicros(INT64_MAX);
+      default:
+        return now_ - Duration::Micros(static_cast<int64_t>(op.pick % 100'000'000'000));
     }
   }
 
@@ -965,18 +1013,24 @@ class Driver {
     const std::string pooled =
         iterators_.empty() ? std::string("AAAA") : iterators_[op.pick % iterators_.size()];
     switch (op.token % 9) {
-      case 0: return iterators_.empty() ? pooled : iterators_.back();
-      case 1: return pooled;
-      case 2: return "";
-      case 3: return "garbage!";
-      case 4: return pooled.substr(0, pooled.size() / 2);
+      case 0:
+        return iterators_.empty() ? pooled : iterators_.back();
+      case 1:
+        return pooled;
+      case 2:
+        return "";
+      case 3:
+        return "garbage!";
+      case 4:
+        return pooled.substr(0, pooled.size() / 2);
       case 5: {  // one character changed
         std::string s = pooled;
         const size_t at = (op.pick / 3) % s.size();
         s[at] = s[at] == 'A' ? 'B' : 'A';
         return s;
       }
-      case 6: return std::string(5'000, 'A');
+      case 6:
+        return std::string(5'000, 'A');
       case 7: {  // valid base64 of other bytes
         std::string raw;
         uint64_t x = op.pick;
@@ -985,7 +1039,8 @@ class Driver {
         }
         return absl::Base64Escape(raw);
       }
-      default: return Forge(op);
+      default:
+        return Forge(op);
     }
   }
 
@@ -1013,14 +1068,22 @@ class Driver {
         now_ = now_ + step;
         return std::nullopt;
       }
-      case OpKind::kCreateStream: return CreateStream(op);
-      case OpKind::kListShards: return ListShards(op);
-      case OpKind::kPutRecord: return PutRecord(op);
-      case OpKind::kPutRecords: return PutRecords(op);
-      case OpKind::kGetShardIterator: return GetShardIterator(op);
-      case OpKind::kGetRecords: return GetRecords(op);
-      case OpKind::kSplitShard: return SplitShard(op);
-      case OpKind::kMergeShards: return MergeShards(op);
+      case OpKind::kCreateStream:
+        return CreateStream(op);
+      case OpKind::kListShards:
+        return ListShards(op);
+      case OpKind::kPutRecord:
+        return PutRecord(op);
+      case OpKind::kPutRecords:
+        return PutRecords(op);
+      case OpKind::kGetShardIterator:
+        return GetShardIterator(op);
+      case OpKind::kGetRecords:
+        return GetRecords(op);
+      case OpKind::kSplitShard:
+        return SplitShard(op);
+      case OpKind::kMergeShards:
+        return MergeShards(op);
       case OpKind::kDescribeIterator: {
         const std::string token = PickToken(op);
         Log("DescribeIterator ", token.substr(0, 100));

@@ -16,10 +16,10 @@ TEST(MillisBehindLatest, IsZeroInTheOpenBucketWithNoRecordWaiting) {
                                 .bucket_start = kNow - Duration::Seconds(3),
                                 .bucket_end = kNow + Duration::Seconds(2)}),
             0);
-  EXPECT_EQ(MillisBehindLatest({.now = kNow,
-                                .bucket_start = kNow - Duration::Seconds(3),
-                                .bucket_end = std::nullopt}),
-            0);
+  EXPECT_EQ(
+      MillisBehindLatest(
+          {.now = kNow, .bucket_start = kNow - Duration::Seconds(3), .bucket_end = std::nullopt}),
+      0);
 }
 
 TEST(MillisBehindLatest, CountsFromTheWaitingRecordsArrivalEvenInTheOpenBucket) {
@@ -55,9 +55,8 @@ TEST(MillisBehindLatest, IsAtLeastOneWhenBehindByLessThanAMillisecond) {
 }
 
 TEST(MillisBehindLatest, TreatsABucketEndingExactlyNowAsClosed) {
-  EXPECT_EQ(MillisBehindLatest({.now = kNow,
-                                .bucket_start = kNow - Duration::Seconds(2),
-                                .bucket_end = kNow}),
+  EXPECT_EQ(MillisBehindLatest(
+                {.now = kNow, .bucket_start = kNow - Duration::Seconds(2), .bucket_end = kNow}),
             2'000);
 }
 

@@ -2,9 +2,9 @@
 
 #include <compare>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <string>
-#include <initializer_list>
 #include <tuple>
 #include <vector>
 
@@ -26,9 +26,8 @@ constexpr char kArticleFirst[] = "4963954338986289569936569330402365782992807218
 constexpr char kArticleSecond[] = "49639543389862895699365693304024866755747687983222882306";
 
 int64_t UtcSeconds(int year, int month, int day, int hour, int minute, int second) {
-  return absl::ToUnixSeconds(
-      absl::FromCivil(absl::CivilSecond(year, month, day, hour, minute, second),
-                      absl::UTCTimeZone()));
+  return absl::ToUnixSeconds(absl::FromCivil(
+      absl::CivilSecond(year, month, day, hour, minute, second), absl::UTCTimeZone()));
 }
 
 SequenceNumberFields ArticleFirstFields() {
@@ -250,15 +249,13 @@ rc::Gen<SequenceNumberFields> AnyFields() {
 rc::Gen<SequenceNumberFields> FieldsWithTies() {
   return rc::gen::build<SequenceNumberFields>(
       rc::gen::set(&SequenceNumberFields::shard_creation_seconds,
-                   rc::gen::oneOf(OneOf<int64_t>({1'680'678'372, 1'680'678'373}),
-                                  AnySeconds())),
+                   rc::gen::oneOf(OneOf<int64_t>({1'680'678'372, 1'680'678'373}), AnySeconds())),
       rc::gen::set(&SequenceNumberFields::shard_index,
                    rc::gen::oneOf(OneOf<uint32_t>({0, 1, 16, 17}), AnyShardIndex())),
       rc::gen::set(&SequenceNumberFields::counter,
                    rc::gen::oneOf(OneOf<uint64_t>({8398, 8399}), AnyCounter())),
       rc::gen::set(&SequenceNumberFields::put_seconds,
-                   rc::gen::oneOf(OneOf<int64_t>({1'680'678'489, 1'680'678'506}),
-                                  AnySeconds())));
+                   rc::gen::oneOf(OneOf<int64_t>({1'680'678'489, 1'680'678'506}), AnySeconds())));
 }
 
 // Numeric order of two canonical decimal strings: shorter is smaller, then digit by digit.
@@ -311,8 +308,8 @@ RC_GTEST_PROP(SequenceNumberProperty, NumericOrderOfTheDigitsIsTheOrderOfTheLayo
 RC_GTEST_PROP(SequenceNumberProperty, WithinOneShardSequenceNumbersOrderAsTheirCounters, ()) {
   const SequenceNumberFields a = *AnyFields();
   SequenceNumberFields b = a;
-  b.counter = *rc::gen::oneOf(AnyCounter(), rc::gen::just(a.counter + 1),
-                              rc::gen::just(a.counter - 1));
+  b.counter =
+      *rc::gen::oneOf(AnyCounter(), rc::gen::just(a.counter + 1), rc::gen::just(a.counter - 1));
   b.put_seconds = *AnySeconds();  // the put time must not matter
   RC_PRE(a.counter != b.counter);
   const std::strong_ordering by_counter = a.counter <=> b.counter;

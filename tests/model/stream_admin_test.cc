@@ -38,7 +38,9 @@ TEST(StreamAdminTest, DeletedStreamIsGoneAndItsIteratorsNameAnUnknownStream) {
   KinesisModel model(1);
   ASSERT_TRUE(model.CreateStream(kT0, {"s", 1}, Fixed()).ok());
   const std::string it =
-      model.GetShardIterator(kT0, {.StreamName = "s", .ShardId = "shardId-000000000000"}).value().ShardIterator;
+      model.GetShardIterator(kT0, {.StreamName = "s", .ShardId = "shardId-000000000000"})
+          .value()
+          .ShardIterator;
   ASSERT_TRUE(model.DeleteStream(kT0, {"s"}).ok());
   EXPECT_TRUE(model.ListShards(kT0, {"s"}).Is(ErrorCode::kResourceNotFound));
   EXPECT_TRUE(model.GetRecords(kT0, {.ShardIterator = it}).Is(ErrorCode::kResourceNotFound));
@@ -56,9 +58,11 @@ TEST(StreamAdminTest, ListStreamsNamesEveryStreamInByteOrder) {
 TEST(StreamAdminTest, SummaryCountsOpenShardsAndReportsCreationAndRetention) {
   KinesisModel model(1);
   ASSERT_TRUE(model.CreateStream(kT0, {"s", 2}, Fixed()).ok());
-  ASSERT_TRUE(model.SplitShard(kT0 + Duration::Seconds(1),
-                               {"s", "shardId-000000000000", "85070591730234615865843651857942052864"})
-                  .ok());
+  ASSERT_TRUE(
+      model
+          .SplitShard(kT0 + Duration::Seconds(1),
+                      {"s", "shardId-000000000000", "85070591730234615865843651857942052864"})
+          .ok());
   const StreamSummary summary =
       model.DescribeStreamSummary(kT0 + Duration::Seconds(2), "s").value();
   EXPECT_EQ(summary.OpenShardCount, 3);
@@ -76,7 +80,9 @@ TEST(StreamAdminTest, AClosedParentLeavesTheListingOnceTheRetentionPeriodHasPass
   KinesisModel model(1);
   ASSERT_TRUE(model.CreateStream(kT0, {"s", 1}, Fixed()).ok());
   const Instant split_at = kT0 + Duration::Seconds(1);
-  ASSERT_TRUE(model.SplitShard(split_at, {"s", "shardId-000000000000", "85070591730234615865843651857942052864"})
+  ASSERT_TRUE(model
+                  .SplitShard(split_at, {"s", "shardId-000000000000",
+                                         "85070591730234615865843651857942052864"})
                   .ok());
   auto ids_and_parents = [&](Instant now) {
     std::vector<std::string> listed;
@@ -86,7 +92,8 @@ TEST(StreamAdminTest, AClosedParentLeavesTheListingOnceTheRetentionPeriodHasPass
     }
     return listed;
   };
-  const std::vector<std::string> all = {"shardId-000000000000<", "shardId-000000000001<shardId-000000000000",
+  const std::vector<std::string> all = {"shardId-000000000000<",
+                                        "shardId-000000000001<shardId-000000000000",
                                         "shardId-000000000002<shardId-000000000000"};
   EXPECT_EQ(ids_and_parents(split_at + Duration::Hours(24) - Duration::Millis(1)), all);
   EXPECT_EQ(ids_and_parents(split_at + Duration::Hours(24)),
@@ -101,7 +108,8 @@ TEST(StreamAdminTest, RetentionChangesOnlyInTheirDirectionAndWithinLimits) {
   EXPECT_TRUE(model.IncreaseStreamRetentionPeriod(kT0, {"s", 30}).Is(ErrorCode::kInvalidArgument));
   EXPECT_TRUE(model.DecreaseStreamRetentionPeriod(kT0, {"s", 72}).Is(ErrorCode::kInvalidArgument));
   EXPECT_TRUE(model.DecreaseStreamRetentionPeriod(kT0, {"s", 23}).Is(ErrorCode::kInvalidArgument));
-  EXPECT_TRUE(model.IncreaseStreamRetentionPeriod(kT0, {"s", 8761}).Is(ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(
+      model.IncreaseStreamRetentionPeriod(kT0, {"s", 8761}).Is(ErrorCode::kInvalidArgument));
   EXPECT_TRUE(model.IncreaseStreamRetentionPeriod(kT0, {"x", 48}).Is(ErrorCode::kResourceNotFound));
   EXPECT_TRUE(model.DecreaseStreamRetentionPeriod(kT0, {"s", 24}).ok());
   EXPECT_EQ(model.options("s")->retention, Duration::Hours(24));
@@ -146,11 +154,15 @@ TEST(StreamAdminTest, UpdateShardCountToAnUnevenTargetSplitsThenMerges) {
     EXPECT_EQ(open[i].HashKeyRange.StartingHashKey, want[i].starting.ToString());
   }
   // Writes still route, and the stream can scale down again.
-  EXPECT_TRUE(model.PutRecord(kT0 + Duration::Seconds(2), {.StreamName = "s", .PartitionKey = "k", .Data = "y"}).ok());
+  EXPECT_TRUE(model
+                  .PutRecord(kT0 + Duration::Seconds(2),
+                             {.StreamName = "s", .PartitionKey = "k", .Data = "y"})
+                  .ok());
   ASSERT_TRUE(model.UpdateShardCount(kT0 + Duration::Seconds(3), {"s", 2}).ok());
   open = OpenShards(model, kT0 + Duration::Seconds(3), "s");
   ASSERT_EQ(open.size(), 2u);
-  EXPECT_EQ(open[1].HashKeyRange.StartingHashKey, EvenlySplitHashKeySpace(2)[1].starting.ToString());
+  EXPECT_EQ(open[1].HashKeyRange.StartingHashKey,
+            EvenlySplitHashKeySpace(2)[1].starting.ToString());
 }
 
 TEST(StreamAdminTest, UpdateShardCountRefusesMoreThanDoubleOrLessThanHalf) {

@@ -47,8 +47,8 @@ TEST(Uint192, BitFieldsCrossWordBoundariesAndLeaveTheOtherBitsAlone) {
     for (const int width : {1, 4, 36, 63, 64}) {
       if (offset + width > Uint192::kBits) continue;
       Uint192 x = Uint192::FromWords(~0ull, ~0ull, ~0ull);
-      const uint64_t value = width == 64 ? 0x0123'4567'89ab'cdefull
-                                         : 0x0123'4567'89ab'cdefull & ((1ull << width) - 1);
+      const uint64_t value =
+          width == 64 ? 0x0123'4567'89ab'cdefull : 0x0123'4567'89ab'cdefull & ((1ull << width) - 1);
       x.SetBits(offset, width, value);
       EXPECT_EQ(x.GetBits(offset, width), value) << offset << "+" << width;
       if (offset > 0) {

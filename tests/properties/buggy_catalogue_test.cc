@@ -46,20 +46,19 @@ std::string Stats(const RunReport& report) {
 }
 
 TEST(BuggyCatalogue, ListsEveryBuggyEntryWithItsSourceAndExpectedProperty) {
-  const std::set<std::string> expected = {
-      "stop-on-first-empty-page",
-      "stop-after-n-empty-pages",
-      "break-on-zero-lag-before-processing",
-      "zero-lag-means-shard-end",
-      "resume-at-sequence-number",
-      "expired-iterator-from-latest",
-      "expired-iterator-from-startup-checkpoint",
-      "no-advance-on-empty-page",
-      "checkpoint-before-processing",
-      "ignore-child-shards",
-      "children-before-parents",
-      "no-backoff-on-throttling",
-      "stuck-below-trim-horizon"};
+  const std::set<std::string> expected = {"stop-on-first-empty-page",
+                                          "stop-after-n-empty-pages",
+                                          "break-on-zero-lag-before-processing",
+                                          "zero-lag-means-shard-end",
+                                          "resume-at-sequence-number",
+                                          "expired-iterator-from-latest",
+                                          "expired-iterator-from-startup-checkpoint",
+                                          "no-advance-on-empty-page",
+                                          "checkpoint-before-processing",
+                                          "ignore-child-shards",
+                                          "children-before-parents",
+                                          "no-backoff-on-throttling",
+                                          "stuck-below-trim-horizon"};
   const std::vector<std::string> listed = BuggyEntries();
   EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()), expected);
   for (const std::string& name : listed) {
@@ -98,7 +97,8 @@ TEST_P(BugScenario, MakesItsEntryBreakItsExpectedPropertyFirst) {
   ASSERT_FALSE(report->passed()) << scenario.strategy << " passed " << scenario.name << " ("
                                  << Stats(*report) << ")";
   EXPECT_EQ(PropertyName(report->violation->property), *info->expected.violates)
-      << report->Summary() << "\n" << report->trace_text;
+      << report->Summary() << "\n"
+      << report->trace_text;
   std::printf("%s on %s (%s):\n%s\n", scenario.strategy.c_str(), scenario.name.c_str(),
               Stats(*report).c_str(), report->Summary().c_str());
 }
@@ -136,8 +136,8 @@ TEST(BuggyCatalogue, ExpiredIteratorFromLatestCheckpointsPastWhatItSkippedWhenMo
   const absl::StatusOr<RunReport> report = RunScenario(scenario, {.keep_trace = true});
   ASSERT_TRUE(report.ok()) << report.status();
   ASSERT_FALSE(report->passed());
-  EXPECT_EQ(report->violation->property, Property::kCheckpointSafety)
-      << report->Summary() << "\n" << report->trace_text;
+  EXPECT_EQ(report->violation->property, Property::kCheckpointSafety) << report->Summary() << "\n"
+                                                                      << report->trace_text;
 }
 
 INSTANTIATE_TEST_SUITE_P(Catalogue, BugScenario, ::testing::ValuesIn(BugScenarios()), TestName);

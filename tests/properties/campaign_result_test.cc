@@ -217,9 +217,7 @@ TEST(CampaignResult, ShardsOfDifferentStrategiesEachLackTheirOtherShards) {
   EXPECT_EQ(merged.status().message(), "drain-until-caught-up: 1 of 2 shards given");
 }
 
-TEST(CampaignResult, NothingToMergeIsAnError) {
-  EXPECT_FALSE(MergeCampaignResults({}).ok());
-}
+TEST(CampaignResult, NothingToMergeIsAnError) { EXPECT_FALSE(MergeCampaignResults({}).ok()); }
 
 TEST(CampaignResult, BadJsonIsAnErrorNamingTheProblem) {
   const std::string good = CampaignResultToJson(Check(1, 4, 0, 1));

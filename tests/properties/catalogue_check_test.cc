@@ -83,12 +83,14 @@ TEST_P(BuggyEntry, IsCaughtWithItsExpectedPropertyWithinAThousandCases) {
   EXPECT_EQ(PropertyName(c.report.violation->property), *info.expected.violates)
       << FormatFailureReport(
              FailureReportParts{&c.minimal, &c.report, c.origin, "", "", c.shrink_steps});
-  std::printf("%s: %s found at %s; minimal: %zu records in %zu buckets, %d shard(s), "
-              "%zu reshards, %zu crashes, %zu readers; %d shrink steps in %d runs\n",
-              info.name.c_str(), std::string(properties::PropertyName(c.report.violation->property)).c_str(),
-              c.origin.c_str(), c.minimal.puts.size(), PutBuckets(c.minimal),
-              c.minimal.shard_count, c.minimal.reshards.size(), c.minimal.crashes.size(),
-              c.minimal.competing_readers.size(), c.shrink_steps, c.shrink_runs);
+  std::printf(
+      "%s: %s found at %s; minimal: %zu records in %zu buckets, %d shard(s), "
+      "%zu reshards, %zu crashes, %zu readers; %d shrink steps in %d runs\n",
+      info.name.c_str(),
+      std::string(properties::PropertyName(c.report.violation->property)).c_str(), c.origin.c_str(),
+      c.minimal.puts.size(), PutBuckets(c.minimal), c.minimal.shard_count,
+      c.minimal.reshards.size(), c.minimal.crashes.size(), c.minimal.competing_readers.size(),
+      c.shrink_steps, c.shrink_runs);
 }
 
 INSTANTIATE_TEST_SUITE_P(Catalogue, BuggyEntry, ::testing::ValuesIn(Entries(true)), TestName);

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "consumer/strategy_registry.h"
-
 #include <algorithm>
 #include <set>
+
+#include "consumer/strategy_registry.h"
 
 namespace shardsim::properties {
 namespace {
@@ -23,14 +23,16 @@ TEST(Check, TheDrainLoopPassesGeneratedCases) {
   auto result = CheckStrategy(Strategy("drain-until-caught-up"), options);
   ASSERT_TRUE(result.ok()) << result.status();
   if (result->failure) {
-    FAIL() << result->failure->origin << "\n" << ShowScenario(result->failure->minimal) << "\n"
+    FAIL() << result->failure->origin << "\n"
+           << ShowScenario(result->failure->minimal) << "\n"
            << result->failure->report.Summary() << "\n"
            << result->failure->report.trace_text.substr(0, 6000);
   }
   EXPECT_EQ(result->cases_run, 300u);
 }
 
-std::vector<std::pair<uint64_t, uint64_t>> Hashes(uint64_t cases, int jobs, uint64_t shard_index = 0,
+std::vector<std::pair<uint64_t, uint64_t>> Hashes(uint64_t cases, int jobs,
+                                                  uint64_t shard_index = 0,
                                                   uint64_t shard_count = 1) {
   CheckOptions options;
   options.seed = 99;

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "properties/check.h"
+#include "properties/edge_scenarios.h"
 #include "properties/failure_report.h"
 #include "properties/harness.h"
-#include "properties/edge_scenarios.h"
 
 namespace shardsim::properties {
 namespace {
@@ -184,13 +184,13 @@ TEST_P(EdgeScenarioFor, SplitsWhileDownLeaveTwoGenerationsToReadAfterTheRestart)
   const RunReport report = RunEdge(GetParam(), "splits-while-the-consumer-is-down");
   EXPECT_EQ(TraceLines(report, "admin SplitShard").size(), 3u) << Explain(report);
   for (const std::string& closed : {kShard0, kShard1, kShard2}) {
-    EXPECT_EQ(TraceLines(report, "app declare.shard_end", closed).size(), 1u)
-        << closed << "\n" << Explain(report);
+    EXPECT_EQ(TraceLines(report, "app declare.shard_end", closed).size(), 1u) << closed << "\n"
+                                                                              << Explain(report);
   }
   for (int grandchild = 3; grandchild <= 6; ++grandchild) {
     const std::string shard = "shardId-00000000000" + std::to_string(grandchild);
-    EXPECT_FALSE(TraceLines(report, "app process", shard).empty())
-        << shard << "\n" << Explain(report);
+    EXPECT_FALSE(TraceLines(report, "app process", shard).empty()) << shard << "\n"
+                                                                   << Explain(report);
   }
 }
 
@@ -279,8 +279,8 @@ TEST(EdgeScenarios, StayCheapEnoughToRunOnEveryBuild) {
 
 TEST(CorrectCatalogue, HoldsTheFourLoopsOfTheIssue) {
   const std::vector<std::string> entries = CorrectEntries();
-  for (const char* name : {"drain-until-caught-up", "follow-every-shard", "kcl-worker",
-                           "lambda-poller"}) {
+  for (const char* name :
+       {"drain-until-caught-up", "follow-every-shard", "kcl-worker", "lambda-poller"}) {
     EXPECT_NE(std::find(entries.begin(), entries.end(), name), entries.end()) << name;
   }
 }

@@ -70,13 +70,14 @@ TEST(DurableStore, ALoopResumesFromTheOffsetItWroteBeforeTheCrash) {
   // The restart found the offset of record "b", written before the crash.
   const size_t restart = report->trace_text.find("consumer#1 process.spawn");
   ASSERT_NE(restart, std::string::npos) << report->trace_text;
-  EXPECT_NE(report->trace_text.find("store.read key=\"offset/shardId-000000000000\" found=true",
-                                    restart),
-            std::string::npos)
+  EXPECT_NE(
+      report->trace_text.find("store.read key=\"offset/shardId-000000000000\" found=true", restart),
+      std::string::npos)
       << report->trace_text;
   EXPECT_EQ(report->trace_text.find("key=\"2\"", report->trace_text.find("process", restart)),
             std::string::npos)
-      << "record b was processed again after the restart\n" << report->trace_text;
+      << "record b was processed again after the restart\n"
+      << report->trace_text;
 }
 
 TEST(DurableStore, KeyValueStoreKeepsTheLastWriteAndForgetsAnErasedKey) {

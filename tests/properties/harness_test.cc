@@ -55,18 +55,20 @@ TEST(Harness, TheCorrectDrainLoopPassesAnIdleDay) {
 
 TEST(Harness, StoppingOnTheFirstEmptyPageIsAFalseCaughtUp) {
   consumer::StrategyRegistry registry;
-  ASSERT_TRUE(registry
-                  .Register({.name = "stop-on-first-empty",
-                             .description = "test loop",
-                             .expected = properties::Violates(properties::Property::kNoFalseCaughtUp),
-                             .provenance = {},
-                             .params = {},
-                             .run = StopOnFirstEmptyPage})
-                  .ok());
+  ASSERT_TRUE(
+      registry
+          .Register({.name = "stop-on-first-empty",
+                     .description = "test loop",
+                     .expected = properties::Violates(properties::Property::kNoFalseCaughtUp),
+                     .provenance = {},
+                     .params = {},
+                     .run = StopOnFirstEmptyPage})
+          .ok());
   auto report = RunScenario(IdleGapScenario("stop-on-first-empty"), {.keep_trace = true}, registry);
   ASSERT_TRUE(report.ok()) << report.status();
   ASSERT_FALSE(report->passed());
-  EXPECT_EQ(report->violation->property, properties::Property::kNoFalseCaughtUp) << report->Summary();
+  EXPECT_EQ(report->violation->property, properties::Property::kNoFalseCaughtUp)
+      << report->Summary();
   std::printf("%s\n", report->Summary().c_str());
 }
 

@@ -41,10 +41,14 @@ class Script {
   // Puts a record with `key` on shard `index`; returns its sequence number.
   std::string Put(uint32_t index, const std::string& key) {
     const uint64_t counter = ++counters_[index];
-    const std::string seq = model::EncodeSequenceNumber(
-        {.shard_creation_seconds = sim_.start().unix_seconds(), .shard_index = index,
-         .counter = counter, .put_seconds = sim_.now().unix_seconds()});
-    model::PutCall call{sim_.now(), "producer", {"stream", key, "data", std::nullopt},
+    const std::string seq =
+        model::EncodeSequenceNumber({.shard_creation_seconds = sim_.start().unix_seconds(),
+                                     .shard_index = index,
+                                     .counter = counter,
+                                     .put_seconds = sim_.now().unix_seconds()});
+    model::PutCall call{sim_.now(),
+                        "producer",
+                        {"stream", key, "data", std::nullopt},
                         model::PutRecordResponse{ShardId(index), seq}};
     judge_.OnPut(call);
     records_[seq] = model::Record{seq, sim_.now(), "data", key};
@@ -64,11 +68,12 @@ class Script {
     Call(index, token, KinesisError{code, "synthetic"});
   }
   void GetShardIterator(uint32_t index) {
-    judge_.OnGetShardIterator(
-        {sim_.now(), "consumer",
-         {"stream", ShardId(index), model::ShardIteratorType::TRIM_HORIZON, std::nullopt,
-          std::nullopt},
-         model::GetShardIteratorResponse{"t"}, std::nullopt});
+    judge_.OnGetShardIterator({sim_.now(),
+                               "consumer",
+                               {"stream", ShardId(index), model::ShardIteratorType::TRIM_HORIZON,
+                                std::nullopt, std::nullopt},
+                               model::GetShardIteratorResponse{"t"},
+                               std::nullopt});
   }
 
   void Process(uint32_t index, const std::string& seq) {
@@ -101,15 +106,19 @@ class Script {
     for (const std::string& seq : records) page.Records.push_back(records_.at(seq));
     page.NextShardIterator = "next";
     page.MillisBehindLatest = behind_ms;
-    model::GetRecordsCall call{sim_.now(), "client", {"token", std::nullopt, std::nullopt},
-                               model::IteratorInfo{"stream", ShardId(index), 0, 0, sim_.now(), false},
-                               std::move(page),
-                               model::IteratorInfo{"stream", ShardId(index), 1, next_ordinal,
-                                                   sim_.now(), false}};
+    model::GetRecordsCall call{
+        sim_.now(),
+        "client",
+        {"token", std::nullopt, std::nullopt},
+        model::IteratorInfo{"stream", ShardId(index), 0, 0, sim_.now(), false},
+        std::move(page),
+        model::IteratorInfo{"stream", ShardId(index), 1, next_ordinal, sim_.now(), false}};
     judge_.OnGetRecords(call);
   }
   void Restart(bool after_crash = true) { judge_.OnRestart(after_crash); }
-  void Finish(bool bound_hit = false) { judge_.Finish(bound_hit, "the event bound", Duration::Hours(1)); }
+  void Finish(bool bound_hit = false) {
+    judge_.Finish(bound_hit, "the event bound", Duration::Hours(1));
+  }
 
   // The property violated so far, or nullopt.
   std::optional<Property> verdict() const {
@@ -121,10 +130,13 @@ class Script {
  private:
   void Call(uint32_t index, const std::string& token,
             model::Outcome<model::GetRecordsResponse> outcome) {
-    model::GetRecordsCall call{sim_.now(), "consumer", {token, std::nullopt, std::nullopt},
-                               model::IteratorInfo{"stream", ShardId(index), 0, 0, sim_.now(), false},
-                               std::move(outcome),
-                               std::nullopt};
+    model::GetRecordsCall call{
+        sim_.now(),
+        "consumer",
+        {token, std::nullopt, std::nullopt},
+        model::IteratorInfo{"stream", ShardId(index), 0, 0, sim_.now(), false},
+        std::move(outcome),
+        std::nullopt};
     judge_.OnGetRecords(call);
   }
 
@@ -828,7 +840,8 @@ TEST(JudgeTest, InDeliveryModeStoppingWithRecordsPastTheLastPositionAbandonsTheS
   ASSERT_EQ(s.verdict(), Property::kNoAbandonedShard);
   const std::string& message = s.judge().violation()->message;
   EXPECT_NE(message.find("MillisBehindLatest 62800000, after 2 empty pages in a row"),
-            std::string::npos) << message;
+            std::string::npos)
+      << message;
 }
 
 TEST(JudgeTest, InDeliveryModeStoppingAfterTheLastRecordWasReturnedAbandonsNothing) {

@@ -73,8 +73,8 @@ TEST(LivenessBudget, ShardsWalkedOneAfterAnotherEachAddTheirBuckets) {
   one.crashes = {{Duration::Seconds(80), Duration::Hours(2)}};
   Scenario eight = one;
   eight.shard_count = 8;
-  eight.reshards = {{Duration::Seconds(30), ReshardSpec::Kind::kSplit, "shardId-000000000000", "",
-                     ""}};
+  eight.reshards = {
+      {Duration::Seconds(30), ReshardSpec::Kind::kSplit, "shardId-000000000000", "", ""}};
   const LivenessWork w1 = DeriveLivenessWork(one);
   const LivenessWork w8 = DeriveLivenessWork(eight);
   EXPECT_EQ(w1.shards, 1);
@@ -102,8 +102,7 @@ TEST(LivenessBudget, ABatchJobRerunAddsTheWalkOfTheNextRun) {
   Scenario rerun = once;
   rerun.rerun_after_exit = Duration::Minutes(10);
   // The next run starts 10 minutes on and walks 300 more buckets on each shard.
-  EXPECT_GE(DeriveLivenessBudget(rerun),
-            DeriveLivenessBudget(once) + Duration::Minutes(20));
+  EXPECT_GE(DeriveLivenessBudget(rerun), DeriveLivenessBudget(once) + Duration::Minutes(20));
 }
 
 TEST(LivenessBudget, BucketsNarrowerThanABatchJobsCallCannotBeDrainedInSequence) {
@@ -124,9 +123,9 @@ Scenario TenShardsOfOneSecondBuckets() {
   s.stream.limits = model::ShardLimits::Unlimited();
   for (int i = 0; i < 6; ++i) s.puts.push_back({Duration::Zero(), "k0", "r"});
   for (int i = 0; i < 3; ++i) s.puts.push_back({Duration::Seconds(1), "k0", "r"});
-  s.reshards = {{Duration::Zero(), ReshardSpec::Kind::kSplit, "shardId-000000000001", "", ""},
-                {Duration::Micros(534'690), ReshardSpec::Kind::kSplit, "shardId-000000000000",
-                 "", ""}};
+  s.reshards = {
+      {Duration::Zero(), ReshardSpec::Kind::kSplit, "shardId-000000000001", "", ""},
+      {Duration::Micros(534'690), ReshardSpec::Kind::kSplit, "shardId-000000000000", "", ""}};
   s.rerun_after_exit = Duration::Minutes(10);
   return s;
 }
@@ -164,8 +163,7 @@ TEST(LivenessBudget, ABudgetThatRunsOutWhileTheConsumerReadsIsTerminationNotMiss
 sim::Task<void> SkipTheFirstPage(consumer::ConsumerContext& ctx) {
   const std::string shard = "shardId-000000000000";
   auto it = co_await ctx.kinesis.GetShardIterator(
-      {ctx.stream_name, shard, model::ShardIteratorType::TRIM_HORIZON, std::nullopt,
-       std::nullopt});
+      {ctx.stream_name, shard, model::ShardIteratorType::TRIM_HORIZON, std::nullopt, std::nullopt});
   if (!it.ok()) co_return;
   std::optional<std::string> iterator = it->ShardIterator;
   bool first = true;

@@ -3,12 +3,11 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <boost/pfr.hpp>
 #include <filesystem>
 #include <fstream>
 #include <utility>
 #include <vector>
-
-#include <boost/pfr.hpp>
 
 #include "properties/generators.h"
 #include "properties/scenario_files.h"
@@ -41,8 +40,8 @@ Scenario Sample() {
   s.reshards = {{Duration::Seconds(3), ReshardSpec::Kind::kMerge, "shardId-000000000000", "",
                  "shardId-000000000001"}};
   s.crashes = {{Duration::Seconds(4), Duration::Seconds(5)}};
-  s.competing_readers = {{Duration::Seconds(1), Duration::Seconds(2), Duration::Millis(50),
-                          "shardId-000000000000"}};
+  s.competing_readers = {
+      {Duration::Seconds(1), Duration::Seconds(2), Duration::Millis(50), "shardId-000000000000"}};
   s.rerun_after_exit = Duration::Minutes(3);
   return s;
 }
@@ -87,7 +86,8 @@ std::vector<size_t> FieldsEqual(const T& a, const T& b) {
   const auto tb = boost::pfr::structure_tie(b);
   [&]<size_t... I>(std::index_sequence<I...>) {
     ((std::get<I>(ta) == std::get<I>(tb) ? equal.push_back(I) : void()), ...);
-  }(std::make_index_sequence<boost::pfr::tuple_size_v<T>>());
+  }
+  (std::make_index_sequence<boost::pfr::tuple_size_v<T>>());
   return equal;
 }
 
@@ -128,7 +128,8 @@ TEST(ScenarioJson, EqualityComparesEveryField) {
        EXPECT_FALSE(changed == s) << "field " << I;
      }()),
      ...);
-  }(std::make_index_sequence<boost::pfr::tuple_size_v<Scenario>>());
+  }
+  (std::make_index_sequence<boost::pfr::tuple_size_v<Scenario>>());
 }
 
 std::string Mutate(const std::string& from, const std::string& to) {
@@ -164,7 +165,8 @@ TEST(ScenarioJson, RejectsWhatItCannotReadWithAMessageNamingTheKey) {
   ExpectError(Mutate("\"kind\": \"merge\"", "\"kind\": \"shuffle\""),
               "scenario.reshards[0] key \"kind\" must be \"split\" or \"merge\"");
   ExpectError(Mutate("\"data\": \"v\",", ""), "scenario.puts[0] is missing key \"data\"");
-  ExpectError(Mutate("\"limit\": 100", "\"limit\": 1.5"), "scenario params.limit must be an integer");
+  ExpectError(Mutate("\"limit\": 100", "\"limit\": 1.5"),
+              "scenario params.limit must be an integer");
 }
 
 class ScenarioFiles : public ::testing::Test {
@@ -190,9 +192,10 @@ TEST(ScenarioJson, TimesBeyondAHundredYearsAndParamsBeyondSixtyFourBitsAreRefuse
   ExpectError(Mutate("\"at_us\": 5000,", "\"at_us\": 9223372036854775000,"),
               "scenario.puts[0] key \"at_us\" must be between 0 and 3162240000000000, got "
               "9223372036854775000");
-  ExpectError(Mutate("\"liveness_budget_us\": 7200000000", "\"liveness_budget_us\": 4000000000000000"),
-              "scenario key \"liveness_budget_us\" must be between 0 and 3162240000000000, got "
-              "4000000000000000");
+  ExpectError(
+      Mutate("\"liveness_budget_us\": 7200000000", "\"liveness_budget_us\": 4000000000000000"),
+      "scenario key \"liveness_budget_us\" must be between 0 and 3162240000000000, got "
+      "4000000000000000");
   ExpectError(Mutate("\"start_us\": 1672531200000000", "\"start_us\": -1"),
               "scenario key \"start_us\" must be between 0 and 68719476735000000, got -1");
   ExpectError(Mutate("\"limit\": 100", "\"limit\": 9223372036854775808"),

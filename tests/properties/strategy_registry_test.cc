@@ -16,8 +16,8 @@ StrategyInfo Loop(std::string name) {
 }
 
 ParamSpec Param(std::string name, int64_t def, int64_t min, int64_t max) {
-  return ParamSpec{.name = std::move(name), .default_value = def, .min_value = min,
-                   .max_value = max};
+  return ParamSpec{
+      .name = std::move(name), .default_value = def, .min_value = min, .max_value = max};
 }
 
 std::string Message(const absl::Status& status) { return std::string(status.message()); }
@@ -80,8 +80,8 @@ TEST(StrategyRegistry, RefusesInconsistentParameterSpecs) {
     StrategyRegistry registry;
     StrategyInfo info = Loop("loop");
     info.params = {c.spec};
-    EXPECT_EQ(Message(registry.Register(info)),
-              "strategy 'loop': parameter '" + c.name + why) << c.name;
+    EXPECT_EQ(Message(registry.Register(info)), "strategy 'loop': parameter '" + c.name + why)
+        << c.name;
     EXPECT_EQ(registry.Find("loop"), nullptr);
   }
   StrategyRegistry registry;
@@ -130,8 +130,10 @@ TEST(StrategyRegistry, RefusesAValueOutOfRangeOnEitherSide) {
   for (const int64_t bad : {int64_t{-1}, int64_t{6}, INT64_MIN, INT64_MAX}) {
     const auto got = registry.ResolveParams(*registry.Find("loop"), {{"pages", bad}});
     EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_EQ(Message(got.status()), "parameter 'pages' of strategy 'loop' must be between 0 "
-                                     "and 5, got " + std::to_string(bad));
+    EXPECT_EQ(Message(got.status()),
+              "parameter 'pages' of strategy 'loop' must be between 0 "
+              "and 5, got " +
+                  std::to_string(bad));
   }
 }
 

@@ -8,7 +8,9 @@ namespace {
 
 class FakeWall : public WallSource {
  public:
-  absl::Time RealNow() override { return absl::FromUnixSeconds(1'700'000'000) + absl::Microseconds(steady_us); }
+  absl::Time RealNow() override {
+    return absl::FromUnixSeconds(1'700'000'000) + absl::Microseconds(steady_us);
+  }
   int64_t SteadyMicros() override { return steady_us; }
   int64_t steady_us = 5'000'000;
 };
@@ -34,7 +36,8 @@ TEST(ClockTest, ManualClockMovesOnlyByLatencyAndWhenTold) {
   clock.AfterCall();
   EXPECT_EQ(clock.Now(), kStart + Duration::Millis(200));
   ASSERT_TRUE(clock.Advance(Duration::Hours(17) + Duration::Minutes(33)).ok());
-  EXPECT_EQ(clock.Now(), kStart + Duration::Millis(200) + Duration::Hours(17) + Duration::Minutes(33));
+  EXPECT_EQ(clock.Now(),
+            kStart + Duration::Millis(200) + Duration::Hours(17) + Duration::Minutes(33));
   ASSERT_TRUE(clock.Set(*ParseTime("2023-04-06T00:41:28Z")).ok());
   EXPECT_EQ(FormatTime(clock.Now()), "2023-04-06T00:41:28.000000Z");
 }

@@ -1,14 +1,14 @@
 // ParseBody's fast path for flat JSON objects against nlohmann::json::parse, its reference:
 // whatever the fast path accepts it must read exactly as nlohmann does (values and number
 // types), and whatever it declines nlohmann still decides.
-#include "server/protocol.h"
-
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "server/protocol.h"
 
 namespace shardsim::server {
 namespace {
@@ -43,15 +43,26 @@ TEST(FlatJsonTest, SpacesSignsWordsAndTheEmptyObjectAreRead) {
 }
 
 TEST(FlatJsonTest, AnythingBeyondFlatPrintableAsciiIsLeftToNlohmann) {
-  for (const std::string body :
-       {std::string(R"({"a":"x\ny"})"), std::string(R"({"a":"\u0041"})"),
-        std::string("{\"a\":\"\xc3\xa9\"}"), std::string("{\"a\":\"tab\there\"}"),
-        std::string(R"({"a":1.5})"), std::string(R"({"a":1e3})"), std::string(R"({"a":-0})"),
-        std::string(R"({"a":01})"), std::string(R"({"a":1234567890123456789})"),
-        std::string(R"({"a":[1]})"), std::string(R"({"a":{}})"), std::string(R"({"a":1,"a":2})"),
-        std::string(R"({"a":1,})"), std::string(R"({"a" 1})"), std::string(R"({"a":1} x)"),
-        std::string(R"({"a":tru})"), std::string(R"({"a":1x})"), std::string("[1]"),
-        std::string(R"({"a":"unterminated)"), std::string("")}) {
+  for (const std::string body : {std::string(R"({"a":"x\ny"})"),
+                                 std::string(R"({"a":"\u0041"})"),
+                                 std::string("{\"a\":\"\xc3\xa9\"}"),
+                                 std::string("{\"a\":\"tab\there\"}"),
+                                 std::string(R"({"a":1.5})"),
+                                 std::string(R"({"a":1e3})"),
+                                 std::string(R"({"a":-0})"),
+                                 std::string(R"({"a":01})"),
+                                 std::string(R"({"a":1234567890123456789})"),
+                                 std::string(R"({"a":[1]})"),
+                                 std::string(R"({"a":{}})"),
+                                 std::string(R"({"a":1,"a":2})"),
+                                 std::string(R"({"a":1,})"),
+                                 std::string(R"({"a" 1})"),
+                                 std::string(R"({"a":1} x)"),
+                                 std::string(R"({"a":tru})"),
+                                 std::string(R"({"a":1x})"),
+                                 std::string("[1]"),
+                                 std::string(R"({"a":"unterminated)"),
+                                 std::string("")}) {
     EXPECT_FALSE(ParseFlatJsonObject(body).has_value()) << body;
   }
 }
@@ -67,9 +78,10 @@ TEST(FlatJsonTest, ParseBodyGivesTheSameErrorsAsBeforeForTextTheFastPathDeclines
 // edges: every text the fast path accepts, nlohmann reads to the same document.
 RC_GTEST_PROP(FlatJsonProperty, WhatTheFastPathReadsNlohmannReadsTheSame, ()) {
   static const std::vector<std::string> kTokens = {
-      "{", "}", "\"", ":", ",", " ", "\n", "\"a\"", "\"b\"", "\"Limit\"", "\"x y/+=\"", "0", "7",
-      "-", "12", "999999999999999999", "1.5", "e", "true", "false", "null", "[", "]", "\\",
-      "\\n", "\x01", "\xc3\xa9"};
+      "{",     "}",         "\"",         ":",     ",",    " ", "\n", "\"a\"",
+      "\"b\"", "\"Limit\"", "\"x y/+=\"", "0",     "7",    "-", "12", "999999999999999999",
+      "1.5",   "e",         "true",       "false", "null", "[", "]",  "\\",
+      "\\n",   "\x01",      "\xc3\xa9"};
   const std::vector<size_t> picks =
       *rc::gen::container<std::vector<size_t>>(rc::gen::inRange<size_t>(0, kTokens.size()));
   std::string text;
@@ -91,7 +103,8 @@ RC_GTEST_PROP(FlatJsonProperty, GeneratedFlatObjectsAreReadAsNlohmannReadsThem, 
     text += "\"" + keys[i] + "\":";
     const int kind = *rc::gen::inRange(0, 4);
     if (kind == 0) text += std::to_string(*rc::gen::arbitrary<int32_t>());
-    if (kind == 1) text += "\"" + *rc::gen::container<std::string>(rc::gen::inRange<char>(' ', '~')) + "\"";
+    if (kind == 1)
+      text += "\"" + *rc::gen::container<std::string>(rc::gen::inRange<char>(' ', '~')) + "\"";
     if (kind == 2) text += *rc::gen::element<std::string>("true", "false", "null");
     if (kind == 3) text += std::to_string(*rc::gen::inRange<int64_t>(0, 999'999'999'999'999'999));
   }

@@ -23,10 +23,10 @@ class Session {
   Json Call(const std::string& op, const Json& body, const std::string& client = "alice") {
     const std::string text = body.dump();
     const std::string target = "Kinesis_20131202." + op;
-    const std::string auth = "AWS4-HMAC-SHA256 Credential=" + client +
-                             "/20230101/us-east-1/kinesis/aws4_request";
-    const HttpResponse r = service_.Handle(
-        HttpRequest{"POST", "/", target, "application/x-amz-json-1.1", auth, text});
+    const std::string auth =
+        "AWS4-HMAC-SHA256 Credential=" + client + "/20230101/us-east-1/kinesis/aws4_request";
+    const HttpResponse r =
+        service_.Handle(HttpRequest{"POST", "/", target, "application/x-amz-json-1.1", auth, text});
     return r.body.empty() ? Json::object() : Json::parse(r.body);
   }
 
@@ -74,9 +74,10 @@ TEST(LogTrace, AServedWalkBecomesPutsAndReadsAtTheBucketsTheyRead) {
   Session s;
   s.Call("CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}});
   s.Advance("1s");
-  s.Call("PutRecords", {{"StreamName", "s"},
-                        {"Records", {{{"Data", "YQ=="}, {"PartitionKey", "1"}},
-                                     {{"Data", "Yg=="}, {"PartitionKey", "2"}}}}},
+  s.Call("PutRecords",
+         {{"StreamName", "s"},
+          {"Records",
+           {{{"Data", "YQ=="}, {"PartitionKey", "1"}}, {{"Data", "Yg=="}, {"PartitionKey", "2"}}}}},
          "producer");
   const Json it = s.Call("GetShardIterator", {{"StreamName", "s"},
                                               {"ShardId", "shardId-000000000000"},
@@ -84,7 +85,8 @@ TEST(LogTrace, AServedWalkBecomesPutsAndReadsAtTheBucketsTheyRead) {
   Json page = s.Call("GetRecords", {{"ShardIterator", it["ShardIterator"]}});
   ASSERT_EQ(page["Records"].size(), 2u);
   s.Advance("2m");  // four idle buckets; the iterator (five minutes) still valid
-  for (int i = 0; i < 3; ++i) page = s.Call("GetRecords", {{"ShardIterator", page["NextShardIterator"]}});
+  for (int i = 0; i < 3; ++i)
+    page = s.Call("GetRecords", {{"ShardIterator", page["NextShardIterator"]}});
   s.Call("GetRecords", {{"ShardIterator", "not-an-iterator"}});
 
   std::istringstream in(s.log());

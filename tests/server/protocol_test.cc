@@ -47,8 +47,10 @@ TEST(ProtocolTest, ContentTypesNameTheirEncodingAndIgnoreParameters) {
 
 TEST(ProtocolTest, CborByteStringsBecomeBase64AndMillisecondsBecomeSeconds) {
   // As the Java SDK encodes GetShardIterator AT_TIMESTAMP: tag 1 on epoch milliseconds.
-  Json doc = {{"StreamName", "s"}, {"ShardId", "shardId-000000000000"},
-              {"ShardIteratorType", "AT_TIMESTAMP"}, {"Timestamp", 0}};
+  Json doc = {{"StreamName", "s"},
+              {"ShardId", "shardId-000000000000"},
+              {"ShardIteratorType", "AT_TIMESTAMP"},
+              {"Timestamp", 0}};
   std::vector<uint8_t> cbor = Json::to_cbor(doc);
   // Replace the final 0x00 (Timestamp 0) with tag 1 + uint64 1680678490670.
   cbor.pop_back();
@@ -58,10 +60,12 @@ TEST(ProtocolTest, CborByteStringsBecomeBase64AndMillisecondsBecomeSeconds) {
   for (int i = 7; i >= 0; --i) cbor.push_back(static_cast<uint8_t>(ms >> (8 * i)));
   const Json parsed = Doc(ParseBody(Bytes(cbor), Encoding::kCbor));
   EXPECT_DOUBLE_EQ(parsed["Timestamp"].get<double>(), 1680678490.670);
-  const auto call = Typed<GetShardIteratorCall>(DecodeRequest(Operation::kGetShardIterator, parsed));
+  const auto call =
+      Typed<GetShardIteratorCall>(DecodeRequest(Operation::kGetShardIterator, parsed));
   EXPECT_EQ(call.request.Timestamp, sim::Instant::FromUnixMillis(1680678490670));
 
-  Json put = {{"StreamName", "s"}, {"PartitionKey", "k"},
+  Json put = {{"StreamName", "s"},
+              {"PartitionKey", "k"},
               {"Data", Json::binary(std::vector<uint8_t>{'a', 0, 0xff})}};
   const Json normalized = Doc(ParseBody(Bytes(Json::to_cbor(put)), Encoding::kCbor));
   EXPECT_EQ(normalized["Data"], "YQD/");
@@ -83,12 +87,16 @@ TEST(ProtocolTest, DeepNestingIsRefusedInBothEncodingsWithoutRecursion) {
   EXPECT_EQ(Err(ParseBody(std::string(100000, '\xc1'), Encoding::kCbor)).type,
             "SerializationException");
   // Brackets inside strings do not count.
-  EXPECT_TRUE(Doc(ParseBody(R"({"StreamName": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})",
-                            Encoding::kJson)).is_object());
+  EXPECT_TRUE(
+      Doc(ParseBody(
+              R"({"StreamName": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})",
+              Encoding::kJson))
+          .is_object());
 }
 
 TEST(ProtocolTest, TruncatedAndNonObjectBodiesAreSerializationErrors) {
-  EXPECT_EQ(Err(ParseBody("{\"StreamName\": \"s\"", Encoding::kJson)).type, "SerializationException");
+  EXPECT_EQ(Err(ParseBody("{\"StreamName\": \"s\"", Encoding::kJson)).type,
+            "SerializationException");
   EXPECT_EQ(Err(ParseBody("[1, 2]", Encoding::kJson)).type, "SerializationException");
   std::vector<uint8_t> cbor = Json::to_cbor(Json{{"StreamName", "stream"}});
   cbor.resize(cbor.size() - 3);
@@ -99,8 +107,10 @@ TEST(ProtocolTest, TruncatedAndNonObjectBodiesAreSerializationErrors) {
 TEST(ProtocolTest, WrongTypesAreSerializationErrorsAndMissingMembersValidationErrors) {
   EXPECT_EQ(Err(DecodeRequest(Operation::kCreateStream, Json{{"StreamName", 5}})).type,
             "SerializationException");
-  EXPECT_EQ(Err(DecodeRequest(Operation::kCreateStream, Json{{"StreamName", "s"}, {"ShardCount", "1"}})).type,
-            "SerializationException");
+  EXPECT_EQ(
+      Err(DecodeRequest(Operation::kCreateStream, Json{{"StreamName", "s"}, {"ShardCount", "1"}}))
+          .type,
+      "SerializationException");
   const ApiError missing = Err(DecodeRequest(Operation::kGetRecords, Json::object()));
   EXPECT_EQ(missing.type, "ValidationException");
   EXPECT_EQ(missing.message,
@@ -115,26 +125,34 @@ TEST(ProtocolTest, WrongTypesAreSerializationErrorsAndMissingMembersValidationEr
 
 TEST(ProtocolTest, StreamArnNamesTheStreamAndMustAgreeWithStreamName) {
   const Json by_arn = {{"StreamARN", "arn:aws:kinesis:eu-west-1:123456789012:stream/orders"}};
-  EXPECT_EQ(Typed<DescribeStreamSummaryCall>(DecodeRequest(Operation::kDescribeStreamSummary, by_arn)).stream,
-            "orders");
+  EXPECT_EQ(
+      Typed<DescribeStreamSummaryCall>(DecodeRequest(Operation::kDescribeStreamSummary, by_arn))
+          .stream,
+      "orders");
   Json both = by_arn;
   both["StreamName"] = "other";
-  EXPECT_EQ(Err(DecodeRequest(Operation::kDescribeStreamSummary, both)).type, "InvalidArgumentException");
+  EXPECT_EQ(Err(DecodeRequest(Operation::kDescribeStreamSummary, both)).type,
+            "InvalidArgumentException");
   const Json foreign = {{"StreamARN", "arn:aws:kinesis:eu-west-1:999999999999:stream/orders"}};
-  EXPECT_EQ(Err(DecodeRequest(Operation::kDescribeStreamSummary, foreign)).type, "ResourceNotFoundException");
+  EXPECT_EQ(Err(DecodeRequest(Operation::kDescribeStreamSummary, foreign)).type,
+            "ResourceNotFoundException");
   const Json garbage = {{"StreamARN", "orders"}};
-  EXPECT_EQ(Err(DecodeRequest(Operation::kDescribeStreamSummary, garbage)).type, "ValidationException");
+  EXPECT_EQ(Err(DecodeRequest(Operation::kDescribeStreamSummary, garbage)).type,
+            "ValidationException");
 }
 
 TEST(ProtocolTest, ShardIdsWithFewerDigitsNameTheSameShard) {
-  const Json body = {{"StreamName", "s"}, {"ShardId", "shardId-0000000000"},
+  const Json body = {{"StreamName", "s"},
+                     {"ShardId", "shardId-0000000000"},
                      {"ShardIteratorType", "TRIM_HORIZON"}};
-  EXPECT_EQ(Typed<GetShardIteratorCall>(DecodeRequest(Operation::kGetShardIterator, body)).request.ShardId,
+  EXPECT_EQ(Typed<GetShardIteratorCall>(DecodeRequest(Operation::kGetShardIterator, body))
+                .request.ShardId,
             "shardId-000000000000");
 }
 
 TEST(ProtocolTest, CreateStreamWithoutShardCountIsOnDemandWithFourShards) {
-  const auto call = Typed<CreateStreamCall>(DecodeRequest(Operation::kCreateStream, Json{{"StreamName", "s"}}));
+  const auto call =
+      Typed<CreateStreamCall>(DecodeRequest(Operation::kCreateStream, Json{{"StreamName", "s"}}));
   EXPECT_EQ(call.request.ShardCount, 4);
   EXPECT_EQ(call.stream_mode, "ON_DEMAND");
 }
@@ -157,16 +175,20 @@ TEST(ProtocolTest, CborAnswersCarryBytesAndMillisecondsAndTheirJsonFormEqualsThe
 TEST(ProtocolTest, HandWrittenGetRecordsTextEqualsTheSerializedDocument) {
   model::GetRecordsResponse response;
   for (int64_t ms : {1680678490000, 1680678490670, 1680678490007, 1680678490120, int64_t{0}}) {
-    response.Records.push_back(model::Record{"49639543389862895699365693304023657829928072185817071618",
-                                             sim::Instant::FromUnixMillis(ms), std::string("\0ab", 3), "key-1"});
+    response.Records.push_back(
+        model::Record{"49639543389862895699365693304023657829928072185817071618",
+                      sim::Instant::FromUnixMillis(ms), std::string("\0ab", 3), "key-1"});
   }
   response.NextShardIterator = "AAAAAAAAAAE+/=";
   response.MillisBehindLatest = 63180000;
-  EXPECT_EQ(GetRecordsJsonText(response), Serialize(GetRecordsValue(response, Encoding::kJson), Encoding::kJson));
+  EXPECT_EQ(GetRecordsJsonText(response),
+            Serialize(GetRecordsValue(response, Encoding::kJson), Encoding::kJson));
   response.NextShardIterator.reset();
   response.Records.clear();
-  EXPECT_EQ(GetRecordsJsonText(response), Serialize(GetRecordsValue(response, Encoding::kJson), Encoding::kJson));
-  response.Records.push_back(model::Record{"1", sim::Instant::FromUnixMillis(5), "", "needs \"escaping\""});
+  EXPECT_EQ(GetRecordsJsonText(response),
+            Serialize(GetRecordsValue(response, Encoding::kJson), Encoding::kJson));
+  response.Records.push_back(
+      model::Record{"1", sim::Instant::FromUnixMillis(5), "", "needs \"escaping\""});
   EXPECT_EQ(GetRecordsJsonText(response), std::nullopt);
 }
 

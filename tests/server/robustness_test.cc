@@ -21,13 +21,20 @@ const std::vector<std::pair<std::string, std::string>>& Seeds() {
       {"CreateStream", R"({"StreamName":"x","ShardCount":2})"},
       {"PutRecord", R"({"StreamName":"s","Data":"YQ==","PartitionKey":"1"})"},
       {"PutRecords", R"({"StreamName":"s","Records":[{"Data":"YQ==","PartitionKey":"1"}]})"},
-      {"GetShardIterator", R"({"StreamName":"s","ShardId":"shardId-000000000000","ShardIteratorType":"AT_TIMESTAMP","Timestamp":1672531200.5})"},
-      {"GetRecords", R"({"ShardIterator":"AAAAAAAAAAEBAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAF8SiEFmfAAAAAAAAAAAFzfFg23xc2gyA=","Limit":1})"},
-      {"ListShards", R"({"StreamName":"s","ShardFilter":{"Type":"AT_TIMESTAMP","Timestamp":1672531200},"MaxResults":2})"},
-      {"DescribeStream", R"({"StreamARN":"arn:aws:kinesis:us-east-1:123456789012:stream/s","Limit":1})"},
-      {"SplitShard", R"({"StreamName":"s","ShardToSplit":"shardId-000000000000","NewStartingHashKey":"12345"})"},
-      {"MergeShards", R"({"StreamName":"s","ShardToMerge":"shardId-000000000000","AdjacentShardToMerge":"shardId-000000000001"})"},
-      {"UpdateShardCount", R"({"StreamName":"s","TargetShardCount":3,"ScalingType":"UNIFORM_SCALING"})"},
+      {"GetShardIterator",
+       R"({"StreamName":"s","ShardId":"shardId-000000000000","ShardIteratorType":"AT_TIMESTAMP","Timestamp":1672531200.5})"},
+      {"GetRecords",
+       R"({"ShardIterator":"AAAAAAAAAAEBAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAF8SiEFmfAAAAAAAAAAAFzfFg23xc2gyA=","Limit":1})"},
+      {"ListShards",
+       R"({"StreamName":"s","ShardFilter":{"Type":"AT_TIMESTAMP","Timestamp":1672531200},"MaxResults":2})"},
+      {"DescribeStream",
+       R"({"StreamARN":"arn:aws:kinesis:us-east-1:123456789012:stream/s","Limit":1})"},
+      {"SplitShard",
+       R"({"StreamName":"s","ShardToSplit":"shardId-000000000000","NewStartingHashKey":"12345"})"},
+      {"MergeShards",
+       R"({"StreamName":"s","ShardToMerge":"shardId-000000000000","AdjacentShardToMerge":"shardId-000000000001"})"},
+      {"UpdateShardCount",
+       R"({"StreamName":"s","TargetShardCount":3,"ScalingType":"UNIFORM_SCALING"})"},
       {"ListStreams", R"({"Limit":1,"NextToken":"eyJrIjoic3RyZWFtcyJ9"})"},
   };
   return seeds;
@@ -38,10 +45,18 @@ std::string Mutate(std::string body, sim::Random& rng) {
   for (int e = 0; e < edits && !body.empty(); ++e) {
     const size_t at = rng.Below(body.size());
     switch (rng.Below(4)) {
-      case 0: body[at] = static_cast<char>(rng.Below(256)); break;
-      case 1: body.erase(at, 1 + rng.Below(8)); break;
-      case 2: body.insert(at, std::string(1 + rng.Below(4), "{}[]\",:0-9e"[rng.Below(11)])); break;
-      default: body = body.substr(0, at); break;
+      case 0:
+        body[at] = static_cast<char>(rng.Below(256));
+        break;
+      case 1:
+        body.erase(at, 1 + rng.Below(8));
+        break;
+      case 2:
+        body.insert(at, std::string(1 + rng.Below(4), "{}[]\",:0-9e"[rng.Below(11)]));
+        break;
+      default:
+        body = body.substr(0, at);
+        break;
     }
   }
   return body;
@@ -55,7 +70,10 @@ TEST(RobustnessTest, MutatedBodiesGetAwsShapedAnswersAndNeverAFiveHundred) {
     const std::string target = "Kinesis_20131202." + op;
     return service.Handle(HttpRequest{"POST", "/", target, type, "", body});
   };
-  ASSERT_EQ(call("CreateStream", R"({"StreamName":"s","ShardCount":2})", "application/x-amz-json-1.1").status, 200);
+  ASSERT_EQ(
+      call("CreateStream", R"({"StreamName":"s","ShardCount":2})", "application/x-amz-json-1.1")
+          .status,
+      200);
   (void)service.clock().Advance(Duration::Seconds(1));
   sim::Random rng(20231201);
   int ok = 0;
@@ -68,13 +86,15 @@ TEST(RobustnessTest, MutatedBodiesGetAwsShapedAnswersAndNeverAFiveHundred) {
       body.assign(bytes.begin(), bytes.end());
     }
     body = Mutate(body, rng);
-    const HttpResponse r = call(op, body, cbor ? "application/x-amz-cbor-1.1" : "application/x-amz-json-1.1");
+    const HttpResponse r =
+        call(op, body, cbor ? "application/x-amz-cbor-1.1" : "application/x-amz-json-1.1");
     ASSERT_NE(r.status, 500) << op << " " << r.body;
     ASSERT_TRUE(r.status == 200 || r.status == 400) << op << " " << r.status;
     if (r.status == 200) {
       ++ok;
     } else {
-      const Json error = cbor ? Json::from_cbor(r.body, true, false) : Json::parse(r.body, nullptr, false);
+      const Json error =
+          cbor ? Json::from_cbor(r.body, true, false) : Json::parse(r.body, nullptr, false);
       ASSERT_TRUE(error.is_object() && error["__type"].is_string()) << op << " " << r.body;
     }
   }
@@ -101,7 +121,8 @@ TEST(RobustnessTest, AForgedNextTokenWithAWrongMemberOrAnImpossibleIssueTimeIsIn
        {R"({"k":5,"a":"x","t":)" + now + "}", R"({"k":"shards","s":"s","a":7,"t":)" + now + "}",
         R"({"k":"shards","s":["s"],"a":"shardId-000000000000","t":)" + now + "}",
         R"({"k":"streams","a":null,"t":)" + now + "}",
-        std::string(R"({"k":"shards","s":"s","a":"shardId-000000000000","t":-9223372036854775808})"),
+        std::string(
+            R"({"k":"shards","s":"s","a":"shardId-000000000000","t":-9223372036854775808})"),
         std::string(R"({"k":"streams","a":"s","t":-1})")}) {
     for (const char* op : {"ListShards", "ListStreams"}) {
       const HttpResponse r = call(op, Json{{"NextToken", forged(inside)}}.dump());
@@ -110,7 +131,10 @@ TEST(RobustnessTest, AForgedNextTokenWithAWrongMemberOrAnImpossibleIssueTimeIsIn
     }
   }
   // A filter whose Type is not a string still lists (the filter is the service's own).
-  const HttpResponse r = call("ListShards", Json{{"NextToken", forged(R"({"k":"shards","s":"s","a":"","f":{"Type":3},"t":)" + now + "}")}}.dump());
+  const HttpResponse r = call(
+      "ListShards",
+      Json{{"NextToken", forged(R"({"k":"shards","s":"s","a":"","f":{"Type":3},"t":)" + now + "}")}}
+          .dump());
   EXPECT_NE(r.status, 500) << r.body;
 }
 

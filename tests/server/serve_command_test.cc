@@ -2,7 +2,6 @@
 // stdout, the clock subcommands, a clean exit on SIGTERM, and `shardsim replay --log` of what it
 // logged.
 #include <gtest/gtest.h>
-
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -45,8 +44,9 @@ class ServeProcess {
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    SHARDSIM_CHECK(posix_spawn(&pid_, SHARDSIM_BINARY, &actions, nullptr, argv.data(), environ) == 0,
-                   "spawn shardsim serve");
+    SHARDSIM_CHECK(
+        posix_spawn(&pid_, SHARDSIM_BINARY, &actions, nullptr, argv.data(), environ) == 0,
+        "spawn shardsim serve");
     posix_spawn_file_actions_destroy(&actions);
     close(fds[1]);
     out_ = fdopen(fds[0], "r");
@@ -81,9 +81,9 @@ class ServeProcess {
 };
 
 TEST(ServeCommandTest, PrintsOneListeningLineAnswersTheClockCommandsAndStopsCleanly) {
-  const std::string log =
-      (std::filesystem::temp_directory_path() / ("serve_command_test_" + std::to_string(getpid()) + ".jsonl"))
-          .string();
+  const std::string log = (std::filesystem::temp_directory_path() /
+                           ("serve_command_test_" + std::to_string(getpid()) + ".jsonl"))
+                              .string();
   ServeProcess serve({"--port", "0", "--log", log, "--start", "2023-04-05T07:06:12Z"});
   ASSERT_TRUE(serve.first_line().starts_with("shardsim serve: listening on http://127.0.0.1:"))
       << serve.first_line();
@@ -97,10 +97,13 @@ TEST(ServeCommandTest, PrintsOneListeningLineAnswersTheClockCommandsAndStopsClea
   {
     testing::Client c(serve.port());
     EXPECT_EQ(c.Call("CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}}).status, 200);
-    EXPECT_EQ(c.Call("PutRecord", {{"StreamName", "s"}, {"Data", "YQ=="}, {"PartitionKey", "1"}}).status, 200);
+    EXPECT_EQ(
+        c.Call("PutRecord", {{"StreamName", "s"}, {"Data", "YQ=="}, {"PartitionKey", "1"}}).status,
+        200);
   }
   EXPECT_EQ(serve.Stop(SIGTERM), 0);
-  EXPECT_EQ(RunShell(bin + " replay --log " + log), (std::pair<std::string, int>{"identical: 5 requests replayed\n", 0}));
+  EXPECT_EQ(RunShell(bin + " replay --log " + log),
+            (std::pair<std::string, int>{"identical: 5 requests replayed\n", 0}));
   std::filesystem::remove(log);
 }
 
@@ -116,7 +119,8 @@ TEST(ServeCommandTest, WithNoLatencyUnderTheManualClockANewStreamIsActiveAtOnce)
   ServeProcess delayed({"--port", "0", "--latency", "0s", "--create-delay", "5s"});
   testing::Client d(delayed.port());
   ASSERT_EQ(d.Call("CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}}).status, 200);
-  EXPECT_EQ(d.Call("DescribeStreamSummary", {{"StreamName", "s"}}).json()["StreamDescriptionSummary"]["StreamStatus"],
+  EXPECT_EQ(d.Call("DescribeStreamSummary", {{"StreamName", "s"}})
+                .json()["StreamDescriptionSummary"]["StreamStatus"],
             "CREATING")
       << "a delay asked for is kept";
 }

@@ -9,8 +9,8 @@
 
 #include "absl/strings/escaping.h"
 #include "server/replay.h"
-#include "sim/strings.h"
 #include "server/responses.h"
+#include "sim/strings.h"
 #include "tests/server/test_server.h"
 
 namespace shardsim::server {
@@ -34,7 +34,9 @@ Json Ok(const Reply& r) {
   return r.body.empty() ? Json::object() : r.json();
 }
 
-std::string Base64(const std::string& s) { return BlobValue(s, Encoding::kJson).get<std::string>(); }
+std::string Base64(const std::string& s) {
+  return BlobValue(s, Encoding::kJson).get<std::string>();
+}
 
 // The JSON form of a request body to its CBOR form: base64 Data to byte strings.
 Json ToCborForm(Json body) {
@@ -70,7 +72,8 @@ TEST(ServerTest, AnswersOverOneKeepAliveConnectionWithDateRequestIdAndVirtualTim
   }
   EXPECT_EQ(created.headers.at("x-shardsim-virtual-time"), "2023-04-05T07:06:12.000000Z");
   EXPECT_EQ(created.headers.at("content-type"), "application/x-amz-json-1.1");
-  const Json put = Ok(c.Call("PutRecord", {{"StreamName", "s"}, {"Data", Base64("a")}, {"PartitionKey", "1"}}));
+  const Json put =
+      Ok(c.Call("PutRecord", {{"StreamName", "s"}, {"Data", Base64("a")}, {"PartitionKey", "1"}}));
   EXPECT_EQ(put["ShardId"], kShard0);
   EXPECT_EQ(put["SequenceNumber"].get<std::string>().size(), 56u);
   // The manual clock moved by the default latency (200 ms) per call.
@@ -83,9 +86,11 @@ TEST(ServerTest, SeedArticleIdleGapCostsAboutGapOverWidthEmptyCalls) {
   Client c(server.port());
   CreateActiveStream(c, "test-offsets");
   Ok(c.Clock({{"set", "2023-04-05T07:08:10.670Z"}}));
-  Ok(c.Call("PutRecord", {{"StreamName", "test-offsets"}, {"Data", Base64("a")}, {"PartitionKey", "1"}}));
+  Ok(c.Call("PutRecord",
+            {{"StreamName", "test-offsets"}, {"Data", Base64("a")}, {"PartitionKey", "1"}}));
   Ok(c.Clock({{"set", "2023-04-05T07:08:27.176Z"}}));
-  const Json b = Ok(c.Call("PutRecord", {{"StreamName", "test-offsets"}, {"Data", Base64("b")}, {"PartitionKey", "2"}}));
+  const Json b = Ok(c.Call(
+      "PutRecord", {{"StreamName", "test-offsets"}, {"Data", Base64("b")}, {"PartitionKey", "2"}}));
   const Json it = Ok(c.Call("GetShardIterator", {{"StreamName", "test-offsets"},
                                                  {"ShardId", "shardId-0000000000"},
                                                  {"ShardIteratorType", "TRIM_HORIZON"}}));
@@ -96,10 +101,11 @@ TEST(ServerTest, SeedArticleIdleGapCostsAboutGapOverWidthEmptyCalls) {
 
   // "Waiting 1 day": the article's reads came 17.55 h after its puts.
   Ok(c.Clock({{"set", "2023-04-06T00:41:28Z"}}));
-  const Json after = Ok(c.Call("GetShardIterator", {{"StreamName", "test-offsets"},
-                                                    {"ShardId", kShard0},
-                                                    {"ShardIteratorType", "AFTER_SEQUENCE_NUMBER"},
-                                                    {"StartingSequenceNumber", b["SequenceNumber"]}}));
+  const Json after =
+      Ok(c.Call("GetShardIterator", {{"StreamName", "test-offsets"},
+                                     {"ShardId", kShard0},
+                                     {"ShardIteratorType", "AFTER_SEQUENCE_NUMBER"},
+                                     {"StartingSequenceNumber", b["SequenceNumber"]}}));
   Json page = Ok(c.Call("GetRecords", {{"ShardIterator", after["ShardIterator"]}}));
   EXPECT_TRUE(page["Records"].empty());
   int64_t behind = page["MillisBehindLatest"].get<int64_t>();
@@ -111,7 +117,8 @@ TEST(ServerTest, SeedArticleIdleGapCostsAboutGapOverWidthEmptyCalls) {
     EXPECT_LE(behind - now_behind, 250'000);
     behind = now_behind;
   }
-  Ok(c.Call("PutRecord", {{"StreamName", "test-offsets"}, {"Data", Base64("3")}, {"PartitionKey", "3"}}));
+  Ok(c.Call("PutRecord",
+            {{"StreamName", "test-offsets"}, {"Data", Base64("3")}, {"PartitionKey", "3"}}));
   int calls = 0;
   while (page["Records"].empty() && calls < 1000) {
     ++calls;
@@ -130,13 +137,19 @@ TEST(ServerTest, StreamIsCreatingUntilTheCreateDelayHasPassed) {
   TestServer server(options);
   Client c(server.port());
   Ok(c.Call("CreateStream", {{"StreamName", "s"}, {"ShardCount", 2}}));
-  EXPECT_EQ(Ok(c.Call("DescribeStream", {{"StreamName", "s"}}))["StreamDescription"]["StreamStatus"], "CREATING");
-  EXPECT_EQ(c.Call("PutRecord", {{"StreamName", "s"}, {"Data", "YQ=="}, {"PartitionKey", "1"}}).type(),
-            "ResourceNotFoundException");
-  EXPECT_EQ(c.Call("SplitShard", {{"StreamName", "s"}, {"ShardToSplit", kShard0}, {"NewStartingHashKey", "100"}}).type(),
+  EXPECT_EQ(
+      Ok(c.Call("DescribeStream", {{"StreamName", "s"}}))["StreamDescription"]["StreamStatus"],
+      "CREATING");
+  EXPECT_EQ(
+      c.Call("PutRecord", {{"StreamName", "s"}, {"Data", "YQ=="}, {"PartitionKey", "1"}}).type(),
+      "ResourceNotFoundException");
+  EXPECT_EQ(c.Call("SplitShard",
+                   {{"StreamName", "s"}, {"ShardToSplit", kShard0}, {"NewStartingHashKey", "100"}})
+                .type(),
             "ResourceInUseException");
   Ok(c.Clock({{"advance", "5s"}}));
-  const Json summary = Ok(c.Call("DescribeStreamSummary", {{"StreamName", "s"}}))["StreamDescriptionSummary"];
+  const Json summary =
+      Ok(c.Call("DescribeStreamSummary", {{"StreamName", "s"}}))["StreamDescriptionSummary"];
   EXPECT_EQ(summary["StreamStatus"], "ACTIVE");
   EXPECT_EQ(summary["OpenShardCount"], 2);
   EXPECT_EQ(summary["StreamARN"], "arn:aws:kinesis:us-east-1:123456789012:stream/s");
@@ -151,8 +164,9 @@ TEST(ServerTest, ReadingAcrossASplitEndsTheParentWithChildShards) {
   Ok(c.Call("SplitShard", {{"StreamARN", "arn:aws:kinesis:us-east-1:123456789012:stream/s"},
                            {"ShardToSplit", kShard0},
                            {"NewStartingHashKey", "170141183460469231731687303715884105728"}}));
-  Json page = Ok(c.Call("GetShardIterator", {{"StreamName", "s"}, {"ShardId", kShard0},
-                                             {"ShardIteratorType", "TRIM_HORIZON"}}));
+  Json page = Ok(
+      c.Call("GetShardIterator",
+             {{"StreamName", "s"}, {"ShardId", kShard0}, {"ShardIteratorType", "TRIM_HORIZON"}}));
   page["NextShardIterator"] = page["ShardIterator"];
   size_t records = 0;
   for (int i = 0; i < 50 && page.contains("NextShardIterator"); ++i) {
@@ -163,7 +177,8 @@ TEST(ServerTest, ReadingAcrossASplitEndsTheParentWithChildShards) {
   ASSERT_FALSE(page.contains("NextShardIterator"));
   ASSERT_EQ(page["ChildShards"].size(), 2u);
   EXPECT_EQ(page["ChildShards"][0]["ParentShards"], Json::array({kShard0}));
-  const Json listed = Ok(c.Call("ListShards", {{"StreamName", "s"}, {"ShardFilter", {{"Type", "AT_LATEST"}}}}));
+  const Json listed =
+      Ok(c.Call("ListShards", {{"StreamName", "s"}, {"ShardFilter", {{"Type", "AT_LATEST"}}}}));
   EXPECT_EQ(listed["Shards"].size(), 2u);
   EXPECT_EQ(Ok(c.Call("ListShards", {{"StreamName", "s"}}))["Shards"].size(), 3u);
 }
@@ -185,9 +200,11 @@ TEST(ServerTest, ListShardsPagesWithNextTokenWhichExpiresAfterFiveMinutes) {
   EXPECT_EQ(c.Call("ListShards", {{"NextToken", first["NextToken"]}, {"StreamName", "s"}}).type(),
             "InvalidArgumentException");
   Ok(c.Clock({{"advance", "301s"}}));
-  EXPECT_EQ(c.Call("ListShards", {{"NextToken", first["NextToken"]}}).type(), "ExpiredNextTokenException");
+  EXPECT_EQ(c.Call("ListShards", {{"NextToken", first["NextToken"]}}).type(),
+            "ExpiredNextTokenException");
   EXPECT_EQ(c.Call("ListShards", {{"NextToken", "garbage"}}).type(), "InvalidArgumentException");
-  const Json after = Ok(c.Call("ListShards", {{"StreamName", "s"}, {"ExclusiveStartShardId", "shardId-000000000002"}}));
+  const Json after = Ok(c.Call(
+      "ListShards", {{"StreamName", "s"}, {"ExclusiveStartShardId", "shardId-000000000002"}}));
   EXPECT_EQ(after["Shards"].size(), 2u);
 }
 
@@ -197,8 +214,12 @@ TEST(ServerTest, PutRecordsReportsThrottledEntriesOneByOne) {
   CreateActiveStream(c, "s");
   Json records = Json::array();
   for (int i = 0; i < 400; ++i) records.push_back({{"Data", "YQ=="}, {"PartitionKey", "k"}});
-  EXPECT_EQ(Ok(c.Call("PutRecords", {{"StreamName", "s"}, {"Records", records}}))["FailedRecordCount"], 0);
-  EXPECT_EQ(Ok(c.Call("PutRecords", {{"StreamName", "s"}, {"Records", records}}))["FailedRecordCount"], 0);
+  EXPECT_EQ(
+      Ok(c.Call("PutRecords", {{"StreamName", "s"}, {"Records", records}}))["FailedRecordCount"],
+      0);
+  EXPECT_EQ(
+      Ok(c.Call("PutRecords", {{"StreamName", "s"}, {"Records", records}}))["FailedRecordCount"],
+      0);
   // 1,000 records per second per shard: 200 of the third batch fit.
   const Json third = Ok(c.Call("PutRecords", {{"StreamName", "s"}, {"Records", records}}));
   EXPECT_EQ(third["FailedRecordCount"], 200);
@@ -210,23 +231,30 @@ TEST(ServerTest, UpdateShardCountRetentionAndDeleteWork) {
   TestServer server(Options());
   Client c(server.port());
   CreateActiveStream(c, "s", 2);
-  const Json updated = Ok(c.Call("UpdateShardCount", {{"StreamName", "s"}, {"TargetShardCount", 3},
-                                                      {"ScalingType", "UNIFORM_SCALING"}}));
+  const Json updated = Ok(
+      c.Call("UpdateShardCount",
+             {{"StreamName", "s"}, {"TargetShardCount", 3}, {"ScalingType", "UNIFORM_SCALING"}}));
   EXPECT_EQ(updated["CurrentShardCount"], 2);
   EXPECT_EQ(updated["TargetShardCount"], 3);
-  EXPECT_EQ(Ok(c.Call("DescribeStreamSummary", {{"StreamName", "s"}}))["StreamDescriptionSummary"]["OpenShardCount"], 3);
+  EXPECT_EQ(Ok(c.Call("DescribeStreamSummary",
+                      {{"StreamName", "s"}}))["StreamDescriptionSummary"]["OpenShardCount"],
+            3);
   Ok(c.Call("IncreaseStreamRetentionPeriod", {{"StreamName", "s"}, {"RetentionPeriodHours", 48}}));
-  EXPECT_EQ(Ok(c.Call("DescribeStream", {{"StreamName", "s"}}))["StreamDescription"]["RetentionPeriodHours"], 48);
-  EXPECT_EQ(c.Call("DecreaseStreamRetentionPeriod", {{"StreamName", "s"}, {"RetentionPeriodHours", 72}}).type(),
-            "InvalidArgumentException");
+  EXPECT_EQ(Ok(c.Call("DescribeStream",
+                      {{"StreamName", "s"}}))["StreamDescription"]["RetentionPeriodHours"],
+            48);
+  EXPECT_EQ(
+      c.Call("DecreaseStreamRetentionPeriod", {{"StreamName", "s"}, {"RetentionPeriodHours", 72}})
+          .type(),
+      "InvalidArgumentException");
   Ok(c.Call("DeleteStream", {{"StreamName", "s"}}));
   EXPECT_EQ(c.Call("DescribeStream", {{"StreamName", "s"}}).type(), "ResourceNotFoundException");
   EXPECT_TRUE(Ok(c.Call("ListStreams", Json::object()))["StreamNames"].empty());
 }
 
 std::string StatusOf(Client& c, const std::string& stream) {
-  return Ok(c.Call("DescribeStreamSummary", {{"StreamName", stream}}))["StreamDescriptionSummary"]
-      ["StreamStatus"];
+  return Ok(c.Call("DescribeStreamSummary",
+                   {{"StreamName", stream}}))["StreamDescriptionSummary"]["StreamStatus"];
 }
 
 TEST(ServerTest, AChangeLeavesTheStreamUpdatingAndADeleteDeletingForTheDelay) {
@@ -237,14 +265,16 @@ TEST(ServerTest, AChangeLeavesTheStreamUpdatingAndADeleteDeletingForTheDelay) {
   Ok(c.Call("CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}}));
   Ok(c.Clock({{"advance", "2s"}}));
   EXPECT_EQ(StatusOf(c, "s"), "ACTIVE");
-  Ok(c.Call("SplitShard", {{"StreamName", "s"}, {"ShardToSplit", kShard0},
+  Ok(c.Call("SplitShard", {{"StreamName", "s"},
+                           {"ShardToSplit", kShard0},
                            {"NewStartingHashKey", "170141183460469231731687303715884105728"}}));
   EXPECT_EQ(StatusOf(c, "s"), "UPDATING");
   // Reads, writes and listings go on; a further change waits for ACTIVE.
   Ok(c.Call("PutRecord", {{"StreamName", "s"}, {"Data", "YQ=="}, {"PartitionKey", "1"}}));
   EXPECT_EQ(Ok(c.Call("ListShards", {{"StreamName", "s"}}))["Shards"].size(), 3u);
-  const Reply busy = c.Call("UpdateShardCount", {{"StreamName", "s"}, {"TargetShardCount", 1},
-                                                 {"ScalingType", "UNIFORM_SCALING"}});
+  const Reply busy =
+      c.Call("UpdateShardCount",
+             {{"StreamName", "s"}, {"TargetShardCount", 1}, {"ScalingType", "UNIFORM_SCALING"}});
   EXPECT_EQ(busy.type(), "ResourceInUseException");
   EXPECT_NE(busy.body.find("instead in state UPDATING"), std::string::npos) << busy.body;
   Ok(c.Clock({{"advance", "2s"}}));
@@ -279,7 +309,9 @@ TEST(ServerTest, ClockApiShowsAdvancesSetsAndRefusesToGoBack) {
   EXPECT_EQ(c.Clock({{"advance", "soon"}}).status, 400);
   EXPECT_EQ(c.Clock({{"advance", "1s"}, {"set", "2024-01-01T00:00:00Z"}}).status, 400);
   EXPECT_EQ(c.Send(boost::beast::http::verb::post, "/_shardsim/clock", {}, "{").status, 400);
-  EXPECT_EQ(c.Send(boost::beast::http::verb::post, "/_shardsim/clock", {}, std::string(100000, '[')).status, 400);
+  EXPECT_EQ(c.Send(boost::beast::http::verb::post, "/_shardsim/clock", {}, std::string(100000, '['))
+                .status,
+            400);
   EXPECT_EQ(c.Send(boost::beast::http::verb::delete_, "/_shardsim/clock", {}, "").status, 405);
 }
 
@@ -305,15 +337,17 @@ TEST(ServerTest, HooksSeeEveryCallAndTheApplicationEventsAClientReports) {
   ASSERT_TRUE(service.AddStream("s", 1, model::StreamOptions{}).ok());
   auto call = [&](std::string_view op, std::string body) {
     const std::string target = sim::Cat("Kinesis_20131202.", op);
-    return service.Handle(HttpRequest{"POST", "/", target, "application/x-amz-json-1.1",
-                                      "AWS4-HMAC-SHA256 Credential=reader-1/20230405/us-east-1/kinesis/aws4_request",
-                                      body});
+    return service.Handle(HttpRequest{
+        "POST", "/", target, "application/x-amz-json-1.1",
+        "AWS4-HMAC-SHA256 Credential=reader-1/20230405/us-east-1/kinesis/aws4_request", body});
   };
-  const HttpResponse put = call("PutRecord", R"({"StreamName":"s","Data":"YQ==","PartitionKey":"k"})");
+  const HttpResponse put =
+      call("PutRecord", R"({"StreamName":"s","Data":"YQ==","PartitionKey":"k"})");
   ASSERT_EQ(put.status, 200) << put.body;
   const std::string seq = Json::parse(put.body)["SequenceNumber"];
-  const HttpResponse it = call("GetShardIterator", sim::Cat(R"({"StreamName":"s","ShardId":")", kShard0,
-                                                       R"(","ShardIteratorType":"TRIM_HORIZON"})"));
+  const HttpResponse it =
+      call("GetShardIterator", sim::Cat(R"({"StreamName":"s","ShardId":")", kShard0,
+                                        R"(","ShardIteratorType":"TRIM_HORIZON"})"));
   ASSERT_EQ(it.status, 200) << it.body;
   const std::string token = Json::parse(it.body)["ShardIterator"];
   ASSERT_EQ(call("GetRecords", sim::Cat(R"({"ShardIterator":")", token, R"("})")).status, 200);
@@ -323,18 +357,21 @@ TEST(ServerTest, HooksSeeEveryCallAndTheApplicationEventsAClientReports) {
   EXPECT_LT(hooks.before[0], hooks.before[2]);
 
   auto post = [&](std::string body) {
-    return service.Handle(HttpRequest{"POST", "/_shardsim/events", "", "application/json", "", body});
+    return service.Handle(
+        HttpRequest{"POST", "/_shardsim/events", "", "application/json", "", body});
   };
-  const HttpResponse ok = post(sim::Cat(R"({"client":"reader-1","events":[{"type":"processed","shard_id":")",
-                                   kShard0, R"(","sequence_number":")", seq, R"("},{"type":"caught_up","shard_id":")",
-                                   kShard0, R"("}]})"));
+  const HttpResponse ok =
+      post(sim::Cat(R"({"client":"reader-1","events":[{"type":"processed","shard_id":")", kShard0,
+                    R"(","sequence_number":")", seq, R"("},{"type":"caught_up","shard_id":")",
+                    kShard0, R"("}]})"));
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(Json::parse(ok.body), (Json{{"accepted", 2}}));
   EXPECT_EQ(hooks.events, (std::vector<std::string>{sim::Cat("reader-1 ", kShard0, " ", seq),
                                                     sim::Cat("reader-1 ", kShard0, " ")}));
-  for (const std::string bad : {R"({"type":"lost","shard_id":"x"})", R"({"type":"processed","shard_id":"x"})",
-                                R"({"type":"processed","shard_id":"x","sequence_number":"12"})",
-                                R"({"shard_id":"x"})", R"({"events":{}})", "{", R"({"client":7})"}) {
+  for (const std::string bad :
+       {R"({"type":"lost","shard_id":"x"})", R"({"type":"processed","shard_id":"x"})",
+        R"({"type":"processed","shard_id":"x","sequence_number":"12"})", R"({"shard_id":"x"})",
+        R"({"events":{}})", "{", R"({"client":7})"}) {
     const HttpResponse r = post(bad);
     EXPECT_EQ(r.status, 400) << bad;
     EXPECT_EQ(hooks.events.size(), 2u) << bad;
@@ -348,8 +385,10 @@ std::vector<Reply> RunSession(Client& c, bool cbor) {
   std::vector<Reply> replies;
   auto call = [&](const std::string& op, Json body) {
     if (body.contains("ShardIterator") && body["ShardIterator"] == "$iterator") {
-      const Json last = cbor ? JsonForm(Json::from_cbor(replies.back().body)) : replies.back().json();
-      body["ShardIterator"] = last.contains("ShardIterator") ? last["ShardIterator"] : last["NextShardIterator"];
+      const Json last =
+          cbor ? JsonForm(Json::from_cbor(replies.back().body)) : replies.back().json();
+      body["ShardIterator"] =
+          last.contains("ShardIterator") ? last["ShardIterator"] : last["NextShardIterator"];
     }
     if (cbor) {
       replies.push_back(c.Cbor(op, Json::to_cbor(ToCborForm(body))));
@@ -360,15 +399,18 @@ std::vector<Reply> RunSession(Client& c, bool cbor) {
   call("CreateStream", {{"StreamName", "s"}, {"ShardCount", 2}});
   call("DescribeStream", {{"StreamName", "s"}});
   call("PutRecord", {{"StreamName", "s"}, {"Data", "YQ=="}, {"PartitionKey", "1"}});
-  call("PutRecords", {{"StreamName", "s"}, {"Records", {{{"Data", "Yg=="}, {"PartitionKey", "2"}}}}});
-  call("GetShardIterator", {{"StreamName", "s"}, {"ShardId", kShard0}, {"ShardIteratorType", "TRIM_HORIZON"}});
+  call("PutRecords",
+       {{"StreamName", "s"}, {"Records", {{{"Data", "Yg=="}, {"PartitionKey", "2"}}}}});
+  call("GetShardIterator",
+       {{"StreamName", "s"}, {"ShardId", kShard0}, {"ShardIteratorType", "TRIM_HORIZON"}});
   call("GetRecords", {{"ShardIterator", "$iterator"}});
   call("GetRecords", {{"ShardIterator", "$iterator"}, {"Limit", 1}});
   call("ListShards", {{"StreamName", "s"}});
   call("DescribeStreamSummary", {{"StreamName", "s"}});
   call("ListStreams", Json::object());
   call("GetRecords", {{"ShardIterator", "bogus"}});
-  call("SplitShard", {{"StreamName", "s"}, {"ShardToSplit", kShard0}, {"NewStartingHashKey", "1000"}});
+  call("SplitShard",
+       {{"StreamName", "s"}, {"ShardToSplit", kShard0}, {"NewStartingHashKey", "1000"}});
   return replies;
 }
 
@@ -393,7 +435,8 @@ TEST(ServerTest, SameRequestsInTheSameOrderGiveByteIdenticalResponses) {
   other.seed = 2;
   TestServer server(other);
   Client c(server.port());
-  EXPECT_NE(RunSession(c, false)[0].headers.at("x-amzn-requestid"), runs[0][0].headers.at("x-amzn-requestid"));
+  EXPECT_NE(RunSession(c, false)[0].headers.at("x-amzn-requestid"),
+            runs[0][0].headers.at("x-amzn-requestid"));
 }
 
 TEST(ServerTest, CborAnswersDecodeToTheSameValuesAsJsonAnswers) {
@@ -432,8 +475,10 @@ TEST(ServerTest, ALoggedSessionReplaysIdenticallyAndAChangedAnswerIsFound) {
     RunSession(c, /*cbor=*/false);
     c.Send(boost::beast::http::verb::get, "/nowhere", {}, "");
     c.Call("PutRecord", Json::parse("{\"StreamName\": \"s\"}"));
-    c.Send(boost::beast::http::verb::post, "/", {{"X-Amz-Target", "Kinesis_20131202.ListStreams"},
-                                                 {"Content-Type", "application/x-amz-json-1.1"}}, "{nope");
+    c.Send(boost::beast::http::verb::post, "/",
+           {{"X-Amz-Target", "Kinesis_20131202.ListStreams"},
+            {"Content-Type", "application/x-amz-json-1.1"}},
+           "{nope");
   }
   ASSERT_GT(lines.size(), 25u);
   const Json entry = Json::parse(lines[3]);
@@ -448,7 +493,8 @@ TEST(ServerTest, ALoggedSessionReplaysIdenticallyAndAChangedAnswerIsFound) {
   ASSERT_TRUE(replayed.ok()) << replayed.status();
   EXPECT_FALSE(replayed->difference.has_value())
       << replayed->difference->line << " " << replayed->difference->field << "\n"
-      << replayed->difference->logged << "\n" << replayed->difference->replayed;
+      << replayed->difference->logged << "\n"
+      << replayed->difference->replayed;
   EXPECT_EQ(replayed->requests, static_cast<int>(lines.size()) - 1);
 
   Json changed = Json::parse(lines[6]);

@@ -3,18 +3,17 @@
 #ifndef SHARDSIM_TESTS_SERVER_TEST_SERVER_H_
 #define SHARDSIM_TESTS_SERVER_TEST_SERVER_H_
 
-#include <chrono>
-#include <map>
-#include <memory>
-#include <string>
-#include <thread>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
 
 #include "server/http_server.h"
 #include "server/service.h"
@@ -58,7 +57,8 @@ class Client {
  public:
   explicit Client(uint16_t port) : stream_(io_) {
     stream_.expires_after(std::chrono::seconds(10));
-    stream_.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+    stream_.connect(
+        boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
   }
 
   Reply Send(boost::beast::http::verb method, const std::string& path,

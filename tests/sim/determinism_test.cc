@@ -1,7 +1,8 @@
 // Same seed => byte-identical trace. The golden hash below pins the event order of the kernel
 // demo's own scenario (examples/kernel_demo/mailbox_scenario.h): if a change to the kernel
-// (ordering, tie-breaking, the generator, the trace format or its hash encoding) alters it, this test says so. Update the constant only for a change that
-// is meant to alter traces, and say so in the commit message.
+// (ordering, tie-breaking, the generator, the trace format or its hash encoding) alters it, this
+// test says so. Update the constant only for a change that is meant to alter traces, and say so in
+// the commit message.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -54,7 +55,8 @@ TEST(Determinism, ManySeedsEachReproduceTheirOwnHash) {
 TEST(Determinism, GoldenHashOfTheKernelDemoScenarioIsPinned) {
   const Outcome o = RunScenario(1, Trace::Mode::kKeepRecords);
   EXPECT_EQ(o.result.outcome, RunOutcome::kIdle) << o.result.ToString();
-  EXPECT_EQ(FormatTraceHash(o.hash), "58ce9263677e26bc") << "first records:\n" << o.text.substr(0, 2'000);
+  EXPECT_EQ(FormatTraceHash(o.hash), "58ce9263677e26bc") << "first records:\n"
+                                                         << o.text.substr(0, 2'000);
 }
 
 }  // namespace

@@ -39,8 +39,8 @@ TEST(Simulation, SameTimeWakeUpsFollowTheOrderTheSleepsWereScheduled) {
     sim.Spawn(name, Sleeper(sim, log, name, Duration::Seconds(1), 2));
   }
   sim.Run();
-  EXPECT_EQ(log, (Log{"1000ms p0", "1000ms p1", "1000ms p2", "1000ms p3", "2000ms p0",
-                      "2000ms p1", "2000ms p2", "2000ms p3"}));
+  EXPECT_EQ(log, (Log{"1000ms p0", "1000ms p1", "1000ms p2", "1000ms p3", "2000ms p0", "2000ms p1",
+                      "2000ms p2", "2000ms p3"}));
 }
 
 TEST(Simulation, ZeroSleepYieldsToEventsAlreadyDueNow) {
@@ -92,8 +92,8 @@ TEST(Simulation, NestedTasksReturnValuesThroughEverySleep) {
 
 TEST(Simulation, DeepNestingDoesNotGrowTheNativeStack) {
 #if defined(SHARDSIM_UNDER_ASAN)
-  // AddressSanitizer keeps the compiler from turning the symmetric-transfer hand-off into a tail call,
-  // so under it deep nesting does use the native stack. The release build checks this.
+  // AddressSanitizer keeps the compiler from turning the symmetric-transfer hand-off into a tail
+  // call, so under it deep nesting does use the native stack. The release build checks this.
   GTEST_SKIP() << "needs the tail call that AddressSanitizer builds do not make";
 #endif
   Simulation sim;
@@ -179,7 +179,9 @@ TEST(Simulation, SchedulingACallbackIntoThePastIsAnInvalidArgument) {
 TEST(Simulation, CallbacksRunAtTheirTimeAndCanBeCancelled) {
   Simulation sim;
   Log log;
-  ASSERT_TRUE(sim.ScheduleAfter(Duration::Seconds(2), "two", [&] { log.push_back(Stamp(sim, "two")); }).ok());
+  ASSERT_TRUE(
+      sim.ScheduleAfter(Duration::Seconds(2), "two", [&] { log.push_back(Stamp(sim, "two")); })
+          .ok());
   const auto one = sim.ScheduleAfter(Duration::Seconds(1), "one", [&] { log.push_back("one"); });
   ASSERT_TRUE(one.ok());
   EXPECT_TRUE(sim.Cancel(*one));
@@ -190,7 +192,8 @@ TEST(Simulation, CallbacksRunAtTheirTimeAndCanBeCancelled) {
 TEST(Simulation, AThrowingCallbackFailsTheRunNamingTheCallback) {
   Simulation sim;
   ASSERT_TRUE(sim.ScheduleAfter(Duration::Seconds(1), "split-shard",
-                                [] { throw std::logic_error("no such shard"); }).ok());
+                                [] { throw std::logic_error("no such shard"); })
+                  .ok());
   const RunResult r = sim.Run();
   EXPECT_EQ(r.outcome, RunOutcome::kFailed);
   EXPECT_EQ(r.status.message(),
@@ -232,9 +235,9 @@ TEST(Simulation, KillDestroysAProcessMidSleepAndCancelsItsWakeUp) {
   Simulation sim;
   Log log;
   const ProcessId victim = sim.Spawn("victim", Sleeper(sim, log, "v", Duration::Seconds(1), 5));
-  ASSERT_TRUE(sim.ScheduleAfter(Duration::Millis(2'500), "crash", [&] {
-    EXPECT_TRUE(sim.Kill(victim).ok());
-  }).ok());
+  ASSERT_TRUE(sim.ScheduleAfter(Duration::Millis(2'500), "crash",
+                                [&] { EXPECT_TRUE(sim.Kill(victim).ok()); })
+                  .ok());
   sim.Run();
   EXPECT_EQ(log, (Log{"1000ms v", "2000ms v"}));
   EXPECT_EQ(sim.process_state(victim), ProcessState::kKilled);
@@ -306,12 +309,12 @@ TEST(Simulation, JoinWaitsForAProcessAndReportsHowItEnded) {
     l.push_back(Stamp(s, absl::StrCat("again: ", std::string(ProcessStateName(again)))));
   };
   sim.Spawn("joiner", joiner(sim, log, worker, doomed));
-  ASSERT_TRUE(sim.ScheduleAfter(Duration::Seconds(10), "kill", [&] {
-    ASSERT_TRUE(sim.Kill(doomed).ok());
-  }).ok());
+  ASSERT_TRUE(
+      sim.ScheduleAfter(Duration::Seconds(10), "kill", [&] { ASSERT_TRUE(sim.Kill(doomed).ok()); })
+          .ok());
   sim.Run();
-  EXPECT_EQ(log, (Log{"3000ms w", "3000ms joined worker: finished",
-                      "10000ms joined doomed: killed", "10000ms again: finished"}));
+  EXPECT_EQ(log, (Log{"3000ms w", "3000ms joined worker: finished", "10000ms joined doomed: killed",
+                      "10000ms again: finished"}));
 }
 
 TEST(Simulation, AProcessJoiningItselfFailsTheRun) {

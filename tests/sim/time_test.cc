@@ -26,9 +26,7 @@ TEST(Duration, ConvertsToAndFromAbslDurationAtMicrosecondResolution) {
   EXPECT_EQ(Duration::FromAbsl(absl::Nanoseconds(-1)), Duration::Micros(-1));
 }
 
-TEST(Duration, DividesIntoWholeCounts) {
-  EXPECT_EQ(Duration::Hours(1) / Duration::Minutes(7), 8);
-}
+TEST(Duration, DividesIntoWholeCounts) { EXPECT_EQ(Duration::Hours(1) / Duration::Minutes(7), 8); }
 
 TEST(Instant, PrintsAsRfc3339WithMicroseconds) {
   const Instant t = Instant::FromUnixMillis(1'680'678'490'670);  // the article's record 'a'

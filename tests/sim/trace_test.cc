@@ -121,22 +121,33 @@ TEST(Trace, ManyRecordsHashAsTheirEncodingsAcrossChunkBoundaries) {
 }
 
 TEST(Trace, TheHashEncodingOfARecordIsTheWrittenDownOne) {
-  const TraceRecord r{Instant::FromUnixMicros(0x0102030405060708), "ab", "k",
+  const TraceRecord r{Instant::FromUnixMicros(0x0102030405060708),
+                      "ab",
+                      "k",
                       {{"i", int64_t{-2}},
                        {"u", uint64_t{300}},
                        {"b", true},
                        {"s", std::string(130, 'x')},
                        {"t", Instant::FromUnixMicros(-1)},
                        {"d", Duration::Micros(5)}}};
-  const std::string expected =
-      std::string("\x08\x07\x06\x05\x04\x03\x02\x01", 8) + "\x02" "ab" "\x01" "k" +
-      std::string("\x01\x01i\xfe\xff\xff\xff\xff\xff\xff\xff", 11) +
-      std::string("\x02\x01u\x2c\x01\x00\x00\x00\x00\x00\x00", 11) +
-      std::string("\x03\x01" "b\x01", 4) +
-      std::string("\x04\x01s\x82\x01", 5) + std::string(130, 'x') +
-      std::string("\x05\x01t\xff\xff\xff\xff\xff\xff\xff\xff", 11) +
-      std::string("\x06\x01" "d\x05\x00\x00\x00\x00\x00\x00\x00", 11) +
-      std::string("\x00", 1);
+  const std::string expected = std::string("\x08\x07\x06\x05\x04\x03\x02\x01", 8) +
+                               "\x02"
+                               "ab"
+                               "\x01"
+                               "k" +
+                               std::string("\x01\x01i\xfe\xff\xff\xff\xff\xff\xff\xff", 11) +
+                               std::string("\x02\x01u\x2c\x01\x00\x00\x00\x00\x00\x00", 11) +
+                               std::string(
+                                   "\x03\x01"
+                                   "b\x01",
+                                   4) +
+                               std::string("\x04\x01s\x82\x01", 5) + std::string(130, 'x') +
+                               std::string("\x05\x01t\xff\xff\xff\xff\xff\xff\xff\xff", 11) +
+                               std::string(
+                                   "\x06\x01"
+                                   "d\x05\x00\x00\x00\x00\x00\x00\x00",
+                                   11) +
+                               std::string("\x00", 1);
   EXPECT_EQ(r.HashBytes(), expected);
 }
 
@@ -152,7 +163,10 @@ TEST(Trace, AChangeInAnyPartOfARecordChangesTheHash) {
   vary([](TraceRecord& r) { r.time = r.time + Duration::Micros(1); });
   vary([](TraceRecord& r) { r.actor = "consumer-1"; });
   vary([](TraceRecord& r) { r.kind = "get_record"; });
-  vary([](TraceRecord& r) { r.actor += "g"; r.kind = "et_records"; });  // bytes moved across
+  vary([](TraceRecord& r) {
+    r.actor += "g";
+    r.kind = "et_records";
+  });  // bytes moved across
   for (size_t i = 0; i < Sample().fields.size(); ++i) {
     vary([i](TraceRecord& r) { r.fields[i].key += "x"; });
     vary([i](TraceRecord& r) { r.fields.erase(r.fields.begin() + static_cast<ptrdiff_t>(i)); });
@@ -160,18 +174,26 @@ TEST(Trace, AChangeInAnyPartOfARecordChangesTheHash) {
       std::visit(
           [&](const auto& v) {
             using T = std::decay_t<decltype(v)>;
-            if constexpr (std::is_same_v<T, bool>) r.fields[i].value = !v;
-            else if constexpr (std::is_same_v<T, std::string>) r.fields[i].value = v + "0";
-            else if constexpr (std::is_same_v<T, Instant>) r.fields[i].value = v + Duration::Micros(1);
-            else if constexpr (std::is_same_v<T, Duration>) r.fields[i].value = v + Duration::Micros(1);
-            else r.fields[i].value = static_cast<T>(v - 1);
+            if constexpr (std::is_same_v<T, bool>)
+              r.fields[i].value = !v;
+            else if constexpr (std::is_same_v<T, std::string>)
+              r.fields[i].value = v + "0";
+            else if constexpr (std::is_same_v<T, Instant>)
+              r.fields[i].value = v + Duration::Micros(1);
+            else if constexpr (std::is_same_v<T, Duration>)
+              r.fields[i].value = v + Duration::Micros(1);
+            else
+              r.fields[i].value = static_cast<T>(v - 1);
           },
           r.fields[i].value.value());
     });
   }
   vary([](TraceRecord& r) { std::swap(r.fields[0], r.fields[1]); });
   vary([](TraceRecord& r) { r.fields.push_back({"extra", 0}); });
-  vary([](TraceRecord& r) { r.fields[0].key = "sha"; r.fields[0].value = "rd"; });  // key/value split
+  vary([](TraceRecord& r) {
+    r.fields[0].key = "sha";
+    r.fields[0].value = "rd";
+  });  // key/value split
   std::set<std::string> texts;
   std::set<uint64_t> hashes;
   for (const TraceRecord& r : variants) {

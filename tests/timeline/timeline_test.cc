@@ -1,6 +1,8 @@
 // The timeline pictures (issue 14): deterministic bytes, the elements each kind of run must
 // show, the compressed axis, and the report page. The browser test (browser_test.sh) loads
 // the same pictures in headless Chromium.
+#include "timeline/timeline.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -11,7 +13,6 @@
 #include "timeline/internal/axis.h"
 #include "timeline/report.h"
 #include "timeline/svg_writer.h"
-#include "timeline/timeline.h"
 
 namespace shardsim::timeline {
 namespace {
@@ -96,8 +97,9 @@ TEST(Timeline, EveryMarkCarriesItsCallAndAnswerOnHover) {
   ASSERT_NE(read, std::string::npos);
   const size_t title = svg.find("<title>", read);
   ASSERT_NE(title, std::string::npos);
-  EXPECT_NE(svg.substr(title, 200).find("consumer GetRecords shard=&quot;shardId-000000000000&quot;"),
-            std::string::npos);
+  EXPECT_NE(
+      svg.substr(title, 200).find("consumer GetRecords shard=&quot;shardId-000000000000&quot;"),
+      std::string::npos);
 }
 
 TEST(Axis, ALongIdleGapBecomesOneFixedWidthBreak) {
@@ -129,17 +131,21 @@ TEST(SvgWriter, EscapesTextAndAttributes) {
   svg.Open("g", {{"id", "a\"<b>&"}});
   svg.Element("text", {}, "x < y & 'z'");
   svg.Close();
-  EXPECT_EQ(svg.str(),
-            "<g id=\"a&quot;&lt;b&gt;&amp;\">\n  <text>x &lt; y &amp; &apos;z&apos;</text>\n</g>\n");
+  EXPECT_EQ(
+      svg.str(),
+      "<g id=\"a&quot;&lt;b&gt;&amp;\">\n  <text>x &lt; y &amp; &apos;z&apos;</text>\n</g>\n");
 }
 
 TEST(Report, ThePageHasTheVerdictTableAndAPicturePerFailure) {
   const ScenarioPicture picture = Draw(BugScenario("a-record-after-an-idle-hour"));
-  const std::string html = RenderReportHtml(
-      "t", {{.strategy = "ok-loop", .expected = "pass", .verdict = "pass"},
-            {.strategy = "bad-loop", .expected = "no_false_caught_up",
-             .verdict = "FAIL no_false_caught_up", .detail = "declared <caught up>",
-             .svg = picture.svg, .svg_file = "bad-loop.svg"}});
+  const std::string html =
+      RenderReportHtml("t", {{.strategy = "ok-loop", .expected = "pass", .verdict = "pass"},
+                             {.strategy = "bad-loop",
+                              .expected = "no_false_caught_up",
+                              .verdict = "FAIL no_false_caught_up",
+                              .detail = "declared <caught up>",
+                              .svg = picture.svg,
+                              .svg_file = "bad-loop.svg"}});
   EXPECT_NE(html.find("<table id=\"verdicts\">"), std::string::npos);
   EXPECT_EQ(Count(html, "<section class=\"failure\""), 1u);
   EXPECT_NE(html.find("declared &lt;caught up&gt;"), std::string::npos);

@@ -66,9 +66,8 @@ shardsim::consumer::StrategyInfo Loop(std::string name, std::string description,
           .expected = {violates},
           .provenance = {"tests/user_project/my_loops.cc"},
           .params = {{"poll_interval_ms", 200, 0, 10'000, "between polls", 100, 250}},
-          .run = [stop_on_empty_page](ConsumerContext& ctx) {
-            return ReadEveryShard(ctx, stop_on_empty_page);
-          },
+          .run = [stop_on_empty_page](
+                     ConsumerContext& ctx) { return ReadEveryShard(ctx, stop_on_empty_page); },
           // A batch job: the scheduler starts it again 15 minutes after it returns.
           .rerun_interval = Duration::Minutes(15)};
 }
@@ -77,11 +76,11 @@ shardsim::consumer::StrategyInfo Loop(std::string name, std::string description,
 
 // The explicit registration both CMake functions call (REGISTER RegisterMyLoops).
 absl::Status RegisterMyLoops(shardsim::consumer::StrategyRegistry& registry) {
-  if (absl::Status s = registry.Register(Loop("my-team-loop", "our production batch reader",
-                                              std::nullopt, false));
+  if (absl::Status s = registry.Register(
+          Loop("my-team-loop", "our production batch reader", std::nullopt, false));
       !s.ok()) {
     return s;
   }
-  return registry.Register(Loop("my-buggy-loop", "the old reader: stops at an empty page",
-                                "no_false_caught_up", true));
+  return registry.Register(
+      Loop("my-buggy-loop", "the old reader: stops at an empty page", "no_false_caught_up", true));
 }

@@ -36,9 +36,9 @@ Axis::Axis(std::vector<int64_t> instants_us, int64_t x_left, int64_t x_right) {
   int64_t segments_so_far = 0;
   auto x_at = [&] {
     const int64_t by_time =
-        linear_us == 0 ? 0
-                       : static_cast<int64_t>(static_cast<__int128>(linear_so_far) * by_time_px /
-                                              linear_us);
+        linear_us == 0
+            ? 0
+            : static_cast<int64_t>(static_cast<__int128>(linear_so_far) * by_time_px / linear_us);
     const int64_t even = linear_segments == 0 ? 0 : segments_so_far * even_px / linear_segments;
     return x_left + kMarginPx + breaks_so_far * kBreakPx + by_time + even;
   };
@@ -68,8 +68,8 @@ int64_t Axis::X(sim::Instant t) const {
   const int64_t t_us = std::clamp(t.unix_micros(), segments_.front().t0, segments_.back().t1);
   const Segment& s = SegmentOf(t_us);
   if (s.t1 == s.t0) return s.x0;
-  return s.x0 + static_cast<int64_t>(static_cast<__int128>(t_us - s.t0) * (s.x1 - s.x0) /
-                                     (s.t1 - s.t0));
+  return s.x0 +
+         static_cast<int64_t>(static_cast<__int128>(t_us - s.t0) * (s.x1 - s.x0) / (s.t1 - s.t0));
 }
 
 bool Axis::InBreak(sim::Instant t) const {
