@@ -12,7 +12,7 @@ readonly REPO_ROOT
 # shardsim is compiled with clang++: GCC 12, Debian 12's default, destroys temporaries in
 # co_await expressions twice (see the compiler check in CMakeLists.txt).
 readonly PACKAGES=(
-  cmake clang libclang-rt-14-dev g++ make ninja-build
+  cmake clang clang-format libclang-rt-14-dev g++ make ninja-build
   libabsl-dev libssl-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libxxhash-dev libboost1.81-dev chromium libxml2-utils
