@@ -20,10 +20,9 @@ using sim::Duration;
 using sim::Instant;
 
 Instant At(const char* rfc3339) {
-  absl::Time t;
-  std::string error;
-  SHARDSIM_CHECK(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &error), error);
-  return Instant::FromAbsl(t);
+  const absl::StatusOr<Instant> t = Instant::Parse(rfc3339);
+  SHARDSIM_CHECK(t.ok(), "a scripted time is RFC 3339");
+  return *t;
 }
 
 // The seed article's experiment (waitingforcode.com, "Kinesis sequence number is not an Apache

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "sim/time.h"
 
 namespace shardsim::cli {
 
@@ -61,15 +62,14 @@ CLI::Validator UnixSecondsOrRfc3339(int64_t max_seconds) {
           std::string problem = decimal(text);
           return problem.empty() ? range(text) : problem;
         }
-        absl::Time t;
-        std::string error;
-        if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
+        const absl::StatusOr<sim::Instant> t = sim::Instant::Parse(text);
+        if (!t.ok()) {
           return absl::StrCat(
               "must be an RFC 3339 time such as 2023-04-05T07:06:12Z or Unix "
               "seconds, got '",
               text, "'");
         }
-        text = absl::StrCat(absl::ToUnixSeconds(t));
+        text = absl::StrCat(t->unix_seconds());
         return std::string();
       },
       "RFC 3339 or Unix seconds");

@@ -250,7 +250,11 @@ absl::StatusOr<ClientRun> RunClientCase(const properties::Scenario& scenario,
     // The line of the call that ended the run is the last: what a client sends while it is
     // being stopped depends on wall time, and a log must not.
     service.SetLogSink([file, &playback_for_log, &log_frozen](std::string_view line) {
-      if (log_frozen) return;
+      // A run that ended because the client stopped reading ended after its last call was
+      // logged; one that reached its end did so at the start of the call logged last.
+      if (log_frozen || (playback_for_log != nullptr && playback_for_log->stopped_reading())) {
+        return;
+      }
       if (playback_for_log != nullptr && playback_for_log->done()) log_frozen = true;
       std::fwrite(line.data(), 1, line.size(), file);
       std::fputc('\n', file);

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "absl/strings/str_cat.h"
+
 namespace shardsim::sim {
 
 namespace {
@@ -15,6 +17,16 @@ Duration Duration::FromAbsl(absl::Duration d) { return Duration(FloorMicros(d));
 std::string Duration::ToString() const { return absl::FormatDuration(ToAbsl()); }
 
 Instant Instant::FromAbsl(absl::Time t) { return Instant(FloorMicros(t - absl::UnixEpoch())); }
+
+absl::StatusOr<Instant> Instant::Parse(std::string_view text) {
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, std::string(text), &t, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", std::string(text), "' is not an RFC 3339 time such as 2023-04-06T00:41:28Z"));
+  }
+  return FromAbsl(t);
+}
 
 std::string Instant::ToString() const {
   std::string out;

@@ -15,7 +15,9 @@
 #include <compare>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "sim/check.h"
 
@@ -103,6 +105,10 @@ class Instant {
   }
   // Truncates toward negative infinity to whole microseconds.
   static Instant FromAbsl(absl::Time t);
+  // RFC 3339 ("2023-04-06T00:41:28Z"; fractions and offsets allowed), truncated to whole
+  // microseconds; InvalidArgument naming the text otherwise. The one parser of times in the
+  // tree: flags, scenario files, the clock API and the scripted walks all use it.
+  static absl::StatusOr<Instant> Parse(std::string_view text);
 
   constexpr int64_t unix_micros() const { return us_; }
   int64_t unix_millis() const { return (*this - Instant()).millis(); }
