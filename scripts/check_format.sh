@@ -24,15 +24,17 @@ if [ -d .git ] || git rev-parse --git-dir >/dev/null 2>&1; then
 else
   files="$(find . -path ./build -prune -o \( -name '*.cc' -o -name '*.h' \) -print)"
 fi
-status=0
-count=0
-for file in ${files}; do
-  count=$((count + 1))
-  if ! "${formatter}" --dry-run -Werror "${file}" >/dev/null 2>&1; then
-    echo "not formatted: ${file}"
-    "${formatter}" "${file}" | diff -u "${file}" - | head -20
-    status=1
-  fi
+count=$(echo "${files}" | wc -w)
+# One run over every file (one process per file took 30 s); then the files it names, with diffs.
+# shellcheck disable=SC2086
+if "${formatter}" --dry-run -Werror ${files} 2>/dev/null; then
+  echo "check_format.sh: ${count} files formatted as .clang-format says"
+  exit 0
+fi
+# shellcheck disable=SC2086
+for file in $("${formatter}" --dry-run ${files} 2>&1 |
+              sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: warning:.*/\1/p' | sort -u); do
+  echo "not formatted: ${file}"
+  "${formatter}" "${file}" | diff -u "${file}" - | head -20
 done
-[ "${status}" -eq 0 ] && echo "check_format.sh: ${count} files formatted as .clang-format says"
-exit "${status}"
+exit 1

@@ -1272,12 +1272,12 @@ TEST_F(CliTest, TwoShardsOfTheFirstBuggyStrategyMergeToTheUnshardedFailingCaseAn
 // A campaign of `check --all`: known-buggy strategies fail as expected, and the merge exits,
 // prints and writes what the unsharded run did.
 TEST_F(CliTest, FourShardsOfCheckAllMergeToTheUnshardedExitStatusTextAndJson) {
-  const std::vector<std::string> check = {"check",  "--all", "--cases", "400",
+  const std::vector<std::string> check = {"check",  "--all", "--cases", "200",
                                           "--seed", "7",     "--quiet"};
   std::vector<std::string> whole_args = check;
   whole_args.insert(whole_args.end(), {"--output", "whole.json"});
   const Outcome whole = Shardsim(whole_args);
-  ASSERT_EQ(whole.exit_code, 0) << "seed 7 at 400 cases: every entry meets its expected verdict";
+  ASSERT_EQ(whole.exit_code, 0) << "seed 7 at 200 cases: every entry meets its expected verdict";
   EXPECT_THAT(whole.out, HasSubstr("every strategy met its expected verdict\n"));
   EXPECT_THAT(whole.out, HasSubstr("FAIL ")) << "known-buggy entries fail as expected";
   std::vector<std::string> merge = {"merge"};

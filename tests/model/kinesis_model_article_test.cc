@@ -7,10 +7,9 @@ namespace shardsim::model {
 namespace {
 
 Instant ParseTime(const char* rfc3339) {
-  absl::Time t;
-  std::string err;
-  SHARDSIM_CHECK(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &err), err);
-  return Instant::FromAbsl(t);
+  const absl::StatusOr<Instant> t = Instant::Parse(rfc3339);
+  SHARDSIM_CHECK(t.ok(), "the article's times are RFC 3339");
+  return *t;
 }
 
 constexpr char kSeqA[] = "49639543389862895699365693304023657829928072185817071618";
