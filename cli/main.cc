@@ -126,6 +126,9 @@ CLI::App* AddEncodeCommand(CLI::App* seqnum_cmd, SeqnumEncodeFlags& encode) {
 
 int Main(int argc, char** argv, const Program& program) {
   SetProgramName(program.name);
+  // Errors say the command's own name, as its help and replay lines do (a user's command
+  // built by shardsim_add_cli is not `shardsim`).
+  const char* const name = program.name.c_str();
   CLI::App app{absl::StrCat(program.name,
                             ": deterministic simulation and property testing of Kinesis consumers"),
                program.name};
@@ -232,9 +235,9 @@ int Main(int argc, char** argv, const Program& program) {
     for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->get_name() == first;
     if (!known) {
       std::fprintf(stderr,
-                   "shardsim: error: unknown subcommand '%s' (one of demo, list, check, merge, "
+                   "%s: error: unknown subcommand '%s' (one of demo, list, check, merge, "
                    "replay, seqnum, serve, clock)\n",
-                   first.c_str());
+                   name, first.c_str());
       return kExitInputError;
     }
   }
@@ -254,33 +257,35 @@ int Main(int argc, char** argv, const Program& program) {
         !*merge_cmd && !*replay_cmd && !*serve_cmd && !clock_cmd->parsed()) {
       if (!left.empty() && !left[0].empty() && left[0][0] == '-') {
         std::fprintf(stderr,
-                     "shardsim: error: unknown flag '%s' (give a subcommand first: one "
+                     "%s: error: unknown flag '%s' (give a subcommand first: one "
                      "of demo, list, check, merge, replay, seqnum, serve, clock)\n",
-                     left[0].c_str());
+                     name, left[0].c_str());
       } else {
         std::fprintf(stderr,
-                     "shardsim: error: a subcommand is required: one of demo, list, "
-                     "check, merge, replay, seqnum, serve, clock (try shardsim --help)\n");
+                     "%s: error: a subcommand is required: one of demo, list, "
+                     "check, merge, replay, seqnum, serve, clock (try %s --help)\n",
+                     name, name);
       }
       return kExitInputError;
     }
     if (e.get_name() == "RequiredError" && in_seqnum && !*decode_cmd && !*encode_cmd) {
       if (!left.empty()) {
         std::fprintf(stderr,
-                     "shardsim: error: unknown seqnum %s '%s' (seqnum takes decode "
+                     "%s: error: unknown seqnum %s '%s' (seqnum takes decode "
                      "or encode)\n",
-                     left[0].empty() || left[0][0] != '-' ? "subcommand" : "flag", left[0].c_str());
+                     name, left[0].empty() || left[0][0] != '-' ? "subcommand" : "flag",
+                     left[0].c_str());
       } else {
-        std::fprintf(stderr, "shardsim: error: seqnum needs a subcommand: decode or encode\n");
+        std::fprintf(stderr, "%s: error: seqnum needs a subcommand: decode or encode\n", name);
       }
       return kExitInputError;
     }
     if (e.get_name() == "RequiredError" && clock_cmd->parsed() && !*advance_cmd && !*set_cmd &&
         !*show_cmd) {
-      std::fprintf(stderr, "shardsim: error: clock needs a subcommand: advance, set or show\n");
+      std::fprintf(stderr, "%s: error: clock needs a subcommand: advance, set or show\n", name);
       return kExitInputError;
     }
-    std::fprintf(stderr, "shardsim: error: %s (try shardsim --help)\n", OneLine(e.what()).c_str());
+    std::fprintf(stderr, "%s: error: %s (try %s --help)\n", name, OneLine(e.what()).c_str(), name);
     return kExitInputError;
   }
   try {
@@ -321,10 +326,10 @@ int Main(int argc, char** argv, const Program& program) {
     if (*decode_cmd) return RunSeqnumDecode(decode);
     if (*encode_cmd) return RunSeqnumEncode(encode);
   } catch (const InputError& e) {
-    std::fprintf(stderr, "shardsim: error: %s\n", OneLine(e.what()).c_str());
+    std::fprintf(stderr, "%s: error: %s\n", name, OneLine(e.what()).c_str());
     return kExitInputError;
   }
-  std::fprintf(stderr, "shardsim: error: no subcommand (try shardsim --help)\n");
+  std::fprintf(stderr, "%s: error: no subcommand (try %s --help)\n", name, name);
   return kExitInputError;
 }
 

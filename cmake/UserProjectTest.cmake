@@ -156,6 +156,12 @@ paste_replay_lines("ctest" "${_ctest1}" "")
 # 4. The command knows the user's loops beside the catalogue, and a two-shard campaign of each
 # loop, merged, equals one run of it.
 run("my-shardsim list" 0 OUT _list COMMAND "${_cli}" list)
+# Its errors name it, as its help and replay lines do.
+run("my-shardsim with an unknown strategy" 2 ERR _error
+    COMMAND "${_cli}" check --strategy no-such-loop)
+if(NOT _error MATCHES "^my-shardsim: error: unknown strategy 'no-such-loop'")
+  fail("my-shardsim's error does not start with its own name:\n${_error}")
+endif()
 foreach(_name IN ITEMS my-team-loop my-buggy-loop kcl-worker)
   if(NOT _list MATCHES "${_name}")
     fail("my-shardsim list does not show ${_name}:\n${_list}")
