@@ -39,7 +39,9 @@ StreamOptions UnlimitedOptions() {
 // A one-shard stream (observed profile, limits off) holding `records` records of 100 bytes,
 // put 10 ms apart (so ~5 buckets of ~20,000 records each). Returns the time after the last put.
 Instant Populate(KinesisModel& model, int records) {
-  SHARDSIM_CHECK(model.CreateStream(kStart, {kStream, 1}, UnlimitedOptions()).ok(), "create");
+  SHARDSIM_CHECK(
+      model.CreateStream(kStart, {.StreamName = kStream, .ShardCount = 1}, UnlimitedOptions()).ok(),
+      "create");
   const std::string data(100, 'd');
   Instant now = kStart;
   for (int i = 0; i < records; ++i) {
@@ -87,7 +89,9 @@ void BM_CrossSevenDayGap(benchmark::State& state) {
     KinesisModel model(static_cast<uint64_t>(state.iterations()));
     StreamOptions options = UnlimitedOptions();
     options.retention = Duration::Days(8);  // so the record before the gap is still there
-    SHARDSIM_CHECK(model.CreateStream(kStart, {kStream, 1}, options).ok(), "create");
+    SHARDSIM_CHECK(
+        model.CreateStream(kStart, {.StreamName = kStream, .ShardCount = 1}, options).ok(),
+        "create");
     const Outcome<PutRecordResponse> before =
         model.PutRecord(kStart + Duration::Seconds(1), {kStream, "k", "a", std::nullopt});
     Instant now = kStart + Duration::Seconds(1) + Duration::Days(7);
@@ -123,7 +127,8 @@ void BM_HeapPerStoredRecord(benchmark::State& state) {
   for (auto _ : state) {
     KinesisModel model(1);
     // Default limits; 2 ms apart stays under 1,000 records/s.
-    SHARDSIM_CHECK(model.CreateStream(kStart, {kStream, 1}).ok(), "create");
+    SHARDSIM_CHECK(model.CreateStream(kStart, {.StreamName = kStream, .ShardCount = 1}).ok(),
+                   "create");
     Instant now = kStart;
     const size_t before = HeapInUse();
     for (int i = 0; i < kRecords; ++i) {

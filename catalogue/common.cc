@@ -7,7 +7,7 @@ namespace shardsim::catalogue {
 sim::Task<std::optional<std::vector<Shard>>> ListShardsWithRetry(ConsumerContext& ctx, int attempts,
                                                                  Duration retry_interval) {
   for (int i = 0; i < attempts; ++i) {
-    auto listed = co_await ctx.kinesis.ListShards({ctx.stream_name});
+    auto listed = co_await ctx.kinesis.ListShards({.StreamName = ctx.stream_name});
     if (listed.ok()) co_return std::move(listed->Shards);
     co_await ctx.Sleep(retry_interval);
   }

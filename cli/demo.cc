@@ -34,7 +34,8 @@ json ReplayArticle(std::string& text) {
   Instant now = At("2023-04-05T07:06:12Z");
   const std::string stream = "test-offsets";
   const std::string shard = "shardId-000000000000";
-  SHARDSIM_CHECK(kinesis.CreateStream(now, {stream, 1}, options).ok(), "create stream");
+  SHARDSIM_CHECK(kinesis.CreateStream(now, {.StreamName = stream, .ShardCount = 1}, options).ok(),
+                 "create stream");
   absl::StrAppend(&text, "1. The seed article's experiment, in virtual time\n", "   ",
                   now.ToString(), "  create-stream ", stream, " (1 shard, buckets ",
                   options.buckets.ToString(), ")\n");

@@ -120,7 +120,7 @@ sim::Task<void> ScenarioPlayback::Producer() {
 }
 
 void ScenarioPlayback::Reshard(const properties::ReshardSpec& spec) {
-  auto listed = service_->model().ListShards(sim_.now(), {scenario_.stream_name});
+  auto listed = service_->model().ListShards(sim_.now(), {.StreamName = scenario_.stream_name});
   if (!listed.ok()) return;
   std::vector<std::string> closing = {spec.shard_id};
   bool ok = false;
@@ -140,7 +140,7 @@ void ScenarioPlayback::Reshard(const properties::ReshardSpec& spec) {
     ok = admin_.MergeShardsNow({scenario_.stream_name, spec.shard_id, spec.adjacent_shard_id}).ok();
   }
   if (!ok) return;
-  auto after = service_->model().ListShards(sim_.now(), {scenario_.stream_name});
+  auto after = service_->model().ListShards(sim_.now(), {.StreamName = scenario_.stream_name});
   if (!after.ok()) return;
   for (const std::string& id : closing) {
     closed_.push_back(id);

@@ -6,7 +6,7 @@
 // checkpoint store survives, everything else is lost.
 //
 //   sim::Task<void> DrainUntilCaughtUp(ConsumerContext& ctx) {
-//     auto shards = co_await ctx.kinesis.ListShards({ctx.stream_name});
+//     auto shards = co_await ctx.kinesis.ListShards({.StreamName = ctx.stream_name});
 //     ...
 //     auto page = co_await ctx.kinesis.GetRecords({.ShardIterator = it});
 //     for (const Record& r : page->Records) co_await ctx.app.Process(shard, r);

@@ -49,7 +49,8 @@ struct Fixture {
 void Setup(Fixture& f) {
   model::StreamOptions options;
   options.buckets = model::BucketProfile::Fixed(Duration::Seconds(5));
-  const auto created = f.model.CreateStream(f.now, {kStream, 2}, options);
+  const auto created =
+      f.model.CreateStream(f.now, {.StreamName = kStream, .ShardCount = 2}, options);
   FUZZ_CHECK(created.ok(), created.error().ToString());
   f.Put("a", "1");
   f.Put("b", "2");

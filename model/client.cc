@@ -71,8 +71,11 @@ Outcome<ListShardsResponse> KinesisClient::ListShardsNow(const ListShardsRequest
   Outcome<ListShardsResponse> out = model_->ListShards(simulation_->now(), request);
   sim::TraceLine line = simulation_->trace().Begin(simulation_->now(), name_, "ListShards");
   line.Add("stream", request.StreamName);
+  if (request.NextToken) line.Add("resumed", true);
   if (out.ok()) {
-    line.Add("shards", static_cast<uint64_t>(out->Shards.size())).Commit();
+    line.Add("shards", static_cast<uint64_t>(out->Shards.size()));
+    if (out->NextToken) line.Add("more", true);
+    line.Commit();
   } else {
     CommitError(line, out.error());
   }
@@ -83,6 +86,71 @@ Outcome<ListShardsResponse> KinesisClient::ListShardsNow(const ListShardsRequest
 sim::Task<Outcome<ListShardsResponse>> KinesisClient::ListShards(ListShardsRequest request) {
   co_await simulation_->Sleep(call_latency_);
   co_return ListShardsNow(request);
+}
+
+Outcome<DescribeStreamResponse> KinesisClient::DescribeStreamNow(
+    const DescribeStreamRequest& request) {
+  Outcome<DescribeStreamResponse> out = model_->DescribeStream(simulation_->now(), request);
+  sim::TraceLine line = simulation_->trace().Begin(simulation_->now(), name_, "DescribeStream");
+  line.Add("stream", request.StreamName);
+  if (out.ok()) {
+    const StreamDescription& d = out->StreamDescription;
+    line.Add("status", StreamStatusName(d.StreamStatus))
+        .Add("shards", static_cast<uint64_t>(d.Shards.size()))
+        .Add("more", d.HasMoreShards)
+        .Commit();
+  } else {
+    CommitError(line, out.error());
+  }
+  return out;
+}
+
+sim::Task<Outcome<DescribeStreamResponse>> KinesisClient::DescribeStream(
+    DescribeStreamRequest request) {
+  co_await simulation_->Sleep(call_latency_);
+  co_return DescribeStreamNow(request);
+}
+
+Outcome<DescribeStreamSummaryResponse> KinesisClient::DescribeStreamSummaryNow(
+    const DescribeStreamSummaryRequest& request) {
+  Outcome<StreamSummary> summary =
+      model_->DescribeStreamSummary(simulation_->now(), request.StreamName);
+  sim::TraceLine line =
+      simulation_->trace().Begin(simulation_->now(), name_, "DescribeStreamSummary");
+  line.Add("stream", request.StreamName);
+  if (!summary.ok()) {
+    CommitError(line, summary.error());
+    return summary.error();
+  }
+  line.Add("status", StreamStatusName(summary->StreamStatus))
+      .Add("open_shards", static_cast<int64_t>(summary->OpenShardCount))
+      .Commit();
+  return DescribeStreamSummaryResponse{std::move(summary).value()};
+}
+
+sim::Task<Outcome<DescribeStreamSummaryResponse>> KinesisClient::DescribeStreamSummary(
+    DescribeStreamSummaryRequest request) {
+  co_await simulation_->Sleep(call_latency_);
+  co_return DescribeStreamSummaryNow(request);
+}
+
+Outcome<ListStreamsResponse> KinesisClient::ListStreamsNow(const ListStreamsRequest& request) {
+  Outcome<ListStreamsResponse> out = model_->ListStreams(simulation_->now(), request);
+  sim::TraceLine line = simulation_->trace().Begin(simulation_->now(), name_, "ListStreams");
+  if (request.NextToken) line.Add("resumed", true);
+  if (out.ok()) {
+    line.Add("streams", static_cast<uint64_t>(out->StreamNames.size()))
+        .Add("more", out->HasMoreStreams)
+        .Commit();
+  } else {
+    CommitError(line, out.error());
+  }
+  return out;
+}
+
+sim::Task<Outcome<ListStreamsResponse>> KinesisClient::ListStreams(ListStreamsRequest request) {
+  co_await simulation_->Sleep(call_latency_);
+  co_return ListStreamsNow(request);
 }
 
 Outcome<PutRecordResponse> KinesisClient::PutRecordNow(const PutRecordRequest& request) {

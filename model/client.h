@@ -73,7 +73,13 @@ class KinesisClient {
   void AddObserver(CallObserver* observer) { observers_.push_back(observer); }
 
   sim::Task<Outcome<Empty>> CreateStream(CreateStreamRequest request, StreamOptions options = {});
+  // Pages with MaxResults and NextToken, and takes a ShardFilter, as AWS's does.
   sim::Task<Outcome<ListShardsResponse>> ListShards(ListShardsRequest request);
+  // The stream's status (CREATING, ACTIVE, UPDATING, DELETING), mode and shards.
+  sim::Task<Outcome<DescribeStreamResponse>> DescribeStream(DescribeStreamRequest request);
+  sim::Task<Outcome<DescribeStreamSummaryResponse>> DescribeStreamSummary(
+      DescribeStreamSummaryRequest request);
+  sim::Task<Outcome<ListStreamsResponse>> ListStreams(ListStreamsRequest request);
   sim::Task<Outcome<PutRecordResponse>> PutRecord(PutRecordRequest request);
   sim::Task<Outcome<PutRecordsResponse>> PutRecords(PutRecordsRequest request);
   sim::Task<Outcome<GetShardIteratorResponse>> GetShardIterator(GetShardIteratorRequest request);
@@ -86,6 +92,10 @@ class KinesisClient {
   Outcome<Empty> CreateStreamNow(const CreateStreamRequest& request,
                                  const StreamOptions& options = {});
   Outcome<ListShardsResponse> ListShardsNow(const ListShardsRequest& request);
+  Outcome<DescribeStreamResponse> DescribeStreamNow(const DescribeStreamRequest& request);
+  Outcome<DescribeStreamSummaryResponse> DescribeStreamSummaryNow(
+      const DescribeStreamSummaryRequest& request);
+  Outcome<ListStreamsResponse> ListStreamsNow(const ListStreamsRequest& request);
   Outcome<PutRecordResponse> PutRecordNow(const PutRecordRequest& request);
   Outcome<PutRecordsResponse> PutRecordsNow(const PutRecordsRequest& request);
   Outcome<Empty> SplitShardNow(const SplitShardRequest& request);

@@ -1,5 +1,7 @@
 #include "model/kinesis_api.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 
 namespace shardsim::model {
@@ -18,6 +20,8 @@ std::string_view ErrorName(ErrorCode code) {
       return "ResourceInUseException";
     case ErrorCode::kLimitExceeded:
       return "LimitExceededException";
+    case ErrorCode::kExpiredNextToken:
+      return "ExpiredNextTokenException";
   }
   return "?";
 }
@@ -41,6 +45,49 @@ std::string_view ShardIteratorTypeName(ShardIteratorType type) {
       return "AT_TIMESTAMP";
   }
   return "?";
+}
+
+std::string_view StreamStatusName(StreamStatus status) {
+  switch (status) {
+    case StreamStatus::CREATING:
+      return "CREATING";
+    case StreamStatus::DELETING:
+      return "DELETING";
+    case StreamStatus::ACTIVE:
+      return "ACTIVE";
+    case StreamStatus::UPDATING:
+      return "UPDATING";
+  }
+  return "?";
+}
+
+std::string_view StreamModeName(StreamMode mode) {
+  return mode == StreamMode::ON_DEMAND ? "ON_DEMAND" : "PROVISIONED";
+}
+
+namespace {
+constexpr std::pair<ShardFilterType, std::string_view> kShardFilterTypes[] = {
+    {ShardFilterType::AFTER_SHARD_ID, "AFTER_SHARD_ID"},
+    {ShardFilterType::AT_TRIM_HORIZON, "AT_TRIM_HORIZON"},
+    {ShardFilterType::FROM_TRIM_HORIZON, "FROM_TRIM_HORIZON"},
+    {ShardFilterType::AT_LATEST, "AT_LATEST"},
+    {ShardFilterType::AT_TIMESTAMP, "AT_TIMESTAMP"},
+    {ShardFilterType::FROM_TIMESTAMP, "FROM_TIMESTAMP"},
+};
+}  // namespace
+
+std::string_view ShardFilterTypeName(ShardFilterType type) {
+  for (const auto& [t, name] : kShardFilterTypes) {
+    if (t == type) return name;
+  }
+  return "?";
+}
+
+std::optional<ShardFilterType> ShardFilterTypeFromName(std::string_view name) {
+  for (const auto& [t, type_name] : kShardFilterTypes) {
+    if (type_name == name) return t;
+  }
+  return std::nullopt;
 }
 
 }  // namespace shardsim::model

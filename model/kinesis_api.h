@@ -34,6 +34,7 @@ enum class ErrorCode {
   kResourceNotFound,               // ResourceNotFoundException
   kResourceInUse,                  // ResourceInUseException
   kLimitExceeded,                  // LimitExceededException
+  kExpiredNextToken,               // ExpiredNextTokenException
 };
 // The AWS exception name, e.g. "ExpiredIteratorException".
 std::string_view ErrorName(ErrorCode code);
@@ -122,16 +123,90 @@ struct ChildShard {
   ::shardsim::model::HashKeyRangeText HashKeyRange;
 };
 
+// A stream's status, as DescribeStream, DescribeStreamSummary and ListStreams report it;
+// KinesisModel's header says how long each lasts and what each allows.
+enum class StreamStatus { CREATING, DELETING, ACTIVE, UPDATING };
+std::string_view StreamStatusName(StreamStatus status);
+
+enum class StreamMode { PROVISIONED, ON_DEMAND };
+std::string_view StreamModeName(StreamMode mode);
+struct StreamModeDetails {
+  ::shardsim::model::StreamMode StreamMode = ::shardsim::model::StreamMode::PROVISIONED;
+  friend bool operator==(const StreamModeDetails&, const StreamModeDetails&) = default;
+};
+
+// The page sizes of the listing operations: MaxResults (ListShards), Limit (DescribeStream,
+// ListStreams) are 1..10,000 when given.
+inline constexpr int kMaxPageSize = 10'000;
+inline constexpr int kDefaultListShardsMaxResults = 1'000;
+inline constexpr int kDefaultDescribeStreamLimit = 100;
+inline constexpr int kDefaultListStreamsLimit = 100;
+
 struct CreateStreamRequest {
   std::string StreamName;
   int ShardCount = 1;
+  ::shardsim::model::StreamModeDetails StreamModeDetails;
 };
 
+// Which shards ListShards returns (AWS's ShardFilter). Times compare at whole seconds, as the
+// shards' sequence numbers record them.
+//   AFTER_SHARD_ID     shards after ShardId (required with this type, not allowed otherwise)
+//   AT_TRIM_HORIZON    shards open at the trim horizon
+//   FROM_TRIM_HORIZON  every shard still retained (what no filter returns)
+//   AT_LATEST          the open shards
+//   AT_TIMESTAMP       shards open at Timestamp (required with this and FROM_TIMESTAMP)
+//   FROM_TIMESTAMP     shards open at Timestamp or created after it
+// A Timestamp before the stream's creation counts as its creation.
+enum class ShardFilterType {
+  AFTER_SHARD_ID,
+  AT_TRIM_HORIZON,
+  FROM_TRIM_HORIZON,
+  AT_LATEST,
+  AT_TIMESTAMP,
+  FROM_TIMESTAMP,
+};
+std::string_view ShardFilterTypeName(ShardFilterType type);
+// nullopt for a name that is none of the six.
+std::optional<ShardFilterType> ShardFilterTypeFromName(std::string_view name);
+struct ShardFilter {
+  ShardFilterType Type = ShardFilterType::FROM_TRIM_HORIZON;
+  std::optional<std::string> ShardId;
+  std::optional<Instant> Timestamp;
+  friend bool operator==(const ShardFilter&, const ShardFilter&) = default;
+};
+
+// Either StreamName (with optional ExclusiveStartShardId and ShardFilter) or NextToken alone
+// (with optional MaxResults): a token carries the stream, the position and the filter of the
+// call that issued it, and expires 300 s after (ExpiredNextTokenException).
 struct ListShardsRequest {
   std::string StreamName;
+  std::optional<std::string> NextToken;
+  std::optional<std::string> ExclusiveStartShardId;
+  std::optional<int> MaxResults;  // 1..10,000; absent means 1,000
+  std::optional<::shardsim::model::ShardFilter> ShardFilter;
 };
 struct ListShardsResponse {
-  std::vector<Shard> Shards;  // ordered by shard index, as AWS lists them
+  std::vector<Shard> Shards;             // ordered by shard index, as AWS lists them
+  std::optional<std::string> NextToken;  // present exactly when more shards match
+};
+
+// DescribeStream pages with ExclusiveStartShardId and HasMoreShards (it has no NextToken).
+struct DescribeStreamRequest {
+  std::string StreamName;
+  std::optional<int> Limit;  // 1..10,000; absent means 100
+  std::optional<std::string> ExclusiveStartShardId;
+};
+struct StreamDescription {
+  std::string StreamName;
+  ::shardsim::model::StreamStatus StreamStatus = ::shardsim::model::StreamStatus::ACTIVE;
+  ::shardsim::model::StreamModeDetails StreamModeDetails;
+  std::vector<Shard> Shards;
+  bool HasMoreShards = false;
+  Duration RetentionPeriod;
+  Instant StreamCreationTimestamp;
+};
+struct DescribeStreamResponse {
+  ::shardsim::model::StreamDescription StreamDescription;
 };
 
 struct PutRecordRequest {
@@ -207,15 +282,33 @@ struct DeleteStreamRequest {
   std::string StreamName;
 };
 
-struct ListStreamsResponse {
-  std::vector<std::string> StreamNames;  // in byte order of the names, as AWS lists them
-};
-
 struct StreamSummary {
   std::string StreamName;
   Instant StreamCreationTimestamp;
   Duration RetentionPeriod;
   int OpenShardCount = 0;
+  ::shardsim::model::StreamStatus StreamStatus = ::shardsim::model::StreamStatus::ACTIVE;
+  ::shardsim::model::StreamModeDetails StreamModeDetails;
+};
+
+struct DescribeStreamSummaryRequest {
+  std::string StreamName;
+};
+struct DescribeStreamSummaryResponse {
+  StreamSummary StreamDescriptionSummary;
+};
+
+// NextToken, when given, takes the place of ExclusiveStartStreamName.
+struct ListStreamsRequest {
+  std::optional<int> Limit;  // 1..10,000; absent means 100
+  std::optional<std::string> ExclusiveStartStreamName;
+  std::optional<std::string> NextToken;
+};
+struct ListStreamsResponse {
+  std::vector<std::string> StreamNames;  // in byte order of the names, as AWS lists them
+  bool HasMoreStreams = false;
+  std::optional<std::string> NextToken;        // present exactly when HasMoreStreams
+  std::vector<StreamSummary> StreamSummaries;  // one per name, in the same order
 };
 
 // Increase/DecreaseStreamRetentionPeriod.

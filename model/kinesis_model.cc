@@ -7,18 +7,20 @@
 #include "model/hash_key.h"
 #include "model/internal/millis_behind_latest.h"
 #include "model/internal/shard_store.h"
+#include "model/internal/stream.h"
 #include "model/sequence_number.h"
 #include "sim/strings.h"
 
 namespace shardsim::model {
 
 using internal::IteratorToken;
+using internal::kAccount;
 using internal::Position;
 using internal::ShardStore;
+using internal::StreamNotFound;
 
 namespace {
 
-constexpr std::string_view kAccount = "123456789012";
 constexpr int kMaxLimit = 10'000;
 constexpr int kMaxPutRecordsEntries = 500;
 constexpr int kMaxShardsPerStream = 1'000;
@@ -29,11 +31,6 @@ KinesisError Error(ErrorCode code, std::string message) {
 
 KinesisError InvalidArgument(std::string message) {
   return Error(ErrorCode::kInvalidArgument, std::move(message));
-}
-
-std::string StreamNotFound(std::string_view stream) {
-  return absl::StrCat("Stream ", sim::ToString(stream), " under account ", sim::ToString(kAccount),
-                      " not found.");
 }
 
 std::string ShardNotFound(std::string_view shard, std::string_view stream) {
@@ -77,19 +74,6 @@ HashKeyRangeText RangeText(const HashKeyRange& range) {
 
 }  // namespace
 
-struct KinesisModel::Stream {
-  std::string name;
-  StreamOptions options;
-  Instant created;
-  // Indexed by shard index; a retired (expired) shard leaves a null entry.
-  std::vector<std::unique_ptr<ShardStore>> shards;
-  sim::Random rng{0};
-  // ListShards' description of each shard, by index, formatted once (a loop that lists the
-  // shards every few calls would otherwise print 128-bit hash keys and sequence numbers each
-  // time); an entry made while the shard was open is redone once it has closed.
-  std::vector<std::optional<Shard>> listings;
-};
-
 struct KinesisModel::Resolved {
   Stream* stream;
   ShardStore* shard;
@@ -102,6 +86,7 @@ KinesisModel::~KinesisModel() = default;
 void KinesisModel::Advance(Instant now) {
   SHARDSIM_CHECK(now >= last_now_, "KinesisModel calls must not go back in virtual time");
   last_now_ = now;
+  if (deleting_ > 0) CompleteDeletions(now);
 }
 
 KinesisModel::Stream* KinesisModel::FindStream(std::string_view name) {
@@ -198,6 +183,7 @@ Outcome<Empty> KinesisModel::CreateStream(Instant now, const CreateStreamRequest
   auto stream = std::make_unique<Stream>();
   stream->name = request.StreamName;
   stream->options = options;
+  stream->mode = request.StreamModeDetails;
   stream->created = now;
   stream->rng = sim::Random(seed_).Fork(absl::StrCat("stream/", request.StreamName));
   const std::vector<HashKeyRange> ranges = EvenlySplitHashKeySpace(request.ShardCount);
@@ -205,31 +191,9 @@ Outcome<Empty> KinesisModel::CreateStream(Instant now, const CreateStreamRequest
     stream->shards.push_back(std::make_unique<ShardStore>(
         i, now, ranges[i], options, stream->rng.Fork(absl::StrCat("shard/", i))));
   }
+  MarkBusy(*stream, StreamStatus::CREATING, now);
   streams_.emplace(request.StreamName, std::move(stream));
   return Empty{};
-}
-
-Outcome<ListShardsResponse> KinesisModel::ListShards(Instant now,
-                                                     const ListShardsRequest& request) {
-  Advance(now);
-  Outcome<Stream*> stream = StreamOrNotFound(request.StreamName);
-  if (!stream.ok()) return stream.error();
-  Retire(**stream, now);
-  ListShardsResponse response;
-  Stream& listed = **stream;
-  listed.listings.resize(listed.shards.size());
-  response.Shards.reserve(listed.shards.size());
-  for (size_t i = 0; i < listed.shards.size(); ++i) {
-    const ShardStore* shard = listed.shards[i].get();
-    if (shard == nullptr) continue;
-    std::optional<Shard>& listing = listed.listings[i];
-    if (!listing.has_value() ||
-        listing->SequenceNumberRange.EndingSequenceNumber.has_value() != shard->closed()) {
-      listing = DescribeShard(listed, *shard);
-    }
-    response.Shards.push_back(*listing);
-  }
-  return response;
 }
 
 Shard KinesisModel::DescribeShard(const Stream& stream, const ShardStore& shard) const {
@@ -306,7 +270,7 @@ Outcome<PutRecordResponse> KinesisModel::PutOne(
 
 Outcome<PutRecordResponse> KinesisModel::PutRecord(Instant now, const PutRecordRequest& request) {
   Advance(now);
-  Outcome<Stream*> found = StreamOrNotFound(request.StreamName);
+  Outcome<Stream*> found = UsableStream(now, request.StreamName, Access::kReadWrite);
   if (!found.ok()) return found.error();
   Stream& stream = **found;
   if (auto invalid = ValidateEntry(stream.options, request.PartitionKey, request.Data,
@@ -320,7 +284,7 @@ Outcome<PutRecordResponse> KinesisModel::PutRecord(Instant now, const PutRecordR
 Outcome<PutRecordsResponse> KinesisModel::PutRecords(Instant now,
                                                      const PutRecordsRequest& request) {
   Advance(now);
-  Outcome<Stream*> found = StreamOrNotFound(request.StreamName);
+  Outcome<Stream*> found = UsableStream(now, request.StreamName, Access::kReadWrite);
   if (!found.ok()) return found.error();
   Stream& stream = **found;
   if (request.Records.empty() || request.Records.size() > kMaxPutRecordsEntries) {
@@ -460,7 +424,7 @@ Outcome<Position> KinesisModel::StartPosition(Instant now, Stream& stream, Shard
 Outcome<GetShardIteratorResponse> KinesisModel::GetShardIterator(
     Instant now, const GetShardIteratorRequest& request) {
   Advance(now);
-  Outcome<Stream*> found_stream = StreamOrNotFound(request.StreamName);
+  Outcome<Stream*> found_stream = UsableStream(now, request.StreamName, Access::kReadWrite);
   if (!found_stream.ok()) return found_stream.error();
   Stream& stream = **found_stream;
   Retire(stream, now);
@@ -698,9 +662,15 @@ std::string NotEligible(const ShardStore& shard, std::string_view stream) {
 
 Outcome<Empty> KinesisModel::SplitShard(Instant now, const SplitShardRequest& request) {
   Advance(now);
-  Outcome<Stream*> found_stream = StreamOrNotFound(request.StreamName);
+  Outcome<Stream*> found_stream = UsableStream(now, request.StreamName, Access::kChange);
   if (!found_stream.ok()) return found_stream.error();
-  Stream* stream = *found_stream;
+  Outcome<Empty> split = Split(now, **found_stream, request);
+  if (split.ok()) MarkBusy(**found_stream, StreamStatus::UPDATING, now);
+  return split;
+}
+
+Outcome<Empty> KinesisModel::Split(Instant now, Stream& found, const SplitShardRequest& request) {
+  Stream* stream = &found;
   Retire(*stream, now);
   Outcome<ShardStore*> found_parent = ShardOrNotFound(*stream, request.ShardToSplit);
   if (!found_parent.ok()) return found_parent.error();
@@ -733,9 +703,15 @@ Outcome<Empty> KinesisModel::SplitShard(Instant now, const SplitShardRequest& re
 
 Outcome<Empty> KinesisModel::MergeShards(Instant now, const MergeShardsRequest& request) {
   Advance(now);
-  Outcome<Stream*> found_stream = StreamOrNotFound(request.StreamName);
+  Outcome<Stream*> found_stream = UsableStream(now, request.StreamName, Access::kChange);
   if (!found_stream.ok()) return found_stream.error();
-  Stream* stream = *found_stream;
+  Outcome<Empty> merged = Merge(now, **found_stream, request);
+  if (merged.ok()) MarkBusy(**found_stream, StreamStatus::UPDATING, now);
+  return merged;
+}
+
+Outcome<Empty> KinesisModel::Merge(Instant now, Stream& found, const MergeShardsRequest& request) {
+  Stream* stream = &found;
   Retire(*stream, now);
   Outcome<ShardStore*> found_a = ShardOrNotFound(*stream, request.ShardToMerge);
   if (!found_a.ok()) return found_a.error();
@@ -764,43 +740,12 @@ Outcome<Empty> KinesisModel::MergeShards(Instant now, const MergeShardsRequest& 
 
 // Stream administration -----------------------------------------------------------------------
 
-Outcome<Empty> KinesisModel::DeleteStream(Instant now, const DeleteStreamRequest& request) {
-  Advance(now);
-  const auto it = streams_.find(request.StreamName);
-  if (it == streams_.end()) {
-    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
-  }
-  streams_.erase(it);
-  return Empty{};
-}
-
-Outcome<ListStreamsResponse> KinesisModel::ListStreams(Instant now) {
-  Advance(now);
-  ListStreamsResponse response;
-  for (const auto& [name, stream] : streams_) response.StreamNames.push_back(name);
-  return response;
-}
-
-Outcome<StreamSummary> KinesisModel::DescribeStreamSummary(Instant now,
-                                                           std::string_view stream_name) {
-  Advance(now);
-  Stream* stream = FindStream(stream_name);
-  if (stream == nullptr) return Error(ErrorCode::kResourceNotFound, StreamNotFound(stream_name));
-  Retire(*stream, now);
-  StreamSummary summary{stream->name, stream->created, stream->options.retention, 0};
-  for (const auto& shard : stream->shards) {
-    if (shard != nullptr && !shard->closed()) ++summary.OpenShardCount;
-  }
-  return summary;
-}
-
 Outcome<Empty> KinesisModel::SetRetention(Instant now, const RetentionPeriodRequest& request,
                                           bool increase) {
   Advance(now);
-  Stream* stream = FindStream(request.StreamName);
-  if (stream == nullptr) {
-    return Error(ErrorCode::kResourceNotFound, StreamNotFound(request.StreamName));
-  }
+  Outcome<Stream*> found = UsableStream(now, request.StreamName, Access::kChange);
+  if (!found.ok()) return found.error();
+  Stream* stream = *found;
   const int hours = request.RetentionPeriodHours;
   if (hours < 24) {
     return InvalidArgument(
@@ -825,6 +770,7 @@ Outcome<Empty> KinesisModel::SetRetention(Instant now, const RetentionPeriodRequ
   }
   stream->options.retention = wanted;
   Retire(*stream, now);
+  MarkBusy(*stream, StreamStatus::UPDATING, now);
   return Empty{};
 }
 

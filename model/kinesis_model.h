@@ -37,6 +37,19 @@
 // record (for dense streams: every `dense_counter_slot`), so records in one bucket get
 // consecutive counters (the article's 8398, 8399) and numbers grow with idle time.
 //
+// Stream status, as AWS moves it, lasting StreamOptions::status_change_delay of virtual time
+// (zero by default: every change is complete when its call returns): CREATING after
+// CreateStream, UPDATING after a change of its shards (SplitShard, MergeShards,
+// UpdateShardCount) or retention, DELETING after DeleteStream (then it is gone), else ACTIVE.
+// While CREATING, reads and writes see no stream (ResourceNotFoundException) and ListShards is
+// ResourceInUseException; while UPDATING or DELETING they go on (the shards have already
+// changed); in any of the three, a further change is ResourceInUseException. DescribeStream,
+// DescribeStreamSummary and ListStreams report the status.
+//
+// Listings page as AWS's do: ListShards by MaxResults and NextToken (and ShardFilter),
+// ListStreams by Limit and NextToken, DescribeStream by Limit and ExclusiveStartShardId (see
+// kinesis_api.h). A NextToken lives 300 s of virtual time.
+//
 // Iterator tokens are accepted only exactly as issued: another spelling of the same bytes, a
 // checksum mismatch, or a position the shard never had is an InvalidArgumentException.
 //
@@ -87,6 +100,7 @@ class KinesisModel {
   // `options` must pass Validate(); an invalid one is an InvalidArgumentException.
   Outcome<Empty> CreateStream(Instant now, const CreateStreamRequest& request,
                               const StreamOptions& options = {});
+  // The retained shards, in shard-index order, a page at a time (see kinesis_api.h).
   Outcome<ListShardsResponse> ListShards(Instant now, const ListShardsRequest& request);
   Outcome<PutRecordResponse> PutRecord(Instant now, const PutRecordRequest& request);
   Outcome<PutRecordsResponse> PutRecords(Instant now, const PutRecordsRequest& request);
@@ -97,9 +111,11 @@ class KinesisModel {
   Outcome<Empty> MergeShards(Instant now, const MergeShardsRequest& request);
 
   // Stream administration -------------------------------------------------------------------
-  // Removes the stream and its records; its iterators then name an unknown stream.
+  // Removes the stream and its records (after DELETING); its iterators then name an unknown
+  // stream.
   Outcome<Empty> DeleteStream(Instant now, const DeleteStreamRequest& request);
-  Outcome<ListStreamsResponse> ListStreams(Instant now);
+  Outcome<ListStreamsResponse> ListStreams(Instant now, const ListStreamsRequest& request = {});
+  Outcome<DescribeStreamResponse> DescribeStream(Instant now, const DescribeStreamRequest& request);
   Outcome<StreamSummary> DescribeStreamSummary(Instant now, std::string_view stream_name);
   // RetentionPeriodHours in 24..8,760 and not below (Increase) or above (Decrease) the current
   // period, else InvalidArgumentException. A shorter period expires records at once.
@@ -128,7 +144,26 @@ class KinesisModel {
   struct Stream;
   struct Resolved;
 
+  // What a call does to a stream, for its status: reads and writes (no stream while CREATING),
+  // listing its shards (ResourceInUse while CREATING), changing it (ResourceInUse unless
+  // ACTIVE).
+  enum class Access { kReadWrite, kList, kChange };
+
+  // Checks that `now` does not go back, and completes the deletions due by then.
   void Advance(Instant now);
+  // The stream, if it exists and its status allows `access` at `now`.
+  Outcome<Stream*> UsableStream(Instant now, std::string_view name, Access access);
+  // `status` for the stream's status_change_delay from `now` (nothing when it is zero).
+  void MarkBusy(Stream& stream, StreamStatus status, Instant now);
+  // Removes the streams whose DELETING time has passed.
+  void CompleteDeletions(Instant now);
+  // The description of every retained shard, in index order (valid until the next call).
+  std::vector<const Shard*> Listing(Stream& stream, Instant now);
+  StreamSummary Summarize(Stream& stream, Instant now);
+  // SplitShard and MergeShards without the status check and change (UpdateShardCount makes
+  // several changes in one).
+  Outcome<Empty> Split(Instant now, Stream& stream, const SplitShardRequest& request);
+  Outcome<Empty> Merge(Instant now, Stream& stream, const MergeShardsRequest& request);
   Stream* FindStream(std::string_view name);
   const Stream* FindStream(std::string_view name) const;
   internal::ShardStore* FindShard(Stream& stream, std::string_view shard_id);
@@ -169,6 +204,7 @@ class KinesisModel {
   // The model's own cache of recent tokens; DescribeIterator, though const, updates it.
   mutable internal::IteratorTokenMemo token_memo_;
   std::map<std::string, std::unique_ptr<Stream>, std::less<>> streams_;
+  int deleting_ = 0;  // streams DELETING, so Advance looks for due deletions only then
 };
 
 }  // namespace shardsim::model

@@ -149,6 +149,10 @@ absl::Status StreamOptions::Validate() const {
     return absl::InvalidArgumentError(absl::StrCat(
         "counter_step_per_bucket must be at most 2^32, got ", counter_step_per_bucket));
   }
+  if (status_change_delay < Duration::Zero() || status_change_delay > Duration::Hours(24)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "status_change_delay must be between 0 and 24h, got ", status_change_delay.ToString()));
+  }
   return absl::OkStatus();
 }
 

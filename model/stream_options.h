@@ -99,6 +99,10 @@ struct StreamOptions {
   static constexpr uint64_t kMaxCounterStart = uint64_t{1} << 62;
   static constexpr uint64_t kMaxCounterStepPerBucket = uint64_t{1} << 32;
   Duration dense_counter_slot = Duration::Seconds(210);
+  // How long the stream stays CREATING after CreateStream, UPDATING after a change of its
+  // shards or retention, and DELETING after DeleteStream (0 to 24 h). Zero: every change is
+  // complete when its call returns, and the stream is always ACTIVE.
+  Duration status_change_delay = Duration::Zero();
 
   absl::Status Validate() const;
   friend bool operator==(const StreamOptions&, const StreamOptions&) = default;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "model/hash_key.h"
+#include "model/internal/stream.h"
 #include "model/kinesis_model.h"
 
 namespace shardsim::model {
@@ -21,14 +22,22 @@ struct OpenShard {
 // The open shards of the stream, ordered by their starting hash key.
 Outcome<std::vector<OpenShard>> OpenShards(KinesisModel& model, Instant now,
                                            const std::string& stream) {
-  Outcome<ListShardsResponse> listed = model.ListShards(now, ListShardsRequest{stream});
-  if (!listed.ok()) return listed.error();
   std::vector<OpenShard> open;
-  for (const Shard& shard : listed->Shards) {
-    if (shard.SequenceNumberRange.EndingSequenceNumber.has_value()) continue;
-    // The model prints its own keys, so they parse.
-    open.push_back(OpenShard{shard.ShardId, *HashKey::Parse(shard.HashKeyRange.StartingHashKey),
-                             *HashKey::Parse(shard.HashKeyRange.EndingHashKey)});
+  ListShardsRequest request{
+      .StreamName = stream,
+      .MaxResults = kMaxPageSize,
+      .ShardFilter = ShardFilter{ShardFilterType::AT_LATEST, std::nullopt, std::nullopt}};
+  // Each page lists at least one shard, and a stream has at most UINT32_MAX of them.
+  for (uint64_t page = 0; page <= UINT32_MAX; ++page) {
+    Outcome<ListShardsResponse> listed = model.ListShards(now, request);
+    if (!listed.ok()) return listed.error();
+    for (const Shard& shard : listed->Shards) {
+      // The model prints its own keys, so they parse.
+      open.push_back(OpenShard{shard.ShardId, *HashKey::Parse(shard.HashKeyRange.StartingHashKey),
+                               *HashKey::Parse(shard.HashKeyRange.EndingHashKey)});
+    }
+    if (!listed->NextToken) break;
+    request = ListShardsRequest{.NextToken = listed->NextToken, .MaxResults = kMaxPageSize};
   }
   std::sort(open.begin(), open.end(),
             [](const OpenShard& a, const OpenShard& b) { return a.starting < b.starting; });
@@ -39,6 +48,10 @@ Outcome<std::vector<OpenShard>> OpenShards(KinesisModel& model, Instant now,
 
 Outcome<UpdateShardCountResponse> KinesisModel::UpdateShardCount(
     Instant now, const UpdateShardCountRequest& request) {
+  Advance(now);
+  Outcome<Stream*> found = UsableStream(now, request.StreamName, Access::kChange);
+  if (!found.ok()) return found.error();
+  Stream& stream = **found;
   Outcome<std::vector<OpenShard>> open = OpenShards(*this, now, request.StreamName);
   if (!open.ok()) return open.error();
   const int current = static_cast<int>(open->size());
@@ -61,8 +74,9 @@ Outcome<UpdateShardCountResponse> KinesisModel::UpdateShardCount(
     if (!now_open.ok()) return now_open.error();
     for (const OpenShard& shard : *now_open) {
       if (shard.starting < range.starting && range.starting <= shard.ending) {
-        Outcome<Empty> split = SplitShard(
-            now, SplitShardRequest{request.StreamName, shard.id, range.starting.ToString()});
+        Outcome<Empty> split =
+            Split(now, stream,
+                  SplitShardRequest{request.StreamName, shard.id, range.starting.ToString()});
         if (!split.ok()) return split.error();
         break;
       }
@@ -81,10 +95,11 @@ Outcome<UpdateShardCountResponse> KinesisModel::UpdateShardCount(
       }
       if (inside.size() <= 1) break;
       Outcome<Empty> merged =
-          MergeShards(now, MergeShardsRequest{request.StreamName, inside[0]->id, inside[1]->id});
+          Merge(now, stream, MergeShardsRequest{request.StreamName, inside[0]->id, inside[1]->id});
       if (!merged.ok()) return merged.error();
     }
   }
+  MarkBusy(stream, StreamStatus::UPDATING, now);
   return UpdateShardCountResponse{request.StreamName, current, target};
 }
 

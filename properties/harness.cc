@@ -45,8 +45,9 @@ class Run {
   }
 
   absl::StatusOr<RunReport> Execute(const RunOptions& options) {
-    auto created = model_.CreateStream(sim_.now(), {scenario_.stream_name, scenario_.shard_count},
-                                       scenario_.stream);
+    auto created = model_.CreateStream(
+        sim_.now(), {.StreamName = scenario_.stream_name, .ShardCount = scenario_.shard_count},
+        scenario_.stream);
     if (!created.ok()) return absl::InvalidArgumentError(created.error().ToString());
     sim_.Record("harness", "scenario",
                 {{"name", scenario_.name},
@@ -130,7 +131,7 @@ class Run {
   }
 
   std::string MidpointOf(const std::string& shard_id) {
-    auto shards = model_.ListShards(sim_.now(), {scenario_.stream_name});
+    auto shards = model_.ListShards(sim_.now(), {.StreamName = scenario_.stream_name});
     if (!shards.ok()) return "";
     for (const model::Shard& s : shards->Shards) {
       if (s.ShardId != shard_id) continue;

@@ -69,6 +69,9 @@ json StreamToJson(const model::StreamOptions& o) {
   j["counter_start"] = o.counter_start;
   j["counter_step_per_bucket"] = o.counter_step_per_bucket;
   j["dense_counter_slot_us"] = o.dense_counter_slot.micros();
+  // Written only when set, so scenarios saved before the option existed read back the same.
+  if (o.status_change_delay > sim::Duration::Zero())
+    j["status_change_delay_us"] = o.status_change_delay.micros();
   return j;
 }
 
@@ -102,6 +105,8 @@ absl::StatusOr<model::StreamOptions> StreamFromJson(const json& j, const std::st
   o.counter_start = r.Unsigned("counter_start");
   o.counter_step_per_bucket = r.Unsigned("counter_step_per_bucket");
   o.dense_counter_slot = r.Micros("dense_counter_slot_us", 1);
+  if (j.is_object() && j.contains("status_change_delay_us"))
+    o.status_change_delay = r.Micros("status_change_delay_us", 0);
   if (absl::Status s = r.Finish(); !s.ok()) return s;
   if (absl::Status s = o.Validate(); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", sim::ToString(s.message())));

@@ -463,53 +463,38 @@ Decoded<Request> DecodeCreateStream(Fields& f) {
   }
   call.request.StreamName = name.value_or("");
   call.request.ShardCount = ToInt(count.value_or(4));  // on-demand streams start with 4
-  call.stream_mode = mode.value_or(count ? "PROVISIONED" : "ON_DEMAND");
+  call.request.StreamModeDetails.StreamMode =
+      mode.value_or(count ? "PROVISIONED" : "ON_DEMAND") == "ON_DEMAND"
+          ? model::StreamMode::ON_DEMAND
+          : model::StreamMode::PROVISIONED;
   return Done(f, std::move(call));
 }
 
+// Types, lengths and ranges only: what the arguments mean together (NextToken with StreamName,
+// ShardFilter's members) is the model's to judge.
 Decoded<Request> DecodeListShards(Fields& f) {
   ListShardsCall call;
-  call.stream = f.Stream(/*required=*/false);
-  call.next_token = f.String("NextToken");
-  f.Length("NextToken", call.next_token, 1, 1048576);
-  call.exclusive_start_shard_id = f.ShardId("ExclusiveStartShardId");
+  model::ListShardsRequest& r = call.request;
+  r.StreamName = f.Stream(/*required=*/false).value_or("");
+  r.NextToken = f.String("NextToken");
+  f.Length("NextToken", r.NextToken, 1, 1048576);
+  r.ExclusiveStartShardId = f.ShardId("ExclusiveStartShardId");
   std::optional<int64_t> max = f.Integer("MaxResults");
-  f.Range("MaxResults", max, 1, kMaxLimit);
-  call.max_results = ToInt(max.value_or(1000));
+  f.Range("MaxResults", max, 1, model::kMaxPageSize);
+  if (max) r.MaxResults = ToInt(*max);
   f.Time("StreamCreationTimestamp");  // accepted (type-checked) and not needed
   if (const Json* filter = f.Object("ShardFilter")) {
     Fields sf(*filter);
-    ShardFilter out;
     std::optional<std::string> type = sf.Required("Type", sf.String("Type"));
     sf.Enum("Type", type,
             {"AFTER_SHARD_ID", "AT_TRIM_HORIZON", "FROM_TRIM_HORIZON", "AT_LATEST", "AT_TIMESTAMP",
              "FROM_TIMESTAMP"});
-    out.type = type.value_or("");
-    out.shard_id = sf.ShardId("ShardId");
-    out.timestamp = sf.Time("Timestamp");
-    if (sf.error()) {
-      f.Fail(*sf.error());
-    } else if ((out.type == "AFTER_SHARD_ID") != out.shard_id.has_value()) {
-      f.Fail(InvalidArgumentError(
-          "ShardFilter.ShardId must be given exactly when ShardFilter.Type is AFTER_SHARD_ID"));
-    } else if ((out.type == "AT_TIMESTAMP" || out.type == "FROM_TIMESTAMP") !=
-               out.timestamp.has_value()) {
-      f.Fail(
-          InvalidArgumentError("ShardFilter.Timestamp must be given exactly when "
-                               "ShardFilter.Type is AT_TIMESTAMP or FROM_TIMESTAMP"));
-    }
-    call.filter = std::move(out);
-  }
-  if (!f.error()) {
-    if (call.next_token && (call.stream || call.exclusive_start_shard_id)) {
-      f.Fail(InvalidArgumentError(
-          "NextToken and StreamName (or StreamARN, or ExclusiveStartShardId) cannot be provided "
-          "together."));
-    } else if (!call.next_token && !call.stream) {
-      f.Fail(
-          InvalidArgumentError("Either NextToken or StreamName (or StreamARN) should be "
-                               "provided."));
-    }
+    model::ShardFilter out;
+    if (type) out.Type = model::ShardFilterTypeFromName(*type).value_or(out.Type);
+    out.ShardId = sf.ShardId("ShardId");
+    out.Timestamp = sf.Time("Timestamp");
+    if (sf.error()) f.Fail(*sf.error());
+    r.ShardFilter = std::move(out);
   }
   return Done(f, std::move(call));
 }
@@ -805,24 +790,25 @@ Decoded<Request> DecodeRequest(Operation op, const Json& body) {
     }
     case Operation::kDescribeStream: {
       DescribeStreamCall call;
-      call.stream = f.Stream().value_or("");
+      call.request.StreamName = f.Stream().value_or("");
       std::optional<int64_t> limit = f.Integer("Limit");
-      f.Range("Limit", limit, 1, kMaxLimit);
-      call.limit = ToInt(limit.value_or(100));
-      call.exclusive_start_shard_id = f.ShardId("ExclusiveStartShardId");
+      f.Range("Limit", limit, 1, model::kMaxPageSize);
+      if (limit) call.request.Limit = ToInt(*limit);
+      call.request.ExclusiveStartShardId = f.ShardId("ExclusiveStartShardId");
       return Done(f, std::move(call));
     }
     case Operation::kDescribeStreamSummary:
       return Done(f, DescribeStreamSummaryCall{f.Stream().value_or("")});
     case Operation::kListStreams: {
       ListStreamsCall call;
+      model::ListStreamsRequest& r = call.request;
       std::optional<int64_t> limit = f.Integer("Limit");
-      f.Range("Limit", limit, 1, kMaxLimit);
-      call.limit = ToInt(limit.value_or(100));
-      call.exclusive_start_stream_name = f.String("ExclusiveStartStreamName");
-      f.Name("ExclusiveStartStreamName", call.exclusive_start_stream_name);
-      call.next_token = f.String("NextToken");
-      f.Length("NextToken", call.next_token, 1, 1048576);
+      f.Range("Limit", limit, 1, model::kMaxPageSize);
+      if (limit) r.Limit = ToInt(*limit);
+      r.ExclusiveStartStreamName = f.String("ExclusiveStartStreamName");
+      f.Name("ExclusiveStartStreamName", r.ExclusiveStartStreamName);
+      r.NextToken = f.String("NextToken");
+      f.Length("NextToken", r.NextToken, 1, 1048576);
       return Done(f, std::move(call));
     }
     case Operation::kListShards:

@@ -86,36 +86,22 @@ std::optional<Json> ParseFlatJsonObject(std::string_view text);
 // Step 2: typed requests. Streams named by StreamARN are resolved to their name here (an ARN of
 // another account names no stream: ResourceNotFoundException).
 struct CreateStreamCall {
-  model::CreateStreamRequest request;
-  std::string stream_mode;  // PROVISIONED, or ON_DEMAND when ShardCount is absent
+  model::CreateStreamRequest request;  // ON_DEMAND when ShardCount is absent (then 4 shards)
 };
 struct DeleteStreamCall {
   model::DeleteStreamRequest request;
 };
 struct DescribeStreamCall {
-  std::string stream;
-  int limit = 100;
-  std::optional<std::string> exclusive_start_shard_id;
+  model::DescribeStreamRequest request;
 };
 struct DescribeStreamSummaryCall {
   std::string stream;
 };
 struct ListStreamsCall {
-  int limit = 100;
-  std::optional<std::string> exclusive_start_stream_name;
-  std::optional<std::string> next_token;
-};
-struct ShardFilter {
-  std::string type;  // AFTER_SHARD_ID, AT_TRIM_HORIZON, FROM_TRIM_HORIZON, AT_LATEST, ...
-  std::optional<std::string> shard_id;
-  std::optional<model::Instant> timestamp;
+  model::ListStreamsRequest request;
 };
 struct ListShardsCall {
-  std::optional<std::string> stream;  // absent exactly when next_token is given
-  std::optional<std::string> next_token;
-  std::optional<std::string> exclusive_start_shard_id;
-  int max_results = 1000;
-  std::optional<ShardFilter> filter;
+  model::ListShardsRequest request;
 };
 struct GetShardIteratorCall {
   model::GetShardIteratorRequest request;

@@ -26,7 +26,6 @@ constexpr std::string_view kClockPath = "/_shardsim/clock";
 constexpr std::string_view kEventsPath = "/_shardsim/events";
 // A bound on the events one request may carry.
 constexpr size_t kMaxEventsPerRequest = 10'000;
-const Duration kNextTokenLifetime = Duration::Seconds(300);
 constexpr int kLogVersion = 1;
 
 struct Credential {
@@ -108,95 +107,6 @@ std::string RequestId(uint64_t seed, uint64_t n, std::string& id2) {
   id.push_back('-');
   AppendHex(id, b & 0xffffffffffffULL, 12);
   return id;
-}
-
-ApiError ResourceNotFound(std::string_view stream) {
-  return ApiError{400, "ResourceNotFoundException",
-                  sim::Cat("Stream ", stream, " under account ", kAccount, " not found.")};
-}
-
-// NextToken of ListShards and ListStreams: what to resume after, the issue time and the
-// ShardFilter, as JSON with a checksum, base64-encoded.
-std::string EncodeToken(Json body, Instant issued) {
-  body["t"] = issued.unix_micros();
-  const std::string text = body.dump();
-  return absl::WebSafeBase64Escape(sim::Cat(text, "\n", sim::HashBytes(text)));
-}
-
-Decoded<Json> DecodeToken(std::string_view token, std::string_view kind, Instant now) {
-  const ApiError invalid =
-      InvalidArgumentError(sim::Cat("Invalid NextToken: '", token.substr(0, 64), "'."));
-  std::string raw;
-  if (!absl::WebSafeBase64Unescape(sim::ToAbsl(token), &raw)) return invalid;
-  const size_t newline = raw.rfind('\n');
-  if (newline == std::string::npos) return invalid;
-  const std::string_view text = std::string_view(raw).substr(0, newline);
-  uint64_t checksum = 0;
-  if (!absl::SimpleAtoi(sim::ToAbsl(std::string_view(raw).substr(newline + 1)), &checksum) ||
-      checksum != sim::HashBytes(text)) {
-    return invalid;
-  }
-  Json body = Json::parse(text, nullptr, false);
-  // Every member is type-checked here (json::value() throws on a wrong type) and the issue
-  // time bounded, so a token altered along with its checksum is invalid, not a 500 or an
-  // overflow of now - issued.
-  auto is_string = [&body](const char* key) { return body.contains(key) && body[key].is_string(); };
-  if (!body.is_object() || !is_string("k") || body["k"] != kind || !is_string("a") ||
-      (kind == "shards" && !is_string("s")) || !body.contains("t") ||
-      !body["t"].is_number_integer() || body["t"].get<int64_t>() < 0) {
-    return invalid;
-  }
-  const Instant issued = Instant::FromUnixMicros(body["t"].get<int64_t>());
-  if (issued > now) return invalid;
-  if (now - issued > kNextTokenLifetime) {
-    return ApiError{400, "ExpiredNextTokenException",
-                    sim::Cat("The NextToken was issued at ", issued.ToString(),
-                             " and expired after ", kNextTokenLifetime.seconds(), " seconds.")};
-  }
-  return body;
-}
-
-// Creation and close times of a shard, in Unix seconds, from its sequence number range.
-struct ShardTimes {
-  int64_t created_s = 0;
-  std::optional<int64_t> closed_s;
-};
-ShardTimes TimesOf(const model::Shard& shard) {
-  ShardTimes out;
-  // The model prints valid numbers.
-  if (auto start = model::SequenceNumber::Parse(shard.SequenceNumberRange.StartingSequenceNumber);
-      start.ok()) {
-    out.created_s = start->fields().shard_creation_seconds;
-  }
-  if (shard.SequenceNumberRange.EndingSequenceNumber) {
-    if (auto end = model::SequenceNumber::Parse(*shard.SequenceNumberRange.EndingSequenceNumber);
-        end.ok()) {
-      out.closed_s = end->fields().put_seconds;
-    }
-  }
-  return out;
-}
-
-bool OpenAt(const ShardTimes& t, int64_t at_s) {
-  return t.created_s <= at_s && (!t.closed_s || *t.closed_s > at_s);
-}
-
-Json FilterJson(const ShardFilter& f) {
-  Json out{{"Type", f.type}};
-  if (f.shard_id) out["ShardId"] = *f.shard_id;
-  if (f.timestamp) out["Timestamp"] = f.timestamp->unix_micros();
-  return out;
-}
-
-ShardFilter FilterFromJson(const Json& j) {
-  ShardFilter f;
-  if (j.contains("Type") && j["Type"].is_string()) f.type = j["Type"].get<std::string>();
-  if (j.contains("ShardId") && j["ShardId"].is_string())
-    f.shard_id = j["ShardId"].get<std::string>();
-  if (j.contains("Timestamp") && j["Timestamp"].is_number_integer()) {
-    f.timestamp = Instant::FromUnixMicros(j["Timestamp"].get<int64_t>());
-  }
-  return f;
 }
 
 }  // namespace
@@ -488,38 +398,6 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
   return Finish(200, doc, encoding, now, log_entry, /*empty_body=*/doc.is_null());
 }
 
-std::optional<ApiError> KinesisService::Unavailable(std::string_view stream, Instant now,
-                                                    Access access) {
-  const auto it = streams_.find(stream);
-  if (it == streams_.end() || now >= it->second.busy_until) return std::nullopt;
-  const std::string& status = it->second.busy_status;
-  if (access == Access::kReadWrite && status == "CREATING") return ResourceNotFound(stream);
-  // Reads, writes and listings go on while UPDATING or DELETING.
-  if (access != Access::kChange && status != "CREATING") return std::nullopt;
-  return ApiError{400, "ResourceInUseException",
-                  sim::Cat("Stream ", stream, " under account ", kAccount,
-                           " not ACTIVE, instead in state ", status)};
-}
-
-void KinesisService::MarkUpdating(std::string_view stream, Instant now) {
-  const auto it = streams_.find(stream);
-  if (it == streams_.end()) return;
-  it->second.busy_until = now + options_.create_delay;
-  it->second.busy_status = "UPDATING";
-}
-
-void KinesisService::CompleteDeletions(Instant now) {
-  for (auto it = streams_.begin(); it != streams_.end();) {  // std::map: name order
-    if (it->second.busy_status != "DELETING" || now < it->second.busy_until) {
-      ++it;
-      continue;
-    }
-    const auto deleted = model_.DeleteStream(now, model::DeleteStreamRequest{it->first});
-    SHARDSIM_CHECK(deleted.ok(), "a DELETING stream is still in the model");
-    it = streams_.erase(it);
-  }
-}
-
 std::optional<model::IteratorInfo> KinesisService::Described(std::string_view token) const {
   model::Outcome<model::IteratorInfo> info = model_.DescribeIterator(token);
   if (!info.ok()) return std::nullopt;
@@ -549,131 +427,51 @@ Decoded<Json> OrError(const model::Outcome<T>& outcome, Json (*encode)(const T&)
   return encode(*outcome);
 }
 
-Decoded<Json> KinesisService::Dispatch(const Request& request, Call& c) {
-  const Instant now = c.now;
-  auto empty = [](const model::Outcome<model::Empty>& outcome) -> Decoded<Json> {
-    if (!outcome.ok()) return FromModel(outcome.error());
-    return Json();  // an empty body, as AWS answers
-  };
-  CompleteDeletions(now);
-  // A successful change leaves the stream UPDATING for a while.
-  auto changed = [&](const std::string& stream, Decoded<Json> out) -> Decoded<Json> {
-    if (std::holds_alternative<Json>(out)) MarkUpdating(stream, now);
-    return out;
-  };
-  if (const auto* r = std::get_if<CreateStreamCall>(&request)) return CreateStream(*r, c);
-  if (const auto* r = std::get_if<DeleteStreamCall>(&request)) {
-    const std::string& stream = r->request.StreamName;
-    if (auto e = Unavailable(stream, now, Access::kChange)) return *e;
-    const auto summary = model_.DescribeStreamSummary(now, stream);
-    if (!summary.ok()) return FromModel(summary.error());
-    StreamState& state = streams_[stream];
-    state.busy_until = now + options_.create_delay;
-    state.busy_status = "DELETING";
-    if (options_.create_delay <= Duration::Zero()) CompleteDeletions(now);
-    return Json();  // an empty body, as AWS answers
-  }
-  if (const auto* r = std::get_if<DescribeStreamCall>(&request)) return DescribeStream(*r, c);
-  if (const auto* r = std::get_if<DescribeStreamSummaryCall>(&request)) {
-    return DescribeStreamSummary(*r, c);
-  }
-  if (const auto* r = std::get_if<ListStreamsCall>(&request)) return ListStreams(*r, c);
-  if (const auto* r = std::get_if<ListShardsCall>(&request)) return ListShards(*r, c);
-  if (const auto* r = std::get_if<GetShardIteratorCall>(&request)) {
-    if (auto e = Unavailable(r->request.StreamName, now, Access::kReadWrite)) return *e;
-    const auto outcome = model_.GetShardIterator(now, r->request);
-    if (hooks_ != nullptr) {
-      std::optional<model::IteratorInfo> info;
-      if (outcome.ok()) info = Described(outcome->ShardIterator);
-      hooks_->OnGetShardIterator(
-          model::GetShardIteratorCall{now, c.client, r->request, outcome, std::move(info)});
-    }
-    if (!outcome.ok()) return FromModel(outcome.error());
-    return Json{{"ShardIterator", outcome->ShardIterator}};
-  }
-  if (const auto* r = std::get_if<GetRecordsCall>(&request)) {
-    std::optional<model::IteratorInfo> at;
-    if (hooks_ != nullptr) at = Described(r->request.ShardIterator);
-    const auto outcome = model_.GetRecords(now, r->request);
-    if (hooks_ != nullptr) {
-      std::optional<model::IteratorInfo> next;
-      if (outcome.ok() && outcome->NextShardIterator) next = Described(*outcome->NextShardIterator);
-      hooks_->OnGetRecords(model::GetRecordsCall{now, c.client, r->request, std::move(at), outcome,
-                                                 std::move(next)});
-    }
-    if (!outcome.ok()) return FromModel(outcome.error());
-    if (c.encoding == Encoding::kJson && !c.logging) {
-      c.serialized = GetRecordsJsonText(*outcome);
-      if (c.serialized) return Json();
-    }
-    return GetRecordsValue(*outcome, c.encoding);
-  }
-  if (const auto* r = std::get_if<PutRecordCall>(&request)) {
-    if (auto e = Unavailable(r->request.StreamName, now, Access::kReadWrite)) return *e;
-    const auto outcome = model_.PutRecord(now, r->request);
-    if (hooks_ != nullptr) hooks_->OnPut(model::PutCall{now, c.client, r->request, outcome});
-    return OrError(outcome, &PutRecordValue);
-  }
-  if (const auto* r = std::get_if<PutRecordsCall>(&request)) {
-    if (auto e = Unavailable(r->request.StreamName, now, Access::kReadWrite)) return *e;
-    const auto outcome = model_.PutRecords(now, r->request);
-    if (hooks_ != nullptr && outcome.ok())
-      ObservePuts(*hooks_, now, c.client, r->request, *outcome);
-    return OrError(outcome, &PutRecordsValue);
-  }
-  if (const auto* r = std::get_if<SplitShardCall>(&request)) {
-    if (auto e = Unavailable(r->request.StreamName, now, Access::kChange)) return *e;
-    return changed(r->request.StreamName, empty(model_.SplitShard(now, r->request)));
-  }
-  if (const auto* r = std::get_if<MergeShardsCall>(&request)) {
-    if (auto e = Unavailable(r->request.StreamName, now, Access::kChange)) return *e;
-    return changed(r->request.StreamName, empty(model_.MergeShards(now, r->request)));
-  }
-  if (const auto* r = std::get_if<UpdateShardCountCall>(&request)) {
-    if (auto e = Unavailable(r->request.StreamName, now, Access::kChange)) return *e;
-    const auto outcome = model_.UpdateShardCount(now, r->request);
-    if (!outcome.ok()) return FromModel(outcome.error());
-    MarkUpdating(r->request.StreamName, now);
-    return Json{{"StreamName", outcome->StreamName},
-                {"StreamARN", StreamArn(c.region, outcome->StreamName)},
-                {"CurrentShardCount", outcome->CurrentShardCount},
-                {"TargetShardCount", outcome->TargetShardCount}};
-  }
-  if (const auto* r = std::get_if<RetentionCall>(&request)) {
-    if (auto e = Unavailable(r->request.StreamName, now, Access::kChange)) return *e;
-    return changed(r->request.StreamName,
-                   empty(r->increase ? model_.IncreaseStreamRetentionPeriod(now, r->request)
-                                     : model_.DecreaseStreamRetentionPeriod(now, r->request)));
-  }
-  return ApiError{500, "InternalFailure", "no dispatch for this request"};
-}
+namespace {
 
-Decoded<Json> KinesisService::CreateStream(const CreateStreamCall& call, Call& c) {
-  model::StreamOptions options;
-  options.buckets = options_.profile;
-  if (!options_.limits) options.limits = model::ShardLimits::Unlimited();
-  const auto outcome = model_.CreateStream(c.now, call.request, options);
+// An empty body, as AWS answers CreateStream, DeleteStream and the changes of a stream.
+Decoded<Json> EmptyOrError(const model::Outcome<model::Empty>& outcome) {
   if (!outcome.ok()) return FromModel(outcome.error());
-  streams_[call.request.StreamName] =
-      StreamState{c.now + options_.create_delay, "CREATING", call.stream_mode};
   return Json();
 }
 
-namespace {
-Json ModeDetails(const std::string& mode) { return Json{{"StreamMode", mode}}; }
+Json ModeDetails(const model::StreamModeDetails& mode) {
+  return Json{{"StreamMode", std::string(model::StreamModeName(mode.StreamMode))}};
+}
+
+std::string StatusName(model::StreamStatus status) {
+  return std::string(model::StreamStatusName(status));
+}
+
 }  // namespace
 
-Decoded<Json> KinesisService::DescribeStreamSummary(const DescribeStreamSummaryCall& call,
-                                                    Call& c) {
+// One handler per operation; std::visit makes a Request alternative without one a compile
+// error.
+Decoded<Json> KinesisService::Dispatch(const Request& request, Call& c) {
+  return std::visit([&](const auto& call) { return Run(call, c); }, request);
+}
+
+Decoded<Json> KinesisService::Run(const CreateStreamCall& call, Call& c) {
+  model::StreamOptions options;
+  options.buckets = options_.profile;
+  if (!options_.limits) options.limits = model::ShardLimits::Unlimited();
+  options.status_change_delay = options_.create_delay;
+  return EmptyOrError(model_.CreateStream(c.now, call.request, options));
+}
+
+Decoded<Json> KinesisService::Run(const DeleteStreamCall& call, Call& c) {
+  return EmptyOrError(model_.DeleteStream(c.now, call.request));
+}
+
+Decoded<Json> KinesisService::Run(const DescribeStreamSummaryCall& call, Call& c) {
   const auto summary = model_.DescribeStreamSummary(c.now, call.stream);
   if (!summary.ok()) return FromModel(summary.error());
-  const StreamState& state = streams_[summary->StreamName];
   return Json{
       {"StreamDescriptionSummary",
        {{"StreamName", summary->StreamName},
         {"StreamARN", StreamArn(c.region, summary->StreamName)},
-        {"StreamStatus", state.StatusAt(c.now)},
-        {"StreamModeDetails", ModeDetails(state.mode)},
+        {"StreamStatus", StatusName(summary->StreamStatus)},
+        {"StreamModeDetails", ModeDetails(summary->StreamModeDetails)},
         {"RetentionPeriodHours", summary->RetentionPeriod / Duration::Hours(1)},
         {"StreamCreationTimestamp", TimeValue(summary->StreamCreationTimestamp, c.encoding)},
         {"EnhancedMonitoring", Json::array({{{"ShardLevelMetrics", Json::array()}}})},
@@ -682,133 +480,125 @@ Decoded<Json> KinesisService::DescribeStreamSummary(const DescribeStreamSummaryC
         {"ConsumerCount", 0}}}};
 }
 
-Decoded<Json> KinesisService::DescribeStream(const DescribeStreamCall& call, Call& c) {
-  const auto summary = model_.DescribeStreamSummary(c.now, call.stream);
-  if (!summary.ok()) return FromModel(summary.error());
-  const auto listed = model_.ListShards(c.now, model::ListShardsRequest{call.stream});
-  if (!listed.ok()) return FromModel(listed.error());
+Decoded<Json> KinesisService::Run(const DescribeStreamCall& call, Call& c) {
+  const auto described = model_.DescribeStream(c.now, call.request);
+  if (!described.ok()) return FromModel(described.error());
+  const model::StreamDescription& d = described->StreamDescription;
   Json shards = Json::array();
-  bool more = false;
-  for (const model::Shard& shard : listed->Shards) {
-    if (call.exclusive_start_shard_id && shard.ShardId <= *call.exclusive_start_shard_id) continue;
-    if (static_cast<int>(shards.size()) == call.limit) {
-      more = true;
-      break;
-    }
-    shards.push_back(ShardValue(shard));
-  }
-  const StreamState& state = streams_[summary->StreamName];
-  return Json{
-      {"StreamDescription",
-       {{"StreamName", summary->StreamName},
-        {"StreamARN", StreamArn(c.region, summary->StreamName)},
-        {"StreamStatus", state.StatusAt(c.now)},
-        {"StreamModeDetails", ModeDetails(state.mode)},
-        {"Shards", std::move(shards)},
-        {"HasMoreShards", more},
-        {"RetentionPeriodHours", summary->RetentionPeriod / Duration::Hours(1)},
-        {"StreamCreationTimestamp", TimeValue(summary->StreamCreationTimestamp, c.encoding)},
-        {"EnhancedMonitoring", Json::array({{{"ShardLevelMetrics", Json::array()}}})},
-        {"EncryptionType", "NONE"}}}};
+  for (const model::Shard& shard : d.Shards) shards.push_back(ShardValue(shard));
+  return Json{{"StreamDescription",
+               {{"StreamName", d.StreamName},
+                {"StreamARN", StreamArn(c.region, d.StreamName)},
+                {"StreamStatus", StatusName(d.StreamStatus)},
+                {"StreamModeDetails", ModeDetails(d.StreamModeDetails)},
+                {"Shards", std::move(shards)},
+                {"HasMoreShards", d.HasMoreShards},
+                {"RetentionPeriodHours", d.RetentionPeriod / Duration::Hours(1)},
+                {"StreamCreationTimestamp", TimeValue(d.StreamCreationTimestamp, c.encoding)},
+                {"EnhancedMonitoring", Json::array({{{"ShardLevelMetrics", Json::array()}}})},
+                {"EncryptionType", "NONE"}}}};
 }
 
-Decoded<Json> KinesisService::ListStreams(const ListStreamsCall& call, Call& c) {
-  std::optional<std::string> after = call.exclusive_start_stream_name;
-  if (call.next_token) {
-    Decoded<Json> token = DecodeToken(*call.next_token, "streams", c.now);
-    if (const ApiError* e = std::get_if<ApiError>(&token)) return *e;
-    after = std::get<Json>(token).value("a", "");
-  }
-  const auto listed = model_.ListStreams(c.now);
+Decoded<Json> KinesisService::Run(const ListStreamsCall& call, Call& c) {
+  const auto listed = model_.ListStreams(c.now, call.request);
   if (!listed.ok()) return FromModel(listed.error());
-  Json names = Json::array();
   Json summaries = Json::array();
-  bool more = false;
-  for (const std::string& name : listed->StreamNames) {
-    if (after && name <= *after) continue;
-    if (static_cast<int>(names.size()) == call.limit) {
-      more = true;
-      break;
-    }
-    const StreamState& state = streams_[name];
-    const auto summary = model_.DescribeStreamSummary(c.now, name);
-    names.push_back(name);
+  for (const model::StreamSummary& summary : listed->StreamSummaries) {
     summaries.push_back(
-        Json{{"StreamName", name},
-             {"StreamARN", StreamArn(c.region, name)},
-             {"StreamStatus", state.StatusAt(c.now)},
-             {"StreamModeDetails", ModeDetails(state.mode)},
-             {"StreamCreationTimestamp",
-              TimeValue(summary.ok() ? summary->StreamCreationTimestamp : c.now, c.encoding)}});
+        Json{{"StreamName", summary.StreamName},
+             {"StreamARN", StreamArn(c.region, summary.StreamName)},
+             {"StreamStatus", StatusName(summary.StreamStatus)},
+             {"StreamModeDetails", ModeDetails(summary.StreamModeDetails)},
+             {"StreamCreationTimestamp", TimeValue(summary.StreamCreationTimestamp, c.encoding)}});
   }
-  Json out{{"StreamNames", names}, {"HasMoreStreams", more}, {"StreamSummaries", summaries}};
-  if (more) {
-    out["NextToken"] = EncodeToken(Json{{"k", "streams"}, {"a", names.back()}}, c.now);
-  }
+  Json out{{"StreamNames", listed->StreamNames},
+           {"HasMoreStreams", listed->HasMoreStreams},
+           {"StreamSummaries", std::move(summaries)}};
+  if (listed->NextToken) out["NextToken"] = *listed->NextToken;
   return out;
 }
 
-Decoded<Json> KinesisService::ListShards(const ListShardsCall& call, Call& c) {
-  std::string stream = call.stream.value_or("");
-  std::optional<std::string> after = call.exclusive_start_shard_id;
-  std::optional<ShardFilter> filter = call.filter;
-  if (call.next_token) {
-    Decoded<Json> token = DecodeToken(*call.next_token, "shards", c.now);
-    if (const ApiError* e = std::get_if<ApiError>(&token)) return *e;
-    const Json& t = std::get<Json>(token);
-    stream = t.value("s", "");
-    after = t.value("a", "");
-    if (t.contains("f") && t["f"].is_object()) filter = FilterFromJson(t["f"]);
-  }
-  if (auto e = Unavailable(stream, c.now, Access::kList)) return *e;
+Decoded<Json> KinesisService::Run(const ListShardsCall& call, Call& c) {
+  const auto listed = model_.ListShards(c.now, call.request);
   if (hooks_ != nullptr) hooks_->OnListShards(c.now, c.client);
-  const auto summary = model_.DescribeStreamSummary(c.now, stream);
-  if (!summary.ok()) return FromModel(summary.error());
-  const auto listed = model_.ListShards(c.now, model::ListShardsRequest{stream});
   if (!listed.ok()) return FromModel(listed.error());
-  const int64_t stream_created_s = summary->StreamCreationTimestamp.unix_seconds();
-  const int64_t horizon_s =
-      std::max(stream_created_s, (c.now - summary->RetentionPeriod).unix_seconds());
-  auto wanted = [&](const model::Shard& shard) {
-    if (after && shard.ShardId <= *after) return false;
-    if (!filter) return true;
-    const ShardTimes t = TimesOf(shard);
-    const std::string& type = filter->type;
-    if (type == "AFTER_SHARD_ID") return shard.ShardId > filter->shard_id.value_or("");
-    if (type == "AT_LATEST") return !t.closed_s.has_value();
-    if (type == "AT_TRIM_HORIZON") return OpenAt(t, horizon_s);
-    if (type == "FROM_TRIM_HORIZON") return true;
-    const int64_t at_s =
-        std::max(stream_created_s, filter->timestamp.value_or(c.now).unix_seconds());
-    if (type == "AT_TIMESTAMP") return OpenAt(t, at_s);
-    return !t.closed_s || *t.closed_s >= at_s;  // FROM_TIMESTAMP
-  };
   Json shards = Json::array();
-  bool more = false;
-  for (const model::Shard& shard : listed->Shards) {
-    if (!wanted(shard)) continue;
-    if (static_cast<int>(shards.size()) == call.max_results) {
-      more = true;
-      break;
-    }
-    shards.push_back(ShardValue(shard));
-  }
-  Json out{{"Shards", shards}};
-  if (more) {
-    Json token{{"k", "shards"}, {"s", stream}, {"a", shards.back()["ShardId"]}};
-    if (filter) token["f"] = FilterJson(*filter);
-    out["NextToken"] = EncodeToken(std::move(token), c.now);
-  }
+  for (const model::Shard& shard : listed->Shards) shards.push_back(ShardValue(shard));
+  Json out{{"Shards", std::move(shards)}};
+  if (listed->NextToken) out["NextToken"] = *listed->NextToken;
   return out;
+}
+
+Decoded<Json> KinesisService::Run(const GetShardIteratorCall& call, Call& c) {
+  const auto outcome = model_.GetShardIterator(c.now, call.request);
+  if (hooks_ != nullptr) {
+    std::optional<model::IteratorInfo> info;
+    if (outcome.ok()) info = Described(outcome->ShardIterator);
+    hooks_->OnGetShardIterator(
+        model::GetShardIteratorCall{c.now, c.client, call.request, outcome, std::move(info)});
+  }
+  if (!outcome.ok()) return FromModel(outcome.error());
+  return Json{{"ShardIterator", outcome->ShardIterator}};
+}
+
+Decoded<Json> KinesisService::Run(const GetRecordsCall& call, Call& c) {
+  std::optional<model::IteratorInfo> at;
+  if (hooks_ != nullptr) at = Described(call.request.ShardIterator);
+  const auto outcome = model_.GetRecords(c.now, call.request);
+  if (hooks_ != nullptr) {
+    std::optional<model::IteratorInfo> next;
+    if (outcome.ok() && outcome->NextShardIterator) next = Described(*outcome->NextShardIterator);
+    hooks_->OnGetRecords(model::GetRecordsCall{c.now, c.client, call.request, std::move(at),
+                                               outcome, std::move(next)});
+  }
+  if (!outcome.ok()) return FromModel(outcome.error());
+  if (c.encoding == Encoding::kJson && !c.logging) {
+    c.serialized = GetRecordsJsonText(*outcome);
+    if (c.serialized) return Json();
+  }
+  return GetRecordsValue(*outcome, c.encoding);
+}
+
+Decoded<Json> KinesisService::Run(const PutRecordCall& call, Call& c) {
+  const auto outcome = model_.PutRecord(c.now, call.request);
+  if (hooks_ != nullptr) hooks_->OnPut(model::PutCall{c.now, c.client, call.request, outcome});
+  return OrError(outcome, &PutRecordValue);
+}
+
+Decoded<Json> KinesisService::Run(const PutRecordsCall& call, Call& c) {
+  const auto outcome = model_.PutRecords(c.now, call.request);
+  if (hooks_ != nullptr && outcome.ok())
+    ObservePuts(*hooks_, c.now, c.client, call.request, *outcome);
+  return OrError(outcome, &PutRecordsValue);
+}
+
+Decoded<Json> KinesisService::Run(const SplitShardCall& call, Call& c) {
+  return EmptyOrError(model_.SplitShard(c.now, call.request));
+}
+
+Decoded<Json> KinesisService::Run(const MergeShardsCall& call, Call& c) {
+  return EmptyOrError(model_.MergeShards(c.now, call.request));
+}
+
+Decoded<Json> KinesisService::Run(const UpdateShardCountCall& call, Call& c) {
+  const auto outcome = model_.UpdateShardCount(c.now, call.request);
+  if (!outcome.ok()) return FromModel(outcome.error());
+  return Json{{"StreamName", outcome->StreamName},
+              {"StreamARN", StreamArn(c.region, outcome->StreamName)},
+              {"CurrentShardCount", outcome->CurrentShardCount},
+              {"TargetShardCount", outcome->TargetShardCount}};
+}
+
+Decoded<Json> KinesisService::Run(const RetentionCall& call, Call& c) {
+  return EmptyOrError(call.increase ? model_.IncreaseStreamRetentionPeriod(c.now, call.request)
+                                    : model_.DecreaseStreamRetentionPeriod(c.now, call.request));
 }
 
 absl::Status KinesisService::AddStream(const std::string& name, int shard_count,
                                        const model::StreamOptions& options) {
-  const Instant now = clock_.Now();
   const auto outcome =
-      model_.CreateStream(now, model::CreateStreamRequest{name, shard_count}, options);
+      model_.CreateStream(clock_.Now(), model::CreateStreamRequest{name, shard_count, {}}, options);
   if (!outcome.ok()) return absl::InvalidArgumentError(outcome.error().ToString());
-  streams_[name] = StreamState{now, "CREATING", "PROVISIONED"};
   return absl::OkStatus();
 }
 

@@ -16,13 +16,11 @@
 // Every response carries a deterministic x-amzn-RequestId and x-amz-id-2 (from the seed and a
 // request counter) and the virtual time of the call; the transport adds the real Date.
 //
-// Stream status, as AWS moves it: CREATING for `create_delay` of virtual time after
-// CreateStream, UPDATING for as long after a change of its shards (SplitShard, MergeShards,
-// UpdateShardCount) or retention, DELETING for as long after DeleteStream (then it is gone),
-// else ACTIVE. While CREATING, reads and writes see no stream (ResourceNotFoundException);
-// while UPDATING or DELETING they go on (the shards have already changed); in any of the three,
-// a further change is ResourceInUseException. With the manual clock, the same requests in the
-// same order give byte-identical responses.
+// Kinesis itself (stream status, ShardFilter, paging, limits) is the model's (kinesis_model.h):
+// the service routes, decodes and encodes. Streams made by CreateStream stay CREATING, UPDATING
+// and DELETING for `create_delay` (the model's status_change_delay); streams added by AddStream
+// keep their options' delay. With the manual clock, the same requests in the same order give
+// byte-identical responses.
 #ifndef SHARDSIM_SERVER_SERVICE_H_
 #define SHARDSIM_SERVER_SERVICE_H_
 
@@ -52,7 +50,7 @@ struct ServiceOptions {
   // Manual clock: virtual time each Kinesis call takes. At 200 ms a client calling back to back
   // stays exactly within GetRecords' 5 calls per second per shard.
   Duration latency = Duration::Millis(200);
-  // How long a stream stays CREATING, UPDATING or DELETING.
+  // How long a stream made by CreateStream stays CREATING, UPDATING or DELETING.
   Duration create_delay = Duration::Millis(200);
   // false: every per-shard rate limit off (ShardLimits::Unlimited), for load generators.
   bool limits = true;
@@ -138,8 +136,8 @@ class KinesisService {
 
   // Not owned; must outlive the service (nullptr: none).
   void SetHooks(ServiceHooks* hooks) { hooks_ = hooks; }
-  // A stream that is ACTIVE at once, with `options` (a scenario's buckets, limits, retention)
-  // instead of the service's profile.
+  // A stream with `options` (a scenario's buckets, limits, retention and status delay: ACTIVE
+  // at once when that is zero) instead of the service's profile.
   absl::Status AddStream(const std::string& name, int shard_count,
                          const model::StreamOptions& options);
 
@@ -149,12 +147,6 @@ class KinesisService {
   model::KinesisModel& model() { return model_; }
 
  private:
-  struct StreamState {
-    Instant busy_until;       // ACTIVE from then on (or gone, when DELETING)
-    std::string busy_status;  // CREATING, UPDATING or DELETING
-    std::string mode;
-    std::string StatusAt(Instant now) const { return now < busy_until ? busy_status : "ACTIVE"; }
-  };
   struct Call;
 
   HttpResponse Kinesis(const HttpRequest& request, Json* log_entry);
@@ -170,28 +162,25 @@ class KinesisService {
   void Log(Json entry);
   std::optional<model::IteratorInfo> Described(std::string_view token) const;
 
-  // Dispatch, one function per operation family.
-  Decoded<Json> CreateStream(const CreateStreamCall& call, Call& c);
-  Decoded<Json> DescribeStream(const DescribeStreamCall& call, Call& c);
-  Decoded<Json> DescribeStreamSummary(const DescribeStreamSummaryCall& call, Call& c);
-  Decoded<Json> ListStreams(const ListStreamsCall& call, Call& c);
-  Decoded<Json> ListShards(const ListShardsCall& call, Call& c);
-  // What a call does to a stream, for the status checks: reads and writes (no stream while
-  // CREATING), listing its shards (ResourceInUse while CREATING), changing it (ResourceInUse
-  // while CREATING, UPDATING or DELETING).
-  enum class Access { kReadWrite, kList, kChange };
-  // nullopt when the stream's status allows `access` (or it does not exist: the model then
-  // says so).
-  std::optional<ApiError> Unavailable(std::string_view stream, Instant now, Access access);
-  // After a successful change of `stream`: UPDATING for `create_delay`.
-  void MarkUpdating(std::string_view stream, Instant now);
-  // Removes the streams whose DELETING time has passed, from the model too.
-  void CompleteDeletions(Instant now);
+  // One handler per operation (see Dispatch).
+  Decoded<Json> Run(const CreateStreamCall& call, Call& c);
+  Decoded<Json> Run(const DeleteStreamCall& call, Call& c);
+  Decoded<Json> Run(const DescribeStreamCall& call, Call& c);
+  Decoded<Json> Run(const DescribeStreamSummaryCall& call, Call& c);
+  Decoded<Json> Run(const ListStreamsCall& call, Call& c);
+  Decoded<Json> Run(const ListShardsCall& call, Call& c);
+  Decoded<Json> Run(const GetShardIteratorCall& call, Call& c);
+  Decoded<Json> Run(const GetRecordsCall& call, Call& c);
+  Decoded<Json> Run(const PutRecordCall& call, Call& c);
+  Decoded<Json> Run(const PutRecordsCall& call, Call& c);
+  Decoded<Json> Run(const SplitShardCall& call, Call& c);
+  Decoded<Json> Run(const MergeShardsCall& call, Call& c);
+  Decoded<Json> Run(const UpdateShardCountCall& call, Call& c);
+  Decoded<Json> Run(const RetentionCall& call, Call& c);
 
   ServiceOptions options_;
   VirtualClock clock_;
   model::KinesisModel model_;
-  std::map<std::string, StreamState, std::less<>> streams_;
   uint64_t requests_ = 0;
   mutable std::mutex rejected_mu_;
   uint64_t rejected_ = 0;

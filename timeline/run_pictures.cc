@@ -95,7 +95,8 @@ std::string RenderArticleWalkSvg() {
   const std::string stream = "test-offsets";
   model::KinesisClient producer(sim, kinesis, "producer", Duration::Zero());
   model::KinesisClient consumer(sim, kinesis, "consumer", Duration::Zero());
-  SHARDSIM_CHECK(producer.CreateStreamNow({stream, 1}, options).ok(), "create the stream");
+  SHARDSIM_CHECK(producer.CreateStreamNow({.StreamName = stream, .ShardCount = 1}, options).ok(),
+                 "create the stream");
   sim.Spawn("article", ArticleWalk(sim, producer, consumer, stream));
   const sim::RunResult result = sim.Run();
   SHARDSIM_CHECK(result.status.ok(), "the article's walk runs to its end");

@@ -718,7 +718,7 @@ std::string RenderTimelineSvg(const TimelineInput& input) { return Picture(input
 std::vector<ShardLane> ShardLanesOf(model::KinesisModel& model, const std::string& stream,
                                     Instant until, size_t max_buckets_per_shard) {
   std::vector<ShardLane> lanes;
-  auto shards = model.ListShards(until, {stream});
+  auto shards = model.ListShards(until, {.StreamName = stream});
   if (!shards.ok()) return lanes;
   for (const model::Shard& s : shards->Shards) {
     ShardLane lane{s.ShardId, s.ParentShardId, s.AdjacentParentShardId, {}};

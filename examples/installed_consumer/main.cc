@@ -25,7 +25,7 @@ using shardsim::sim::Duration;
 // Reads every shard from its checkpoint until MillisBehindLatest == 0 after processing a page,
 // or the shard's end; checkpoints after each processed page; sleeps between polls.
 shardsim::sim::Task<void> MyTeamLoop(ConsumerContext& ctx) {
-  auto listed = co_await ctx.kinesis.ListShards({ctx.stream_name});
+  auto listed = co_await ctx.kinesis.ListShards({.StreamName = ctx.stream_name});
   if (!listed.ok()) co_return;
   for (const shardsim::model::Shard& shard : listed->Shards) {
     const std::string& id = shard.ShardId;

@@ -22,7 +22,8 @@ struct Article {
 
   Article() {
     options.counter_start = 8398;
-    EXPECT_TRUE(model.CreateStream(now, {"test-offsets", 1}, options).ok());
+    EXPECT_TRUE(
+        model.CreateStream(now, {.StreamName = "test-offsets", .ShardCount = 1}, options).ok());
   }
   PutRecordResponse Put(const char* at, const char* data, const char* key) {
     now = ParseTime(at);

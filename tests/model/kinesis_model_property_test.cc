@@ -293,7 +293,8 @@ class ScenarioRun {
     options_.limits = s.limits_on ? ShardLimits{} : ShardLimits::Unlimited();
     options_.counter_start = s.counter_start;
     options_.counter_step_per_bucket = s.counter_step;
-    const Outcome<Empty> created = model_.CreateStream(kStart, {kStream, s.shard_count}, options_);
+    const Outcome<Empty> created =
+        model_.CreateStream(kStart, {.StreamName = kStream, .ShardCount = s.shard_count}, options_);
     PROP_ASSERT(created.ok(), created.error().ToString());
     Instant t = kStart;
     for (const PutSpec& p : s.puts) {
@@ -591,7 +592,7 @@ RC_GTEST_PROP(KinesisModelProperty, SequenceNumbersRoundTripAndOrderRecordsAsThe
   KinesisModel& model = run.model();
   const StreamOptions& options = run.options();
   const Outcome<ListShardsResponse> shards =
-      model.ListShards(run.puts().empty() ? kStart : run.puts().back().at, {kStream});
+      model.ListShards(run.puts().empty() ? kStart : run.puts().back().at, {.StreamName = kStream});
   PROP_ASSERT(shards.ok(), shards.error().ToString());
   for (const Shard& shard : shards->Shards) {
     const std::string& start = shard.SequenceNumberRange.StartingSequenceNumber;
@@ -1098,12 +1099,13 @@ class Driver {
     const int count = Choose(counts, op.number);
     Log("CreateStream ", Stream(op), " ShardCount=", count, " options#", op.options % kAllOptions);
     return CheckError("CreateStream",
-                      model_.CreateStream(now_, {Stream(op), count}, OptionsFor(op.options)));
+                      model_.CreateStream(now_, {.StreamName = Stream(op), .ShardCount = count},
+                                          OptionsFor(op.options)));
   }
 
   std::optional<std::string> ListShards(const Op& op) {
     Log("ListShards ", Stream(op));
-    const Outcome<ListShardsResponse> r = model_.ListShards(now_, {Stream(op)});
+    const Outcome<ListShardsResponse> r = model_.ListShards(now_, {.StreamName = Stream(op)});
     if (!r.ok()) return CheckError("ListShards", r);
     for (size_t i = 0; i < r->Shards.size(); ++i) {
       const Shard& s = r->Shards[i];
@@ -1236,7 +1238,7 @@ class Driver {
   // The middle of the shard's hash-key range when the stream lists it, else 2^127.
   std::string MiddleOf(const std::string& stream, const std::string& shard) {
     Log("ListShards ", stream, " (to split ", shard, " in the middle)");
-    const Outcome<ListShardsResponse> shards = model_.ListShards(now_, {stream});
+    const Outcome<ListShardsResponse> shards = model_.ListShards(now_, {.StreamName = stream});
     if (shards.ok()) {
       for (const Shard& s : shards->Shards) {
         if (s.ShardId != shard) continue;
@@ -1341,7 +1343,7 @@ void CheckWrongCallsNeverCrash(bool forge, const rc::Gen<Instant>& starts) {
 // moves away from it.
 TEST(KinesisModelTokens, ForgedTokensFollowTheModelsLayout) {
   KinesisModel model(1);
-  ASSERT_TRUE(model.CreateStream(kStart, {"s", 2}).ok());
+  ASSERT_TRUE(model.CreateStream(kStart, {.StreamName = "s", .ShardCount = 2}).ok());
   const Instant now = kStart + Duration::Seconds(3);
   const Outcome<GetShardIteratorResponse> honest = model.GetShardIterator(
       now, {"s", ShardId(1), ShardIteratorType::LATEST, std::nullopt, std::nullopt});

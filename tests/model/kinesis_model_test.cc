@@ -87,7 +87,8 @@ class World {
  public:
   explicit World(StreamOptions options = Fixed(), int shard_count = 1, uint64_t seed = 1)
       : model(seed) {
-    const Outcome<Empty> created = model.CreateStream(now, {kStream, shard_count}, options);
+    const Outcome<Empty> created =
+        model.CreateStream(now, {.StreamName = kStream, .ShardCount = shard_count}, options);
     EXPECT_TRUE(created.ok()) << created.error().ToString();
   }
 
@@ -162,7 +163,7 @@ class World {
   }
 
   std::vector<Shard> Shards() {
-    Outcome<ListShardsResponse> r = model.ListShards(now, {kStream});
+    Outcome<ListShardsResponse> r = model.ListShards(now, {.StreamName = kStream});
     if (!r.ok()) {
       ADD_FAILURE() << "ListShards: " << r.error().ToString();
       return {};
@@ -553,13 +554,13 @@ TEST(SequenceNumbers, DecodeToTheShardIndexCreationTimeAndPutTime) {
 
 TEST(SequenceNumbers, APutInTheFirstSecondAfterTheEpochHasPutTimeFieldZero) {
   KinesisModel model(1);
-  ASSERT_TRUE(model.CreateStream(Instant(), {"s", 1}, Fixed()).ok());
+  ASSERT_TRUE(model.CreateStream(Instant(), {.StreamName = "s", .ShardCount = 1}, Fixed()).ok());
   const auto put = model.PutRecord(Instant() + Ms(500), {"s", "k", "x", {}});
   ASSERT_TRUE(put.ok()) << put.error().ToString();
   const SequenceNumberFields f = *DecodeSequenceNumber(put->SequenceNumber);
   EXPECT_EQ(f.shard_creation_seconds, 0);
   EXPECT_EQ(f.put_seconds, 0);
-  const auto shards = model.ListShards(Instant() + Ms(500), {"s"});
+  const auto shards = model.ListShards(Instant() + Ms(500), {.StreamName = "s"});
   ASSERT_TRUE(shards.ok());
   EXPECT_EQ(DecodeSequenceNumber(shards->Shards[0].SequenceNumberRange.StartingSequenceNumber)
                 ->put_seconds,
@@ -569,7 +570,7 @@ TEST(SequenceNumbers, APutInTheFirstSecondAfterTheEpochHasPutTimeFieldZero) {
 TEST(SequenceNumbers, PutsAfterTheLastEncodableSecondClampThePutTimeField) {
   const Instant late = Instant::FromUnixSeconds(kSequenceNumberMaxSeconds) - Duration::Hours(1);
   KinesisModel model(1);
-  ASSERT_TRUE(model.CreateStream(late, {"s", 1}, Fixed()).ok());
+  ASSERT_TRUE(model.CreateStream(late, {.StreamName = "s", .ShardCount = 1}, Fixed()).ok());
   const Instant after = late + Duration::Hours(2);
   const auto first = model.PutRecord(after, {"s", "k", "x", {}});
   const auto second = model.PutRecord(after + Sec(5), {"s", "k", "y", {}});
@@ -964,7 +965,7 @@ TEST(ShardIterator, OnlyTheExactSpellingOfATokenIsAccepted) {
 
 TEST(ShardIterator, UsedWithAnotherStreamsNameIsInvalidArgument) {
   World w;
-  ASSERT_TRUE(w.model.CreateStream(w.now, {"other", 1}, Fixed()).ok());
+  ASSERT_TRUE(w.model.CreateStream(w.now, {.StreamName = "other", .ShardCount = 1}, Fixed()).ok());
   w.At(Sec(1));
   const std::string token = w.TrimHorizon();
   const auto page = w.model.GetRecords(w.now, {token, std::nullopt, std::string("other")});
@@ -975,7 +976,8 @@ TEST(ShardIterator, UsedWithAnotherStreamsNameIsInvalidArgument) {
 
 TEST(ShardIterator, ATokenForAStreamThisModelDoesNotHaveIsResourceNotFound) {
   KinesisModel elsewhere(1);
-  ASSERT_TRUE(elsewhere.CreateStream(kT0, {"elsewhere", 1}, Fixed()).ok());
+  ASSERT_TRUE(
+      elsewhere.CreateStream(kT0, {.StreamName = "elsewhere", .ShardCount = 1}, Fixed()).ok());
   const auto token = elsewhere.GetShardIterator(
       kT0, {"elsewhere", kShard0, ShardIteratorType::TRIM_HORIZON, {}, {}});
   ASSERT_TRUE(token.ok());
@@ -1720,18 +1722,18 @@ TEST(CreateStream, RejectsBadNamesWithInvalidArgument) {
   KinesisModel model(1);
   for (const std::string& name : {std::string(""), std::string(129, 'a'), std::string("has space"),
                                   std::string("a/b"), std::string("caf\xc3\xa9")}) {
-    const auto r = model.CreateStream(kT0, {name, 1});
+    const auto r = model.CreateStream(kT0, {.StreamName = name, .ShardCount = 1});
     ASSERT_TRUE(r.Is(ErrorCode::kInvalidArgument)) << name;
     EXPECT_HAS(r.error().message, "StreamName");
   }
-  EXPECT_TRUE(model.CreateStream(kT0, {std::string(128, 'a'), 1}).ok());
-  EXPECT_TRUE(model.CreateStream(kT0, {"Az09_.-", 1}).ok());
+  EXPECT_TRUE(model.CreateStream(kT0, {.StreamName = std::string(128, 'a'), .ShardCount = 1}).ok());
+  EXPECT_TRUE(model.CreateStream(kT0, {.StreamName = "Az09_.-", .ShardCount = 1}).ok());
 }
 
 TEST(CreateStream, ADuplicateNameIsResourceInUse) {
   KinesisModel model(1);
-  ASSERT_TRUE(model.CreateStream(kT0, {"s", 1}).ok());
-  const auto again = model.CreateStream(kT0, {"s", 2});
+  ASSERT_TRUE(model.CreateStream(kT0, {.StreamName = "s", .ShardCount = 1}).ok());
+  const auto again = model.CreateStream(kT0, {.StreamName = "s", .ShardCount = 2});
   ASSERT_TRUE(again.Is(ErrorCode::kResourceInUse));
   EXPECT_HAS(again.error().message, "already exists");
   EXPECT_EQ(again.error().ToString().substr(0, 22), "ResourceInUseException");
@@ -1739,24 +1741,27 @@ TEST(CreateStream, ADuplicateNameIsResourceInUse) {
 
 TEST(CreateStream, AtATimeASequenceNumberCannotEncodeIsInvalidArgument) {
   KinesisModel model(1);
-  const auto before_1970 = model.CreateStream(Instant() - Sec(1), {"a", 1});
+  const auto before_1970 =
+      model.CreateStream(Instant() - Sec(1), {.StreamName = "a", .ShardCount = 1});
   ASSERT_TRUE(before_1970.Is(ErrorCode::kInvalidArgument));
   EXPECT_HAS(before_1970.error().message, "from 1970 to the year 4147");
-  EXPECT_TRUE(model.CreateStream(Instant(), {"b", 1}).ok());
+  EXPECT_TRUE(model.CreateStream(Instant(), {.StreamName = "b", .ShardCount = 1}).ok());
   const auto after_4147 =
-      model.CreateStream(Instant::FromUnixSeconds(kSequenceNumberMaxSeconds + 1), {"c", 1});
+      model.CreateStream(Instant::FromUnixSeconds(kSequenceNumberMaxSeconds + 1),
+                         {.StreamName = "c", .ShardCount = 1});
   ASSERT_TRUE(after_4147.Is(ErrorCode::kInvalidArgument));
 }
 
 TEST(CreateStream, ShardCountMustBeBetweenOneAndAThousand) {
   KinesisModel model(1);
   for (int count : {0, -3, 1'001}) {
-    const auto r = model.CreateStream(kT0, {absl::StrCat("s", count + 10), count});
+    const auto r =
+        model.CreateStream(kT0, {.StreamName = absl::StrCat("s", count + 10), .ShardCount = count});
     ASSERT_TRUE(r.Is(ErrorCode::kInvalidArgument)) << count;
     EXPECT_HAS(r.error().message, "ShardCount");
   }
-  ASSERT_TRUE(model.CreateStream(kT0, {"big", 1'000}).ok());
-  const auto shards = model.ListShards(kT0, {"big"});
+  ASSERT_TRUE(model.CreateStream(kT0, {.StreamName = "big", .ShardCount = 1'000}).ok());
+  const auto shards = model.ListShards(kT0, {.StreamName = "big"});
   ASSERT_TRUE(shards.ok());
   EXPECT_EQ(shards->Shards.size(), 1'000u);
   EXPECT_EQ(shards->Shards.back().ShardId, "shardId-000000000999");
@@ -1797,11 +1802,12 @@ TEST(CreateStream, InvalidOptionsAreInvalidArgumentNamingTheField) {
       [](StreamOptions& o) { o.counter_step_per_bucket = uint64_t{1} << 40; });
   KinesisModel model(1);
   for (const Case& c : cases) {
-    const auto r = model.CreateStream(kT0, {"s", 1}, c.options);
+    const auto r = model.CreateStream(kT0, {.StreamName = "s", .ShardCount = 1}, c.options);
     ASSERT_TRUE(r.Is(ErrorCode::kInvalidArgument)) << c.field;
     EXPECT_HAS(r.error().message, c.field);
   }
-  EXPECT_TRUE(model.CreateStream(kT0, {"s", 1}).ok()) << "no stream was left behind";
+  EXPECT_TRUE(model.CreateStream(kT0, {.StreamName = "s", .ShardCount = 1}).ok())
+      << "no stream was left behind";
 }
 
 TEST(ListShards, EvenlySplitsTheHashKeySpaceAndStartsEachShardsSequenceNumbers) {
@@ -1827,7 +1833,7 @@ TEST(ListShards, EvenlySplitsTheHashKeySpaceAndStartsEachShardsSequenceNumbers) 
 
 TEST(ListShards, AnUnknownStreamIsResourceNotFound) {
   KinesisModel model(1);
-  EXPECT_TRUE(model.ListShards(kT0, {"nope"}).Is(ErrorCode::kResourceNotFound));
+  EXPECT_TRUE(model.ListShards(kT0, {.StreamName = "nope"}).Is(ErrorCode::kResourceNotFound));
 }
 
 TEST(PutRecords, TakesOneToFiveHundredEntries) {
@@ -1890,16 +1896,16 @@ TEST(VirtualTimeDeathTest, ACallEarlierThanThePreviousOneStopsTheProgram) {
   EXPECT_DEATH(
       {
         KinesisModel model(1);
-        (void)model.CreateStream(kT0 + Sec(10), {"s", 1});
-        (void)model.ListShards(kT0 + Sec(10) - Duration::Micros(1), {"s"});
+        (void)model.CreateStream(kT0 + Sec(10), {.StreamName = "s", .ShardCount = 1});
+        (void)model.ListShards(kT0 + Sec(10) - Duration::Micros(1), {.StreamName = "s"});
       },
       "must not go back");
 }
 
 TEST(VirtualTime, CallsAtTheSameInstantAreFine) {
   KinesisModel model(1);
-  ASSERT_TRUE(model.CreateStream(kT0, {"s", 1}).ok());
-  EXPECT_TRUE(model.ListShards(kT0, {"s"}).ok());
+  ASSERT_TRUE(model.CreateStream(kT0, {.StreamName = "s", .ShardCount = 1}).ok());
+  EXPECT_TRUE(model.ListShards(kT0, {.StreamName = "s"}).ok());
   EXPECT_TRUE(model.PutRecord(kT0, {"s", "k", "x", {}}).ok());
 }
 

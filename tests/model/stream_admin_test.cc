@@ -23,7 +23,7 @@ StreamOptions Fixed() {
 // The open shards, in hash-key order.
 std::vector<Shard> OpenShards(KinesisModel& model, Instant now, const std::string& stream) {
   std::vector<Shard> open;
-  const Outcome<ListShardsResponse> listed = model.ListShards(now, {stream});
+  const Outcome<ListShardsResponse> listed = model.ListShards(now, {.StreamName = stream});
   for (const Shard& s : listed.value().Shards) {
     if (!s.SequenceNumberRange.EndingSequenceNumber.has_value()) open.push_back(s);
   }
@@ -36,13 +36,13 @@ std::vector<Shard> OpenShards(KinesisModel& model, Instant now, const std::strin
 
 TEST(StreamAdminTest, DeletedStreamIsGoneAndItsIteratorsNameAnUnknownStream) {
   KinesisModel model(1);
-  ASSERT_TRUE(model.CreateStream(kT0, {"s", 1}, Fixed()).ok());
+  ASSERT_TRUE(model.CreateStream(kT0, {.StreamName = "s", .ShardCount = 1}, Fixed()).ok());
   const std::string it =
       model.GetShardIterator(kT0, {.StreamName = "s", .ShardId = "shardId-000000000000"})
           .value()
           .ShardIterator;
   ASSERT_TRUE(model.DeleteStream(kT0, {"s"}).ok());
-  EXPECT_TRUE(model.ListShards(kT0, {"s"}).Is(ErrorCode::kResourceNotFound));
+  EXPECT_TRUE(model.ListShards(kT0, {.StreamName = "s"}).Is(ErrorCode::kResourceNotFound));
   EXPECT_TRUE(model.GetRecords(kT0, {.ShardIterator = it}).Is(ErrorCode::kResourceNotFound));
   EXPECT_TRUE(model.DeleteStream(kT0, {"s"}).Is(ErrorCode::kResourceNotFound));
 }
@@ -50,14 +50,14 @@ TEST(StreamAdminTest, DeletedStreamIsGoneAndItsIteratorsNameAnUnknownStream) {
 TEST(StreamAdminTest, ListStreamsNamesEveryStreamInByteOrder) {
   KinesisModel model(1);
   for (const char* name : {"b", "a", "C"}) {
-    ASSERT_TRUE(model.CreateStream(kT0, {name, 1}, Fixed()).ok());
+    ASSERT_TRUE(model.CreateStream(kT0, {.StreamName = name, .ShardCount = 1}, Fixed()).ok());
   }
   EXPECT_EQ(model.ListStreams(kT0).value().StreamNames, (std::vector<std::string>{"C", "a", "b"}));
 }
 
 TEST(StreamAdminTest, SummaryCountsOpenShardsAndReportsCreationAndRetention) {
   KinesisModel model(1);
-  ASSERT_TRUE(model.CreateStream(kT0, {"s", 2}, Fixed()).ok());
+  ASSERT_TRUE(model.CreateStream(kT0, {.StreamName = "s", .ShardCount = 2}, Fixed()).ok());
   ASSERT_TRUE(
       model
           .SplitShard(kT0 + Duration::Seconds(1),
@@ -78,7 +78,7 @@ TEST(StreamAdminTest, SummaryCountsOpenShardsAndReportsCreationAndRetention) {
 // expired-parent-still-named-by-its-children).
 TEST(StreamAdminTest, AClosedParentLeavesTheListingOnceTheRetentionPeriodHasPassedSinceItClosed) {
   KinesisModel model(1);
-  ASSERT_TRUE(model.CreateStream(kT0, {"s", 1}, Fixed()).ok());
+  ASSERT_TRUE(model.CreateStream(kT0, {.StreamName = "s", .ShardCount = 1}, Fixed()).ok());
   const Instant split_at = kT0 + Duration::Seconds(1);
   ASSERT_TRUE(model
                   .SplitShard(split_at, {"s", "shardId-000000000000",
@@ -86,7 +86,7 @@ TEST(StreamAdminTest, AClosedParentLeavesTheListingOnceTheRetentionPeriodHasPass
                   .ok());
   auto ids_and_parents = [&](Instant now) {
     std::vector<std::string> listed;
-    const Outcome<ListShardsResponse> listing = model.ListShards(now, {"s"});
+    const Outcome<ListShardsResponse> listing = model.ListShards(now, {.StreamName = "s"});
     for (const Shard& s : listing.value().Shards) {
       listed.push_back(s.ShardId + "<" + s.ParentShardId.value_or(""));
     }
@@ -102,7 +102,7 @@ TEST(StreamAdminTest, AClosedParentLeavesTheListingOnceTheRetentionPeriodHasPass
 
 TEST(StreamAdminTest, RetentionChangesOnlyInTheirDirectionAndWithinLimits) {
   KinesisModel model(1);
-  ASSERT_TRUE(model.CreateStream(kT0, {"s", 1}, Fixed()).ok());
+  ASSERT_TRUE(model.CreateStream(kT0, {.StreamName = "s", .ShardCount = 1}, Fixed()).ok());
   EXPECT_TRUE(model.IncreaseStreamRetentionPeriod(kT0, {"s", 48}).ok());
   EXPECT_EQ(model.options("s")->retention, Duration::Hours(48));
   EXPECT_TRUE(model.IncreaseStreamRetentionPeriod(kT0, {"s", 30}).Is(ErrorCode::kInvalidArgument));
@@ -117,7 +117,7 @@ TEST(StreamAdminTest, RetentionChangesOnlyInTheirDirectionAndWithinLimits) {
 
 TEST(StreamAdminTest, ShorterRetentionExpiresOldRecordsAtOnce) {
   KinesisModel model(1);
-  ASSERT_TRUE(model.CreateStream(kT0, {"s", 1}, Fixed()).ok());
+  ASSERT_TRUE(model.CreateStream(kT0, {.StreamName = "s", .ShardCount = 1}, Fixed()).ok());
   ASSERT_TRUE(model.IncreaseStreamRetentionPeriod(kT0, {"s", 48}).ok());
   ASSERT_TRUE(model.PutRecord(kT0, {.StreamName = "s", .PartitionKey = "k", .Data = "old"}).ok());
   const Instant later = kT0 + Duration::Hours(30);
@@ -129,7 +129,7 @@ TEST(StreamAdminTest, ShorterRetentionExpiresOldRecordsAtOnce) {
 
 TEST(StreamAdminTest, UpdateShardCountDoublingGivesEqualRangesCoveringTheKeySpace) {
   KinesisModel model(1);
-  ASSERT_TRUE(model.CreateStream(kT0, {"s", 2}, Fixed()).ok());
+  ASSERT_TRUE(model.CreateStream(kT0, {.StreamName = "s", .ShardCount = 2}, Fixed()).ok());
   const UpdateShardCountResponse r = model.UpdateShardCount(kT0, {"s", 4}).value();
   EXPECT_EQ(r.CurrentShardCount, 2);
   EXPECT_EQ(r.TargetShardCount, 4);
@@ -144,7 +144,7 @@ TEST(StreamAdminTest, UpdateShardCountDoublingGivesEqualRangesCoveringTheKeySpac
 
 TEST(StreamAdminTest, UpdateShardCountToAnUnevenTargetSplitsThenMerges) {
   KinesisModel model(1);
-  ASSERT_TRUE(model.CreateStream(kT0, {"s", 2}, Fixed()).ok());
+  ASSERT_TRUE(model.CreateStream(kT0, {.StreamName = "s", .ShardCount = 2}, Fixed()).ok());
   ASSERT_TRUE(model.PutRecord(kT0, {.StreamName = "s", .PartitionKey = "k", .Data = "x"}).ok());
   ASSERT_TRUE(model.UpdateShardCount(kT0 + Duration::Seconds(1), {"s", 3}).ok());
   std::vector<Shard> open = OpenShards(model, kT0 + Duration::Seconds(1), "s");
@@ -167,7 +167,7 @@ TEST(StreamAdminTest, UpdateShardCountToAnUnevenTargetSplitsThenMerges) {
 
 TEST(StreamAdminTest, UpdateShardCountRefusesMoreThanDoubleOrLessThanHalf) {
   KinesisModel model(1);
-  ASSERT_TRUE(model.CreateStream(kT0, {"s", 4}, Fixed()).ok());
+  ASSERT_TRUE(model.CreateStream(kT0, {.StreamName = "s", .ShardCount = 4}, Fixed()).ok());
   EXPECT_TRUE(model.UpdateShardCount(kT0, {"s", 9}).Is(ErrorCode::kLimitExceeded));
   EXPECT_TRUE(model.UpdateShardCount(kT0, {"s", 1}).Is(ErrorCode::kLimitExceeded));
   EXPECT_TRUE(model.UpdateShardCount(kT0, {"s", 0}).Is(ErrorCode::kInvalidArgument));

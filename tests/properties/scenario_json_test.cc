@@ -65,6 +65,7 @@ Scenario EveryFieldSet() {
   o.counter_start = 42;
   o.counter_step_per_bucket = 17;
   o.dense_counter_slot = Duration::Seconds(60);
+  o.status_change_delay = Duration::Seconds(3);
   model::ShardLimits& l = o.limits;
   l.get_records_per_second = 4;
   l.read_bytes_per_second = 1 << 20;

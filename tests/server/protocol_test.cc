@@ -154,7 +154,7 @@ TEST(ProtocolTest, CreateStreamWithoutShardCountIsOnDemandWithFourShards) {
   const auto call =
       Typed<CreateStreamCall>(DecodeRequest(Operation::kCreateStream, Json{{"StreamName", "s"}}));
   EXPECT_EQ(call.request.ShardCount, 4);
-  EXPECT_EQ(call.stream_mode, "ON_DEMAND");
+  EXPECT_EQ(call.request.StreamModeDetails.StreamMode, model::StreamMode::ON_DEMAND);
 }
 
 TEST(ProtocolTest, CborAnswersCarryBytesAndMillisecondsAndTheirJsonFormEqualsTheJsonAnswer) {

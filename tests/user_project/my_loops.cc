@@ -19,7 +19,7 @@ using shardsim::sim::Duration;
 // shard's end), checkpointing after each page. With stop_on_empty_page it also stops at the
 // first empty page: the bug, since an empty page only means this bucket of the shard is done.
 shardsim::sim::Task<void> ReadEveryShard(ConsumerContext& ctx, bool stop_on_empty_page) {
-  auto listed = co_await ctx.kinesis.ListShards({ctx.stream_name});
+  auto listed = co_await ctx.kinesis.ListShards({.StreamName = ctx.stream_name});
   if (!listed.ok()) co_return;
   for (const shardsim::model::Shard& shard : listed->Shards) {
     const std::string& id = shard.ShardId;
