@@ -33,8 +33,9 @@ std::string ShellQuote(const std::string& text) {
   return absl::StrCat("'", absl::StrReplaceAll(text, {{"'", "'\\''"}}), "'");
 }
 
-// "3 records on 2 shards, 1 reshard, 1 competing reader, span 17h33m": a counterexample's size.
-std::string SizeOf(const properties::Scenario& s) {
+// "3 records on 2 shards, 1 reshard (4 shards involved), 1 competing reader, span 17h33m": a
+// counterexample's size; the shards involved are those of its run up to the failure at `at`.
+std::string SizeOf(const properties::Scenario& s, sim::Instant at) {
   sim::Duration span = sim::Duration::Zero();
   for (const auto& p : s.puts) span = std::max(span, p.at);
   for (const auto& r : s.reshards) span = std::max(span, r.at);
@@ -42,7 +43,8 @@ std::string SizeOf(const properties::Scenario& s) {
                                  s.shard_count, s.shard_count == 1 ? " shard" : " shards");
   if (!s.reshards.empty()) {
     absl::StrAppend(&out, ", ", s.reshards.size(),
-                    s.reshards.size() == 1 ? " reshard" : " reshards");
+                    s.reshards.size() == 1 ? " reshard" : " reshards", " (",
+                    properties::ShardsInvolved(s, at), " shards involved)");
   }
   if (!s.competing_readers.empty()) {
     absl::StrAppend(&out, ", ", s.competing_readers.size(), " competing reader",
@@ -150,7 +152,7 @@ int RunCheckClient(const CheckFlags& flags) {
         result->shrink_stopped_at_bound ? "; shrinking stopped at its bound" : "", ")\n");
     absl::StrAppend(&text, "  at ", v.at.ToString(), ": ", v.message, "\n");
     for (const std::string& w : v.witness) absl::StrAppend(&text, "    ", w, "\n");
-    absl::StrAppend(&text, "  counterexample: ", SizeOf(c.minimal), "\n");
+    absl::StrAppend(&text, "  counterexample: ", SizeOf(c.minimal, v.at), "\n");
     if (result->failure_run) {
       const clientcheck::ClientRun& run = *result->failure_run;
       absl::StrAppend(&text, "  the client made ", run.calls,

@@ -1,11 +1,10 @@
 #include "clientcheck/client_check.h"
 
-#include <algorithm>
-#include <atomic>
-#include <thread>
+#include <any>
+#include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "properties/harness.h"
+#include "sim/check.h"
 
 namespace shardsim::clientcheck {
 
@@ -18,20 +17,29 @@ properties::RunReport ReportOf(const properties::Scenario& scenario, const Clien
   report.seed = scenario.seed;
   report.violation = run.violation;
   report.stats = run.stats;
+  report.trace_hash = run.log_hash;
   return report;
 }
 
-void Count(const ClientRun& run, ClientCheckResult& result) {
-  result.crashes_played += static_cast<uint64_t>(run.crashes);
-  result.restarts += run.stats.restarts;
-  result.redeliveries += run.stats.redeliveries;
-}
-
-bool SameFailure(const ClientRun& a, const ClientRun& b) {
-  return a.violation && b.violation && a.violation->property == b.violation->property;
-}
-
 }  // namespace
+
+absl::StatusOr<properties::CaseRun> ClientRunner::Run(const properties::Scenario& scenario,
+                                                      properties::CasePurpose purpose) const {
+  (void)purpose;  // every run of a client is the same kind of run
+  absl::StatusOr<ClientRun> run = RunClientCase(scenario, options_);
+  if (!run.ok()) return run.status();
+  properties::RunReport report = ReportOf(scenario, *run);
+  return properties::CaseRun{std::move(report), *std::move(run)};
+}
+
+void ClientRunner::Judged(const properties::CaseRun& run, std::optional<uint64_t> case_index) {
+  const ClientRun* client = std::any_cast<ClientRun>(&run.detail);
+  SHARDSIM_CHECK(client != nullptr, "a ClientRunner's run holds its ClientRun");
+  crashes_played_ += static_cast<uint64_t>(client->crashes);
+  restarts_ += client->stats.restarts;
+  redeliveries_ += client->stats.redeliveries;
+  if (case_index) case_wall_seconds_.push_back(client->wall_seconds);
+}
 
 consumer::StrategyInfo ClientStrategy(std::optional<sim::Duration> rerun_every) {
   consumer::StrategyInfo info;
@@ -68,100 +76,30 @@ properties::Scenario ForClient(const properties::Scenario& scenario,
 
 absl::StatusOr<ClientCheckResult> CheckClient(const ClientCheckOptions& options) {
   if (options.jobs < 1) return absl::InvalidArgumentError("jobs must be at least 1");
-  if (options.cases == 0 && options.corpus.empty()) {
-    return absl::InvalidArgumentError("the number of cases must be positive");
-  }
   const consumer::StrategyInfo strategy = ClientStrategy(options.rerun_every);
+  properties::CheckOptions check;
+  check.seed = options.seed;
+  check.cases = options.cases;
+  check.jobs = options.jobs;
+  check.batch_per_job = 1;  // a case costs seconds: judge each batch of `jobs` at once
+  check.generator = options.generator;
+  check.shrink = options.shrink;
+  check.max_shrink_runs = options.max_shrink_runs;
+  check.corpus = options.corpus;
+  check.on_progress = options.on_progress;
+  ClientRunner runner(options.client);
+  absl::StatusOr<properties::CheckResult> checked = properties::CheckCases(strategy, runner, check);
+  if (!checked.ok()) return checked.status();
   ClientCheckResult result;
-  result.check.strategy = strategy.name;
-  result.check.seed = options.seed;
-
-  // The corpus first, in order.
-  for (const auto& [name, saved] : options.corpus) {
-    const properties::Scenario scenario = ForClient(saved, strategy);
-    absl::StatusOr<ClientRun> run = RunClientCase(scenario, options.client);
-    if (!run.ok())
-      return absl::Status(run.status().code(), absl::StrCat(name, ": ", run.status().message()));
-    ++result.check.corpus_run;
-    Count(*run, result);
-    if (!run->passed()) {
-      result.check.failure = properties::Counterexample{
-          name, std::nullopt, scenario, scenario, ReportOf(scenario, *run), 0, 0};
-      result.failure_run = *std::move(run);
-      return result;
-    }
+  result.check = *std::move(checked);
+  if (result.check.failure) {
+    result.failure_run = std::any_cast<ClientRun>(result.check.failure->detail);
+    result.shrink_stopped_at_bound = result.check.failure->shrink_stopped_at_bound;
   }
-
-  // Generated cases in batches of `jobs`, judged in case order.
-  const size_t jobs = static_cast<size_t>(options.jobs);
-  for (uint64_t begin = 0; begin < options.cases; begin += jobs) {
-    const uint64_t end = std::min<uint64_t>(options.cases, begin + jobs);
-    std::vector<rc::Shrinkable<properties::Scenario>> shrinkables;
-    std::vector<properties::Scenario> scenarios;
-    for (uint64_t k = begin; k < end; ++k) {
-      shrinkables.push_back(
-          properties::GenerateShrinkableCase(strategy, options.seed, k, options.generator));
-      scenarios.push_back(ForClient(shrinkables.back().value(), strategy));
-    }
-    std::vector<absl::StatusOr<ClientRun>> runs(scenarios.size(), absl::UnknownError("not run"));
-    std::vector<std::thread> threads;
-    for (size_t i = 0; i < scenarios.size(); ++i) {
-      threads.emplace_back([&, i] { runs[i] = RunClientCase(scenarios[i], options.client); });
-    }
-    for (std::thread& t : threads) t.join();
-    for (size_t i = 0; i < runs.size(); ++i) {
-      const uint64_t k = begin + i;
-      if (!runs[i].ok()) {
-        return absl::Status(runs[i].status().code(),
-                            absl::StrCat("case ", k, ": ", runs[i].status().message()));
-      }
-      ++result.check.cases_run;
-      Count(*runs[i], result);
-      result.case_wall_seconds.push_back(runs[i]->wall_seconds);
-      result.check.case_hashes.emplace_back(k, runs[i]->requests);
-      if (runs[i]->passed()) continue;
-      // Shrink by re-running the client, within bounds.
-      properties::Counterexample c;
-      c.origin = absl::StrCat("case ", k);
-      c.case_index = k;
-      c.original = scenarios[i];
-      rc::Shrinkable<properties::Scenario> current = shrinkables[i];
-      properties::Scenario current_scenario = scenarios[i];
-      ClientRun current_run = *runs[i];
-      bool progressed = options.shrink;
-      while (progressed && c.shrink_runs < options.max_shrink_runs) {
-        progressed = false;
-        rc::Seq<rc::Shrinkable<properties::Scenario>> candidates = current.shrinks();
-        while (rc::Maybe<rc::Shrinkable<properties::Scenario>> candidate = candidates.next()) {
-          if (c.shrink_runs >= options.max_shrink_runs) {
-            result.shrink_stopped_at_bound = true;
-            break;
-          }
-          ++c.shrink_runs;
-          const properties::Scenario scenario = ForClient(candidate->value(), strategy);
-          absl::StatusOr<ClientRun> run = RunClientCase(scenario, options.client);
-          if (run.ok() && SameFailure(*run, *runs[i])) {
-            current = *std::move(candidate);
-            current_scenario = scenario;
-            current_run = *std::move(run);
-            ++c.shrink_steps;
-            progressed = true;
-            break;
-          }
-        }
-        if (result.shrink_stopped_at_bound) break;
-      }
-      if (progressed && c.shrink_runs >= options.max_shrink_runs)
-        result.shrink_stopped_at_bound = true;
-      c.minimal = current_scenario;
-      c.report = ReportOf(current_scenario, current_run);
-      result.check.failure = std::move(c);
-      result.failure_run = std::move(current_run);
-      if (options.on_progress) options.on_progress(result.check.cases_run, 1);
-      return result;
-    }
-    if (options.on_progress) options.on_progress(result.check.cases_run, 0);
-  }
+  result.case_wall_seconds = runner.case_wall_seconds();
+  result.crashes_played = runner.crashes_played();
+  result.restarts = runner.restarts();
+  result.redeliveries = runner.redeliveries();
   return result;
 }
 

@@ -5,10 +5,12 @@
 // sets the per-request clock's step), crashes and competing readers included: the client's
 // process is killed and restarted at the scenario's crashes (RunClientCase), and the
 // competing readers spend the shards' read limits as they do for C++ strategies. Each case
-// runs the client against its own server (RunClientCase); the failure reported is the one
-// with the lowest case index, shrunk greedily along RapidCheck's shrink tree by re-running the
-// client, within a bound on runs (a shrink run that hangs or errs is a candidate that does not
-// fail the same way).
+// runs the client against its own server (RunClientCase). The cases, the corpus, the shrinking
+// and the failure are those of `check` itself: CheckClient is the check engine
+// (properties::CheckCases) with a ClientRunner, so the failure reported is the one with the
+// lowest case index, shrunk greedily along RapidCheck's shrink tree by re-running the client,
+// within a bound on runs (a shrink run that hangs or errs is a candidate that does not fail
+// the same way).
 #ifndef SHARDSIM_CLIENTCHECK_CLIENT_CHECK_H_
 #define SHARDSIM_CLIENTCHECK_CLIENT_CHECK_H_
 
@@ -23,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "clientcheck/client_run.h"
 #include "consumer/strategy.h"
+#include "properties/case_runner.h"
 #include "properties/check.h"
 #include "properties/generators.h"
 #include "properties/scenario.h"
@@ -58,8 +61,39 @@ struct ClientCheckOptions {
   std::function<void(uint64_t done, uint64_t failures)> on_progress;
 };
 
+// A real client as a runner of the check engine: each run is RunClientCase (its own server and
+// workspace, so runs on several threads are independent). A run's report holds the verdict,
+// the judges' statistics and, as its trace hash, the hash of the case's server log (the bytes
+// --client-log writes); its detail is the ClientRun. Judged adds up what the check reports
+// beyond the verdicts.
+class ClientRunner : public properties::CaseRunner {
+ public:
+  explicit ClientRunner(ClientOptions options) : options_(std::move(options)) {}
+
+  absl::StatusOr<properties::CaseRun> Run(const properties::Scenario& scenario,
+                                          properties::CasePurpose purpose) const override;
+  void Judged(const properties::CaseRun& run, std::optional<uint64_t> case_index) override;
+
+  // Over the judged runs (corpus and generated cases, not shrink runs): crashes played on the
+  // client, restarts (after a crash, and reruns) the judges counted, records delivered again.
+  uint64_t crashes_played() const { return crashes_played_; }
+  uint64_t restarts() const { return restarts_; }
+  uint64_t redeliveries() const { return redeliveries_; }
+  // The wall time of each generated case, in case order (reported, never judged).
+  const std::vector<double>& case_wall_seconds() const { return case_wall_seconds_; }
+
+ private:
+  ClientOptions options_;
+  uint64_t crashes_played_ = 0;
+  uint64_t restarts_ = 0;
+  uint64_t redeliveries_ = 0;
+  std::vector<double> case_wall_seconds_;
+};
+
 struct ClientCheckResult {
-  properties::CheckResult check;         // the failure's RunReport holds the minimal run's verdict
+  // The failure's RunReport holds the minimal run's verdict; case_hashes hold the hash of each
+  // case's server log.
+  properties::CheckResult check;
   std::optional<ClientRun> failure_run;  // the minimal scenario's run
   bool shrink_stopped_at_bound = false;
   std::vector<double> case_wall_seconds;  // generated cases, in case order

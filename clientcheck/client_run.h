@@ -87,6 +87,9 @@ struct ClientRun {
   int crashes = 0;     // times it was killed for a scenario's crash
   std::string ended;   // how the run ended, one phrase
   uint64_t calls = 0;  // every Kinesis call of the run (judged or not)
+  // XXH3-64 of the run's server log, the bytes ClientOptions::log_path receives (the same
+  // client and scenario give the same log): the run's trace hash in check results.
+  uint64_t log_hash = 0;
   uint64_t call_budget = 0;
   uint64_t jumps = 0;  // FastForward's jumps, and the virtual time they covered
   sim::Duration jumped;

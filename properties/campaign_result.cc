@@ -8,6 +8,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "model/hash_key.h"
+#include "model/kinesis_model.h"
 #include "properties/scenario_json.h"
 #include "sim/hash.h"
 #include "sim/strings.h"
@@ -22,6 +24,30 @@ constexpr char kFormat[] = "shardsim-check-result";
 
 std::string Hex(uint64_t v) { return absl::StrFormat("%016x", v); }
 
+// Where a split of `shard_id` without a key puts its upper child, as the harness does: the
+// midpoint of the shard's range ("" for a shard the stream does not have, which fails).
+std::string Midpoint(model::KinesisModel& model, sim::Instant now, const Scenario& scenario,
+                     const std::string& shard_id) {
+  auto shards = model.ListShards(now, {scenario.stream_name});
+  if (!shards.ok()) return "";
+  for (const model::Shard& s : shards->Shards) {
+    if (s.ShardId != shard_id) continue;
+    auto lo = model::HashKey::Parse(s.HashKeyRange.StartingHashKey);
+    auto hi = model::HashKey::Parse(s.HashKeyRange.EndingHashKey);
+    if (!lo.ok() || !hi.ok()) return "";
+    return model::HashKey::FromUint128(lo->value() + (hi->value() - lo->value()) / 2).ToString();
+  }
+  return "";
+}
+
+// A failure's `minimal_shards`: ShardsInvolved up to the violation (the run ends there), or
+// over the whole scenario when `at` is not a time.
+int MinimalShards(const CampaignFailure& f) {
+  const absl::StatusOr<sim::Instant> at = sim::Instant::Parse(f.at);
+  return ShardsInvolved(f.minimal_scenario,
+                        at.ok() ? std::optional<sim::Instant>(*at) : std::nullopt);
+}
+
 // Writing -----------------------------------------------------------------------------------
 
 json FailureToJson(const CampaignFailure& f) {
@@ -34,7 +60,7 @@ json FailureToJson(const CampaignFailure& f) {
           {"shrink_steps", f.shrink_steps},
           {"shrink_runs", f.shrink_runs},
           {"minimal_records", f.minimal_scenario.puts.size()},
-          {"minimal_shards", f.minimal_scenario.shard_count},
+          {"minimal_shards", MinimalShards(f)},
           {"saved_scenario", f.saved_scenario},
           {"minimal_scenario", json::parse(ScenarioToJson(f.minimal_scenario))}};
 }
@@ -322,6 +348,34 @@ bool CampaignResult::a_passing_strategy_failed() const {
 bool CampaignResult::failed_as_a_command() const {
   if (!all_strategies) return any_failed();
   return is_a_shard() ? a_passing_strategy_failed() : !all_as_expected();
+}
+
+int ShardsInvolved(const Scenario& scenario, std::optional<sim::Instant> until) {
+  model::KinesisModel model(scenario.seed);
+  if (!model
+           .CreateStream(scenario.start, {scenario.stream_name, scenario.shard_count},
+                         scenario.stream)
+           .ok()) {
+    return scenario.shard_count;
+  }
+  std::vector<ReshardSpec> reshards = scenario.reshards;
+  std::stable_sort(reshards.begin(), reshards.end(),
+                   [](const ReshardSpec& a, const ReshardSpec& b) { return a.at < b.at; });
+  int shards = scenario.shard_count;
+  for (const ReshardSpec& r : reshards) {
+    const sim::Instant now = scenario.start + r.at;
+    if (until && now > *until) break;
+    if (r.kind == ReshardSpec::Kind::kSplit) {
+      const std::string key = r.new_starting_hash_key.empty()
+                                  ? Midpoint(model, now, scenario, r.shard_id)
+                                  : r.new_starting_hash_key;
+      if (model.SplitShard(now, {scenario.stream_name, r.shard_id, key}).ok()) shards += 2;
+    } else if (model.MergeShards(now, {scenario.stream_name, r.shard_id, r.adjacent_shard_id})
+                   .ok()) {
+      shards += 1;
+    }
+  }
+  return shards;
 }
 
 std::string ExpectedVerdictName(const consumer::StrategyInfo& strategy) {

@@ -28,6 +28,7 @@
 #include "properties/check.h"
 #include "properties/property.h"
 #include "properties/scenario.h"
+#include "sim/time.h"
 
 namespace shardsim::properties {
 
@@ -92,6 +93,12 @@ struct CampaignResult {
 StrategyResult StrategyResultOf(const consumer::StrategyInfo& strategy, const CheckResult& check,
                                 const CheckOptions& options, const std::string& profile,
                                 const std::string& saved_scenario);
+
+// The shards of `scenario`'s run up to `until` (a failure's time: its run ends there; absent:
+// the whole run): its initial shards and the children of every reshard the stream model accepts
+// by then (two for a split, one for a merge). A failure's `minimal_shards` in the JSON, so a
+// witness that needs a split of one shard involves 3.
+int ShardsInvolved(const Scenario& scenario, std::optional<sim::Instant> until);
 
 // "pass" or the name of the property `strategy` is expected to fail.
 std::string ExpectedVerdictName(const consumer::StrategyInfo& strategy);

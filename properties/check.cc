@@ -12,51 +12,190 @@ namespace shardsim::properties {
 
 namespace {
 
-// Runs a scenario the harness accepted once; a scenario it rejects (say, a shrink that made
-// it invalid) counts as passing, so shrinking never lands on it.
-RunReport RunOrPass(const Scenario& scenario, bool keep_trace) {
-  absl::StatusOr<RunReport> report = RunScenario(scenario, RunOptions{.keep_trace = keep_trace});
-  if (report.ok()) return *std::move(report);
-  RunReport pass;
-  pass.scenario = scenario.name;
-  pass.strategy = scenario.strategy;
-  return pass;
-}
-
 bool SameFailure(const RunReport& a, const RunReport& b) {
   return a.violation.has_value() && b.violation.has_value() &&
          a.violation->property == b.violation->property;
 }
 
-Counterexample Shrink(const rc::Shrinkable<Scenario>& failing, const RunReport& first,
-                      const CheckOptions& options) {
-  Counterexample out;
-  out.original = failing.value();
-  rc::Shrinkable<Scenario> current = failing;
-  RunReport current_report = first;
-  bool progressed = options.shrink;
-  while (progressed && out.shrink_runs < options.max_shrink_runs) {
-    progressed = false;
+// `status` with `name` in front of its message, its code kept.
+absl::Status Named(const std::string& name, const absl::Status& status) {
+  return absl::Status(status.code(), absl::StrCat(name, ": ", sim::ToString(status.message())));
+}
+
+absl::Status ValidateOptions(const CheckOptions& options) {
+  if (options.cases == 0 && options.corpus.empty()) {
+    return absl::InvalidArgumentError("the number of cases must be positive");
+  }
+  if (options.jobs < 1) return absl::InvalidArgumentError("jobs must be at least 1");
+  if (options.batch_per_job < 1)
+    return absl::InvalidArgumentError("batch_per_job must be at least 1");
+  if (options.shard_count == 0 || options.shard_index >= options.shard_count) {
+    return absl::InvalidArgumentError(absl::StrCat("shard index ", options.shard_index,
+                                                   " must be below the shard count ",
+                                                   options.shard_count));
+  }
+  return absl::OkStatus();
+}
+
+// Greedy shrinking along RapidCheck's shrink tree: the first candidate that fails the same
+// property replaces the current scenario, until none does or max_shrink_runs runs were made.
+class Shrinker {
+ public:
+  Shrinker(const CaseRunner& runner, const CheckOptions& options)
+      : runner_(runner), options_(options) {}
+
+  Counterexample Shrink(const rc::Shrinkable<Scenario>& failing, CaseRun first) {
+    Counterexample out;
+    out.original = failing.value();
+    rc::Shrinkable<Scenario> current = failing;
+    CaseRun current_run = std::move(first);
+    const RunReport failure = current_run.report;
+    bool progressed = options_.shrink;
+    while (progressed && !out.shrink_stopped_at_bound &&
+           out.shrink_runs < options_.max_shrink_runs) {
+      progressed = StepDown(current, current_run, failure, out);
+    }
+    if (progressed && out.shrink_runs >= options_.max_shrink_runs)
+      out.shrink_stopped_at_bound = true;
+    out.minimal = current.value();
+    CaseRun reported = runner_.ReportRun(out.minimal, std::move(current_run));
+    out.report = std::move(reported.report);
+    out.detail = std::move(reported.detail);
+    return out;
+  }
+
+ private:
+  // Tries the candidates of `current` in order; the first that fails like `failure` becomes
+  // `current`. Whether one did.
+  bool StepDown(rc::Shrinkable<Scenario>& current, CaseRun& current_run, const RunReport& failure,
+                Counterexample& out) {
     rc::Seq<rc::Shrinkable<Scenario>> candidates = current.shrinks();
     while (rc::Maybe<rc::Shrinkable<Scenario>> candidate = candidates.next()) {
-      if (out.shrink_runs >= options.max_shrink_runs) break;
+      if (out.shrink_runs >= options_.max_shrink_runs) {
+        out.shrink_stopped_at_bound = true;
+        return false;
+      }
       ++out.shrink_runs;
-      RunReport report = RunOrPass(candidate->value(), /*keep_trace=*/false);
-      if (SameFailure(report, first)) {
+      absl::StatusOr<CaseRun> run = runner_.Run(candidate->value(), CasePurpose::kShrink);
+      if (run.ok() && SameFailure(run->report, failure)) {
         current = *std::move(candidate);
-        current_report = std::move(report);
+        current_run = *std::move(run);
         ++out.shrink_steps;
-        progressed = true;
-        break;
+        return true;
       }
     }
+    return false;
   }
-  out.minimal = current.value();
-  out.report = RunOrPass(out.minimal, /*keep_trace=*/true);
-  return out;
+
+  const CaseRunner& runner_;
+  const CheckOptions& options_;
+};
+
+// Runs `scenarios` on `jobs` threads (on this one for a single job); results in input order.
+std::vector<absl::StatusOr<CaseRun>> RunBatch(const CaseRunner& runner,
+                                              const std::vector<Scenario>& scenarios, int jobs) {
+  std::vector<absl::StatusOr<CaseRun>> runs(scenarios.size(), absl::UnknownError("not run"));
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < scenarios.size(); i = next++) {
+      runs[i] = runner.Run(scenarios[i], CasePurpose::kCase);
+    }
+  };
+  if (jobs == 1) {
+    worker();
+    return runs;
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < jobs; ++t) threads.emplace_back(worker);
+  for (std::thread& t : threads) t.join();
+  return runs;
+}
+
+// The corpus, in order; stops at the first failure. Whether the check goes on.
+absl::StatusOr<bool> RunCorpus(const consumer::StrategyInfo& strategy, CaseRunner& runner,
+                               const CheckOptions& options, CheckResult& result) {
+  for (const auto& [name, saved] : options.corpus) {
+    const Scenario scenario = AdaptScenario(saved, strategy);
+    absl::StatusOr<CaseRun> run = runner.Run(scenario, CasePurpose::kCorpus);
+    if (!run.ok()) return Named(name, run.status());
+    ++result.corpus_run;
+    runner.Judged(*run, std::nullopt);
+    if (!run->report.passed()) {
+      Counterexample c;
+      c.origin = name;
+      c.original = scenario;
+      c.minimal = scenario;
+      c.report = std::move(run->report);
+      c.detail = std::move(run->detail);
+      result.failure = std::move(c);
+      return false;
+    }
+  }
+  return true;
+}
+
+// The generated cases of this shard in batches, judged in case order; stops at the first
+// failure, shrunk.
+absl::Status RunGeneratedCases(const consumer::StrategyInfo& strategy, CaseRunner& runner,
+                               const CheckOptions& options, CheckResult& result) {
+  std::vector<uint64_t> mine;
+  for (uint64_t k = options.shard_index; k < options.cases; k += options.shard_count) {
+    mine.push_back(k);
+  }
+  // Scenarios are generated on this thread (RapidCheck's generation is not meant to be
+  // shared); runs spread over `jobs` threads.
+  const size_t batch =
+      static_cast<size_t>(options.jobs) * static_cast<size_t>(options.batch_per_job);
+  for (size_t begin = 0; begin < mine.size(); begin += batch) {
+    const size_t end = std::min(mine.size(), begin + batch);
+    std::vector<rc::Shrinkable<Scenario>> shrinkables;
+    std::vector<Scenario> scenarios;
+    for (size_t i = begin; i < end; ++i) {
+      shrinkables.push_back(
+          GenerateShrinkableCase(strategy, options.seed, mine[i], options.generator));
+      scenarios.push_back(shrinkables.back().value());
+    }
+    std::vector<absl::StatusOr<CaseRun>> runs = RunBatch(runner, scenarios, options.jobs);
+    for (size_t i = 0; i < runs.size(); ++i) {
+      const uint64_t k = mine[begin + i];
+      if (!runs[i].ok()) return Named(absl::StrCat("case ", k), runs[i].status());
+      ++result.cases_run;
+      runner.Judged(*runs[i], k);
+      result.case_hashes.emplace_back(k, runs[i]->report.trace_hash);
+      if (runs[i]->report.passed()) continue;
+      result.failure = Shrinker(runner, options).Shrink(shrinkables[i], *std::move(runs[i]));
+      result.failure->case_index = k;
+      result.failure->origin = absl::StrCat("case ", k);
+      if (options.on_progress) options.on_progress(result.cases_run, 1);
+      return absl::OkStatus();
+    }
+    if (options.on_progress) options.on_progress(result.cases_run, 0);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
+
+absl::StatusOr<CaseRun> StrategyRunner::Run(const Scenario& scenario, CasePurpose purpose) const {
+  const bool corpus = purpose == CasePurpose::kCorpus;
+  absl::StatusOr<RunReport> report = RunScenario(scenario, RunOptions{.keep_trace = corpus});
+  if (report.ok()) return CaseRun{*std::move(report), {}};
+  if (corpus) return absl::InvalidArgumentError(report.status().message());
+  CaseRun pass;
+  pass.report.scenario = scenario.name;
+  pass.report.strategy = scenario.strategy;
+  return pass;
+}
+
+CaseRun StrategyRunner::ReportRun(const Scenario& minimal, CaseRun last) const {
+  (void)last;  // shrink runs keep no trace: the minimal scenario again, with its trace
+  absl::StatusOr<CaseRun> traced = Run(minimal, CasePurpose::kCorpus);
+  if (traced.ok()) return *std::move(traced);
+  CaseRun pass;  // a scenario the harness rejects passes, as in Run
+  pass.report.scenario = minimal.name;
+  pass.report.strategy = minimal.strategy;
+  return pass;
+}
 
 rc::Shrinkable<Scenario> GenerateShrinkableCase(const consumer::StrategyInfo& strategy,
                                                 uint64_t seed, uint64_t case_index,
@@ -74,78 +213,25 @@ Scenario GenerateCase(const consumer::StrategyInfo& strategy, uint64_t seed, uin
   return GenerateShrinkableCase(strategy, seed, case_index, options).value();
 }
 
+absl::StatusOr<CheckResult> CheckCases(const consumer::StrategyInfo& strategy, CaseRunner& runner,
+                                       const CheckOptions& options) {
+  if (absl::Status s = ValidateOptions(options); !s.ok()) return s;
+  CheckResult result;
+  result.strategy = strategy.name;
+  result.seed = options.seed;
+  absl::StatusOr<bool> go_on = RunCorpus(strategy, runner, options, result);
+  if (!go_on.ok()) return go_on.status();
+  if (!*go_on) return result;
+  if (absl::Status s = RunGeneratedCases(strategy, runner, options, result); !s.ok()) return s;
+  return result;
+}
+
 absl::StatusOr<CheckResult> CheckStrategy(const consumer::StrategyInfo& strategy,
                                           const CheckOptions& options) {
   if (const auto expected = ExpectedViolation(strategy); !expected.ok()) return expected.status();
   if (options.cases == 0) return absl::InvalidArgumentError("the number of cases must be positive");
-  if (options.jobs < 1) return absl::InvalidArgumentError("jobs must be at least 1");
-  if (options.shard_count == 0 || options.shard_index >= options.shard_count) {
-    return absl::InvalidArgumentError(absl::StrCat("shard index ", options.shard_index,
-                                                   " must be below the shard count ",
-                                                   options.shard_count));
-  }
-  CheckResult result;
-  result.strategy = strategy.name;
-  result.seed = options.seed;
-
-  for (const auto& [file, saved] : options.corpus) {
-    const Scenario scenario = AdaptScenario(saved, strategy);
-    absl::StatusOr<RunReport> report = RunScenario(scenario, RunOptions{.keep_trace = true});
-    if (!report.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(file, ": ", sim::ToString(report.status().message())));
-    }
-    ++result.corpus_run;
-    if (!report->passed()) {
-      result.failure = Counterexample{file, std::nullopt, scenario, scenario, *report, 0, 0};
-      return result;
-    }
-  }
-
-  std::vector<uint64_t> mine;
-  for (uint64_t k = options.shard_index; k < options.cases; k += options.shard_count) {
-    mine.push_back(k);
-  }
-  // Batches of cases: scenarios are generated on this thread (RapidCheck's generation is not
-  // meant to be shared), runs spread over `jobs` threads, results read in case order.
-  const size_t batch = static_cast<size_t>(std::max(1, options.jobs)) * 8;
-  for (size_t begin = 0; begin < mine.size(); begin += batch) {
-    const size_t end = std::min(mine.size(), begin + batch);
-    std::vector<rc::Shrinkable<Scenario>> shrinkables;
-    std::vector<Scenario> scenarios;
-    for (size_t i = begin; i < end; ++i) {
-      shrinkables.push_back(
-          GenerateShrinkableCase(strategy, options.seed, mine[i], options.generator));
-      scenarios.push_back(shrinkables.back().value());
-    }
-    std::vector<RunReport> reports(scenarios.size());
-    std::atomic<size_t> next{0};
-    auto worker = [&] {
-      for (size_t i = next++; i < scenarios.size(); i = next++) {
-        reports[i] = RunOrPass(scenarios[i], /*keep_trace=*/false);
-      }
-    };
-    if (options.jobs == 1) {
-      worker();
-    } else {
-      std::vector<std::thread> threads;
-      for (int t = 0; t < options.jobs; ++t) threads.emplace_back(worker);
-      for (std::thread& t : threads) t.join();
-    }
-    for (size_t i = 0; i < reports.size(); ++i) {
-      ++result.cases_run;
-      result.case_hashes.emplace_back(mine[begin + i], reports[i].trace_hash);
-      if (!reports[i].passed()) {
-        result.failure = Shrink(shrinkables[i], reports[i], options);
-        result.failure->case_index = mine[begin + i];
-        result.failure->origin = absl::StrCat("case ", mine[begin + i]);
-        if (options.on_progress) options.on_progress(result.cases_run, 1);
-        return result;
-      }
-    }
-    if (options.on_progress) options.on_progress(result.cases_run, 0);
-  }
-  return result;
+  StrategyRunner runner;
+  return CheckCases(strategy, runner, options);
 }
 
 }  // namespace shardsim::properties

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "properties/check.h"
 #include "properties/scenario_files.h"
 
@@ -110,6 +111,53 @@ TEST(CampaignResult, TheMergedFailureIsTheLowestFailingCaseAndLaterCasesAreDropp
   EXPECT_EQ(m.case_hashes.back().first, 3u);
   EXPECT_EQ(m.cases_run, 4u);
   EXPECT_EQ(m.shard_count, 1u);
+}
+
+// One shard split at 1 min (its children shardId-000000000001 and -2), then shard 1 merged
+// with shard 2 at 2 min.
+Scenario SplitThenMerge() {
+  Scenario s;
+  s.shard_count = 1;
+  s.reshards = {
+      ReshardSpec{Duration::Minutes(1), ReshardSpec::Kind::kSplit, "shardId-000000000000", "", ""},
+      ReshardSpec{Duration::Minutes(2), ReshardSpec::Kind::kMerge, "shardId-000000000001", "",
+                  "shardId-000000000002"}};
+  return s;
+}
+
+TEST(CampaignResult, TheShardsAWitnessInvolvesIncludeTheChildrenOfReshardsBeforeIt) {
+  const Scenario s = SplitThenMerge();
+  EXPECT_EQ(ShardsInvolved(s, s.start + Duration::Seconds(30)), 1) << "before the split";
+  EXPECT_EQ(ShardsInvolved(s, s.start + Duration::Seconds(90)), 3) << "the parent, 2 children";
+  EXPECT_EQ(ShardsInvolved(s, s.start + Duration::Minutes(5)), 4) << "and the merge's child";
+  EXPECT_EQ(ShardsInvolved(s, std::nullopt), 4);
+}
+
+TEST(CampaignResult, AReshardTheStreamRefusesAddsNoShard) {
+  Scenario s = SplitThenMerge();
+  s.reshards[0].shard_id = "shardId-000000000007";  // no such shard: the merge fails too
+  EXPECT_EQ(ShardsInvolved(s, std::nullopt), 1);
+}
+
+TEST(CampaignResult, ASplitWitnessReportsItsChildrenAsMinimalShards) {
+  const consumer::StrategyInfo* ignore =
+      consumer::StrategyRegistry::Global().Find("ignore-child-shards");
+  ASSERT_NE(ignore, nullptr);
+  CheckOptions options;
+  options.seed = 1;
+  const absl::StatusOr<CheckResult> result = CheckStrategy(*ignore, options);
+  ASSERT_TRUE(result.ok() && result->failure.has_value());
+  const Scenario& minimal = result->failure->minimal;
+  ASSERT_FALSE(minimal.reshards.empty()) << "a child shard needs a reshard";
+  const CampaignResult campaign{{StrategyResultOf(*ignore, *result, options, "generated", "")}};
+  const std::string json = CampaignResultToJson(campaign);
+  const int involved = ShardsInvolved(minimal, result->failure->report.violation->at);
+  EXPECT_GT(involved, minimal.shard_count);
+  EXPECT_THAT(json, HasSubstr(absl::StrCat("\"minimal_shards\": ", involved, ",")));
+  // Read back, it is recomputed the same.
+  const absl::StatusOr<CampaignResult> back = CampaignResultFromJson(json);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(CampaignResultToJson(*back), json);
 }
 
 TEST(CampaignResult, ACheckAllResultFailsAsACommandOnlyWhenAStrategyMissesItsExpectedVerdict) {

@@ -1,11 +1,14 @@
 #include "properties/check.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <mutex>
 #include <set>
 
 #include "consumer/strategy_registry.h"
+#include "properties/case_runner.h"
 
 namespace shardsim::properties {
 namespace {
@@ -79,6 +82,168 @@ TEST(Check, ACaseCanBeRegeneratedAloneFromSeedAndIndex) {
   auto report = RunScenario(case13);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->trace_hash, hashes[13].second);
+}
+
+// A runner of its own: a scenario fails no_missed_records when it has `fail_from` puts or more
+// (so the minimal failing scenario has exactly that many), and errs when it has `err_at` puts
+// (only as a shrink candidate, with `err_only_shrinking`); a generated case fails from
+// `case_fail_from` puts, if that is more. It counts its runs by purpose and keeps every judged
+// run, in order.
+class PutCountRunner : public CaseRunner {
+ public:
+  explicit PutCountRunner(size_t fail_from, std::optional<size_t> err_at = std::nullopt,
+                          bool err_only_shrinking = false, size_t case_fail_from = 0)
+      : fail_from_(fail_from),
+        err_at_(err_at),
+        err_only_shrinking_(err_only_shrinking),
+        case_fail_from_(std::max(fail_from, case_fail_from)) {}
+
+  absl::StatusOr<CaseRun> Run(const Scenario& scenario, CasePurpose purpose) const override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++runs_[static_cast<int>(purpose)];
+    }
+    if (err_at_ && scenario.puts.size() == *err_at_ &&
+        (!err_only_shrinking_ || purpose == CasePurpose::kShrink)) {
+      return absl::UnavailableError("the runner could not run it");
+    }
+    CaseRun run;
+    run.report.scenario = scenario.name;
+    run.report.trace_hash = scenario.puts.size() * 1000 + scenario.seed % 1000;
+    if (scenario.puts.size() >= (purpose == CasePurpose::kCase ? case_fail_from_ : fail_from_)) {
+      run.report.violation =
+          Violation{Property::kNoMissedRecords, scenario.start, "too many puts", {}};
+    }
+    run.detail = scenario.puts.size();
+    return run;
+  }
+
+  void Judged(const CaseRun& run, std::optional<uint64_t> case_index) override {
+    judged_.emplace_back(case_index, std::any_cast<size_t>(run.detail));
+  }
+
+  int runs(CasePurpose purpose) const { return runs_[static_cast<int>(purpose)]; }
+  const std::vector<std::pair<std::optional<uint64_t>, size_t>>& judged() const { return judged_; }
+
+ private:
+  size_t fail_from_;
+  std::optional<size_t> err_at_;
+  bool err_only_shrinking_;
+  size_t case_fail_from_;
+  mutable std::mutex mu_;
+  mutable int runs_[3] = {0, 0, 0};
+  std::vector<std::pair<std::optional<uint64_t>, size_t>> judged_;
+};
+
+CheckOptions EngineOptions(int jobs) {
+  CheckOptions options;
+  options.seed = 5;
+  options.cases = 200;
+  options.jobs = jobs;
+  return options;
+}
+
+TEST(CheckEngine, AnotherRunnerShrinksToItsMinimalFailingScenarioOnOneThreadOrFour) {
+  const consumer::StrategyInfo& drain = Strategy("drain-until-caught-up");
+  PutCountRunner one(3);
+  const absl::StatusOr<CheckResult> a = CheckCases(drain, one, EngineOptions(1));
+  PutCountRunner four(3);
+  const absl::StatusOr<CheckResult> b = CheckCases(drain, four, EngineOptions(4));
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(a->failure.has_value());
+  EXPECT_GE(a->failure->original.puts.size(), 3u);
+  EXPECT_EQ(a->failure->minimal.puts.size(), 3u);
+  EXPECT_EQ(a->failure->report.violation->property, Property::kNoMissedRecords);
+  EXPECT_EQ(std::any_cast<size_t>(a->failure->detail), 3u) << "the minimal run's detail";
+  EXPECT_EQ(a->failure->shrink_runs, one.runs(CasePurpose::kShrink));
+  EXPECT_FALSE(a->failure->shrink_stopped_at_bound);
+  EXPECT_EQ(b->failure->case_index, a->failure->case_index);
+  EXPECT_TRUE(b->failure->minimal == a->failure->minimal);
+  EXPECT_EQ(b->failure->shrink_runs, a->failure->shrink_runs);
+  EXPECT_EQ(b->case_hashes, a->case_hashes);
+}
+
+TEST(CheckEngine, EveryCaseUpToTheFailureIsJudgedInCaseOrderWithItsTraceHash) {
+  PutCountRunner runner(3);
+  const absl::StatusOr<CheckResult> result =
+      CheckCases(Strategy("drain-until-caught-up"), runner, EngineOptions(4));
+  ASSERT_TRUE(result.ok() && result->failure.has_value());
+  const uint64_t failing = *result->failure->case_index;
+  ASSERT_EQ(result->case_hashes.size(), failing + 1);
+  ASSERT_EQ(runner.judged().size(), failing + 1);
+  for (uint64_t k = 0; k <= failing; ++k) {
+    EXPECT_EQ(result->case_hashes[k].first, k);
+    EXPECT_EQ(runner.judged()[k].first, std::optional<uint64_t>(k));
+    EXPECT_EQ(result->case_hashes[k].second / 1000, runner.judged()[k].second);
+  }
+}
+
+TEST(CheckEngine, ShrinkingStopsAtItsBoundOnRunsAndSaysSo) {
+  CheckOptions options = EngineOptions(1);
+  options.max_shrink_runs = 2;
+  PutCountRunner runner(3);
+  const absl::StatusOr<CheckResult> result =
+      CheckCases(Strategy("drain-until-caught-up"), runner, options);
+  ASSERT_TRUE(result.ok() && result->failure.has_value());
+  EXPECT_EQ(result->failure->shrink_runs, 2);
+  EXPECT_EQ(runner.runs(CasePurpose::kShrink), 2);
+  EXPECT_TRUE(result->failure->shrink_stopped_at_bound);
+}
+
+TEST(CheckEngine, AShrinkCandidateTheRunnerCannotRunDoesNotFailTheSameWay) {
+  // The failing case has 5 puts or more; candidates of 3 err: none can be taken, so shrinking
+  // stops above 3.
+  PutCountRunner runner(3, 3, /*err_only_shrinking=*/true, /*case_fail_from=*/5);
+  const absl::StatusOr<CheckResult> result =
+      CheckCases(Strategy("drain-until-caught-up"), runner, EngineOptions(1));
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_TRUE(result->failure.has_value());
+  EXPECT_GT(result->failure->minimal.puts.size(), 3u);
+  EXPECT_GT(runner.runs(CasePurpose::kShrink), 0);
+}
+
+TEST(CheckEngine, ACaseTheRunnerCannotRunStopsTheCheckNamingTheCase) {
+  PutCountRunner runner(1000, 0);
+  const absl::StatusOr<CheckResult> result =
+      CheckCases(Strategy("drain-until-caught-up"), runner, EngineOptions(2));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(result.status().message()),
+              testing::MatchesRegex("case [0-9]+: the runner could not run it"));
+}
+
+TEST(CheckEngine, TheCorpusAloneRunsWithNoCasesAndItsFailureIsNotShrunk) {
+  const consumer::StrategyInfo& drain = Strategy("drain-until-caught-up");
+  Scenario big = GenerateCase(drain, 5, 0);
+  big.puts.assign(5, PutSpec{Duration::Seconds(1), "k", "v"});
+  CheckOptions options = EngineOptions(1);
+  options.cases = 0;
+  options.corpus = {{"small.json", GenerateCase(drain, 5, 1)}, {"big.json", big}};
+  options.corpus[0].second.puts.clear();
+  PutCountRunner runner(3);
+  const absl::StatusOr<CheckResult> result = CheckCases(drain, runner, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->corpus_run, 2u);
+  EXPECT_EQ(result->cases_run, 0u);
+  ASSERT_TRUE(result->failure.has_value());
+  EXPECT_EQ(result->failure->origin, "big.json");
+  EXPECT_EQ(result->failure->minimal.puts.size(), 5u);
+  EXPECT_EQ(runner.runs(CasePurpose::kShrink), 0);
+  EXPECT_EQ(runner.judged().size(), 2u);
+  EXPECT_EQ(runner.judged()[1].first, std::nullopt);
+  EXPECT_EQ(CheckStrategy(drain, options).status().message(),
+            "the number of cases must be positive");
+}
+
+TEST(CheckEngine, TheHarnessRunnerIsWhatCheckStrategyRuns) {
+  const consumer::StrategyInfo& drain = Strategy("drain-until-caught-up");
+  StrategyRunner runner;
+  CheckOptions options;
+  options.seed = 99;
+  options.cases = 20;
+  const absl::StatusOr<CheckResult> engine = CheckCases(drain, runner, options);
+  ASSERT_TRUE(engine.ok());
+  EXPECT_EQ(engine->case_hashes, Hashes(20, 1));
 }
 
 TEST(Check, BadOptionsAreInvalidArguments) {
