@@ -125,9 +125,10 @@ CLI::App* AddEncodeCommand(CLI::App* seqnum_cmd, SeqnumEncodeFlags& encode) {
 }  // namespace
 
 int Main(int argc, char** argv, const Program& program) {
-  SetProgramName(program.name);
-  // Errors say the command's own name, as its help and replay lines do (a user's command
-  // built by shardsim_add_cli is not `shardsim`).
+  // Command lines to paste (replay lines, hints) name the command as it was run, so they work
+  // without the build folder on PATH; errors and --help say the command's own name (a user's
+  // command built by shardsim_add_cli is not `shardsim`).
+  SetProgramName(CommandAsRun(argc > 0 ? argv[0] : nullptr, program.name));
   const char* const name = program.name.c_str();
   CLI::App app{absl::StrCat(program.name,
                             ": deterministic simulation and property testing of Kinesis consumers"),

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <mutex>
 #include <random>
 #include <set>
@@ -124,9 +125,15 @@ std::string RunStrategyProperty(const std::string& strategy, const std::string& 
                         ": more cases or another seed may find it");
   }
   const Counterexample& c = *result->failure;
-  const absl::StatusOr<std::string> saved =
-      SaveScenarioInDirectory(c.minimal, FailureDirectoryFromEnvironment(),
-                              SavedScenarioStem(strategy, *seed, c.case_index, options.generator));
+  // ctest runs the test in the build folder; the replay lines name the scenario by its full
+  // path (and `program` is the command's full path when it is a target of the project), so
+  // they paste from wherever the user ran ctest.
+  std::error_code no_absolute;
+  const std::filesystem::path failure_dir =
+      std::filesystem::absolute(FailureDirectoryFromEnvironment(), no_absolute);
+  const absl::StatusOr<std::string> saved = SaveScenarioInDirectory(
+      c.minimal, no_absolute ? FailureDirectoryFromEnvironment() : failure_dir.string(),
+      SavedScenarioStem(strategy, *seed, c.case_index, options.generator));
   std::string report = FormatFailureReport(
       FailureReportParts{&c.minimal, &c.report, absl::StrCat(c.origin, " of seed ", *seed),
                          saved.ok() ? *saved : "", program, c.shrink_steps});
