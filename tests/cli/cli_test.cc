@@ -431,6 +431,10 @@ TEST_F(CliTest, ReplayLinesAndHintsNameTheCommandAsItWasRunQuotedForTheShell) {
   EXPECT_THAT(unknown.err, StartsWith("shardsim: error: unknown strategy 'no-such-loop' (" + typed +
                                       " list shows the strategies)"))
       << "errors say the command's name; the hint names the path to paste: " << unknown;
+  const Outcome usage = Shardsim({"check", "--cases", "many"});
+  EXPECT_EQ(usage.exit_code, 2) << usage;
+  EXPECT_THAT(usage.err, StartsWith("shardsim: error: ")) << usage;
+  EXPECT_THAT(usage.err, HasSubstr("(try " + typed + " --help)\n")) << usage;
   const Outcome shard = Shardsim(
       {"check", "--all", "--cases", "2", "--quiet", "--shard-index", "0", "--shard-count", "2"});
   EXPECT_THAT(shard.out, HasSubstr("decided by `" + typed + " merge` of all the shards")) << shard;
