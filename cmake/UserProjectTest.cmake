@@ -10,7 +10,7 @@
 # tests/user_project/my_loops.cc (one correct loop, one buggy), builds it against the prefix,
 # and then
 #   1. runs its ctest twice: both loops meet their expected verdicts, the same bytes each time;
-#      `ctest -R <loop>` selects the loop's test;
+#      `ctest -R <loop>` selects the loop's test; a test naming two REGISTER functions passes;
 #   2. checks both loops with its own command, run as the README says (build/my-shardsim):
 #      pass (exit 0), and the buggy one fails (exit 1);
 #   3. pastes every replay line the reports print (the check's, with and without --long-gaps
@@ -163,11 +163,20 @@ math(EXPR _begin "${_begin} + 9")
 string(SUBSTRING "${_readme}" ${_begin} -1 _readme)
 string(FIND "${_readme}" "```" _end)
 string(SUBSTRING "${_readme}" 0 ${_end} _snippet)
-# Beside the README's command, one with the catalogue too (step 4 compares them).
+# Beside the README's command, one with the catalogue too (step 4 compares them), and a test
+# that names two REGISTER functions (tests/user_project/more_loops.cc), as shardsim_add_cli can.
 file(WRITE "${_project}/CMakeLists.txt" "${_snippet}
 shardsim_add_cli(my-shardsim-and-catalogue LIBRARIES my_loops REGISTER RegisterMyLoops CATALOGUE)
+add_library(more_loops STATIC more_loops.cc)
+target_link_libraries(more_loops PUBLIC shardsim::consumer)
+add_executable(two_register_tests)
+target_link_libraries(two_register_tests PRIVATE my_loops more_loops GTest::gtest_main)
+shardsim_add_strategy_property(TARGET two_register_tests STRATEGY my-other-loop CASES 50
+                               REGISTER RegisterMyLoops RegisterMoreLoops CLI my-shardsim)
 ")
 file(COPY_FILE "${SHARDSIM_SOURCE_DIR}/tests/user_project/my_loops.cc" "${_project}/my_loops.cc")
+file(COPY_FILE "${SHARDSIM_SOURCE_DIR}/tests/user_project/more_loops.cc"
+     "${_project}/more_loops.cc")
 
 shardsim_install_test_build(_cli_path "the README's project" "${_project}" "${_build}" "${_prefix}"
                             my-shardsim)
@@ -219,7 +228,8 @@ endif()
 foreach(_want IN ITEMS "strategy my-team-loop, seed 1, 1000 cases"
                        "PASS my-team-loop: 1000 cases (seed 1)"
                        "strategy my-buggy-loop, seed 1, 1000 cases"
-                       "EXPECTED FAILURE my-buggy-loop: no_false_caught_up")
+                       "EXPECTED FAILURE my-buggy-loop: no_false_caught_up"
+                       "PASS my-other-loop: 50 cases (seed 1)")
   string(FIND "${_ctest1}" "${_want}" _at)
   if(_at LESS 0)
     fail("ctest did not print '${_want}':\n${_ctest1}")
