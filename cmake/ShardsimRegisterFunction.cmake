@@ -27,7 +27,7 @@ function(_shardsim_register_code function out_declaration out_pointer)
   if(NOT namespace STREQUAL function)
     set(namespace_text " (in namespace ${namespace})")
   endif()
-  string(REPLACE "::" "__" flat "${function}")
+  string(REPLACE "::" "_" flat "${function}")
   set(hint "REGISTER_${flat}_must_be_defined_with_external_linkage_not_static_nor_in_an_anonymous_namespace")
   set(${out_declaration}
 "// REGISTER ${function}: your registration function, defined in your sources as

@@ -1,11 +1,13 @@
 #include "properties/gtest_property.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <random>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -59,6 +61,19 @@ std::string UnknownStrategy(const std::string& strategy) {
       "': nothing registered it. Strategies in a library are registered only by an explicit "
       "function (shardsim_add_strategy_property(... REGISTER <function>)); "
       "SHARDSIM_REGISTER_STRATEGY in a static library is dropped by the linker");
+}
+
+// `text` as one word for a POSIX shell: as it is when it holds only [A-Za-z0-9_./+,:@%=-],
+// else in single quotes.
+std::string ShellWord(const std::string& text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("_./+,:@%=-").find(c) != std::string_view::npos;
+  });
+  if (plain) return text;
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
 }
 
 struct Registrations {
@@ -136,11 +151,12 @@ std::string RunStrategyProperty(const std::string& strategy, const std::string& 
       SavedScenarioStem(strategy, *seed, c.case_index, options.generator));
   std::string report = FormatFailureReport(
       FailureReportParts{&c.minimal, &c.report, absl::StrCat(c.origin, " of seed ", *seed),
-                         saved.ok() ? *saved : "", program, c.shrink_steps});
+                         saved.ok() ? *saved : "", ShellWord(program), c.shrink_steps});
   if (c.case_index) {
-    absl::StrAppend(&report, "  ",
-                    ReplayCaseCommand(program, strategy, *seed, *c.case_index, options.generator),
-                    "   (the case before shrinking)\n");
+    absl::StrAppend(
+        &report, "  ",
+        ReplayCaseCommand(ShellWord(program), strategy, *seed, *c.case_index, options.generator),
+        "   (the case before shrinking)\n");
   }
   if (verdict.matches_expected()) {
     std::printf("EXPECTED FAILURE %s: %s at %s of seed %llu, as StrategyInfo.expected says\n%s",
