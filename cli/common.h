@@ -25,10 +25,17 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitPropertyFailed = 1;
 inline constexpr int kExitInputError = 2;
 
-// The name the command was built as ("shardsim", or a user's shardsim_add_cli name): replay
-// lines name it, so they work when pasted.
+// The command as the user ran it, for every command line printed to be pasted (replay lines,
+// `merge` and `list` hints): argv[0] as typed ("./build/my-shardsim", "build/cli/shardsim", or
+// "shardsim" when found on PATH), shell-quoted when it needs it, so the line works from the
+// folder it was run in. Errors name the command by its built name instead (Program::name).
 const std::string& ProgramName();
 void SetProgramName(std::string name);
+
+// What ProgramName() is for a command run as `argv0` and built as `built_name`: argv0, quoted
+// for a POSIX shell when it holds anything but [A-Za-z0-9_./+,:@%=-]; built_name when argv0 is
+// null or empty.
+std::string CommandAsRun(const char* argv0, const std::string& built_name);
 
 const consumer::StrategyInfo& FindStrategy(const std::string& name);
 model::BucketProfile ParseProfile(const std::string& text);

@@ -125,9 +125,11 @@ CLI::App* AddEncodeCommand(CLI::App* seqnum_cmd, SeqnumEncodeFlags& encode) {
 }  // namespace
 
 int Main(int argc, char** argv, const Program& program) {
-  SetProgramName(program.name);
-  // Errors say the command's own name, as its help and replay lines do (a user's command
-  // built by shardsim_add_cli is not `shardsim`).
+  // Command lines to paste (replay lines, hints) name the command as it was run, so they work
+  // without the build folder on PATH; errors and --help say the command's own name (a user's
+  // command built by shardsim_add_cli is not `shardsim`).
+  SetProgramName(CommandAsRun(argc > 0 ? argv[0] : nullptr, program.name));
+  const char* const typed = ProgramName().c_str();
   const char* const name = program.name.c_str();
   CLI::App app{absl::StrCat(program.name,
                             ": deterministic simulation and property testing of Kinesis consumers"),
@@ -264,7 +266,7 @@ int Main(int argc, char** argv, const Program& program) {
         std::fprintf(stderr,
                      "%s: error: a subcommand is required: one of demo, list, "
                      "check, merge, replay, seqnum, serve, clock (try %s --help)\n",
-                     name, name);
+                     name, typed);
       }
       return kExitInputError;
     }
@@ -285,7 +287,7 @@ int Main(int argc, char** argv, const Program& program) {
       std::fprintf(stderr, "%s: error: clock needs a subcommand: advance, set or show\n", name);
       return kExitInputError;
     }
-    std::fprintf(stderr, "%s: error: %s (try %s --help)\n", name, OneLine(e.what()).c_str(), name);
+    std::fprintf(stderr, "%s: error: %s (try %s --help)\n", name, OneLine(e.what()).c_str(), typed);
     return kExitInputError;
   }
   try {
@@ -329,7 +331,7 @@ int Main(int argc, char** argv, const Program& program) {
     std::fprintf(stderr, "%s: error: %s\n", name, OneLine(e.what()).c_str());
     return kExitInputError;
   }
-  std::fprintf(stderr, "%s: error: no subcommand (try %s --help)\n", name, name);
+  std::fprintf(stderr, "%s: error: no subcommand (try %s --help)\n", name, typed);
   return kExitInputError;
 }
 

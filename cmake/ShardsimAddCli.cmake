@@ -1,11 +1,15 @@
 # shardsim_add_cli(<name> [SOURCES <file>...] [LIBRARIES <target>...]
-#                  [REGISTER <function>...])
+#                  [REGISTER <function>...] [CATALOGUE])
 #
 # Builds <name>, a command like shardsim with every subcommand (demo, list, check, merge,
-# replay, seqnum) that knows the built-in catalogue and your strategies beside it; every replay
-# line it prints names <name>, so it works when pasted. REGISTER names your registration
-# functions, `absl::Status F(shardsim::consumer::StrategyRegistry& registry)`, which main calls
-# before anything else (an error stops the command with exit status 2). Strategies in
+# replay, seqnum, serve, clock) that knows your strategies, and only them: `list` and
+# `check --all` show your loops. CATALOGUE registers the built-in catalogue beside them (as
+# shardsim_add_strategy_fuzzer's CATALOGUE does). Every replay line and hint it prints names the
+# command as it was run (`./build/<name> replay ...`), so it works when pasted; its errors
+# start with "<name>: error:". REGISTER names one or more registration functions,
+# `absl::Status F(shardsim::consumer::StrategyRegistry& registry)` defined with external
+# linkage (not static, not in an anonymous namespace), which main calls in order before
+# anything else (an error stops the command with exit status 2). Strategies in
 # LIBRARIES must be registered that way: the linker drops the static initialiser of
 # SHARDSIM_REGISTER_STRATEGY in an unreferenced object of a static library, so LIBRARIES
 # without REGISTER is a configure error. SHARDSIM_REGISTER_STRATEGY works in SOURCES.
@@ -15,7 +19,7 @@ include_guard(GLOBAL)
 include("${CMAKE_CURRENT_LIST_DIR}/ShardsimRegisterFunction.cmake")
 
 function(shardsim_add_cli name)
-  cmake_parse_arguments(arg "" "" "SOURCES;LIBRARIES;REGISTER" ${ARGN})
+  cmake_parse_arguments(arg "CATALOGUE" "" "SOURCES;LIBRARIES;REGISTER" ${ARGN})
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "shardsim_add_cli: unknown arguments ${arg_UNPARSED_ARGUMENTS}")
   endif()
@@ -30,7 +34,11 @@ function(shardsim_add_cli name)
       "shardsim_add_cli(${name}): strategies in LIBRARIES are registered only through "
       "REGISTER <function> (SHARDSIM_REGISTER_STRATEGY in a static library is dropped by the linker)")
   endif()
-  _shardsim_registration_source(ShardsimCliRegisterStrategies registration CATALOGUE
+  set(catalogue "")
+  if(arg_CATALOGUE)
+    set(catalogue CATALOGUE)
+  endif()
+  _shardsim_registration_source(ShardsimCliRegisterStrategies registration ${catalogue}
                                 REGISTER ${arg_REGISTER})
   set(main "${CMAKE_CURRENT_BINARY_DIR}/${name}_main.cc")
   file(CONFIGURE OUTPUT "${main}" CONTENT

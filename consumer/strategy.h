@@ -13,9 +13,10 @@
 //   }
 //
 // The expected verdict names a property by its stable name ("no_false_caught_up"), not by the
-// judge's enum: this library sits below the judge (shardsim::properties), which owns the
-// vocabulary. properties::ExpectedViolation (properties/property.h) validates the name; a
-// check of a strategy whose expected property is unknown fails with a one-line error naming it.
+// judge's enum: this library sits below the judge (shardsim::properties), which owns what each
+// property means. The names are listed once, in consumer/property_names.h:
+// StrategyRegistry::Register refuses any other, naming the known ones, and
+// properties::ExpectedViolation (properties/property.h) turns a name into the judge's enum.
 #ifndef SHARDSIM_CONSUMER_STRATEGY_H_
 #define SHARDSIM_CONSUMER_STRATEGY_H_
 

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "consumer/property_names.h"
 
 namespace shardsim::consumer {
 
@@ -26,6 +27,11 @@ absl::Status StrategyRegistry::Register(StrategyInfo info) {
   if (!ValidStrategyName(info.name)) {
     return absl::InvalidArgumentError(
         absl::StrCat("strategy name '", info.name, "' must be 1 to 64 characters of [a-z0-9-]"));
+  }
+  if (info.expected.violates && !IsPropertyName(*info.expected.violates)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "strategy '", info.name, "' expects a violation of '", *info.expected.violates,
+        "', which is not a property (the properties are: ", KnownPropertyNames(), ")"));
   }
   if (!info.run) {
     return absl::InvalidArgumentError(

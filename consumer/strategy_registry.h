@@ -25,8 +25,9 @@ class StrategyRegistry {
   // The process-wide registry: empty until something registers into it.
   static StrategyRegistry& Global();
 
-  // InvalidArgument for a bad name, a missing run function or inconsistent parameter specs;
-  // AlreadyExists for a duplicate name.
+  // InvalidArgument for a bad name, an expected violation that is not a property
+  // (consumer/property_names.h; the message names the known ones), a missing run function or
+  // inconsistent parameter specs; AlreadyExists for a duplicate name.
   absl::Status Register(StrategyInfo info);
   const StrategyInfo* Find(std::string_view name) const;
   // All strategies, ordered by name.

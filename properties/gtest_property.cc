@@ -1,10 +1,13 @@
 #include "properties/gtest_property.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <mutex>
 #include <random>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -58,6 +61,19 @@ std::string UnknownStrategy(const std::string& strategy) {
       "': nothing registered it. Strategies in a library are registered only by an explicit "
       "function (shardsim_add_strategy_property(... REGISTER <function>)); "
       "SHARDSIM_REGISTER_STRATEGY in a static library is dropped by the linker");
+}
+
+// `text` as one word for a POSIX shell: as it is when it holds only [A-Za-z0-9_./+,:@%=-],
+// else in single quotes.
+std::string ShellWord(const std::string& text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("_./+,:@%=-").find(c) != std::string_view::npos;
+  });
+  if (plain) return text;
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
 }
 
 struct Registrations {
@@ -124,16 +140,23 @@ std::string RunStrategyProperty(const std::string& strategy, const std::string& 
                         ": more cases or another seed may find it");
   }
   const Counterexample& c = *result->failure;
-  const absl::StatusOr<std::string> saved =
-      SaveScenarioInDirectory(c.minimal, FailureDirectoryFromEnvironment(),
-                              SavedScenarioStem(strategy, *seed, c.case_index, options.generator));
+  // ctest runs the test in the build folder; the replay lines name the scenario by its full
+  // path (and `program` is the command's full path when it is a target of the project), so
+  // they paste from wherever the user ran ctest.
+  std::error_code no_absolute;
+  const std::filesystem::path failure_dir =
+      std::filesystem::absolute(FailureDirectoryFromEnvironment(), no_absolute);
+  const absl::StatusOr<std::string> saved = SaveScenarioInDirectory(
+      c.minimal, no_absolute ? FailureDirectoryFromEnvironment() : failure_dir.string(),
+      SavedScenarioStem(strategy, *seed, c.case_index, options.generator));
   std::string report = FormatFailureReport(
       FailureReportParts{&c.minimal, &c.report, absl::StrCat(c.origin, " of seed ", *seed),
-                         saved.ok() ? *saved : "", program, c.shrink_steps});
+                         saved.ok() ? *saved : "", ShellWord(program), c.shrink_steps});
   if (c.case_index) {
-    absl::StrAppend(&report, "  ",
-                    ReplayCaseCommand(program, strategy, *seed, *c.case_index, options.generator),
-                    "   (the case before shrinking)\n");
+    absl::StrAppend(
+        &report, "  ",
+        ReplayCaseCommand(ShellWord(program), strategy, *seed, *c.case_index, options.generator),
+        "   (the case before shrinking)\n");
   }
   if (verdict.matches_expected()) {
     std::printf("EXPECTED FAILURE %s: %s at %s of seed %llu, as StrategyInfo.expected says\n%s",

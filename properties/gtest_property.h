@@ -10,7 +10,8 @@
 // expected property and fails otherwise. The seed is 1 and the cases the number given, so two
 // runs print the same bytes; $SHARDSIM_SEED (a number, or `random`) and $SHARDSIM_CASES change
 // them, and the seed is printed first. A failure prints the report with the commands of
-// `program` that replay it, and saves the minimal scenario in FailureDirectoryFromEnvironment().
+// `program` that replay it, and saves the minimal scenario in FailureDirectoryFromEnvironment()
+// (named in the replay line by its full path, so that the line pastes from any folder).
 //
 //   SHARDSIM_STRATEGY_CORPUS(MyLoop, PassesTheRegressionCorpus, "my-team-loop", "dir");
 //

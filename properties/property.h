@@ -2,8 +2,10 @@
 // expected verdicts, results and output) and one-line descriptions.
 //
 // A strategy (consumer::StrategyInfo) states the property it is expected to violate by name,
-// since shardsim::consumer sits below this library; ExpectedViolation turns that name into a
-// Property and is where an unknown name is reported.
+// since shardsim::consumer sits below this library. The names are consumer::kPropertyNames
+// (consumer/property_names.h), in the order of Property; StrategyRegistry::Register refuses an
+// unknown name, and ExpectedViolation turns a name into a Property (and reports an unknown name
+// of a strategy that was never registered).
 #ifndef SHARDSIM_PROPERTIES_PROPERTY_H_
 #define SHARDSIM_PROPERTIES_PROPERTY_H_
 

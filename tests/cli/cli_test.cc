@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -138,7 +139,7 @@ class CliTest : public testing::Test {
     for (std::string& s : env_strings) envp.push_back(s.data());
     envp.push_back(nullptr);
 
-    std::vector<std::string> argv_strings = {kBinary};
+    std::vector<std::string> argv_strings = {argv0_};
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (std::string& s : argv_strings) argv.push_back(s.data());
@@ -185,6 +186,9 @@ class CliTest : public testing::Test {
     o.err = ReadFile(err_path);
     return o;
   }
+
+  // What the child gets as argv[0]: the command as a user typed it (the binary is run anyway).
+  std::string argv0_ = kBinary;
 
   // The first catalogue strategy whose expected verdict is a failure, if any is registered.
   std::optional<std::string> FirstBuggyStrategy() {
@@ -338,7 +342,7 @@ TEST_F(CliTest, CheckOfTheFirstBuggyCatalogueStrategyExitsOneAndSavesAReplayable
   const Outcome o = Shardsim({"check", "--strategy", *buggy, "--cases", "1000", "--jobs", "2"});
   ASSERT_EQ(o.exit_code, 1) << o;
   EXPECT_THAT(o.out, StartsWith("FAIL " + *buggy)) << o;
-  EXPECT_THAT(o.out, HasSubstr("shardsim replay --strategy " + *buggy)) << o;
+  EXPECT_THAT(o.out, HasSubstr(std::string(kBinary) + " replay --strategy " + *buggy)) << o;
   const std::vector<fs::path> saved = FilesIn(failures_);
   ASSERT_EQ(saved.size(), 1u) << "one minimal scenario under $SHARDSIM_FAILURE_DIR";
   EXPECT_FALSE(fs::exists(work_ / "shardsim-failures")) << "SHARDSIM_FAILURE_DIR is honoured";
@@ -363,7 +367,9 @@ TEST_F(CliTest, EveryReplayLineOfACheckWithLongGapsAndAProfileReplaysTheCaseItNa
   const Outcome o = Shardsim({"check", "--strategy", "stop-on-first-empty-page", "--long-gaps",
                               "--profile", "fixed:30s", "--output", "result.json"});
   ASSERT_EQ(o.exit_code, 1) << o;
-  const std::string case_line_start = "  shardsim replay --strategy stop-on-first-empty-page";
+  // The lines name the command as it was run (this test runs it by its full path).
+  const std::string case_line_start =
+      std::string("  ") + kBinary + " replay --strategy stop-on-first-empty-page";
   const size_t at = o.out.find(case_line_start);
   ASSERT_NE(at, std::string::npos) << o;
   const std::string line = o.out.substr(at + 2, o.out.find("   (the case", at) - at - 2);
@@ -372,7 +378,7 @@ TEST_F(CliTest, EveryReplayLineOfACheckWithLongGapsAndAProfileReplaysTheCaseItNa
   std::vector<std::string> args;
   std::istringstream words(line);
   for (std::string word; words >> word;) args.push_back(word);
-  ASSERT_EQ(args.front(), "shardsim");
+  ASSERT_EQ(args.front(), kBinary);
   args.erase(args.begin());
   const Outcome replayed = Shardsim(args);
   EXPECT_EQ(replayed.exit_code, 1) << replayed;
@@ -389,6 +395,49 @@ TEST_F(CliTest, EveryReplayLineOfACheckWithLongGapsAndAProfileReplaysTheCaseItNa
   EXPECT_THAT(saved[0].filename().string(), HasSubstr("-profile-fixed-30s-long-gaps.json"));
   const Outcome minimal = Shardsim({"replay", "--scenario", saved[0].string()});
   EXPECT_THAT(o.out, HasSubstr("(trace hash " + ReplayedHash(minimal.out) + "):")) << o;
+}
+
+// A user runs the command by a relative path with a space in it, from the folder above it:
+// every command line it prints to paste names that path, quoted, and pastes into a shell there.
+TEST_F(CliTest, ReplayLinesAndHintsNameTheCommandAsItWasRunQuotedForTheShell) {
+  fs::create_directories(work_ / "my build");
+  fs::create_symlink(kBinary, work_ / "my build" / "shardsim");
+  argv0_ = "./my build/shardsim";
+  const std::string typed = "'./my build/shardsim'";
+  const Outcome o = Shardsim({"check", "--strategy", "stop-on-first-empty-page", "--quiet"});
+  ASSERT_EQ(o.exit_code, 1) << o;
+  const std::vector<std::string> lines = Lines(o.out);
+  std::vector<std::string> replays;
+  for (const std::string& line : lines) {
+    if (line.find(" replay --") != std::string::npos) replays.push_back(line);
+  }
+  ASSERT_EQ(replays.size(), 2u) << "a --scenario line and a --case line: " << o;
+  for (std::string line : replays) {
+    EXPECT_THAT(line, StartsWith("  " + typed + " replay --")) << o;
+    line = line.substr(0, line.find("   (the case"));
+    // Pasted into a shell in the folder the command ran in, with nothing on PATH.
+    const std::string script = (io_ / "paste.sh").string();
+    WriteFile(script, "cd '" + work_.string() + "' && PATH=/nonexistent " + line +
+                          " > /dev/null 2>&1; echo $?\n");
+    FILE* shell = ::popen(("/bin/sh " + script).c_str(), "r");
+    ASSERT_NE(shell, nullptr);
+    char status[16] = {};
+    const size_t read = std::fread(status, 1, sizeof(status) - 1, shell);
+    ::pclose(shell);
+    EXPECT_EQ(std::string(status, read), "1\n") << "pasting `" << line << "` replays the failure";
+  }
+  const Outcome unknown = Shardsim({"check", "--strategy", "no-such-loop"});
+  EXPECT_EQ(unknown.exit_code, 2) << unknown;
+  EXPECT_THAT(unknown.err, StartsWith("shardsim: error: unknown strategy 'no-such-loop' (" + typed +
+                                      " list shows the strategies)"))
+      << "errors say the command's name; the hint names the path to paste: " << unknown;
+  const Outcome usage = Shardsim({"check", "--cases", "many"});
+  EXPECT_EQ(usage.exit_code, 2) << usage;
+  EXPECT_THAT(usage.err, StartsWith("shardsim: error: ")) << usage;
+  EXPECT_THAT(usage.err, HasSubstr("(try " + typed + " --help)\n")) << usage;
+  const Outcome shard = Shardsim(
+      {"check", "--all", "--cases", "2", "--quiet", "--shard-index", "0", "--shard-count", "2"});
+  EXPECT_THAT(shard.out, HasSubstr("decided by `" + typed + " merge` of all the shards")) << shard;
 }
 
 TEST_F(CliTest, CheckAllExitsZeroExactlyWhenEveryStrategyMeetsItsExpectedVerdict) {
@@ -1287,7 +1336,8 @@ TEST_F(CliTest, FourShardsOfCheckAllMergeToTheUnshardedExitStatusTextAndJson) {
     args.insert(args.end(), {"--shard-index", index, "--shard-count", "4", "--output", file});
     const Outcome o = Shardsim(args);
     ASSERT_EQ(o.exit_code, 0) << "no strategy expected to pass failed in the shard\n" << o;
-    EXPECT_THAT(o.out, HasSubstr("is decided by `shardsim merge` of all the shards\n"));
+    EXPECT_THAT(
+        o.out, HasSubstr(std::string("is decided by `") + kBinary + " merge` of all the shards\n"));
     merge.push_back(file);
   }
   fs::remove_all(failures_);  // the merge writes the minimal scenarios it names again

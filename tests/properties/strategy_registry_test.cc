@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "properties/property.h"
+
 namespace shardsim::consumer {
 namespace {
 
@@ -59,6 +61,33 @@ TEST(StrategyRegistry, RefusesABadNameOrAMissingRunFunction) {
   no_run.run = nullptr;
   EXPECT_EQ(Message(registry.Register(no_run)), "strategy 'no-run' has no run function");
   EXPECT_TRUE(registry.All().size() == 1);
+}
+
+TEST(StrategyRegistry, RefusesAMisspeltExpectedPropertyNamingTheKnownOnes) {
+  StrategyRegistry registry;
+  StrategyInfo misspelt = Loop("misspelt");
+  misspelt.expected.violates = "no_false_caughtup";
+  const absl::Status status = registry.Register(misspelt);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Message(status),
+            "strategy 'misspelt' expects a violation of 'no_false_caughtup', which is not a "
+            "property (the properties are: no_missed_records, no_false_caught_up, "
+            "no_false_shard_end, no_duplicates, lineage_order, checkpoint_safety, "
+            "expired_iterator_recovered, bounded_call_rate, termination, durable_state, "
+            "no_abandoned_shard)");
+  EXPECT_EQ(registry.Find("misspelt"), nullptr) << "so `list` never shows it";
+}
+
+TEST(StrategyRegistry, AcceptsEveryPropertyTheJudgeKnowsAsAnExpectedViolation) {
+  StrategyRegistry registry;
+  for (const properties::Property property : properties::kAllProperties) {
+    const std::string name(properties::PropertyName(property));
+    StrategyInfo loop = Loop("expects-" + std::to_string(static_cast<int>(property)));
+    loop.expected = properties::Violates(property);
+    EXPECT_TRUE(registry.Register(loop).ok()) << name;
+    EXPECT_EQ(properties::ParseProperty(name), property) << name;
+  }
+  EXPECT_EQ(registry.All().size(), std::size(properties::kAllProperties));
 }
 
 TEST(StrategyRegistry, RefusesInconsistentParameterSpecs) {
