@@ -55,24 +55,6 @@ foreach(_lib IN LISTS _shardsim_installed_components)
   endif()
 endforeach()
 
-# Internal headers that public ones still include, so an installed public header compiles. To
-# be emptied by model/ (issue 22, "Installed headers: only public ones"): sequence_number.h
-# keeps a Uint192 by value, and kinesis_model.h keeps an IteratorTokenMemo member and names
-# internal::Position and internal::ShardStore in private declarations.
-set(_shardsim_internal_headers_of_public_ones
-  model/internal/uint192.h         # included by model/sequence_number.h
-  model/internal/iterator_token.h  # included by model/kinesis_model.h
-  model/internal/shard_store.h)    # included by model/internal/iterator_token.h
-foreach(_header IN LISTS _shardsim_internal_headers_of_public_ones)
-  string(REGEX MATCH "^[^/]+" _lib "${_header}")
-  if(_lib IN_LIST _shardsim_installed_components)
-    get_filename_component(_dir "${_header}" DIRECTORY)
-    install(FILES "${PROJECT_SOURCE_DIR}/${_header}"
-      DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/shardsim/${_dir})
-  endif()
-endforeach()
-unset(_header)
-unset(_dir)
 
 # The GoogleTest glue for property runs, and the CMake function that uses it.
 if(TARGET shardsim_gtest_property)

@@ -9,21 +9,9 @@ namespace shardsim::model {
 
 namespace {
 
-void AddPosition(sim::TraceLine& line, bool next, const std::optional<IteratorInfo>& info) {
-  if (!info.has_value()) return;
-  line.Add(next ? "next_bucket" : "bucket", info->bucket);
-  line.Add(next ? "next_ordinal" : "ordinal", info->ordinal);
-}
-
 // Ends a failed call's trace line with the error.
 void CommitError(sim::TraceLine& line, const KinesisError& error) {
   line.Add("error", ErrorName(error.code)).Add("message", error.message).Commit();
-}
-
-std::optional<IteratorInfo> Describe(const KinesisModel& model, std::string_view token) {
-  Outcome<IteratorInfo> info = model.DescribeIterator(token);
-  if (!info.ok()) return std::nullopt;
-  return std::move(info).value();
 }
 
 }  // namespace
@@ -154,19 +142,11 @@ sim::Task<Outcome<ListStreamsResponse>> KinesisClient::ListStreams(ListStreamsRe
 }
 
 Outcome<PutRecordResponse> KinesisClient::PutRecordNow(const PutRecordRequest& request) {
-  Outcome<PutRecordResponse> out = model_->PutRecord(simulation_->now(), request);
-  sim::TraceLine line = simulation_->trace().Begin(simulation_->now(), name_, "PutRecord");
-  if (out.ok()) {
-    line.Add("shard", out->ShardId)
-        .Add("key", request.PartitionKey)
-        .Add("bytes", static_cast<uint64_t>(request.Data.size()))
-        .Add("seq", out->SequenceNumber)
-        .Commit();
-  } else {
-    CommitError(line.Add("key", request.PartitionKey), out.error());
-  }
-  if (observers_.empty()) return out;
-  PutCall call{simulation_->now(), name_, request, std::move(out)};
+  PutCall call = model_->ObservePutRecord(simulation_->now(), name_, request);
+  sim::TraceLine line =
+      simulation_->trace().Begin(simulation_->now(), name_, trace_call::kPutRecord);
+  WritePut(line, call);
+  line.Commit();
   for (CallObserver* o : observers_) o->OnPut(call);
   return std::move(call.outcome);
 }
@@ -206,21 +186,12 @@ sim::Task<Outcome<PutRecordsResponse>> KinesisClient::PutRecords(PutRecordsReque
 
 Outcome<GetShardIteratorResponse> KinesisClient::DoGetShardIterator(
     GetShardIteratorRequest request) {
-  Outcome<GetShardIteratorResponse> out = model_->GetShardIterator(simulation_->now(), request);
-  sim::TraceLine line = simulation_->trace().Begin(simulation_->now(), name_, "GetShardIterator");
-  line.Add("shard", request.ShardId).Add("type", ShardIteratorTypeName(request.ShardIteratorType));
-  if (request.StartingSequenceNumber) line.Add("seq", *request.StartingSequenceNumber);
-  if (request.Timestamp) line.Add("timestamp", *request.Timestamp);
-  std::optional<IteratorInfo> info;
-  if (out.ok()) {
-    info = Describe(*model_, out->ShardIterator);
-    AddPosition(line, /*next=*/false, info);
-    line.Commit();
-  } else {
-    CommitError(line, out.error());
-  }
-  GetShardIteratorCall call{simulation_->now(), name_, std::move(request), std::move(out),
-                            std::move(info)};
+  GetShardIteratorCall call =
+      model_->ObserveGetShardIterator(simulation_->now(), name_, std::move(request));
+  sim::TraceLine line =
+      simulation_->trace().Begin(simulation_->now(), name_, trace_call::kGetShardIterator);
+  WriteGetShardIterator(line, call);
+  line.Commit();
   for (CallObserver* o : observers_) o->OnGetShardIterator(call);
   return std::move(call.outcome);
 }
@@ -232,34 +203,11 @@ sim::Task<Outcome<GetShardIteratorResponse>> KinesisClient::GetShardIterator(
 }
 
 Outcome<GetRecordsResponse> KinesisClient::DoGetRecords(GetRecordsRequest request) {
-  std::optional<IteratorInfo> at = Describe(*model_, request.ShardIterator);
-  Outcome<GetRecordsResponse> out = model_->GetRecords(simulation_->now(), request);
-  std::optional<IteratorInfo> next;
-  if (out.ok() && out->NextShardIterator) next = Describe(*model_, *out->NextShardIterator);
-  sim::TraceLine line = simulation_->trace().Begin(simulation_->now(), name_, "GetRecords");
-  if (at) line.Add("shard", at->shard_id);
-  AddPosition(line, /*next=*/false, at);
-  if (out.ok()) {
-    line.Add("records", static_cast<uint64_t>(out->Records.size()));
-    if (!out->Records.empty()) {
-      line.Add("first_seq", out->Records.front().SequenceNumber);
-      line.Add("last_seq", out->Records.back().SequenceNumber);
-    }
-    if (out->NextShardIterator) {
-      AddPosition(line, /*next=*/true, next);
-    } else {
-      std::string children;
-      for (const ChildShard& c : out->ChildShards) {
-        absl::StrAppend(&children, children.empty() ? "" : ",", c.ShardId);
-      }
-      line.Add("next", "absent").Add("children", children);
-    }
-    line.Add("behind_ms", out->MillisBehindLatest).Commit();
-  } else {
-    CommitError(line, out.error());
-  }
-  GetRecordsCall call{simulation_->now(), name_,          std::move(request),
-                      std::move(at),      std::move(out), std::move(next)};
+  GetRecordsCall call = model_->ObserveGetRecords(simulation_->now(), name_, std::move(request));
+  sim::TraceLine line =
+      simulation_->trace().Begin(simulation_->now(), name_, trace_call::kGetRecords);
+  WriteGetRecords(line, call);
+  line.Commit();
   for (CallObserver* o : observers_) o->OnGetRecords(call);
   return std::move(call.outcome);
 }

@@ -18,47 +18,13 @@
 #include <string>
 #include <vector>
 
+#include "model/call_observation.h"
 #include "model/kinesis_api.h"
 #include "model/kinesis_model.h"
 #include "sim/simulation.h"
 #include "sim/task.h"
 
 namespace shardsim::model {
-
-// One GetRecords call as checkers see it: the request, what the iterators named, the answer.
-struct GetRecordsCall {
-  Instant at;
-  std::string client;
-  GetRecordsRequest request;
-  std::optional<IteratorInfo> iterator;  // decoded request token (absent for garbage)
-  Outcome<GetRecordsResponse> outcome;
-  std::optional<IteratorInfo> next;  // decoded NextShardIterator, if any
-};
-
-struct GetShardIteratorCall {
-  Instant at;
-  std::string client;
-  GetShardIteratorRequest request;
-  Outcome<GetShardIteratorResponse> outcome;
-  std::optional<IteratorInfo> iterator;
-};
-
-struct PutCall {
-  Instant at;
-  std::string client;
-  PutRecordRequest request;
-  Outcome<PutRecordResponse> outcome;
-};
-
-// Receives every call made through any client attached to the same hub.
-class CallObserver {
- public:
-  virtual ~CallObserver() = default;
-  virtual void OnGetRecords(const GetRecordsCall&) {}
-  virtual void OnGetShardIterator(const GetShardIteratorCall&) {}
-  virtual void OnPut(const PutCall&) {}
-  virtual void OnListShards(Instant, const std::string& /*client*/) {}
-};
 
 class KinesisClient {
  public:

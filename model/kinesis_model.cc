@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "model/hash_key.h"
+#include "model/internal/iterator_token.h"
 #include "model/internal/millis_behind_latest.h"
 #include "model/internal/shard_store.h"
 #include "model/internal/stream.h"
@@ -80,7 +81,8 @@ struct KinesisModel::Resolved {
   IteratorToken token;
 };
 
-KinesisModel::KinesisModel(uint64_t seed) : seed_(seed) {}
+KinesisModel::KinesisModel(uint64_t seed)
+    : seed_(seed), token_memo_(std::make_unique<internal::IteratorTokenMemo>()) {}
 KinesisModel::~KinesisModel() = default;
 
 void KinesisModel::Advance(Instant now) {
@@ -153,9 +155,14 @@ ShardStore& KinesisModel::Route(Stream& stream, const HashKey& key) {
 }
 
 std::string KinesisModel::EncodeIterator(const Stream& stream, const ShardStore& shard,
-                                         const Position& position, Instant issued, bool stuck) {
-  return token_memo_.Encode(IteratorToken{stream.name, shard.index(), position, issued, stuck},
-                            shard.id());
+                                         const Position& position, Instant issued, bool stuck,
+                                         std::optional<IteratorInfo>* described) {
+  if (described != nullptr) {
+    *described =
+        IteratorInfo{stream.name, shard.id(), position.bucket, position.ordinal, issued, stuck};
+  }
+  return token_memo_->Encode(IteratorToken{stream.name, shard.index(), position, issued, stuck},
+                             shard.id());
 }
 
 // CreateStream / ListShards -----------------------------------------------------------------
@@ -423,6 +430,19 @@ Outcome<Position> KinesisModel::StartPosition(Instant now, Stream& stream, Shard
 
 Outcome<GetShardIteratorResponse> KinesisModel::GetShardIterator(
     Instant now, const GetShardIteratorRequest& request) {
+  return IssueIterator(now, request, nullptr);
+}
+
+GetShardIteratorCall KinesisModel::ObserveGetShardIterator(Instant now, std::string client,
+                                                           GetShardIteratorRequest request) {
+  std::optional<IteratorInfo> issued;
+  Outcome<GetShardIteratorResponse> outcome = IssueIterator(now, request, &issued);
+  return GetShardIteratorCall{now, std::move(client), std::move(request), std::move(outcome),
+                              std::move(issued)};
+}
+
+Outcome<GetShardIteratorResponse> KinesisModel::IssueIterator(
+    Instant now, const GetShardIteratorRequest& request, std::optional<IteratorInfo>* issued) {
   Advance(now);
   Outcome<Stream*> found_stream = UsableStream(now, request.StreamName, Access::kReadWrite);
   if (!found_stream.ok()) return found_stream.error();
@@ -456,14 +476,13 @@ Outcome<GetShardIteratorResponse> KinesisModel::GetShardIterator(
   bool stuck = false;
   Outcome<Position> position = StartPosition(now, stream, shard, request, stuck);
   if (!position.ok()) return position.error();
-  return GetShardIteratorResponse{EncodeIterator(stream, shard, *position, now, stuck)};
+  return GetShardIteratorResponse{EncodeIterator(stream, shard, *position, now, stuck, issued)};
 }
 
 // GetRecords ----------------------------------------------------------------------------------
 
-Outcome<KinesisModel::Resolved> KinesisModel::ResolveIterator(Instant now,
-                                                              const GetRecordsRequest& request) {
-  const internal::DecodedToken* decoded = token_memo_.Decode(request.ShardIterator);
+Outcome<KinesisModel::Resolved> KinesisModel::ResolveIterator(
+    Instant now, const GetRecordsRequest& request, const internal::DecodedToken* decoded) {
   if (decoded == nullptr) {
     return InvalidArgument(absl::StrCat("Invalid ShardIterator: '",
                                         request.ShardIterator.substr(0, 64),
@@ -620,7 +639,34 @@ Outcome<GetRecordsResponse> KinesisModel::GetRecords(Instant now,
                                                      const GetRecordsRequest& request) {
   Advance(now);
   if (std::optional<KinesisError> bad_limit = CheckLimit(request)) return *std::move(bad_limit);
-  Outcome<Resolved> resolved = ResolveIterator(now, request);
+  return ReadRecords(now, request, token_memo_->Decode(request.ShardIterator), nullptr);
+}
+
+GetRecordsCall KinesisModel::ObserveGetRecords(Instant now, std::string client,
+                                               GetRecordsRequest request) {
+  Advance(now);
+  // The one decode of the request's token (the memo's entry is valid until its next use).
+  const internal::DecodedToken* decoded = token_memo_->Decode(request.ShardIterator);
+  std::optional<IteratorInfo> at;
+  if (decoded != nullptr) at = InfoOf(*decoded);
+  std::optional<IteratorInfo> next;
+  std::optional<KinesisError> bad_limit = CheckLimit(request);
+  Outcome<GetRecordsResponse> outcome = bad_limit
+                                            ? Outcome<GetRecordsResponse>(*std::move(bad_limit))
+                                            : ReadRecords(now, request, decoded, &next);
+  return GetRecordsCall{now,           std::move(client),  std::move(request),
+                        std::move(at), std::move(outcome), std::move(next)};
+}
+
+PutCall KinesisModel::ObservePutRecord(Instant now, std::string client, PutRecordRequest request) {
+  Outcome<PutRecordResponse> outcome = PutRecord(now, request);
+  return PutCall{now, std::move(client), std::move(request), std::move(outcome)};
+}
+
+Outcome<GetRecordsResponse> KinesisModel::ReadRecords(Instant now, const GetRecordsRequest& request,
+                                                      const internal::DecodedToken* decoded,
+                                                      std::optional<IteratorInfo>* next_info) {
+  Outcome<Resolved> resolved = ResolveIterator(now, request, decoded);
   if (!resolved.ok()) return resolved.error();
   Stream& stream = *resolved->stream;
   ShardStore& shard = *resolved->shard;
@@ -631,7 +677,7 @@ Outcome<GetRecordsResponse> KinesisModel::GetRecords(Instant now,
   GetRecordsResponse response;
   if (resolved->token.stuck) {
     response.MillisBehindLatest = stream.options.retention.millis();
-    response.NextShardIterator = EncodeIterator(stream, shard, Position{}, now, true);
+    response.NextShardIterator = EncodeIterator(stream, shard, Position{}, now, true, next_info);
     return response;
   }
   const Position at = ReadStart(stream.options, shard, resolved->token.position, now);
@@ -644,7 +690,7 @@ Outcome<GetRecordsResponse> KinesisModel::GetRecords(Instant now,
     response.ChildShards = ChildShardsOf(stream, shard);
     return response;  // the end of a closed shard: no NextShardIterator, MillisBehindLatest 0
   }
-  response.NextShardIterator = EncodeIterator(stream, shard, *next, now, false);
+  response.NextShardIterator = EncodeIterator(stream, shard, *next, now, false, next_info);
   response.MillisBehindLatest = internal::MillisBehindLatest(FactsAt(shard, *next, now));
   return response;
 }
@@ -786,12 +832,16 @@ Outcome<Empty> KinesisModel::DecreaseStreamRetentionPeriod(Instant now,
 
 // Introspection -------------------------------------------------------------------------------
 
+IteratorInfo KinesisModel::InfoOf(const internal::DecodedToken& decoded) {
+  const IteratorToken& token = decoded.token;
+  return IteratorInfo{token.stream,           decoded.shard_id, token.position.bucket,
+                      token.position.ordinal, token.issued,     token.stuck};
+}
+
 Outcome<IteratorInfo> KinesisModel::DescribeIterator(std::string_view shard_iterator) const {
-  const internal::DecodedToken* decoded = token_memo_.Decode(shard_iterator);
+  const internal::DecodedToken* decoded = token_memo_->Decode(shard_iterator);
   if (decoded == nullptr) return InvalidArgument("Invalid ShardIterator.");
-  const IteratorToken& token = decoded->token;
-  return IteratorInfo{token.stream,           decoded->shard_id, token.position.bucket,
-                      token.position.ordinal, token.issued,      token.stuck};
+  return InfoOf(*decoded);
 }
 
 std::optional<Instant> KinesisModel::BucketStart(std::string_view stream_name,

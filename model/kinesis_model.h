@@ -71,23 +71,20 @@
 #include <string_view>
 #include <vector>
 
+#include "model/call_observation.h"
 #include "model/hash_key.h"
-#include "model/internal/iterator_token.h"
 #include "model/kinesis_api.h"
 #include "model/stream_options.h"
 #include "sim/random.h"
 
 namespace shardsim::model {
 
-// What an iterator token names; for checkers, tests and traces (not part of the AWS API).
-struct IteratorInfo {
-  std::string stream_name;
-  std::string shard_id;
-  uint64_t bucket = 0;
-  uint64_t ordinal = 0;  // the next record it may return, counted from the shard's first
-  Instant issued_at;
-  bool stuck_below_horizon = false;
-};
+namespace internal {
+class IteratorTokenMemo;
+class ShardStore;
+struct DecodedToken;
+struct Position;
+}  // namespace internal
 
 class KinesisModel {
  public:
@@ -127,6 +124,14 @@ class KinesisModel {
   // the open shard count (and 1..1,000), else InvalidArgumentException / LimitExceeded.
   Outcome<UpdateShardCountResponse> UpdateShardCount(Instant now,
                                                      const UpdateShardCountRequest& request);
+
+  // Observed calls (call_observation.h) -------------------------------------------------------
+  // GetRecords, GetShardIterator and PutRecord as `client` made them, with the iterators they
+  // name described: the request's token is decoded once, the issued ones not at all.
+  GetRecordsCall ObserveGetRecords(Instant now, std::string client, GetRecordsRequest request);
+  GetShardIteratorCall ObserveGetShardIterator(Instant now, std::string client,
+                                               GetShardIteratorRequest request);
+  PutCall ObservePutRecord(Instant now, std::string client, PutRecordRequest request);
 
   // Introspection (not AWS API) ------------------------------------------------------------
   // Decodes a token without checking expiry; InvalidArgument for garbage.
@@ -177,7 +182,20 @@ class KinesisModel {
   Shard DescribeShard(const Stream& stream, const internal::ShardStore& shard) const;
   internal::ShardStore& Route(Stream& stream, const HashKey& key);
   void Retire(Stream& stream, Instant now);
-  Outcome<Resolved> ResolveIterator(Instant now, const GetRecordsRequest& request);
+  // The request's token, already decoded (nullptr: it decodes to nothing), resolved to its
+  // stream and shard.
+  Outcome<Resolved> ResolveIterator(Instant now, const GetRecordsRequest& request,
+                                    const internal::DecodedToken* decoded);
+  // GetRecords after its Limit check; describes the NextShardIterator into `next_info` when
+  // given.
+  Outcome<GetRecordsResponse> ReadRecords(Instant now, const GetRecordsRequest& request,
+                                          const internal::DecodedToken* decoded,
+                                          std::optional<IteratorInfo>* next_info);
+  // GetShardIterator; describes the iterator into `issued` when given.
+  Outcome<GetShardIteratorResponse> IssueIterator(Instant now,
+                                                  const GetShardIteratorRequest& request,
+                                                  std::optional<IteratorInfo>* issued);
+  static IteratorInfo InfoOf(const internal::DecodedToken& decoded);
   Outcome<internal::Position> StartPosition(Instant now, Stream& stream,
                                             internal::ShardStore& shard,
                                             const GetShardIteratorRequest& request, bool& stuck);
@@ -194,15 +212,17 @@ class KinesisModel {
   Outcome<PutRecordResponse> PutOne(Instant now, Stream& stream, std::string_view partition_key,
                                     std::string_view data,
                                     const std::optional<std::string>& explicit_hash_key);
+  // The token of `position`, described into `described` when given.
   std::string EncodeIterator(const Stream& stream, const internal::ShardStore& shard,
-                             const internal::Position& position, Instant issued, bool stuck);
+                             const internal::Position& position, Instant issued, bool stuck,
+                             std::optional<IteratorInfo>* described = nullptr);
   std::vector<ChildShard> ChildShardsOf(Stream& stream, const internal::ShardStore& shard);
   Outcome<Empty> SetRetention(Instant now, const RetentionPeriodRequest& request, bool increase);
 
   uint64_t seed_;
   Instant last_now_ = Instant::FromUnixMicros(INT64_MIN);
   // The model's own cache of recent tokens; DescribeIterator, though const, updates it.
-  mutable internal::IteratorTokenMemo token_memo_;
+  std::unique_ptr<internal::IteratorTokenMemo> token_memo_;
   std::map<std::string, std::unique_ptr<Stream>, std::less<>> streams_;
   int deleting_ = 0;  // streams DELETING, so Advance looks for due deletions only then
 };

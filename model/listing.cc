@@ -81,7 +81,8 @@ bool Selects(const ShardFilter& filter, const ShardStore& shard, Instant stream_
       return true;
     case ShardFilterType::AT_TIMESTAMP:
     case ShardFilterType::FROM_TIMESTAMP: {
-      const int64_t at_s = std::max(stream_created_s, filter.Timestamp.value_or(now).unix_seconds());
+      const int64_t at_s =
+          std::max(stream_created_s, filter.Timestamp.value_or(now).unix_seconds());
       if (filter.Type == ShardFilterType::AT_TIMESTAMP) return OpenAt(created_s, closed_s, at_s);
       return !closed_s || *closed_s >= at_s;
     }
@@ -146,8 +147,8 @@ Outcome<ListShardsResponse> KinesisModel::ListShards(Instant now,
 
 StreamSummary KinesisModel::Summarize(Stream& stream, Instant now) {
   Retire(stream, now);
-  StreamSummary summary{stream.name, stream.created, stream.options.retention, 0,
-                        stream.StatusAt(now), stream.mode};
+  StreamSummary summary{stream.name, stream.created,       stream.options.retention,
+                        0,           stream.StatusAt(now), stream.mode};
   for (const auto& shard : stream.shards) {
     if (shard != nullptr && !shard->closed()) ++summary.OpenShardCount;
   }
@@ -164,14 +165,13 @@ Outcome<StreamSummary> KinesisModel::DescribeStreamSummary(Instant now,
   return Summarize(*stream, now);
 }
 
-Outcome<DescribeStreamResponse> KinesisModel::DescribeStream(
-    Instant now, const DescribeStreamRequest& request) {
+Outcome<DescribeStreamResponse> KinesisModel::DescribeStream(Instant now,
+                                                             const DescribeStreamRequest& request) {
   Advance(now);
   if (auto invalid = CheckPageSize("Limit", request.Limit)) return *std::move(invalid);
   Stream* stream = FindStream(request.StreamName);
   if (stream == nullptr) {
-    return KinesisError{ErrorCode::kResourceNotFound,
-                        internal::StreamNotFound(request.StreamName)};
+    return KinesisError{ErrorCode::kResourceNotFound, internal::StreamNotFound(request.StreamName)};
   }
   const StreamSummary summary = Summarize(*stream, now);
   DescribeStreamResponse response;

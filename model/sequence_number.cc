@@ -3,6 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "model/internal/uint192.h"
 #include "sim/check.h"
 #include "sim/strings.h"
 
@@ -10,6 +11,14 @@ namespace shardsim::model {
 namespace {
 
 using internal::Uint192;
+
+// A SequenceNumber holds its value as three words, so that its header needs no Uint192.
+Uint192 BitsOf(const std::array<uint64_t, 3>& words) {
+  return Uint192::FromWords(words[0], words[1], words[2]);
+}
+std::array<uint64_t, 3> WordsOf(const Uint192& bits) {
+  return {bits.high(), bits.middle(), bits.low()};
+}
 
 // A field of the layout: `offset_bits` counts from the least significant bit (the end of hex
 // digit 46), so hex digits a..b sit at offset 4 * (46 - b) with width 4 * (b - a + 1).
@@ -133,7 +142,7 @@ SequenceNumber SequenceNumber::FromFields(const SequenceNumberFields& fields) {
   Set(bits, kPutSeconds, static_cast<uint64_t>(fields.put_seconds));
   Set(bits, kShardIndex, fields.shard_index);
   Set(bits, kVersion, static_cast<uint64_t>(fields.version));
-  return SequenceNumber(bits);
+  return SequenceNumber(WordsOf(bits));
 }
 
 absl::StatusOr<SequenceNumber> SequenceNumber::Parse(std::string_view text) {
@@ -142,26 +151,26 @@ absl::StatusOr<SequenceNumber> SequenceNumber::Parse(std::string_view text) {
   // 56 digits always fit in 192 bits.
   SHARDSIM_CHECK(bits.has_value(), "checked decimal text did not convert to 192 bits");
   if (absl::Status s = CheckLayout(sim::ToAbsl(text), *bits); !s.ok()) return s;
-  return SequenceNumber(*bits);
+  return SequenceNumber(WordsOf(*bits));
 }
 
 SequenceNumberFields SequenceNumber::fields() const {
   return SequenceNumberFields{
-      .shard_creation_seconds = static_cast<int64_t>(Get(bits_, kCreationSeconds)),
+      .shard_creation_seconds = static_cast<int64_t>(Get(BitsOf(words_), kCreationSeconds)),
       .shard_index = shard_index(),
       .counter = counter(),
-      .put_seconds = static_cast<int64_t>(Get(bits_, kPutSeconds)),
-      .version = static_cast<int>(Get(bits_, kVersion)),
+      .put_seconds = static_cast<int64_t>(Get(BitsOf(words_), kPutSeconds)),
+      .version = static_cast<int>(Get(BitsOf(words_), kVersion)),
   };
 }
 
 uint32_t SequenceNumber::shard_index() const {
-  return static_cast<uint32_t>(Get(bits_, kShardIndex));
+  return static_cast<uint32_t>(Get(BitsOf(words_), kShardIndex));
 }
 
-uint64_t SequenceNumber::counter() const { return Get(bits_, kCounter); }
+uint64_t SequenceNumber::counter() const { return Get(BitsOf(words_), kCounter); }
 
-std::string SequenceNumber::ToString() const { return bits_.ToDecimal(); }
+std::string SequenceNumber::ToString() const { return BitsOf(words_).ToDecimal(); }
 
 std::string EncodeSequenceNumber(const SequenceNumberFields& fields) {
   return SequenceNumber::FromFields(fields).ToString();

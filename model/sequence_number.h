@@ -34,6 +34,7 @@
 #ifndef SHARDSIM_MODEL_SEQUENCE_NUMBER_H_
 #define SHARDSIM_MODEL_SEQUENCE_NUMBER_H_
 
+#include <array>
 #include <compare>
 #include <cstdint>
 #include <ostream>
@@ -42,7 +43,6 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "model/internal/uint192.h"
 
 namespace shardsim::model {
 
@@ -102,9 +102,10 @@ class SequenceNumber {
   }
 
  private:
-  explicit SequenceNumber(internal::Uint192 bits) : bits_(bits) {}
+  explicit SequenceNumber(std::array<uint64_t, 3> words) : words_(words) {}
 
-  internal::Uint192 bits_;
+  // The 192-bit value, high word first (so the defaulted comparison is numeric order).
+  std::array<uint64_t, 3> words_ = {};
 };
 
 // The decimal form of `fields`. REQUIRES: ValidateSequenceNumberFields(fields).ok().

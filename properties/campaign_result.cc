@@ -28,7 +28,7 @@ std::string Hex(uint64_t v) { return absl::StrFormat("%016x", v); }
 // midpoint of the shard's range ("" for a shard the stream does not have, which fails).
 std::string Midpoint(model::KinesisModel& model, sim::Instant now, const Scenario& scenario,
                      const std::string& shard_id) {
-  auto shards = model.ListShards(now, {scenario.stream_name});
+  auto shards = model.ListShards(now, {.StreamName = scenario.stream_name});
   if (!shards.ok()) return "";
   for (const model::Shard& s : shards->Shards) {
     if (s.ShardId != shard_id) continue;
@@ -353,7 +353,8 @@ bool CampaignResult::failed_as_a_command() const {
 int ShardsInvolved(const Scenario& scenario, std::optional<sim::Instant> until) {
   model::KinesisModel model(scenario.seed);
   if (!model
-           .CreateStream(scenario.start, {scenario.stream_name, scenario.shard_count},
+           .CreateStream(scenario.start,
+                         {.StreamName = scenario.stream_name, .ShardCount = scenario.shard_count},
                          scenario.stream)
            .ok()) {
     return scenario.shard_count;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "model/call_observation.h"
 #include "sim/trace.h"
 
 namespace shardsim::properties {
@@ -11,8 +12,8 @@ namespace shardsim::properties {
 namespace {
 
 bool IsEmptyGetRecords(const sim::TraceRecord& r) {
-  if (r.kind != "GetRecords") return false;
-  const sim::TraceValue* records = r.Find("records");
+  if (r.kind != model::trace_call::kGetRecords) return false;
+  const sim::TraceValue* records = r.Find(model::trace_field::kRecords);
   if (records == nullptr) return false;
   const sim::TraceValue::Variant& v = records->value();
   return (std::holds_alternative<int64_t>(v) && std::get<int64_t>(v) == 0) ||
@@ -20,7 +21,7 @@ bool IsEmptyGetRecords(const sim::TraceRecord& r) {
 }
 
 std::string BucketOf(const sim::TraceRecord& r) {
-  const sim::TraceValue* bucket = r.Find("bucket");
+  const sim::TraceValue* bucket = r.Find(model::trace_field::kBucket);
   if (bucket == nullptr) return "?";
   std::string out;
   bucket->AppendText(out);

@@ -173,12 +173,14 @@ class Run {
     ++incarnation_;
     consumer_running_ = true;
     consumer_process_ =
-        sim_.Spawn(absl::StrCat("consumer#", incarnation_ - 1), Consumer(contexts_.back().get()));
+        sim_.Spawn(absl::StrCat(sim::ToAbsl(kConsumerActorPrefix), incarnation_ - 1),
+                   Consumer(contexts_.back().get()));
   }
 
   sim::Task<void> Consumer(ConsumerContext* ctx) {
-    co_await consumer::CatchStrategyErrors(sim_, absl::StrCat("consumer#", ctx->incarnation),
-                                           strategy_.run(*ctx));
+    co_await consumer::CatchStrategyErrors(
+        sim_, absl::StrCat(sim::ToAbsl(kConsumerActorPrefix), ctx->incarnation),
+        strategy_.run(*ctx));
     consumer_running_ = false;
     if (scenario_.rerun_after_exit.has_value()) {
       co_await sim_.Sleep(*scenario_.rerun_after_exit);

@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -25,6 +26,10 @@
 #include "sim/trace.h"
 
 namespace shardsim::properties {
+
+// The trace's actor names of a run's consumer: "consumer#0" first, then "consumer#1" and so on
+// after each crash or rerun (the timeline reads restarts from them).
+inline constexpr std::string_view kConsumerActorPrefix = "consumer#";
 
 struct RunReport {
   std::string scenario;

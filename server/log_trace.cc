@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "model/call_observation.h"
 #include "server/clock.h"
 #include "server/replay.h"
 #include "sim/strings.h"
@@ -25,7 +26,52 @@ int64_t Integer(const Json& object, const char* key) {
   return it != object.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
 }
 
-// Turns one replayed call into its trace records, in the simulated client's vocabulary.
+// A trace line for model::Write*: collects the fields of one record.
+struct FieldCollector {
+  std::vector<sim::TraceField>& fields;
+  template <typename T>
+  FieldCollector& Add(std::string_view key, T value) {
+    fields.push_back({std::string(key), sim::TraceValue(value)});
+    return *this;
+  }
+};
+
+// The observed calls of the replayed service, written as the simulated client writes them.
+class TraceRecorder : public model::CallObserver {
+ public:
+  explicit TraceRecorder(std::vector<sim::TraceRecord>& out) : out_(out) {}
+
+  void OnGetRecords(const model::GetRecordsCall& call) override {
+    Record(call.at, call.client, model::trace_call::kGetRecords,
+           [&](FieldCollector& line) { model::WriteGetRecords(line, call); });
+  }
+  void OnGetShardIterator(const model::GetShardIteratorCall& call) override {
+    Record(call.at, call.client, model::trace_call::kGetShardIterator,
+           [&](FieldCollector& line) { model::WriteGetShardIterator(line, call); });
+  }
+  void OnPut(const model::PutCall& call) override {
+    Record(call.at, call.client, model::trace_call::kPutRecord,
+           [&](FieldCollector& line) { model::WritePut(line, call); });
+  }
+  // Records written since the last call (a request that reached the model writes one or more).
+  int TakeCount() { return std::exchange(count_, 0); }
+
+ private:
+  template <typename Write>
+  void Record(Instant at, const std::string& client, std::string_view kind, const Write& write) {
+    std::vector<sim::TraceField> fields;
+    FieldCollector line{fields};
+    write(line);
+    out_.push_back(sim::TraceRecord{at, client, std::string(kind), std::move(fields)});
+    ++count_;
+  }
+
+  std::vector<sim::TraceRecord>& out_;
+  int count_ = 0;
+};
+
+// Turns one replayed call the recorder did not see into its trace records, in the simulated
+// client's vocabulary.
 class CallTracer {
  public:
   CallTracer(const ReplayedRequest& call, model::KinesisModel& model, Instant at)
@@ -37,11 +83,15 @@ class CallTracer {
     ok_ = Integer(call.entry, "status") == 200;
   }
 
-  void AppendTo(const std::string& operation, std::vector<sim::TraceRecord>& out) {
-    if (operation == "PutRecord") return PutRecord(out);
+  // `observed`: the model ran the call, and the recorder below has written its record.
+  void AppendTo(const std::string& operation, bool observed, std::vector<sim::TraceRecord>& out) {
     if (operation == "PutRecords") return PutRecords(out);
-    if (operation == "GetShardIterator") return GetShardIterator(out);
-    if (operation == "GetRecords") return GetRecords(out);
+    if (operation == model::trace_call::kPutRecord ||
+        operation == model::trace_call::kGetShardIterator ||
+        operation == model::trace_call::kGetRecords) {
+      if (!observed) Unobserved(out, operation);
+      return;
+    }
     if (operation == "SplitShard") {
       return Simple(out, operation,
                     {{"shard", Text(request_, "ShardToSplit")},
@@ -83,87 +133,29 @@ class CallTracer {
     Emit(out, kind, std::move(fields));
   }
 
-  void PutRecord(std::vector<sim::TraceRecord>& out) {
+  // A GetRecords, GetShardIterator or PutRecord the model never ran (the request did not
+  // decode): the request's own fields and the error, as the observed call would have them.
+  void Unobserved(std::vector<sim::TraceRecord>& out, std::string_view kind) {
     std::vector<sim::TraceField> fields;
-    if (ok_) fields.push_back({"shard", Text(response_, "ShardId")});
-    fields.push_back({"key", Text(request_, "PartitionKey")});
-    if (ok_) fields.push_back({"seq", Text(response_, "SequenceNumber")});
-    Emit(out, "PutRecord", std::move(fields));
-  }
-
-  // One PutRecord record per entry the stream stored, as the simulated producer's puts.
-  void PutRecords(std::vector<sim::TraceRecord>& out) {
-    const auto entries = request_.find("Records");
-    const auto results = response_.find("Records");
-    if (!ok_ || entries == request_.end() || results == response_.end() || !entries->is_array() ||
-        !results->is_array()) {
-      return Emit(out, "PutRecords", {});
-    }
-    const size_t n = std::min(entries->size(), results->size());
-    for (size_t i = 0; i < n; ++i) {
-      const Json& result = (*results)[i];
-      if (Text(result, "SequenceNumber").empty()) continue;
-      out.push_back(sim::TraceRecord{at_,
-                                     actor_,
-                                     "PutRecord",
-                                     {{"shard", Text(result, "ShardId")},
-                                      {"key", Text((*entries)[i], "PartitionKey")},
-                                      {"seq", Text(result, "SequenceNumber")}}});
-    }
-  }
-
-  void AddPosition(std::vector<sim::TraceField>& fields, const std::string& token, bool next) {
-    if (token.empty()) return;
-    model::Outcome<model::IteratorInfo> info = model_.DescribeIterator(token);
-    if (!info.ok()) return;
-    fields.push_back({next ? "next_bucket" : "bucket", info->bucket});
-    fields.push_back({next ? "next_ordinal" : "ordinal", info->ordinal});
-  }
-
-  std::string ShardOf(const std::string& token) {
-    model::Outcome<model::IteratorInfo> info = model_.DescribeIterator(token);
-    return info.ok() ? info->shard_id : std::string();
-  }
-
-  void GetShardIterator(std::vector<sim::TraceRecord>& out) {
-    std::vector<sim::TraceField> fields{{"shard", Text(request_, "ShardId")},
-                                        {"type", Text(request_, "ShardIteratorType")}};
-    if (ok_) AddPosition(fields, Text(response_, "ShardIterator"), false);
-    Emit(out, "GetShardIterator", std::move(fields));
-  }
-
-  void GetRecords(std::vector<sim::TraceRecord>& out) {
-    const std::string token = Text(request_, "ShardIterator");
-    std::vector<sim::TraceField> fields;
-    if (const std::string shard = ShardOf(token); !shard.empty())
-      fields.push_back({"shard", shard});
-    AddPosition(fields, token, false);
-    if (!ok_) return Emit(out, "GetRecords", std::move(fields));
-    const auto records = response_.find("Records");
-    const size_t count = records != response_.end() && records->is_array() ? records->size() : 0;
-    fields.push_back({"records", count});
-    if (count > 0) {
-      fields.push_back({"first_seq", Text(records->front(), "SequenceNumber")});
-      fields.push_back({"last_seq", Text(records->back(), "SequenceNumber")});
-    }
-    if (const std::string next = Text(response_, "NextShardIterator"); !next.empty()) {
-      AddPosition(fields, next, true);
+    if (kind == model::trace_call::kGetRecords) {
+      model::Outcome<model::IteratorInfo> info =
+          model_.DescribeIterator(Text(request_, "ShardIterator"));
+      FieldCollector line{fields};
+      if (info.ok()) line.Add(model::trace_field::kShard, std::string_view(info->shard_id));
+      model::WritePosition(line, /*next=*/false,
+                           info.ok() ? std::optional<model::IteratorInfo>(*info) : std::nullopt);
+    } else if (kind == model::trace_call::kGetShardIterator) {
+      fields.push_back({std::string(model::trace_field::kShard), Text(request_, "ShardId")});
+      fields.push_back(
+          {std::string(model::trace_field::kType), Text(request_, "ShardIteratorType")});
     } else {
-      fields.push_back({"next", "absent"});
-      std::string children;
-      const auto child_shards = response_.find("ChildShards");
-      if (child_shards != response_.end() && child_shards->is_array()) {
-        for (const Json& c : *child_shards) {
-          absl::StrAppend(&children, children.empty() ? "" : ",", sim::ToAbsl(Text(c, "ShardId")));
-        }
-      }
-      fields.push_back({"children", children});
+      fields.push_back({std::string(model::trace_field::kKey), Text(request_, "PartitionKey")});
     }
-    const auto behind = response_.find("MillisBehindLatest");
-    if (behind != response_.end() && behind->is_number_integer()) {
-      fields.push_back({"behind_ms", behind->get<int64_t>()});
-    }
-    Emit(out, "GetRecords", std::move(fields));
+    Emit(out, std::string(kind), std::move(fields));
+  }
+
+  void PutRecords(std::vector<sim::TraceRecord>& out) {
+    if (!ok_) Emit(out, "PutRecords", {});  // a stored entry is an observed PutRecord
   }
 
   model::KinesisModel& model_;
@@ -178,6 +170,7 @@ class CallTracer {
 
 absl::StatusOr<ServedSession> TraceOfLog(std::istream& log, const ReplayHooksFactory& hooks) {
   ServedSession session;
+  TraceRecorder recorder(session.records);
   absl::StatusOr<int> requests = ReplayEach(
       log, session.replayed,
       [&](const ReplayedRequest& call) {
@@ -202,10 +195,11 @@ absl::StatusOr<ServedSession> TraceOfLog(std::istream& log, const ReplayHooksFac
           const auto request = call.entry.find("request");
           if (request != call.entry.end()) session.streams.push_back(Text(*request, "StreamName"));
         }
-        CallTracer(call, service->model(), time).AppendTo(operation, session.records);
+        const bool observed = recorder.TakeCount() > 0;
+        CallTracer(call, service->model(), time).AppendTo(operation, observed, session.records);
         return true;
       },
-      hooks);
+      hooks, &recorder);
   if (!requests.ok()) return requests.status();
   session.requests = *requests;
   return session;

@@ -52,7 +52,7 @@ absl::StatusOr<HttpResponse> Resend(const Json& entry, int number, KinesisServic
 
 absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
                                const std::function<bool(const ReplayedRequest&)>& each,
-                               const ReplayHooksFactory& hooks) {
+                               const ReplayHooksFactory& hooks, model::CallObserver* observer) {
   std::string line;
   if (!std::getline(log, line)) return absl::InvalidArgumentError("the log is empty");
   const Json header = Json::parse(line, nullptr, false);
@@ -66,6 +66,7 @@ absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
   if (!deterministic) replay_options.clock = ClockMode{};
   session.service = std::make_unique<KinesisService>(replay_options);
   KinesisService& service = *session.service;
+  if (observer != nullptr) service.AddCallObserver(observer);
   if (!options->scenario.is_null()) {
     if (!hooks) {
       return absl::InvalidArgumentError(

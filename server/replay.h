@@ -60,9 +60,12 @@ struct ReplaySession {
 // re-sends every logged request to it in order and calls `each` after each one; stops early
 // when `each` returns false. Returns the number of requests re-sent, or an error for a log that
 // cannot be read.
+// `observer`, when given, sees every observed call of the replayed service (see
+// KinesisService::AddCallObserver).
 absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
                                const std::function<bool(const ReplayedRequest&)>& each,
-                               const ReplayHooksFactory& hooks = {});
+                               const ReplayHooksFactory& hooks = {},
+                               model::CallObserver* observer = nullptr);
 
 }  // namespace shardsim::server
 

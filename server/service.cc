@@ -398,15 +398,9 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
   return Finish(200, doc, encoding, now, log_entry, /*empty_body=*/doc.is_null());
 }
 
-std::optional<model::IteratorInfo> KinesisService::Described(std::string_view token) const {
-  model::Outcome<model::IteratorInfo> info = model_.DescribeIterator(token);
-  if (!info.ok()) return std::nullopt;
-  return *info;
-}
-
 namespace {
 // Each accepted entry of a PutRecords call, as one PutRecord to the observers.
-void ObservePuts(ServiceHooks& hooks, Instant now, const std::string& client,
+void ObservePuts(model::CallObserver& hooks, Instant now, const std::string& client,
                  const model::PutRecordsRequest& request,
                  const model::PutRecordsResponse& response) {
   for (size_t i = 0; i < response.Records.size() && i < request.Records.size(); ++i) {
@@ -520,7 +514,7 @@ Decoded<Json> KinesisService::Run(const ListStreamsCall& call, Call& c) {
 
 Decoded<Json> KinesisService::Run(const ListShardsCall& call, Call& c) {
   const auto listed = model_.ListShards(c.now, call.request);
-  if (hooks_ != nullptr) hooks_->OnListShards(c.now, c.client);
+  Notify([&](model::CallObserver& o) { o.OnListShards(c.now, c.client); });
   if (!listed.ok()) return FromModel(listed.error());
   Json shards = Json::array();
   for (const model::Shard& shard : listed->Shards) shards.push_back(ShardValue(shard));
@@ -529,46 +523,49 @@ Decoded<Json> KinesisService::Run(const ListShardsCall& call, Call& c) {
   return out;
 }
 
+// The observed calls: with hooks or observers, the model runs them as observed calls (one
+// decode of the iterator, the iterators described) and they see them; without, they run bare.
 Decoded<Json> KinesisService::Run(const GetShardIteratorCall& call, Call& c) {
-  const auto outcome = model_.GetShardIterator(c.now, call.request);
-  if (hooks_ != nullptr) {
-    std::optional<model::IteratorInfo> info;
-    if (outcome.ok()) info = Described(outcome->ShardIterator);
-    hooks_->OnGetShardIterator(
-        model::GetShardIteratorCall{c.now, c.client, call.request, outcome, std::move(info)});
+  if (!Observed()) {
+    const auto outcome = model_.GetShardIterator(c.now, call.request);
+    if (!outcome.ok()) return FromModel(outcome.error());
+    return Json{{"ShardIterator", outcome->ShardIterator}};
   }
-  if (!outcome.ok()) return FromModel(outcome.error());
-  return Json{{"ShardIterator", outcome->ShardIterator}};
+  const model::GetShardIteratorCall observed =
+      model_.ObserveGetShardIterator(c.now, c.client, call.request);
+  Notify([&](model::CallObserver& o) { o.OnGetShardIterator(observed); });
+  if (!observed.outcome.ok()) return FromModel(observed.outcome.error());
+  return Json{{"ShardIterator", observed.outcome->ShardIterator}};
 }
 
 Decoded<Json> KinesisService::Run(const GetRecordsCall& call, Call& c) {
-  std::optional<model::IteratorInfo> at;
-  if (hooks_ != nullptr) at = Described(call.request.ShardIterator);
-  const auto outcome = model_.GetRecords(c.now, call.request);
-  if (hooks_ != nullptr) {
-    std::optional<model::IteratorInfo> next;
-    if (outcome.ok() && outcome->NextShardIterator) next = Described(*outcome->NextShardIterator);
-    hooks_->OnGetRecords(model::GetRecordsCall{c.now, c.client, call.request, std::move(at),
-                                               outcome, std::move(next)});
-  }
-  if (!outcome.ok()) return FromModel(outcome.error());
-  if (c.encoding == Encoding::kJson && !c.logging) {
-    c.serialized = GetRecordsJsonText(*outcome);
-    if (c.serialized) return Json();
-  }
-  return GetRecordsValue(*outcome, c.encoding);
+  auto answer = [&c](const model::Outcome<model::GetRecordsResponse>& outcome) -> Decoded<Json> {
+    if (!outcome.ok()) return FromModel(outcome.error());
+    if (c.encoding == Encoding::kJson && !c.logging) {
+      c.serialized = GetRecordsJsonText(*outcome);
+      if (c.serialized) return Json();
+    }
+    return GetRecordsValue(*outcome, c.encoding);
+  };
+  if (!Observed()) return answer(model_.GetRecords(c.now, call.request));
+  const model::GetRecordsCall observed = model_.ObserveGetRecords(c.now, c.client, call.request);
+  Notify([&](model::CallObserver& o) { o.OnGetRecords(observed); });
+  return answer(observed.outcome);
 }
 
 Decoded<Json> KinesisService::Run(const PutRecordCall& call, Call& c) {
-  const auto outcome = model_.PutRecord(c.now, call.request);
-  if (hooks_ != nullptr) hooks_->OnPut(model::PutCall{c.now, c.client, call.request, outcome});
-  return OrError(outcome, &PutRecordValue);
+  if (!Observed()) return OrError(model_.PutRecord(c.now, call.request), &PutRecordValue);
+  const model::PutCall observed = model_.ObservePutRecord(c.now, c.client, call.request);
+  Notify([&](model::CallObserver& o) { o.OnPut(observed); });
+  return OrError(observed.outcome, &PutRecordValue);
 }
 
 Decoded<Json> KinesisService::Run(const PutRecordsCall& call, Call& c) {
   const auto outcome = model_.PutRecords(c.now, call.request);
-  if (hooks_ != nullptr && outcome.ok())
-    ObservePuts(*hooks_, c.now, c.client, call.request, *outcome);
+  if (Observed() && outcome.ok()) {
+    Notify(
+        [&](model::CallObserver& o) { ObservePuts(o, c.now, c.client, call.request, *outcome); });
+  }
   return OrError(outcome, &PutRecordsValue);
 }
 

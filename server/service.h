@@ -32,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "model/client.h"
@@ -136,6 +137,9 @@ class KinesisService {
 
   // Not owned; must outlive the service (nullptr: none).
   void SetHooks(ServiceHooks* hooks) { hooks_ = hooks; }
+  // Sees every observed call too, after the hooks (the replay of a served session writes its
+  // trace this way). Not owned; must outlive the service.
+  void AddCallObserver(model::CallObserver* observer) { observers_.push_back(observer); }
   // A stream with `options` (a scenario's buckets, limits, retention and status delay: ACTIVE
   // at once when that is zero) instead of the service's profile.
   absl::Status AddStream(const std::string& name, int shard_count,
@@ -160,7 +164,6 @@ class KinesisService {
   HttpResponse Error(const ApiError& error, std::optional<Encoding> encoding, Instant at,
                      Json* log_entry);
   void Log(Json entry);
-  std::optional<model::IteratorInfo> Described(std::string_view token) const;
 
   // One handler per operation (see Dispatch).
   Decoded<Json> Run(const CreateStreamCall& call, Call& c);
@@ -187,6 +190,14 @@ class KinesisService {
   std::string last_rejection_;
   std::function<void(std::string_view)> log_;
   ServiceHooks* hooks_ = nullptr;
+  std::vector<model::CallObserver*> observers_;
+
+  bool Observed() const { return hooks_ != nullptr || !observers_.empty(); }
+  template <typename F>
+  void Notify(const F& notify) {
+    if (hooks_ != nullptr) notify(static_cast<model::CallObserver&>(*hooks_));
+    for (model::CallObserver* o : observers_) notify(*o);
+  }
 };
 
 }  // namespace shardsim::server

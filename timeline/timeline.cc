@@ -7,7 +7,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "model/call_observation.h"
+#include "properties/harness.h"
 #include "sim/check.h"
+#include "sim/strings.h"
 #include "timeline/internal/axis.h"
 #include "timeline/svg_writer.h"
 
@@ -18,6 +21,8 @@ namespace {
 using sim::Duration;
 using sim::Instant;
 using sim::TraceRecord;
+namespace trace_call = model::trace_call;
+namespace trace_field = model::trace_field;
 
 constexpr int64_t kWidth = 1200;
 constexpr int64_t kPlotLeft = 200;
@@ -130,16 +135,17 @@ struct Facts {
 };
 
 Outcome OutcomeOf(const TraceRecord& r) {
-  if (const std::optional<std::string> error = StrField(r, "error")) {
+  if (const std::optional<std::string> error = StrField(r, trace_field::kError)) {
     if (*error == "ProvisionedThroughputExceededException") return Outcome::kThrottled;
     if (*error == "ExpiredIteratorException") return Outcome::kExpired;
     return Outcome::kError;
   }
-  return IntField(r, "records").value_or(0) > 0 ? Outcome::kRecords : Outcome::kEmpty;
+  return IntField(r, trace_field::kRecords).value_or(0) > 0 ? Outcome::kRecords : Outcome::kEmpty;
 }
 
 bool IsRestart(const TraceRecord& r) {
-  return r.kind == "process.spawn" && r.actor.starts_with("consumer#") && r.actor != "consumer#0";
+  return r.kind == "process.spawn" && r.actor.starts_with(properties::kConsumerActorPrefix) &&
+         r.actor != absl::StrCat(sim::ToAbsl(properties::kConsumerActorPrefix), 0);
 }
 
 Facts Gather(const std::vector<TraceRecord>& records) {
@@ -149,12 +155,12 @@ Facts Gather(const std::vector<TraceRecord>& records) {
     f.last = records.back().time;
   }
   for (const TraceRecord& r : records) {
-    const std::string shard = StrField(r, "shard").value_or("");
-    if (r.kind == "PutRecord" && !r.Find("error")) {
+    const std::string shard = StrField(r, trace_field::kShard).value_or("");
+    if (r.kind == trace_call::kPutRecord && !r.Find(trace_field::kError)) {
       f.lane_events[shard].push_back({LaneEvent::Kind::kPut, &r});
-    } else if (r.kind == "GetRecords") {
-      f.reads.push_back(
-          Read{&r, shard, IntField(r, "bucket"), OutcomeOf(r), IntField(r, "behind_ms")});
+    } else if (r.kind == trace_call::kGetRecords) {
+      f.reads.push_back(Read{&r, shard, IntField(r, trace_field::kBucket), OutcomeOf(r),
+                             IntField(r, trace_field::kBehindMs)});
     } else if (r.actor == "app" && r.kind == "checkpoint") {
       f.lane_events[shard].push_back({LaneEvent::Kind::kCheckpoint, &r});
     } else if (r.actor == "app" && r.kind.starts_with("declare.")) {

@@ -55,10 +55,10 @@ Outcome<Json> Decode(std::string_view token, std::string_view kind, Instant now)
   const Instant issued = Instant::FromUnixMicros(body["t"].get<int64_t>());
   if (issued > now) return Invalid(token);
   if (now - issued > kNextTokenLifetime) {
-    return KinesisError{ErrorCode::kExpiredNextToken,
-                        absl::StrCat("The NextToken was issued at ", issued.ToString(),
-                                     " and expired after ", kNextTokenLifetime.seconds(),
-                                     " seconds.")};
+    return KinesisError{
+        ErrorCode::kExpiredNextToken,
+        absl::StrCat("The NextToken was issued at ", issued.ToString(), " and expired after ",
+                     kNextTokenLifetime.seconds(), " seconds.")};
   }
   return body;
 }
