@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "properties/failure_report.h"
 
 namespace shardsim::cli {
 
@@ -20,13 +21,7 @@ void SetProgramName(std::string name) { ProgramNameStorage() = std::move(name); 
 
 std::string CommandAsRun(const char* argv0, const std::string& built_name) {
   if (argv0 == nullptr || *argv0 == '\0') return built_name;
-  const std::string typed(argv0);
-  const bool plain = std::all_of(typed.begin(), typed.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           std::string_view("_./+,:@%=-").find(c) != std::string_view::npos;
-  });
-  if (plain) return typed;
-  return absl::StrCat("'", absl::StrReplaceAll(typed, {{"'", "'\\''"}}), "'");
+  return properties::ShellWord(argv0);
 }
 
 const consumer::StrategyInfo& FindStrategy(const std::string& name) {

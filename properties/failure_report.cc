@@ -1,5 +1,6 @@
 #include "properties/failure_report.h"
 
+#include <algorithm>
 #include <variant>
 #include <vector>
 
@@ -74,9 +75,20 @@ std::string FormatFailureReport(const FailureReportParts& parts) {
   if (!parts.saved_json.empty()) {
     absl::StrAppend(&out, "  scenario saved to ", parts.saved_json, "\n", "  ",
                     parts.program.empty() ? "shardsim" : parts.program, " replay --scenario ",
-                    parts.saved_json, "\n");
+                    ShellWord(parts.saved_json), "\n");
   }
   return out;
+}
+
+std::string ShellWord(std::string_view text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("_./+,:@%=-").find(c) != std::string_view::npos;
+  });
+  if (plain) return std::string(text);
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
 }
 
 std::string GeneratorFlags(const GeneratorOptions& options) {

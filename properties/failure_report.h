@@ -42,6 +42,10 @@ std::string FormatFailureReport(const FailureReportParts& parts);
 // that shapes the case space appears here, so a replay line reproduces the case it names.
 std::string GeneratorFlags(const GeneratorOptions& options);
 
+// `text` as one word for a POSIX shell, so a printed command pastes: as it is when it holds
+// only [A-Za-z0-9_./+,:@%=-], else in single quotes.
+std::string ShellWord(std::string_view text);
+
 // "<program> replay --strategy NAME --seed S --case K<GeneratorFlags>".
 std::string ReplayCaseCommand(std::string_view program, std::string_view strategy, uint64_t seed,
                               uint64_t case_index, const GeneratorOptions& options);

@@ -63,19 +63,6 @@ std::string UnknownStrategy(const std::string& strategy) {
       "SHARDSIM_REGISTER_STRATEGY in a static library is dropped by the linker");
 }
 
-// `text` as one word for a POSIX shell: as it is when it holds only [A-Za-z0-9_./+,:@%=-],
-// else in single quotes.
-std::string ShellWord(const std::string& text) {
-  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           std::string_view("_./+,:@%=-").find(c) != std::string_view::npos;
-  });
-  if (plain) return text;
-  std::string quoted = "'";
-  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
 struct Registrations {
   std::mutex mutex;
   std::set<RegisterFunction> done;
