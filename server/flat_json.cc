@@ -19,7 +19,8 @@ class FlatJsonReader {
     if (!Take('{')) return std::nullopt;
     SkipSpace();
     if (Take('}')) return End(std::move(doc));
-    while (true) {
+    // Each member takes at least one character, so text_.size() members bound the loop.
+    for (size_t members = 0; members <= text_.size(); ++members) {
       std::optional<std::string_view> key = String();
       if (!key) return std::nullopt;
       SkipSpace();
@@ -35,6 +36,7 @@ class FlatJsonReader {
       if (!Take(',')) return std::nullopt;
       SkipSpace();
     }
+    return std::nullopt;
   }
 
  private:

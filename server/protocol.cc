@@ -33,6 +33,17 @@ constexpr std::array<std::pair<Operation, std::string_view>, 15> kOperations = {
     {Operation::kDecreaseStreamRetentionPeriod, "DecreaseStreamRetentionPeriod"},
 }};
 
+// kOperations is in enum order, so OperationName indexes it.
+constexpr bool InEnumOrder() {
+  for (size_t i = 0; i < kOperations.size(); ++i) {
+    if (kOperations[i].first != static_cast<Operation>(i)) return false;
+  }
+  return true;
+}
+static_assert(InEnumOrder() &&
+                  kOperations.back().first == Operation::kDecreaseStreamRetentionPeriod,
+              "kOperations lists every Operation once, in enum order");
+
 // The rest of the 2013-12-02 API (botocore's service-2.json).
 constexpr std::array<std::string_view, 24> kUnimplemented = {
     "AddTagsToStream",
@@ -112,12 +123,7 @@ std::optional<Operation> OperationFromName(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view OperationName(Operation op) {
-  for (const auto& [o, name] : kOperations) {
-    if (o == op) return name;
-  }
-  return "?";
-}
+std::string_view OperationName(Operation op) { return kOperations[static_cast<size_t>(op)].second; }
 
 bool IsUnimplementedKinesisOperation(std::string_view name) {
   return std::find(kUnimplemented.begin(), kUnimplemented.end(), name) != kUnimplemented.end();
