@@ -29,6 +29,45 @@ std::optional<Json> JsonObjectBody(std::string_view text, Json* log_entry) {
   return std::get<Json>(std::move(parsed));
 }
 
+// The UnknownOperationException of an X-Amz-Target that is missing or lacks kTargetPrefix.
+std::optional<ApiError> TargetError(std::string_view target) {
+  if (target.empty()) {
+    return ApiError{400, "UnknownOperationException",
+                    "Missing X-Amz-Target header (Kinesis_20131202.<Operation>)"};
+  }
+  if (!absl::StartsWith(sim::ToAbsl(target), sim::ToAbsl(kTargetPrefix))) {
+    return ApiError{400, "UnknownOperationException",
+                    sim::Cat("Unknown X-Amz-Target '", target.substr(0, 128), "': expected ",
+                             kTargetPrefix, "<Operation>")};
+  }
+  return std::nullopt;
+}
+
+// The operation a target (with kTargetPrefix) names, or why shardsim does not serve it.
+Decoded<Operation> OperationOfTarget(std::string_view target) {
+  const std::string_view name = target.substr(kTargetPrefix.size());
+  if (const std::optional<Operation> op = OperationFromName(name)) return *op;
+  return ApiError{400, "UnknownOperationException",
+                  IsUnimplementedKinesisOperation(name)
+                      ? sim::Cat("shardsim serve does not implement ", name)
+                      : sim::Cat("Unknown operation '", name.substr(0, 128), "'")};
+}
+
+// The clock moves once a Kinesis call is answered, by its step and, under a per-request clock,
+// by what the hooks add after a call that changed nothing (`client` is known once decoded).
+struct AfterCall {
+  VirtualClock& clock;
+  ServiceHooks* hooks;
+  std::string client;
+  ~AfterCall() {
+    clock.AfterCall();
+    if (hooks == nullptr || clock.mode().kind != ClockMode::Kind::kPerRequest) return;
+    const Duration step = clock.mode().step.value_or(clock.latency());
+    const Duration jump = hooks->JumpAfterCall(clock.Now(), client, step);
+    if (jump > Duration::Zero()) (void)clock.Advance(jump);  // never negative, far below 100 years
+  }
+};
+
 }  // namespace
 
 struct KinesisService::Call {
@@ -57,13 +96,8 @@ void KinesisService::Log(Json entry) {
 
 HttpResponse KinesisService::Finish(int status, const Json& body, std::optional<Encoding> encoding,
                                     Instant at, Json* log_entry, bool empty_body) {
-  HttpResponse out;
-  out.status = status;
   const Encoding enc = encoding.value_or(Encoding::kJson);
-  out.content_type = std::string(ContentType(enc));
-  if (!empty_body) out.body = Serialize(body, enc);
-  out.request_id = RequestId(options_.seed, requests_++, out.id2);
-  out.virtual_time = FormatVirtualTime(at);
+  HttpResponse out = Stamped(status, enc, empty_body ? std::string() : Serialize(body, enc), at);
   if (log_entry != nullptr) {
     (*log_entry)["status"] = status;
     (*log_entry)["response"] = empty_body               ? Json::object()
@@ -72,6 +106,16 @@ HttpResponse KinesisService::Finish(int status, const Json& body, std::optional<
     (*log_entry)["time"] = out.virtual_time;
     Log(std::move(*log_entry));
   }
+  return out;
+}
+
+HttpResponse KinesisService::Stamped(int status, Encoding encoding, std::string body, Instant at) {
+  HttpResponse out;
+  out.status = status;
+  out.content_type = std::string(ContentType(encoding));
+  out.body = std::move(body);
+  out.request_id = RequestId(options_.seed, requests_++, out.id2);
+  out.virtual_time = FormatVirtualTime(at);
   return out;
 }
 
@@ -157,45 +201,15 @@ HttpResponse KinesisService::Control(const HttpRequest& request, Json* log_entry
 HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry) {
   const Instant now = clock_.Now();
   std::optional<Encoding> encoding = EncodingForContentType(request.content_type);
-  // The clock moves once the call is answered, by its step and, under a per-request clock,
-  // by what the hooks add after a call that changed nothing (`client` is known once decoded).
-  struct AfterCall {
-    VirtualClock& clock;
-    ServiceHooks* hooks;
-    std::string client;
-    ~AfterCall() {
-      clock.AfterCall();
-      if (hooks == nullptr || clock.mode().kind != ClockMode::Kind::kPerRequest) return;
-      const Duration step = clock.mode().step.value_or(clock.latency());
-      const Duration jump = hooks->JumpAfterCall(clock.Now(), client, step);
-      if (jump > Duration::Zero())
-        (void)clock.Advance(jump);  // never negative, far below 100 years
-    }
-  } after{clock_, hooks_, {}};
+  AfterCall after{clock_, hooks_, {}};
   if (log_entry) (*log_entry)["operation"] = nullptr;
-  std::string_view target = request.amz_target;
-  if (target.empty()) {
-    return Error(ApiError{400, "UnknownOperationException",
-                          "Missing X-Amz-Target header (Kinesis_20131202.<Operation>)"},
-                 encoding, now, log_entry);
-  }
-  if (!absl::StartsWith(sim::ToAbsl(target), sim::ToAbsl(kTargetPrefix))) {
-    return Error(ApiError{400, "UnknownOperationException",
-                          sim::Cat("Unknown X-Amz-Target '", target.substr(0, 128), "': expected ",
-                                   kTargetPrefix, "<Operation>")},
-                 encoding, now, log_entry);
+  if (std::optional<ApiError> e = TargetError(request.amz_target)) {
+    return Error(*e, encoding, now, log_entry);
   }
   if (hooks_ != nullptr) hooks_->BeforeCall(now, model_);
-  const std::string_view name = target.substr(kTargetPrefix.size());
-  const std::optional<Operation> op = OperationFromName(name);
-  if (!op) {
-    return Error(ApiError{400, "UnknownOperationException",
-                          IsUnimplementedKinesisOperation(name)
-                              ? sim::Cat("shardsim serve does not implement ", name)
-                              : sim::Cat("Unknown operation '", name.substr(0, 128), "'")},
-                 encoding, now, log_entry);
-  }
-  if (log_entry) (*log_entry)["operation"] = std::string(OperationName(*op));
+  const Decoded<Operation> op = OperationOfTarget(request.amz_target);
+  if (const ApiError* e = std::get_if<ApiError>(&op)) return Error(*e, encoding, now, log_entry);
+  if (log_entry) (*log_entry)["operation"] = std::string(OperationName(std::get<Operation>(op)));
   if (!encoding) {
     return Error(SerializationError(
                      sim::Cat("Content-Type '", request.content_type.substr(0, 128),
@@ -211,7 +225,7 @@ HttpResponse KinesisService::Kinesis(const HttpRequest& request, Json* log_entry
     return Error(*e, encoding, now, log_entry);
   }
   if (log_entry) (*log_entry)["request"] = std::get<Json>(body);
-  Decoded<Request> decoded = DecodeRequest(*op, std::get<Json>(body));
+  Decoded<Request> decoded = DecodeRequest(std::get<Operation>(op), std::get<Json>(body));
   if (const ApiError* e = std::get_if<ApiError>(&decoded))
     return Error(*e, encoding, now, log_entry);
   const Credential credential = CredentialOf(request.authorization);
@@ -233,12 +247,7 @@ HttpResponse KinesisService::Respond(Answer answer, Encoding encoding, Instant n
     return Error(*e, encoding, now, log_entry);
   }
   if (Serialized* text = std::get_if<Serialized>(&answer)) {
-    HttpResponse out;
-    out.content_type = std::string(ContentType(encoding));
-    out.body = std::move(text->text);
-    out.request_id = RequestId(options_.seed, requests_++, out.id2);
-    out.virtual_time = FormatVirtualTime(now);
-    return out;
+    return Stamped(200, encoding, std::move(text->text), now);  // only when not logging
   }
   const Json& doc = std::get<Json>(answer);
   return Finish(200, doc, encoding, now, log_entry, /*empty_body=*/doc.is_null());

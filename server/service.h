@@ -143,6 +143,8 @@ class KinesisService {
   HttpResponse Respond(Answer answer, Encoding encoding, Instant now, Json* log_entry);
   HttpResponse Finish(int status, const Json& body, std::optional<Encoding> encoding, Instant at,
                       Json* log_entry, bool empty_body = false);
+  // A response with the next request id and the virtual time `at` (not logged).
+  HttpResponse Stamped(int status, Encoding encoding, std::string body, Instant at);
   HttpResponse Error(const ApiError& error, std::optional<Encoding> encoding, Instant at,
                      Json* log_entry);
   void Log(Json entry);
