@@ -408,7 +408,8 @@ Answer KinesisService::Run(const GetRecordsCall& call, Call& c) {
   }
   if (!outcome.ok()) return FromModel(outcome.error());
   if (c.encoding == Encoding::kJson && !c.logging) {
-    if (std::optional<std::string> text = GetRecordsJsonText(*outcome)) return Serialized{*text};
+    if (std::optional<std::string> text = GetRecordsJsonText(*outcome))
+      return Serialized{*std::move(text)};
   }
   return GetRecordsValue(*outcome, c.encoding);
 }
