@@ -6,8 +6,8 @@
 #include "absl/time/time.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "model/kinesis_model.h"
 #include "properties/check.h"
+#include "timeline/article_walk.h"
 #include "timeline/report.h"
 #include "timeline/timeline.h"
 
@@ -16,80 +16,45 @@ namespace shardsim::cli {
 namespace {
 
 using nlohmann::json;
-using sim::Duration;
-using sim::Instant;
-
-Instant At(const char* rfc3339) {
-  const absl::StatusOr<Instant> t = Instant::Parse(rfc3339);
-  SHARDSIM_CHECK(t.ok(), "a scripted time is RFC 3339");
-  return *t;
-}
 
 // The seed article's experiment (waitingforcode.com, "Kinesis sequence number is not an Apache
-// Kafka offset"), replayed in virtual time on the observed bucket profile.
+// Kafka offset"), replayed in virtual time on the observed bucket profile (article_walk.h).
 json ReplayArticle(std::string& text) {
-  model::KinesisModel kinesis(2023);
-  model::StreamOptions options;
-  options.counter_start = 8398;  // the article's shard had issued this many counter values
-  Instant now = At("2023-04-05T07:06:12Z");
-  const std::string stream = "test-offsets";
-  const std::string shard = "shardId-000000000000";
-  SHARDSIM_CHECK(kinesis.CreateStream(now, {.StreamName = stream, .ShardCount = 1}, options).ok(),
-                 "create stream");
+  const timeline::ArticleWalk walk = timeline::RunArticleWalk();
   absl::StrAppend(&text, "1. The seed article's experiment, in virtual time\n", "   ",
-                  now.ToString(), "  create-stream ", stream, " (1 shard, buckets ",
-                  options.buckets.ToString(), ")\n");
+                  walk.created.ToString(), "  create-stream ", walk.stream, " (1 shard, buckets ",
+                  walk.buckets.ToString(), ")\n");
   json out;
-  for (const auto& [time, data, key] : {std::tuple{"2023-04-05T07:08:10.670Z", "a", "1"},
-                                        std::tuple{"2023-04-05T07:08:27.176Z", "b", "2"}}) {
-    now = At(time);
-    const auto put = kinesis.PutRecord(now, {stream, key, data, std::nullopt});
-    SHARDSIM_CHECK(put.ok(), "put");
-    absl::StrAppend(&text, "   ", now.ToString(), "  put-record '", data, "' -> ",
-                    put->SequenceNumber, "\n");
-    out["puts"].push_back({{"data", data}, {"sequence_number", put->SequenceNumber}});
+  for (const timeline::ArticleWalk::Put& put : walk.puts) {
+    absl::StrAppend(&text, "   ", put.at.ToString(), "  put-record '", put.data, "' -> ",
+                    put.sequence_number, "\n");
+    out["puts"].push_back({{"data", put.data}, {"sequence_number", put.sequence_number}});
   }
-  const std::string last_seq = out["puts"][1]["sequence_number"];
-  now = now + Duration::Hours(17) + Duration::Minutes(33);
-  const auto it = kinesis.GetShardIterator(
-      now,
-      {stream, shard, model::ShardIteratorType::AFTER_SEQUENCE_NUMBER, last_seq, std::nullopt});
-  SHARDSIM_CHECK(it.ok(), "iterator");
   absl::StrAppend(&text, "   ... 17 h 33 min of silence ...\n");
-  std::string iterator = it->ShardIterator;
   json pages = json::array();
-  for (int i = 0; i < 3; ++i) {
-    now = now + Duration::Seconds(1);
-    const auto page = kinesis.GetRecords(now, {iterator, std::nullopt, std::nullopt});
-    SHARDSIM_CHECK(page.ok(), "page");
-    absl::StrAppend(&text, "   ", now.ToString(), "  get-records ",
+  for (size_t i = 0; i < walk.silent_pages.size(); ++i) {
+    const timeline::ArticleWalk::Page& page = walk.silent_pages[i];
+    absl::StrAppend(&text, "   ", page.at.ToString(), "  get-records ",
                     i == 0 ? "AFTER 'b'        " : "NextShardIterator", " -> Records: [], ",
-                    "MillisBehindLatest: ", page->MillisBehindLatest, "\n");
-    pages.push_back(page->MillisBehindLatest);
-    iterator = *page->NextShardIterator;
+                    "MillisBehindLatest: ", page.millis_behind_latest, "\n");
+    pages.push_back(page.millis_behind_latest);
   }
   out["millis_behind_latest"] = pages;
-  now = now + Duration::Seconds(5);
-  SHARDSIM_CHECK(kinesis.PutRecord(now, {stream, "3", "3", std::nullopt}).ok(), "put 3");
-  absl::StrAppend(&text, "   ", now.ToString(), "  put-record '3'\n");
-  int calls = 0;
-  for (;;) {
-    now = now + Duration::Millis(250);
-    const auto page = kinesis.GetRecords(now, {iterator, std::nullopt, std::nullopt});
-    SHARDSIM_CHECK(page.ok(), "page");
-    ++calls;
-    if (!page->Records.empty()) {
-      absl::StrAppend(&text, "   ", now.ToString(), "  get-records #", calls, " -> '",
-                      page->Records[0].Data, "' at last (MillisBehindLatest ",
-                      page->MillisBehindLatest, ")\n");
-      break;
-    }
-    iterator = *page->NextShardIterator;
+  absl::StrAppend(&text, "   ", walk.new_record_put.ToString(), "  put-record '3'\n");
+  if (!walk.reached) {
+    absl::StrAppend(&text, "   '3' was still not back after ", walk.calls,
+                    " calls, every one of them an empty page (the walk's bound).\n\n");
+    out["calls_to_reach_new_record"] = nullptr;
+    return out;
   }
-  absl::StrAppend(&text, "   It took ", calls, " more calls, every one of them an empty page, ",
+  absl::StrAppend(&text, "   ", walk.reached->at.ToString(), "  get-records #", walk.calls, " -> '",
+                  walk.reached_data, "' at last (MillisBehindLatest ",
+                  walk.reached->millis_behind_latest, ")\n");
+  absl::StrAppend(&text, "   It took ", walk.calls,
+                  " more calls, every one of them an empty page, ",
                   "about one per bucket of shard time. A loop that stops on an empty page\n",
                   "   stops at the first of them, and never sees '3'.\n\n");
-  out["calls_to_reach_new_record"] = calls;
+  out["calls_to_reach_new_record"] = walk.calls;
   return out;
 }
 

@@ -5,25 +5,27 @@
 //   1. ParseBody: bytes -> a *normalized* JSON document, the form the JSON protocol uses: blobs
 //      (`Data`) as base64 text and timestamps as epoch seconds. A CBOR body (the Java SDK's and
 //      the KCL's default) has blobs as byte strings and timestamps as epoch milliseconds,
-//      optionally under tag 1; both are converted. The log records this normalized form.
-//   2. DecodeRequest: a normalized document -> the typed request of one operation. Wrong JSON
+//      optionally under tag 1; both are converted (cbor.h). Most JSON bodies take a fast path
+//      (flat_json.h). The log records this normalized form.
+//   2. DecodeRequest: a normalized document -> the typed request of one operation
+//      (request_decoders.cc), its members read by Fields (request_fields.h). Wrong JSON
 //      types are SerializationException, missing or out-of-range members ValidationException
 //      (with AWS's "1 validation error detected: ..." text), contradictory ones
 //      InvalidArgumentException. Unknown members are ignored, as AWS does.
+// Errors and the Decoded<T> result type are in api_error.h.
 #ifndef SHARDSIM_SERVER_PROTOCOL_H_
 #define SHARDSIM_SERVER_PROTOCOL_H_
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 
 #include "model/kinesis_api.h"
+#include "server/api_error.h"
+#include "server/flat_json.h"
 
 namespace shardsim::server {
-
-using Json = nlohmann::json;
 
 enum class Encoding { kJson, kCbor };
 // The Content-Type of requests and responses in `encoding`.
@@ -31,22 +33,6 @@ std::string_view ContentType(Encoding encoding);
 // application/x-amz-json-1.1 (also 1.0 and application/json) or application/x-amz-cbor-1.1;
 // nullopt for anything else. Parameters after ';' are ignored.
 std::optional<Encoding> EncodingForContentType(std::string_view content_type);
-
-// An error as AWS sends it: the HTTP status and the body {"__type": type, "message": message}.
-struct ApiError {
-  int http_status = 400;
-  std::string type;
-  std::string message;
-  friend bool operator==(const ApiError&, const ApiError&) = default;
-};
-ApiError SerializationError(std::string message);
-ApiError ValidationError(std::string message);
-ApiError InvalidArgumentError(std::string message);
-// A model error, one to one.
-ApiError FromModel(const model::KinesisError& error);
-
-template <typename T>
-using Decoded = std::variant<T, ApiError>;
 
 // The operations shardsim serves, by their X-Amz-Target suffix.
 enum class Operation {
@@ -75,13 +61,6 @@ bool IsUnimplementedKinesisOperation(std::string_view name);
 
 // Step 1. The body as a normalized document (see the header comment); an empty body is {}.
 Decoded<Json> ParseBody(std::string_view body, Encoding encoding);
-
-// ParseBody's fast path for the JSON most requests are: one flat object whose values are
-// strings of printable ASCII without escapes, integers, true, false or null, with no key twice.
-// For such text, exactly what nlohmann::json::parse gives (non-negative integers unsigned,
-// negative ones signed); nullopt for any other text, which then goes to nlohmann. Hand-written
-// because nlohmann's lexer cost a fifth of a GetRecords request when measured.
-std::optional<Json> ParseFlatJsonObject(std::string_view text);
 
 // Step 2: typed requests. Streams named by StreamARN are resolved to their name here (an ARN of
 // another account names no stream: ResourceNotFoundException).

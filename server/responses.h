@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "model/kinesis_api.h"
 #include "server/protocol.h"
@@ -40,6 +41,14 @@ Json JsonForm(const Json& cbor_doc);
 
 // The body bytes of `doc` in `encoding`.
 std::string Serialize(const Json& doc, Encoding encoding);
+
+// A body already serialised (GetRecordsJsonText), sent as it is.
+struct Serialized {
+  std::string text;
+};
+// What the service answers a Kinesis call with: a document to encode (null: an empty body), a
+// serialised body, or an error. KinesisService makes it a response in one place.
+using Answer = std::variant<Json, Serialized, ApiError>;
 
 }  // namespace shardsim::server
 

@@ -5,8 +5,8 @@
 // feeds it from a log file.
 //
 // Routes: POST / with X-Amz-Target Kinesis_20131202.<Operation> (the Kinesis API, see
-// protocol.h), GET and POST /_shardsim/clock (the clock control API), POST /_shardsim/events
-// (a client's application events, see ApplicationEvent), 404 for anything else.
+// protocol.h), GET and POST /_shardsim/clock (the clock control API, clock_api.h), POST
+// /_shardsim/events (a client's application events, events_api.h), 404 for anything else.
 //
 // ServiceHooks let a caller above this library (a scenario playback, a judge of real clients)
 // see and shape a session without the service knowing what they are: before each call they
@@ -39,7 +39,9 @@
 #include "model/kinesis_model.h"
 #include "model/stream_options.h"
 #include "server/clock.h"
+#include "server/events_api.h"
 #include "server/protocol.h"
+#include "server/responses.h"
 
 namespace shardsim::server {
 
@@ -70,23 +72,6 @@ struct HttpRequest {
   std::string_view content_type;
   std::string_view authorization;
   std::string_view body;
-};
-
-// One event a client reports by POST /_shardsim/events, with a JSON body of one event or
-// {"events": [...]}:
-//   {"type": "processed",  "shard_id": S, "sequence_number": N}   the application consumed N
-//   {"type": "checkpoint", "shard_id": S, "sequence_number": N}   it checkpointed at N
-//   {"type": "checkpoint", "shard_id": S, "shard_end": true}      ... at the shard's end
-//   {"type": "caught_up",  "shard_id": S}                         it believes S is read up to now
-//   {"type": "shard_end",  "shard_id": S}                         it believes S is read to its end
-// An optional "client" names the client (default: the Authorization header's access key id).
-// The answer is {"accepted": count}, or 400 InvalidArgumentException naming the bad event.
-struct ApplicationEvent {
-  enum class Type { kProcessed, kCheckpoint, kCaughtUp, kShardEnd };
-  Type type = Type::kProcessed;
-  std::string shard_id;
-  std::string sequence_number;  // processed, checkpoint (empty at a shard end)
-  bool shard_end = false;       // checkpoint
 };
 
 // See the header comment. Called on the thread that calls Handle, in request order.
@@ -158,28 +143,31 @@ class KinesisService {
   // The answer to a request the hooks dropped (see ServiceHooks::Admit).
   HttpResponse Dropped();
   HttpResponse Events(const HttpRequest& request, Json* log_entry);
-  Decoded<Json> Dispatch(const Request& request, Call& call);
+  Answer Dispatch(const Request& request, Call& call);
+  HttpResponse Respond(Answer answer, Encoding encoding, Instant now, Json* log_entry);
   HttpResponse Finish(int status, const Json& body, std::optional<Encoding> encoding, Instant at,
                       Json* log_entry, bool empty_body = false);
+  // A response with the next request id and the virtual time `at` (not logged).
+  HttpResponse Stamped(int status, Encoding encoding, std::string body, Instant at);
   HttpResponse Error(const ApiError& error, std::optional<Encoding> encoding, Instant at,
                      Json* log_entry);
   void Log(Json entry);
 
   // One handler per operation (see Dispatch).
-  Decoded<Json> Run(const CreateStreamCall& call, Call& c);
-  Decoded<Json> Run(const DeleteStreamCall& call, Call& c);
-  Decoded<Json> Run(const DescribeStreamCall& call, Call& c);
-  Decoded<Json> Run(const DescribeStreamSummaryCall& call, Call& c);
-  Decoded<Json> Run(const ListStreamsCall& call, Call& c);
-  Decoded<Json> Run(const ListShardsCall& call, Call& c);
-  Decoded<Json> Run(const GetShardIteratorCall& call, Call& c);
-  Decoded<Json> Run(const GetRecordsCall& call, Call& c);
-  Decoded<Json> Run(const PutRecordCall& call, Call& c);
-  Decoded<Json> Run(const PutRecordsCall& call, Call& c);
-  Decoded<Json> Run(const SplitShardCall& call, Call& c);
-  Decoded<Json> Run(const MergeShardsCall& call, Call& c);
-  Decoded<Json> Run(const UpdateShardCountCall& call, Call& c);
-  Decoded<Json> Run(const RetentionCall& call, Call& c);
+  Answer Run(const CreateStreamCall& call, Call& c);
+  Answer Run(const DeleteStreamCall& call, Call& c);
+  Answer Run(const DescribeStreamCall& call, Call& c);
+  Answer Run(const DescribeStreamSummaryCall& call, Call& c);
+  Answer Run(const ListStreamsCall& call, Call& c);
+  Answer Run(const ListShardsCall& call, Call& c);
+  Answer Run(const GetShardIteratorCall& call, Call& c);
+  Answer Run(const GetRecordsCall& call, Call& c);
+  Answer Run(const PutRecordCall& call, Call& c);
+  Answer Run(const PutRecordsCall& call, Call& c);
+  Answer Run(const SplitShardCall& call, Call& c);
+  Answer Run(const MergeShardsCall& call, Call& c);
+  Answer Run(const UpdateShardCountCall& call, Call& c);
+  Answer Run(const RetentionCall& call, Call& c);
 
   ServiceOptions options_;
   VirtualClock clock_;

@@ -33,9 +33,9 @@ TEST(FlatJsonTest, AGetRecordsBodyReadsAsNlohmannReadsIt) {
 }
 
 TEST(FlatJsonTest, SpacesSignsWordsAndTheEmptyObjectAreRead) {
-  for (const std::string body : {std::string("{}"), std::string(" \t\r\n{ } \n"),
-                                 std::string(R"({ "a" : -5 , "b":true,"c":false ,"d":null})"),
-                                 std::string(R"({"n":999999999999999999,"z":0,"s":""})")}) {
+  for (const std::string& body : {std::string("{}"), std::string(" \t\r\n{ } \n"),
+                                  std::string(R"({ "a" : -5 , "b":true,"c":false ,"d":null})"),
+                                  std::string(R"({"n":999999999999999999,"z":0,"s":""})")}) {
     const std::optional<Json> flat = ParseFlatJsonObject(body);
     ASSERT_TRUE(flat.has_value()) << body;
     EXPECT_TRUE(SameDocument(*flat, Json::parse(body))) << body;
@@ -43,26 +43,26 @@ TEST(FlatJsonTest, SpacesSignsWordsAndTheEmptyObjectAreRead) {
 }
 
 TEST(FlatJsonTest, AnythingBeyondFlatPrintableAsciiIsLeftToNlohmann) {
-  for (const std::string body : {std::string(R"({"a":"x\ny"})"),
-                                 std::string(R"({"a":"\u0041"})"),
-                                 std::string("{\"a\":\"\xc3\xa9\"}"),
-                                 std::string("{\"a\":\"tab\there\"}"),
-                                 std::string(R"({"a":1.5})"),
-                                 std::string(R"({"a":1e3})"),
-                                 std::string(R"({"a":-0})"),
-                                 std::string(R"({"a":01})"),
-                                 std::string(R"({"a":1234567890123456789})"),
-                                 std::string(R"({"a":[1]})"),
-                                 std::string(R"({"a":{}})"),
-                                 std::string(R"({"a":1,"a":2})"),
-                                 std::string(R"({"a":1,})"),
-                                 std::string(R"({"a" 1})"),
-                                 std::string(R"({"a":1} x)"),
-                                 std::string(R"({"a":tru})"),
-                                 std::string(R"({"a":1x})"),
-                                 std::string("[1]"),
-                                 std::string(R"({"a":"unterminated)"),
-                                 std::string("")}) {
+  for (const std::string& body : {std::string(R"({"a":"x\ny"})"),
+                                  std::string(R"({"a":"\u0041"})"),
+                                  std::string("{\"a\":\"\xc3\xa9\"}"),
+                                  std::string("{\"a\":\"tab\there\"}"),
+                                  std::string(R"({"a":1.5})"),
+                                  std::string(R"({"a":1e3})"),
+                                  std::string(R"({"a":-0})"),
+                                  std::string(R"({"a":01})"),
+                                  std::string(R"({"a":1234567890123456789})"),
+                                  std::string(R"({"a":[1]})"),
+                                  std::string(R"({"a":{}})"),
+                                  std::string(R"({"a":1,"a":2})"),
+                                  std::string(R"({"a":1,})"),
+                                  std::string(R"({"a" 1})"),
+                                  std::string(R"({"a":1} x)"),
+                                  std::string(R"({"a":tru})"),
+                                  std::string(R"({"a":1x})"),
+                                  std::string("[1]"),
+                                  std::string(R"({"a":"unterminated)"),
+                                  std::string("")}) {
     EXPECT_FALSE(ParseFlatJsonObject(body).has_value()) << body;
   }
 }
