@@ -115,6 +115,12 @@ int RunServe(const ServeFlags& flags) {
   options.create_delay = flags.create_delay ? DurationFlag("--create-delay", *flags.create_delay)
                          : clock_moves_only_when_told ? server::Duration::Zero()
                                                       : server::Duration::Millis(200);
+  // The model's bound on a stream's status_change_delay, named here rather than at the first
+  // CreateStream.
+  if (options.create_delay > server::Duration::Hours(24)) {
+    throw InputError(
+        absl::StrCat("--create-delay must be at most 24h, got ", options.create_delay.ToString()));
+  }
   if (flags.limits != "aws" && flags.limits != "off") {
     throw InputError(absl::StrCat("--limits must be aws or off, got '", flags.limits, "'"));
   }

@@ -125,6 +125,13 @@ TEST(ServeCommandTest, WithNoLatencyUnderTheManualClockANewStreamIsActiveAtOnce)
       << "a delay asked for is kept";
 }
 
+TEST(ServeCommandTest, ACreateDelayOverADayIsRefusedAtStartNamingTheFlag) {
+  const auto [out, status] =
+      RunShell(std::string(SHARDSIM_BINARY) + " serve --port 0 --create-delay 25h");
+  EXPECT_EQ(status, 2) << out;
+  EXPECT_NE(out.find("--create-delay must be at most 24h, got 25h"), std::string::npos) << out;
+}
+
 TEST(ServeCommandTest, SigintStopsItToo) {
   ServeProcess serve({"--port", "0"});
   ASSERT_FALSE(serve.first_line().empty());
