@@ -131,7 +131,9 @@ absl::Status ValidateSequenceNumberFields(const SequenceNumberFields& fields) {
   return absl::OkStatus();
 }
 
-SequenceNumber SequenceNumber::FromFields(const SequenceNumberFields& fields) {
+namespace {
+// The 192 bits of `fields`. REQUIRES: ValidateSequenceNumberFields(fields).ok() (checked).
+Uint192 BitsOfFields(const SequenceNumberFields& fields) {
   const absl::Status valid = ValidateSequenceNumberFields(fields);
   SHARDSIM_CHECK(valid.ok(), std::string(valid.message()));
   Uint192 bits;
@@ -142,7 +144,12 @@ SequenceNumber SequenceNumber::FromFields(const SequenceNumberFields& fields) {
   Set(bits, kPutSeconds, static_cast<uint64_t>(fields.put_seconds));
   Set(bits, kShardIndex, fields.shard_index);
   Set(bits, kVersion, static_cast<uint64_t>(fields.version));
-  return SequenceNumber(WordsOf(bits));
+  return bits;
+}
+}  // namespace
+
+SequenceNumber SequenceNumber::FromFields(const SequenceNumberFields& fields) {
+  return SequenceNumber(WordsOf(BitsOfFields(fields)));
 }
 
 absl::StatusOr<SequenceNumber> SequenceNumber::Parse(std::string_view text) {
@@ -172,8 +179,9 @@ uint64_t SequenceNumber::counter() const { return Get(BitsOf(words_), kCounter);
 
 std::string SequenceNumber::ToString() const { return BitsOf(words_).ToDecimal(); }
 
+// Every record a GetRecords returns is printed here: straight from the bits.
 std::string EncodeSequenceNumber(const SequenceNumberFields& fields) {
-  return SequenceNumber::FromFields(fields).ToString();
+  return BitsOfFields(fields).ToDecimal();
 }
 
 absl::StatusOr<SequenceNumberFields> DecodeSequenceNumber(std::string_view text) {

@@ -20,7 +20,9 @@ constexpr char kShard[] = "shardId-000000000000";
 // the durable table (never in the checkpoint store), and resumes after it on every start.
 sim::Task<void> OffsetsInTheTable(ConsumerContext& ctx) {
   const std::string key = absl::StrCat("offset/", kShard);
-  model::GetShardIteratorRequest request{ctx.stream_name, kShard, ShardIteratorType::TRIM_HORIZON};
+  model::GetShardIteratorRequest request{.StreamName = ctx.stream_name,
+                                         .ShardId = kShard,
+                                         .ShardIteratorType = ShardIteratorType::TRIM_HORIZON};
   if (const std::optional<std::string> offset = ctx.app.StoreRead(key)) {
     request.ShardIteratorType = ShardIteratorType::AFTER_SEQUENCE_NUMBER;
     request.StartingSequenceNumber = *offset;
@@ -29,7 +31,7 @@ sim::Task<void> OffsetsInTheTable(ConsumerContext& ctx) {
   if (!started.ok()) co_return;
   std::optional<std::string> iterator = started->ShardIterator;
   for (int polls = 0; iterator && polls < 100'000; ++polls) {
-    auto page = co_await ctx.kinesis.GetRecords({*iterator, 1000});
+    auto page = co_await ctx.kinesis.GetRecords({.ShardIterator = *iterator, .Limit = 1000});
     if (!page.ok()) co_return;
     for (const Record& r : page->Records) {
       co_await ctx.app.Process(kShard, r);
