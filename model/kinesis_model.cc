@@ -88,7 +88,9 @@ KinesisModel::~KinesisModel() = default;
 void KinesisModel::Advance(Instant now) {
   SHARDSIM_CHECK(now >= last_now_, "KinesisModel calls must not go back in virtual time");
   last_now_ = now;
-  if (deleting_ > 0) CompleteDeletions(now);
+  // Rare (a stream DELETING): kept off the hot path of every call, which it measurably slowed.
+  if (deleting_ > 0) [[unlikely]]
+    CompleteDeletions(now);
 }
 
 KinesisModel::Stream* KinesisModel::FindStream(std::string_view name) {
