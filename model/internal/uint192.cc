@@ -1,6 +1,8 @@
 #include "model/internal/uint192.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -29,6 +31,62 @@ uint64_t PowerOfTen(int exponent) {
   uint64_t out = 1;
   for (int i = 0; i < exponent; ++i) out *= 10;
   return out;
+}
+
+// 2^128 / 10^19 - 2^64, rounded down: the reciprocal DivideBelow multiplies by.
+constexpr uint64_t kReciprocalOfTenToThe19 =
+    static_cast<uint64_t>(~Wide{0} / kTenToThe19 - (Wide{1} << 64));
+static_assert(kTenToThe19 >> 63 == 1, "the divisor must have its top bit set (normalised)");
+
+// (high * 2^64 + low) / 10^19 for high < 10^19, so the quotient fits in 64 bits; the
+// remainder goes to `remainder`. Division by an invariant normalised divisor with a
+// precomputed reciprocal (Moller & Granlund 2011, "Improved division by invariant integers",
+// algorithm 4): two multiplications instead of a 128-bit division, whose chain of ~40-cycle
+// `div`s dominated printing a sequence number.
+uint64_t DivideBelow(uint64_t high, uint64_t low, uint64_t& remainder) {
+  const Wide estimate =
+      static_cast<Wide>(kReciprocalOfTenToThe19) * high + ((static_cast<Wide>(high) << 64) | low);
+  uint64_t quotient = static_cast<uint64_t>(estimate >> 64) + 1;
+  uint64_t rest = low - quotient * kTenToThe19;
+  if (rest > static_cast<uint64_t>(estimate)) {
+    --quotient;
+    rest += kTenToThe19;
+  }
+  if (rest >= kTenToThe19) [[unlikely]] {
+    ++quotient;
+    rest -= kTenToThe19;
+  }
+  remainder = rest;
+  return quotient;
+}
+
+constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+void WriteFourDigits(uint32_t value, char* out) {
+  std::memcpy(out, &kDigitPairs[2 * (value / 100)], 2);
+  std::memcpy(out + 2, &kDigitPairs[2 * (value % 100)], 2);
+}
+
+void WriteEightDigits(uint32_t value, char* out) {
+  WriteFourDigits(value / 10'000, out);
+  WriteFourDigits(value % 10'000, out + 4);
+}
+
+// Writes `chunk` (< 10^19) as exactly 19 digits, zero-padded. Split into independent parts
+// (3 + 8 + 8 digits, then 4s and 2s) rather than peeled a digit at a time, so the steps do
+// not wait on each other.
+void WriteChunk(uint64_t chunk, char* out) {
+  constexpr uint64_t kTenToThe8 = 100'000'000;
+  constexpr uint64_t kTenToThe16 = kTenToThe8 * kTenToThe8;
+  const auto top = static_cast<uint32_t>(chunk / kTenToThe16);
+  const uint64_t rest = chunk % kTenToThe16;
+  out[0] = static_cast<char>('0' + top / 100);
+  std::memcpy(out + 1, &kDigitPairs[2 * (top % 100)], 2);
+  WriteEightDigits(static_cast<uint32_t>(rest / kTenToThe8), out + 3);
+  WriteEightDigits(static_cast<uint32_t>(rest % kTenToThe8), out + 11);
 }
 
 }  // namespace
@@ -64,34 +122,24 @@ int Uint192::BitWidth() const {
 
 std::string Uint192::ToDecimal() const {
   // Repeated division by 10^19; chunks come out least significant first. 192 bits need at
-  // most 58 digits, so four chunks.
+  // most 58 digits, so four chunks. Each chunk is written as 19 digits from the right, and the
+  // leading zeros are dropped at the end (this is on every record GetRecords returns).
   std::array<uint64_t, 3> quotient = words_;
-  std::array<uint64_t, 4> chunks{};
-  int chunk_count = 0;
+  std::array<char, 4 * kChunkDigits> text;
+  size_t begin = text.size();
+  size_t first_word = 0;  // words of the quotient above this one are zero
   do {
-    SHARDSIM_CHECK(chunk_count < 4, "a 192-bit value has more than 76 decimal digits");
-    Wide remainder = 0;
-    for (uint64_t& word : quotient) {
-      const Wide dividend = (remainder << 64) | word;
-      word = static_cast<uint64_t>(dividend / kTenToThe19);
-      remainder = dividend % kTenToThe19;
+    SHARDSIM_CHECK(begin > 0, "a 192-bit value has more than 76 decimal digits");
+    uint64_t remainder = 0;
+    for (size_t i = first_word; i < quotient.size(); ++i) {
+      quotient[i] = DivideBelow(remainder, quotient[i], remainder);
     }
-    chunks[chunk_count++] = static_cast<uint64_t>(remainder);
-  } while (quotient != std::array<uint64_t, 3>{0, 0, 0});
-
-  std::string out = absl::StrCat(chunks[chunk_count - 1]);
-  // The lower chunks, zero-padded to 19 digits each, written by hand (this is on every record
-  // GetRecords returns).
-  const size_t head = out.size();
-  out.resize(head + 19 * static_cast<size_t>(chunk_count - 1));
-  for (int i = chunk_count - 2, at = static_cast<int>(head); i >= 0; --i, at += 19) {
-    uint64_t chunk = chunks[i];
-    for (int d = 18; d >= 0; --d) {
-      out[static_cast<size_t>(at + d)] = static_cast<char>('0' + chunk % 10);
-      chunk /= 10;
-    }
-  }
-  return out;
+    while (first_word < quotient.size() && quotient[first_word] == 0) ++first_word;
+    begin -= kChunkDigits;
+    WriteChunk(remainder, text.data() + begin);
+  } while (first_word < quotient.size());
+  while (begin + 1 < text.size() && text[begin] == '0') ++begin;
+  return std::string(text.data() + begin, text.size() - begin);
 }
 
 std::optional<Uint192> Uint192::FromDecimal(std::string_view text) {

@@ -27,6 +27,20 @@ TEST(Uint192, PrintsZeroAndTheLargestValue) {
   EXPECT_EQ(Uint192::FromWords(1, 0, 0).ToDecimal(), "340282366920938463463374607431768211456");
 }
 
+TEST(Uint192, PrintsEveryPowerOfTenAndItsPredecessorWithInnerZeroChunks) {
+  // 10^k and 10^k - 1 for every k up to 57: runs of zeros and nines across the 19-digit chunks
+  // the printer divides into.
+  for (int k = 1; k <= 57; ++k) {
+    const std::string power = "1" + std::string(static_cast<size_t>(k), '0');
+    const std::string nines(static_cast<size_t>(k), '9');
+    for (const std::string& text : {power, nines}) {
+      std::optional<Uint192> value = Uint192::FromDecimal(text);
+      ASSERT_TRUE(value.has_value()) << text;
+      EXPECT_EQ(value->ToDecimal(), text);
+    }
+  }
+}
+
 TEST(Uint192, ReadsTheLargestValueAndRejectsOneMore) {
   const std::optional<Uint192> max = Uint192::FromDecimal(kMax192);
   ASSERT_TRUE(max.has_value());
