@@ -55,6 +55,25 @@ struct PutCall {
   Outcome<PutRecordResponse> outcome;
 };
 
+// A SubscribeToShard call (enhanced fan-out): the request and the subscription it opened.
+struct SubscribeToShardCall {
+  Instant at;
+  std::string client;
+  SubscribeToShardRequest request;
+  Outcome<SubscribeToShardResponse> outcome;
+};
+
+// What one subscription delivered: an event, its end, or the error that ended it (the poll's
+// kWait steps are not delivered, so never observed).
+struct SubscriptionDelivery {
+  Instant at;
+  std::string client;
+  uint64_t subscription_id = 0;
+  std::string consumer_arn;
+  std::string shard_id;
+  SubscriptionPoll poll;  // kEvent, kComplete or kFailed
+};
+
 // Receives every observed call of the front end it is attached to.
 class CallObserver {
  public:
@@ -63,6 +82,8 @@ class CallObserver {
   virtual void OnGetShardIterator(const GetShardIteratorCall&) {}
   virtual void OnPut(const PutCall&) {}
   virtual void OnListShards(Instant, const std::string& /*client*/) {}
+  virtual void OnSubscribeToShard(const SubscribeToShardCall&) {}
+  virtual void OnSubscriptionDelivery(const SubscriptionDelivery&) {}
 };
 
 // The names of trace records (sim::TraceRecord::kind) of Kinesis calls.
@@ -71,6 +92,9 @@ inline constexpr std::string_view kGetRecords = "GetRecords";
 inline constexpr std::string_view kGetShardIterator = "GetShardIterator";
 inline constexpr std::string_view kPutRecord = "PutRecord";
 inline constexpr std::string_view kListShards = "ListShards";
+inline constexpr std::string_view kSubscribeToShard = "SubscribeToShard";
+// One delivery of a subscription: an event, or its end (kEnd field).
+inline constexpr std::string_view kSubscriptionEvent = "SubscribeToShardEvent";
 }  // namespace trace_call
 
 // The fields of those records.
@@ -95,6 +119,12 @@ inline constexpr std::string_view kChildren = "children";
 inline constexpr std::string_view kBehindMs = "behind_ms";
 inline constexpr std::string_view kError = "error";  // the AWS exception name
 inline constexpr std::string_view kMessage = "message";
+inline constexpr std::string_view kSubscription = "subscription";  // its id
+inline constexpr std::string_view kConsumer = "consumer";          // the consumer's ARN
+inline constexpr std::string_view kEndsAt = "ends_at";
+inline constexpr std::string_view kContinuation = "continuation";
+// "expired" (five minutes over) or "shard_end" for a subscription that completed.
+inline constexpr std::string_view kEnd = "end";
 }  // namespace trace_field
 
 // Writers of the one record per call, into any `line` with sim::TraceLine's Add(key, value)
@@ -163,6 +193,56 @@ void WritePut(Line& line, const PutCall& call) {
       .Add(trace_field::kKey, std::string_view(call.request.PartitionKey))
       .Add(trace_field::kBytes, static_cast<uint64_t>(call.request.Data.size()))
       .Add(trace_field::kSeq, std::string_view(call.outcome->SequenceNumber));
+}
+
+template <typename Line>
+void WriteSubscribeToShard(Line& line, const SubscribeToShardCall& call) {
+  const SubscribeToShardRequest& request = call.request;
+  line.Add(trace_field::kShard, std::string_view(request.ShardId))
+      .Add(trace_field::kConsumer, std::string_view(request.ConsumerARN))
+      .Add(trace_field::kType, ShardIteratorTypeName(request.StartingPosition.Type));
+  if (request.StartingPosition.SequenceNumber) {
+    line.Add(trace_field::kSeq, std::string_view(*request.StartingPosition.SequenceNumber));
+  }
+  if (request.StartingPosition.Timestamp) {
+    line.Add(trace_field::kTimestamp, *request.StartingPosition.Timestamp);
+  }
+  if (!call.outcome.ok()) {
+    return WriteError(line, ErrorName(call.outcome.error().code), call.outcome.error().message);
+  }
+  line.Add(trace_field::kSubscription, call.outcome->SubscriptionId)
+      .Add(trace_field::kEndsAt, call.outcome->EndsAt);
+}
+
+template <typename Line>
+void WriteSubscriptionDelivery(Line& line, const SubscriptionDelivery& delivery) {
+  line.Add(trace_field::kShard, std::string_view(delivery.shard_id))
+      .Add(trace_field::kSubscription, delivery.subscription_id);
+  const SubscriptionPoll& poll = delivery.poll;
+  if (poll.kind == SubscriptionPoll::Kind::kFailed) {
+    return WriteError(line, ErrorName(poll.error->code), poll.error->message);
+  }
+  if (poll.kind != SubscriptionPoll::Kind::kEvent) {
+    line.Add(trace_field::kEnd, std::string_view("expired"));
+    return;
+  }
+  const SubscribeToShardEvent& event = *poll.event;
+  line.Add(trace_field::kRecords, static_cast<uint64_t>(event.Records.size()));
+  if (!event.Records.empty()) {
+    line.Add(trace_field::kFirstSeq, std::string_view(event.Records.front().SequenceNumber));
+    line.Add(trace_field::kLastSeq, std::string_view(event.Records.back().SequenceNumber));
+  }
+  if (event.ContinuationSequenceNumber) {
+    line.Add(trace_field::kContinuation, std::string_view(*event.ContinuationSequenceNumber));
+  } else {
+    std::string children;
+    for (const ChildShard& c : event.ChildShards) {
+      absl::StrAppend(&children, children.empty() ? "" : ",", c.ShardId);
+    }
+    line.Add(trace_field::kEnd, std::string_view("shard_end"))
+        .Add(trace_field::kChildren, std::string_view(children));
+  }
+  line.Add(trace_field::kBehindMs, event.MillisBehindLatest);
 }
 
 }  // namespace shardsim::model

@@ -254,3 +254,176 @@ sim::Task<Outcome<Empty>> KinesisClient::MergeShards(MergeShardsRequest request)
 }
 
 }  // namespace shardsim::model
+
+namespace shardsim::model {
+
+// Enhanced fan-out ----------------------------------------------------------------------------
+
+namespace {
+
+// Traces a consumer call: the consumer's name or ARN, and the error if it failed.
+template <typename T>
+void TraceConsumerCall(sim::TraceLine& line, const Outcome<T>& out) {
+  if (out.ok()) {
+    line.Commit();
+  } else {
+    CommitError(line, out.error());
+  }
+}
+
+std::string_view SelectorName(const ConsumerSelector& selector) {
+  if (selector.ConsumerARN) return *selector.ConsumerARN;
+  return selector.ConsumerName ? std::string_view(*selector.ConsumerName) : std::string_view();
+}
+
+}  // namespace
+
+Outcome<RegisterStreamConsumerResponse> KinesisClient::RegisterStreamConsumerNow(
+    const RegisterStreamConsumerRequest& request) {
+  Outcome<RegisterStreamConsumerResponse> out =
+      model_->RegisterStreamConsumer(simulation_->now(), request);
+  sim::TraceLine line =
+      simulation_->trace().Begin(simulation_->now(), name_, "RegisterStreamConsumer");
+  line.Add("stream", request.StreamARN).Add("name", request.ConsumerName);
+  if (out.ok()) line.Add("status", ConsumerStatusName(out->Consumer.ConsumerStatus));
+  TraceConsumerCall(line, out);
+  return out;
+}
+
+Outcome<DescribeStreamConsumerResponse> KinesisClient::DescribeStreamConsumerNow(
+    const DescribeStreamConsumerRequest& request) {
+  Outcome<DescribeStreamConsumerResponse> out =
+      model_->DescribeStreamConsumer(simulation_->now(), request);
+  sim::TraceLine line =
+      simulation_->trace().Begin(simulation_->now(), name_, "DescribeStreamConsumer");
+  line.Add("name", SelectorName(request));
+  if (out.ok()) line.Add("status", ConsumerStatusName(out->ConsumerDescription.ConsumerStatus));
+  TraceConsumerCall(line, out);
+  return out;
+}
+
+Outcome<ListStreamConsumersResponse> KinesisClient::ListStreamConsumersNow(
+    const ListStreamConsumersRequest& request) {
+  Outcome<ListStreamConsumersResponse> out =
+      model_->ListStreamConsumers(simulation_->now(), request);
+  sim::TraceLine line =
+      simulation_->trace().Begin(simulation_->now(), name_, "ListStreamConsumers");
+  line.Add("stream", request.StreamARN);
+  if (request.NextToken) line.Add("resumed", true);
+  if (out.ok()) {
+    line.Add("consumers", static_cast<uint64_t>(out->Consumers.size()));
+    if (out->NextToken) line.Add("more", true);
+  }
+  TraceConsumerCall(line, out);
+  return out;
+}
+
+Outcome<Empty> KinesisClient::DeregisterStreamConsumerNow(
+    const DeregisterStreamConsumerRequest& request) {
+  Outcome<Empty> out = model_->DeregisterStreamConsumer(simulation_->now(), request);
+  sim::TraceLine line =
+      simulation_->trace().Begin(simulation_->now(), name_, "DeregisterStreamConsumer");
+  line.Add("name", SelectorName(request));
+  TraceConsumerCall(line, out);
+  return out;
+}
+
+Outcome<EventStream> KinesisClient::SubscribeToShardNow(const SubscribeToShardRequest& request) {
+  SubscribeToShardCall call{simulation_->now(), name_, request,
+                            model_->SubscribeToShard(simulation_->now(), request)};
+  sim::TraceLine line =
+      simulation_->trace().Begin(simulation_->now(), name_, trace_call::kSubscribeToShard);
+  WriteSubscribeToShard(line, call);
+  line.Commit();
+  for (CallObserver* o : observers_) o->OnSubscribeToShard(call);
+  if (!call.outcome.ok()) return call.outcome.error();
+  return EventStream(*this, call.outcome->SubscriptionId, request.ConsumerARN, request.ShardId,
+                     call.outcome->EndsAt);
+}
+
+sim::Task<Outcome<RegisterStreamConsumerResponse>> KinesisClient::RegisterStreamConsumer(
+    RegisterStreamConsumerRequest request) {
+  co_await simulation_->Sleep(call_latency_);
+  co_return RegisterStreamConsumerNow(request);
+}
+
+sim::Task<Outcome<DescribeStreamConsumerResponse>> KinesisClient::DescribeStreamConsumer(
+    DescribeStreamConsumerRequest request) {
+  co_await simulation_->Sleep(call_latency_);
+  co_return DescribeStreamConsumerNow(request);
+}
+
+sim::Task<Outcome<ListStreamConsumersResponse>> KinesisClient::ListStreamConsumers(
+    ListStreamConsumersRequest request) {
+  co_await simulation_->Sleep(call_latency_);
+  co_return ListStreamConsumersNow(request);
+}
+
+sim::Task<Outcome<Empty>> KinesisClient::DeregisterStreamConsumer(
+    DeregisterStreamConsumerRequest request) {
+  co_await simulation_->Sleep(call_latency_);
+  co_return DeregisterStreamConsumerNow(request);
+}
+
+sim::Task<Outcome<EventStream>> KinesisClient::SubscribeToShard(SubscribeToShardRequest request) {
+  co_await simulation_->Sleep(call_latency_);
+  co_return SubscribeToShardNow(request);
+}
+
+EventStream::EventStream(KinesisClient& client, uint64_t subscription_id, std::string consumer_arn,
+                         std::string shard_id, Instant ends_at)
+    : client_(&client),
+      subscription_id_(subscription_id),
+      consumer_arn_(std::move(consumer_arn)),
+      shard_id_(std::move(shard_id)),
+      ends_at_(ends_at) {}
+
+Outcome<std::optional<SubscribeToShardEvent>> EventStream::Finish(const SubscriptionPoll& poll) {
+  // An end is delivered (traced and observed) once; asking again repeats it quietly.
+  if (!ended_) return Deliver(poll);
+  if (poll.kind == SubscriptionPoll::Kind::kFailed) return *poll.error;
+  return std::optional<SubscribeToShardEvent>();
+}
+
+Outcome<std::optional<SubscribeToShardEvent>> EventStream::Deliver(const SubscriptionPoll& poll) {
+  sim::Simulation& simulation = *client_->simulation_;
+  SubscriptionDelivery delivery{simulation.now(), client_->name_, subscription_id_,
+                                consumer_arn_,    shard_id_,      poll};
+  sim::TraceLine line =
+      simulation.trace().Begin(simulation.now(), client_->name_, trace_call::kSubscriptionEvent);
+  WriteSubscriptionDelivery(line, delivery);
+  line.Commit();
+  for (CallObserver* o : client_->observers_) o->OnSubscriptionDelivery(delivery);
+  switch (poll.kind) {
+    case SubscriptionPoll::Kind::kEvent:
+      return std::optional<SubscribeToShardEvent>(*poll.event);
+    case SubscriptionPoll::Kind::kFailed:
+      ended_ = true;
+      return *poll.error;
+    case SubscriptionPoll::Kind::kComplete:
+    case SubscriptionPoll::Kind::kWait:
+      break;
+  }
+  ended_ = true;
+  return std::optional<SubscribeToShardEvent>();
+}
+
+sim::Task<Outcome<std::optional<SubscribeToShardEvent>>> EventStream::Next() {
+  // Between two deliveries the model asks for at most one poll a second until the
+  // subscription's five minutes are over; the bound is that, with room to spare.
+  constexpr int kMaxPolls = static_cast<int>(KinesisModel::kSubscriptionLifetime.micros() /
+                                             KinesisModel::kEventInterval.micros()) +
+                            2;
+  for (int polls = 0; polls < kMaxPolls; ++polls) {
+    SubscriptionPoll poll =
+        client_->model_->PollSubscription(client_->simulation_->now(), subscription_id_);
+    if (poll.kind != SubscriptionPoll::Kind::kWait) {
+      co_return Finish(poll);
+    }
+    co_await client_->simulation_->SleepUntil(poll.wake_at);
+  }
+  SHARDSIM_CHECK(false, "a subscription polled more often than its lifetime allows");
+  co_return std::optional<SubscribeToShardEvent>();
+}
+
+}  // namespace shardsim::model

@@ -26,6 +26,44 @@
 
 namespace shardsim::model {
 
+class KinesisClient;
+
+// An open SubscribeToShard, read event by event in virtual time, as boto3's
+// `for event in response["EventStream"]` or the JS SDK's `for await (...)` reads one:
+//
+//   auto sub = co_await kinesis.SubscribeToShard({.ConsumerARN = arn, .ShardId = shard,
+//                                                 .StartingPosition = {.Type = TRIM_HORIZON}});
+//   while (true) {
+//     auto event = co_await sub->Next();
+//     if (!event.ok()) break;           // failed: taken over, consumer or shard gone
+//     if (!event->has_value()) break;   // ended: 5 minutes over, or the shard's last event sent
+//     ... (*event)->Records, (*event)->ContinuationSequenceNumber, (*event)->ChildShards ...
+//   }
+//
+// Events cost no call latency (the service pushes them); Next() sleeps until the next one is
+// due (kinesis_model.h states the cadence). The subscription must not outlive its client.
+class EventStream {
+ public:
+  EventStream(KinesisClient& client, uint64_t subscription_id, std::string consumer_arn,
+              std::string shard_id, Instant ends_at);
+  sim::Task<Outcome<std::optional<SubscribeToShardEvent>>> Next();
+  const std::string& shard_id() const { return shard_id_; }
+  Instant ends_at() const { return ends_at_; }
+  bool ended() const { return ended_; }
+
+ private:
+  // What Next() returns for a poll that is not kWait; traces and observes it the first time.
+  Outcome<std::optional<SubscribeToShardEvent>> Finish(const SubscriptionPoll& poll);
+  Outcome<std::optional<SubscribeToShardEvent>> Deliver(const SubscriptionPoll& poll);
+
+  KinesisClient* client_;
+  uint64_t subscription_id_;
+  std::string consumer_arn_;
+  std::string shard_id_;
+  Instant ends_at_;
+  bool ended_ = false;
+};
+
 class KinesisClient {
  public:
   KinesisClient(sim::Simulation& simulation, KinesisModel& model, std::string name,
@@ -53,6 +91,16 @@ class KinesisClient {
   sim::Task<Outcome<Empty>> SplitShard(SplitShardRequest request);
   sim::Task<Outcome<Empty>> MergeShards(MergeShardsRequest request);
 
+  // Enhanced fan-out.
+  sim::Task<Outcome<RegisterStreamConsumerResponse>> RegisterStreamConsumer(
+      RegisterStreamConsumerRequest request);
+  sim::Task<Outcome<DescribeStreamConsumerResponse>> DescribeStreamConsumer(
+      DescribeStreamConsumerRequest request);
+  sim::Task<Outcome<ListStreamConsumersResponse>> ListStreamConsumers(
+      ListStreamConsumersRequest request);
+  sim::Task<Outcome<Empty>> DeregisterStreamConsumer(DeregisterStreamConsumerRequest request);
+  sim::Task<Outcome<EventStream>> SubscribeToShard(SubscribeToShardRequest request);
+
   // The same calls without latency, for producers and harnesses outside any process. They
   // take effect at the simulation's current time and are traced and observed alike.
   Outcome<Empty> CreateStreamNow(const CreateStreamRequest& request,
@@ -66,8 +114,17 @@ class KinesisClient {
   Outcome<PutRecordsResponse> PutRecordsNow(const PutRecordsRequest& request);
   Outcome<Empty> SplitShardNow(const SplitShardRequest& request);
   Outcome<Empty> MergeShardsNow(const MergeShardsRequest& request);
+  Outcome<RegisterStreamConsumerResponse> RegisterStreamConsumerNow(
+      const RegisterStreamConsumerRequest& request);
+  Outcome<DescribeStreamConsumerResponse> DescribeStreamConsumerNow(
+      const DescribeStreamConsumerRequest& request);
+  Outcome<ListStreamConsumersResponse> ListStreamConsumersNow(
+      const ListStreamConsumersRequest& request);
+  Outcome<Empty> DeregisterStreamConsumerNow(const DeregisterStreamConsumerRequest& request);
+  Outcome<EventStream> SubscribeToShardNow(const SubscribeToShardRequest& request);
 
  private:
+  friend class EventStream;
   void TraceError(std::string_view call, const KinesisError& error,
                   std::vector<sim::TraceField> fields);
   Outcome<GetRecordsResponse> DoGetRecords(GetRecordsRequest request);

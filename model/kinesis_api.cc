@@ -47,6 +47,18 @@ std::string_view ShardIteratorTypeName(ShardIteratorType type) {
   return "?";
 }
 
+std::string_view ConsumerStatusName(ConsumerStatus status) {
+  switch (status) {
+    case ConsumerStatus::CREATING:
+      return "CREATING";
+    case ConsumerStatus::DELETING:
+      return "DELETING";
+    case ConsumerStatus::ACTIVE:
+      return "ACTIVE";
+  }
+  return "?";
+}
+
 std::string_view StreamStatusName(StreamStatus status) {
   switch (status) {
     case StreamStatus::CREATING:

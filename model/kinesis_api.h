@@ -328,6 +328,107 @@ struct UpdateShardCountResponse {
   int TargetShardCount = 0;
 };
 
+// Enhanced fan-out ----------------------------------------------------------------------------
+// Stream ARNs are arn:aws:kinesis:us-east-1:123456789012:stream/NAME; a consumer's is
+// STREAM_ARN/consumer/CONSUMER_NAME:CREATION_EPOCH_SECONDS, as AWS prints them.
+std::string StreamArn(std::string_view stream_name);
+
+enum class ConsumerStatus { CREATING, DELETING, ACTIVE };
+std::string_view ConsumerStatusName(ConsumerStatus status);
+
+inline constexpr int kMaxConsumersPerStream = 20;
+inline constexpr int kDefaultListStreamConsumersMaxResults = 100;
+
+struct Consumer {
+  std::string ConsumerName;
+  std::string ConsumerARN;
+  ::shardsim::model::ConsumerStatus ConsumerStatus = ::shardsim::model::ConsumerStatus::ACTIVE;
+  Instant ConsumerCreationTimestamp;
+};
+
+struct ConsumerDescription {
+  std::string ConsumerName;
+  std::string ConsumerARN;
+  ::shardsim::model::ConsumerStatus ConsumerStatus = ::shardsim::model::ConsumerStatus::ACTIVE;
+  Instant ConsumerCreationTimestamp;
+  std::string StreamARN;
+};
+
+// ConsumerName: 1..128 characters of [a-zA-Z0-9_.-].
+struct RegisterStreamConsumerRequest {
+  std::string StreamARN;
+  std::string ConsumerName;
+};
+struct RegisterStreamConsumerResponse {
+  ::shardsim::model::Consumer Consumer;
+};
+
+// Names a consumer by its ARN, or by StreamARN and ConsumerName (exactly one of the two ways).
+struct ConsumerSelector {
+  std::optional<std::string> StreamARN;
+  std::optional<std::string> ConsumerName;
+  std::optional<std::string> ConsumerARN;
+};
+using DescribeStreamConsumerRequest = ConsumerSelector;
+using DeregisterStreamConsumerRequest = ConsumerSelector;
+struct DescribeStreamConsumerResponse {
+  ::shardsim::model::ConsumerDescription ConsumerDescription;
+};
+
+// NextToken, when given, replaces nothing: StreamARN is still required, as in AWS.
+struct ListStreamConsumersRequest {
+  std::string StreamARN;
+  std::optional<int> MaxResults;  // 1..10,000; absent means 100; at most 100 are returned
+  std::optional<std::string> NextToken;
+  // When given, must equal the stream's creation time (it tells incarnations of a name apart).
+  std::optional<Instant> StreamCreationTimestamp;
+};
+struct ListStreamConsumersResponse {
+  std::vector<::shardsim::model::Consumer> Consumers;  // in name order
+  std::optional<std::string> NextToken;
+};
+
+struct StartingPosition {
+  ShardIteratorType Type = ShardIteratorType::LATEST;
+  std::optional<std::string> SequenceNumber;  // AT_ and AFTER_SEQUENCE_NUMBER
+  std::optional<Instant> Timestamp;           // AT_TIMESTAMP
+};
+
+struct SubscribeToShardRequest {
+  std::string ConsumerARN;
+  std::string ShardId;
+  ::shardsim::model::StartingPosition StartingPosition;
+};
+
+// What the model hands back for a subscription it opened (AWS answers with an event stream on
+// the same HTTP/2 response; the model names that stream by id, and events are taken from it
+// with KinesisModel::PollSubscription).
+struct SubscribeToShardResponse {
+  uint64_t SubscriptionId = 0;
+  Instant EndsAt;  // five minutes after it began
+};
+
+struct SubscribeToShardEvent {
+  std::vector<Record> Records;
+  // Where a resubscription AFTER_SEQUENCE_NUMBER resumes; absent in the last event of a closed
+  // shard, which carries ChildShards instead.
+  std::optional<std::string> ContinuationSequenceNumber;
+  int64_t MillisBehindLatest = 0;
+  std::vector<ChildShard> ChildShards;
+};
+
+// What asking a subscription for its next event at some instant gives
+// (KinesisModel::PollSubscription): an event, nothing yet (ask again at `wake_at`), the end of
+// the subscription (five minutes over, or the last event of a closed shard sent), or the error
+// that ended it (taken over by a newer subscription, its consumer or stream gone).
+struct SubscriptionPoll {
+  enum class Kind { kEvent, kWait, kComplete, kFailed };
+  Kind kind = Kind::kWait;
+  std::optional<SubscribeToShardEvent> event;  // kEvent
+  Instant wake_at;                             // kWait
+  std::optional<KinesisError> error;           // kFailed
+};
+
 }  // namespace shardsim::model
 
 #endif  // SHARDSIM_MODEL_KINESIS_API_H_

@@ -358,20 +358,30 @@ Outcome<Position> KinesisModel::SequencePosition(Instant now, Stream& stream, Sh
   const uint64_t counter = fields->counter;
   const uint64_t newest =
       shard.closed() ? shard.ending_counter() : shard.last_counter().value_or(0);
-  if (!shard.last_counter().has_value() && !shard.closed()) {
+  // A subscription's continuation on a shard that has no record yet (ContinuationAt).
+  const bool before_first = !shard.last_counter().has_value() && counter == shard.counter_start();
+  if (!shard.last_counter().has_value() && !shard.closed() && !before_first) {
     return InvalidArgument(absl::StrCat("StartingSequenceNumber ", text, " used in ",
                                         "GetShardIterator on shard ", shard.id(), " in stream ",
                                         stream.name, " under account ", sim::ToString(kAccount),
                                         " is invalid: the shard holds no records yet."));
   }
-  if (counter > newest) {
+  if (counter > newest && !before_first) {
     return InvalidArgument(absl::StrCat("StartingSequenceNumber ", text, " used in ",
                                         "GetShardIterator on shard ", shard.id(), " in stream ",
                                         stream.name, " under account ", sim::ToString(kAccount),
                                         " is invalid: it lies beyond the newest record."));
   }
   const bool after = request.ShardIteratorType == ShardIteratorType::AFTER_SEQUENCE_NUMBER;
-  const uint64_t first_wanted = after ? counter + 1 : counter;
+  // A number whose counter is a retained record's: that record's own number, or, with an
+  // earlier put time, the point just before it, or with a later one, a point after it (the
+  // two continuations ContinuationAt makes).
+  const uint64_t named = shard.LowerBoundCounter(counter);
+  const bool names_record = shard.Retained(named) && shard.At(named).counter == counter;
+  const int64_t record_put = names_record ? shard.PutSecondsOf(shard.At(named)) : 0;
+  const bool exact = names_record && fields->put_seconds == record_put;
+  const bool before = before_first || (names_record && fields->put_seconds < record_put);
+  const uint64_t first_wanted = after && !before ? counter + 1 : counter;
   // Below the horizon when a record the request asks for has been trimmed.
   const std::optional<uint64_t> trimmed_through = shard.last_trimmed_counter();
   const bool trimmed = trimmed_through.has_value() && first_wanted <= *trimmed_through;
@@ -387,12 +397,11 @@ Outcome<Position> KinesisModel::SequencePosition(Instant now, Stream& stream, Sh
         stream.options.retention.ToString(), " have expired)."));
   }
   const uint64_t ordinal = shard.LowerBoundCounter(first_wanted);
-  // The bucket: that of the named record when it is retained, otherwise that of the time the
-  // number encodes, never past the record the iterator will return next, never before the
+  // The bucket: that of the named record when the number is its own, otherwise that of the time
+  // the number encodes, never past the record the iterator will return next, never before the
   // horizon's bucket (AFTER an expired record) and never past the shard's last bucket.
-  const uint64_t named = shard.LowerBoundCounter(counter);
   uint64_t bucket;
-  if (shard.Retained(named) && shard.At(named).counter == counter) {
+  if (exact) {
     bucket = shard.At(named).bucket;
   } else {
     Instant encoded = Instant::FromUnixSeconds(fields->put_seconds + 1);
@@ -567,9 +576,9 @@ struct Page {
   int64_t bytes = 0;
 };
 
-// Up to `limit` records of `at`'s bucket from `at`, within the response byte limit (the first
-// record always fits).
-Page ReadPage(ShardStore& shard, const ShardLimits& limits, Position at, int limit) {
+// Up to `limit` records of `at`'s bucket from `at`, within `max_bytes` (the first record always
+// fits).
+Page ReadPage(ShardStore& shard, int64_t max_bytes, Position at, int limit) {
   Page page;
   page.next_ordinal = at.ordinal;
   for (; page.next_ordinal < shard.end_ordinal() && static_cast<int>(page.records.size()) < limit;
@@ -577,7 +586,7 @@ Page ReadPage(ShardStore& shard, const ShardLimits& limits, Position at, int lim
     const internal::StoredRecord& r = shard.At(page.next_ordinal);
     if (r.bucket > at.bucket) break;
     const int64_t size = r.key_bytes + r.data_bytes;
-    if (!page.records.empty() && page.bytes + size > limits.max_get_records_bytes) break;
+    if (!page.records.empty() && page.bytes + size > max_bytes) break;
     page.bytes += size;
     page.records.push_back(Record{shard.SequenceNumberOf(r), Instant::FromUnixMicros(r.arrival_us),
                                   sim::ToString(shard.DataOf(r)),
@@ -683,7 +692,8 @@ Outcome<GetRecordsResponse> KinesisModel::ReadRecords(Instant now, const GetReco
     return response;
   }
   const Position at = ReadStart(stream.options, shard, resolved->token.position, now);
-  Page page = ReadPage(shard, stream.options.limits, at, request.Limit.value_or(kMaxLimit));
+  Page page = ReadPage(shard, stream.options.limits.max_get_records_bytes, at,
+                       request.Limit.value_or(kMaxLimit));
   ChargeRead(now, stream, shard, page.bytes);
   response.Records = std::move(page.records);
 
@@ -695,6 +705,56 @@ Outcome<GetRecordsResponse> KinesisModel::ReadRecords(Instant now, const GetReco
   response.NextShardIterator = EncodeIterator(stream, shard, *next, now, false, next_info);
   response.MillisBehindLatest = internal::MillisBehindLatest(FactsAt(shard, *next, now));
   return response;
+}
+
+// Enhanced fan-out: one event ----------------------------------------------------------------
+
+namespace {
+
+Instant CeilToSecond(Instant t) {
+  const Instant floor = Instant::FromUnixSeconds(t.unix_seconds());
+  return floor == t ? t : floor + Duration::Seconds(1);
+}
+
+}  // namespace
+
+// AFTER_SEQUENCE_NUMBER of the result resumes at `p` (SequencePosition reads it back): the
+// last record before `p` when `p` is still in that record's bucket; that record's counter with
+// the put time of `p`'s bucket when `p` has walked on past it; with no record before `p`, the
+// next record's counter (or the shard's first) with a put time before `p`'s bucket.
+std::string KinesisModel::ContinuationAt(ShardStore& shard, const Position& p) {
+  const Instant bucket_start = shard.BucketStart(p.bucket);
+  if (p.ordinal > shard.first_ordinal()) {
+    const internal::StoredRecord& previous = shard.At(p.ordinal - 1);
+    if (previous.bucket >= p.bucket) return shard.SequenceNumberOf(previous);
+    return shard.SequenceNumberForCounter(previous.counter, CeilToSecond(bucket_start));
+  }
+  if (const std::optional<uint64_t> trimmed = shard.last_trimmed_counter()) {
+    return shard.SequenceNumberForCounter(*trimmed, CeilToSecond(bucket_start));
+  }
+  const uint64_t next_counter =
+      shard.Retained(p.ordinal) ? shard.At(p.ordinal).counter : shard.counter_start();
+  return shard.SequenceNumberForCounter(next_counter, bucket_start - Duration::Seconds(1));
+}
+
+SubscribeToShardEvent KinesisModel::WalkSubscription(Instant now, Stream& stream, ShardStore& shard,
+                                                     Subscription& subscription, bool& at_rest) {
+  const Position at = ReadStart(stream.options, shard, subscription.position, now);
+  Page page = ReadPage(shard, kMaxEventBytes, at, kMaxLimit);
+  SubscribeToShardEvent event;
+  event.Records = std::move(page.records);
+  const std::optional<Position> next = NextPosition(shard, at, page.next_ordinal, now);
+  if (!next.has_value()) {
+    subscription.position = Position{at.bucket, page.next_ordinal};
+    event.ChildShards = ChildShardsOf(stream, shard);
+    at_rest = false;
+    return event;  // the end of a closed shard: no continuation, MillisBehindLatest 0
+  }
+  subscription.position = *next;
+  event.MillisBehindLatest = internal::MillisBehindLatest(FactsAt(shard, *next, now));
+  event.ContinuationSequenceNumber = ContinuationAt(shard, *next);
+  at_rest = event.Records.empty() && event.MillisBehindLatest == 0;
+  return event;
 }
 
 // Resharding ----------------------------------------------------------------------------------

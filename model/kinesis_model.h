@@ -53,6 +53,41 @@
 // Iterator tokens are accepted only exactly as issued: another spelling of the same bytes, a
 // checksum mismatch, or a position the shard never had is an InvalidArgumentException.
 //
+// Enhanced fan-out (each rule's source: ../shared/docs/kinesis-semantics.md "Enhanced fan-out",
+// and the AWS API reference pages named):
+//   * Consumers (RegisterStreamConsumer, DescribeStreamConsumer, ListStreamConsumers,
+//     DeregisterStreamConsumer): at most kMaxConsumersPerStream per stream (LimitExceeded),
+//     names unique per stream (ResourceInUse), CREATING after registration and DELETING after
+//     deregistration for the stream's status_change_delay (then ACTIVE, or gone), ARNs in
+//     AWS's format (StreamArn). ListStreamConsumers pages by name with MaxResults (at most 100
+//     a page) and a NextToken living 300 s. [API_RegisterStreamConsumer, API_ListStreamConsumers]
+//   * SubscribeToShard needs an ACTIVE consumer (ResourceInUse "is not in ACTIVE status"), a
+//     readable stream and an existing shard. Its StartingPosition follows GetShardIterator's
+//     rules exactly (the same code), except that a position below the trim horizon is an
+//     InvalidArgumentException whatever below_horizon says. A second call for the same
+//     consumer and shard within 5 s of the last successful one is ResourceInUse; after that
+//     it takes over, and the older subscription fails with ResourceInUse.
+//     [API_SubscribeToShard]
+//   * A subscription lasts 5 minutes of virtual time, then completes (kSubscriptionLifetime).
+//   * Events walk the same buckets GetRecords walks: each event is one GetRecords step from
+//     the subscription's position (that bucket only, at most 10,000 records and
+//     kMaxEventBytes, the consumer's own 2 MiB/s per shard; the shared GetRecords limits do
+//     not apply). So after an idle stretch a subscription delivers events without records
+//     while MillisBehindLatest shrinks, as polling does.
+//   * Cadence (chosen; AWS documents none for catching up): the first event at once, then at
+//     most one a second (kEventInterval). At the tip (MillisBehindLatest 0, no records) an
+//     event is sent only every kHeartbeatInterval (5 s, as seen on AWS: aws-sdk-ruby#2779);
+//     records arriving in between go out at the next 1-second tick. A consumer that asks
+//     later than an event is due gets it when it asks (the service sends only as fast as
+//     HTTP/2 flow control lets it), so a slow consumer falls behind and still loses the
+//     subscription at 5 minutes.
+//   * ContinuationSequenceNumber: AFTER_SEQUENCE_NUMBER of it resumes exactly where the next
+//     event would have started, including past an idle stretch (it encodes the position's
+//     bucket time; it is the last delivered record's own number when the position is still in
+//     that record's bucket, so AT_SEQUENCE_NUMBER of it repeats that record). The last event of
+//     a closed shard has no continuation and carries ChildShards; the subscription then
+//     completes. [API_SubscribeToShardEvent]
+//
 // Every call takes the virtual time `now` at which it takes effect; `now` must not go
 // backwards between calls (a broken invariant otherwise). Shards can be created only at times
 // whose Unix seconds fit a sequence number's 36-bit field (1970 to the year 4147); CreateStream,
@@ -80,6 +115,7 @@
 namespace shardsim::model {
 
 namespace internal {
+struct ConsumerState;
 class IteratorTokenMemo;
 class ShardStore;
 struct DecodedToken;
@@ -125,6 +161,28 @@ class KinesisModel {
   Outcome<UpdateShardCountResponse> UpdateShardCount(Instant now,
                                                      const UpdateShardCountRequest& request);
 
+  // Enhanced fan-out (see the rules above) -------------------------------------------------
+  Outcome<RegisterStreamConsumerResponse> RegisterStreamConsumer(
+      Instant now, const RegisterStreamConsumerRequest& request);
+  Outcome<DescribeStreamConsumerResponse> DescribeStreamConsumer(
+      Instant now, const DescribeStreamConsumerRequest& request);
+  Outcome<ListStreamConsumersResponse> ListStreamConsumers(
+      Instant now, const ListStreamConsumersRequest& request);
+  Outcome<Empty> DeregisterStreamConsumer(Instant now,
+                                          const DeregisterStreamConsumerRequest& request);
+  Outcome<SubscribeToShardResponse> SubscribeToShard(Instant now,
+                                                     const SubscribeToShardRequest& request);
+  // The subscription's next step as of `now`: an event (taken: the position moves on), a time
+  // to ask again, its completion, or the error that ended it. Polling an unknown id is a
+  // broken invariant. Asking again after kComplete or kFailed repeats it.
+  SubscriptionPoll PollSubscription(Instant now, uint64_t subscription_id);
+
+  static constexpr Duration kSubscriptionLifetime = Duration::Micros(300'000'000);  // 5 min
+  static constexpr Duration kResubscribeGuard = Duration::Micros(5'000'000);        // 5 s
+  static constexpr Duration kEventInterval = Duration::Micros(1'000'000);           // 1 s
+  static constexpr Duration kHeartbeatInterval = Duration::Micros(5'000'000);       // 5 s
+  static constexpr int64_t kMaxEventBytes = 2 * 1024 * 1024;
+
   // Observed calls (call_observation.h) -------------------------------------------------------
   // GetRecords, GetShardIterator and PutRecord as `client` made them, with the iterators they
   // name described: the request's token is decoded once, the issued ones not at all.
@@ -148,6 +206,7 @@ class KinesisModel {
  private:
   struct Stream;
   struct Resolved;
+  struct Subscription;
 
   // What a call does to a stream, for its status: reads and writes (no stream while CREATING),
   // listing its shards (ResourceInUse while CREATING), changing it (ResourceInUse unless
@@ -217,6 +276,21 @@ class KinesisModel {
                              const internal::Position& position, Instant issued, bool stuck,
                              std::optional<IteratorInfo>* described = nullptr);
   std::vector<ChildShard> ChildShardsOf(Stream& stream, const internal::ShardStore& shard);
+  // Enhanced fan-out (enhanced_fan_out.cc, and the event step in kinesis_model.cc).
+  // One event of `subscription` at `now`, a GetRecords step from its position, which moves on.
+  // `at_rest`: no records, caught up, and not the shard's end (a heartbeat at most).
+  SubscribeToShardEvent WalkSubscription(Instant now, Stream& stream, internal::ShardStore& shard,
+                                         Subscription& subscription, bool& at_rest);
+  static std::string ContinuationAt(internal::ShardStore& shard, const internal::Position& p);
+  // The consumer an ARN names, if it exists and has not gone; `stream` is set to its stream.
+  internal::ConsumerState* FindConsumer(Instant now, std::string_view consumer_arn,
+                                        Stream*& stream);
+  Outcome<internal::ConsumerState*> SelectConsumer(Instant now, const ConsumerSelector& selector,
+                                                   Stream*& stream);
+  Outcome<Stream*> StreamOfArn(Instant now, std::string_view stream_arn);
+  // Drops consumers whose DELETING time is over.
+  void PruneConsumers(Stream& stream, Instant now);
+  SubscriptionPoll EndSubscription(Subscription& subscription, SubscriptionPoll end);
   Outcome<Empty> SetRetention(Instant now, const RetentionPeriodRequest& request, bool increase);
 
   uint64_t seed_;
@@ -225,6 +299,11 @@ class KinesisModel {
   std::unique_ptr<internal::IteratorTokenMemo> token_memo_;
   std::map<std::string, std::unique_ptr<Stream>, std::less<>> streams_;
   int deleting_ = 0;  // streams DELETING, so Advance looks for due deletions only then
+  // Open and ended subscriptions by id (ids count up from 1), and the newest one of each
+  // (consumer ARN, shard id).
+  std::map<uint64_t, std::unique_ptr<Subscription>> subscriptions_;
+  std::map<std::pair<std::string, std::string>, uint64_t> newest_subscription_;
+  uint64_t next_subscription_id_ = 1;
 };
 
 }  // namespace shardsim::model

@@ -18,6 +18,7 @@ using Json = nlohmann::json;
 
 constexpr std::string_view kShards = "shards";
 constexpr std::string_view kStreams = "streams";
+constexpr std::string_view kConsumers = "consumers";
 
 std::string Encode(Json body, Instant issued) {
   body["t"] = issued.unix_micros();
@@ -122,6 +123,18 @@ Outcome<std::string> DecodeStreamsToken(std::string_view token, Instant now) {
   Outcome<Json> body = Decode(token, kStreams, now);
   if (!body.ok()) return body.error();
   return (*body)["a"].get<std::string>();
+}
+
+std::string EncodeConsumersToken(const ConsumersPage& page, Instant issued) {
+  return Encode(Json{{"k", kConsumers}, {"s", page.stream}, {"a", page.after}}, issued);
+}
+
+Outcome<ConsumersPage> DecodeConsumersToken(std::string_view token, Instant now) {
+  Outcome<Json> body = Decode(token, kConsumers, now);
+  if (!body.ok()) return body.error();
+  const Json& j = *body;
+  if (!IsString(j, "s")) return Invalid(token);
+  return ConsumersPage{j["s"].get<std::string>(), j["a"].get<std::string>()};
 }
 
 }  // namespace shardsim::model::internal

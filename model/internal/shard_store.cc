@@ -148,10 +148,13 @@ std::string ShardStore::SequenceNumberForCounter(uint64_t counter, Instant put) 
   // every public sample we have (the seed article: 07:08:10.670 -> 07:08:09). It is clamped to
   // the 36 bits the layout holds (a put in 1970's first second, or after the year 4147); the
   // field only informs, the counter orders.
-  const int64_t put_seconds =
-      std::clamp<int64_t>(put.unix_seconds() - 1, 0, kSequenceNumberMaxSeconds);
+  const int64_t put_seconds = PutSecondsField(put);
   return EncodeSequenceNumber(SequenceNumberFields{created_.unix_seconds(), index_, counter,
                                                    put_seconds, kSequenceNumberVersion});
+}
+
+int64_t ShardStore::PutSecondsField(Instant put) {
+  return std::clamp<int64_t>(put.unix_seconds() - 1, 0, kSequenceNumberMaxSeconds);
 }
 
 std::string ShardStore::SequenceNumberOf(const StoredRecord& r) const {

@@ -84,6 +84,11 @@ class ShardStore {
   std::string_view DataOf(const StoredRecord& r) const;
   std::string SequenceNumberOf(const StoredRecord& r) const;
   std::string SequenceNumberForCounter(uint64_t counter, Instant put) const;
+  // The put-time field a sequence number put at `put` carries (see SequenceNumberForCounter).
+  static int64_t PutSecondsField(Instant put);
+  int64_t PutSecondsOf(const StoredRecord& r) const {
+    return PutSecondsField(Instant::FromUnixMicros(r.arrival_us));
+  }
   // First retained ordinal whose counter is >= `counter` (end_ordinal() if none).
   uint64_t LowerBoundCounter(uint64_t counter) const;
   // First retained ordinal arriving at or after `t` (end_ordinal() if none).

@@ -2,6 +2,7 @@
 #ifndef SHARDSIM_MODEL_INTERNAL_STREAM_H_
 #define SHARDSIM_MODEL_INTERNAL_STREAM_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,24 @@ inline std::string StreamNotFound(std::string_view stream) {
                       " not found.");
 }
 
+// A registered stream consumer (enhanced fan-out).
+struct ConsumerState {
+  std::string name;
+  std::string arn;
+  Instant created;
+  // CREATING until `busy_until` after registration; DELETING until then after deregistration
+  // (then gone).
+  ConsumerStatus busy_status = ConsumerStatus::ACTIVE;
+  Instant busy_until = Instant::FromUnixMicros(INT64_MIN);
+  bool deregistered = false;
+
+  ConsumerStatus StatusAt(Instant now) const {
+    if (deregistered) return ConsumerStatus::DELETING;
+    return now < busy_until ? busy_status : ConsumerStatus::ACTIVE;
+  }
+  bool GoneAt(Instant now) const { return deregistered && now >= busy_until; }
+};
+
 }  // namespace internal
 
 struct KinesisModel::Stream {
@@ -44,9 +63,28 @@ struct KinesisModel::Stream {
   // time); an entry made while the shard was open is redone once it has closed.
   std::vector<std::optional<Shard>> listings;
 
+  // Registered consumers by name (deregistered ones until their DELETING time is over).
+  std::map<std::string, internal::ConsumerState, std::less<>> consumers;
+
   StreamStatus StatusAt(Instant now) const {
     return now < busy_until ? busy_status : StreamStatus::ACTIVE;
   }
+};
+
+// One SubscribeToShard: where its next event starts, and when.
+struct KinesisModel::Subscription {
+  uint64_t id = 0;
+  std::string stream;
+  Instant stream_created;  // tells a re-created stream of the same name apart
+  std::string consumer_arn;
+  std::string consumer_name;
+  uint32_t shard_index = 0;
+  Instant started;
+  Instant ends_at;
+  std::optional<Instant> last_event_at;
+  internal::Position position;
+  // Set once it ended: kComplete or kFailed, repeated to every later poll.
+  std::optional<SubscriptionPoll> ended;
 };
 
 }  // namespace shardsim::model

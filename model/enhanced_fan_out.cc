@@ -1,0 +1,408 @@
+// KinesisModel's enhanced fan-out: stream consumers and SubscribeToShard (the rules are in
+// kinesis_model.h; the event step itself sits by GetRecords in kinesis_model.cc, as it is one).
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "model/internal/next_token.h"
+#include "model/internal/shard_store.h"
+#include "model/internal/stream.h"
+#include "model/kinesis_model.h"
+#include "sim/strings.h"
+
+namespace shardsim::model {
+
+using internal::ConsumerState;
+using internal::kAccount;
+using internal::ShardStore;
+
+namespace {
+
+constexpr std::string_view kStreamArnPrefix = "arn:aws:kinesis:us-east-1:123456789012:stream/";
+constexpr std::string_view kConsumerPart = "/consumer/";
+constexpr size_t kMaxConsumerNameBytes = 128;
+
+KinesisError InvalidArgument(std::string message) {
+  return KinesisError{ErrorCode::kInvalidArgument, std::move(message)};
+}
+
+KinesisError Validation(std::string_view field, std::string_view value, std::string_view rule) {
+  return InvalidArgument(absl::StrCat("1 validation error detected: Value '", sim::ToAbsl(value),
+                                      "' at '", sim::ToAbsl(field),
+                                      "' failed to satisfy constraint: ", sim::ToAbsl(rule)));
+}
+
+bool ValidConsumerName(std::string_view name) {
+  return !name.empty() && name.size() <= kMaxConsumerNameBytes &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '.' || c == '-';
+         });
+}
+
+// The stream name a stream ARN names, or nullopt for anything else.
+std::optional<std::string_view> StreamNameOfArn(std::string_view arn) {
+  if (!absl::StartsWith(sim::ToAbsl(arn), sim::ToAbsl(kStreamArnPrefix))) return std::nullopt;
+  const std::string_view name = arn.substr(kStreamArnPrefix.size());
+  if (name.empty() || name.find('/') != std::string_view::npos) return std::nullopt;
+  return name;
+}
+
+struct ConsumerArnParts {
+  std::string_view stream;
+  std::string_view consumer;
+};
+
+// STREAM_ARN/consumer/NAME:EPOCH, or nullopt.
+std::optional<ConsumerArnParts> PartsOfConsumerArn(std::string_view arn) {
+  const size_t part = arn.find(kConsumerPart);
+  if (part == std::string_view::npos) return std::nullopt;
+  const std::optional<std::string_view> stream = StreamNameOfArn(arn.substr(0, part));
+  if (!stream) return std::nullopt;
+  const std::string_view rest = arn.substr(part + kConsumerPart.size());
+  const size_t colon = rest.rfind(':');
+  int64_t epoch = 0;
+  if (colon == std::string_view::npos || colon == 0 ||
+      !absl::SimpleAtoi(sim::ToAbsl(rest.substr(colon + 1)), &epoch)) {
+    return std::nullopt;
+  }
+  return ConsumerArnParts{*stream, rest.substr(0, colon)};
+}
+
+KinesisError ConsumerNotFound(std::string_view what) {
+  return KinesisError{ErrorCode::kResourceNotFound,
+                      absl::StrCat("Consumer ", sim::ToAbsl(what), " under account ",
+                                   sim::ToAbsl(kAccount), " not found.")};
+}
+
+Consumer Describe(const ConsumerState& c, Instant now) {
+  return Consumer{c.name, c.arn, c.StatusAt(now), c.created};
+}
+
+}  // namespace
+
+std::string StreamArn(std::string_view stream_name) {
+  return absl::StrCat(sim::ToAbsl(kStreamArnPrefix), sim::ToAbsl(stream_name));
+}
+
+// Consumers ---------------------------------------------------------------------------------
+
+void KinesisModel::PruneConsumers(Stream& stream, Instant now) {
+  std::erase_if(stream.consumers, [now](const auto& entry) { return entry.second.GoneAt(now); });
+}
+
+Outcome<KinesisModel::Stream*> KinesisModel::StreamOfArn(Instant now, std::string_view stream_arn) {
+  const std::optional<std::string_view> name = StreamNameOfArn(stream_arn);
+  if (!name) {
+    return Validation("streamARN", stream_arn,
+                      "Member must satisfy regular expression pattern: "
+                      "arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+");
+  }
+  Outcome<Stream*> stream = UsableStream(now, *name, Access::kReadWrite);
+  if (stream.ok()) PruneConsumers(**stream, now);
+  return stream;
+}
+
+ConsumerState* KinesisModel::FindConsumer(Instant now, std::string_view consumer_arn,
+                                          Stream*& stream) {
+  const std::optional<ConsumerArnParts> parts = PartsOfConsumerArn(consumer_arn);
+  if (!parts) return nullptr;
+  stream = FindStream(parts->stream);
+  if (stream == nullptr) return nullptr;
+  PruneConsumers(*stream, now);
+  const auto it = stream->consumers.find(parts->consumer);
+  if (it == stream->consumers.end() || it->second.arn != consumer_arn) return nullptr;
+  return &it->second;
+}
+
+Outcome<ConsumerState*> KinesisModel::SelectConsumer(Instant now, const ConsumerSelector& selector,
+                                                     Stream*& stream) {
+  const bool by_arn = selector.ConsumerARN.has_value();
+  const bool by_name = selector.StreamARN.has_value() || selector.ConsumerName.has_value();
+  if (by_arn == by_name ||
+      (!by_arn && !(selector.StreamARN.has_value() && selector.ConsumerName.has_value()))) {
+    return InvalidArgument(
+        "Either ConsumerARN, or both StreamARN and ConsumerName, must be provided.");
+  }
+  if (by_arn) {
+    if (!PartsOfConsumerArn(*selector.ConsumerARN)) {
+      return Validation("consumerARN", *selector.ConsumerARN,
+                        "Member must satisfy regular expression pattern: "
+                        "^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/"
+                        "[a-zA-Z0-9_.-]+:[0-9]+");
+    }
+    ConsumerState* consumer = FindConsumer(now, *selector.ConsumerARN, stream);
+    if (consumer == nullptr) return ConsumerNotFound(*selector.ConsumerARN);
+    return consumer;
+  }
+  Outcome<Stream*> found = StreamOfArn(now, *selector.StreamARN);
+  if (!found.ok()) return found.error();
+  stream = *found;
+  const auto it = stream->consumers.find(*selector.ConsumerName);
+  if (it == stream->consumers.end()) {
+    return ConsumerNotFound(
+        absl::StrCat(sim::ToAbsl(*selector.ConsumerName), " of stream ", stream->name));
+  }
+  return &it->second;
+}
+
+Outcome<RegisterStreamConsumerResponse> KinesisModel::RegisterStreamConsumer(
+    Instant now, const RegisterStreamConsumerRequest& request) {
+  Advance(now);
+  if (!ValidConsumerName(request.ConsumerName)) {
+    return Validation("consumerName", request.ConsumerName,
+                      "Member must have length between 1 and 128 and satisfy regular expression "
+                      "pattern: [a-zA-Z0-9_.-]+");
+  }
+  Outcome<Stream*> found = StreamOfArn(now, request.StreamARN);
+  if (!found.ok()) return found.error();
+  Stream& stream = **found;
+  if (stream.consumers.contains(request.ConsumerName)) {
+    return KinesisError{
+        ErrorCode::kResourceInUse,
+        absl::StrCat("Consumer ", request.ConsumerName, " under stream ", stream.name,
+                     " under account ", sim::ToAbsl(kAccount), " already exists.")};
+  }
+  if (stream.consumers.size() >= static_cast<size_t>(kMaxConsumersPerStream)) {
+    return KinesisError{
+        ErrorCode::kLimitExceeded,
+        absl::StrCat("Stream ", stream.name, " under account ", sim::ToAbsl(kAccount),
+                     " already has ", kMaxConsumersPerStream, " registered consumers.")};
+  }
+  ConsumerState consumer{
+      .name = request.ConsumerName,
+      .arn = absl::StrCat(StreamArn(stream.name), sim::ToAbsl(kConsumerPart), request.ConsumerName,
+                          ":", now.unix_seconds()),
+      .created = now,
+  };
+  if (stream.options.status_change_delay > Duration::Zero()) {
+    consumer.busy_status = ConsumerStatus::CREATING;
+    consumer.busy_until = now + stream.options.status_change_delay;
+  }
+  const auto [it, inserted] = stream.consumers.emplace(request.ConsumerName, std::move(consumer));
+  SHARDSIM_CHECK(inserted, "a consumer name was registered twice");
+  return RegisterStreamConsumerResponse{Describe(it->second, now)};
+}
+
+Outcome<DescribeStreamConsumerResponse> KinesisModel::DescribeStreamConsumer(
+    Instant now, const DescribeStreamConsumerRequest& request) {
+  Advance(now);
+  Stream* stream = nullptr;
+  Outcome<ConsumerState*> consumer = SelectConsumer(now, request, stream);
+  if (!consumer.ok()) return consumer.error();
+  const ConsumerState& c = **consumer;
+  return DescribeStreamConsumerResponse{
+      ConsumerDescription{c.name, c.arn, c.StatusAt(now), c.created, StreamArn(stream->name)}};
+}
+
+Outcome<ListStreamConsumersResponse> KinesisModel::ListStreamConsumers(
+    Instant now, const ListStreamConsumersRequest& request) {
+  Advance(now);
+  if (request.MaxResults && (*request.MaxResults < 1 || *request.MaxResults > kMaxPageSize)) {
+    return Validation("maxResults", absl::StrCat(*request.MaxResults),
+                      "Member must have value between 1 and 10000");
+  }
+  Outcome<Stream*> found = StreamOfArn(now, request.StreamARN);
+  if (!found.ok()) return found.error();
+  Stream& stream = **found;
+  if (request.StreamCreationTimestamp && *request.StreamCreationTimestamp != stream.created) {
+    return KinesisError{ErrorCode::kResourceNotFound,
+                        absl::StrCat("Stream ", stream.name, " under account ",
+                                     sim::ToAbsl(kAccount), " with creation timestamp ",
+                                     request.StreamCreationTimestamp->ToString(), " not found.")};
+  }
+  std::string after;
+  if (request.NextToken) {
+    Outcome<internal::ConsumersPage> resumed =
+        internal::DecodeConsumersToken(*request.NextToken, now);
+    if (!resumed.ok()) return resumed.error();
+    if (resumed->stream != stream.name) {
+      return InvalidArgument("Invalid NextToken: it was issued for another stream.");
+    }
+    after = resumed->after;
+  }
+  // AWS returns at most 100 a page whatever MaxResults says.
+  const size_t page_size = static_cast<size_t>(
+      std::min(request.MaxResults.value_or(kDefaultListStreamConsumersMaxResults), 100));
+  ListStreamConsumersResponse response;
+  auto it = after.empty() ? stream.consumers.begin() : stream.consumers.upper_bound(after);
+  for (; it != stream.consumers.end() && response.Consumers.size() < page_size; ++it) {
+    response.Consumers.push_back(Describe(it->second, now));
+  }
+  if (it != stream.consumers.end()) {
+    response.NextToken = internal::EncodeConsumersToken(
+        internal::ConsumersPage{stream.name, response.Consumers.back().ConsumerName}, now);
+  }
+  return response;
+}
+
+Outcome<Empty> KinesisModel::DeregisterStreamConsumer(
+    Instant now, const DeregisterStreamConsumerRequest& request) {
+  Advance(now);
+  Stream* stream = nullptr;
+  Outcome<ConsumerState*> consumer = SelectConsumer(now, request, stream);
+  if (!consumer.ok()) return consumer.error();
+  ConsumerState& c = **consumer;
+  if (c.deregistered) {
+    return KinesisError{ErrorCode::kResourceInUse,
+                        absl::StrCat("Consumer ", c.name, " is already being deleted.")};
+  }
+  c.deregistered = true;
+  c.busy_until = now + std::max(stream->options.status_change_delay, Duration::Zero());
+  PruneConsumers(*stream, now);
+  return Empty{};
+}
+
+// SubscribeToShard --------------------------------------------------------------------------
+
+Outcome<SubscribeToShardResponse> KinesisModel::SubscribeToShard(
+    Instant now, const SubscribeToShardRequest& request) {
+  Advance(now);
+  Stream* stream = nullptr;
+  ConsumerState* consumer = FindConsumer(now, request.ConsumerARN, stream);
+  if (consumer == nullptr) {
+    if (!PartsOfConsumerArn(request.ConsumerARN)) {
+      return Validation("consumerARN", request.ConsumerARN,
+                        "Member must satisfy regular expression pattern: "
+                        "^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/"
+                        "[a-zA-Z0-9_.-]+:[0-9]+");
+    }
+    return ConsumerNotFound(request.ConsumerARN);
+  }
+  if (const ConsumerStatus status = consumer->StatusAt(now); status != ConsumerStatus::ACTIVE) {
+    return KinesisError{
+        ErrorCode::kResourceInUse,
+        absl::StrCat("Consumer ", consumer->arn, " under stream: ", stream->name, ", account ",
+                     sim::ToAbsl(kAccount), " is not in ACTIVE status (",
+                     sim::ToAbsl(ConsumerStatusName(status)), ").")};
+  }
+  Outcome<Stream*> usable = UsableStream(now, stream->name, Access::kReadWrite);
+  if (!usable.ok()) return usable.error();
+  Retire(*stream, now);
+  Outcome<ShardStore*> found_shard = ShardOrNotFound(*stream, request.ShardId);
+  if (!found_shard.ok()) return found_shard.error();
+  ShardStore& shard = **found_shard;
+
+  const std::pair<std::string, std::string> key{request.ConsumerARN, shard.id()};
+  const auto newest = newest_subscription_.find(key);
+  if (newest != newest_subscription_.end() &&
+      now < subscriptions_.at(newest->second)->started + kResubscribeGuard) {
+    return KinesisError{ErrorCode::kResourceInUse,
+                        absl::StrCat("Another active subscription exists for this consumer: ",
+                                     sim::ToAbsl(kAccount), ":", stream->name, ":", shard.id(), ":",
+                                     consumer->name)};
+  }
+
+  const StartingPosition& start = request.StartingPosition;
+  const GetShardIteratorRequest as_iterator{.StreamName = stream->name,
+                                            .ShardId = shard.id(),
+                                            .ShardIteratorType = start.Type,
+                                            .StartingSequenceNumber = start.SequenceNumber,
+                                            .Timestamp = start.Timestamp};
+  const bool by_sequence = start.Type == ShardIteratorType::AT_SEQUENCE_NUMBER ||
+                           start.Type == ShardIteratorType::AFTER_SEQUENCE_NUMBER;
+  if (by_sequence != start.SequenceNumber.has_value() ||
+      (start.Type == ShardIteratorType::AT_TIMESTAMP) != start.Timestamp.has_value()) {
+    return InvalidArgument(absl::StrCat(
+        "StartingPosition ", sim::ToAbsl(ShardIteratorTypeName(start.Type)),
+        " takes a SequenceNumber exactly for AT_ and AFTER_SEQUENCE_NUMBER and a Timestamp "
+        "exactly for AT_TIMESTAMP."));
+  }
+  bool stuck = false;
+  Outcome<internal::Position> position = StartPosition(now, *stream, shard, as_iterator, stuck);
+  if (!position.ok()) return position.error();
+  if (stuck) {
+    return InvalidArgument(absl::StrCat("StartingSequenceNumber ", *start.SequenceNumber,
+                                        " used in SubscribeToShard on shard ", shard.id(),
+                                        " in stream ", stream->name,
+                                        " is invalid because it is below the trim horizon."));
+  }
+
+  if (newest != newest_subscription_.end()) {
+    Subscription& previous = *subscriptions_.at(newest->second);
+    if (!previous.ended) {
+      EndSubscription(
+          previous, SubscriptionPoll{
+                        .kind = SubscriptionPoll::Kind::kFailed,
+                        .error = KinesisError{ErrorCode::kResourceInUse,
+                                              absl::StrCat("Another active subscription exists for "
+                                                           "this consumer: ",
+                                                           sim::ToAbsl(kAccount), ":", stream->name,
+                                                           ":", shard.id(), ":", consumer->name)}});
+    }
+  }
+  auto subscription = std::make_unique<Subscription>();
+  subscription->id = next_subscription_id_++;
+  subscription->stream = stream->name;
+  subscription->stream_created = stream->created;
+  subscription->consumer_arn = consumer->arn;
+  subscription->consumer_name = consumer->name;
+  subscription->shard_index = shard.index();
+  subscription->started = now;
+  subscription->ends_at = now + kSubscriptionLifetime;
+  subscription->position = *position;
+  const uint64_t id = subscription->id;
+  const Instant ends_at = subscription->ends_at;
+  subscriptions_.emplace(id, std::move(subscription));
+  newest_subscription_[key] = id;
+  return SubscribeToShardResponse{id, ends_at};
+}
+
+SubscriptionPoll KinesisModel::EndSubscription(Subscription& subscription, SubscriptionPoll end) {
+  subscription.ended = std::move(end);
+  return *subscription.ended;
+}
+
+SubscriptionPoll KinesisModel::PollSubscription(Instant now, uint64_t subscription_id) {
+  Advance(now);
+  const auto found = subscriptions_.find(subscription_id);
+  SHARDSIM_CHECK(found != subscriptions_.end(), "PollSubscription of an id never issued");
+  Subscription& s = *found->second;
+  if (s.ended) return *s.ended;
+
+  using Kind = SubscriptionPoll::Kind;
+  Stream* stream = nullptr;
+  const ConsumerState* consumer = FindConsumer(now, s.consumer_arn, stream);
+  if (consumer == nullptr || consumer->StatusAt(now) != ConsumerStatus::ACTIVE ||
+      stream->created != s.stream_created) {
+    return EndSubscription(s, {.kind = Kind::kFailed, .error = ConsumerNotFound(s.consumer_arn)});
+  }
+  if (stream->StatusAt(now) == StreamStatus::DELETING) {
+    return EndSubscription(s, {.kind = Kind::kFailed,
+                               .error = KinesisError{ErrorCode::kResourceNotFound,
+                                                     internal::StreamNotFound(s.stream)}});
+  }
+  Retire(*stream, now);
+  ShardStore* shard =
+      s.shard_index < stream->shards.size() ? stream->shards[s.shard_index].get() : nullptr;
+  if (shard == nullptr) {
+    return EndSubscription(
+        s, {.kind = Kind::kFailed,
+            .error = KinesisError{
+                ErrorCode::kResourceNotFound,
+                absl::StrCat("Shard ", internal::ShardIdFor(s.shard_index), " in stream ", s.stream,
+                             " under account ", sim::ToAbsl(kAccount), " does not exist")}});
+  }
+  if (now >= s.ends_at) return EndSubscription(s, {.kind = Kind::kComplete});
+
+  const Instant due = s.last_event_at ? *s.last_event_at + kEventInterval : s.started;
+  if (now < due) return {.kind = Kind::kWait, .wake_at = std::min(due, s.ends_at)};
+  bool at_rest = false;
+  SubscribeToShardEvent event = WalkSubscription(now, *stream, *shard, s, at_rest);
+  const bool heartbeat_due = !s.last_event_at || now >= *s.last_event_at + kHeartbeatInterval;
+  if (at_rest && !heartbeat_due) {
+    // Nothing to say yet: look again at the next tick, or send the heartbeat then.
+    return {.kind = Kind::kWait, .wake_at = std::min(now + kEventInterval, s.ends_at)};
+  }
+  s.last_event_at = now;
+  const bool shard_end = !event.ContinuationSequenceNumber.has_value();
+  SubscriptionPoll poll{.kind = Kind::kEvent, .event = std::move(event)};
+  if (shard_end) s.ended = SubscriptionPoll{.kind = Kind::kComplete};
+  return poll;
+}
+
+}  // namespace shardsim::model
