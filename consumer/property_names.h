@@ -12,10 +12,18 @@
 namespace shardsim::consumer {
 
 inline constexpr std::string_view kPropertyNames[] = {
-    "no_missed_records",  "no_false_caught_up", "no_false_shard_end",         "no_duplicates",
-    "lineage_order",      "checkpoint_safety",  "expired_iterator_recovered", "bounded_call_rate",
-    "termination",        "durable_state",
+    "no_missed_records",
+    "no_false_caught_up",
+    "no_false_shard_end",
+    "no_duplicates",
+    "lineage_order",
+    "checkpoint_safety",
+    "expired_iterator_recovered",
+    "bounded_call_rate",
+    "termination",
+    "durable_state",
     "no_abandoned_shard",  // judged only in delivery mode (real clients)
+    "no_skipping_subscription",
 };
 
 inline bool IsPropertyName(std::string_view name) {

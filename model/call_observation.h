@@ -61,6 +61,7 @@ struct SubscribeToShardCall {
   std::string client;
   SubscribeToShardRequest request;
   Outcome<SubscribeToShardResponse> outcome;
+  std::optional<IteratorInfo> start;  // where its first event reads from
 };
 
 // What one subscription delivered: an event, its end, or the error that ended it (the poll's
@@ -72,6 +73,10 @@ struct SubscriptionDelivery {
   std::string consumer_arn;
   std::string shard_id;
   SubscriptionPoll poll;  // kEvent, kComplete or kFailed
+  // For an event: the position it read from, and where it left the subscription (absent after
+  // the last event of a closed shard).
+  std::optional<IteratorInfo> from;
+  std::optional<IteratorInfo> next;
 };
 
 // Receives every observed call of the front end it is attached to.
@@ -210,6 +215,7 @@ void WriteSubscribeToShard(Line& line, const SubscribeToShardCall& call) {
   if (!call.outcome.ok()) {
     return WriteError(line, ErrorName(call.outcome.error().code), call.outcome.error().message);
   }
+  WritePosition(line, /*next=*/false, call.start);
   line.Add(trace_field::kSubscription, call.outcome->SubscriptionId)
       .Add(trace_field::kEndsAt, call.outcome->EndsAt);
 }
@@ -227,12 +233,14 @@ void WriteSubscriptionDelivery(Line& line, const SubscriptionDelivery& delivery)
     return;
   }
   const SubscribeToShardEvent& event = *poll.event;
+  WritePosition(line, /*next=*/false, delivery.from);
   line.Add(trace_field::kRecords, static_cast<uint64_t>(event.Records.size()));
   if (!event.Records.empty()) {
     line.Add(trace_field::kFirstSeq, std::string_view(event.Records.front().SequenceNumber));
     line.Add(trace_field::kLastSeq, std::string_view(event.Records.back().SequenceNumber));
   }
   if (event.ContinuationSequenceNumber) {
+    WritePosition(line, /*next=*/true, delivery.next);
     line.Add(trace_field::kContinuation, std::string_view(*event.ContinuationSequenceNumber));
   } else {
     std::string children;

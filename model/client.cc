@@ -329,16 +329,15 @@ Outcome<Empty> KinesisClient::DeregisterStreamConsumerNow(
 }
 
 Outcome<EventStream> KinesisClient::SubscribeToShardNow(const SubscribeToShardRequest& request) {
-  SubscribeToShardCall call{simulation_->now(), name_, request,
-                            model_->SubscribeToShard(simulation_->now(), request)};
+  const SubscribeToShardCall call =
+      model_->ObserveSubscribeToShard(simulation_->now(), name_, request);
   sim::TraceLine line =
       simulation_->trace().Begin(simulation_->now(), name_, trace_call::kSubscribeToShard);
   WriteSubscribeToShard(line, call);
   line.Commit();
   for (CallObserver* o : observers_) o->OnSubscribeToShard(call);
   if (!call.outcome.ok()) return call.outcome.error();
-  return EventStream(*this, call.outcome->SubscriptionId, request.ConsumerARN, request.ShardId,
-                     call.outcome->EndsAt);
+  return EventStream(*this, call.outcome->SubscriptionId, request.ShardId, call.outcome->EndsAt);
 }
 
 sim::Task<Outcome<RegisterStreamConsumerResponse>> KinesisClient::RegisterStreamConsumer(
@@ -370,25 +369,22 @@ sim::Task<Outcome<EventStream>> KinesisClient::SubscribeToShard(SubscribeToShard
   co_return SubscribeToShardNow(request);
 }
 
-EventStream::EventStream(KinesisClient& client, uint64_t subscription_id, std::string consumer_arn,
-                         std::string shard_id, Instant ends_at)
+EventStream::EventStream(KinesisClient& client, uint64_t subscription_id, std::string shard_id,
+                         Instant ends_at)
     : client_(&client),
       subscription_id_(subscription_id),
-      consumer_arn_(std::move(consumer_arn)),
       shard_id_(std::move(shard_id)),
       ends_at_(ends_at) {}
 
-Outcome<std::optional<SubscribeToShardEvent>> EventStream::Finish(const SubscriptionPoll& poll) {
+Outcome<std::optional<SubscribeToShardEvent>> EventStream::Finish(
+    const SubscriptionDelivery& delivery) {
   // An end is delivered (traced and observed) once; asking again repeats it quietly.
-  if (!ended_) return Deliver(poll);
-  if (poll.kind == SubscriptionPoll::Kind::kFailed) return *poll.error;
-  return std::optional<SubscribeToShardEvent>();
-}
-
-Outcome<std::optional<SubscribeToShardEvent>> EventStream::Deliver(const SubscriptionPoll& poll) {
+  const SubscriptionPoll& poll = delivery.poll;
+  if (ended_) {
+    if (poll.kind == SubscriptionPoll::Kind::kFailed) return *poll.error;
+    return std::optional<SubscribeToShardEvent>();
+  }
   sim::Simulation& simulation = *client_->simulation_;
-  SubscriptionDelivery delivery{simulation.now(), client_->name_, subscription_id_,
-                                consumer_arn_,    shard_id_,      poll};
   sim::TraceLine line =
       simulation.trace().Begin(simulation.now(), client_->name_, trace_call::kSubscriptionEvent);
   WriteSubscriptionDelivery(line, delivery);
@@ -415,12 +411,10 @@ sim::Task<Outcome<std::optional<SubscribeToShardEvent>>> EventStream::Next() {
                                              KinesisModel::kEventInterval.micros()) +
                             2;
   for (int polls = 0; polls < kMaxPolls; ++polls) {
-    SubscriptionPoll poll =
-        client_->model_->PollSubscription(client_->simulation_->now(), subscription_id_);
-    if (poll.kind != SubscriptionPoll::Kind::kWait) {
-      co_return Finish(poll);
-    }
-    co_await client_->simulation_->SleepUntil(poll.wake_at);
+    SubscriptionDelivery delivery = client_->model_->ObserveSubscription(
+        client_->simulation_->now(), client_->name_, subscription_id_);
+    if (delivery.poll.kind != SubscriptionPoll::Kind::kWait) co_return Finish(delivery);
+    co_await client_->simulation_->SleepUntil(delivery.poll.wake_at);
   }
   SHARDSIM_CHECK(false, "a subscription polled more often than its lifetime allows");
   co_return std::optional<SubscribeToShardEvent>();

@@ -44,21 +44,20 @@ class KinesisClient;
 // due (kinesis_model.h states the cadence). The subscription must not outlive its client.
 class EventStream {
  public:
-  EventStream(KinesisClient& client, uint64_t subscription_id, std::string consumer_arn,
-              std::string shard_id, Instant ends_at);
+  EventStream(KinesisClient& client, uint64_t subscription_id, std::string shard_id,
+              Instant ends_at);
   sim::Task<Outcome<std::optional<SubscribeToShardEvent>>> Next();
   const std::string& shard_id() const { return shard_id_; }
   Instant ends_at() const { return ends_at_; }
   bool ended() const { return ended_; }
 
  private:
-  // What Next() returns for a poll that is not kWait; traces and observes it the first time.
-  Outcome<std::optional<SubscribeToShardEvent>> Finish(const SubscriptionPoll& poll);
-  Outcome<std::optional<SubscribeToShardEvent>> Deliver(const SubscriptionPoll& poll);
+  // What Next() returns for a delivery that is not kWait; traces and observes it, except a
+  // repeated end.
+  Outcome<std::optional<SubscribeToShardEvent>> Finish(const SubscriptionDelivery& delivery);
 
   KinesisClient* client_;
   uint64_t subscription_id_;
-  std::string consumer_arn_;
   std::string shard_id_;
   Instant ends_at_;
   bool ended_ = false;

@@ -261,6 +261,19 @@ Outcome<Empty> KinesisModel::DeregisterStreamConsumer(
 
 Outcome<SubscribeToShardResponse> KinesisModel::SubscribeToShard(
     Instant now, const SubscribeToShardRequest& request) {
+  return OpenSubscription(now, request, nullptr);
+}
+
+SubscribeToShardCall KinesisModel::ObserveSubscribeToShard(Instant now, std::string client,
+                                                           SubscribeToShardRequest request) {
+  std::optional<IteratorInfo> start;
+  Outcome<SubscribeToShardResponse> outcome = OpenSubscription(now, request, &start);
+  return SubscribeToShardCall{now, std::move(client), std::move(request), std::move(outcome),
+                              std::move(start)};
+}
+
+Outcome<SubscribeToShardResponse> KinesisModel::OpenSubscription(
+    Instant now, const SubscribeToShardRequest& request, std::optional<IteratorInfo>* described) {
   Advance(now);
   Stream* stream = nullptr;
   ConsumerState* consumer = FindConsumer(now, request.ConsumerARN, stream);
@@ -345,6 +358,10 @@ Outcome<SubscribeToShardResponse> KinesisModel::SubscribeToShard(
   subscription->started = now;
   subscription->ends_at = now + kSubscriptionLifetime;
   subscription->position = *position;
+  if (described != nullptr) {
+    *described =
+        IteratorInfo{stream->name, shard.id(), position->bucket, position->ordinal, now, false};
+  }
   const uint64_t id = subscription->id;
   const Instant ends_at = subscription->ends_at;
   subscriptions_.emplace(id, std::move(subscription));
@@ -358,6 +375,22 @@ SubscriptionPoll KinesisModel::EndSubscription(Subscription& subscription, Subsc
 }
 
 SubscriptionPoll KinesisModel::PollSubscription(Instant now, uint64_t subscription_id) {
+  return Poll(now, subscription_id, nullptr);
+}
+
+SubscriptionDelivery KinesisModel::ObserveSubscription(Instant now, std::string client,
+                                                       uint64_t subscription_id) {
+  SubscriptionDelivery delivery{
+      .at = now, .client = std::move(client), .subscription_id = subscription_id};
+  delivery.poll = Poll(now, subscription_id, &delivery);
+  const Subscription& s = *subscriptions_.at(subscription_id);
+  delivery.consumer_arn = s.consumer_arn;
+  delivery.shard_id = internal::ShardIdFor(s.shard_index);
+  return delivery;
+}
+
+SubscriptionPoll KinesisModel::Poll(Instant now, uint64_t subscription_id,
+                                    SubscriptionDelivery* described) {
   Advance(now);
   const auto found = subscriptions_.find(subscription_id);
   SHARDSIM_CHECK(found != subscriptions_.end(), "PollSubscription of an id never issued");
@@ -392,7 +425,7 @@ SubscriptionPoll KinesisModel::PollSubscription(Instant now, uint64_t subscripti
   const Instant due = s.last_event_at ? *s.last_event_at + kEventInterval : s.started;
   if (now < due) return {.kind = Kind::kWait, .wake_at = std::min(due, s.ends_at)};
   bool at_rest = false;
-  SubscribeToShardEvent event = WalkSubscription(now, *stream, *shard, s, at_rest);
+  SubscribeToShardEvent event = WalkSubscription(now, *stream, *shard, s, at_rest, described);
   const bool heartbeat_due = !s.last_event_at || now >= *s.last_event_at + kHeartbeatInterval;
   if (at_rest && !heartbeat_due) {
     // Nothing to say yet: look again at the next tick, or send the heartbeat then.

@@ -738,8 +738,13 @@ std::string KinesisModel::ContinuationAt(ShardStore& shard, const Position& p) {
 }
 
 SubscribeToShardEvent KinesisModel::WalkSubscription(Instant now, Stream& stream, ShardStore& shard,
-                                                     Subscription& subscription, bool& at_rest) {
+                                                     Subscription& subscription, bool& at_rest,
+                                                     SubscriptionDelivery* described) {
   const Position at = ReadStart(stream.options, shard, subscription.position, now);
+  const auto describe = [&](const Position& p) {
+    return IteratorInfo{stream.name, shard.id(), p.bucket, p.ordinal, now, false};
+  };
+  if (described != nullptr) described->from = describe(at);
   Page page = ReadPage(shard, kMaxEventBytes, at, kMaxLimit);
   SubscribeToShardEvent event;
   event.Records = std::move(page.records);
@@ -751,6 +756,7 @@ SubscribeToShardEvent KinesisModel::WalkSubscription(Instant now, Stream& stream
     return event;  // the end of a closed shard: no continuation, MillisBehindLatest 0
   }
   subscription.position = *next;
+  if (described != nullptr) described->next = describe(*next);
   event.MillisBehindLatest = internal::MillisBehindLatest(FactsAt(shard, *next, now));
   event.ContinuationSequenceNumber = ContinuationAt(shard, *next);
   at_rest = event.Records.empty() && event.MillisBehindLatest == 0;

@@ -176,6 +176,13 @@ class KinesisModel {
   // to ask again, its completion, or the error that ended it. Polling an unknown id is a
   // broken invariant. Asking again after kComplete or kFailed repeats it.
   SubscriptionPoll PollSubscription(Instant now, uint64_t subscription_id);
+  // The same two as `client` made them, with the positions described: where the subscription
+  // starts, and where each event read from and left it (see call_observation.h). A
+  // delivery's poll may be kWait, which front ends neither trace nor observe.
+  SubscribeToShardCall ObserveSubscribeToShard(Instant now, std::string client,
+                                               SubscribeToShardRequest request);
+  SubscriptionDelivery ObserveSubscription(Instant now, std::string client,
+                                           uint64_t subscription_id);
 
   static constexpr Duration kSubscriptionLifetime = Duration::Micros(300'000'000);  // 5 min
   static constexpr Duration kResubscribeGuard = Duration::Micros(5'000'000);        // 5 s
@@ -280,7 +287,12 @@ class KinesisModel {
   // One event of `subscription` at `now`, a GetRecords step from its position, which moves on.
   // `at_rest`: no records, caught up, and not the shard's end (a heartbeat at most).
   SubscribeToShardEvent WalkSubscription(Instant now, Stream& stream, internal::ShardStore& shard,
-                                         Subscription& subscription, bool& at_rest);
+                                         Subscription& subscription, bool& at_rest,
+                                         SubscriptionDelivery* described);
+  Outcome<SubscribeToShardResponse> OpenSubscription(Instant now,
+                                                     const SubscribeToShardRequest& request,
+                                                     std::optional<IteratorInfo>* described);
+  SubscriptionPoll Poll(Instant now, uint64_t subscription_id, SubscriptionDelivery* described);
   static std::string ContinuationAt(internal::ShardStore& shard, const internal::Position& p);
   // The consumer an ARN names, if it exists and has not gone; `stream` is set to its stream.
   internal::ConsumerState* FindConsumer(Instant now, std::string_view consumer_arn,

@@ -107,33 +107,86 @@ void Judge::OnGetRecords(const model::GetRecordsCall& call) {
     return;
   }
   if (call.iterator.has_value()) {
-    ShardState& shard = shards_[call.iterator->shard_id];
-    shard.last_read = call.at;
-    shard.put_at_last_read = shard.records.size();
-    // Forward behind the tip: a later bucket, or later records, with more still to come.
-    const bool moved =
-        call.next.has_value() && !call.iterator->stuck_below_horizon &&
-        (call.next->bucket > call.iterator->bucket || call.next->ordinal > call.iterator->ordinal);
-    shard.next_ordinal = call.next.has_value() ? call.next->ordinal : shard.records.size();
-    if (moved && call.outcome->MillisBehindLatest > 0 && !shard.following_tip) {
-      shard.last_advance = call.at;
-      shard.advanced_to_bucket = call.next->bucket;
-      shard.behind_ms = call.outcome->MillisBehindLatest;
-    }
-    shard.following_tip |= call.outcome->MillisBehindLatest == 0 &&
-                           shard.next_ordinal.value_or(0) >= shard.records.size();
-    shard.last_behind_ms = call.outcome->MillisBehindLatest;
-    shard.empty_in_a_row = call.outcome->Records.empty() ? shard.empty_in_a_row + 1 : 0;
-    if (deliveries_) Deliver(call.iterator->shard_id, *call.outcome);
+    const model::GetRecordsResponse& page = *call.outcome;
+    Read(call.at, *call.iterator, call.next, page.Records.empty(), page.MillisBehindLatest);
+    if (deliveries_) Deliver(call.iterator->shard_id, page.Records);
   }
   if (call.outcome->Records.empty()) ++stats_.empty_pages;
+  StopIfConverged();
+}
+
+void Judge::StopIfConverged() {
   if (stop_when_converged_ && !converged_ && NothingLeftToRead()) {
     converged_ = true;
     simulation_->Stop();
   }
 }
 
-void Judge::Deliver(const std::string& shard_id, const model::GetRecordsResponse& page) {
+void Judge::Read(Instant at, const model::IteratorInfo& from,
+                 const std::optional<model::IteratorInfo>& next, bool empty, int64_t behind_ms) {
+  ShardState& shard = shards_[from.shard_id];
+  shard.last_read = at;
+  shard.put_at_last_read = shard.records.size();
+  // Forward behind the tip: a later bucket, or later records, with more still to come.
+  const bool moved = next.has_value() && !from.stuck_below_horizon &&
+                     (next->bucket > from.bucket || next->ordinal > from.ordinal);
+  shard.next_ordinal = next.has_value() ? next->ordinal : shard.records.size();
+  if (moved && behind_ms > 0 && !shard.following_tip) {
+    shard.last_advance = at;
+    shard.advanced_to_bucket = next->bucket;
+    shard.behind_ms = behind_ms;
+  }
+  shard.following_tip |= behind_ms == 0 && shard.next_ordinal.value_or(0) >= shard.records.size();
+  shard.last_behind_ms = behind_ms;
+  shard.empty_in_a_row = empty ? shard.empty_in_a_row + 1 : 0;
+}
+
+void Judge::OnSubscribeToShard(const model::SubscribeToShardCall& call) {
+  CountCall(call.request.ShardId);
+  if (!call.outcome.ok() || !call.start.has_value()) return;
+  ShardState& shard = shards_[call.request.ShardId];
+  shard.following_tip = false;  // the new subscription may start further back
+  shard.subscription_expired_at.reset();
+  // The shard's records before the start the consumer has yet to process (expired ones aside:
+  // no consumer can read them any more).
+  const Instant horizon = simulation_->now() - retention_;
+  const size_t skipped = std::min<size_t>(call.start->ordinal, shard.records.size());
+  for (size_t i = 0; i < skipped; ++i) {
+    const PutRecord& r = records_[shard.records[i]];
+    if (r.times_processed > 0 || r.arrival < horizon) continue;
+    Violate(
+        Property::kNoSkippingSubscription,
+        absl::StrCat("the consumer subscribed to ", call.request.ShardId, " at ",
+                     sim::ToAbsl(model::ShardIteratorTypeName(call.request.StartingPosition.Type)),
+                     call.request.StartingPosition.SequenceNumber
+                         ? absl::StrCat(" ", *call.request.StartingPosition.SequenceNumber)
+                         : std::string(),
+                     ", past a record it had not processed"),
+        {absl::StrCat("unprocessed ", Describe(r))});
+    return;
+  }
+}
+
+void Judge::OnSubscriptionDelivery(const model::SubscriptionDelivery& delivery) {
+  const model::SubscriptionPoll& poll = delivery.poll;
+  ShardState& shard = shards_[delivery.shard_id];
+  if (poll.kind == model::SubscriptionPoll::Kind::kComplete) {
+    // Five minutes over (a shard's end is an event, and completes the subscription quietly).
+    if (!shard.closed || shard.next_ordinal.value_or(0) < shard.records.size()) {
+      shard.subscription_expired_at = delivery.at;
+    }
+    return;
+  }
+  if (poll.kind != model::SubscriptionPoll::Kind::kEvent || !delivery.from.has_value()) return;
+  ++stats_.subscription_events;
+  const model::SubscribeToShardEvent& event = *poll.event;
+  Read(delivery.at, *delivery.from, delivery.next, event.Records.empty(), event.MillisBehindLatest);
+  if (deliveries_) Deliver(delivery.shard_id, event.Records);
+  if (event.Records.empty()) ++stats_.empty_events;
+  StopIfConverged();
+}
+
+void Judge::Deliver(const std::string& shard_id, const std::vector<model::Record>& records) {
   for (const std::string& parent : shards_[shard_id].parents) {
     const auto it = shards_.find(parent);
     if (it == shards_.end()) continue;
@@ -145,7 +198,7 @@ void Judge::Deliver(const std::string& shard_id, const model::GetRecordsResponse
       return;
     }
   }
-  for (const model::Record& record : page.Records) {
+  for (const model::Record& record : records) {
     PutRecord* r = FindRecord(shard_id, record.SequenceNumber);
     if (r != nullptr && r->times_processed > 0) {
       ++stats_.redeliveries;  // at least once: a record returned again is no duplicate
@@ -159,6 +212,19 @@ void Judge::Deliver(const std::string& shard_id, const model::GetRecordsResponse
 
 void Judge::OnShardParents(const std::string& child, std::vector<std::string> parents) {
   shards_[child].parents = std::move(parents);
+}
+
+std::string Judge::ExpiredSubscriptions(
+    const std::map<std::string, uint64_t>& missed_by_shard) const {
+  std::string out;
+  for (const auto& [shard_id, missed] : missed_by_shard) {
+    const auto it = shards_.find(shard_id);
+    if (it == shards_.end() || !it->second.subscription_expired_at) continue;
+    absl::StrAppend(&out, out.empty() ? " (" : "; ", "the subscription to ", shard_id,
+                    " ran out its five minutes at ", it->second.subscription_expired_at->ToString(),
+                    " and was never renewed");
+  }
+  return out.empty() ? out : absl::StrCat(out, ")");
 }
 
 bool Judge::ReportAbandonedShard() {
@@ -461,7 +527,8 @@ void Judge::Finish(bool bound_hit, const std::string& bound_description, Duratio
   if (deliveries_ && ReportAbandonedShard()) return;
   Violate(Property::kNoMissedRecords,
           absl::StrCat(missed, " of ", records_.size(),
-                       " records were never processed by the end of the run; the first:"),
+                       " records were never processed by the end of the run",
+                       ExpiredSubscriptions(missed_by_shard), "; the first:"),
           {Describe(*first)});
 }
 

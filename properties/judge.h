@@ -55,6 +55,8 @@ struct RunStats {
   uint64_t throttled_calls = 0;
   uint64_t expired_iterator_errors = 0;
   uint64_t checkpoints = 0;
+  uint64_t subscription_events = 0;
+  uint64_t empty_events = 0;
   uint64_t crashes = 0;
   uint64_t restarts = 0;
 };
@@ -74,6 +76,10 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
   void OnGetRecords(const model::GetRecordsCall& call) override;
   void OnGetShardIterator(const model::GetShardIteratorCall& call) override;
   void OnListShards(Instant at, const std::string& client) override;
+  // Enhanced fan-out: a subscription's start (no_skipping_subscription), and its events, read
+  // as GetRecords pages are.
+  void OnSubscribeToShard(const model::SubscribeToShardCall& call) override;
+  void OnSubscriptionDelivery(const model::SubscriptionDelivery& delivery) override;
   void OnProcess(const std::string& shard_id, const model::Record& record) override;
   void OnCheckpoint(const std::string& shard_id, const consumer::Checkpoint& checkpoint) override;
   void OnDeclareCaughtUp(const std::string& shard_id) override;
@@ -143,6 +149,9 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
     int64_t last_behind_ms = 0;
     uint64_t empty_in_a_row = 0;
     std::vector<std::string> parents;
+    // When the consumer's last subscription to the shard ran out its five minutes with the
+    // shard not read to its end; cleared by the next subscription.
+    std::optional<Instant> subscription_expired_at;
   };
 
   void Violate(Property property, std::string message, std::vector<std::string> witness = {});
@@ -191,7 +200,15 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
   bool deliveries_ = false;
   bool exited_ = false;
 
-  void Deliver(const std::string& shard_id, const model::GetRecordsResponse& page);
+  void Deliver(const std::string& shard_id, const std::vector<model::Record>& records);
+  // A read of `from`'s shard that left the consumer at `next` (absent: the shard's end), for
+  // GetRecords pages and subscription events alike.
+  void Read(Instant at, const model::IteratorInfo& from,
+            const std::optional<model::IteratorInfo>& next, bool empty, int64_t behind_ms);
+  void StopIfConverged();
+  // " (the subscription to S ran out its five minutes at T and was never renewed; ...)" for
+  // the shards with missed records whose last subscription expired, or "".
+  std::string ExpiredSubscriptions(const std::map<std::string, uint64_t>& missed_by_shard) const;
   // Delivery mode at Finish: the first shard with undelivered records past the last position.
   bool ReportAbandonedShard();
 };

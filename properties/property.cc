@@ -39,6 +39,9 @@ constexpr PropertyRow kPropertyRows[] = {
     {Property::kNoAbandonedShard,
      "a real client stops reading a shard only when no record it was not given lies past its "
      "last position (judged from what the server saw)"},
+    {Property::kNoSkippingSubscription,
+     "a SubscribeToShard (first or renewed) starts at or before the first record of the shard "
+     "that has arrived, has not expired and has not been processed"},
 };
 
 // The names are consumer::kPropertyNames (a strategy's expected verdict is checked against

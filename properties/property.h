@@ -30,6 +30,9 @@ enum class Property {
   kDurableState,              // "durable_state"
   // Judged only in delivery mode (real clients, Judge::JudgeDeliveries).
   kNoAbandonedShard,  // "no_abandoned_shard"
+  // Enhanced fan-out: a SubscribeToShard starts no later than the first record of its shard
+  // the consumer has yet to process.
+  kNoSkippingSubscription,  // "no_skipping_subscription"
 };
 inline constexpr Property kAllProperties[] = {Property::kNoMissedRecords,
                                               Property::kNoFalseCaughtUp,
@@ -41,7 +44,8 @@ inline constexpr Property kAllProperties[] = {Property::kNoMissedRecords,
                                               Property::kBoundedCallRate,
                                               Property::kTermination,
                                               Property::kDurableState,
-                                              Property::kNoAbandonedShard};
+                                              Property::kNoAbandonedShard,
+                                              Property::kNoSkippingSubscription};
 std::string_view PropertyName(Property property);
 std::string_view PropertyDescription(Property property);
 std::optional<Property> ParseProperty(std::string_view name);

@@ -115,6 +115,46 @@ class Script {
         model::IteratorInfo{"stream", ShardId(index), 1, next_ordinal, sim_.now(), false}};
     judge_.OnGetRecords(call);
   }
+  // SubscribeToShard on shard `index` starting before the shard's record number `ordinal`.
+  void Subscribe(uint32_t index, model::ShardIteratorType type, uint64_t ordinal,
+                 std::optional<std::string> seq = std::nullopt) {
+    model::SubscribeToShardRequest request{
+        .ConsumerARN = "arn", .ShardId = ShardId(index), .StartingPosition = {type, seq, {}}};
+    judge_.OnSubscribeToShard(
+        {sim_.now(), "consumer", request,
+         model::SubscribeToShardResponse{++subscriptions_, sim_.now() + Duration::Minutes(5)},
+         model::IteratorInfo{"stream", ShardId(index), 0, ordinal, sim_.now(), false}});
+  }
+  // An event on shard `index` delivering `records`, read from record number `from` and leaving
+  // the subscription before record number `next` (absent: the shard's last event).
+  void Event(uint32_t index, std::vector<std::string> records, uint64_t from,
+             std::optional<uint64_t> next, int64_t behind_ms) {
+    model::SubscribeToShardEvent event;
+    for (const std::string& seq : records) event.Records.push_back(records_.at(seq));
+    event.MillisBehindLatest = behind_ms;
+    if (next) event.ContinuationSequenceNumber = "continuation";
+    model::SubscriptionDelivery delivery{
+        .at = sim_.now(),
+        .client = "consumer",
+        .subscription_id = subscriptions_,
+        .consumer_arn = "arn",
+        .shard_id = ShardId(index),
+        .poll = {.kind = model::SubscriptionPoll::Kind::kEvent, .event = std::move(event)},
+        .from = model::IteratorInfo{"stream", ShardId(index), 0, from, sim_.now(), false}};
+    if (next) {
+      delivery.next = model::IteratorInfo{"stream", ShardId(index), 1, *next, sim_.now(), false};
+    }
+    judge_.OnSubscriptionDelivery(delivery);
+  }
+  // The current subscription to shard `index` ran out its five minutes.
+  void SubscriptionExpired(uint32_t index) {
+    judge_.OnSubscriptionDelivery({.at = sim_.now(),
+                                   .client = "consumer",
+                                   .subscription_id = subscriptions_,
+                                   .consumer_arn = "arn",
+                                   .shard_id = ShardId(index),
+                                   .poll = {.kind = model::SubscriptionPoll::Kind::kComplete}});
+  }
   void Restart(bool after_crash = true) { judge_.OnRestart(after_crash); }
   void Finish(bool bound_hit = false) {
     judge_.Finish(bound_hit, "the event bound", Duration::Hours(1));
@@ -145,6 +185,7 @@ class Script {
   consumer::CheckpointStore store_;
   std::map<uint32_t, uint64_t> counters_;
   std::map<std::string, model::Record> records_;
+  uint64_t subscriptions_ = 0;
 };
 
 // no_missed_records ------------------------------------------------------------------------
@@ -858,6 +899,159 @@ TEST(JudgeTest, InDeliveryModeStoppingAfterTheLastRecordWasReturnedAbandonsNothi
   s.Exited();
   s.Finish();
   EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+// Enhanced fan-out -----------------------------------------------------------------------------
+
+TEST(JudgeTest, ResubscribingAtLatestPastAnUnprocessedRecordSkipsIt) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Subscribe(0, model::ShardIteratorType::TRIM_HORIZON, 0);
+  s.Event(0, {a}, 0, 1, 0);
+  s.Process(0, a);
+  s.At(Duration::Minutes(5));
+  s.SubscriptionExpired(0);
+  const std::string b = s.Put(0, "k");
+  s.At(Duration::Minutes(6));
+  s.Subscribe(0, model::ShardIteratorType::LATEST, 2);  // past b
+  EXPECT_EQ(s.verdict(), Property::kNoSkippingSubscription);
+  EXPECT_NE(s.judge().violation()->message.find("at LATEST"), std::string::npos);
+  EXPECT_NE(s.judge().violation()->witness.at(0).find(b), std::string::npos);
+}
+
+TEST(JudgeTest, ResubscribingAfterTheLastContinuationSkipsNothing) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Subscribe(0, model::ShardIteratorType::TRIM_HORIZON, 0);
+  s.Event(0, {a}, 0, 1, 0);
+  s.Process(0, a);
+  s.At(Duration::Minutes(5));
+  s.SubscriptionExpired(0);
+  const std::string b = s.Put(0, "k");
+  s.At(Duration::Minutes(6));
+  s.Subscribe(0, model::ShardIteratorType::AFTER_SEQUENCE_NUMBER, 1, "continuation");
+  s.Event(0, {b}, 1, 2, 0);
+  s.Process(0, b);
+  s.Finish();
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, SubscribingPastOnlyExpiredRecordsSkipsNothing) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  s.Crash();
+  s.At(Duration::Hours(25));
+  s.Restart();
+  s.Subscribe(0, model::ShardIteratorType::LATEST, 1);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, ResubscribingBehindTheLastContinuationIsNoViolationByItself) {
+  // Ignoring the continuation after an empty stretch re-walks the stretch: slow, not lossy.
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Subscribe(0, model::ShardIteratorType::TRIM_HORIZON, 0);
+  s.Event(0, {a}, 0, 1, 60'000);
+  s.Process(0, a);
+  s.Event(0, {}, 1, 1, 30'000);
+  s.At(Duration::Minutes(6));
+  s.Subscribe(0, model::ShardIteratorType::AFTER_SEQUENCE_NUMBER, 1, a);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, ResubscribingAtTheLastProcessedRecordRedeliversItAsADuplicate) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Subscribe(0, model::ShardIteratorType::TRIM_HORIZON, 0);
+  s.Event(0, {a}, 0, 1, 0);
+  s.Process(0, a);
+  s.At(Duration::Minutes(5));
+  s.SubscriptionExpired(0);
+  s.Subscribe(0, model::ShardIteratorType::AT_SEQUENCE_NUMBER, 0, a);
+  EXPECT_EQ(s.verdict(), std::nullopt);  // starting at a processed record skips nothing
+  s.Event(0, {a}, 0, 1, 0);
+  s.Process(0, a);
+  EXPECT_EQ(s.verdict(), Property::kNoDuplicates);
+}
+
+TEST(JudgeTest, AnEmptyEventBehindTheTipIsNotCaughtUp) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  s.At(Duration::Hours(2));
+  s.Subscribe(0, model::ShardIteratorType::TRIM_HORIZON, 0);
+  s.Event(0, {}, 0, 0, 7'000'000);  // walking the empty buckets before the record
+  s.CaughtUp(0);
+  EXPECT_EQ(s.verdict(), Property::kNoFalseCaughtUp);
+}
+
+TEST(JudgeTest, AnEmptyEventAtTheTipAfterProcessingEverythingIsCaughtUp) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Subscribe(0, model::ShardIteratorType::TRIM_HORIZON, 0);
+  s.Event(0, {a}, 0, 1, 0);
+  s.Process(0, a);
+  s.At(Duration::Seconds(6));
+  s.Event(0, {}, 1, 1, 0);
+  s.CaughtUp(0);
+  EXPECT_EQ(s.verdict(), std::nullopt);
+}
+
+TEST(JudgeTest, ASubscriptionLeftToExpireWithRecordsRemainingMissesThemAndSaysSo) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Subscribe(0, model::ShardIteratorType::TRIM_HORIZON, 0);
+  s.At(Duration::Minutes(5));
+  s.SubscriptionExpired(0);
+  s.At(Duration::Minutes(6));
+  s.Put(0, "k");
+  s.At(Duration::Hours(2));
+  s.Finish();
+  EXPECT_EQ(s.verdict(), Property::kNoMissedRecords);
+  EXPECT_NE(s.judge().violation()->message.find("ran out its five minutes"), std::string::npos);
+}
+
+TEST(JudgeTest, ARenewedSubscriptionIsNotReportedAsLeftToExpire) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Subscribe(0, model::ShardIteratorType::TRIM_HORIZON, 0);
+  s.At(Duration::Minutes(5));
+  s.SubscriptionExpired(0);
+  s.At(Duration::Minutes(6));
+  s.Put(0, "k");
+  s.Subscribe(0, model::ShardIteratorType::AFTER_SEQUENCE_NUMBER, 0, "continuation");
+  s.At(Duration::Hours(2));
+  s.Finish();
+  EXPECT_EQ(s.verdict(), Property::kNoMissedRecords);
+  EXPECT_EQ(s.judge().violation()->message.find("ran out its five minutes"), std::string::npos);
+}
+
+TEST(JudgeTest, EventsWalkingTowardTheRecordsInTheLastWindowMakeTheRunLateNotLossy) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  s.At(Duration::Hours(3));
+  s.Subscribe(0, model::ShardIteratorType::TRIM_HORIZON, 0);
+  s.Event(0, {}, 0, 0, 9'000'000);
+  s.At(Duration::Hours(3) + Duration::Seconds(1));
+  s.Event(0, {}, 0, 0, 8'000'000);
+  s.Finish();
+  EXPECT_EQ(s.verdict(), Property::kTermination);
+}
+
+TEST(JudgeTest, SubscribeToShardCallsCountTowardsTheCallRate) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  for (int i = 0; i <= kMaxCallsPerSecond; ++i) {
+    s.Subscribe(0, model::ShardIteratorType::LATEST, 0);
+  }
+  EXPECT_EQ(s.verdict(), Property::kBoundedCallRate);
 }
 
 }  // namespace

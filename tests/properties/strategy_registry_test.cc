@@ -74,7 +74,7 @@ TEST(StrategyRegistry, RefusesAMisspeltExpectedPropertyNamingTheKnownOnes) {
             "property (the properties are: no_missed_records, no_false_caught_up, "
             "no_false_shard_end, no_duplicates, lineage_order, checkpoint_safety, "
             "expired_iterator_recovered, bounded_call_rate, termination, durable_state, "
-            "no_abandoned_shard)");
+            "no_abandoned_shard, no_skipping_subscription)");
   EXPECT_EQ(registry.Find("misspelt"), nullptr) << "so `list` never shows it";
 }
 
