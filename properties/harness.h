@@ -67,6 +67,10 @@ absl::StatusOr<RunReport> RunScenario(
     const Scenario& scenario, RunOptions options = {},
     const consumer::StrategyRegistry& registry = consumer::StrategyRegistry::Global());
 
+// A keyless split's NewStartingHashKey: the midpoint of `shard_id`'s range ("" if no such shard).
+std::string SplitMidpoint(model::KinesisModel& model, sim::Instant now,
+                          const std::string& stream_name, const std::string& shard_id);
+
 // A competing reader of `scenario` (its `index`th CompetingReaderSpec): from spec.start to
 // spec.stop it follows spec.shard_id from TRIM_HORIZON with one GetRecords per poll interval,
 // spending the shard's read budget as another application would; it stops at the shard's end.
