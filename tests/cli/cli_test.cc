@@ -1464,6 +1464,8 @@ TEST_F(CliTest, DemoExitsZeroAndPrintsTheSeedArticlesSequenceNumbers) {
   EXPECT_THAT(o.out, HasSubstr(std::string("put-record 'b' -> ") + kArticleB));
   EXPECT_THAT(o.out, HasSubstr("MillisBehindLatest"));
   EXPECT_THAT(o.out, HasSubstr(kCorrect));
+  EXPECT_THAT(o.out, HasSubstr("2. Every catalogue loop, 5 generated scenarios each"))
+      << "shardsim registers the catalogue and nothing else: " << o;
   const Outcome again = Shardsim({"demo", "--cases", "5", "--jobs", "1"});
   EXPECT_EQ(again.out, o.out) << "deterministic whatever the threads";
 }
