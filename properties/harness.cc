@@ -263,8 +263,9 @@ absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions optio
                                       const consumer::StrategyRegistry& registry) {
   const consumer::StrategyInfo* strategy = registry.Find(scenario.strategy);
   if (strategy == nullptr) {
+    const std::string program = options.program.empty() ? "shardsim" : options.program;
     return absl::InvalidArgumentError(
-        absl::StrCat("unknown strategy '", scenario.strategy, "' (see `shardsim list`)"));
+        absl::StrCat("unknown strategy '", scenario.strategy, "' (see `", program, " list`)"));
   }
   auto params = registry.ResolveParams(*strategy, scenario.params);
   if (!params.ok()) return params.status();

@@ -54,6 +54,9 @@ struct RunOptions {
   // Called once the run is judged, with its trace and its stream model (e.g. to draw the run:
   // the model knows the buckets' times). Records are kept only with keep_trace.
   std::function<void(const sim::Trace&, model::KinesisModel&)> after_run;
+  // The command the error for an unknown strategy tells the user to `list` with ("" reads
+  // "shardsim"): the CLI passes the command as it was run, as FailureReportParts::program.
+  std::string program;
 };
 
 // `scenario` made to run `strategy`: its strategy name set, its parameters kept only if they
