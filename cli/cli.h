@@ -2,10 +2,10 @@
 // list, check, merge, replay, seqnum) on the strategies of the process-wide registry.
 //
 // shardsim itself (cli/shardsim_main.cc) registers the catalogue and calls Main; a user's own
-// command, built by the CMake function shardsim_add_cli, registers the catalogue and the
-// user's strategies and calls Main with its own name, so that every replay line it prints
-// names it. Main returns the exit status: 0 every property holds, 1 a property fails, 2 a
-// usage or input error (one line on stderr).
+// command, built by the CMake function shardsim_add_cli, registers the user's strategies (and
+// the catalogue's too when built with CATALOGUE) and calls Main with its own name, so that
+// every replay line it prints names it. Main returns the exit status: 0 every property holds,
+// 1 a property fails, 2 a usage or input error (one line on stderr).
 #ifndef SHARDSIM_CLI_CLI_H_
 #define SHARDSIM_CLI_CLI_H_
 

@@ -36,7 +36,8 @@ std::string MergedText(const properties::CampaignResult& merged) {
       continue;
     }
     const absl::StatusOr<properties::RunReport> run = properties::RunScenario(
-        r.failure->minimal_scenario, properties::RunOptions{.keep_trace = true});
+        r.failure->minimal_scenario,
+        properties::RunOptions{.keep_trace = true, .program = ProgramName()});
     absl::StrAppend(
         &text, run.ok() ? StrategyResultText(r, *run)
                         : StrategyResultTextWithoutRun(r, sim::ToString(run.status().message())));

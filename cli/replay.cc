@@ -52,8 +52,9 @@ int RunReplay(const ReplayFlags& flags) {
     return picture->passed ? kExitOk : kExitPropertyFailed;
   }
   const bool jsonl = flags.format == "jsonl";
-  absl::StatusOr<properties::RunReport> report =
-      properties::RunScenario(scenario, properties::RunOptions{.keep_trace = true, .jsonl = jsonl});
+  absl::StatusOr<properties::RunReport> report = properties::RunScenario(
+      scenario,
+      properties::RunOptions{.keep_trace = true, .jsonl = jsonl, .program = ProgramName()});
   if (!report.ok()) throw InputError(sim::ToString(report.status().message()));
   Print(report->trace_text);
   if (jsonl) {

@@ -326,6 +326,14 @@ foreach(_name IN ITEMS my-team-loop my-buggy-loop kcl-worker)
     fail("my-shardsim-and-catalogue list does not show ${_name}:\n${_list_all}")
   endif()
 endforeach()
+# Its demo checks the loops it registers, and does not call them the catalogue's.
+foreach(_command IN ITEMS my-shardsim my-shardsim-and-catalogue)
+  run("${_command} demo" 0 OUT _demo COMMAND "${_cli_dir}/${_command}" demo --cases 1 --jobs 1)
+  if(NOT _demo MATCHES "2\\. Every registered loop, 1 generated scenarios each" OR
+     NOT _demo MATCHES "my-team-loop")
+    fail("${_command} demo does not say it checks every registered loop:\n${_demo}")
+  endif()
+endforeach()
 # Its errors name it, as its help and replay lines do.
 run("my-shardsim with an unknown strategy" 2 ERR _error
     COMMAND "${_cli}" check --strategy no-such-loop)

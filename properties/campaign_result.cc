@@ -8,8 +8,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "model/hash_key.h"
 #include "model/kinesis_model.h"
+#include "properties/harness.h"
 #include "properties/scenario_json.h"
 #include "sim/hash.h"
 #include "sim/strings.h"
@@ -23,22 +23,6 @@ using nlohmann::json;
 constexpr char kFormat[] = "shardsim-check-result";
 
 std::string Hex(uint64_t v) { return absl::StrFormat("%016x", v); }
-
-// Where a split of `shard_id` without a key puts its upper child, as the harness does: the
-// midpoint of the shard's range ("" for a shard the stream does not have, which fails).
-std::string Midpoint(model::KinesisModel& model, sim::Instant now, const Scenario& scenario,
-                     const std::string& shard_id) {
-  auto shards = model.ListShards(now, {.StreamName = scenario.stream_name});
-  if (!shards.ok()) return "";
-  for (const model::Shard& s : shards->Shards) {
-    if (s.ShardId != shard_id) continue;
-    auto lo = model::HashKey::Parse(s.HashKeyRange.StartingHashKey);
-    auto hi = model::HashKey::Parse(s.HashKeyRange.EndingHashKey);
-    if (!lo.ok() || !hi.ok()) return "";
-    return model::HashKey::FromUint128(lo->value() + (hi->value() - lo->value()) / 2).ToString();
-  }
-  return "";
-}
 
 // A failure's `minimal_shards`: ShardsInvolved up to the violation (the run ends there), or
 // over the whole scenario when `at` is not a time.
@@ -368,7 +352,7 @@ int ShardsInvolved(const Scenario& scenario, std::optional<sim::Instant> until) 
     if (until && now > *until) break;
     if (r.kind == ReshardSpec::Kind::kSplit) {
       const std::string key = r.new_starting_hash_key.empty()
-                                  ? Midpoint(model, now, scenario, r.shard_id)
+                                  ? SplitMidpoint(model, now, scenario.stream_name, r.shard_id)
                                   : r.new_starting_hash_key;
       if (model.SplitShard(now, {scenario.stream_name, r.shard_id, key}).ok()) shards += 2;
     } else if (model.MergeShards(now, {scenario.stream_name, r.shard_id, r.adjacent_shard_id})

@@ -116,8 +116,10 @@ class Run {
 
   void Reshard(const ReshardSpec& spec) {
     if (spec.kind == ReshardSpec::Kind::kSplit) {
-      std::string key = spec.new_starting_hash_key;
-      if (key.empty()) key = MidpointOf(spec.shard_id);
+      const std::string key =
+          spec.new_starting_hash_key.empty()
+              ? SplitMidpoint(model_, sim_.now(), scenario_.stream_name, spec.shard_id)
+              : spec.new_starting_hash_key;
       if (admin_.SplitShardNow({scenario_.stream_name, spec.shard_id, key}).ok()) {
         judge_.OnShardClosed(spec.shard_id);
       }
@@ -128,20 +130,6 @@ class Run {
         judge_.OnShardClosed(spec.adjacent_shard_id);
       }
     }
-  }
-
-  std::string MidpointOf(const std::string& shard_id) {
-    auto shards = model_.ListShards(sim_.now(), {.StreamName = scenario_.stream_name});
-    if (!shards.ok()) return "";
-    for (const model::Shard& s : shards->Shards) {
-      if (s.ShardId != shard_id) continue;
-      auto lo = model::HashKey::Parse(s.HashKeyRange.StartingHashKey);
-      auto hi = model::HashKey::Parse(s.HashKeyRange.EndingHashKey);
-      if (!lo.ok() || !hi.ok()) return "";
-      const model::Uint128 mid = lo->value() + (hi->value() - lo->value()) / 2;
-      return model::HashKey::FromUint128(mid).ToString();
-    }
-    return "";
   }
 
   void ScheduleCrash(const CrashSpec& spec) {
@@ -223,6 +211,21 @@ std::string RunReport::Summary() const {
   return out;
 }
 
+std::string SplitMidpoint(model::KinesisModel& model, sim::Instant now,
+                          const std::string& stream_name, const std::string& shard_id) {
+  auto shards = model.ListShards(now, {.StreamName = stream_name});
+  if (!shards.ok()) return "";
+  for (const model::Shard& s : shards->Shards) {
+    if (s.ShardId != shard_id) continue;
+    auto lo = model::HashKey::Parse(s.HashKeyRange.StartingHashKey);
+    auto hi = model::HashKey::Parse(s.HashKeyRange.EndingHashKey);
+    if (!lo.ok() || !hi.ok()) return "";
+    const model::Uint128 mid = lo->value() + (hi->value() - lo->value()) / 2;
+    return model::HashKey::FromUint128(mid).ToString();
+  }
+  return "";
+}
+
 Scenario AdaptScenario(const Scenario& scenario, const consumer::StrategyInfo& strategy) {
   Scenario out = scenario;
   if (out.strategy != strategy.name) out.params.clear();
@@ -260,8 +263,9 @@ absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions optio
                                       const consumer::StrategyRegistry& registry) {
   const consumer::StrategyInfo* strategy = registry.Find(scenario.strategy);
   if (strategy == nullptr) {
+    const std::string program = options.program.empty() ? "shardsim" : options.program;
     return absl::InvalidArgumentError(
-        absl::StrCat("unknown strategy '", scenario.strategy, "' (see `shardsim list`)"));
+        absl::StrCat("unknown strategy '", scenario.strategy, "' (see `", program, " list`)"));
   }
   auto params = registry.ResolveParams(*strategy, scenario.params);
   if (!params.ok()) return params.status();

@@ -54,6 +54,9 @@ struct RunOptions {
   // Called once the run is judged, with its trace and its stream model (e.g. to draw the run:
   // the model knows the buckets' times). Records are kept only with keep_trace.
   std::function<void(const sim::Trace&, model::KinesisModel&)> after_run;
+  // The command the error for an unknown strategy tells the user to `list` with ("" reads
+  // "shardsim"): the CLI passes the command as it was run, as FailureReportParts::program.
+  std::string program;
 };
 
 // `scenario` made to run `strategy`: its strategy name set, its parameters kept only if they
@@ -66,6 +69,10 @@ Scenario AdaptScenario(const Scenario& scenario, const consumer::StrategyInfo& s
 absl::StatusOr<RunReport> RunScenario(
     const Scenario& scenario, RunOptions options = {},
     const consumer::StrategyRegistry& registry = consumer::StrategyRegistry::Global());
+
+// A keyless split's NewStartingHashKey: the midpoint of `shard_id`'s range ("" if no such shard).
+std::string SplitMidpoint(model::KinesisModel& model, sim::Instant now,
+                          const std::string& stream_name, const std::string& shard_id);
 
 // A competing reader of `scenario` (its `index`th CompetingReaderSpec): from spec.start to
 // spec.stop it follows spec.shard_id from TRIM_HORIZON with one GetRecords per poll interval,

@@ -404,7 +404,8 @@ TEST_F(CliTest, ReplayLinesAndHintsNameTheCommandAsItWasRunQuotedForTheShell) {
   fs::create_symlink(kBinary, work_ / "my build" / "shardsim");
   argv0_ = "./my build/shardsim";
   const std::string typed = "'./my build/shardsim'";
-  const Outcome o = Shardsim({"check", "--strategy", "stop-on-first-empty-page", "--quiet"});
+  const Outcome o = Shardsim(
+      {"check", "--strategy", "stop-on-first-empty-page", "--quiet", "--output", "result.json"});
   ASSERT_EQ(o.exit_code, 1) << o;
   const std::vector<std::string> lines = Lines(o.out);
   std::vector<std::string> replays;
@@ -438,6 +439,15 @@ TEST_F(CliTest, ReplayLinesAndHintsNameTheCommandAsItWasRunQuotedForTheShell) {
   const Outcome shard = Shardsim(
       {"check", "--all", "--cases", "2", "--quiet", "--shard-index", "0", "--shard-count", "2"});
   EXPECT_THAT(shard.out, HasSubstr("decided by `" + typed + " merge` of all the shards")) << shard;
+  // A result from a command that registers a loop this one does not: merge cannot rerun it.
+  json result = json::parse(ReadFile(work_ / "result.json"));
+  result["results"][0]["strategy"] = "no-such-loop";
+  result["results"][0]["failure"]["minimal_scenario"]["strategy"] = "no-such-loop";
+  WriteFile(work_ / "other.json", result.dump());
+  const Outcome merged = Shardsim({"merge", "other.json"});
+  EXPECT_EQ(merged.exit_code, 1) << merged;
+  EXPECT_THAT(merged.out, HasSubstr("unknown strategy 'no-such-loop' (see `" + typed + " list`)"))
+      << merged;
 }
 
 TEST_F(CliTest, CheckAllExitsZeroExactlyWhenEveryStrategyMeetsItsExpectedVerdict) {
@@ -1464,6 +1474,8 @@ TEST_F(CliTest, DemoExitsZeroAndPrintsTheSeedArticlesSequenceNumbers) {
   EXPECT_THAT(o.out, HasSubstr(std::string("put-record 'b' -> ") + kArticleB));
   EXPECT_THAT(o.out, HasSubstr("MillisBehindLatest"));
   EXPECT_THAT(o.out, HasSubstr(kCorrect));
+  EXPECT_THAT(o.out, HasSubstr("2. Every catalogue loop, 5 generated scenarios each"))
+      << "shardsim registers the catalogue and nothing else: " << o;
   const Outcome again = Shardsim({"demo", "--cases", "5", "--jobs", "1"});
   EXPECT_EQ(again.out, o.out) << "deterministic whatever the threads";
 }

@@ -99,5 +99,12 @@ TEST(Harness, AnUnknownStrategyIsAnInvalidArgument) {
   EXPECT_EQ(report.status().message(), "unknown strategy 'no-such-loop' (see `shardsim list`)");
 }
 
+TEST(Harness, AnUnknownStrategysErrorTellsTheUserToListWithTheCommandTheyRan) {
+  auto report = RunScenario(IdleGapScenario("no-such-loop"), {.program = "./build/my-shardsim"});
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().message(),
+            "unknown strategy 'no-such-loop' (see `./build/my-shardsim list`)");
+}
+
 }  // namespace
 }  // namespace shardsim::properties
