@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 #include <variant>
 
 #include "absl/strings/str_cat.h"
@@ -105,6 +106,17 @@ struct Read {
   std::optional<int64_t> bucket;
   Outcome outcome;
   std::optional<int64_t> behind_ms;
+  bool event = false;  // a SubscribeToShard event rather than a GetRecords page
+};
+
+// One SubscribeToShard's life on a lane: from the call to its end (five minutes over, the
+// shard's last event, an error, a newer subscription, or the end of the picture).
+struct SubscriptionSpan {
+  const TraceRecord* start;
+  std::string shard;
+  Instant from;
+  Instant to;
+  std::string ended;  // "expired", "shard end", the error name, "renewed" or "open"
 };
 
 // A run of consecutive empty pages by one reader on one shard, drawn as one band.
@@ -128,6 +140,7 @@ struct GlobalEvent {
 struct Facts {
   std::map<std::string, std::vector<LaneEvent>> lane_events;
   std::vector<Read> reads;
+  std::vector<SubscriptionSpan> subscriptions;
   std::vector<GlobalEvent> global_events;
   const TraceRecord* violation = nullptr;
   Instant first;
@@ -148,6 +161,41 @@ bool IsRestart(const TraceRecord& r) {
          r.actor != absl::StrCat(sim::ToAbsl(properties::kConsumerActorPrefix), 0);
 }
 
+// A subscription's call opens a span (ending the reader's previous one on the shard as
+// renewed); its events are reads; its end closes the span.
+void Subscriptions(Facts& f, const TraceRecord& r, const std::string& shard) {
+  const std::optional<int64_t> id = IntField(r, trace_field::kSubscription);
+  auto open_span = [&]() -> SubscriptionSpan* {
+    for (auto it = f.subscriptions.rbegin(); it != f.subscriptions.rend(); ++it) {
+      if (it->shard == shard && it->start->actor == r.actor) {
+        return it->ended == "open" ? &*it : nullptr;
+      }
+    }
+    return nullptr;
+  };
+  if (r.kind == trace_call::kSubscribeToShard) {
+    if (!id) return;  // refused: no subscription
+    if (SubscriptionSpan* previous = open_span()) {
+      previous->to = r.time;
+      previous->ended = "renewed";
+    }
+    f.subscriptions.push_back(SubscriptionSpan{&r, shard, r.time, r.time, "open"});
+    return;
+  }
+  const std::optional<std::string> end = StrField(r, trace_field::kEnd);
+  const std::optional<std::string> error = StrField(r, trace_field::kError);
+  if (IntField(r, trace_field::kRecords).has_value()) {
+    f.reads.push_back(Read{&r, shard, IntField(r, trace_field::kBucket), OutcomeOf(r),
+                           IntField(r, trace_field::kBehindMs), /*event=*/true});
+  }
+  if (end || error) {
+    if (SubscriptionSpan* span = open_span()) {
+      span->to = r.time;
+      span->ended = error ? *error : (*end == "shard_end" ? "shard end" : *end);
+    }
+  }
+}
+
 Facts Gather(const std::vector<TraceRecord>& records) {
   Facts f;
   if (!records.empty()) {
@@ -161,6 +209,9 @@ Facts Gather(const std::vector<TraceRecord>& records) {
     } else if (r.kind == trace_call::kGetRecords) {
       f.reads.push_back(Read{&r, shard, IntField(r, trace_field::kBucket), OutcomeOf(r),
                              IntField(r, trace_field::kBehindMs)});
+    } else if (r.kind == trace_call::kSubscribeToShard ||
+               r.kind == trace_call::kSubscriptionEvent) {
+      Subscriptions(f, r, shard);
     } else if (r.actor == "app" && r.kind == "checkpoint") {
       f.lane_events[shard].push_back({LaneEvent::Kind::kCheckpoint, &r});
     } else if (r.actor == "app" && r.kind.starts_with("declare.")) {
@@ -173,13 +224,16 @@ Facts Gather(const std::vector<TraceRecord>& records) {
       f.violation = &r;
     }
   }
+  for (SubscriptionSpan& span : f.subscriptions) {
+    if (span.ended == "open") span.to = f.last;
+  }
   return f;
 }
 
 // Runs of kMinEmptyRun or more consecutive empty pages per (reader, shard); the reads in a
 // run are drawn as its band instead of one mark each.
 std::vector<EmptyRun> FindEmptyRuns(const std::vector<Read>& reads, std::set<const Read*>& in_run) {
-  std::map<std::pair<std::string, std::string>, EmptyRun> open;
+  std::map<std::tuple<std::string, std::string, bool>, EmptyRun> open;
   std::vector<EmptyRun> runs;
   auto close = [&](EmptyRun& run) {
     if (run.reads.size() >= kMinEmptyRun) {
@@ -189,7 +243,7 @@ std::vector<EmptyRun> FindEmptyRuns(const std::vector<Read>& reads, std::set<con
     run.reads.clear();
   };
   for (const Read& read : reads) {
-    EmptyRun& run = open[{read.record->actor, read.shard}];
+    EmptyRun& run = open[{read.record->actor, read.shard, read.event}];
     if (read.outcome == Outcome::kEmpty && read.bucket.has_value()) {
       run.reads.push_back(&read);
     } else {
@@ -281,6 +335,10 @@ class Picture {
       for (const LaneEvent& e : events) keys.push_back(e.record->time.unix_micros());
     }
     for (const GlobalEvent& e : facts_.global_events) keys.push_back(e.record->time.unix_micros());
+    for (const SubscriptionSpan& span : facts_.subscriptions) {
+      keys.push_back(span.from.unix_micros());
+      keys.push_back(span.to.unix_micros());
+    }
     for (const Read& r : facts_.reads) {
       if (in_run_.count(&r)) continue;
       if (r.bucket && BucketStart(r.shard, *r.bucket)) {
@@ -354,11 +412,33 @@ class Picture {
                           {"stroke", "#c2410c"},
                           {"stroke-width", "1.5"}});
     svg_.Element("text", {{"x", Num(x + 22)}, {"y", Num(y)}}, "MillisBehindLatest");
+    if (!facts_.subscriptions.empty()) {
+      x += 22 + 18 * 6 + 14;
+      svg_.Element("rect", {{"x", Num(x)},
+                            {"y", Num(y - 8)},
+                            {"width", "8"},
+                            {"height", "8"},
+                            {"fill", OutcomeColour(Outcome::kRecords)}});
+      svg_.Element("text", {{"x", Num(x + 12)}, {"y", Num(y)}}, "event");
+      x += 12 + 5 * 6 + 14;
+      svg_.Element("rect", {{"x", Num(x)},
+                            {"y", Num(y - 7)},
+                            {"width", "18"},
+                            {"height", "5"},
+                            {"fill", "#7c3aed"}});
+      svg_.Element("text", {{"x", Num(x + 22)}, {"y", Num(y)}}, "subscription");
+    }
     size_t aggregated = 0;
     for (const EmptyRun& run : empty_runs_) aggregated += run.reads.size();
-    std::string note = absl::StrCat(facts_.reads.size(), " GetRecords calls");
+    const size_t events = static_cast<size_t>(std::count_if(
+        facts_.reads.begin(), facts_.reads.end(), [](const Read& r) { return r.event; }));
+    std::string note = absl::StrCat(facts_.reads.size() - events, " GetRecords calls");
+    if (!facts_.subscriptions.empty()) {
+      absl::StrAppend(&note, ", ", facts_.subscriptions.size(), " subscriptions with ", events,
+                      " events");
+    }
     if (!empty_runs_.empty()) {
-      absl::StrAppend(&note, "; ", aggregated, " of them empty pages in ", empty_runs_.size(),
+      absl::StrAppend(&note, "; ", aggregated, " of them empty in ", empty_runs_.size(),
                       " run(s) of ", kMinEmptyRun, " or more, drawn as one grey band per run");
     }
     absl::StrAppend(&note, "; the axis is compressed where nothing happened (zigzag breaks)");
@@ -387,6 +467,7 @@ class Picture {
                  "MillisBehindLatest");
     Buckets(lane, top);
     Behind(lane, top);
+    Subscriptions(lane, top);
     EmptyRuns(lane, top);
     Reads(lane, top);
     LaneEvents(lane, top);
@@ -467,6 +548,43 @@ class Picture {
         absl::StrCat("(top of the line: ", HumanDuration(Duration::Millis(max_behind)), ")"));
   }
 
+  // Each subscription as a bar under the buckets, from its call to its end, with the end
+  // marked: a stroke for a renewal or the shard's end, a cross for one that ran out or failed.
+  void Subscriptions(const ShardLane& lane, int64_t top) {
+    for (const SubscriptionSpan& span : facts_.subscriptions) {
+      if (span.shard != lane.shard_id) continue;
+      const int64_t x0 = axis_.X(span.from);
+      const int64_t x1 = std::max(x0 + 2, axis_.X(span.to));
+      const int64_t y = top + 72;
+      svg_.Open("g", {{"class", "subscription"}});
+      svg_.Element("rect", {{"x", Num(x0)},
+                            {"y", Num(y)},
+                            {"width", Num(x1 - x0)},
+                            {"height", "5"},
+                            {"fill", "#7c3aed"},
+                            {"fill-opacity", "0.7"}});
+      const bool lost =
+          span.ended != "renewed" && span.ended != "shard end" && span.ended != "open";
+      if (lost) {
+        svg_.Element("path", {{"d", absl::StrCat("M", x1 - 4, " ", y - 3, " l8 10 m0 -10 l-8 10")},
+                              {"stroke", "#b91c1c"},
+                              {"stroke-width", "2"}});
+      } else {
+        svg_.Element("line", {{"x1", Num(x1)},
+                              {"y1", Num(y - 3)},
+                              {"x2", Num(x1)},
+                              {"y2", Num(y + 8)},
+                              {"stroke", "#7c3aed"},
+                              {"stroke-width", "2"}});
+      }
+      svg_.Title(absl::StrCat(
+          "subscription ", IntField(*span.start, trace_field::kSubscription).value_or(0), " of ",
+          span.start->actor, " to ", span.shard, " from ", span.from.ToString(), " to ",
+          span.to.ToString(), ": ", span.ended, "\n", span.start->ToText()));
+      svg_.Close();
+    }
+  }
+
   void EmptyRuns(const ShardLane& lane, int64_t top) {
     for (const EmptyRun& run : empty_runs_) {
       const Read& first = *run.reads.front();
@@ -483,19 +601,20 @@ class Picture {
                          {"fill", "#8a96a3"},
                          {"fill-opacity", "0.55"},
                          {"stroke", "#5f6b77"}});
+      const char* what = first.event ? " empty events" : " empty pages";
       svg_.Title(absl::StrCat(
-          run.reads.size(), " empty pages by ", first.record->actor, " on ", first.shard,
-          ", buckets ", *first.bucket, " to ", *last.bucket, ", called ",
-          first.record->time.ToString(), " to ", last.record->time.ToString(),
-          ", MillisBehindLatest ", first.behind_ms.value_or(0), " to ", last.behind_ms.value_or(0),
-          "\nfirst: ", first.record->ToText(), "\nlast: ", last.record->ToText()));
+          run.reads.size(), what, " by ", first.record->actor, " on ", first.shard, ", buckets ",
+          *first.bucket, " to ", *last.bucket, ", called ", first.record->time.ToString(), " to ",
+          last.record->time.ToString(), ", MillisBehindLatest ", first.behind_ms.value_or(0),
+          " to ", last.behind_ms.value_or(0), "\nfirst: ", first.record->ToText(),
+          "\nlast: ", last.record->ToText()));
       svg_.Close();
       svg_.Element("text",
                    {{"x", Num((x0 + x1) / 2)},
                     {"y", Num(top + 32)},
                     {"text-anchor", "middle"},
                     {"fill", "#3d4852"}},
-                   absl::StrCat(run.reads.size(), " empty pages, one bucket each"));
+                   absl::StrCat(run.reads.size(), what, ", one bucket each"));
       svg_.Close();
     }
   }
@@ -507,6 +626,19 @@ class Picture {
       const bool other_reader = r.record->actor.starts_with("reader-");
       const int64_t x = ReadX(r);
       const int64_t nth = other_reader ? 0 : marks_at[x]++;
+      if (r.event) {
+        svg_.Open("rect", {{"class", absl::StrCat("event outcome-", OutcomeClass(r.outcome))},
+                           {"x", Num(x + (nth % 6) * 7 - 4)},
+                           {"y", Num(top + 38)},
+                           {"width", "8"},
+                           {"height", "8"},
+                           {"fill", OutcomeColour(r.outcome)},
+                           {"stroke", "#ffffff"},
+                           {"stroke-width", "1"}});
+        svg_.Title(r.record->ToText());
+        svg_.Close();
+        continue;
+      }
       svg_.Open("circle", {{"class", absl::StrCat("read outcome-", OutcomeClass(r.outcome))},
                            {"cx", Num(x + (nth % 6) * 7)},
                            {"cy", Num(top + (other_reader ? 60 : 42))},

@@ -4,13 +4,17 @@
 // alternating bands on a time axis that compresses long idle stretches (the length written on
 // the break), puts as marks, each GetRecords as a mark coloured by its outcome (records, empty
 // page, throttled, expired, error) at the bucket it read, MillisBehindLatest as a line, and
-// crashes, restarts, checkpoints, declarations and the violation with its message. Every mark
+// crashes, restarts, checkpoints, declarations and the violation with its message. Enhanced
+// fan-out: each subscription as a bar from its SubscribeToShard to its end (a cross when it ran
+// out or failed, a stroke when renewed or at the shard's end), its events as squares coloured
+// like reads at the bucket they read. Every mark
 // has a <title> (its call and answer, shown on hover). Runs of empty pages are drawn as one
 // band each, and the picture says so. Built from the trace's structured records (sim/trace.h)
 // and the buckets' start times; the same input always gives the same bytes.
 //
 // Stable hooks for tests and styling: ids `lanes`, `axis`, `violation`; classes `lane`,
-// `bucket`, `put`, `read outcome-<records|empty|throttled|expired|error>`, `empty-run`,
+// `bucket`, `put`, `read outcome-<records|empty|throttled|expired|error>`, `event outcome-...`,
+// `subscription`, `empty-run`,
 // `behind`, `axis-break`, `crash`, `restart`, `checkpoint`, `declare`, `lineage`.
 #ifndef SHARDSIM_TIMELINE_TIMELINE_H_
 #define SHARDSIM_TIMELINE_TIMELINE_H_

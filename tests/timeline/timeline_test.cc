@@ -10,6 +10,8 @@
 #include "catalogue/bug_scenarios.h"
 #include "catalogue/catalogue.h"
 #include "consumer/strategy_registry.h"
+#include "model/client.h"
+#include "sim/simulation.h"
 #include "timeline/internal/axis.h"
 #include "timeline/report.h"
 #include "timeline/svg_writer.h"
@@ -100,6 +102,62 @@ TEST(Timeline, EveryMarkCarriesItsCallAndAnswerOnHover) {
   EXPECT_NE(
       svg.substr(title, 200).find("consumer GetRecords shard=&quot;shardId-000000000000&quot;"),
       std::string::npos);
+}
+
+// A fan-out reader of one shard: subscriptions renewed AFTER the last continuation, except
+// that the second one starts at LATEST (so a record is skipped).
+sim::Task<void> FanOutReader(model::KinesisClient& kinesis, std::string arn) {
+  std::optional<std::string> continuation;
+  for (int subscription = 0; subscription < 4; ++subscription) {
+    model::StartingPosition start{.Type = model::ShardIteratorType::TRIM_HORIZON};
+    if (subscription == 1) start = {.Type = model::ShardIteratorType::LATEST};
+    if (subscription > 1 && continuation) {
+      start = {.Type = model::ShardIteratorType::AFTER_SEQUENCE_NUMBER,
+               .SequenceNumber = continuation};
+    }
+    auto events = co_await kinesis.SubscribeToShard(
+        {.ConsumerARN = arn, .ShardId = "shardId-000000000000", .StartingPosition = start});
+    if (!events.ok()) co_return;
+    model::EventStream stream = std::move(events).value();
+    for (int i = 0; i < 400; ++i) {
+      auto event = co_await stream.Next();
+      if (!event.ok() || !event->has_value()) break;
+      continuation = (*event)->ContinuationSequenceNumber;
+    }
+    co_await kinesis.simulation().Sleep(sim::Duration::Seconds(5));
+  }
+}
+
+TimelineInput FanOutRun() {
+  sim::Simulation simulation;
+  model::KinesisModel model(3);
+  model::KinesisClient producer(simulation, model, "producer");
+  model::KinesisClient consumer(simulation, model, "consumer-0");
+  model::StreamOptions options;
+  options.buckets = model::BucketProfile::Fixed(sim::Duration::Seconds(30));
+  EXPECT_TRUE(producer.CreateStreamNow({.StreamName = "s", .ShardCount = 1}, options).ok());
+  const std::string arn =
+      consumer.RegisterStreamConsumerNow({.StreamARN = model::StreamArn("s"), .ConsumerName = "c"})
+          ->Consumer.ConsumerARN;
+  EXPECT_TRUE(producer.PutRecordNow({"s", "k", "a", std::nullopt}).ok());
+  simulation.RunFor(sim::Duration::Hours(1));  // an hour of empty buckets to walk
+  simulation.Spawn("consumer-0", FanOutReader(consumer, arn));
+  simulation.RunFor(sim::Duration::Minutes(5) + sim::Duration::Seconds(2));
+  EXPECT_TRUE(producer.PutRecordNow({"s", "k", "b", std::nullopt}).ok());
+  simulation.RunFor(sim::Duration::Minutes(20));
+  TimelineInput input{"fan-out", "a reader renewing its subscription",
+                      ShardLanesOf(model, "s", simulation.now()), simulation.trace().records()};
+  return input;
+}
+
+TEST(Timeline, SubscriptionsAreBarsTheirEventsSquaresAndEmptyEventsOneBand) {
+  const std::string svg = RenderTimelineSvg(FanOutRun());
+  EXPECT_EQ(Count(svg, "class=\"subscription\""), 4u);
+  EXPECT_GE(Count(svg, "class=\"event outcome-records\""), 1u);
+  EXPECT_NE(svg.find("empty events, one bucket each"), std::string::npos);
+  EXPECT_NE(svg.find("4 subscriptions with"), std::string::npos);
+  EXPECT_EQ(Count(svg, "Z: expired"), 4u);  // each ran out its five minutes, then was renewed
+  EXPECT_EQ(svg, RenderTimelineSvg(FanOutRun()));
 }
 
 TEST(Axis, ALongIdleGapBecomesOneFixedWidthBreak) {
