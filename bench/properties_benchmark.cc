@@ -69,6 +69,7 @@ void RunCases(benchmark::State& state,
   uint64_t events = 0;
   uint64_t get_records = 0;
   uint64_t empty_pages = 0;
+  uint64_t subscription_events = 0;
   for (auto _ : state) {
     const consumer::StrategyInfo& strategy = *strategies[i % n];
     const uint64_t k = (i / n) % kCaseCycle;
@@ -86,6 +87,7 @@ void RunCases(benchmark::State& state,
     events += report->run.events;
     get_records += report->stats.get_records_calls;
     empty_pages += report->stats.empty_pages;
+    subscription_events += report->stats.subscription_events;
     benchmark::DoNotOptimize(report->trace_hash);
   }
   state.SetItemsProcessed(state.iterations());
@@ -96,6 +98,11 @@ void RunCases(benchmark::State& state,
   state.counters["events_per_case"] = static_cast<double>(events) / cases;
   state.counters["get_records_per_case"] = static_cast<double>(get_records) / cases;
   state.counters["empty_pages_per_case"] = static_cast<double>(empty_pages) / cases;
+  state.counters["subscription_events_per_case"] = static_cast<double>(subscription_events) / cases;
+  // Simulation events per second of CPU: set against kernel_benchmark's bare events per second,
+  // the cost the model, the strategy and the judge add to each event.
+  state.counters["sim_events_per_second"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
 
 void GenerateCases(benchmark::State& state, const consumer::StrategyInfo* strategy) {
