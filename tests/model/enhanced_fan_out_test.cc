@@ -385,6 +385,49 @@ TEST(SubscribeToShard, RecordsArrivingAtTheTipGoOutWithinASecond) {
   EXPECT_LE(at - put_at, Duration::Seconds(1));
 }
 
+TEST(SubscribeToShard, AConsumerThatAsksLateGetsEventsLateAndStillLosesItAtFiveMinutes) {
+  Fixture f;
+  for (int i = 0; i < 20; ++i) f.Put(kT0 + Duration::Minutes(i), absl::StrCat("r", i));
+  const Instant start = kT0 + Duration::Minutes(30);
+  Instant at = start;
+  const uint64_t id = f.Subscribe(at, {.Type = ShardIteratorType::TRIM_HORIZON})->SubscriptionId;
+  // Each event costs the consumer 60 s of processing before it asks again.
+  int events = 0;
+  size_t records = 0;
+  for (;;) {
+    const SubscriptionPoll poll = f.NextDelivery(id, at);
+    if (poll.kind != Kind::kEvent) {
+      EXPECT_EQ(poll.kind, Kind::kComplete);
+      break;
+    }
+    ++events;
+    records += poll.event->Records.size();
+    at = at + Duration::Seconds(60);
+  }
+  EXPECT_EQ(events, 5);  // at 0, 60, 120, 180, 240 s: one bucket each
+  EXPECT_EQ(records, 5u);
+  EXPECT_EQ(at, start + Duration::Seconds(300));
+}
+
+TEST(SubscribeToShard, ASubscriptionHeldWhileItsRecordsExpireResumesAtTheTrimHorizon) {
+  StreamOptions options = Options();
+  options.retention = Duration::Hours(24);
+  Fixture f(1, options);
+  f.Put(kT0 + Duration::Seconds(1), "old");
+  f.Put(kT0 + Duration::Minutes(5), "young");
+  Instant at = kT0 + Duration::Hours(24) - Duration::Seconds(30);
+  const uint64_t id = f.Subscribe(at, {.Type = ShardIteratorType::TRIM_HORIZON})->SubscriptionId;
+  // Not asked for until the old record has expired (within the subscription's five minutes).
+  at = kT0 + Duration::Hours(24) + Duration::Minutes(3);
+  std::vector<std::string> seen;
+  for (int i = 0; i < 400 && seen.empty(); ++i) {
+    const SubscriptionPoll poll = f.NextDelivery(id, at);
+    if (poll.kind != Kind::kEvent) break;
+    for (const std::string& d : DataOf(poll.event->Records)) seen.push_back(d);
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"young"}));
+}
+
 // A consumer that resubscribes AFTER_SEQUENCE_NUMBER of the last continuation (TRIM_HORIZON
 // the first time), at random moments, sees every record once and in order, for any gaps, any
 // counter start, before and after the first record.
