@@ -128,7 +128,8 @@ inline constexpr std::string_view kSubscription = "subscription";  // its id
 inline constexpr std::string_view kConsumer = "consumer";          // the consumer's ARN
 inline constexpr std::string_view kEndsAt = "ends_at";
 inline constexpr std::string_view kContinuation = "continuation";
-// "expired" (five minutes over) or "shard_end" for a subscription that completed.
+// How a subscription completed: "expired" (five minutes over); "shard_end" on the last event
+// of a closed shard; "complete" when asked again after that event.
 inline constexpr std::string_view kEnd = "end";
 }  // namespace trace_field
 
@@ -229,7 +230,7 @@ void WriteSubscriptionDelivery(Line& line, const SubscriptionDelivery& delivery)
     return WriteError(line, ErrorName(poll.error->code), poll.error->message);
   }
   if (poll.kind != SubscriptionPoll::Kind::kEvent) {
-    line.Add(trace_field::kEnd, std::string_view("expired"));
+    line.Add(trace_field::kEnd, std::string_view(poll.expired ? "expired" : "complete"));
     return;
   }
   const SubscribeToShardEvent& event = *poll.event;

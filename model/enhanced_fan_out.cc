@@ -420,7 +420,7 @@ SubscriptionPoll KinesisModel::Poll(Instant now, uint64_t subscription_id,
                 absl::StrCat("Shard ", internal::ShardIdFor(s.shard_index), " in stream ", s.stream,
                              " under account ", sim::ToAbsl(kAccount), " does not exist")}});
   }
-  if (now >= s.ends_at) return EndSubscription(s, {.kind = Kind::kComplete});
+  if (now >= s.ends_at) return EndSubscription(s, {.kind = Kind::kComplete, .expired = true});
 
   const Instant due = s.last_event_at ? *s.last_event_at + kEventInterval : s.started;
   if (now < due) return {.kind = Kind::kWait, .wake_at = std::min(due, s.ends_at)};

@@ -427,6 +427,7 @@ struct SubscriptionPoll {
   std::optional<SubscribeToShardEvent> event;  // kEvent
   Instant wake_at;                             // kWait
   std::optional<KinesisError> error;           // kFailed
+  bool expired = false;  // kComplete because its five minutes were over (not the shard's end)
 };
 
 }  // namespace shardsim::model

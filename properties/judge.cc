@@ -171,10 +171,7 @@ void Judge::OnSubscriptionDelivery(const model::SubscriptionDelivery& delivery) 
   const model::SubscriptionPoll& poll = delivery.poll;
   ShardState& shard = shards_[delivery.shard_id];
   if (poll.kind == model::SubscriptionPoll::Kind::kComplete) {
-    // Five minutes over (a shard's end is an event, and completes the subscription quietly).
-    if (!shard.closed || shard.next_ordinal.value_or(0) < shard.records.size()) {
-      shard.subscription_expired_at = delivery.at;
-    }
+    if (poll.expired) shard.subscription_expired_at = delivery.at;
     return;
   }
   if (poll.kind != model::SubscriptionPoll::Kind::kEvent || !delivery.from.has_value()) return;

@@ -191,7 +191,7 @@ void Subscriptions(Facts& f, const TraceRecord& r, const std::string& shard) {
   if (end || error) {
     if (SubscriptionSpan* span = open_span()) {
       span->to = r.time;
-      span->ended = error ? *error : (*end == "shard_end" ? "shard end" : *end);
+      span->ended = error ? *error : (*end == "expired" ? *end : std::string("shard end"));
     }
   }
 }

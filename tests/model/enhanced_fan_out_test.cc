@@ -225,8 +225,10 @@ TEST(SubscribeToShard, FromTrimHorizonDeliversEveryRecordInOrderThenCompletesAft
   for (size_t i = 3; i < times.size(); ++i) {
     EXPECT_EQ(times[i] - times[i - 1], KinesisModel::kHeartbeatInterval) << i;
   }
-  EXPECT_EQ(f.model.PollSubscription(at + Duration::Seconds(1), sub->SubscriptionId).kind,
-            Kind::kComplete);
+  const SubscriptionPoll end =
+      f.model.PollSubscription(at + Duration::Seconds(1), sub->SubscriptionId);
+  EXPECT_EQ(end.kind, Kind::kComplete);
+  EXPECT_TRUE(end.expired);
 }
 
 TEST(SubscribeToShard, AfterAnIdleStretchEventsComeWithoutRecordsWhileMillisBehindLatestShrinks) {
@@ -362,6 +364,30 @@ TEST(SubscribeToShard, TheLastEventOfAClosedShardNamesTheChildrenWithoutAContinu
   EXPECT_EQ(poll.event->ChildShards.size(), 2u);
   EXPECT_EQ(poll.event->MillisBehindLatest, 0);
   EXPECT_EQ(f.NextDelivery(id, at).kind, Kind::kComplete);
+}
+
+TEST(SubscribeToShard, ASplitWhileSubscribedEndsTheParentsEventsWithItsChildren) {
+  Fixture f;
+  Instant at = kT0 + Duration::Seconds(1);
+  const uint64_t id = f.Subscribe(at, {.Type = ShardIteratorType::LATEST})->SubscriptionId;
+  ASSERT_EQ(f.NextDelivery(id, at).kind, Kind::kEvent);
+  f.Put(at + Duration::Millis(500), "last");
+  const std::string half = HashKey::FromUint128(HashKey::Max().value() / 2 + 1).ToString();
+  ASSERT_TRUE(f.model.SplitShard(at + Duration::Millis(600), {kStream, kShard0, half}).ok());
+  at = at + Duration::Millis(600);
+  std::vector<std::string> seen;
+  SubscriptionPoll poll;
+  for (int i = 0; i < 200; ++i) {
+    poll = f.NextDelivery(id, at);
+    ASSERT_EQ(poll.kind, Kind::kEvent);
+    for (const std::string& d : DataOf(poll.event->Records)) seen.push_back(d);
+    if (!poll.event->ContinuationSequenceNumber) break;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"last"}));
+  EXPECT_EQ(poll.event->ChildShards.size(), 2u);
+  const SubscriptionPoll after = f.model.PollSubscription(at + Duration::Seconds(1), id);
+  EXPECT_EQ(after.kind, Kind::kComplete);
+  EXPECT_FALSE(after.expired);  // completed by the shard's end, not by its five minutes
 }
 
 TEST(SubscribeToShard, RecordsArrivingAtTheTipGoOutWithinASecond) {

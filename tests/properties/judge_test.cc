@@ -148,6 +148,16 @@ class Script {
   }
   // The current subscription to shard `index` ran out its five minutes.
   void SubscriptionExpired(uint32_t index) {
+    judge_.OnSubscriptionDelivery(
+        {.at = sim_.now(),
+         .client = "consumer",
+         .subscription_id = subscriptions_,
+         .consumer_arn = "arn",
+         .shard_id = ShardId(index),
+         .poll = {.kind = model::SubscriptionPoll::Kind::kComplete, .expired = true}});
+  }
+  // The current subscription to shard `index` completed after the shard's last event.
+  void SubscriptionCompleted(uint32_t index) {
     judge_.OnSubscriptionDelivery({.at = sim_.now(),
                                    .client = "consumer",
                                    .subscription_id = subscriptions_,
@@ -1026,6 +1036,22 @@ TEST(JudgeTest, ARenewedSubscriptionIsNotReportedAsLeftToExpire) {
   s.At(Duration::Minutes(6));
   s.Put(0, "k");
   s.Subscribe(0, model::ShardIteratorType::AFTER_SEQUENCE_NUMBER, 0, "continuation");
+  s.At(Duration::Hours(2));
+  s.Finish();
+  EXPECT_EQ(s.verdict(), Property::kNoMissedRecords);
+  EXPECT_EQ(s.judge().violation()->message.find("ran out its five minutes"), std::string::npos);
+}
+
+TEST(JudgeTest, ASubscriptionCompletedByItsShardsEndIsNotReportedAsLeftToExpire) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  const std::string a = s.Put(0, "k");
+  s.Subscribe(0, model::ShardIteratorType::TRIM_HORIZON, 0);
+  s.Put(1, "k");  // on another shard, never read
+  s.Close(0);
+  s.Event(0, {a}, 0, std::nullopt, 0);
+  s.Process(0, a);
+  s.SubscriptionCompleted(0);
   s.At(Duration::Hours(2));
   s.Finish();
   EXPECT_EQ(s.verdict(), Property::kNoMissedRecords);
