@@ -358,6 +358,11 @@ Outcome<SubscribeToShardResponse> KinesisModel::OpenSubscription(
   subscription->started = now;
   subscription->ends_at = now + kSubscriptionLifetime;
   subscription->position = *position;
+  if (start.SequenceNumber) {
+    absl::StatusOr<SequenceNumber> floor = SequenceNumber::Parse(*start.SequenceNumber);
+    SHARDSIM_CHECK(floor.ok(), "a starting sequence number StartPosition accepted does not parse");
+    subscription->continuation_floor = *floor;
+  }
   if (described != nullptr) {
     *described =
         IteratorInfo{stream->name, shard.id(), position->bucket, position->ordinal, now, false};

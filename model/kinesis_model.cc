@@ -759,6 +759,17 @@ SubscribeToShardEvent KinesisModel::WalkSubscription(Instant now, Stream& stream
   if (described != nullptr) described->next = describe(*next);
   event.MillisBehindLatest = internal::MillisBehindLatest(FactsAt(shard, *next, now));
   event.ContinuationSequenceNumber = ContinuationAt(shard, *next);
+  // Never below the number the subscription started from or the last one it sent: a
+  // resubscription AFTER a continuation can land a bucket or two early (the put-time field
+  // holds whole seconds), and must not answer with a smaller number for the buckets it walks
+  // again. Repeating the floor resumes at the same place, so nothing is skipped.
+  absl::StatusOr<SequenceNumber> made = SequenceNumber::Parse(*event.ContinuationSequenceNumber);
+  SHARDSIM_CHECK(made.ok(), "the model made an unparsable continuation");
+  if (subscription.continuation_floor && *made < *subscription.continuation_floor) {
+    event.ContinuationSequenceNumber = subscription.continuation_floor->ToString();
+  } else {
+    subscription.continuation_floor = *made;
+  }
   at_rest = event.Records.empty() && event.MillisBehindLatest == 0;
   return event;
 }

@@ -84,9 +84,13 @@
 //   * ContinuationSequenceNumber: AFTER_SEQUENCE_NUMBER of it resumes exactly where the next
 //     event would have started, including past an idle stretch (it encodes the position's
 //     bucket time; it is the last delivered record's own number when the position is still in
-//     that record's bucket, so AT_SEQUENCE_NUMBER of it repeats that record). The last event of
-//     a closed shard has no continuation and carries ChildShards; the subscription then
-//     completes. [API_SubscribeToShardEvent]
+//     that record's bucket, so AT_SEQUENCE_NUMBER of it repeats that record). Continuations
+//     never decrease, within a subscription and across resubscriptions AFTER them: where the
+//     position a resubscription resumes at lies a bucket or two before the one the number was
+//     made for (its put time holds whole seconds), the subscription repeats the number it
+//     started from until it has walked past it. The last event of a closed shard has no
+//     continuation and carries ChildShards; the subscription then completes.
+//     [API_SubscribeToShardEvent]
 //
 // Every call takes the virtual time `now` at which it takes effect; `now` must not go
 // backwards between calls (a broken invariant otherwise). Shards can be created only at times

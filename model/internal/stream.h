@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "model/internal/shard_store.h"
 #include "model/kinesis_model.h"
+#include "model/sequence_number.h"
 #include "sim/random.h"
 #include "sim/strings.h"
 
@@ -83,6 +84,9 @@ struct KinesisModel::Subscription {
   Instant ends_at;
   std::optional<Instant> last_event_at;
   internal::Position position;
+  // The least ContinuationSequenceNumber it may still send: the number it started AT or AFTER,
+  // then the last one sent (see ContinuationAt).
+  std::optional<SequenceNumber> continuation_floor;
   // Set once it ended: kComplete or kFailed, repeated to every later poll.
   std::optional<SubscriptionPoll> ended;
 };

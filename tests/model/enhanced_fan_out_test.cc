@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "model/hash_key.h"
 #include "model/kinesis_model.h"
+#include "model/sequence_number.h"
 
 namespace shardsim::model {
 namespace {
@@ -459,7 +460,21 @@ TEST(SubscribeToShard, ASubscriptionHeldWhileItsRecordsExpireResumesAtTheTrimHor
 // counter start, before and after the first record.
 RC_GTEST_PROP(SubscribeToShardProperty, ResubscribingAfterTheContinuationNeverSkipsOrRepeats, ()) {
   const uint64_t counter_start = *rc::gen::element<uint64_t>(0, 1, 8398);
-  Fixture f(1, Options(Duration::Zero(), counter_start));
+  StreamOptions options = Options(Duration::Zero(), counter_start);
+  // Buckets narrower than the put-time field's second, minutes wide, or none (dense).
+  switch (*rc::gen::inRange(0, 3)) {
+    case 0:
+      options.buckets = BucketProfile::Fixed(Duration::Micros(1'085'000));
+      break;
+    case 1:
+      options.buckets = BucketProfile::Range(Duration::Millis(700), Duration::Seconds(90));
+      break;
+    default:
+      options.buckets = BucketProfile::Dense();
+      break;
+  }
+  if (*rc::gen::arbitrary<bool>()) options.buckets = BucketProfile::Fixed(Duration::Seconds(60));
+  Fixture f(1, options);
   const int puts = *rc::gen::inRange(0, 12);
   std::vector<int64_t> gaps_ms = *rc::gen::container<std::vector<int64_t>>(
       static_cast<size_t>(puts), rc::gen::element<int64_t>(10, 900, 30'000, 61'000, 3'600'000));
@@ -500,6 +515,10 @@ RC_GTEST_PROP(SubscribeToShardProperty, ResubscribingAfterTheContinuationNeverSk
       if (poll.kind != Kind::kEvent) break;
       for (const std::string& d : DataOf(poll.event->Records)) seen.push_back(d);
       RC_ASSERT(poll.event->ContinuationSequenceNumber.has_value());
+      // Continuations never decrease, across resubscriptions too (a checkpoint of each must
+      // never go backwards).
+      const SequenceNumber made = *SequenceNumber::Parse(*poll.event->ContinuationSequenceNumber);
+      if (continuation) RC_ASSERT(*SequenceNumber::Parse(*continuation) <= made);
       continuation = poll.event->ContinuationSequenceNumber;
     }
   };
