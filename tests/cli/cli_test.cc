@@ -922,8 +922,10 @@ TEST_F(CliTest, ListJsonHasStrategiesWithExpectedVerdictsAndProperties) {
                 {"expected", T::string},
                 {"provenance", T::array},
                 {"batch", T::boolean},
+                {"reads", T::string},
                 {"params", T::array}},
                "strategy");
+    EXPECT_TRUE(s.at("reads") == "polling" || s.at("reads") == "enhanced_fan_out") << s.dump();
     const std::string expected = s.at("expected");
     EXPECT_TRUE(expected == "pass" || properties.count(expected)) << expected;
     for (const json& source : s.at("provenance")) EXPECT_TRUE(source.is_string());
@@ -1080,6 +1082,7 @@ TEST_F(CliTest, DemoJsonHasTheArticleAndTheVerdictTable) {
   for (const json& v : doc.at("verdicts")) {
     ExpectKeys(v,
                {{"strategy", T::string},
+                {"reads", T::string},
                 {"expected", T::string},
                 {"emulator", T::string},
                 {"kinesis", T::string},
