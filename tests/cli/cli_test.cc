@@ -945,6 +945,24 @@ TEST_F(CliTest, ListJsonHasStrategiesWithExpectedVerdictsAndProperties) {
   EXPECT_TRUE(has_correct);
 }
 
+TEST_F(CliTest, ListShowsWhichLoopsPollAndWhichSubscribe) {
+  const Outcome json_list = Shardsim({"list", "--json"});
+  ASSERT_EQ(json_list.exit_code, 0) << json_list;
+  std::map<std::string, std::string> reads;
+  const json doc = json_list.Json();
+  for (const json& s : doc.at("strategies")) {
+    reads[s.at("name").get<std::string>()] = s.at("reads").get<std::string>();
+  }
+  EXPECT_EQ(reads["kcl-worker"], "polling");
+  EXPECT_EQ(reads["fan-out-worker"], "enhanced_fan_out");
+  EXPECT_EQ(reads["lambda-efo"], "enhanced_fan_out");
+  const Outcome text = Shardsim({"list"});
+  ASSERT_EQ(text.exit_code, 0) << text;
+  EXPECT_THAT(text.out, HasSubstr("  fan-out-worker\n"));
+  EXPECT_THAT(text.out, HasSubstr("reads: subscribes (enhanced fan-out: SubscribeToShard)"));
+  EXPECT_THAT(text.out, HasSubstr("reads: polls (GetShardIterator, GetRecords)"));
+}
+
 TEST_F(CliTest, CheckJsonHasTheResultKeysOfAPassingRun) {
   const Outcome o = Shardsim({"check", "--strategy", kCorrect, "--cases", "12", "--seed", "5",
                               "--profile", "observed", "--json"});
