@@ -2,7 +2,9 @@
 // scenario on which the judge reports the entry's expected property first. Each is timed so
 // that the situation its name describes happens while the loop runs, uses a handful of records,
 // and runs in under ten thousand calls. None is unfair: the correct drain-until-caught-up
-// loop, run on it as a batch job every 10 minutes, passes every one (buggy_catalogue_test).
+// loop, run on it as a batch job every 10 minutes, passes every one, and the correct fan-out
+// loops (fan-out-worker, lambda-efo) pass those of the entries that subscribe
+// (buggy_catalogue_test).
 #include "catalogue/bug_scenarios.h"
 
 #include <string>
@@ -181,6 +183,55 @@ Scenario ACheckpointBelowTheTrimHorizonAfterADayDown() {
   return s;
 }
 
+// Enhanced fan-out --------------------------------------------------------------------------
+
+// Six records take six minutes to process, so the subscription that delivered them is over when
+// the worker next asks; the record put at two minutes had not been sent. (The record at ten
+// minutes keeps the run going.)
+Scenario SlowProcessingOutlivesTheSubscription() {
+  Scenario s = Base("slow-processing-outlives-the-subscription", "resubscribe-at-latest");
+  s.processing_time_per_record = Duration::Seconds(60);
+  for (int i = 0; i < 6; ++i) s.puts.push_back(Put(Duration::Seconds(10)));
+  s.puts.push_back(Put(Duration::Minutes(2)));
+  s.puts.push_back(Put(Duration::Minutes(10)));
+  return s;
+}
+
+// The worker is down from 20 s to 10 min 20 s; the record put at 5 min lies five one-minute
+// buckets past its checkpoint, so its first subscription after the restart walks empty buckets
+// (events without records, MillisBehindLatest above 0) before it reaches it.
+Scenario AnIdleWalkAfterARestart() {
+  Scenario s = Base("an-idle-walk-after-a-restart", "empty-event-means-caught-up");
+  s.puts = {Put(Duration::Seconds(10)), Put(Duration::Minutes(5))};
+  s.crashes = {{Duration::Seconds(20), Duration::Minutes(10)}};
+  return s;
+}
+
+// The only shard is split a minute in while its subscription is open; the next record goes to
+// one of its children.
+Scenario ASplitWhileSubscribed() {
+  Scenario s = Base("a-split-while-subscribed", "fan-out-ignore-child-shards");
+  s.puts = {Put(Duration::Seconds(10)), Put(Duration::Seconds(90))};
+  s.reshards = {
+      {.at = Duration::Seconds(60), .kind = ReshardSpec::Kind::kSplit, .shard_id = kShard0}};
+  return s;
+}
+
+// A record, then five minutes later the first subscription ends and is renewed; a second record
+// at six minutes keeps the run going past the renewal.
+Scenario ARenewalAfterARecord() {
+  Scenario s = Base("a-renewal-after-a-record", "resubscribe-at-sequence-number");
+  s.puts = {Put(Duration::Seconds(10)), Put(Duration::Minutes(6))};
+  return s;
+}
+
+// A record before and one after the first subscription's five minutes.
+Scenario ARecordAfterTheFirstFiveMinutes() {
+  Scenario s = Base("a-record-after-the-first-five-minutes", "subscribe-once");
+  s.puts = {Put(Duration::Seconds(10)), Put(Duration::Minutes(6))};
+  return s;
+}
+
 }  // namespace
 
 std::vector<Scenario> BugScenarios() {
@@ -198,6 +249,11 @@ std::vector<Scenario> BugScenarios() {
       ASplitWhileTheConsumerIsDown(),
       ACompetingReaderSpendsTheReadBudget(),
       ACheckpointBelowTheTrimHorizonAfterADayDown(),
+      SlowProcessingOutlivesTheSubscription(),
+      AnIdleWalkAfterARestart(),
+      ASplitWhileSubscribed(),
+      ARenewalAfterARecord(),
+      ARecordAfterTheFirstFiveMinutes(),
   };
 }
 

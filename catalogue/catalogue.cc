@@ -15,6 +15,8 @@ StrategyInfo DrainUntilCaughtUpStrategy();
 StrategyInfo FollowEveryShardStrategy();
 StrategyInfo KclWorkerStrategy();
 StrategyInfo LambdaPollerStrategy();
+StrategyInfo FanOutWorkerStrategy();
+StrategyInfo LambdaEfoStrategy();
 StrategyInfo StopOnFirstEmptyPageStrategy();
 StrategyInfo StopAfterNEmptyPagesStrategy();
 StrategyInfo BreakOnZeroLagBeforeProcessingStrategy();
@@ -28,6 +30,11 @@ StrategyInfo IgnoreChildShardsStrategy();
 StrategyInfo ChildrenBeforeParentsStrategy();
 StrategyInfo NoBackoffOnThrottlingStrategy();
 StrategyInfo StuckBelowTrimHorizonStrategy();
+StrategyInfo ResubscribeAtLatestStrategy();
+StrategyInfo EmptyEventMeansCaughtUpStrategy();
+StrategyInfo FanOutIgnoreChildShardsStrategy();
+StrategyInfo ResubscribeAtSequenceNumberStrategy();
+StrategyInfo SubscribeOnceStrategy();
 
 std::vector<StrategyInfo> Entries() {
   return {
@@ -36,6 +43,8 @@ std::vector<StrategyInfo> Entries() {
       FollowEveryShardStrategy(),
       KclWorkerStrategy(),
       LambdaPollerStrategy(),
+      FanOutWorkerStrategy(),
+      LambdaEfoStrategy(),
       // buggy/
       StopOnFirstEmptyPageStrategy(),
       StopAfterNEmptyPagesStrategy(),
@@ -50,6 +59,11 @@ std::vector<StrategyInfo> Entries() {
       ChildrenBeforeParentsStrategy(),
       NoBackoffOnThrottlingStrategy(),
       StuckBelowTrimHorizonStrategy(),
+      ResubscribeAtLatestStrategy(),
+      EmptyEventMeansCaughtUpStrategy(),
+      FanOutIgnoreChildShardsStrategy(),
+      ResubscribeAtSequenceNumberStrategy(),
+      SubscribeOnceStrategy(),
   };
 }
 

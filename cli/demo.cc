@@ -93,6 +93,11 @@ const char* LoopsChecked(const consumer::StrategyRegistry& registry) {
   return registered == catalogue ? "catalogue" : "registered";
 }
 
+// The demo table's "reads" column.
+std::string ReadsCell(consumer::ReadApi reads) {
+  return reads == consumer::ReadApi::kEnhancedFanOut ? "subscribe" : "poll";
+}
+
 }  // namespace
 
 int RunDemo(const DemoFlags& flags) {
@@ -109,7 +114,7 @@ int RunDemo(const DemoFlags& flags) {
                   " generated scenarios each, against an emulator-like stream (dense: one call\n"
                   "   reaches any record, as in kinesalite, LocalStack, moto) and against the "
                   "bucketed stream Kinesis is:\n\n");
-  absl::StrAppend(&text, absl::StrFormat("   %-40s %-32s %-32s %s\n", "strategy",
+  absl::StrAppend(&text, absl::StrFormat("   %-40s %-9s %-32s %-32s %s\n", "strategy", "reads",
                                          "emulator (dense)", "Kinesis (observed)", ""));
   json table = json::array();
   std::vector<timeline::ReportRow> rows;
@@ -125,21 +130,24 @@ int RunDemo(const DemoFlags& flags) {
     const bool unreached = s->expected.violates.has_value() && !dense.failed && !kinesis.failed;
     absl::StrAppend(
         &text,
-        absl::StrFormat("   %-40s %-32s %-32s %s\n", s->name, cell(dense), cell(kinesis),
+        absl::StrFormat("   %-40s %-9s %-32s %-32s %s\n", s->name, ReadsCell(s->reads), cell(dense),
+                        cell(kinesis),
                         hides       ? "<- passes on an emulator only"
                         : unreached ? "(its bug went unnoticed here: try check --cases 10000)"
                                     : ""));
     table.push_back({{"strategy", s->name},
+                     {"reads", sim::ToString(consumer::ReadApiName(s->reads))},
                      {"expected", s->expected.violates.value_or("pass")},
                      {"emulator", dense.failed ? dense.property : "pass"},
                      {"kinesis", kinesis.failed ? kinesis.property : "pass"},
                      {"passes_emulator_fails_kinesis", hides}});
-    rows.push_back({.strategy = s->name,
-                    .expected = s->expected.violates.value_or("pass"),
-                    .verdict = cell(kinesis),
-                    .as_expected = s->expected.violates.has_value() == kinesis.failed,
-                    .detail = absl::StrCat("emulator: ", cell(dense),
-                                           hides ? " (passes on an emulator only)" : "")});
+    rows.push_back(
+        {.strategy = s->name,
+         .expected = s->expected.violates.value_or("pass"),
+         .verdict = cell(kinesis),
+         .as_expected = s->expected.violates.has_value() == kinesis.failed,
+         .detail = absl::StrCat("reads: ", ReadsCell(s->reads), "; emulator: ", cell(dense),
+                                hides ? " (passes on an emulator only)" : "")});
   }
   absl::StrAppend(&text, "\n   ", hidden,
                   " loop(s) pass against an emulator yet fail against "

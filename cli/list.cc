@@ -16,6 +16,7 @@ int RunList(const ListFlags& flags) {
       entry["expected"] = s->expected.violates.value_or("pass");
       entry["provenance"] = s->provenance;
       entry["batch"] = s->rerun_interval.has_value();
+      entry["reads"] = sim::ToString(consumer::ReadApiName(s->reads));
       entry["params"] = nlohmann::json::array();
       for (const consumer::ParamSpec& p : s->params) {
         entry["params"].push_back({{"name", p.name},
@@ -35,9 +36,14 @@ int RunList(const ListFlags& flags) {
     PrintJson(out);
     return kExitOk;
   }
-  std::string text = "strategies (expected verdict, then where the pattern was seen):\n";
+  std::string text =
+      "strategies (how each reads, its expected verdict, then where the pattern was seen):\n";
   for (const consumer::StrategyInfo* s : strategies) {
-    absl::StrAppend(&text, "  ", s->name, "\n      ", s->description, "\n      expected: ",
+    absl::StrAppend(&text, "  ", s->name, "\n      ", s->description, "\n      reads: ",
+                    s->reads == consumer::ReadApi::kEnhancedFanOut
+                        ? "subscribes (enhanced fan-out: SubscribeToShard)"
+                        : "polls (GetShardIterator, GetRecords)",
+                    "\n      expected: ",
                     s->expected.violates ? absl::StrCat("fails ", *s->expected.violates)
                                          : "passes every property",
                     "\n");

@@ -8,6 +8,16 @@
 
 namespace shardsim::consumer {
 
+std::string_view ReadApiName(ReadApi api) {
+  switch (api) {
+    case ReadApi::kPolling:
+      return "polling";
+    case ReadApi::kEnhancedFanOut:
+      return "enhanced_fan_out";
+  }
+  return "polling";
+}
+
 ConsumerContext::ConsumerContext(sim::Simulation& simulation, model::KinesisClient& kinesis_client,
                                  Application& application, std::string stream,
                                  const StrategyInfo& info,

@@ -57,6 +57,13 @@ struct ExpectedVerdict {
   std::optional<std::string> violates;
 };
 
+// How a strategy reads the stream: it polls (GetShardIterator and GetRecords), or it
+// subscribes (enhanced fan-out: RegisterStreamConsumer and SubscribeToShard). Metadata for
+// `list` and `demo`; the harness runs both alike.
+enum class ReadApi { kPolling, kEnhancedFanOut };
+// "polling" or "enhanced_fan_out", as `list --json` writes it.
+std::string_view ReadApiName(ReadApi api);
+
 struct StrategyInfo {
   std::string name;         // [a-z0-9-]+, unique
   std::string description;  // one line: what the loop does
@@ -68,6 +75,7 @@ struct StrategyInfo {
   // For a loop that returns normally when it believes it is done (a batch job): how long
   // after it returns the generated scenarios start it again, as a scheduler would.
   std::optional<Duration> rerun_interval;
+  ReadApi reads = ReadApi::kPolling;
 };
 
 // What a running strategy sees: its client, its application, the stream, its parameters.

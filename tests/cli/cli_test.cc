@@ -932,8 +932,10 @@ TEST_F(CliTest, ListJsonHasStrategiesWithExpectedVerdictsAndProperties) {
                 {"expected", T::string},
                 {"provenance", T::array},
                 {"batch", T::boolean},
+                {"reads", T::string},
                 {"params", T::array}},
                "strategy");
+    EXPECT_TRUE(s.at("reads") == "polling" || s.at("reads") == "enhanced_fan_out") << s.dump();
     const std::string expected = s.at("expected");
     EXPECT_TRUE(expected == "pass" || properties.count(expected)) << expected;
     for (const json& source : s.at("provenance")) EXPECT_TRUE(source.is_string());
@@ -951,6 +953,24 @@ TEST_F(CliTest, ListJsonHasStrategiesWithExpectedVerdictsAndProperties) {
     has_correct = has_correct || s.at("name") == kCorrect;
   }
   EXPECT_TRUE(has_correct);
+}
+
+TEST_F(CliTest, ListShowsWhichLoopsPollAndWhichSubscribe) {
+  const Outcome json_list = Shardsim({"list", "--json"});
+  ASSERT_EQ(json_list.exit_code, 0) << json_list;
+  std::map<std::string, std::string> reads;
+  const json doc = json_list.Json();
+  for (const json& s : doc.at("strategies")) {
+    reads[s.at("name").get<std::string>()] = s.at("reads").get<std::string>();
+  }
+  EXPECT_EQ(reads["kcl-worker"], "polling");
+  EXPECT_EQ(reads["fan-out-worker"], "enhanced_fan_out");
+  EXPECT_EQ(reads["lambda-efo"], "enhanced_fan_out");
+  const Outcome text = Shardsim({"list"});
+  ASSERT_EQ(text.exit_code, 0) << text;
+  EXPECT_THAT(text.out, HasSubstr("  fan-out-worker\n"));
+  EXPECT_THAT(text.out, HasSubstr("reads: subscribes (enhanced fan-out: SubscribeToShard)"));
+  EXPECT_THAT(text.out, HasSubstr("reads: polls (GetShardIterator, GetRecords)"));
 }
 
 TEST_F(CliTest, CheckJsonHasTheResultKeysOfAPassingRun) {
@@ -1090,6 +1110,7 @@ TEST_F(CliTest, DemoJsonHasTheArticleAndTheVerdictTable) {
   for (const json& v : doc.at("verdicts")) {
     ExpectKeys(v,
                {{"strategy", T::string},
+                {"reads", T::string},
                 {"expected", T::string},
                 {"emulator", T::string},
                 {"kinesis", T::string},

@@ -58,7 +58,12 @@ TEST(BuggyCatalogue, ListsEveryBuggyEntryWithItsSourceAndExpectedProperty) {
                                           "ignore-child-shards",
                                           "children-before-parents",
                                           "no-backoff-on-throttling",
-                                          "stuck-below-trim-horizon"};
+                                          "stuck-below-trim-horizon",
+                                          "resubscribe-at-latest",
+                                          "empty-event-means-caught-up",
+                                          "fan-out-ignore-child-shards",
+                                          "resubscribe-at-sequence-number",
+                                          "subscribe-once"};
   const std::vector<std::string> listed = BuggyEntries();
   EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()), expected);
   for (const std::string& name : listed) {
@@ -140,7 +145,34 @@ TEST(BuggyCatalogue, ExpiredIteratorFromLatestCheckpointsPastWhatItSkippedWhenMo
                                                                       << report->trace_text;
 }
 
+// The scenarios of the buggy entries that subscribe (enhanced fan-out).
+std::vector<Scenario> FanOutBugScenarios() {
+  std::vector<Scenario> out;
+  for (const Scenario& s : BugScenarios()) {
+    const consumer::StrategyInfo* info = Registry().Find(s.strategy);
+    if (info != nullptr && info->reads == consumer::ReadApi::kEnhancedFanOut) out.push_back(s);
+  }
+  return out;
+}
+
+class FanOutBugScenario : public ::testing::TestWithParam<Scenario> {};
+
+// They are fair to subscribers too: the correct fan-out worker and Lambda mapping pass each of
+// them, reading every record.
+TEST_P(FanOutBugScenario, IsPassedByTheCorrectFanOutLoops) {
+  for (const char* correct : {"fan-out-worker", "lambda-efo"}) {
+    const Scenario scenario = AdaptScenario(GetParam(), *Registry().Find(correct));
+    const absl::StatusOr<RunReport> report = RunScenario(scenario, {.keep_trace = true});
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_TRUE(report->passed()) << correct << ": " << report->Summary() << "\n"
+                                  << report->trace_text;
+    EXPECT_EQ(report->stats.records_processed, report->stats.records_put) << correct;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Catalogue, BugScenario, ::testing::ValuesIn(BugScenarios()), TestName);
+INSTANTIATE_TEST_SUITE_P(Catalogue, FanOutBugScenario, ::testing::ValuesIn(FanOutBugScenarios()),
+                         TestName);
 
 }  // namespace
 }  // namespace shardsim::properties

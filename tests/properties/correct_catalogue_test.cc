@@ -31,6 +31,15 @@ std::vector<std::string> CorrectEntries() {
   return names;
 }
 
+// The correct entries that read the stream with `reads`.
+std::vector<std::string> CorrectEntriesReading(consumer::ReadApi reads) {
+  std::vector<std::string> names;
+  for (const std::string& name : CorrectEntries()) {
+    if (consumer::StrategyRegistry::Global().Find(name)->reads == reads) names.push_back(name);
+  }
+  return names;
+}
+
 std::vector<std::string> EdgeScenarioNames() {
   std::vector<std::string> names;
   for (const Scenario& s : EdgeScenarios()) names.push_back(s.name);
@@ -125,8 +134,12 @@ INSTANTIATE_TEST_SUITE_P(Catalogue, CorrectEntryOnEdgeScenario,
 // --- Each edge scenario exercises what its name says, for every correct entry ---------------
 
 class EdgeScenarioFor : public ::testing::TestWithParam<std::string> {};
+// The checks that read GetRecords' statistics, for the entries that poll.
+class EdgeScenarioForPoller : public ::testing::TestWithParam<std::string> {};
+// Their counterparts for the entries that subscribe (enhanced fan-out), read from the trace.
+class EdgeScenarioForSubscriber : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(EdgeScenarioFor, IdleGapMakesTheConsumerWalkOverAHundredEmptyBuckets) {
+TEST_P(EdgeScenarioForPoller, IdleGapMakesTheConsumerWalkOverAHundredEmptyBuckets) {
   const RunReport report = RunEdge(GetParam(), "idle-gap-longer-than-many-buckets");
   EXPECT_GE(report.stats.empty_pages, 150u) << Explain(report);
   // The record after the gap is read only once the walk is done: well after it arrived.
@@ -162,12 +175,12 @@ TEST_P(EdgeScenarioFor, MergeEndsBothParentsBeforeTheChildIsRead) {
   EXPECT_GE(TimeOf(child.front()), std::max(TimeOf(end0[0]), TimeOf(end1[0])));
 }
 
-TEST_P(EdgeScenarioFor, SlowProcessingLetsAnIteratorExpire) {
+TEST_P(EdgeScenarioForPoller, SlowProcessingLetsAnIteratorExpire) {
   const RunReport report = RunEdge(GetParam(), "iterator-expiry-after-slow-processing");
   EXPECT_GE(report.stats.expired_iterator_errors, 1u) << Explain(report);
 }
 
-TEST_P(EdgeScenarioFor, CompetingReaderThrottlesTheConsumer) {
+TEST_P(EdgeScenarioForPoller, CompetingReaderThrottlesTheConsumer) {
   const RunReport report = RunEdge(GetParam(), "throttling-from-a-competing-reader");
   EXPECT_GE(report.stats.throttled_calls, 10u) << Explain(report);
   // And the reader really is another client on the consumer's shard.
@@ -200,8 +213,54 @@ std::string EntryName(const ::testing::TestParamInfo<std::string>& info) {
   return name;
 }
 
+// A subscription's events as the trace shows them: `consumer SubscribeToShardEvent` lines.
+std::vector<std::string> Events(const RunReport& report, const std::string& shard = "") {
+  return TraceLines(report, "consumer SubscribeToShardEvent", shard);
+}
+
+TEST_P(EdgeScenarioForSubscriber, IdleGapMakesTheSubscriptionWalkOverAHundredEmptyBuckets) {
+  const RunReport report = RunEdge(GetParam(), "idle-gap-longer-than-many-buckets");
+  size_t walking = 0;  // events without records, behind the tip
+  for (const std::string& line : Events(report)) {
+    walking += line.find("records=0 ") != std::string::npos &&
+               line.find("behind_ms=0") == std::string::npos;
+  }
+  EXPECT_GE(walking, 150u) << Explain(report);
+  EXPECT_EQ(report.stats.get_records_calls, 0u) << "a subscriber does not poll";
+  const std::vector<std::string> processed = TraceLines(report, "app process");
+  ASSERT_FALSE(processed.empty()) << Explain(report);
+  EXPECT_NE(processed.back().find("key=\"c\""), std::string::npos) << processed.back();
+}
+
+TEST_P(EdgeScenarioForSubscriber, SlowProcessingOutlivesASubscriptionThatIsRenewedAfterIt) {
+  const RunReport report = RunEdge(GetParam(), "iterator-expiry-after-slow-processing");
+  const std::vector<std::string> expired = Events(report);
+  EXPECT_TRUE(std::any_of(expired.begin(), expired.end(), [](const std::string& line) {
+    return line.find("end=\"expired\"") != std::string::npos;
+  })) << Explain(report);
+  size_t renewals = 0;
+  for (const std::string& line : TraceLines(report, "consumer SubscribeToShard", kShard0)) {
+    renewals += line.find("type=\"AFTER_SEQUENCE_NUMBER\"") != std::string::npos &&
+                line.find("error=") == std::string::npos;
+  }
+  EXPECT_GE(renewals, 1u) << Explain(report);
+}
+
+TEST_P(EdgeScenarioForSubscriber, CompetingPollerDoesNotThrottleTheSubscription) {
+  const RunReport report = RunEdge(GetParam(), "throttling-from-a-competing-reader");
+  EXPECT_EQ(report.stats.throttled_calls, 0u) << Explain(report);
+  EXPECT_FALSE(TraceLines(report, "reader-0 GetRecords", kShard0).empty());
+  EXPECT_FALSE(Events(report, kShard0).empty()) << Explain(report);
+}
+
 INSTANTIATE_TEST_SUITE_P(Catalogue, EdgeScenarioFor, ::testing::ValuesIn(CorrectEntries()),
                          EntryName);
+INSTANTIATE_TEST_SUITE_P(Catalogue, EdgeScenarioForPoller,
+                         ::testing::ValuesIn(CorrectEntriesReading(consumer::ReadApi::kPolling)),
+                         EntryName);
+INSTANTIATE_TEST_SUITE_P(
+    Catalogue, EdgeScenarioForSubscriber,
+    ::testing::ValuesIn(CorrectEntriesReading(consumer::ReadApi::kEnhancedFanOut)), EntryName);
 
 // --- Generated cases beyond what the catalogue self-check covers ----------------------------
 
@@ -211,9 +270,10 @@ INSTANTIATE_TEST_SUITE_P(Catalogue, EdgeScenarioFor, ::testing::ValuesIn(Correct
 // parameter's default, no extra wait.
 constexpr uint64_t kGeneratedCases = 200;
 
+// (The subscribers have no such parameter: the service, not the loop, sets their pace.)
 std::vector<std::string> ContinuousEntries() {
   std::vector<std::string> names;
-  for (const std::string& name : CorrectEntries()) {
+  for (const std::string& name : CorrectEntriesReading(consumer::ReadApi::kPolling)) {
     if (!consumer::StrategyRegistry::Global().Find(name)->rerun_interval.has_value()) {
       names.push_back(name);
     }
@@ -275,6 +335,11 @@ TEST(EdgeScenarios, StayCheapEnoughToRunOnEveryBuild) {
       EXPECT_LE(report.stats.get_records_calls, 3'000u) << entry << " on " << scenario;
     }
   }
+}
+
+TEST(CorrectCatalogue, HoldsTheTwoFanOutLoopsOfIssue24) {
+  EXPECT_EQ(CorrectEntriesReading(consumer::ReadApi::kEnhancedFanOut),
+            (std::vector<std::string>{"fan-out-worker", "lambda-efo"}));
 }
 
 TEST(CorrectCatalogue, HoldsTheFourLoopsOfTheIssue) {

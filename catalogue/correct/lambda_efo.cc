@@ -1,0 +1,204 @@
+// Correct: a Lambda event-source mapping on an enhanced fan-out consumer. The mapping registers
+// its stream consumer (or finds it), lists the shards once and subscribes to every shard whose
+// listed parents have all reached SHARD_END. The records of a shard's events are gathered into
+// batches of at most `batch_size`; a batch goes to the function when it is full, when
+// `batching_window_ms` has passed since its first record (looked at as events arrive), and when
+// the subscription ends; the checkpoint moves only after the whole batch succeeded (to the last
+// record's number, or, once every record of an event has been handed on, to the event's
+// ContinuationSequenceNumber), so a crash mid-batch replays the batch (at least once). Every
+// subscription starts AFTER the checkpoint (TRIM_HORIZON without one), 5 s after a
+// ResourceInUseException. At a shard's end the last batch is handed on, SHARD_END is
+// checkpointed, and each child whose parents have all reached SHARD_END is subscribed to.
+//   https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html (enhanced fan-out consumers,
+//   batch size and batching window, "checkpoints to the highest sequence number of a batch only
+//   when the batch is a complete success", parents before children)
+//   https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html
+#include <algorithm>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "catalogue/fan_out.h"
+
+namespace shardsim::catalogue {
+namespace {
+
+constexpr char kConsumerName[] = "lambda-efo";
+
+// The mapping's state; it lives in the mapping's frame, which outlives the shard readers (a
+// crash kills the spawned readers first).
+struct Mapping {
+  ConsumerContext& ctx;
+  std::string consumer_arn;
+  std::set<std::string> started;  // shards that have (or had) a reader
+};
+
+// Records gathered for the function, and the checkpoint to write once they have succeeded.
+struct Batch {
+  std::vector<Record> records;
+  std::optional<Instant> first_at;  // when its first record arrived
+  std::optional<std::string> checkpoint;
+};
+
+bool AtShardEnd(const ConsumerContext& ctx, const std::string& shard_id) {
+  const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(shard_id);
+  return checkpoint.has_value() && checkpoint->shard_end;
+}
+
+sim::Task<void> ReadShard(Mapping& mapping, std::string shard_id);
+
+void StartReader(Mapping& mapping, const std::string& shard_id) {
+  if (AtShardEnd(mapping.ctx, shard_id) || !mapping.started.insert(shard_id).second) return;
+  mapping.ctx.Spawn(absl::StrCat("efo-poller:", shard_id), ReadShard(mapping, shard_id));
+}
+
+// Invokes the function with the batch (none when it holds no record) and, once every record
+// succeeded, checkpoints it.
+sim::Task<void> Invoke(ConsumerContext& ctx, const std::string& shard_id, Batch& batch) {
+  for (const Record& record : batch.records) co_await ctx.app.Process(shard_id, record);
+  const std::optional<Checkpoint> stored = ctx.app.ReadCheckpoint(shard_id);
+  if (batch.checkpoint.has_value() &&
+      !(stored.has_value() && stored->sequence_number == *batch.checkpoint)) {
+    ctx.app.Checkpoint(shard_id, *batch.checkpoint);
+  }
+  batch = Batch{};
+}
+
+// Adds an event's records to the batch, handing on every batch that fills up, and then its
+// continuation as the checkpoint the batch will write.
+sim::Task<void> Gather(ConsumerContext& ctx, const std::string& shard_id, Batch& batch,
+                       const SubscribeToShardEvent& event) {
+  const size_t batch_size = static_cast<size_t>(ctx.param("batch_size"));
+  for (const Record& record : event.Records) {
+    if (batch.records.empty()) batch.first_at = ctx.sim.now();
+    batch.records.push_back(record);
+    batch.checkpoint = record.SequenceNumber;
+    if (batch.records.size() >= batch_size) co_await Invoke(ctx, shard_id, batch);
+  }
+  if (event.ContinuationSequenceNumber.has_value()) {
+    batch.checkpoint = event.ContinuationSequenceNumber;
+  }
+}
+
+bool WindowOver(const ConsumerContext& ctx, const Batch& batch) {
+  return batch.first_at.has_value() &&
+         ctx.sim.now() >= *batch.first_at + Duration::Millis(ctx.param("batching_window_ms"));
+}
+
+// The shard's last event has been handed on: SHARD_END, then the children whose parents have
+// all ended.
+void EndShard(Mapping& mapping, const std::string& shard_id, const SubscribeToShardEvent& last) {
+  ConsumerContext& ctx = mapping.ctx;
+  ctx.app.CheckpointShardEnd(shard_id);
+  ctx.app.DeclareShardEnd(shard_id);
+  for (const model::ChildShard& child : last.ChildShards) {
+    if (std::all_of(child.ParentShards.begin(), child.ParentShards.end(),
+                    [&](const std::string& parent) { return AtShardEnd(ctx, parent); })) {
+      StartReader(mapping, child.ShardId);
+    }
+  }
+}
+
+enum class SubscriptionEnd { kCompleted, kFailed, kShardEnd };
+
+// Reads one subscription to its end, handing on the last batch.
+sim::Task<SubscriptionEnd> ReadSubscription(Mapping& mapping, const std::string& shard_id,
+                                            EventStream& events) {
+  ConsumerContext& ctx = mapping.ctx;
+  Batch batch;
+  SubscriptionEnd end = SubscriptionEnd::kCompleted;
+  for (int i = 0; i < kMaxEventsPerSubscription; ++i) {
+    auto event = co_await events.Next();
+    if (!event.ok()) end = SubscriptionEnd::kFailed;
+    if (!event.ok() || !event->has_value()) break;
+    const SubscribeToShardEvent& e = **event;
+    co_await Gather(ctx, shard_id, batch, e);
+    if (!e.ContinuationSequenceNumber.has_value()) {
+      co_await Invoke(ctx, shard_id, batch);
+      EndShard(mapping, shard_id, e);
+      co_return SubscriptionEnd::kShardEnd;
+    }
+    if (batch.records.empty() || WindowOver(ctx, batch)) co_await Invoke(ctx, shard_id, batch);
+  }
+  co_await Invoke(ctx, shard_id, batch);
+  co_return end;
+}
+
+sim::Task<void> ReadShard(Mapping& mapping, std::string shard_id) {
+  ConsumerContext& ctx = mapping.ctx;
+  const Duration backoff = Duration::Millis(ctx.param("retry_backoff_ms"));
+  while (!AtShardEnd(ctx, shard_id)) {
+    StartingPosition position = PositionAfterCheckpoint(ctx, shard_id);
+    Subscribed subscribed =
+        co_await SubscribeWithRetry(ctx, mapping.consumer_arn, shard_id, position, backoff);
+    if (std::holds_alternative<ShardGone>(subscribed)) co_return;  // expired with its records
+    if (std::holds_alternative<NotSubscribed>(subscribed)) {
+      co_await ctx.Sleep(backoff);
+      continue;
+    }
+    const SubscriptionEnd end =
+        co_await ReadSubscription(mapping, shard_id, std::get<EventStream>(subscribed));
+    if (end == SubscriptionEnd::kShardEnd) co_return;
+    if (end == SubscriptionEnd::kFailed) co_await ctx.Sleep(backoff);
+  }
+}
+
+sim::Task<void> LambdaEfo(ConsumerContext& ctx) {
+  Mapping mapping{ctx, "", {}};
+  const Duration backoff = Duration::Millis(ctx.param("retry_backoff_ms"));
+  for (;;) {
+    std::optional<std::string> arn = co_await EnsureStreamConsumer(ctx, kConsumerName);
+    if (arn.has_value()) {
+      mapping.consumer_arn = *std::move(arn);
+      break;
+    }
+    co_await ctx.Sleep(backoff);
+  }
+  std::optional<std::vector<Shard>> shards;
+  while (!shards.has_value()) {
+    shards = co_await ListShardsWithRetry(ctx);
+    if (!shards.has_value()) co_await ctx.Sleep(backoff);
+  }
+  std::set<std::string> listed;
+  for (const Shard& shard : *shards) listed.insert(shard.ShardId);
+  // A parent that is no longer listed has expired; one that is listed must reach SHARD_END.
+  const auto finished = [&](const std::optional<std::string>& parent) {
+    return !parent.has_value() || !listed.contains(*parent) || AtShardEnd(ctx, *parent);
+  };
+  for (const Shard& shard : *shards) {
+    if (finished(shard.ParentShardId) && finished(shard.AdjacentParentShardId)) {
+      StartReader(mapping, shard.ShardId);
+    }
+  }
+  // The mapping lives as long as its readers; it has nothing else to do.
+  while (true) co_await ctx.Sleep(Duration::Hours(1));
+}
+
+}  // namespace
+
+StrategyInfo LambdaEfoStrategy() {
+  return StrategyInfo{
+      .name = "lambda-efo",
+      .description =
+          "Lambda event-source style on an enhanced fan-out consumer: events' records in "
+          "batches, checkpoint after the whole batch, resubscribe AFTER the checkpoint",
+      .expected = {},
+      .provenance = {"https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html",
+                     "https://docs.aws.amazon.com/lambda/latest/dg/"
+                     "services-kinesis-batchfailurereporting.html"},
+      .params = {{"batch_size", 100, 1, 10'000, "records per invocation at most (BatchSize)", 1,
+                  10'000},
+                 {"batching_window_ms", 0, 0, 300'000,
+                  "how long a batch gathers records before it is handed on "
+                  "(MaximumBatchingWindowInSeconds)",
+                  0, 10'000},
+                 {"retry_backoff_ms", 5'000, 5'000, 60'000,
+                  "wait after a failed subscription or ResourceInUseException (AWS refuses a "
+                  "subscription within 5 s of the last)",
+                  5'000, 10'000}},
+      .run = LambdaEfo,
+      .reads = consumer::ReadApi::kEnhancedFanOut};
+}
+
+}  // namespace shardsim::catalogue
