@@ -202,17 +202,16 @@ regex_escape(_cli_path_regex "${_cli_path}")
 set(ENV{SHARDSIM_FAILURE_DIR} "${_project}/ctest-failures")
 unset(ENV{SHARDSIM_SEED})
 unset(ENV{SHARDSIM_CASES})
-set(_ctest_outputs "")
+# Each round's output in a variable of its own: a report's lines hold `;`, which a CMake list
+# would split on.
 foreach(_round IN ITEMS 1 2)
   run("ctest, round ${_round}" 0 OUT _out
       COMMAND "${CMAKE_CTEST_COMMAND}" --test-dir "${_build}" -V)
   string(REGEX REPLACE " *[0-9.]+ sec" "" _out "${_out}")  # ctest pads timings to a width
   string(REGEX REPLACE "\\([0-9]+ ms[^)]*\\)" "" _out "${_out}")
   string(REGEX REPLACE "Total Test time[^\n]*" "" _out "${_out}")
-  list(APPEND _ctest_outputs "${_out}")
+  set(_ctest${_round} "${_out}")
 endforeach()
-list(GET _ctest_outputs 0 _ctest1)
-list(GET _ctest_outputs 1 _ctest2)
 if(NOT _ctest1 STREQUAL _ctest2)
   file(WRITE "${SHARDSIM_WORK_DIR}/ctest-1.txt" "${_ctest1}")
   file(WRITE "${SHARDSIM_WORK_DIR}/ctest-2.txt" "${_ctest2}")
