@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "cli/common.h"
 #include "properties/failure_report.h"
 #include "properties/scenario_files.h"
@@ -86,7 +87,8 @@ std::string StrategyResultTextWithoutRun(const properties::StrategyResult& r,
   const properties::CampaignFailure& f = *r.failure;
   std::string text = absl::StrCat(
       FailHeading(r), "property ", f.property, " failed for strategy ", r.strategy, " (", f.origin,
-      " of seed ", r.seed, ") at ", f.at, ": ", f.message, "\n",
+      " of seed ", r.seed, ") at ", f.at, ": ",
+      absl::StrJoin(properties::ViolationSentences(f.message, f.witness), "\n  "), "\n",
       "(no timeline of the failing run: its minimal scenario does not run here: ", std::string(why),
       "; merge with the command that checked ", r.strategy, " for the whole report)\n");
   if (!f.saved_scenario.empty()) {

@@ -8,12 +8,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "clientcheck/client_check.h"
 #include "properties/campaign_result.h"
+#include "properties/harness.h"
 #include "properties/scenario_files.h"
 #include "server/clock.h"
 
@@ -150,8 +152,9 @@ int RunCheckClient(const CheckFlags& flags) {
                                     " steps and ", c.shrink_runs, " runs")
                      : ", a saved scenario, not shrunk",
         result->shrink_stopped_at_bound ? "; shrinking stopped at its bound" : "", ")\n");
-    absl::StrAppend(&text, "  at ", v.at.ToString(), ": ", v.message, "\n");
-    for (const std::string& w : v.witness) absl::StrAppend(&text, "    ", w, "\n");
+    absl::StrAppend(&text, "  at ", v.at.ToString(), ": ",
+                    absl::StrJoin(properties::ViolationSentences(v.message, v.witness), "\n    "),
+                    "\n");
     absl::StrAppend(&text, "  counterexample: ", SizeOf(c.minimal, v.at), "\n");
     if (result->failure_run) {
       const clientcheck::ClientRun& run = *result->failure_run;

@@ -2,6 +2,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "properties/check.h"
+#include "properties/failure_report.h"
 #include "properties/harness.h"
 #include "properties/scenario_files.h"
 #include "timeline/timeline.h"
@@ -56,16 +57,18 @@ int RunReplay(const ReplayFlags& flags) {
       scenario,
       properties::RunOptions{.keep_trace = true, .jsonl = jsonl, .program = ProgramName()});
   if (!report.ok()) throw InputError(sim::ToString(report.status().message()));
-  Print(report->trace_text);
   if (jsonl) {
+    Print(report->trace_text);
     nlohmann::json verdict{{"verdict", report->passed() ? "pass" : "fail"},
                            {"trace_hash", sim::FormatTraceHash(report->trace_hash)}};
     if (!report->passed()) {
       verdict["property"] = sim::ToString(properties::PropertyName(report->violation->property));
       verdict["message"] = report->violation->message;
+      verdict["witness"] = report->violation->witness;
     }
     Print(verdict.dump() + "\n");
   } else {
+    Print(properties::Timeline(report->trace, report->violation ? &*report->violation : nullptr));
     std::string summary = report->Summary();
     for (size_t at = summary.find('\n'); at != std::string::npos; at = summary.find('\n', at + 1)) {
       summary.insert(at + 1, "# ");

@@ -13,6 +13,7 @@
 #include "cli/common.h"
 #include "clientcheck/client_run.h"
 #include "clientcheck/playback.h"
+#include "properties/harness.h"
 #include "properties/property.h"
 #include "properties/scenario_files.h"
 #include "properties/scenario_json.h"
@@ -54,11 +55,13 @@ void PrintVerdicts(const std::vector<clientcheck::ClientVerdict>& verdicts) {
                          v.stats.records_put, " records delivered in ", v.requests, " calls\n"));
       continue;
     }
-    std::string text =
-        absl::StrCat("FAIL client ", v.client, ": ",
-                     sim::ToString(properties::PropertyName(v.violation->property)), " at ",
-                     v.violation->at.ToString(), ": ", v.violation->message, "\n");
-    for (const std::string& w : v.violation->witness) absl::StrAppend(&text, "  ", w, "\n");
+    std::string text = absl::StrCat(
+        "FAIL client ", v.client, ": ",
+        sim::ToString(properties::PropertyName(v.violation->property)), " at ",
+        v.violation->at.ToString(), ": ",
+        absl::StrJoin(properties::ViolationSentences(v.violation->message, v.violation->witness),
+                      "\n  "),
+        "\n");
     Print(text);
   }
 }

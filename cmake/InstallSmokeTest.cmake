@@ -66,6 +66,7 @@ if(NOT _rc EQUAL 0)
   message(FATAL_ERROR "InstallSmokeTest: installed_consumer exited with ${_rc}")
 endif()
 if(NOT _out MATCHES "PASS my-team-loop on a-day-of-silence" OR
+   NOT _out MATCHES "PASS my-team-loop on a-day-down" OR
    NOT _out MATCHES "PASS my-team-loop: 1000 generated cases \\(seed 1\\)")
   message(FATAL_ERROR "InstallSmokeTest: installed_consumer printed something unexpected")
 endif()

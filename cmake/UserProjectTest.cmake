@@ -7,10 +7,11 @@
 # (no header of an `internal/` folder is installed but those a public header still includes),
 # compiles every C++ snippet of README.md and docs/*.md against it, makes a project from the
 # README's step-5 CMake block (copied out of README.md, so the README cannot drift) and
-# tests/user_project/my_loops.cc (one correct loop, one buggy), builds it against the prefix,
-# and then
-#   1. runs its ctest twice: both loops meet their expected verdicts, the same bytes each time;
-#      `ctest -R <loop>` selects the loop's test; a test naming two REGISTER functions passes;
+# tests/user_project/my_loops.cc (one correct loop, one buggy) with tests/user_project/corpus/,
+# builds it against the prefix, and then
+#   1. runs its ctest twice: both loops meet their expected verdicts and the correct one passes
+#      its regression corpus, the same bytes each time; `ctest -R <loop>` selects the loop's
+#      tests; a test naming two REGISTER functions passes;
 #   2. checks both loops with its own command, run as the README says (build/my-shardsim):
 #      pass (exit 0), and the buggy one fails (exit 1);
 #   3. pastes every replay line the reports print (the check's, with and without --long-gaps
@@ -177,6 +178,7 @@ shardsim_add_strategy_property(TARGET two_register_tests STRATEGY my-other-loop 
 file(COPY_FILE "${SHARDSIM_SOURCE_DIR}/tests/user_project/my_loops.cc" "${_project}/my_loops.cc")
 file(COPY_FILE "${SHARDSIM_SOURCE_DIR}/tests/user_project/more_loops.cc"
      "${_project}/more_loops.cc")
+file(COPY "${SHARDSIM_SOURCE_DIR}/tests/user_project/corpus" DESTINATION "${_project}")
 
 shardsim_install_test_build(_cli_path "the README's project" "${_project}" "${_build}" "${_prefix}"
                             my-shardsim)
@@ -202,31 +204,32 @@ regex_escape(_cli_path_regex "${_cli_path}")
 set(ENV{SHARDSIM_FAILURE_DIR} "${_project}/ctest-failures")
 unset(ENV{SHARDSIM_SEED})
 unset(ENV{SHARDSIM_CASES})
-set(_ctest_outputs "")
+# Each round's output in a variable of its own: a report's lines hold `;`, which a CMake list
+# would split on.
 foreach(_round IN ITEMS 1 2)
   run("ctest, round ${_round}" 0 OUT _out
       COMMAND "${CMAKE_CTEST_COMMAND}" --test-dir "${_build}" -V)
   string(REGEX REPLACE " *[0-9.]+ sec" "" _out "${_out}")  # ctest pads timings to a width
   string(REGEX REPLACE "\\([0-9]+ ms[^)]*\\)" "" _out "${_out}")
   string(REGEX REPLACE "Total Test time[^\n]*" "" _out "${_out}")
-  list(APPEND _ctest_outputs "${_out}")
+  set(_ctest${_round} "${_out}")
 endforeach()
-list(GET _ctest_outputs 0 _ctest1)
-list(GET _ctest_outputs 1 _ctest2)
 if(NOT _ctest1 STREQUAL _ctest2)
   file(WRITE "${SHARDSIM_WORK_DIR}/ctest-1.txt" "${_ctest1}")
   file(WRITE "${SHARDSIM_WORK_DIR}/ctest-2.txt" "${_ctest2}")
   fail("two ctest runs printed different output: compare ${SHARDSIM_WORK_DIR}/ctest-[12].txt")
 endif()
-# `ctest -R <loop>` selects the loop's test.
+# `ctest -R <loop>` selects the loop's tests: its property run and its corpus.
 run("ctest -N -R my-team-loop" 0 OUT _out
     COMMAND "${CMAKE_CTEST_COMMAND}" --test-dir "${_build}" -N -R my-team-loop)
 if(NOT _out MATCHES "Test +#[0-9]+: my-team-loop\\.MeetsItsExpectedVerdict\n" OR
-   NOT _out MATCHES "Total Tests: 1\n")
-  fail("ctest -R my-team-loop does not select exactly the loop's test:\n${_out}")
+   NOT _out MATCHES "Test +#[0-9]+: my-team-loop\\.PassesTheRegressionCorpus\n" OR
+   NOT _out MATCHES "Total Tests: 2\n")
+  fail("ctest -R my-team-loop does not select exactly the loop's two tests:\n${_out}")
 endif()
 foreach(_want IN ITEMS "strategy my-team-loop, seed 1, 1000 cases"
                        "PASS my-team-loop: 1000 cases (seed 1)"
+                       "[       OK ] Strategy_my_team_loopProperty.PassesTheRegressionCorpus"
                        "strategy my-buggy-loop, seed 1, 1000 cases"
                        "EXPECTED FAILURE my-buggy-loop: no_false_caught_up"
                        "PASS my-other-loop: 50 cases (seed 1)")

@@ -1,10 +1,15 @@
 #include "properties/failure_report.h"
 
 #include <algorithm>
+#include <optional>
+#include <set>
+#include <string_view>
 #include <variant>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "model/call_observation.h"
 #include "sim/trace.h"
 
@@ -12,42 +17,264 @@ namespace shardsim::properties {
 
 namespace {
 
-bool IsEmptyGetRecords(const sim::TraceRecord& r) {
-  if (r.kind != model::trace_call::kGetRecords) return false;
-  const sim::TraceValue* records = r.Find(model::trace_field::kRecords);
-  if (records == nullptr) return false;
-  const sim::TraceValue::Variant& v = records->value();
-  return (std::holds_alternative<int64_t>(v) && std::get<int64_t>(v) == 0) ||
-         (std::holds_alternative<uint64_t>(v) && std::get<uint64_t>(v) == 0);
+using sim::TraceRecord;
+using sim::TraceValue;
+
+std::optional<uint64_t> CountField(const TraceRecord& r, std::string_view key) {
+  const TraceValue* value = r.Find(key);
+  if (value == nullptr) return std::nullopt;
+  const TraceValue::Variant& v = value->value();
+  if (std::holds_alternative<uint64_t>(v)) return std::get<uint64_t>(v);
+  if (std::holds_alternative<int64_t>(v) && std::get<int64_t>(v) >= 0) {
+    return static_cast<uint64_t>(std::get<int64_t>(v));
+  }
+  return std::nullopt;
 }
 
-std::string BucketOf(const sim::TraceRecord& r) {
-  const sim::TraceValue* bucket = r.Find(model::trace_field::kBucket);
-  if (bucket == nullptr) return "?";
+std::string TextField(const TraceRecord& r, std::string_view key) {
+  const TraceValue* value = r.Find(key);
+  if (value == nullptr) return "";
+  if (const auto* text = std::get_if<std::string>(&value->value())) return *text;
   std::string out;
-  bucket->AppendText(out);
+  value->AppendText(out);
   return out;
+}
+
+bool IsPage(const TraceRecord& r) {
+  return r.kind == model::trace_call::kGetRecords ||
+         r.kind == model::trace_call::kSubscriptionEvent;
+}
+
+// The incarnation number of an actor named "consumer#12", if it is one.
+std::optional<uint64_t> Incarnation(std::string_view actor) {
+  const size_t hash = actor.rfind('#');
+  uint64_t number = 0;
+  if (hash == std::string_view::npos ||
+      !absl::SimpleAtoi(std::string(actor.substr(hash + 1)), &number)) {
+    return std::nullopt;
+  }
+  return number;
+}
+
+// "consumer#12" -> "consumer#": the incarnations of one process are one actor to the fold.
+std::string_view ActorFamily(std::string_view actor) {
+  return Incarnation(actor) ? actor.substr(0, actor.rfind('#') + 1) : actor;
+}
+
+// True for a record that puts, reads, processes or checkpoints a record, or changes the run
+// itself (the scenario, a crash, a reshard, the phases, the verdict): never folded.
+bool MovesData(const TraceRecord& r) {
+  if (r.actor == "harness" || r.actor == "judge" || r.actor == "admin" || r.actor == "producer") {
+    return true;
+  }
+  if (r.kind == "process" || r.kind == "checkpoint" || r.kind == "store.write" ||
+      r.kind == "store.erase" || r.kind == "process.kill") {
+    return true;
+  }
+  if (IsPage(r)) {  // records, or a closed shard's end (a subscription's five minutes are not)
+    return CountField(r, model::trace_field::kRecords).value_or(0) > 0 ||
+           r.Find(model::trace_field::kNext) != nullptr ||
+           TextField(r, model::trace_field::kEnd) == "shard_end";
+  }
+  return false;
+}
+
+// Fields that change from one repetition of a call to the next without making it news.
+bool IsVolatileField(std::string_view key) {
+  namespace f = model::trace_field;
+  for (const std::string_view k :
+       {f::kBucket, f::kOrdinal, f::kNextBucket, f::kNextOrdinal, f::kBehindMs, f::kSeq,
+        f::kFirstSeq, f::kLastSeq, f::kTimestamp, f::kMessage, f::kSubscription, f::kEndsAt,
+        f::kContinuation, std::string_view("pid")}) {
+    if (key == k) return true;
+  }
+  return false;
+}
+
+// Decides, record by record in trace order, which records are idle (see Timeline).
+class IdleRecords {
+ public:
+  bool IsIdle(const TraceRecord& r) {
+    if (r.actor == "harness" && r.kind == "crash") restart_pending_ = true;
+    if (MovesData(r)) return false;
+    if (restart_pending_ && r.kind == "process.spawn" &&
+        r.actor.starts_with(kConsumerActorPrefix)) {
+      restart_pending_ = false;  // the restart after a crash
+      return false;
+    }
+    return !seen_.insert(Signature(r)).second;
+  }
+
+ private:
+  static std::string Signature(const TraceRecord& r) {
+    std::string out = absl::StrCat(std::string(ActorFamily(r.actor)), " ", r.kind);
+    for (const sim::TraceField& field : r.fields) {
+      if (IsVolatileField(field.key)) continue;
+      absl::StrAppend(&out, " ", field.key, "=");
+      field.value.AppendText(out);
+    }
+    return out;
+  }
+
+  std::set<std::string> seen_;
+  bool restart_pending_ = false;
+};
+
+// What one actor did of one kind, with one outcome, in a folded run.
+struct FoldedGroup {
+  std::string kind;
+  // "empty" (a page without records), "answered <error>", "ending expired" (a subscription's
+  // last event) or "".
+  std::string outcome;
+  uint64_t count = 0;
+  std::vector<std::string> shards;  // in the order first seen
+  const TraceRecord* first = nullptr;
+  const TraceRecord* last = nullptr;
+};
+
+struct FoldedActor {
+  std::string family;
+  std::optional<uint64_t> lowest;  // the incarnations seen, for "consumer#3 to consumer#9"
+  std::optional<uint64_t> highest;
+  std::vector<FoldedGroup> groups;
+
+  std::string Name() const {
+    if (!lowest) return family;
+    return *lowest == *highest ? absl::StrCat(family, *lowest)
+                               : absl::StrCat(family, *lowest, " to ", family, *highest);
+  }
+};
+
+std::string Outcome(const TraceRecord& r) {
+  if (r.Find(model::trace_field::kError) != nullptr) {
+    return absl::StrCat("answered ", TextField(r, model::trace_field::kError));
+  }
+  if (r.Find(model::trace_field::kEnd) != nullptr) {
+    return absl::StrCat("ending ", TextField(r, model::trace_field::kEnd));
+  }
+  return IsPage(r) ? "empty" : "";
+}
+
+void AddToFold(std::vector<FoldedActor>& actors, const TraceRecord& r) {
+  const std::string_view family = ActorFamily(r.actor);
+  auto actor = std::find_if(actors.begin(), actors.end(),
+                            [&](const FoldedActor& a) { return a.family == family; });
+  if (actor == actors.end()) {
+    actors.push_back(FoldedActor{std::string(family), std::nullopt, std::nullopt, {}});
+    actor = actors.end() - 1;
+  }
+  if (const std::optional<uint64_t> number = Incarnation(r.actor)) {
+    actor->lowest = std::min(actor->lowest.value_or(*number), *number);
+    actor->highest = std::max(actor->highest.value_or(*number), *number);
+  }
+  const std::string outcome = Outcome(r);
+  auto group = std::find_if(actor->groups.begin(), actor->groups.end(), [&](const FoldedGroup& g) {
+    return g.kind == r.kind && g.outcome == outcome;
+  });
+  if (group == actor->groups.end()) {
+    actor->groups.push_back(FoldedGroup{r.kind, outcome, 0, {}, &r, &r});
+    group = actor->groups.end() - 1;
+  }
+  ++group->count;
+  group->last = &r;
+  if (r.Find(model::trace_field::kShard) != nullptr) {
+    const std::string shard = TextField(r, model::trace_field::kShard);
+    if (std::find(group->shards.begin(), group->shards.end(), shard) == group->shards.end()) {
+      group->shards.push_back(shard);
+    }
+  }
+}
+
+// "ListShards", "empty GetRecords on shardId-000000000001 walking buckets 3 to 297
+// (MillisBehindLatest 3990120 to 240000)", "GetRecords answered
+// ProvisionedThroughputExceededException on 3 shards", each after its count.
+std::string DescribeGroup(const FoldedGroup& g) {
+  std::string out = absl::StrCat(g.count, " ");
+  if (g.outcome == "empty") absl::StrAppend(&out, "empty ");
+  absl::StrAppend(&out, g.kind);
+  if (!g.outcome.empty() && g.outcome != "empty") absl::StrAppend(&out, " ", g.outcome);
+  if (g.shards.size() == 1 || g.shards.size() == 2) {
+    absl::StrAppend(&out, " on ", absl::StrJoin(g.shards, " and "));
+  } else if (g.shards.size() > 2) {
+    absl::StrAppend(&out, " on ", g.shards.size(), " shards");
+  }
+  const std::optional<uint64_t> from = CountField(*g.first, model::trace_field::kBucket);
+  const std::optional<uint64_t> to = CountField(*g.last, model::trace_field::kNextBucket);
+  if (g.outcome == "empty" && g.shards.size() == 1 && from && to) {
+    absl::StrAppend(&out, " walking buckets ", *from, " to ", *to);
+    const std::optional<uint64_t> behind = CountField(*g.first, model::trace_field::kBehindMs);
+    const std::optional<uint64_t> behind_last = CountField(*g.last, model::trace_field::kBehindMs);
+    if (behind && behind_last) {
+      absl::StrAppend(&out, " (MillisBehindLatest ", *behind, " to ", *behind_last, ")");
+    }
+  }
+  return out;
+}
+
+// One line for records [begin, end) of a run of idle ones.
+std::string FoldedLine(const std::vector<TraceRecord>& records, size_t begin, size_t end) {
+  std::vector<FoldedActor> actors;
+  for (size_t i = begin; i < end; ++i) AddToFold(actors, records[i]);
+  const sim::Instant from = records[begin].time;
+  const sim::Instant to = records[end - 1].time;
+  std::string out = absl::StrCat("    ... ", end - begin, " records ");
+  if (from == to) {
+    absl::StrAppend(&out, "at ", from.ToString());
+  } else {
+    absl::StrAppend(&out, "over ", (to - from).ToString(), " (", from.ToString(), " to ",
+                    to.ToString(), ")");
+  }
+  absl::StrAppend(&out, " that put, read, process or checkpoint no record:");
+  const char* separator = " ";
+  for (const FoldedActor& actor : actors) {
+    std::vector<std::string> groups;
+    for (const FoldedGroup& g : actor.groups) groups.push_back(DescribeGroup(g));
+    absl::StrAppend(&out, separator, actor.Name(), ": ", absl::StrJoin(groups, ", "));
+    separator = "; ";
+  }
+  return out + "\n";
+}
+
+// The judge's violation record with its message whole in one line: the first sentence
+// (ViolationSentences), then any further witness, after a colon.
+std::string ViolationLine(const TraceRecord& r, const Violation& violation) {
+  const std::vector<std::string> sentences =
+      ViolationSentences(violation.message, violation.witness);
+  std::string message = sentences.front();
+  if (sentences.size() > 1) {
+    absl::StrAppend(&message, ": ", absl::StrJoin(sentences.begin() + 1, sentences.end(), "; "));
+  }
+  TraceRecord whole = r;
+  for (sim::TraceField& field : whole.fields) {
+    if (field.key == model::trace_field::kMessage) field.value = TraceValue(message);
+  }
+  return whole.ToText();
 }
 
 }  // namespace
 
-std::string Timeline(const std::vector<sim::TraceRecord>& records) {
+std::string Timeline(const std::vector<sim::TraceRecord>& records, const Violation* violation) {
+  std::vector<bool> idle(records.size(), false);
+  IdleRecords classifier;
+  for (size_t i = 0; i < records.size(); ++i) idle[i] = classifier.IsIdle(records[i]);
+  for (size_t i = records.size() - std::min(records.size(), kUnfoldedTailRecords);
+       i < records.size(); ++i) {
+    idle[i] = false;
+  }
   std::string out;
   for (size_t i = 0; i < records.size();) {
     size_t j = i;
-    while (j < records.size() && IsEmptyGetRecords(records[j]) &&
-           records[j].actor == records[i].actor) {
-      ++j;
-    }
-    if (j - i > 3) {
-      absl::StrAppend(&out, records[i].ToText(), "\n", "    ... ", j - i - 2,
-                      " more empty GetRecords by ", records[i].actor, " walking buckets ",
-                      BucketOf(records[i + 1]), " to ", BucketOf(records[j - 2]), " ...\n",
-                      records[j - 1].ToText(), "\n");
+    while (j < records.size() && idle[j]) ++j;
+    if (j - i >= kMinFoldedRecords) {
+      out += FoldedLine(records, i, j);
       i = j;
-    } else {
-      absl::StrAppend(&out, records[i].ToText(), "\n");
-      ++i;
+      continue;
+    }
+    const size_t line_end = std::max(j, i + 1);
+    for (; i < line_end; ++i) {
+      const TraceRecord& r = records[i];
+      const bool verdict = violation != nullptr && r.actor == "judge" && r.kind == "violation";
+      absl::StrAppend(&out, verdict ? ViolationLine(r, *violation) : r.ToText(), "\n");
     }
   }
   return out;
@@ -70,7 +297,8 @@ std::string FormatFailureReport(const FailureReportParts& parts) {
       parts.shrink_steps >= 0 ? absl::StrCat(" (", parts.shrink_steps, " shrink steps)") : "",
       ":\n", ShowScenario(scenario), "\n");
   absl::StrAppend(&out, "\ntimeline of the failing run (trace hash ",
-                  sim::FormatTraceHash(report.trace_hash), "):\n", Timeline(report.trace));
+                  sim::FormatTraceHash(report.trace_hash), "):\n",
+                  Timeline(report.trace, report.violation ? &*report.violation : nullptr));
   absl::StrAppend(&out, "\nto reproduce:\n");
   if (!parts.saved_json.empty()) {
     absl::StrAppend(&out, "  scenario saved to ", parts.saved_json, "\n", "  ",

@@ -18,11 +18,22 @@
 
 namespace shardsim::properties {
 
-// The trace as a timeline: one text line per record, except that runs of more than three
-// consecutive empty GetRecords calls (kind "GetRecords", field records=0) by one client are
-// folded into a single line saying how many calls walked which buckets. Read from the
-// structured records, so no field's text can be mistaken for another.
-std::string Timeline(const std::vector<sim::TraceRecord>& records);
+// The trace as a timeline a person reads: one text line per record, except that every run of
+// at least kMinFoldedRecords idle records in a row, however long, is folded into one line
+// giving their number, their time span and what they were (per actor: how many of each call
+// and outcome, on which shards, which buckets an empty walk crossed). A record is idle when it
+// puts, reads, processes or checkpoints no record and repeats an earlier record but for
+// positions, sequence numbers and times: an empty page, a throttled or failing call made
+// again, a listing, an iterator or a declaration made again, a rerun of a batch job. The first
+// of each kind stays a line of its own, as do crashes, restarts, reshards, the phases, the
+// last kUnfoldedTailRecords records and the verdict. With `violation`, the judge's violation
+// record shows the message and its witness whole (ViolationSentences). Read from the
+// structured records, so no field's text can be mistaken for another; the same records give
+// the same text.
+inline constexpr size_t kMinFoldedRecords = 4;
+inline constexpr size_t kUnfoldedTailRecords = 4;
+std::string Timeline(const std::vector<sim::TraceRecord>& records,
+                     const Violation* violation = nullptr);
 
 struct FailureReportParts {
   const Scenario* scenario = nullptr;  // the minimal scenario

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "model/client.h"
 #include "model/hash_key.h"
 #include "model/kinesis_model.h"
@@ -204,11 +205,22 @@ std::string RunReport::Summary() const {
     return absl::StrCat("PASS ", strategy, " on ", scenario, " (", stats.records_put, " records, ",
                         stats.get_records_calls, " GetRecords calls)");
   }
-  std::string out =
-      absl::StrCat("FAIL ", sim::ToString(properties::PropertyName(violation->property)), " at ",
-                   violation->at.ToString(), ": ", violation->message);
-  for (const std::string& line : violation->witness) absl::StrAppend(&out, "\n  ", line);
-  return out;
+  return absl::StrCat(
+      "FAIL ", sim::ToString(properties::PropertyName(violation->property)), " at ",
+      violation->at.ToString(), ": ",
+      absl::StrJoin(ViolationSentences(violation->message, violation->witness), "\n  "));
+}
+
+std::vector<std::string> ViolationSentences(std::string_view message,
+                                            const std::vector<std::string>& witness) {
+  std::vector<std::string> sentences = {std::string(message)};
+  size_t next = 0;
+  if (!witness.empty() && !message.empty() && message.back() == ':') {
+    absl::StrAppend(&sentences.front(), " ", witness.front());
+    next = 1;
+  }
+  sentences.insert(sentences.end(), witness.begin() + static_cast<ptrdiff_t>(next), witness.end());
+  return sentences;
 }
 
 std::string SplitMidpoint(model::KinesisModel& model, sim::Instant now,

@@ -43,9 +43,17 @@ struct RunReport {
   std::string trace_text;               // only when RunOptions::keep_trace (text, or JSON Lines)
   std::vector<sim::TraceRecord> trace;  // only when RunOptions::keep_trace
   bool passed() const { return !violation.has_value(); }
-  // "PASS" or "FAIL no_missed_records at ...: message", then witness lines.
+  // "PASS ..." or "FAIL no_missed_records at ...: " and the violation's sentences
+  // (ViolationSentences), one a line, the later ones indented.
   std::string Summary() const;
 };
+
+// A violation's message and witness as whole sentences, for every place that prints them. A
+// message that introduces its witness (it ends in ':', as "...; the first:") goes on with the
+// first witness line, so that it names what it announces; every other witness line is a
+// sentence of its own.
+std::vector<std::string> ViolationSentences(std::string_view message,
+                                            const std::vector<std::string>& witness);
 
 struct RunOptions {
   bool keep_trace = false;
