@@ -33,8 +33,10 @@ class KinesisClient;
 //
 //   auto sub = co_await kinesis.SubscribeToShard({.ConsumerARN = arn, .ShardId = shard,
 //                                                 .StartingPosition = {.Type = TRIM_HORIZON}});
+//   if (!sub.ok()) ...                  // e.g. ResourceInUseException within 5 s of the last
+//   EventStream events = std::move(sub).value();
 //   while (true) {
-//     auto event = co_await sub->Next();
+//     auto event = co_await events.Next();
 //     if (!event.ok()) break;           // failed: taken over, consumer or shard gone
 //     if (!event->has_value()) break;   // ended: 5 minutes over, or the shard's last event sent
 //     ... (*event)->Records, (*event)->ContinuationSequenceNumber, (*event)->ChildShards ...
