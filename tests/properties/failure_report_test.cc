@@ -87,7 +87,7 @@ TEST(Timeline, FoldsAnyNumberOfEmptyPagesIntoOneLineWithTheirCountAndTimeSpan) {
   EXPECT_EQ(lines[1], records[1].ToText());
   EXPECT_EQ(lines[2],
             "    ... 9999 records over 41m39.5s (2023-01-01T00:00:01.250000Z to "
-            "2023-01-01T00:41:40.750000Z) that put, read, process or checkpoint no record: "
+            "2023-01-01T00:41:40.750000Z) that put, read or process no record: "
             "consumer: 9999 empty GetRecords on shardId-000000000000 walking buckets 1 to 10000 "
             "(MillisBehindLatest 19999000 to 10001000)");
 }
@@ -222,6 +222,37 @@ TEST(Timeline, FoldsTheRenewalsOfASubscriptionThatDeliversNothingButNotTheShards
                                   "empty SubscribeToShardEvent on shardId-000000000000, 11 "
                                   "SubscribeToShardEvent ending expired on shardId-000000000000"));
   EXPECT_EQ(lines[7], shard_end.ToText());
+}
+
+TEST(Timeline, FoldsCheckpointsOfContinuationsAfterEmptyEventsButNotOneAfterAProcessedRecord) {
+  std::vector<TraceRecord> records;
+  for (int e = 0; e < 6; ++e) {
+    const std::string continuation = std::to_string(100 + e);
+    records.push_back(At(1000 * e, "consumer", "SubscribeToShardEvent",
+                         {{"shard", kShard},
+                          {"subscription", 1},
+                          {"records", 0},
+                          {"continuation", continuation}}));
+    records.push_back(At(1000 * e, "app", "checkpoint", {{"shard", kShard}, {"seq", continuation}}));
+  }
+  const TraceRecord process = At(6000, "app", "process", {{"shard", kShard}, {"seq", "106"}});
+  const TraceRecord after_process =
+      At(6000, "app", "checkpoint", {{"shard", kShard}, {"seq", "106"}});
+  const TraceRecord shard_end =
+      At(7000, "app", "checkpoint", {{"shard", kShard}, {"seq", "SHARD_END"}});
+  records.insert(records.end(), {process, after_process, shard_end});
+  const std::vector<std::string> lines = SplitLines(Timeline(Framed(records)));
+  // The scenario line, the first event and the shard's first checkpoint, one fold of the other
+  // five events and their checkpoints, then the processed record, its checkpoint, the shard's
+  // end and the tail.
+  ASSERT_EQ(lines.size(), 1 + 2 + 1 + 3 + kUnfoldedTailRecords);
+  EXPECT_EQ(lines[2], records[1].ToText());
+  EXPECT_THAT(lines[3], HasSubstr("consumer: 5 empty SubscribeToShardEvent on "
+                                  "shardId-000000000000; app: 5 checkpoint of a position past no "
+                                  "new record on shardId-000000000000"));
+  EXPECT_EQ(lines[4], process.ToText());
+  EXPECT_EQ(lines[5], after_process.ToText());
+  EXPECT_EQ(lines[6], shard_end.ToText());
 }
 
 TEST(Timeline, ReadsTheRecordCountFieldNotTextThatLooksLikeIt) {
