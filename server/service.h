@@ -41,6 +41,7 @@
 #include "server/clock.h"
 #include "server/events_api.h"
 #include "server/protocol.h"
+#include "server/response_stream.h"
 #include "server/responses.h"
 
 namespace shardsim::server {
@@ -101,6 +102,9 @@ struct HttpResponse {
   std::string request_id;    // x-amzn-RequestId
   std::string id2;           // x-amz-id-2
   std::string virtual_time;  // x-shardsim-virtual-time
+  // Set for a body sent over time (SubscribeToShard's event stream): `body` is then empty and
+  // the transport streams what `stream` yields (response_stream.h).
+  std::shared_ptr<ResponseStream> stream;
 };
 
 class KinesisService {
