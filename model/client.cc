@@ -405,16 +405,26 @@ Outcome<std::optional<SubscribeToShardEvent>> EventStream::Finish(
 }
 
 sim::Task<Outcome<std::optional<SubscribeToShardEvent>>> EventStream::Next() {
-  // Between two deliveries the model asks for at most one poll a second until the
-  // subscription's five minutes are over; the bound is that, with room to spare.
-  constexpr int kMaxPolls = static_cast<int>(KinesisModel::kSubscriptionLifetime.micros() /
-                                             KinesisModel::kEventInterval.micros()) +
+  // Between two deliveries the model asks for at most two polls a second (the tick, and a
+  // change of the shard at the tip) until the subscription's five minutes are over; the bound
+  // is that, with room to spare.
+  constexpr int kMaxPolls = 2 * static_cast<int>(KinesisModel::kSubscriptionLifetime.micros() /
+                                                 KinesisModel::kEventInterval.micros()) +
                             2;
+  sim::Simulation& simulation = *client_->simulation_;
   for (int polls = 0; polls < kMaxPolls; ++polls) {
-    SubscriptionDelivery delivery = client_->model_->ObserveSubscription(
-        client_->simulation_->now(), client_->name_, subscription_id_);
+    SubscriptionDelivery delivery =
+        client_->model_->ObserveSubscription(simulation.now(), client_->name_, subscription_id_);
     if (delivery.poll.kind != SubscriptionPoll::Kind::kWait) co_return Finish(delivery);
-    co_await client_->simulation_->SleepUntil(delivery.poll.wake_at);
+    if (!delivery.poll.until_change) {
+      co_await simulation.SleepUntil(delivery.poll.wake_at);
+      continue;
+    }
+    if (!shard_changed_) shard_changed_ = std::make_shared<sim::Signal>(simulation);
+    client_->model_->WakeOnChange(subscription_id_,
+                                  [signal = shard_changed_] { signal->NotifyAll(); });
+    co_await shard_changed_->WaitUntil(delivery.poll.wake_at);
+    client_->model_->CancelWake(subscription_id_);
   }
   SHARDSIM_CHECK(false, "a subscription polled more often than its lifetime allows");
   co_return std::optional<SubscribeToShardEvent>();

@@ -63,6 +63,9 @@ class EventStream {
   std::string shard_id_;
   Instant ends_at_;
   bool ended_ = false;
+  // Notified by the model when the shard changes while the stream waits at the tip; shared
+  // with the model's wake, which may outlive a killed reader's stream.
+  std::shared_ptr<sim::Signal> shard_changed_;
 };
 
 class KinesisClient {

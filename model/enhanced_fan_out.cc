@@ -1,9 +1,11 @@
 // KinesisModel's enhanced fan-out: stream consumers and SubscribeToShard (the rules are in
 // kinesis_model.h; the event step itself sits by GetRecords in kinesis_model.cc, as it is one).
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -12,6 +14,7 @@
 #include "model/internal/shard_store.h"
 #include "model/internal/stream.h"
 #include "model/kinesis_model.h"
+#include "sim/check.h"
 #include "sim/strings.h"
 
 namespace shardsim::model {
@@ -254,6 +257,7 @@ Outcome<Empty> KinesisModel::DeregisterStreamConsumer(
   c.deregistered = true;
   c.busy_until = now + std::max(stream->options.status_change_delay, Duration::Zero());
   PruneConsumers(*stream, now);
+  WakeSubscribers(*stream, std::nullopt);
   return Empty{};
 }
 
@@ -376,8 +380,52 @@ Outcome<SubscribeToShardResponse> KinesisModel::OpenSubscription(
 
 SubscriptionPoll KinesisModel::EndSubscription(Subscription& subscription, SubscriptionPoll end) {
   subscription.ended = std::move(end);
+  wakes_.erase(subscription.id);
   return *subscription.ended;
 }
+
+void KinesisModel::WakeOnChange(uint64_t subscription_id, std::function<void()> wake) {
+  SHARDSIM_CHECK(subscriptions_.contains(subscription_id), "WakeOnChange of an id never issued");
+  wakes_[subscription_id] = std::move(wake);
+}
+
+void KinesisModel::CancelWake(uint64_t subscription_id) { wakes_.erase(subscription_id); }
+
+void KinesisModel::WakeSubscribers(const Stream& stream, std::optional<uint32_t> shard_index) {
+  if (wakes_.empty()) return;
+  std::vector<std::function<void()>> due;  // taken out first: a wake may add another
+  for (auto it = wakes_.begin(); it != wakes_.end();) {
+    const Subscription& s = *subscriptions_.at(it->first);
+    const bool mine = s.stream == stream.name && s.stream_created == stream.created &&
+                      (!shard_index || s.shard_index == *shard_index);
+    if (!mine) {
+      ++it;
+      continue;
+    }
+    due.push_back(std::move(it->second));
+    it = wakes_.erase(it);
+  }
+  for (const std::function<void()>& wake : due) wake();
+}
+
+namespace {
+
+// A subscription at rest keeps up with the tip: the empty buckets that ended while it waited
+// are passed at once, as one step a second would have passed them.
+void PassEndedEmptyBuckets(internal::ShardStore& shard, internal::Position& p, Instant now) {
+  // Bounded by the buckets of one heartbeat interval: a subscription rests at most that long.
+  for (int passed = 0;; ++passed) {
+    SHARDSIM_CHECK(passed < 100'000'000, "a resting subscription passed too many buckets");
+    const bool record_here =
+        p.ordinal < shard.end_ordinal() && shard.At(p.ordinal).bucket <= p.bucket;
+    if (record_here || (shard.closed() && p.bucket >= shard.LastBucket(now))) return;
+    const std::optional<Instant> end = shard.BucketEnd(p.bucket);
+    if (!end.has_value() || *end > now) return;
+    ++p.bucket;
+  }
+}
+
+}  // namespace
 
 SubscriptionPoll KinesisModel::PollSubscription(Instant now, uint64_t subscription_id) {
   return Poll(now, subscription_id, nullptr);
@@ -429,12 +477,14 @@ SubscriptionPoll KinesisModel::Poll(Instant now, uint64_t subscription_id,
 
   const Instant due = s.last_event_at ? *s.last_event_at + kEventInterval : s.started;
   if (now < due) return {.kind = Kind::kWait, .wake_at = std::min(due, s.ends_at)};
+  if (s.at_rest) PassEndedEmptyBuckets(*shard, s.position, now);
   bool at_rest = false;
   SubscribeToShardEvent event = WalkSubscription(now, *stream, *shard, s, at_rest, described);
-  const bool heartbeat_due = !s.last_event_at || now >= *s.last_event_at + kHeartbeatInterval;
-  if (at_rest && !heartbeat_due) {
-    // Nothing to say yet: look again at the next tick, or send the heartbeat then.
-    return {.kind = Kind::kWait, .wake_at = std::min(now + kEventInterval, s.ends_at)};
+  const Instant heartbeat = s.last_event_at ? *s.last_event_at + kHeartbeatInterval : now;
+  s.at_rest = at_rest && now < heartbeat;
+  if (s.at_rest) {
+    // Nothing to say yet: the heartbeat, unless the shard changes first.
+    return {.kind = Kind::kWait, .wake_at = std::min(heartbeat, s.ends_at), .until_change = true};
   }
   s.last_event_at = now;
   const bool shard_end = !event.ContinuationSequenceNumber.has_value();

@@ -426,7 +426,10 @@ struct SubscriptionPoll {
   Kind kind = Kind::kWait;
   std::optional<SubscribeToShardEvent> event;  // kEvent
   Instant wake_at;                             // kWait
-  std::optional<KinesisError> error;           // kFailed
+  // kWait at the tip: ask again at wake_at, or sooner when the subscription's shard changes
+  // (KinesisModel::WakeOnChange says when).
+  bool until_change = false;
+  std::optional<KinesisError> error;  // kFailed
   bool expired = false;  // kComplete because its five minutes were over (not the shard's end)
 };
 

@@ -274,6 +274,7 @@ Outcome<PutRecordResponse> KinesisModel::PutOne(
     return *std::move(throttled);
   }
   const uint64_t ordinal = shard.Append(now, partition_key, data);
+  WakeSubscribers(stream, shard.index());
   return PutRecordResponse{shard.id(), shard.SequenceNumberOf(shard.At(ordinal))};
 }
 
@@ -823,6 +824,7 @@ Outcome<Empty> KinesisModel::Split(Instant now, Stream& found, const SplitShardR
     children.push_back(index);
   }
   stream->shards[parent_index]->Close(now, children);
+  WakeSubscribers(*stream, parent_index);
   return Empty{};
 }
 
@@ -860,6 +862,8 @@ Outcome<Empty> KinesisModel::Merge(Instant now, Stream& found, const MergeShards
   stream->shards.push_back(std::move(child));
   stream->shards[a_index]->Close(now, {index});
   stream->shards[b_index]->Close(now, {index});
+  WakeSubscribers(*stream, a_index);
+  WakeSubscribers(*stream, b_index);
   return Empty{};
 }
 

@@ -77,7 +77,11 @@
 //   * Cadence (chosen; AWS documents none for catching up): the first event at once, then at
 //     most one a second (kEventInterval). At the tip (MillisBehindLatest 0, no records) an
 //     event is sent only every kHeartbeatInterval (5 s, as seen on AWS: aws-sdk-ruby#2779);
-//     records arriving in between go out at the next 1-second tick. A consumer that asks
+//     a record arriving in between goes out when it arrives (AWS pushes within about 70 ms;
+//     here at once, or 1 s after the previous event if that is later), and a subscription
+//     resting at the tip keeps up with it (it does not walk the empty buckets that ended while
+//     it rested one a second). A front end learns of such a change with WakeOnChange instead
+//     of asking every second. A consumer that asks
 //     later than an event is due gets it when it asks (the service sends only as fast as
 //     HTTP/2 flow control lets it), so a slow consumer falls behind and still loses the
 //     subscription at 5 minutes.
@@ -103,6 +107,7 @@
 #define SHARDSIM_MODEL_KINESIS_MODEL_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -187,6 +192,13 @@ class KinesisModel {
                                                SubscribeToShardRequest request);
   SubscriptionDelivery ObserveSubscription(Instant now, std::string client,
                                            uint64_t subscription_id);
+  // For a subscription whose last poll was kWait with until_change: `wake` is called once, from
+  // inside the call that changes what it would read (a put to its shard, a reshard or the
+  // deletion of its stream, the deregistration of its consumer), so a front end need not ask
+  // every second at the tip. Replaces an earlier wake of the same subscription; dropped when it
+  // fires, when the subscription ends, or by CancelWake. `wake` must not call the model.
+  void WakeOnChange(uint64_t subscription_id, std::function<void()> wake);
+  void CancelWake(uint64_t subscription_id);
 
   static constexpr Duration kSubscriptionLifetime = Duration::Micros(300'000'000);  // 5 min
   static constexpr Duration kResubscribeGuard = Duration::Micros(5'000'000);        // 5 s
@@ -307,6 +319,9 @@ class KinesisModel {
   // Drops consumers whose DELETING time is over.
   void PruneConsumers(Stream& stream, Instant now);
   SubscriptionPoll EndSubscription(Subscription& subscription, SubscriptionPoll end);
+  // Calls (and drops) the wakes of the subscriptions on `stream` (on its shard `shard_index`
+  // only, when given).
+  void WakeSubscribers(const Stream& stream, std::optional<uint32_t> shard_index);
   Outcome<Empty> SetRetention(Instant now, const RetentionPeriodRequest& request, bool increase);
 
   uint64_t seed_;
@@ -320,6 +335,8 @@ class KinesisModel {
   std::map<uint64_t, std::unique_ptr<Subscription>> subscriptions_;
   std::map<std::pair<std::string, std::string>, uint64_t> newest_subscription_;
   uint64_t next_subscription_id_ = 1;
+  // WakeOnChange's wakes by subscription id.
+  std::map<uint64_t, std::function<void()>> wakes_;
 };
 
 }  // namespace shardsim::model

@@ -52,6 +52,7 @@ Outcome<Empty> KinesisModel::DeleteStream(Instant now, const DeleteStreamRequest
   Advance(now);
   Outcome<Stream*> found = UsableStream(now, request.StreamName, Access::kChange);
   if (!found.ok()) return found.error();
+  WakeSubscribers(**found, std::nullopt);
   if ((*found)->options.status_change_delay <= Duration::Zero()) {
     streams_.erase(request.StreamName);  // the key exists: found names it
     return Empty{};

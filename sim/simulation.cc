@@ -74,6 +74,30 @@ void Signal::Awaiter::await_suspend(std::coroutine_handle<> handle) {
   signal->waiters_.push_back(Waiter{sim.current_, serial, handle});
 }
 
+Signal::TimedAwaiter Signal::WaitUntil(Instant deadline) {
+  if (deadline < simulation_->now()) {
+    throw SimulationError(absl::StrCat("Signal::WaitUntil ", deadline.ToString(),
+                                       ", which is before now (", simulation_->now().ToString(),
+                                       ")"));
+  }
+  return TimedAwaiter{this, deadline};
+}
+
+void Signal::TimedAwaiter::await_suspend(std::coroutine_handle<> handle) {
+  Simulation& sim = *signal->simulation_;
+  const uint64_t serial = sim.ParkCurrent("Signal::WaitUntil");
+  // Entries of waits that timed out stay behind; drop those at the front so a signal only ever
+  // waited on with deadlines does not grow.
+  while (!signal->waiters_.empty()) {
+    const Waiter& front = signal->waiters_.front();
+    const auto& process = sim.processes_[front.process];
+    if (process.state == ProcessState::kRunning && process.wait_serial == front.wait_serial) break;
+    signal->waiters_.pop_front();
+  }
+  signal->waiters_.push_back(Waiter{sim.current_, serial, handle});
+  sim.processes_[sim.current_].pending = sim.queue_.PushResume(deadline, sim.current_, handle);
+}
+
 void Signal::NotifyOne() {
   while (!waiters_.empty()) {
     const Waiter waiter = waiters_.front();
@@ -189,6 +213,7 @@ void Simulation::Wake(const Signal::Waiter& waiter) {
     return;
   }
   ++process.wait_serial;  // a second notify for the same wait must not wake it twice
+  if (process.pending.valid()) queue_.Cancel(process.pending);  // a timed wait's deadline
   process.pending = queue_.PushResume(now_, waiter.process, waiter.handle);
 }
 
@@ -315,7 +340,9 @@ void Simulation::Dispatch(EventQueue::Fired&& fired) {
   ++events_;
   current_ = fired.owner;
   if (fired.resume) {
-    processes_[fired.owner].pending = TimerId{};
+    Process& process = processes_[fired.owner];
+    process.pending = TimerId{};
+    ++process.wait_serial;  // a timed wait that reached its deadline leaves a stale signal entry
     fired.resume.resume();
   } else {
     fired.callback();

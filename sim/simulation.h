@@ -77,6 +77,9 @@ class Simulation;
 
 // A condition processes wait on. Wait() always suspends until a later NotifyOne/NotifyAll;
 // waiters wake in the order they started waiting, at the virtual time of the notify.
+// WaitUntil(deadline) wakes at the first notify or at `deadline`, whichever comes first (the
+// other wake-up is dropped: a notify after a timed-out wait does not wake it again and is not
+// consumed by it).
 class Signal {
  public:
   explicit Signal(Simulation& simulation) : simulation_(&simulation) {}
@@ -90,6 +93,15 @@ class Signal {
     void await_resume() const noexcept {}
   };
   Awaiter Wait() { return Awaiter{this}; }
+  struct TimedAwaiter {
+    Signal* signal;
+    Instant deadline;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> handle);
+    void await_resume() const noexcept {}
+  };
+  // Throws SimulationError for a deadline before now().
+  TimedAwaiter WaitUntil(Instant deadline);
   void NotifyOne();
   void NotifyAll();
   // Processes currently waiting (killed processes drop out lazily and are not counted).

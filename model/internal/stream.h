@@ -83,6 +83,9 @@ struct KinesisModel::Subscription {
   Instant started;
   Instant ends_at;
   std::optional<Instant> last_event_at;
+  // Caught up at the last poll (no event was due): the next poll first passes the empty
+  // buckets that ended meanwhile, as a subscription at the tip keeps up with it.
+  bool at_rest = false;
   internal::Position position;
   // The least ContinuationSequenceNumber it may still send: the number it started AT or AFTER,
   // then the last one sent (see ContinuationAt).

@@ -391,25 +391,99 @@ TEST(SubscribeToShard, ASplitWhileSubscribedEndsTheParentsEventsWithItsChildren)
   EXPECT_FALSE(after.expired);  // completed by the shard's end, not by its five minutes
 }
 
-TEST(SubscribeToShard, RecordsArrivingAtTheTipGoOutWithinASecond) {
+TEST(SubscribeToShard, ARecordArrivingAtTheTipWakesTheSubscriptionAndGoesOutAsItArrives) {
   Fixture f;
   Instant at = kT0 + Duration::Seconds(1);
   const uint64_t id = f.Subscribe(at, {.Type = ShardIteratorType::LATEST})->SubscriptionId;
   ASSERT_EQ(f.NextDelivery(id, at).kind, Kind::kEvent);  // the first, at once
+  at = at + Duration::Seconds(1);
+  const SubscriptionPoll rest = f.model.PollSubscription(at, id);
+  ASSERT_EQ(rest.kind, Kind::kWait);
+  EXPECT_TRUE(rest.until_change);
+  EXPECT_EQ(rest.wake_at, kT0 + Duration::Seconds(6)) << "the heartbeat, 5 s after the event";
+  int wakes = 0;
+  f.model.WakeOnChange(id, [&] { ++wakes; });
   const Instant put_at = at + Duration::Millis(2'300);
-  // The consumer waits for the next delivery while the record arrives.
-  SubscriptionPoll poll = f.model.PollSubscription(at, id);
-  ASSERT_EQ(poll.kind, Kind::kWait);
-  while (poll.wake_at <= put_at) {
-    at = poll.wake_at;
-    poll = f.model.PollSubscription(at, id);
-    ASSERT_EQ(poll.kind, Kind::kWait);
-  }
   f.Put(put_at, "x");
-  at = poll.wake_at;
-  const SubscriptionPoll event = f.NextDelivery(id, at);
+  EXPECT_EQ(wakes, 1);
+  const SubscriptionPoll event = f.model.PollSubscription(put_at, id);
+  ASSERT_EQ(event.kind, Kind::kEvent);
   EXPECT_EQ(DataOf(event.event->Records), (std::vector<std::string>{"x"}));
-  EXPECT_LE(at - put_at, Duration::Seconds(1));
+  EXPECT_EQ(event.event->MillisBehindLatest, 0);
+  f.Put(put_at + Duration::Millis(1), "y");
+  EXPECT_EQ(wakes, 1) << "a wake fires once";
+}
+
+TEST(SubscribeToShard, ARecordArrivingWithinASecondOfTheLastEventGoesOutASecondAfterIt) {
+  Fixture f;
+  Instant at = kT0 + Duration::Seconds(1);
+  const uint64_t id = f.Subscribe(at, {.Type = ShardIteratorType::LATEST})->SubscriptionId;
+  ASSERT_EQ(f.NextDelivery(id, at).kind, Kind::kEvent);
+  f.Put(at + Duration::Millis(300), "x");
+  const SubscriptionPoll early = f.model.PollSubscription(at + Duration::Millis(300), id);
+  ASSERT_EQ(early.kind, Kind::kWait);
+  EXPECT_FALSE(early.until_change);
+  EXPECT_EQ(early.wake_at, at + Duration::Seconds(1));
+  const SubscriptionPoll event = f.model.PollSubscription(early.wake_at, id);
+  ASSERT_EQ(event.kind, Kind::kEvent);
+  EXPECT_EQ(DataOf(event.event->Records), (std::vector<std::string>{"x"}));
+}
+
+TEST(SubscribeToShard, ASubscriptionRestingAtTheTipKeepsUpWithItThroughMinutesOfEmptyBuckets) {
+  StreamOptions options = Options();
+  options.buckets = BucketProfile::Fixed(Duration::Seconds(1));
+  Fixture f(1, options);
+  Instant at = kT0 + Duration::Seconds(1);
+  const uint64_t id = f.Subscribe(at, {.Type = ShardIteratorType::LATEST})->SubscriptionId;
+  ASSERT_EQ(f.NextDelivery(id, at).kind, Kind::kEvent);
+  // Four minutes at the tip, asked only when told: heartbeats every 5 s.
+  int heartbeats = 0;
+  for (;;) {
+    const SubscriptionPoll poll = f.model.PollSubscription(at, id);
+    if (poll.kind == Kind::kEvent) {
+      EXPECT_TRUE(poll.event->Records.empty());
+      EXPECT_EQ(poll.event->MillisBehindLatest, 0);
+      ++heartbeats;
+      continue;
+    }
+    ASSERT_EQ(poll.kind, Kind::kWait);
+    if (poll.wake_at > kT0 + Duration::Minutes(4)) break;
+    at = poll.wake_at;
+  }
+  EXPECT_EQ(heartbeats, 47);
+  const Instant put_at = kT0 + Duration::Minutes(4) + Duration::Millis(500);
+  f.Put(put_at, "x");
+  const SubscriptionPoll event = f.model.PollSubscription(put_at, id);
+  ASSERT_EQ(event.kind, Kind::kEvent) << "the record goes out at once, not 4 minutes of buckets on";
+  EXPECT_EQ(DataOf(event.event->Records), (std::vector<std::string>{"x"}));
+}
+
+TEST(SubscribeToShard, OnlyAChangeOfItsOwnShardWakesASubscriptionAndCancelDropsTheWake) {
+  Fixture f(2);
+  Instant at = kT0 + Duration::Seconds(1);
+  const std::string shard1 = "shardId-000000000001";
+  const uint64_t id = f.Subscribe(at, {.Type = ShardIteratorType::LATEST}, shard1)->SubscriptionId;
+  ASSERT_EQ(f.NextDelivery(id, at).kind, Kind::kEvent);
+  ASSERT_TRUE(f.model.PollSubscription(at + Duration::Seconds(1), id).until_change);
+  int wakes = 0;
+  f.model.WakeOnChange(id, [&] { ++wakes; });
+  // Explicit hash keys route to shard 0 (the lower half) and to shard 1.
+  ASSERT_TRUE(f.model.PutRecord(at + Duration::Seconds(2), {kStream, "k", "a", "0"}).ok());
+  EXPECT_EQ(wakes, 0);
+  f.model.CancelWake(id);
+  ASSERT_TRUE(f.model
+                  .PutRecord(at + Duration::Seconds(3),
+                             {kStream, "k", "b", "340282366920938463463374607431768211455"})
+                  .ok());
+  EXPECT_EQ(wakes, 0);
+  f.model.WakeOnChange(id, [&] { ++wakes; });
+  ASSERT_TRUE(f.model
+                  .SplitShard(at + Duration::Seconds(4),
+                              {.StreamName = kStream,
+                               .ShardToSplit = shard1,
+                               .NewStartingHashKey = "300000000000000000000000000000000000000"})
+                  .ok());
+  EXPECT_EQ(wakes, 1) << "a split ends the shard's events";
 }
 
 TEST(SubscribeToShard, AConsumerThatAsksLateGetsEventsLateAndStillLosesItAtFiveMinutes) {

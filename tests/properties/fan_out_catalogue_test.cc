@@ -309,6 +309,9 @@ TEST(LambdaEfo, HandsRecordsOnInBatchesAndCheckpointsAfterEach) {
   Scenario s = Base("batches", "lambda-efo");
   s.params = {{"batch_size", 2}};
   for (int i = 0; i < 5; ++i) s.puts.push_back(Put(Duration::Seconds(10), "r"));
+  // Started after the puts (a subscription at the tip would send the first record the moment
+  // it arrives, before the other four).
+  s.crashes = {{Duration::Zero(), Duration::Seconds(20)}};
   const RunReport report = RunOn(s);
   ExpectPassesReadingEverything(report);
   // One event of five records: batches of 2, 2 and 1, each followed by its checkpoint.

@@ -1,5 +1,6 @@
 #include "sim/simulation.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -218,6 +219,63 @@ TEST(Simulation, SignalWakesWaitersInArrivalOrderAtTheNotifyTime) {
   EXPECT_EQ(signal.waiting(), 2u);
   sim.Run();
   EXPECT_EQ(log, (Log{"1000ms w1", "2000ms w2", "2000ms w3"}));
+}
+
+Task<void> TimedWaiter(Simulation& sim, Signal& signal, Log& log, std::string name,
+                       Duration timeout, int waits) {
+  for (int i = 0; i < waits; ++i) {
+    co_await signal.WaitUntil(sim.now() + timeout);
+    log.push_back(Stamp(sim, name));
+  }
+}
+
+TEST(Simulation, ATimedWaitWakesAtItsDeadlineWhenNothingNotifies) {
+  Simulation sim;
+  Signal signal(sim);
+  Log log;
+  sim.Spawn("t", TimedWaiter(sim, signal, log, "t", Duration::Seconds(5), 2));
+  sim.Run();
+  EXPECT_EQ(log, (Log{"5000ms t", "10000ms t"}));
+  EXPECT_EQ(sim.pending_events(), 0u);
+}
+
+TEST(Simulation, ATimedWaitWakesAtANotifyBeforeItsDeadlineAndTheDeadlineIsDropped) {
+  Simulation sim;
+  Signal signal(sim);
+  Log log;
+  sim.Spawn("t", TimedWaiter(sim, signal, log, "t", Duration::Seconds(5), 1));
+  ASSERT_TRUE(sim.ScheduleAfter(Duration::Seconds(2), "put", [&] { signal.NotifyAll(); }).ok());
+  const RunResult r = sim.Run();
+  EXPECT_EQ(log, (Log{"2000ms t"}));
+  EXPECT_EQ(r.time, sim.start() + Duration::Seconds(2)) << "the 5 s deadline never fires";
+  EXPECT_EQ(sim.process_state(0), ProcessState::kFinished);
+}
+
+TEST(Simulation, ANotifyAfterATimedOutWaitNeitherWakesItAgainNorIsConsumedByIt) {
+  Simulation sim;
+  Signal signal(sim);
+  Log log;
+  sim.Spawn("timed", TimedWaiter(sim, signal, log, "timed", Duration::Seconds(1), 1));
+  sim.Spawn("late", [](Simulation& sim, Signal& signal, Log& log) -> Task<void> {
+    co_await sim.Sleep(Duration::Seconds(2));
+    co_await signal.Wait();
+    log.push_back(Stamp(sim, "late"));
+  }(sim, signal, log));
+  ASSERT_TRUE(sim.ScheduleAfter(Duration::Seconds(3), "one", [&] { signal.NotifyOne(); }).ok());
+  sim.Run();
+  EXPECT_EQ(log, (Log{"1000ms timed", "3000ms late"}));
+}
+
+TEST(Simulation, ATimedWaitWithADeadlineInThePastIsAnError) {
+  Simulation sim;
+  Signal signal(sim);
+  sim.Spawn("t", [](Simulation& sim, Signal& signal) -> Task<void> {
+    co_await sim.Sleep(Duration::Seconds(1));
+    co_await signal.WaitUntil(sim.start());
+  }(sim, signal));
+  const RunResult r = sim.Run();
+  EXPECT_EQ(r.outcome, RunOutcome::kFailed);
+  EXPECT_THAT(std::string(r.status.message()), ::testing::HasSubstr("which is before now"));
 }
 
 TEST(Simulation, ANotifyWithNoWaitersIsNotRemembered) {
