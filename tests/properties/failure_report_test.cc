@@ -228,12 +228,11 @@ TEST(Timeline, FoldsCheckpointsOfContinuationsAfterEmptyEventsButNotOneAfterAPro
   std::vector<TraceRecord> records;
   for (int e = 0; e < 6; ++e) {
     const std::string continuation = std::to_string(100 + e);
-    records.push_back(At(1000 * e, "consumer", "SubscribeToShardEvent",
-                         {{"shard", kShard},
-                          {"subscription", 1},
-                          {"records", 0},
-                          {"continuation", continuation}}));
-    records.push_back(At(1000 * e, "app", "checkpoint", {{"shard", kShard}, {"seq", continuation}}));
+    records.push_back(At(
+        1000 * e, "consumer", "SubscribeToShardEvent",
+        {{"shard", kShard}, {"subscription", 1}, {"records", 0}, {"continuation", continuation}}));
+    records.push_back(
+        At(1000 * e, "app", "checkpoint", {{"shard", kShard}, {"seq", continuation}}));
   }
   const TraceRecord process = At(6000, "app", "process", {{"shard", kShard}, {"seq", "106"}});
   const TraceRecord after_process =
