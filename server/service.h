@@ -95,6 +95,12 @@ class ServiceHooks : public model::CallObserver {
   }
 };
 
+// The Content-Type of SubscribeToShard's answer.
+inline constexpr std::string_view kEventStreamContentType = "application/vnd.amazon.eventstream";
+// The log's `operation` of a subscription's delivery (an event, its end, or its error), one
+// line each, with the subscription's id (the model's, counting from 1) in `subscription`.
+inline constexpr std::string_view kSubscriptionEventOperation = "SubscribeToShardEvent";
+
 struct HttpResponse {
   int status = 200;
   std::string content_type;
@@ -172,6 +178,22 @@ class KinesisService {
   Answer Run(const MergeShardsCall& call, Call& c);
   Answer Run(const UpdateShardCountCall& call, Call& c);
   Answer Run(const RetentionCall& call, Call& c);
+  Answer Run(const RegisterStreamConsumerCall& call, Call& c);
+  Answer Run(const DescribeStreamConsumerCall& call, Call& c);
+  Answer Run(const ListStreamConsumersCall& call, Call& c);
+  Answer Run(const DeregisterStreamConsumerCall& call, Call& c);
+  Answer Run(const SubscribeToShardCall& call, Call& c);
+  Answer Run(const AddTagsToStreamCall& call, Call& c);
+  Answer Run(const RemoveTagsFromStreamCall& call, Call& c);
+  Answer Run(const ListTagsForStreamCall& call, Call& c);
+  Answer Run(const EnhancedMonitoringCall& call, Call& c);
+  Answer Run(const StreamEncryptionCall& call, Call& c);
+  Answer Run(const DescribeLimitsCall& call, Call& c);
+
+  // The event stream of one open subscription (subscription_stream.cc).
+  class SubscriptionStream;
+  std::shared_ptr<ResponseStream> SubscriptionStreamOf(uint64_t subscription_id,
+                                                       std::string client, Encoding encoding);
 
   ServiceOptions options_;
   VirtualClock clock_;
