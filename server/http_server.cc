@@ -331,8 +331,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // (Shared::PokeStreams); the last chunk when it is done, then the connection closes (the
   // head says so). A read that fails meanwhile means the client went away: Cancel.
   void StartStream(HttpResponse r) {
+    FormatResponseHead(r, shared_.date.Now(), /*keep_alive=*/false, head_);  // chunked
     stream_ = std::move(r.stream);
-    FormatResponseHead(r, shared_.date.Now(), /*keep_alive=*/false, head_);
     shared_.streaming.push_back(this);
     streaming_ = std::prev(shared_.streaming.end());
     WatchForClose();

@@ -13,7 +13,7 @@
 namespace shardsim::server::event_stream {
 namespace {
 
-std::string Hex(std::string_view hex) { return absl::HexStringToBytes(hex); }
+std::string Hex(const std::string& hex) { return absl::HexStringToBytes(hex); }
 
 // The CRC32 of `bytes`, big-endian, as a frame carries it.
 std::string Crcs(std::string_view bytes) {
@@ -67,7 +67,6 @@ TEST(EventStreamTest, EveryHeaderTypeRoundTrips) {
                {"t", HeaderType::kTrue, 0, ""}};  // a repeat is kept
   m.payload = std::string("{\"Records\":[]}\0", 15);
   const std::string bytes = Encode(m);
-  EXPECT_EQ(bytes.size(), kOverheadBytes + (bytes.size() - kOverheadBytes));
   const absl::StatusOr<Message> back = Decode(bytes);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(*back, m);
