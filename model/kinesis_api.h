@@ -470,11 +470,13 @@ struct ListTagsForStreamResponse {
 };
 
 // The shard-level metrics AWS names (and "ALL", which stands for the seven).
-inline constexpr std::string_view kShardLevelMetrics[] = {
-    "IncomingBytes",    "IncomingRecords",
-    "OutgoingBytes",    "OutgoingRecords",
-    "WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded",
-    "IteratorAgeMilliseconds"};
+inline constexpr std::string_view kShardLevelMetrics[] = {"IncomingBytes",
+                                                          "IncomingRecords",
+                                                          "OutgoingBytes",
+                                                          "OutgoingRecords",
+                                                          "WriteProvisionedThroughputExceeded",
+                                                          "ReadProvisionedThroughputExceeded",
+                                                          "IteratorAgeMilliseconds"};
 struct EnhancedMonitoringRequest {
   std::string StreamName;
   std::vector<std::string> ShardLevelMetrics;  // names above or "ALL"

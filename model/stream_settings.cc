@@ -23,7 +23,8 @@ bool ValidTagText(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
     return u >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || std::string_view(" _.:/=+-@").find(c) != std::string_view::npos;
+           (c >= '0' && c <= '9') ||
+           std::string_view(" _.:/=+-@").find(c) != std::string_view::npos;
   });
 }
 
@@ -66,8 +67,9 @@ Outcome<Empty> KinesisModel::AddTagsToStream(Instant now, const AddTagsToStreamR
   size_t added = 0;
   for (const Tag& tag : request.Tags) {
     if (!ValidTagText(tag.Key) || !ValidTagText(tag.Value)) {
-      return InvalidArgumentError("Some tags contain invalid characters. Valid characters: "
-                                  "Unicode letters, digits, white space, _ . / = + - % @.");
+      return InvalidArgumentError(
+          "Some tags contain invalid characters. Valid characters: "
+          "Unicode letters, digits, white space, _ . / = + - % @.");
     }
     if (absl::StartsWith(tag.Key, "aws:")) {
       return InvalidArgumentError("Tag keys must not start with the reserved prefix 'aws:'.");
@@ -75,10 +77,10 @@ Outcome<Empty> KinesisModel::AddTagsToStream(Instant now, const AddTagsToStreamR
     if (!stream.tags.contains(tag.Key)) ++added;
   }
   if (stream.tags.size() + added > static_cast<size_t>(kMaxTagsPerStream)) {
-    return InvalidArgumentError(absl::StrCat(
-        "Failed to add tags to stream ", stream.name, " under account ",
-        sim::ToAbsl(internal::kAccount), " because a given stream cannot have more than ",
-        kMaxTagsPerStream, " tags."));
+    return InvalidArgumentError(absl::StrCat("Failed to add tags to stream ", stream.name,
+                                             " under account ", sim::ToAbsl(internal::kAccount),
+                                             " because a given stream cannot have more than ",
+                                             kMaxTagsPerStream, " tags."));
   }
   for (const Tag& tag : request.Tags) stream.tags[tag.Key] = tag.Value;
   return Empty{};
@@ -174,9 +176,8 @@ Outcome<Empty> KinesisModel::StopStreamEncryption(Instant now,
                                              " is not encrypted."));
   }
   if (request.KeyId != stream.key_id) {
-    return InvalidArgumentError(absl::StrCat("KeyId ", request.KeyId,
-                                             " is not the key stream ", stream.name,
-                                             " is encrypted with."));
+    return InvalidArgumentError(absl::StrCat("KeyId ", request.KeyId, " is not the key stream ",
+                                             stream.name, " is encrypted with."));
   }
   stream.encryption = EncryptionType::NONE;
   stream.key_id.clear();

@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "sim/strings.h"
 #include "sim/check.h"
+#include "sim/strings.h"
 
 namespace shardsim::server::event_stream {
 
@@ -15,8 +15,8 @@ namespace {
 constexpr size_t kPreludeBytes = 12;
 
 uint32_t Crc32(std::string_view bytes, uint32_t crc = 0) {
-  return static_cast<uint32_t>(::crc32(crc, reinterpret_cast<const Bytef*>(bytes.data()),
-                                       static_cast<uInt>(bytes.size())));
+  return static_cast<uint32_t>(
+      ::crc32(crc, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
 }
 
 void PutBigEndian(std::string& out, uint64_t v, int bytes) {
@@ -54,7 +54,8 @@ int FixedWidth(uint8_t type) {
 }
 
 void EncodeHeader(const Header& h, std::string& out) {
-  SHARDSIM_CHECK(!h.name.empty() && h.name.size() <= 255, "an event-stream header name of 1..255 bytes");
+  SHARDSIM_CHECK(!h.name.empty() && h.name.size() <= 255,
+                 "an event-stream header name of 1..255 bytes");
   out.push_back(static_cast<char>(h.name.size()));
   out.append(h.name);
   out.push_back(static_cast<char>(h.type));
@@ -67,7 +68,8 @@ void EncodeHeader(const Header& h, std::string& out) {
     case HeaderType::kInt:
     case HeaderType::kLong:
     case HeaderType::kTimestamp:
-      return PutBigEndian(out, static_cast<uint64_t>(h.number), FixedWidth(static_cast<uint8_t>(h.type)));
+      return PutBigEndian(out, static_cast<uint64_t>(h.number),
+                          FixedWidth(static_cast<uint8_t>(h.type)));
     case HeaderType::kUuid:
       SHARDSIM_CHECK(h.bytes.size() == 16, "an event-stream UUID header of 16 bytes");
       out.append(h.bytes);
@@ -149,7 +151,8 @@ std::string Encode(const Message& message) {
   std::string headers;
   for (const Header& h : message.headers) EncodeHeader(h, headers);
   SHARDSIM_CHECK(headers.size() <= kMaxHeadersBytes, "event-stream headers within 128 KiB");
-  SHARDSIM_CHECK(message.payload.size() <= kMaxPayloadBytes, "an event-stream payload within 16 MiB");
+  SHARDSIM_CHECK(message.payload.size() <= kMaxPayloadBytes,
+                 "an event-stream payload within 16 MiB");
   const size_t total = kOverheadBytes + headers.size() + message.payload.size();
   std::string out;
   out.reserve(total);
@@ -170,8 +173,8 @@ absl::StatusOr<Message> DecodeNext(std::string_view& buffer) {
   const uint64_t headers_size = BigEndian(buffer.substr(4), 4);
   const uint32_t prelude_crc = static_cast<uint32_t>(BigEndian(buffer.substr(8), 4));
   if (const uint32_t crc = Crc32(buffer.substr(0, 8)); crc != prelude_crc) {
-    return absl::InvalidArgumentError(sim::Cat("event-stream prelude CRC mismatch: carried ",
-                                                   prelude_crc, ", computed ", crc));
+    return absl::InvalidArgumentError(
+        sim::Cat("event-stream prelude CRC mismatch: carried ", prelude_crc, ", computed ", crc));
   }
   if (headers_size > kMaxHeadersBytes) {
     return absl::InvalidArgumentError(
@@ -180,8 +183,8 @@ absl::StatusOr<Message> DecodeNext(std::string_view& buffer) {
   if (total < kOverheadBytes + headers_size ||
       total - kOverheadBytes - headers_size > kMaxPayloadBytes) {
     return absl::InvalidArgumentError(sim::Cat("event-stream total length ", total,
-                                                   " does not fit headers length ", headers_size,
-                                                   " and a payload of at most ", kMaxPayloadBytes));
+                                               " does not fit headers length ", headers_size,
+                                               " and a payload of at most ", kMaxPayloadBytes));
   }
   if (buffer.size() < total) {
     return absl::OutOfRangeError(
@@ -190,8 +193,8 @@ absl::StatusOr<Message> DecodeNext(std::string_view& buffer) {
   const std::string_view whole = buffer.substr(0, total);
   const uint32_t message_crc = static_cast<uint32_t>(BigEndian(whole.substr(total - 4), 4));
   if (const uint32_t crc = Crc32(whole.substr(0, total - 4)); crc != message_crc) {
-    return absl::InvalidArgumentError(sim::Cat("event-stream message CRC mismatch: carried ",
-                                                   message_crc, ", computed ", crc));
+    return absl::InvalidArgumentError(
+        sim::Cat("event-stream message CRC mismatch: carried ", message_crc, ", computed ", crc));
   }
   absl::StatusOr<std::vector<Header>> headers =
       DecodeHeaders(whole.substr(kPreludeBytes, headers_size));

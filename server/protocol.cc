@@ -53,8 +53,7 @@ constexpr bool InEnumOrder() {
   }
   return true;
 }
-static_assert(InEnumOrder() &&
-                  kOperations.back().first == Operation::kDescribeLimits,
+static_assert(InEnumOrder() && kOperations.back().first == Operation::kDescribeLimits,
               "kOperations lists every Operation once, in enum order");
 
 // The rest of the 2013-12-02 API (botocore's service-2.json).

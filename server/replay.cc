@@ -136,7 +136,8 @@ absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
     }
     if (StringField(entry, "operation") == kSubscriptionEventOperation) {
       const Json id = entry.value("subscription", Json());
-      if (!id.is_number_unsigned() || id.get<uint64_t>() == 0 || id.get<uint64_t>() > streams.size()) {
+      if (!id.is_number_unsigned() || id.get<uint64_t>() == 0 ||
+          id.get<uint64_t>() > streams.size()) {
         return absl::InvalidArgumentError(sim::Cat(
             "line ", number, ": a delivery of a subscription no logged SubscribeToShard opened"));
       }
@@ -145,8 +146,7 @@ absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
       if (!t.ok())
         return absl::InvalidArgumentError(sim::Cat("line ", number, ": ", t.status().message()));
       if (*t > service.clock().Now()) (void)service.clock().Set(*t);
-      const HttpResponse delivery =
-          PullDelivery(entry, *streams[id.get<uint64_t>() - 1], service);
+      const HttpResponse delivery = PullDelivery(entry, *streams[id.get<uint64_t>() - 1], service);
       if (!each(ReplayedRequest{number, entry, delivery})) break;
       continue;
     }

@@ -296,8 +296,9 @@ Decoded<Request> DecodeSubscribeToShard(Fields& f) {
   }
   Fields sp(*start);
   std::optional<std::string> type = sp.Required("Type", sp.String("Type"));
-  sp.Enum("Type", type,
-          {"AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"});
+  sp.Enum(
+      "Type", type,
+      {"AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"});
   for (model::ShardIteratorType t :
        {model::ShardIteratorType::AT_SEQUENCE_NUMBER,
         model::ShardIteratorType::AFTER_SEQUENCE_NUMBER, model::ShardIteratorType::TRIM_HORIZON,
@@ -321,8 +322,7 @@ std::vector<std::string> StringList(Fields& f, std::string_view key, size_t max,
     return out;
   }
   if (list->empty() || list->size() > max) {
-    f.Violation(key, "'[...]'",
-                sim::Cat("must have length between 1 and ", max));
+    f.Violation(key, "'[...]'", sim::Cat("must have length between 1 and ", max));
     return out;
   }
   for (const Json& item : *list) {
@@ -356,8 +356,8 @@ Decoded<Request> DecodeAddTagsToStream(Fields& f) {
   }
   for (const auto& [key, value] : tags->items()) {
     if (!value.is_string()) {
-      f.Fail(SerializationError(
-          sim::Cat("'Tags' values must be strings, got ", JsonTypeName(value))));
+      f.Fail(
+          SerializationError(sim::Cat("'Tags' values must be strings, got ", JsonTypeName(value))));
       break;
     }
     const std::string& text = value.get_ref<const std::string&>();

@@ -153,10 +153,11 @@ Json SubscribeToShardEventValue(const model::SubscribeToShardEvent& event, Encod
 }
 
 Json ConsumerValue(const model::Consumer& consumer, std::string_view region, Encoding encoding) {
-  return Json{{"ConsumerName", consumer.ConsumerName},
-              {"ConsumerARN", RegionalArn(consumer.ConsumerARN, region)},
-              {"ConsumerStatus", std::string(model::ConsumerStatusName(consumer.ConsumerStatus))},
-              {"ConsumerCreationTimestamp", TimeValue(consumer.ConsumerCreationTimestamp, encoding)}};
+  return Json{
+      {"ConsumerName", consumer.ConsumerName},
+      {"ConsumerARN", RegionalArn(consumer.ConsumerARN, region)},
+      {"ConsumerStatus", std::string(model::ConsumerStatusName(consumer.ConsumerStatus))},
+      {"ConsumerCreationTimestamp", TimeValue(consumer.ConsumerCreationTimestamp, encoding)}};
 }
 
 namespace {

@@ -337,18 +337,17 @@ Answer KinesisService::Run(const DeleteStreamCall& call, Call& c) {
 Answer KinesisService::Run(const DescribeStreamSummaryCall& call, Call& c) {
   const auto summary = model_.DescribeStreamSummary(c.now, call.stream);
   if (!summary.ok()) return FromModel(summary.error());
-  Json out{
-      {"StreamDescriptionSummary",
-       {{"StreamName", summary->StreamName},
-        {"StreamARN", StreamArn(c.region, summary->StreamName)},
-        {"StreamStatus", StatusName(summary->StreamStatus)},
-        {"StreamModeDetails", ModeDetails(summary->StreamModeDetails)},
-        {"RetentionPeriodHours", summary->RetentionPeriod / Duration::Hours(1)},
-        {"StreamCreationTimestamp", TimeValue(summary->StreamCreationTimestamp, c.encoding)},
-        {"EnhancedMonitoring", Monitoring(summary->ShardLevelMetrics)},
-        {"EncryptionType", std::string(model::EncryptionTypeName(summary->EncryptionType))},
-        {"OpenShardCount", summary->OpenShardCount},
-        {"ConsumerCount", summary->ConsumerCount}}}};
+  Json out{{"StreamDescriptionSummary",
+            {{"StreamName", summary->StreamName},
+             {"StreamARN", StreamArn(c.region, summary->StreamName)},
+             {"StreamStatus", StatusName(summary->StreamStatus)},
+             {"StreamModeDetails", ModeDetails(summary->StreamModeDetails)},
+             {"RetentionPeriodHours", summary->RetentionPeriod / Duration::Hours(1)},
+             {"StreamCreationTimestamp", TimeValue(summary->StreamCreationTimestamp, c.encoding)},
+             {"EnhancedMonitoring", Monitoring(summary->ShardLevelMetrics)},
+             {"EncryptionType", std::string(model::EncryptionTypeName(summary->EncryptionType))},
+             {"OpenShardCount", summary->OpenShardCount},
+             {"ConsumerCount", summary->ConsumerCount}}}};
   if (summary->KeyId) out["StreamDescriptionSummary"]["KeyId"] = *summary->KeyId;
   return out;
 }
@@ -360,16 +359,16 @@ Answer KinesisService::Run(const DescribeStreamCall& call, Call& c) {
   Json shards = Json::array();
   for (const model::Shard& shard : d.Shards) shards.push_back(ShardValue(shard));
   Json out{{"StreamDescription",
-               {{"StreamName", d.StreamName},
-                {"StreamARN", StreamArn(c.region, d.StreamName)},
-                {"StreamStatus", StatusName(d.StreamStatus)},
-                {"StreamModeDetails", ModeDetails(d.StreamModeDetails)},
-                {"Shards", std::move(shards)},
-                {"HasMoreShards", d.HasMoreShards},
-                {"RetentionPeriodHours", d.RetentionPeriod / Duration::Hours(1)},
-                {"StreamCreationTimestamp", TimeValue(d.StreamCreationTimestamp, c.encoding)},
-                {"EnhancedMonitoring", Monitoring(d.ShardLevelMetrics)},
-                {"EncryptionType", std::string(model::EncryptionTypeName(d.EncryptionType))}}}};
+            {{"StreamName", d.StreamName},
+             {"StreamARN", StreamArn(c.region, d.StreamName)},
+             {"StreamStatus", StatusName(d.StreamStatus)},
+             {"StreamModeDetails", ModeDetails(d.StreamModeDetails)},
+             {"Shards", std::move(shards)},
+             {"HasMoreShards", d.HasMoreShards},
+             {"RetentionPeriodHours", d.RetentionPeriod / Duration::Hours(1)},
+             {"StreamCreationTimestamp", TimeValue(d.StreamCreationTimestamp, c.encoding)},
+             {"EnhancedMonitoring", Monitoring(d.ShardLevelMetrics)},
+             {"EncryptionType", std::string(model::EncryptionTypeName(d.EncryptionType))}}}};
   if (d.KeyId) out["StreamDescription"]["KeyId"] = *d.KeyId;
   return out;
 }
@@ -484,9 +483,9 @@ Answer KinesisService::Run(const DescribeStreamConsumerCall& call, Call& c) {
   const auto outcome = model_.DescribeStreamConsumer(c.now, ModelSelector(call.request));
   if (!outcome.ok()) return FromModel(outcome.error());
   const model::ConsumerDescription& d = outcome->ConsumerDescription;
-  Json value = ConsumerValue(model::Consumer{d.ConsumerName, d.ConsumerARN, d.ConsumerStatus,
-                                             d.ConsumerCreationTimestamp},
-                             c.region, c.encoding);
+  Json value = ConsumerValue(
+      model::Consumer{d.ConsumerName, d.ConsumerARN, d.ConsumerStatus, d.ConsumerCreationTimestamp},
+      c.region, c.encoding);
   value["StreamARN"] = RegionalArn(d.StreamARN, c.region);
   return Json{{"ConsumerDescription", std::move(value)}};
 }

@@ -41,10 +41,10 @@
 // Kinesis itself (stream status, ShardFilter, paging, limits, consumers, tags, monitoring,
 // encryption) is the model's (kinesis_model.h): the service routes, decodes and encodes.
 // ARNs on the wire name the region of the request's credential scope; the model's name
-// us-east-1 (responses.h: ModelArn, RegionalArn). Streams made by CreateStream stay CREATING, UPDATING
-// and DELETING for `create_delay` (the model's status_change_delay); streams added by AddStream
-// keep their options' delay. With the manual clock, the same requests in the same order give
-// byte-identical responses.
+// us-east-1 (responses.h: ModelArn, RegionalArn). Streams made by CreateStream stay CREATING,
+// UPDATING and DELETING for `create_delay` (the model's status_change_delay); streams added by
+// AddStream keep their options' delay. With the manual clock, the same requests in the same order
+// give byte-identical responses.
 #ifndef SHARDSIM_SERVER_SERVICE_H_
 #define SHARDSIM_SERVER_SERVICE_H_
 
@@ -216,8 +216,8 @@ class KinesisService {
 
   // The event stream of one open subscription (subscription_stream.cc).
   class SubscriptionStream;
-  std::shared_ptr<ResponseStream> SubscriptionStreamOf(uint64_t subscription_id,
-                                                       std::string client, Encoding encoding);
+  std::shared_ptr<ResponseStream> SubscriptionStreamOf(uint64_t subscription_id, std::string client,
+                                                       Encoding encoding);
 
   ServiceOptions options_;
   VirtualClock clock_;

@@ -72,9 +72,9 @@ class KinesisService::SubscriptionStream : public ResponseStream {
       if (delivery.poll.kind != Kind::kWait) {
         ended_ = Deliver(delivery, out.bytes);
         out.done = ended_;
-        out.retry_after = controlled ? kControlledPull
-                                     : WallUntil(clock.mode(), now,
-                                                 now + model::KinesisModel::kEventInterval);
+        out.retry_after =
+            controlled ? kControlledPull
+                       : WallUntil(clock.mode(), now, now + model::KinesisModel::kEventInterval);
         return out;
       }
       if (!controlled) {

@@ -47,8 +47,8 @@ TEST(EventStreamTest, DecodesTheSdkTestVectors) {
 
 TEST(EventStreamTest, EncodesTheSdkTestVectorsByteForByte) {
   EXPECT_EQ(absl::BytesToHexString(Encode(Message{})), kEmptyMessage);
-  EXPECT_EQ(absl::BytesToHexString(Encode(Message{{StringHeader("content-type", "application/json")},
-                                                  "{'foo':'bar'}"})),
+  EXPECT_EQ(absl::BytesToHexString(Encode(
+                Message{{StringHeader("content-type", "application/json")}, "{'foo':'bar'}"})),
             kOneStringHeader);
 }
 
@@ -102,8 +102,8 @@ TEST(EventStreamTest, BadFramesAreErrorsNotCrashes) {
   std::string bad_message_crc = good;
   bad_message_crc[30] ^= 1;  // a payload byte
   EXPECT_NE(Decode(bad_message_crc).status().message().find("message CRC"), std::string::npos);
-  EXPECT_FALSE(Decode(good.substr(0, 20)).ok());        // truncated
-  EXPECT_FALSE(Decode(good + "x").ok());                // trailing bytes
+  EXPECT_FALSE(Decode(good.substr(0, 20)).ok());  // truncated
+  EXPECT_FALSE(Decode(good + "x").ok());          // trailing bytes
   EXPECT_FALSE(Decode("").ok());
   // A headers length beyond the total, with both CRCs right: only the lengths are wrong.
   std::string lying = Hex("0000001000000020");

@@ -28,8 +28,8 @@ TEST(StreamSettingsTest, ConsumersAreRegisteredDescribedListedInPagesAndDeregist
   KinesisService service(Options());
   Ok(Call(service, "CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}}));
   for (const char* name : {"b", "a", "c"}) {
-    const Json r = Ok(Call(service, "RegisterStreamConsumer",
-                           {{"StreamARN", kArn}, {"ConsumerName", name}}));
+    const Json r =
+        Ok(Call(service, "RegisterStreamConsumer", {{"StreamARN", kArn}, {"ConsumerName", name}}));
     EXPECT_EQ(r["Consumer"]["ConsumerName"], name);
     EXPECT_TRUE(r["Consumer"]["ConsumerCreationTimestamp"].is_number());
   }
@@ -45,12 +45,12 @@ TEST(StreamSettingsTest, ConsumersAreRegisteredDescribedListedInPagesAndDeregist
   ASSERT_EQ(page["Consumers"].size(), 1u);
   EXPECT_EQ(page["Consumers"][0]["ConsumerName"], "c");
   EXPECT_FALSE(page.contains("NextToken"));
-  const Json described = Ok(Call(service, "DescribeStreamConsumer",
-                                 {{"StreamARN", kArn}, {"ConsumerName", "b"}}));
+  const Json described =
+      Ok(Call(service, "DescribeStreamConsumer", {{"StreamARN", kArn}, {"ConsumerName", "b"}}));
   EXPECT_EQ(described["ConsumerDescription"]["StreamARN"], kArn);
   EXPECT_EQ(described["ConsumerDescription"]["ConsumerStatus"], "ACTIVE");
-  EXPECT_EQ(Ok(Call(service, "DescribeStreamSummary", {{"StreamName", "s"}}))
-                ["StreamDescriptionSummary"]["ConsumerCount"],
+  EXPECT_EQ(Ok(Call(service, "DescribeStreamSummary",
+                    {{"StreamName", "s"}}))["StreamDescriptionSummary"]["ConsumerCount"],
             3);
   Ok(Call(service, "DeregisterStreamConsumer",
           {{"ConsumerARN", described["ConsumerDescription"]["ConsumerARN"]}}));
@@ -71,21 +71,23 @@ TEST(StreamSettingsTest, ConsumerArnsNameTheRegionOfTheRequest) {
                          {{"StreamARN", west}, {"ConsumerName", "c"}}, "AKID", "us-west-2"));
   const std::string arn = r["Consumer"]["ConsumerARN"].get<std::string>();
   EXPECT_EQ(arn.rfind(west + "/consumer/c:", 0), 0u) << arn;
-  const Json d = Ok(Call(service, "DescribeStreamConsumer", {{"ConsumerARN", arn}}, "AKID",
-                         "us-west-2"));
+  const Json d =
+      Ok(Call(service, "DescribeStreamConsumer", {{"ConsumerARN", arn}}, "AKID", "us-west-2"));
   EXPECT_EQ(d["ConsumerDescription"]["StreamARN"], west);
 }
 
 TEST(StreamSettingsTest, TagsAreAddedOverwrittenListedInPagesRemovedAndLimitedToFifty) {
   KinesisService service(Options());
   Ok(Call(service, "CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}}));
-  Ok(Call(service, "AddTagsToStream", {{"StreamName", "s"}, {"Tags", {{"team", "a"}, {"env", "x"}}}}));
+  Ok(Call(service, "AddTagsToStream",
+          {{"StreamName", "s"}, {"Tags", {{"team", "a"}, {"env", "x"}}}}));
   Ok(Call(service, "AddTagsToStream", {{"StreamName", "s"}, {"Tags", {{"team", "b"}}}}));
   Json tags = Ok(Call(service, "ListTagsForStream", {{"StreamName", "s"}, {"Limit", 1}}));
   ASSERT_EQ(tags["Tags"].size(), 1u);
   EXPECT_EQ(tags["Tags"][0], (Json{{"Key", "env"}, {"Value", "x"}}));
   EXPECT_EQ(tags["HasMoreTags"], true);
-  tags = Ok(Call(service, "ListTagsForStream", {{"StreamName", "s"}, {"ExclusiveStartTagKey", "env"}}));
+  tags = Ok(
+      Call(service, "ListTagsForStream", {{"StreamName", "s"}, {"ExclusiveStartTagKey", "env"}}));
   ASSERT_EQ(tags["Tags"].size(), 1u);
   EXPECT_EQ(tags["Tags"][0], (Json{{"Key", "team"}, {"Value", "b"}}));
   EXPECT_EQ(tags["HasMoreTags"], false);
@@ -98,12 +100,14 @@ TEST(StreamSettingsTest, TagsAreAddedOverwrittenListedInPagesRemovedAndLimitedTo
   const HttpResponse over =
       Call(service, "AddTagsToStream", {{"StreamName", "s"}, {"Tags", {{"one-more", "v"}}}});
   EXPECT_EQ(ErrorType(over), "InvalidArgumentException") << over.body;
-  Ok(Call(service, "AddTagsToStream", {{"StreamName", "s"}, {"Tags", {{"team", "c"}}}}));  // overwrite
+  Ok(Call(service, "AddTagsToStream",
+          {{"StreamName", "s"}, {"Tags", {{"team", "c"}}}}));  // overwrite
   EXPECT_EQ(ErrorType(Call(service, "AddTagsToStream",
                            {{"StreamName", "s"}, {"Tags", {{"bad#key", "v"}}}})),
             "InvalidArgumentException");
-  EXPECT_EQ(ErrorType(Call(service, "AddTagsToStream", {{"StreamName", "s"}, {"Tags", Json::object()}})),
-            "ValidationException");
+  EXPECT_EQ(
+      ErrorType(Call(service, "AddTagsToStream", {{"StreamName", "s"}, {"Tags", Json::object()}})),
+      "ValidationException");
   EXPECT_EQ(ErrorType(Call(service, "AddTagsToStream",
                            {{"StreamName", "s"}, {"Tags", {{std::string(129, 'k'), "v"}}}})),
             "ValidationException");
@@ -142,8 +146,8 @@ TEST(StreamSettingsTest, EncryptionIsReportedWithItsKeyAndStoppedOnlyWithThatKey
   Json summary = Ok(Call(service, "DescribeStreamSummary", {{"StreamName", "s"}}));
   EXPECT_EQ(summary["StreamDescriptionSummary"]["EncryptionType"], "KMS");
   EXPECT_EQ(summary["StreamDescriptionSummary"]["KeyId"], "alias/aws/kinesis");
-  EXPECT_EQ(Ok(Call(service, "DescribeStream", {{"StreamName", "s"}}))["StreamDescription"]
-                ["EncryptionType"],
+  EXPECT_EQ(Ok(Call(service, "DescribeStream",
+                    {{"StreamName", "s"}}))["StreamDescription"]["EncryptionType"],
             "KMS");
   EXPECT_EQ(ErrorType(Call(service, "StopStreamEncryption",
                            {{"StreamName", "s"}, {"EncryptionType", "KMS"}, {"KeyId", "other"}})),

@@ -7,9 +7,12 @@
 
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "server/log_trace.h"
+#include "server/replay.h"
 #include "server/responses.h"
 #include "tests/server/service_calls.h"
 #include "tests/server/test_server.h"
@@ -33,13 +36,15 @@ ServiceOptions Options() {
   return options;
 }
 
-std::string Base64(const std::string& s) { return BlobValue(s, Encoding::kJson).get<std::string>(); }
+std::string Base64(const std::string& s) {
+  return BlobValue(s, Encoding::kJson).get<std::string>();
+}
 
 // A stream "s" of one shard and an ACTIVE consumer "c" of it; the consumer's ARN.
 std::string StreamWithConsumer(KinesisService& service) {
   Ok(Call(service, "CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}}));
-  const Json registered = Ok(Call(service, "RegisterStreamConsumer",
-                                  {{"StreamARN", kStreamArn}, {"ConsumerName", "c"}}));
+  const Json registered = Ok(
+      Call(service, "RegisterStreamConsumer", {{"StreamARN", kStreamArn}, {"ConsumerName", "c"}}));
   const std::string arn = registered["Consumer"]["ConsumerARN"].get<std::string>();
   const Json described = Ok(Call(service, "DescribeStreamConsumer", {{"ConsumerARN", arn}}));
   EXPECT_EQ(described["ConsumerDescription"]["ConsumerStatus"], "ACTIVE");
@@ -70,7 +75,8 @@ Json Payload(const Message& m) { return Json::parse(m.payload, nullptr, false); 
 TEST(SubscriptionTest, AnswersAnEventStreamThatOpensWithInitialResponseThenRecords) {
   KinesisService service(Options());
   const std::string arn = StreamWithConsumer(service);
-  Ok(Call(service, "PutRecord", {{"StreamName", "s"}, {"Data", Base64("a")}, {"PartitionKey", "1"}}));
+  Ok(Call(service, "PutRecord",
+          {{"StreamName", "s"}, {"Data", Base64("a")}, {"PartitionKey", "1"}}));
   const HttpResponse r = Subscribe(service, arn, {{"Type", "TRIM_HORIZON"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.content_type, "application/vnd.amazon.eventstream");
@@ -104,8 +110,8 @@ TEST(SubscriptionTest, ErrorsBeforeTheStreamStartsAreOrdinaryAwsErrors) {
   EXPECT_EQ(ErrorType(no_number), "InvalidArgumentException") << no_number.body;
   const HttpResponse bad_type = Subscribe(service, arn, {{"Type", "SOMEWHERE"}});
   EXPECT_EQ(ErrorType(bad_type), "ValidationException") << bad_type.body;
-  const HttpResponse no_position = Call(service, "SubscribeToShard",
-                                        {{"ConsumerARN", arn}, {"ShardId", kShard0}});
+  const HttpResponse no_position =
+      Call(service, "SubscribeToShard", {{"ConsumerARN", arn}, {"ShardId", kShard0}});
   EXPECT_EQ(ErrorType(no_position), "ValidationException") << no_position.body;
   ASSERT_EQ(Subscribe(service, arn, {{"Type", "LATEST"}}).status, 200);
   const HttpResponse again = Subscribe(service, arn, {{"Type", "LATEST"}});
@@ -165,11 +171,13 @@ IdleDayWalk WalkAnIdleDay(KinesisService& service, CountingObserver* observer = 
   if (observer != nullptr) service.AddCallObserver(observer);
   IdleDayWalk walk;
   const std::string arn = StreamWithConsumer(service);
-  Ok(Call(service, "PutRecord", {{"StreamName", "s"}, {"Data", Base64("a")}, {"PartitionKey", "1"}}));
-  const Json b = Ok(
-      Call(service, "PutRecord", {{"StreamName", "s"}, {"Data", Base64("b")}, {"PartitionKey", "2"}}));
+  Ok(Call(service, "PutRecord",
+          {{"StreamName", "s"}, {"Data", Base64("a")}, {"PartitionKey", "1"}}));
+  const Json b = Ok(Call(service, "PutRecord",
+                         {{"StreamName", "s"}, {"Data", Base64("b")}, {"PartitionKey", "2"}}));
   EXPECT_TRUE(service.clock().Set(*ParseTime("2023-04-06T00:41:28Z")).ok());
-  Ok(Call(service, "PutRecord", {{"StreamName", "s"}, {"Data", Base64("3")}, {"PartitionKey", "3"}}));
+  Ok(Call(service, "PutRecord",
+          {{"StreamName", "s"}, {"Data", Base64("3")}, {"PartitionKey", "3"}}));
   std::string after = b["SequenceNumber"].get<std::string>();
   int64_t last_behind = INT64_MAX;
   while (walk.found.empty() && walk.subscriptions < 10) {
@@ -234,6 +242,51 @@ TEST(SubscriptionTest, SameRequestsInTheSameOrderGiveByteIdenticalStreams) {
   EXPECT_GT(a.bytes.size(), 300u);
 }
 
+TEST(SubscriptionTest, ALoggedSubscriptionReplaysIdenticallyAndIsTraced) {
+  std::ostringstream log;
+  {
+    KinesisService service(Options());
+    service.SetLogSink([&](std::string_view line) { log << line << "\n"; });
+    const std::string arn = StreamWithConsumer(service);
+    Ok(Call(service, "PutRecord",
+            {{"StreamName", "s"}, {"Data", Base64("a")}, {"PartitionKey", "1"}}));
+    const std::string advance = R"({"advance": "1h"})";
+    ASSERT_EQ(service.Handle(HttpRequest{"POST", "/_shardsim/clock", "", "", "", advance}).status,
+              200);
+    Ok(Call(service, "PutRecord",
+            {{"StreamName", "s"}, {"Data", Base64("b")}, {"PartitionKey", "2"}}));
+    const HttpResponse r = Subscribe(service, arn, {{"Type", "TRIM_HORIZON"}});
+    const std::vector<Message> frames = Drain(*r.stream);
+    EXPECT_GT(frames.size(), 20u);
+    Ok(Call(service, "ListStreams", Json::object()));
+  }
+  std::istringstream in(log.str());
+  const absl::StatusOr<ReplayResult> replayed = ReplayLog(in);
+  ASSERT_TRUE(replayed.ok()) << replayed.status();
+  EXPECT_FALSE(replayed->difference.has_value())
+      << "line " << replayed->difference->line << " " << replayed->difference->field << ": "
+      << replayed->difference->logged << " vs " << replayed->difference->replayed;
+  std::istringstream again(log.str());
+  const absl::StatusOr<ServedSession> traced = TraceOfLog(again);
+  ASSERT_TRUE(traced.ok()) << traced.status();
+  int subscribes = 0, events = 0;
+  for (const sim::TraceRecord& record : traced->records) {
+    subscribes += record.kind == model::trace_call::kSubscribeToShard;
+    events += record.kind == model::trace_call::kSubscriptionEvent;
+  }
+  EXPECT_EQ(subscribes, 1);
+  EXPECT_GT(events, 20);
+  // A changed event is found.
+  std::string changed = log.str();
+  const size_t at = changed.find("\"MillisBehindLatest\":");
+  ASSERT_NE(at, std::string::npos);
+  changed.insert(at + std::string("\"MillisBehindLatest\":").size(), "1");
+  std::istringstream tampered(changed);
+  const absl::StatusOr<ReplayResult> differs = ReplayLog(tampered);
+  ASSERT_TRUE(differs.ok()) << differs.status();
+  EXPECT_TRUE(differs->difference.has_value());
+}
+
 TEST(SubscriptionTest, UnderAScaledClockTheStreamWaitsInWallTimeAndLeavesTheClockAlone) {
   ServiceOptions options = Options();
   options.clock = *ClockMode::Parse("scaled:100");
@@ -290,14 +343,14 @@ TEST(SubscriptionTest, AnIdleSubscriptionSendsHeartbeatsAndEndsAfterFiveMinutes)
 TEST(SubscriptionTest, CborSubscriptionsCarryCborPayloads) {
   KinesisService service(Options());
   const std::string arn = StreamWithConsumer(service);
-  Ok(Call(service, "PutRecord", {{"StreamName", "s"}, {"Data", Base64("a")}, {"PartitionKey", "1"}}));
-  const Json body{{"ConsumerARN", arn},
-                  {"ShardId", kShard0},
-                  {"StartingPosition", {{"Type", "TRIM_HORIZON"}}}};
+  Ok(Call(service, "PutRecord",
+          {{"StreamName", "s"}, {"Data", Base64("a")}, {"PartitionKey", "1"}}));
+  const Json body{
+      {"ConsumerARN", arn}, {"ShardId", kShard0}, {"StartingPosition", {{"Type", "TRIM_HORIZON"}}}};
   const std::vector<uint8_t> cbor = Json::to_cbor(body);
   const std::string text(cbor.begin(), cbor.end());
-  const HttpResponse r = service.Handle(HttpRequest{"POST", "/", "Kinesis_20131202.SubscribeToShard",
-                                                    "application/x-amz-cbor-1.1", "", text});
+  const HttpResponse r = service.Handle(HttpRequest{
+      "POST", "/", "Kinesis_20131202.SubscribeToShard", "application/x-amz-cbor-1.1", "", text});
   ASSERT_EQ(r.status, 200) << r.body;
   const std::vector<Message> frames = Frames(r.stream->Pull().bytes);
   ASSERT_EQ(frames.size(), 2u);
@@ -318,10 +371,10 @@ TEST(SubscriptionTest, IsSentChunkedOverHttp1AndEndsWhenTheSubscriptionDoes) {
     return reply.body.empty() ? Json::object() : reply.json();
   };
   call("CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}});
-  const std::string arn = call("RegisterStreamConsumer", {{"StreamARN", kStreamArn},
-                                                          {"ConsumerName", "c"}})["Consumer"]
-                                                         ["ConsumerARN"]
-                                                             .get<std::string>();
+  const std::string arn =
+      call("RegisterStreamConsumer",
+           {{"StreamARN", kStreamArn}, {"ConsumerName", "c"}})["Consumer"]["ConsumerARN"]
+          .get<std::string>();
   call("PutRecord", {{"StreamName", "s"}, {"Data", Base64("a")}, {"PartitionKey", "1"}});
   const auto started = std::chrono::steady_clock::now();
   namespace http = boost::beast::http;
