@@ -30,13 +30,14 @@
 // Under the manual and per-request clocks nothing else moves time while clients only read
 // their subscriptions, so a pull that finds nothing due moves the clock itself to the next due
 // time and sends that event — an open subscription's events are calls that move the clock —
-// but only if the service handled no request since the stream's previous pull (otherwise
-// those requests move time, and the stream sends what falls due by them). Such a stream is
-// pulled again after 5 ms of wall time: a 5-minute subscription at rest (a heartbeat every 5 s)
-// lasts about 0.3 s, one walking an idle stretch (an event a second) about 1.5 s; no spinning,
-// no stall. With the manual clock, the same requests in the same order still give
-// byte-identical responses and streams, as long as each stream is read to its end before the
-// next request (a client reading several streams at once interleaves them by wall time).
+// but only once the service has handled no request for its last 4 pulls (otherwise those
+// requests move time, and the stream sends what falls due by them). Such a stream is pulled
+// again after 5 ms of wall time: a 5-minute subscription at rest (a heartbeat every 5 s) lasts
+// about 0.3 s, one walking an idle stretch (an event a second) about 1.5 s; no spinning, no
+// stall. With the manual clock, the same requests in the same order still give byte-identical
+// responses and streams when each stream is read to its end before the next request; a client
+// that makes calls while a subscription is open races it in wall time (a call within 20 ms of
+// the previous one always wins: the stream does not move the clock meanwhile).
 //
 // Kinesis itself (stream status, ShardFilter, paging, limits, consumers, tags, monitoring,
 // encryption) is the model's (kinesis_model.h): the service routes, decodes and encodes.

@@ -5,10 +5,10 @@
 // under the wall and scaled clocks the stream waits, in wall time, until the model's next event
 // is due; under the manual and per-request clocks nothing else moves time when no requests come,
 // so a pull that finds nothing due moves the clock itself to the model's next due time and sends
-// that event — but only when the service has handled no other request since the stream's
-// previous pull (then those requests move time, and the stream sends what is due by it). Such a
-// stream asks to be pulled again after kControlledPull of wall time: five minutes of a
-// subscription's virtual time pass in about a second and a half, without spinning.
+// that event — but only when the service has handled no other request for the last
+// kQuietPullsBeforeMoving pulls (else those requests move time, and the stream sends what falls
+// due by them). Such a stream asks to be pulled again after kControlledPull of wall time: five
+// minutes of a subscription's virtual time pass in about a second and a half, without spinning.
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -27,6 +27,10 @@ using Kind = model::SubscriptionPoll::Kind;
 
 // Wall time between pulls of a stream whose clock it moves itself (manual, per-request).
 constexpr std::chrono::milliseconds kControlledPull{5};
+// Pulls in a row that must see no request before the stream moves the clock: a client that
+// makes a call right after opening a subscription (or between reading its events) makes it
+// well within this (4 pulls: 20 ms), and its call, not the stream, moves time.
+constexpr int kQuietPullsBeforeMoving = 4;
 // Polls in one pull: a poll that waits moves the clock to its wake time, and the model's waits
 // between two events at rest are at most kHeartbeatInterval / kEventInterval = 5.
 constexpr int kMaxPollsPerPull = 16;
@@ -60,8 +64,9 @@ class KinesisService::SubscriptionStream : public ResponseStream {
       out.bytes = event_stream::EncodeEvent("initial-response", ContentType(encoding_),
                                             Serialize(Json::object(), encoding_));
     }
-    const bool idle = service_.requests_ == requests_seen_;
+    quiet_pulls_ = service_.requests_ == requests_seen_ ? quiet_pulls_ + 1 : 0;
     requests_seen_ = service_.requests_;
+    const bool idle = quiet_pulls_ >= kQuietPullsBeforeMoving;
     VirtualClock& clock = service_.clock_;
     const bool controlled = ClockMovesWithRequestsOnly(clock.mode());
     for (int polls = 0; polls < kMaxPollsPerPull; ++polls) {
@@ -141,6 +146,7 @@ class KinesisService::SubscriptionStream : public ResponseStream {
   bool ended_ = false;
   bool cancelled_ = false;
   uint64_t requests_seen_ = 0;  // the service's request count at the previous pull
+  int quiet_pulls_ = 0;         // pulls in a row that saw no request since the one before
 };
 
 std::shared_ptr<ResponseStream> KinesisService::SubscriptionStreamOf(uint64_t subscription_id,
