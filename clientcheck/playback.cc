@@ -372,6 +372,7 @@ void ScenarioPlayback::OnListShards(Instant at, const std::string& client) {
 
 void ScenarioPlayback::OnSubscribeToShard(const model::SubscribeToShardCall& call) {
   Lock lock(mu_);
+  fast_forward_.OnSubscribeToShard(call);
   if (!Judged(call.client)) return;
   ClientNamed(call.client).Both([&](properties::Judge& j) { j.OnSubscribeToShard(call); });
   UpdateDone();
@@ -379,6 +380,7 @@ void ScenarioPlayback::OnSubscribeToShard(const model::SubscribeToShardCall& cal
 
 void ScenarioPlayback::OnSubscriptionDelivery(const model::SubscriptionDelivery& delivery) {
   Lock lock(mu_);
+  fast_forward_.OnSubscriptionDelivery(delivery);
   if (!Judged(delivery.client)) return;
   ClientNamed(delivery.client).Both([&](properties::Judge& j) {
     j.OnSubscriptionDelivery(delivery);
