@@ -76,6 +76,12 @@ class KinesisService::SubscriptionStream : public ResponseStream {
           service_.model_.ObserveSubscription(now, client_, id_);
       if (delivery.poll.kind != Kind::kWait) {
         ended_ = Deliver(delivery, out.bytes);
+        if (!ended_ && !delivery.poll.event->ContinuationSequenceNumber) {
+          // The shard's last event: its completion goes with it, not at a later pull whose
+          // order against the client's next request would depend on wall time.
+          ended_ = Deliver(service_.model_.ObserveSubscription(now, client_, id_), out.bytes);
+          SHARDSIM_CHECK(ended_, "a subscription went on after its shard's last event");
+        }
         out.done = ended_;
         out.retry_after =
             controlled ? kControlledPull

@@ -342,6 +342,34 @@ TEST(SubscriptionTest, AnIdleSubscriptionSendsHeartbeatsAndEndsAfterFiveMinutes)
   EXPECT_LT(lived, Duration::Millis(302'000));
 }
 
+TEST(SubscriptionTest, AClosedShardsLastEventCarriesChildShardsAndEndsTheStreamInTheSamePull) {
+  KinesisService service(Options());
+  const std::string arn = StreamWithConsumer(service);
+  Ok(Call(service, "PutRecord",
+          {{"StreamName", "s"}, {"Data", Base64("a")}, {"PartitionKey", "1"}}));
+  Ok(Call(service, "SplitShard",
+          {{"StreamName", "s"},
+           {"ShardToSplit", kShard0},
+           {"NewStartingHashKey", "170141183460469231731687303715884105728"}}));
+  const HttpResponse r = Subscribe(service, arn, {{"Type", "TRIM_HORIZON"}});
+  ASSERT_NE(r.stream, nullptr) << r.body;
+  for (int pulls = 0; pulls < 10'000; ++pulls) {
+    const ResponseStream::Step step = r.stream->Pull();
+    const std::vector<Message> frames = Frames(step.bytes);
+    if (frames.empty()) continue;
+    const Json last = Payload(frames.back());
+    if (!last.contains("ChildShards")) {
+      EXPECT_FALSE(step.done);
+      continue;
+    }
+    EXPECT_FALSE(last.contains("ContinuationSequenceNumber"));
+    EXPECT_EQ(last["ChildShards"].size(), 2u);
+    EXPECT_TRUE(step.done);
+    return;
+  }
+  FAIL() << "no event with ChildShards";
+}
+
 TEST(SubscriptionTest, CborSubscriptionsCarryCborPayloads) {
   KinesisService service(Options());
   const std::string arn = StreamWithConsumer(service);
