@@ -70,6 +70,31 @@ void FastForward::OnGetShardIterator(const model::GetShardIteratorCall& call) {
                               Held{call.iterator->issued_at, /*behind=*/true, state.calls + 1});
 }
 
+void FastForward::OnSubscribeToShard(const model::SubscribeToShardCall& call) {
+  busy_ = true;
+  ClientState& state = StateOf(call.client);
+  state.last_read_call = state.calls + 1;  // this call, once counted
+  if (!call.outcome.ok()) return;
+  state.held.insert_or_assign(call.request.ShardId,
+                              Held{call.at, /*behind=*/true, state.calls + 1, -1,
+                                   /*subscription=*/true});
+}
+
+void FastForward::OnSubscriptionDelivery(const model::SubscriptionDelivery& delivery) {
+  ClientState& state = StateOf(delivery.client);
+  state.last_read_call = state.calls;  // not a call: read since its latest call
+  const model::SubscriptionPoll& poll = delivery.poll;
+  if (poll.kind != model::SubscriptionPoll::Kind::kEvent) return;
+  if (!poll.event->ContinuationSequenceNumber) {
+    state.held.erase(delivery.shard_id);  // the shard's end: nothing more to read
+    return;
+  }
+  const bool behind = !poll.event->Records.empty() || poll.event->MillisBehindLatest > 0;
+  state.held.insert_or_assign(delivery.shard_id,
+                              Held{delivery.at, behind, state.calls, poll.event->MillisBehindLatest,
+                                   /*subscription=*/true});
+}
+
 Instant FastForward::NextEventAfter(Instant now) const {
   const auto it = std::upper_bound(events_.begin(), events_.end(), now);
   return it == events_.end() ? now : *it;
@@ -80,18 +105,26 @@ Duration FastForward::JumpAfterCall(Instant now, std::string_view client, Durati
   if (busy_) return Duration::Zero();
   Duration jump = NextEventAfter(now) - now;
   bool any_live = false;
-  int live = 0;
+  int live = 0;  // live iterators (not subscriptions)
   Instant earliest_issue = now;
   for (const auto& [name, state] : clients_) {
     for (const auto& [shard, held] : state.held) {
       if (state.calls - held.touched_at_call > kLiveCalls) continue;
       if (held.behind) return Duration::Zero();  // it still has records or buckets to walk
       any_live = true;
+      if (held.subscription) {
+        // At its tip as of its last event: not if anything happened since (a put while the
+        // client was down, say).
+        if (NextEventAfter(held.issued_at) <= now) return Duration::Zero();
+        continue;
+      }
       ++live;
       earliest_issue = std::min(earliest_issue, held.issued_at);
     }
   }
-  if (any_live) {
+  if (any_live && live == 0) {
+    // Only subscriptions at their tips: to the next event (their walk costs events, not calls).
+  } else if (any_live) {
     if (min_width_ > Duration::Zero()) jump = std::min(jump, min_width_);
     const Instant latest = earliest_issue + iterator_lifetime_ - kExpiryMargin - step * (live + 1);
     jump = std::min(jump, latest - now);

@@ -21,6 +21,13 @@
 //     whatever the profile); and what keeps every live iterator valid for its next use
 //     (issued_at + lifetime - margin - now - (live iterators + 1) steps), so a correct poller
 //     never sees an iterator expire because of a jump.
+//   - Enhanced fan-out: a SubscribeToShard is busy and makes its shard held, as an iterator
+//     without expiry, behind until an event arrives at its tip (no records, MillisBehindLatest
+//     0); each event delivered counts as reading the shard. After an idle call when every live
+//     hold is such a subscription at its tip, with no scenario event since its last event (an
+//     EFO client between two subscriptions, nothing new), the clock jumps to the next scenario
+//     event: walking the buckets in between costs events, sent every 5 ms of wall time, not
+//     calls.
 //   - A client has stopped reading once it made kLiveCalls calls in a row that neither read a
 //     shard nor asked for an iterator (a client that just started, or whose shards just ended,
 //     has not). When every client has, the clock jumps to the next scenario event during the
@@ -58,6 +65,10 @@ class FastForward {
   void BeginCall() { busy_ = false; }
   void OnGetRecords(const model::GetRecordsCall& call);
   void OnGetShardIterator(const model::GetShardIteratorCall& call);
+  // Enhanced fan-out: a SubscribeToShard reads its shard (a busy call: no jump, the open
+  // subscription moves the clock itself, server/service.h), and so does every event delivered.
+  void OnSubscribeToShard(const model::SubscribeToShardCall& call);
+  void OnSubscriptionDelivery(const model::SubscriptionDelivery& delivery);
   // After each Kinesis call of `client` at `now` (the clock already moved by its step `step`):
   // how much further the clock jumps (zero for a busy call).
   sim::Duration JumpAfterCall(sim::Instant now, std::string_view client, sim::Duration step);
@@ -83,10 +94,12 @@ class FastForward {
     bool behind = true;            // not yet seen at its tip with nothing left to read
     uint64_t touched_at_call = 0;  // the client's call count when it last used the shard
     int64_t behind_ms = -1;        // MillisBehindLatest of its last page (-1: none read yet)
+    bool subscription = false;     // held by SubscribeToShard (no iterator, no expiry)
   };
   struct ClientState {
     uint64_t calls = 0;
-    uint64_t last_read_call = 0;  // `calls` at its latest GetRecords or GetShardIterator
+    uint64_t last_read_call = 0;  // `calls` at its latest read (GetRecords, GetShardIterator,
+                                  // SubscribeToShard, an event delivered)
     std::map<std::string, Held, std::less<>> held;  // by shard id
     uint64_t throttled = 0;
     std::string last_throttled_shard;

@@ -370,6 +370,24 @@ void ScenarioPlayback::OnListShards(Instant at, const std::string& client) {
   UpdateDone();
 }
 
+void ScenarioPlayback::OnSubscribeToShard(const model::SubscribeToShardCall& call) {
+  Lock lock(mu_);
+  fast_forward_.OnSubscribeToShard(call);
+  if (!Judged(call.client)) return;
+  ClientNamed(call.client).Both([&](properties::Judge& j) { j.OnSubscribeToShard(call); });
+  UpdateDone();
+}
+
+void ScenarioPlayback::OnSubscriptionDelivery(const model::SubscriptionDelivery& delivery) {
+  Lock lock(mu_);
+  fast_forward_.OnSubscriptionDelivery(delivery);
+  if (!Judged(delivery.client)) return;
+  ClientNamed(delivery.client).Both([&](properties::Judge& j) {
+    j.OnSubscriptionDelivery(delivery);
+  });
+  UpdateDone();
+}
+
 void ScenarioPlayback::OnPut(const model::PutCall& call) {
   Lock lock(mu_);
   if (done()) return;

@@ -83,6 +83,9 @@ class ScenarioPlayback : public server::ServiceHooks {
   void OnGetShardIterator(const model::GetShardIteratorCall& call) override;
   void OnPut(const model::PutCall& call) override;
   void OnListShards(Instant at, const std::string& client) override;
+  // A real client's subscriptions (SubscribeToShard served), judged as the simulated client's.
+  void OnSubscribeToShard(const model::SubscribeToShardCall& call) override;
+  void OnSubscriptionDelivery(const model::SubscriptionDelivery& delivery) override;
   void OnApplicationEvent(Instant now, const std::string& client,
                           const server::ApplicationEvent& event) override;
   Duration JumpAfterCall(Instant now, std::string_view client, Duration step) override;

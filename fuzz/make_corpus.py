@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import struct
+import zlib
 import sys
 
 import cbor2
@@ -187,6 +188,49 @@ def server_request():
         write("server_request", f"bad-{i:02d}", body)
 
 
+def event_stream():
+    """Frames of the AWS event-stream encoding: the SDK test vectors, SubscribeToShard's three
+    kinds of message, every header type, two frames in a row, and broken ones."""
+    def header(name, kind, value=b""):
+        return bytes([len(name)]) + name + bytes([kind]) + value
+
+    def string(name, text):
+        return header(name, 7, struct.pack(">H", len(text)) + text)
+
+    def frame(headers, payload):
+        total = 16 + len(headers) + len(payload)
+        prelude = struct.pack(">II", total, len(headers))
+        prelude += struct.pack(">I", zlib.crc32(prelude))
+        body = prelude + headers + payload
+        return body + struct.pack(">I", zlib.crc32(body))
+
+    json_type = string(b":content-type", b"application/x-amz-json-1.1")
+    initial = frame(string(b":event-type", b"initial-response") + json_type +
+                    string(b":message-type", b"event"), b"{}")
+    event = frame(string(b":event-type", b"SubscribeToShardEvent") + json_type +
+                  string(b":message-type", b"event"),
+                  b'{"Records":[],"ContinuationSequenceNumber":"4959","MillisBehindLatest":63180000}')
+    exception = frame(string(b":exception-type", b"ResourceInUseException") + json_type +
+                      string(b":message-type", b"exception"), b'{"message":"taken over"}')
+    every_type = frame(header(b"t", 0) + header(b"f", 1) + header(b"b", 2, b"\xf9") +
+                       header(b"s", 3, struct.pack(">h", -300)) +
+                       header(b"i", 4, struct.pack(">i", -70000)) +
+                       header(b"l", 5, struct.pack(">q", -1)) +
+                       header(b"y", 6, struct.pack(">H", 3) + b"\x00\x01\x02") +
+                       header(b"ts", 8, struct.pack(">q", 1680678372000)) +
+                       header(b"u", 9, b"0123456789abcdef"), b"payload")
+    write("event_stream", "empty-message", frame(b"", b""))
+    write("event_stream", "one-string-header",
+          frame(string(b"content-type", b"application/json"), b"{'foo':'bar'}"))
+    write("event_stream", "initial-response", initial)
+    write("event_stream", "subscribe-to-shard-event", event)
+    write("event_stream", "exception", exception)
+    write("event_stream", "every-header-type", every_type)
+    write("event_stream", "a-stream", initial + event + event + exception)
+    write("event_stream", "truncated", initial + event[:30])
+    write("event_stream", "bad-message-crc", event[:-1] + bytes([event[-1] ^ 1]))
+
+
 def strategy():
     # Seed (8 bytes), size, shrink path: the first cases `shardsim check` would run at each size.
     for seed, size in [(1, 0), (1, 10), (2, 50), (7, 100), (2023, 80), (1680678372, 30)]:
@@ -198,7 +242,7 @@ def main():
     if os.path.isdir(OUT):
         # scenario_json, campaign_result and replay_log also hold inputs kept by hand.
         for target in ("sequence_number", "iterator_token", "next_token",
-                       "server_request", "strategy"):
+                       "server_request", "event_stream", "strategy"):
             shutil.rmtree(os.path.join(OUT, target), ignore_errors=True)
     os.makedirs(os.path.join(OUT, "scenario_json"), exist_ok=True)
     scenario_json()
@@ -206,6 +250,7 @@ def main():
     iterator_token()
     next_token()
     server_request()
+    event_stream()
     strategy()
     # campaign_result: written by shardsim itself, e.g.
     #   shardsim check --strategy stop-on-first-empty-page --cases 40 --output one.json

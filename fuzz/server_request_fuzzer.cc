@@ -36,6 +36,7 @@
 #include "fuzz/fuzz_check.h"
 #include "model/sequence_number.h"
 #include "server/clock.h"
+#include "server/event_stream.h"
 #include "server/protocol.h"
 #include "server/responses.h"
 #include "server/service.h"
@@ -91,6 +92,25 @@ std::string Describe(std::string_view what, const server::HttpResponse& r) {
                       absl::CHexEscape(r.body.substr(0, 400)));
 }
 
+// A SubscribeToShard's event stream, pulled a few times: whole frames that decode, the first an
+// initial-response; then cancelled, as a client going away.
+void CheckEventStream(std::string_view what, server::ResponseStream& stream) {
+  bool first = true;
+  for (int pull = 0; pull < 4; ++pull) {
+    const server::ResponseStream::Step step = stream.Pull();
+    std::string_view bytes = step.bytes;
+    while (!bytes.empty()) {
+      absl::StatusOr<server::event_stream::Message> m = server::event_stream::DecodeNext(bytes);
+      FUZZ_CHECK(m.ok(), absl::StrCat(std::string(what), ": ", m.status().ToString()));
+      FUZZ_CHECK(!first || m->StringHeader(":event-type") == "initial-response",
+                 absl::StrCat(std::string(what), ": the first frame is no initial-response"));
+      first = false;
+    }
+    if (step.done) return;
+  }
+  stream.Cancel();
+}
+
 // The answer is valid in its encoding: 2xx with a document, or an AWS-shaped 4xx.
 Json CheckAnswer(std::string_view what, const server::HttpResponse& r) {
   FUZZ_CHECK(r.status < 500, Describe(what, r));
@@ -104,6 +124,7 @@ Json CheckAnswer(std::string_view what, const server::HttpResponse& r) {
   } else {
     FUZZ_CHECK(r.status == 200, Describe(what, r));
   }
+  if (r.stream != nullptr) CheckEventStream(what, *r.stream);
   return *doc;
 }
 

@@ -73,6 +73,10 @@ std::string_view StreamStatusName(StreamStatus status) {
   return "?";
 }
 
+std::string_view EncryptionTypeName(EncryptionType type) {
+  return type == EncryptionType::KMS ? "KMS" : "NONE";
+}
+
 std::string_view StreamModeName(StreamMode mode) {
   return mode == StreamMode::ON_DEMAND ? "ON_DEMAND" : "PROVISIONED";
 }

@@ -196,6 +196,10 @@ struct DescribeStreamRequest {
   std::optional<int> Limit;  // 1..10,000; absent means 100
   std::optional<std::string> ExclusiveStartShardId;
 };
+// Server-side encryption as a stream reports it (StartStreamEncryption; no KMS behind it).
+enum class EncryptionType { NONE, KMS };
+std::string_view EncryptionTypeName(EncryptionType type);
+
 struct StreamDescription {
   std::string StreamName;
   ::shardsim::model::StreamStatus StreamStatus = ::shardsim::model::StreamStatus::ACTIVE;
@@ -204,6 +208,9 @@ struct StreamDescription {
   bool HasMoreShards = false;
   Duration RetentionPeriod;
   Instant StreamCreationTimestamp;
+  std::vector<std::string> ShardLevelMetrics;  // enhanced monitoring, in AWS's order
+  ::shardsim::model::EncryptionType EncryptionType = ::shardsim::model::EncryptionType::NONE;
+  std::optional<std::string> KeyId;  // with KMS
 };
 struct DescribeStreamResponse {
   ::shardsim::model::StreamDescription StreamDescription;
@@ -289,6 +296,10 @@ struct StreamSummary {
   int OpenShardCount = 0;
   ::shardsim::model::StreamStatus StreamStatus = ::shardsim::model::StreamStatus::ACTIVE;
   ::shardsim::model::StreamModeDetails StreamModeDetails;
+  std::vector<std::string> ShardLevelMetrics;
+  ::shardsim::model::EncryptionType EncryptionType = ::shardsim::model::EncryptionType::NONE;
+  std::optional<std::string> KeyId;
+  int ConsumerCount = 0;  // registered consumers, DELETING ones included
 };
 
 struct DescribeStreamSummaryRequest {
@@ -431,6 +442,69 @@ struct SubscriptionPoll {
   bool until_change = false;
   std::optional<KinesisError> error;  // kFailed
   bool expired = false;  // kComplete because its five minutes were over (not the shard's end)
+};
+
+// Stream settings: tags, enhanced (shard-level) monitoring, encryption, account limits ------
+inline constexpr int kMaxTagsPerStream = 50;
+inline constexpr int kDefaultListTagsLimit = 10;
+
+struct Tag {
+  std::string Key;
+  std::string Value;
+};
+// Keys of 1..128 and values of 0..256 characters (the decoder checks lengths; the model the
+// characters AWS allows: letters, digits, spaces and _ . : / = + - @).
+struct AddTagsToStreamRequest {
+  std::string StreamName;
+  std::vector<Tag> Tags;
+};
+struct RemoveTagsFromStreamRequest {
+  std::string StreamName;
+  std::vector<std::string> TagKeys;
+};
+struct ListTagsForStreamRequest {
+  std::string StreamName;
+  std::optional<std::string> ExclusiveStartTagKey;
+  std::optional<int> Limit;  // 1..50; absent means 10
+};
+struct ListTagsForStreamResponse {
+  std::vector<Tag> Tags;  // in key order
+  bool HasMoreTags = false;
+};
+
+// The shard-level metrics AWS names (and "ALL", which stands for the seven).
+inline constexpr std::string_view kShardLevelMetrics[] = {"IncomingBytes",
+                                                          "IncomingRecords",
+                                                          "OutgoingBytes",
+                                                          "OutgoingRecords",
+                                                          "WriteProvisionedThroughputExceeded",
+                                                          "ReadProvisionedThroughputExceeded",
+                                                          "IteratorAgeMilliseconds"};
+struct EnhancedMonitoringRequest {
+  std::string StreamName;
+  std::vector<std::string> ShardLevelMetrics;  // names above or "ALL"
+};
+struct EnhancedMonitoringResponse {
+  std::string StreamName;
+  std::vector<std::string> CurrentShardLevelMetrics;
+  std::vector<std::string> DesiredShardLevelMetrics;
+};
+
+struct StreamEncryptionRequest {
+  std::string StreamName;
+  ::shardsim::model::EncryptionType EncryptionType = ::shardsim::model::EncryptionType::KMS;
+  std::string KeyId;
+};
+
+// The account's shard quota as AWS reports it by default (us-east-1: 500 shards; 50 on-demand
+// streams).
+inline constexpr int kAccountShardLimit = 500;
+inline constexpr int kOnDemandStreamCountLimit = 50;
+struct DescribeLimitsResponse {
+  int ShardLimit = kAccountShardLimit;
+  int OpenShardCount = 0;
+  int OnDemandStreamCount = 0;
+  int OnDemandStreamCountLimit = kOnDemandStreamCountLimit;
 };
 
 }  // namespace shardsim::model

@@ -170,6 +170,29 @@ class KinesisModel {
   Outcome<UpdateShardCountResponse> UpdateShardCount(Instant now,
                                                      const UpdateShardCountRequest& request);
 
+  // Stream settings (stream_settings.cc) -----------------------------------------------------
+  // Tags: at most kMaxTagsPerStream a stream (more is InvalidArgument, nothing added); adding
+  // an existing key overwrites its value; removing an absent key is no error. They need a
+  // stream not CREATING or DELETING (ResourceInUse) and change nothing else.
+  Outcome<Empty> AddTagsToStream(Instant now, const AddTagsToStreamRequest& request);
+  Outcome<Empty> RemoveTagsFromStream(Instant now, const RemoveTagsFromStreamRequest& request);
+  Outcome<ListTagsForStreamResponse> ListTagsForStream(Instant now,
+                                                       const ListTagsForStreamRequest& request);
+  // Shard-level metrics ("ALL" stands for every one) are added or removed, and reported by
+  // DescribeStream and DescribeStreamSummary; a change needs an ACTIVE stream and leaves it
+  // UPDATING for its status_change_delay, as AWS does.
+  Outcome<EnhancedMonitoringResponse> EnableEnhancedMonitoring(
+      Instant now, const EnhancedMonitoringRequest& request);
+  Outcome<EnhancedMonitoringResponse> DisableEnhancedMonitoring(
+      Instant now, const EnhancedMonitoringRequest& request);
+  // KMS encryption with KeyId on (Start) or off (Stop: KeyId must be the one in use, else
+  // InvalidArgument); reported as EncryptionType and KeyId; an ACTIVE stream, then UPDATING.
+  // No key is checked or used: records are stored as they come.
+  Outcome<Empty> StartStreamEncryption(Instant now, const StreamEncryptionRequest& request);
+  Outcome<Empty> StopStreamEncryption(Instant now, const StreamEncryptionRequest& request);
+  // The account's open shards and on-demand streams against AWS's default quotas.
+  DescribeLimitsResponse DescribeLimits(Instant now);
+
   // Enhanced fan-out (see the rules above) -------------------------------------------------
   Outcome<RegisterStreamConsumerResponse> RegisterStreamConsumer(
       Instant now, const RegisterStreamConsumerRequest& request);
@@ -323,6 +346,9 @@ class KinesisModel {
   // only, when given).
   void WakeSubscribers(const Stream& stream, std::optional<uint32_t> shard_index);
   Outcome<Empty> SetRetention(Instant now, const RetentionPeriodRequest& request, bool increase);
+  Outcome<EnhancedMonitoringResponse> ChangeMonitoring(Instant now,
+                                                       const EnhancedMonitoringRequest& request,
+                                                       bool enable);
 
   uint64_t seed_;
   Instant last_now_ = Instant::FromUnixMicros(INT64_MIN);

@@ -152,6 +152,10 @@ StreamSummary KinesisModel::Summarize(Stream& stream, Instant now) {
   for (const auto& shard : stream.shards) {
     if (shard != nullptr && !shard->closed()) ++summary.OpenShardCount;
   }
+  summary.ShardLevelMetrics = stream.shard_level_metrics;
+  summary.EncryptionType = stream.encryption;
+  if (stream.encryption == EncryptionType::KMS) summary.KeyId = stream.key_id;
+  summary.ConsumerCount = static_cast<int>(stream.consumers.size());
   return summary;
 }
 
@@ -181,6 +185,9 @@ Outcome<DescribeStreamResponse> KinesisModel::DescribeStream(Instant now,
   d.StreamModeDetails = summary.StreamModeDetails;
   d.RetentionPeriod = summary.RetentionPeriod;
   d.StreamCreationTimestamp = summary.StreamCreationTimestamp;
+  d.ShardLevelMetrics = summary.ShardLevelMetrics;
+  d.EncryptionType = summary.EncryptionType;
+  d.KeyId = summary.KeyId;
   const int limit = request.Limit.value_or(kDefaultDescribeStreamLimit);
   for (const Shard* shard : Listing(*stream, now)) {
     if (request.ExclusiveStartShardId && shard->ShardId <= *request.ExclusiveStartShardId) continue;

@@ -15,7 +15,7 @@ readonly PACKAGES=(
   cmake clang clang-format libclang-rt-14-dev g++ make ninja-build
   libabsl-dev libssl-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
-  libcli11-dev nlohmann-json3-dev libxxhash-dev libboost1.81-dev chromium libxml2-utils
+  libcli11-dev nlohmann-json3-dev libxxhash-dev libboost1.81-dev zlib1g-dev chromium libxml2-utils
   parallel  # GNU parallel: the README's campaign block, run as written by tests/cli/readme_campaign_test.sh
 )
 

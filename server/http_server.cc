@@ -63,6 +63,10 @@ struct Shared {
   std::chrono::milliseconds tick{100};
   uint64_t ticks = 0;
   std::list<Session*> sessions;
+  // Sessions sending a ResponseStream, pulled again after every request handled.
+  std::list<Session*> streaming;
+
+  void PokeStreams();
 
   uint64_t DeadlineAfter(std::chrono::milliseconds timeout) const {
     return ticks + static_cast<uint64_t>((timeout + tick - std::chrono::milliseconds(1)) / tick) +
@@ -175,18 +179,43 @@ void FormatResponseHead(const HttpResponse& r, std::string_view date, bool keep_
   out.append("\r\nx-amz-id-2: ").append(r.id2);
   out.append("\r\nx-shardsim-virtual-time: ").append(r.virtual_time);
   if (!keep_alive) out.append("\r\nConnection: close");
+  if (r.stream != nullptr) {
+    out.append("\r\nTransfer-Encoding: chunked\r\n\r\n");
+    return;
+  }
   out.append("\r\nContent-Length: ");
   append_number(r.body.size());
   out.append("\r\n\r\n");
 }
 
+// One chunk of a chunked body (RFC 9112, 7.1) holding `bytes`, appended to `out`; `bytes`
+// must not be empty (an empty chunk ends the body).
+void AppendChunk(std::string_view bytes, std::string& out) {
+  char size[20];
+  const auto [end, ec] = std::to_chars(size, size + sizeof size, bytes.size(), 16);
+  out.append(size, static_cast<size_t>(end - size)).append("\r\n").append(bytes).append("\r\n");
+}
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Shared& shared) : socket_(std::move(socket)), shared_(shared) {
+  Session(tcp::socket socket, Shared& shared)
+      : socket_(std::move(socket)), shared_(shared), pull_timer_(socket_.get_executor()) {
     shared_.sessions.push_front(this);
     registered_ = shared_.sessions.begin();
   }
-  ~Session() { shared_.sessions.erase(registered_); }
+  ~Session() {
+    EndStream(/*cancel=*/true);
+    shared_.sessions.erase(registered_);
+  }
+
+  // A request was handled: a stream waiting for its next pull is pulled now.
+  void Poke() {
+    if (waiting_) {
+      pull_timer_.cancel();
+    } else {
+      poked_ = true;  // writing: pull as soon as the write is done
+    }
+  }
 
   void Start() { ReadHeader(); }
 
@@ -292,10 +321,91 @@ class Session : public std::enable_shared_from_this<Session> {
     target = target.substr(0, target.find('?'));
     HttpRequest request{parts_.method,        target,     parts_.amz_target, parts_.content_type,
                         parts_.authorization, parts_.body};
-    Respond(shared_.service.Handle(request), parser_->keep_alive());
+    HttpResponse response = shared_.service.Handle(request);
+    shared_.PokeStreams();
+    Respond(std::move(response), parser_->keep_alive());
+  }
+
+  // A ResponseStream, chunked (response_stream.h): the head, then a chunk of whatever each
+  // Pull yields, at once, after its retry_after, and after every request the server handles
+  // (Shared::PokeStreams); the last chunk when it is done, then the connection closes (the
+  // head says so). A read that fails meanwhile means the client went away: Cancel.
+  void StartStream(HttpResponse r) {
+    FormatResponseHead(r, shared_.date.Now(), /*keep_alive=*/false, head_);  // chunked
+    stream_ = std::move(r.stream);
+    shared_.streaming.push_back(this);
+    streaming_ = std::prev(shared_.streaming.end());
+    WatchForClose();
+    retry_after_ = std::chrono::milliseconds(0);  // the first Pull at once
+    Write(std::move(head_), /*last=*/false);
+  }
+
+  void WatchForClose() {
+    socket_.async_read_some(net::buffer(watch_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (self->stream_ == nullptr) return;
+                              if (ec) return self->Abort();
+                              self->WatchForClose();  // bytes sent meanwhile are dropped
+                            });
+  }
+
+  void Write(std::string bytes, bool last) {
+    out_ = std::move(bytes);
+    Expect(shared_.options.request_timeout, /*writing=*/true);
+    net::async_write(socket_, net::buffer(out_),
+                     [self = shared_from_this(), last](beast::error_code ec, size_t) {
+                       self->deadline_ = UINT64_MAX;
+                       if (ec) return self->Abort();
+                       if (last) {
+                         self->EndStream(/*cancel=*/false);
+                         return self->Close();
+                       }
+                       self->Wait(self->retry_after_);
+                     });
+  }
+
+  void PullStream() {
+    if (stream_ == nullptr) return;
+    ResponseStream::Step step = stream_->Pull();
+    std::string chunk;
+    if (!step.bytes.empty()) AppendChunk(step.bytes, chunk);
+    if (step.done) {
+      chunk.append("0\r\n\r\n");
+      return Write(std::move(chunk), /*last=*/true);
+    }
+    if (!chunk.empty()) {
+      retry_after_ = step.retry_after;
+      return Write(std::move(chunk), /*last=*/false);
+    }
+    Wait(step.retry_after);
+  }
+
+  void Wait(std::chrono::milliseconds retry_after) {
+    waiting_ = true;
+    pull_timer_.expires_after(poked_ ? std::chrono::milliseconds(0) : retry_after);
+    poked_ = false;
+    pull_timer_.async_wait([self = shared_from_this()](beast::error_code) {
+      self->waiting_ = false;
+      self->PullStream();  // when the time is up, or poked
+    });
+  }
+
+  void Abort() {
+    EndStream(/*cancel=*/true);
+    Close();
+  }
+
+  // Forgets the stream (cancelling it when `cancel`) and leaves the streaming list.
+  void EndStream(bool cancel) {
+    if (stream_ == nullptr) return;
+    if (cancel) stream_->Cancel();
+    stream_.reset();
+    shared_.streaming.erase(streaming_);
+    pull_timer_.cancel();
   }
 
   void Respond(HttpResponse r, bool keep_alive) {
+    if (r.stream != nullptr) return StartStream(std::move(r));
     FormatResponseHead(r, shared_.date.Now(), keep_alive, head_);
     body_ = std::move(r.body);
     Expect(shared_.options.request_timeout, /*writing=*/true);
@@ -323,16 +433,29 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::response<http::empty_body>> continue_;
   std::string head_;
   std::string body_;
+  // While sending a ResponseStream.
+  std::shared_ptr<ResponseStream> stream_;
+  std::list<Session*>::iterator streaming_;
+  net::steady_timer pull_timer_;
+  bool waiting_ = false;
+  bool poked_ = false;
+  std::chrono::milliseconds retry_after_{0};
+  std::string out_;
+  std::array<char, 512> watch_{};
   uint64_t deadline_ = UINT64_MAX;
   bool writing_ = false;
   bool timed_out_ = false;
 };
 
+void Shared::PokeStreams() {
+  for (Session* session : streaming) session->Poke();
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
   Impl(KinesisService& service, ServerOptions options)
-      : shared{service, std::move(options), {}, std::chrono::milliseconds(100), 0, {}},
+      : shared{service, std::move(options), {}, std::chrono::milliseconds(100), 0, {}, {}},
         acceptor(io, tcp::v4()),
         sweeper(io) {
     const auto shortest = std::min(shared.options.idle_timeout, shared.options.request_timeout);

@@ -53,6 +53,14 @@ class TraceRecorder : public model::CallObserver {
     Record(call.at, call.client, model::trace_call::kPutRecord,
            [&](FieldCollector& line) { model::WritePut(line, call); });
   }
+  void OnSubscribeToShard(const model::SubscribeToShardCall& call) override {
+    Record(call.at, call.client, model::trace_call::kSubscribeToShard,
+           [&](FieldCollector& line) { model::WriteSubscribeToShard(line, call); });
+  }
+  void OnSubscriptionDelivery(const model::SubscriptionDelivery& delivery) override {
+    Record(delivery.at, delivery.client, model::trace_call::kSubscriptionEvent,
+           [&](FieldCollector& line) { model::WriteSubscriptionDelivery(line, delivery); });
+  }
   // Records written since the last call (a request that reached the model writes one or more).
   int TakeCount() { return std::exchange(count_, 0); }
 

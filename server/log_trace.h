@@ -6,7 +6,9 @@
 // Records, one per logged call (the actor is the client, its access key id): PutRecord (shard,
 // key, seq; one per stored entry of a PutRecords), GetShardIterator (shard, type, bucket,
 // ordinal), GetRecords (shard, bucket, ordinal, records, first_seq/last_seq, next_bucket or
-// next="absent" and children, behind_ms), SplitShard, MergeShards, CreateStream, ListShards;
+// next="absent" and children, behind_ms), SubscribeToShard and each SubscribeToShardEvent
+// delivered (as the simulated client traces them), SplitShard, MergeShards, CreateStream,
+// ListShards;
 // a failed call carries `error` (the AWS __type) and `message`. Clock-control calls become
 // `clock` records of actor "control". Other operations are left out of the picture.
 #ifndef SHARDSIM_SERVER_LOG_TRACE_H_

@@ -15,7 +15,7 @@ namespace {
 
 constexpr int kMaxNesting = 64;
 
-constexpr std::array<std::pair<Operation, std::string_view>, 15> kOperations = {{
+constexpr std::array<std::pair<Operation, std::string_view>, 28> kOperations = {{
     {Operation::kCreateStream, "CreateStream"},
     {Operation::kDeleteStream, "DeleteStream"},
     {Operation::kDescribeStream, "DescribeStream"},
@@ -31,6 +31,19 @@ constexpr std::array<std::pair<Operation, std::string_view>, 15> kOperations = {
     {Operation::kUpdateShardCount, "UpdateShardCount"},
     {Operation::kIncreaseStreamRetentionPeriod, "IncreaseStreamRetentionPeriod"},
     {Operation::kDecreaseStreamRetentionPeriod, "DecreaseStreamRetentionPeriod"},
+    {Operation::kRegisterStreamConsumer, "RegisterStreamConsumer"},
+    {Operation::kDescribeStreamConsumer, "DescribeStreamConsumer"},
+    {Operation::kListStreamConsumers, "ListStreamConsumers"},
+    {Operation::kDeregisterStreamConsumer, "DeregisterStreamConsumer"},
+    {Operation::kSubscribeToShard, "SubscribeToShard"},
+    {Operation::kAddTagsToStream, "AddTagsToStream"},
+    {Operation::kRemoveTagsFromStream, "RemoveTagsFromStream"},
+    {Operation::kListTagsForStream, "ListTagsForStream"},
+    {Operation::kEnableEnhancedMonitoring, "EnableEnhancedMonitoring"},
+    {Operation::kDisableEnhancedMonitoring, "DisableEnhancedMonitoring"},
+    {Operation::kStartStreamEncryption, "StartStreamEncryption"},
+    {Operation::kStopStreamEncryption, "StopStreamEncryption"},
+    {Operation::kDescribeLimits, "DescribeLimits"},
 }};
 
 // kOperations is in enum order, so OperationName indexes it.
@@ -40,29 +53,15 @@ constexpr bool InEnumOrder() {
   }
   return true;
 }
-static_assert(InEnumOrder() &&
-                  kOperations.back().first == Operation::kDecreaseStreamRetentionPeriod,
+static_assert(InEnumOrder() && kOperations.back().first == Operation::kDescribeLimits,
               "kOperations lists every Operation once, in enum order");
 
 // The rest of the 2013-12-02 API (botocore's service-2.json).
-constexpr std::array<std::string_view, 24> kUnimplemented = {
-    "AddTagsToStream",
+constexpr std::array<std::string_view, 11> kUnimplemented = {
     "DeleteResourcePolicy",
-    "DeregisterStreamConsumer",
-    "DescribeLimits",
-    "DescribeStreamConsumer",
-    "DisableEnhancedMonitoring",
-    "EnableEnhancedMonitoring",
     "GetResourcePolicy",
-    "ListStreamConsumers",
     "ListTagsForResource",
-    "ListTagsForStream",
     "PutResourcePolicy",
-    "RegisterStreamConsumer",
-    "RemoveTagsFromStream",
-    "StartStreamEncryption",
-    "StopStreamEncryption",
-    "SubscribeToShard",
     "TagResource",
     "UntagResource",
     "UpdateStreamMode",

@@ -51,12 +51,25 @@ enum class Operation {
   kUpdateShardCount,
   kIncreaseStreamRetentionPeriod,
   kDecreaseStreamRetentionPeriod,
+  kRegisterStreamConsumer,
+  kDescribeStreamConsumer,
+  kListStreamConsumers,
+  kDeregisterStreamConsumer,
+  kSubscribeToShard,
+  kAddTagsToStream,
+  kRemoveTagsFromStream,
+  kListTagsForStream,
+  kEnableEnhancedMonitoring,
+  kDisableEnhancedMonitoring,
+  kStartStreamEncryption,
+  kStopStreamEncryption,
+  kDescribeLimits,
 };
 inline constexpr std::string_view kTargetPrefix = "Kinesis_20131202.";
 std::optional<Operation> OperationFromName(std::string_view name);
 std::string_view OperationName(Operation op);
-// True for the other operations of the Kinesis API (SubscribeToShard, AddTagsToStream, ...),
-// which shardsim does not implement.
+// True for the other operations of the Kinesis API (resource policies, TagResource,
+// UpdateStreamMode, account settings, ...), which shardsim does not implement.
 bool IsUnimplementedKinesisOperation(std::string_view name);
 
 // Step 1. The body as a normalized document (see the header comment); an empty body is {}.
@@ -108,10 +121,52 @@ struct RetentionCall {
   bool increase = true;
 };
 
-using Request = std::variant<CreateStreamCall, DeleteStreamCall, DescribeStreamCall,
-                             DescribeStreamSummaryCall, ListStreamsCall, ListShardsCall,
-                             GetShardIteratorCall, GetRecordsCall, PutRecordCall, PutRecordsCall,
-                             SplitShardCall, MergeShardsCall, UpdateShardCountCall, RetentionCall>;
+// Enhanced fan-out. Consumers are named by ARN (StreamARN, ConsumerARN); a StreamARN of another
+// account names no stream.
+struct RegisterStreamConsumerCall {
+  model::RegisterStreamConsumerRequest request;
+};
+struct DescribeStreamConsumerCall {
+  model::DescribeStreamConsumerRequest request;
+};
+struct ListStreamConsumersCall {
+  model::ListStreamConsumersRequest request;
+};
+struct DeregisterStreamConsumerCall {
+  model::DeregisterStreamConsumerRequest request;
+};
+struct SubscribeToShardCall {
+  model::SubscribeToShardRequest request;
+};
+// Stream settings.
+struct AddTagsToStreamCall {
+  model::AddTagsToStreamRequest request;
+};
+struct RemoveTagsFromStreamCall {
+  model::RemoveTagsFromStreamRequest request;
+};
+struct ListTagsForStreamCall {
+  model::ListTagsForStreamRequest request;
+};
+struct EnhancedMonitoringCall {
+  model::EnhancedMonitoringRequest request;
+  bool enable = true;
+};
+struct StreamEncryptionCall {
+  model::StreamEncryptionRequest request;
+  bool start = true;
+};
+struct DescribeLimitsCall {};
+
+using Request =
+    std::variant<CreateStreamCall, DeleteStreamCall, DescribeStreamCall, DescribeStreamSummaryCall,
+                 ListStreamsCall, ListShardsCall, GetShardIteratorCall, GetRecordsCall,
+                 PutRecordCall, PutRecordsCall, SplitShardCall, MergeShardsCall,
+                 UpdateShardCountCall, RetentionCall, RegisterStreamConsumerCall,
+                 DescribeStreamConsumerCall, ListStreamConsumersCall, DeregisterStreamConsumerCall,
+                 SubscribeToShardCall, AddTagsToStreamCall, RemoveTagsFromStreamCall,
+                 ListTagsForStreamCall, EnhancedMonitoringCall, StreamEncryptionCall,
+                 DescribeLimitsCall>;
 
 Decoded<Request> DecodeRequest(Operation op, const Json& body);
 

@@ -4,6 +4,8 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "server/event_stream.h"
+#include "server/request_id.h"
 #include "server/service.h"
 #include "sim/strings.h"
 
@@ -48,6 +50,38 @@ absl::StatusOr<HttpResponse> Resend(const Json& entry, int number, KinesisServic
       client == "anonymous" ? std::string_view() : std::string_view(authorization), body});
 }
 
+// A subscription's logged delivery replayed: `stream` pulled once at the logged time, its frame
+// made the body of a response (an event's payload; an exception as {"__type", "message"}; the
+// end, which sends no frame, as the logged value).
+HttpResponse PullDelivery(const Json& entry, ResponseStream& stream, KinesisService& service) {
+  const ResponseStream::Step step = stream.Pull();
+  HttpResponse out;
+  out.content_type = std::string(ContentType(Encoding::kJson));
+  std::string_view bytes = step.bytes;
+  while (!bytes.empty()) {
+    absl::StatusOr<event_stream::Message> m = event_stream::DecodeNext(bytes);
+    if (!m.ok()) {
+      out.status = 500;
+      out.body = Json{{"frame", std::string(m.status().message())}}.dump();
+      break;
+    }
+    if (m->StringHeader(":event-type") == "initial-response") continue;
+    if (const std::optional<std::string_view> type = m->StringHeader(":exception-type")) {
+      const Json payload = Json::parse(m->payload, nullptr, false);
+      out.status = 400;
+      out.body = Json{{"__type", *type},
+                      {"message", payload.is_object() ? payload.value("message", "") : ""}}
+                     .dump();
+    } else {
+      out.body = m->payload;
+    }
+    break;
+  }
+  if (out.body.empty() && step.done) out.body = entry.value("response", Json::object()).dump();
+  out.virtual_time = FormatVirtualTime(service.clock().Now());
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
@@ -80,6 +114,9 @@ absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
   }
 
   int requests = 0;
+  // The event streams of the SubscribeToShard calls replayed, by subscription id - 1 (the
+  // model numbers them from 1, in order).
+  std::vector<std::shared_ptr<ResponseStream>> streams;
   constexpr int kMaxLines = 100'000'000;  // a bound on the loop; a real log is far shorter
   for (int number = 2; number < kMaxLines && std::getline(log, line); ++number) {
     if (line.empty()) continue;
@@ -97,8 +134,25 @@ absl::StatusOr<int> ReplayEach(std::istream& log, ReplaySession& session,
         return absl::InvalidArgumentError(sim::Cat("line ", number, ": ", t.status().message()));
       if (*t > service.clock().Now()) (void)service.clock().Set(*t);
     }
+    if (StringField(entry, "operation") == kSubscriptionEventOperation) {
+      const Json id = entry.value("subscription", Json());
+      if (!id.is_number_unsigned() || id.get<uint64_t>() == 0 ||
+          id.get<uint64_t>() > streams.size()) {
+        return absl::InvalidArgumentError(sim::Cat(
+            "line ", number, ": a delivery of a subscription no logged SubscribeToShard opened"));
+      }
+      // Deliveries happen at the times the stream was pulled, whatever the clock.
+      absl::StatusOr<Instant> t = ParseTime(entry["time"].get<std::string>());
+      if (!t.ok())
+        return absl::InvalidArgumentError(sim::Cat("line ", number, ": ", t.status().message()));
+      if (*t > service.clock().Now()) (void)service.clock().Set(*t);
+      const HttpResponse delivery = PullDelivery(entry, *streams[id.get<uint64_t>() - 1], service);
+      if (!each(ReplayedRequest{number, entry, delivery})) break;
+      continue;
+    }
     absl::StatusOr<HttpResponse> response = Resend(entry, number, service);
     if (!response.ok()) return response.status();
+    if (response->stream != nullptr) streams.push_back(response->stream);
     ++requests;
     if (!each(ReplayedRequest{number, entry, *response})) break;
   }

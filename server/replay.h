@@ -5,7 +5,9 @@
 // Requests are re-sent in the JSON form the log holds (a CBOR request as its JSON form, so the
 // JSON form of the answers is compared); bodies that did not parse are re-sent byte for byte.
 // A log recorded with a scaled or wall clock is replayed on a manual clock set to each line's
-// logged time, so it reproduces as well.
+// logged time, so it reproduces as well. A subscription's deliveries (one line each, operation
+// SubscribeToShardEvent) are replayed by pulling the replayed SubscribeToShard's stream at
+// their logged time, whatever the clock, and comparing what it sends with what was logged.
 #ifndef SHARDSIM_SERVER_REPLAY_H_
 #define SHARDSIM_SERVER_REPLAY_H_
 

@@ -242,6 +242,181 @@ Decoded<Request> DecodeRetention(Fields& f, bool increase) {
   return Done(f, std::move(call));
 }
 
+// A required StreamARN (1..2048 characters), as the consumer operations take it.
+std::optional<std::string> StreamArnMember(Fields& f, bool required) {
+  std::optional<std::string> arn = f.String("StreamARN");
+  if (required) f.Required("StreamARN", arn);
+  f.Length("StreamARN", arn, 1, 2048);
+  return arn;
+}
+
+Decoded<Request> DecodeRegisterStreamConsumer(Fields& f) {
+  RegisterStreamConsumerCall call;
+  call.request.StreamARN = StreamArnMember(f, /*required=*/true).value_or("");
+  std::optional<std::string> name = f.Required("ConsumerName", f.String("ConsumerName"));
+  f.Length("ConsumerName", name, 1, 128);
+  call.request.ConsumerName = name.value_or("");
+  return Done(f, std::move(call));
+}
+
+model::ConsumerSelector Selector(Fields& f) {
+  model::ConsumerSelector selector;
+  selector.StreamARN = StreamArnMember(f, /*required=*/false);
+  selector.ConsumerName = f.String("ConsumerName");
+  f.Length("ConsumerName", selector.ConsumerName, 1, 128);
+  selector.ConsumerARN = f.String("ConsumerARN");
+  f.Length("ConsumerARN", selector.ConsumerARN, 1, 2048);
+  return selector;
+}
+
+Decoded<Request> DecodeListStreamConsumers(Fields& f) {
+  ListStreamConsumersCall call;
+  model::ListStreamConsumersRequest& r = call.request;
+  r.StreamARN = StreamArnMember(f, /*required=*/true).value_or("");
+  r.NextToken = f.String("NextToken");
+  f.Length("NextToken", r.NextToken, 1, 1048576);
+  std::optional<int64_t> max = f.Integer("MaxResults");
+  f.Range("MaxResults", max, 1, model::kMaxPageSize);
+  if (max) r.MaxResults = ToInt(*max);
+  r.StreamCreationTimestamp = f.Time("StreamCreationTimestamp");
+  return Done(f, std::move(call));
+}
+
+Decoded<Request> DecodeSubscribeToShard(Fields& f) {
+  SubscribeToShardCall call;
+  model::SubscribeToShardRequest& r = call.request;
+  std::optional<std::string> arn = f.Required("ConsumerARN", f.String("ConsumerARN"));
+  f.Length("ConsumerARN", arn, 1, 2048);
+  r.ConsumerARN = arn.value_or("");
+  r.ShardId = RequiredShardId(f, "ShardId");
+  const Json* start = f.Object("StartingPosition");
+  if (start == nullptr) {
+    if (!f.error()) f.Missing("StartingPosition");
+    return Done(f, std::move(call));
+  }
+  Fields sp(*start);
+  std::optional<std::string> type = sp.Required("Type", sp.String("Type"));
+  sp.Enum(
+      "Type", type,
+      {"AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"});
+  for (model::ShardIteratorType t :
+       {model::ShardIteratorType::AT_SEQUENCE_NUMBER,
+        model::ShardIteratorType::AFTER_SEQUENCE_NUMBER, model::ShardIteratorType::TRIM_HORIZON,
+        model::ShardIteratorType::LATEST, model::ShardIteratorType::AT_TIMESTAMP}) {
+    if (type && *type == model::ShardIteratorTypeName(t)) r.StartingPosition.Type = t;
+  }
+  r.StartingPosition.SequenceNumber = sp.String("SequenceNumber");
+  sp.Decimal("SequenceNumber", r.StartingPosition.SequenceNumber, 129);
+  r.StartingPosition.Timestamp = sp.Time("Timestamp");
+  if (sp.error()) f.Fail(*sp.error());
+  return Done(f, std::move(call));
+}
+
+// A list of 1..`max` strings of 1..`max_length` characters.
+std::vector<std::string> StringList(Fields& f, std::string_view key, size_t max,
+                                    size_t max_length) {
+  std::vector<std::string> out;
+  const Json* list = f.Array(key);
+  if (list == nullptr) {
+    if (!f.error()) f.Missing(key);
+    return out;
+  }
+  if (list->empty() || list->size() > max) {
+    f.Violation(key, "'[...]'", sim::Cat("must have length between 1 and ", max));
+    return out;
+  }
+  for (const Json& item : *list) {
+    if (!item.is_string()) {
+      f.Fail(SerializationError(
+          sim::Cat("'", key, "' entries must be strings, got ", JsonTypeName(item))));
+      return out;
+    }
+    const std::string& text = item.get_ref<const std::string&>();
+    if (text.empty() || text.size() > max_length) {
+      f.Violation(key, "'[...]'",
+                  sim::Cat("must have entries of length between 1 and ", max_length));
+      return out;
+    }
+    out.push_back(text);
+  }
+  return out;
+}
+
+Decoded<Request> DecodeAddTagsToStream(Fields& f) {
+  AddTagsToStreamCall call;
+  call.request.StreamName = f.Stream().value_or("");
+  const Json* tags = f.Object("Tags");
+  if (tags == nullptr) {
+    if (!f.error()) f.Missing("Tags");
+    return Done(f, std::move(call));
+  }
+  if (tags->empty() || tags->size() > 200) {
+    f.Violation("Tags", "'{...}'", "must have length between 1 and 200");
+    return Done(f, std::move(call));
+  }
+  for (const auto& [key, value] : tags->items()) {
+    if (!value.is_string()) {
+      f.Fail(
+          SerializationError(sim::Cat("'Tags' values must be strings, got ", JsonTypeName(value))));
+      break;
+    }
+    const std::string& text = value.get_ref<const std::string&>();
+    if (key.empty() || key.size() > 128 || text.size() > 256) {
+      f.Violation("Tags", "'{...}'",
+                  "must have keys of length between 1 and 128 and values of at most 256");
+      break;
+    }
+    call.request.Tags.push_back(model::Tag{key, text});
+  }
+  return Done(f, std::move(call));
+}
+
+Decoded<Request> DecodeRemoveTagsFromStream(Fields& f) {
+  RemoveTagsFromStreamCall call;
+  call.request.StreamName = f.Stream().value_or("");
+  call.request.TagKeys = StringList(f, "TagKeys", 50, 128);
+  return Done(f, std::move(call));
+}
+
+Decoded<Request> DecodeListTagsForStream(Fields& f) {
+  ListTagsForStreamCall call;
+  call.request.StreamName = f.Stream().value_or("");
+  call.request.ExclusiveStartTagKey = f.String("ExclusiveStartTagKey");
+  f.Length("ExclusiveStartTagKey", call.request.ExclusiveStartTagKey, 1, 128);
+  std::optional<int64_t> limit = f.Integer("Limit");
+  f.Range("Limit", limit, 1, model::kMaxTagsPerStream);
+  if (limit) call.request.Limit = ToInt(*limit);
+  return Done(f, std::move(call));
+}
+
+Decoded<Request> DecodeEnhancedMonitoring(Fields& f, bool enable) {
+  EnhancedMonitoringCall call;
+  call.enable = enable;
+  call.request.StreamName = f.Stream().value_or("");
+  call.request.ShardLevelMetrics = StringList(f, "ShardLevelMetrics", 7, 64);
+  for (const std::string& name : call.request.ShardLevelMetrics) {
+    f.Enum("ShardLevelMetrics", name,
+           {"IncomingBytes", "IncomingRecords", "OutgoingBytes", "OutgoingRecords",
+            "WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded",
+            "IteratorAgeMilliseconds", "ALL"});
+  }
+  return Done(f, std::move(call));
+}
+
+Decoded<Request> DecodeStreamEncryption(Fields& f, bool start) {
+  StreamEncryptionCall call;
+  call.start = start;
+  call.request.StreamName = f.Stream().value_or("");
+  std::optional<std::string> type = f.Required("EncryptionType", f.String("EncryptionType"));
+  f.Enum("EncryptionType", type, {"NONE", "KMS"});
+  call.request.EncryptionType =
+      type.value_or("KMS") == "KMS" ? model::EncryptionType::KMS : model::EncryptionType::NONE;
+  std::optional<std::string> key = f.Required("KeyId", f.String("KeyId"));
+  f.Length("KeyId", key, 1, 2048);
+  call.request.KeyId = key.value_or("");
+  return Done(f, std::move(call));
+}
+
 }  // namespace
 
 // Every case returns and there is no default: -Wswitch makes an Operation without a decoder a
@@ -279,6 +454,32 @@ Decoded<Request> DecodeRequest(Operation op, const Json& body) {
       return DecodeRetention(f, /*increase=*/true);
     case Operation::kDecreaseStreamRetentionPeriod:
       return DecodeRetention(f, /*increase=*/false);
+    case Operation::kRegisterStreamConsumer:
+      return DecodeRegisterStreamConsumer(f);
+    case Operation::kDescribeStreamConsumer:
+      return Done(f, DescribeStreamConsumerCall{Selector(f)});
+    case Operation::kListStreamConsumers:
+      return DecodeListStreamConsumers(f);
+    case Operation::kDeregisterStreamConsumer:
+      return Done(f, DeregisterStreamConsumerCall{Selector(f)});
+    case Operation::kSubscribeToShard:
+      return DecodeSubscribeToShard(f);
+    case Operation::kAddTagsToStream:
+      return DecodeAddTagsToStream(f);
+    case Operation::kRemoveTagsFromStream:
+      return DecodeRemoveTagsFromStream(f);
+    case Operation::kListTagsForStream:
+      return DecodeListTagsForStream(f);
+    case Operation::kEnableEnhancedMonitoring:
+      return DecodeEnhancedMonitoring(f, /*enable=*/true);
+    case Operation::kDisableEnhancedMonitoring:
+      return DecodeEnhancedMonitoring(f, /*enable=*/false);
+    case Operation::kStartStreamEncryption:
+      return DecodeStreamEncryption(f, /*start=*/true);
+    case Operation::kStopStreamEncryption:
+      return DecodeStreamEncryption(f, /*start=*/false);
+    case Operation::kDescribeLimits:
+      return Done(f, DescribeLimitsCall{});
   }
 }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "sim/strings.h"
 
 namespace shardsim::server {
 
@@ -134,6 +135,48 @@ std::optional<std::string> GetRecordsJsonText(const model::GetRecordsResponse& r
   }
   out += "]}";
   return out;
+}
+
+Json SubscribeToShardEventValue(const model::SubscribeToShardEvent& event, Encoding encoding) {
+  Json records = Json::array();
+  for (const model::Record& r : event.Records) records.push_back(RecordValue(r, encoding));
+  Json out{{"Records", std::move(records)}, {"MillisBehindLatest", event.MillisBehindLatest}};
+  if (event.ContinuationSequenceNumber) {
+    out["ContinuationSequenceNumber"] = *event.ContinuationSequenceNumber;
+  }
+  if (!event.ChildShards.empty()) {
+    Json children = Json::array();
+    for (const model::ChildShard& c : event.ChildShards) children.push_back(ChildShardValue(c));
+    out["ChildShards"] = std::move(children);
+  }
+  return out;
+}
+
+Json ConsumerValue(const model::Consumer& consumer, std::string_view region, Encoding encoding) {
+  return Json{
+      {"ConsumerName", consumer.ConsumerName},
+      {"ConsumerARN", RegionalArn(consumer.ConsumerARN, region)},
+      {"ConsumerStatus", std::string(model::ConsumerStatusName(consumer.ConsumerStatus))},
+      {"ConsumerCreationTimestamp", TimeValue(consumer.ConsumerCreationTimestamp, encoding)}};
+}
+
+namespace {
+constexpr std::string_view kKinesisArnPrefix = "arn:aws:kinesis:";
+constexpr std::string_view kModelRegion = "us-east-1";
+
+// The ARN with its region replaced by `region` (ARNs of another kind as they are).
+std::string WithRegion(std::string_view arn, std::string_view region) {
+  if (arn.substr(0, kKinesisArnPrefix.size()) != kKinesisArnPrefix) return std::string(arn);
+  const size_t end = arn.find(':', kKinesisArnPrefix.size());
+  if (end == std::string_view::npos) return std::string(arn);
+  return sim::Cat(kKinesisArnPrefix, region, arn.substr(end));
+}
+}  // namespace
+
+std::string ModelArn(std::string_view arn) { return WithRegion(arn, kModelRegion); }
+
+std::string RegionalArn(std::string_view model_arn, std::string_view region) {
+  return WithRegion(model_arn, region.empty() ? kModelRegion : region);
 }
 
 Json PutRecordValue(const model::PutRecordResponse& response) {

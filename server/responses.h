@@ -9,6 +9,7 @@
 #ifndef SHARDSIM_SERVER_RESPONSES_H_
 #define SHARDSIM_SERVER_RESPONSES_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 
 #include "model/kinesis_api.h"
 #include "server/protocol.h"
+#include "server/response_stream.h"
 
 namespace shardsim::server {
 
@@ -31,6 +33,11 @@ Json GetRecordsValue(const model::GetRecordsResponse& response, Encoding encodin
 // path; nlohmann's tree and serializer took half its time). nullopt when a partition key needs
 // escaping: then use GetRecordsValue.
 std::optional<std::string> GetRecordsJsonText(const model::GetRecordsResponse& response);
+// A SubscribeToShardEvent's payload: Records, ContinuationSequenceNumber (absent at a shard's
+// end), MillisBehindLatest, ChildShards (when non-empty).
+Json SubscribeToShardEventValue(const model::SubscribeToShardEvent& event, Encoding encoding);
+// A consumer as RegisterStreamConsumer and ListStreamConsumers describe it, its ARN in `region`.
+Json ConsumerValue(const model::Consumer& consumer, std::string_view region, Encoding encoding);
 Json PutRecordValue(const model::PutRecordResponse& response);
 Json PutRecordsValue(const model::PutRecordsResponse& response);
 Json ErrorValue(const ApiError& error);
@@ -47,8 +54,15 @@ struct Serialized {
   std::string text;
 };
 // What the service answers a Kinesis call with: a document to encode (null: an empty body), a
-// serialised body, or an error. KinesisService makes it a response in one place.
-using Answer = std::variant<Json, Serialized, ApiError>;
+// serialised body, an error, or a body sent over time (SubscribeToShard's event stream).
+// KinesisService makes it a response in one place.
+using Answer = std::variant<Json, Serialized, ApiError, std::shared_ptr<ResponseStream>>;
+
+// AWS ARNs in the model name region us-east-1; on the wire they name the region of the request
+// (its SigV4 credential scope). ModelArn rewrites a Kinesis ARN of any region to the model's;
+// RegionalArn a model ARN to `region`. Other text is returned as it is.
+std::string ModelArn(std::string_view arn);
+std::string RegionalArn(std::string_view model_arn, std::string_view region);
 
 }  // namespace shardsim::server
 

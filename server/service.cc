@@ -249,6 +249,12 @@ HttpResponse KinesisService::Respond(Answer answer, Encoding encoding, Instant n
   if (Serialized* text = std::get_if<Serialized>(&answer)) {
     return Stamped(200, encoding, std::move(text->text), now);  // only when not logging
   }
+  if (auto* stream = std::get_if<std::shared_ptr<ResponseStream>>(&answer)) {
+    HttpResponse out = Finish(200, Json(), encoding, now, log_entry, /*empty_body=*/true);
+    out.content_type = std::string(kEventStreamContentType);
+    out.stream = std::move(*stream);
+    return out;
+  }
   const Json& doc = std::get<Json>(answer);
   return Finish(200, doc, encoding, now, log_entry, /*empty_body=*/doc.is_null());
 }
@@ -292,6 +298,22 @@ std::string StatusName(model::StreamStatus status) {
   return std::string(model::StreamStatusName(status));
 }
 
+// DescribeStream's EnhancedMonitoring: one entry listing the shard-level metrics enabled.
+Json Monitoring(const std::vector<std::string>& metrics) {
+  return Json::array({Json{{"ShardLevelMetrics", metrics}}});
+}
+
+std::optional<std::string> ModelArnOf(const std::optional<std::string>& arn) {
+  if (!arn) return std::nullopt;
+  return ModelArn(*arn);
+}
+
+model::ConsumerSelector ModelSelector(model::ConsumerSelector selector) {
+  selector.StreamARN = ModelArnOf(selector.StreamARN);
+  selector.ConsumerARN = ModelArnOf(selector.ConsumerARN);
+  return selector;
+}
+
 }  // namespace
 
 // One handler per operation; std::visit makes a Request alternative without one a compile
@@ -315,18 +337,19 @@ Answer KinesisService::Run(const DeleteStreamCall& call, Call& c) {
 Answer KinesisService::Run(const DescribeStreamSummaryCall& call, Call& c) {
   const auto summary = model_.DescribeStreamSummary(c.now, call.stream);
   if (!summary.ok()) return FromModel(summary.error());
-  return Json{
-      {"StreamDescriptionSummary",
-       {{"StreamName", summary->StreamName},
-        {"StreamARN", StreamArn(c.region, summary->StreamName)},
-        {"StreamStatus", StatusName(summary->StreamStatus)},
-        {"StreamModeDetails", ModeDetails(summary->StreamModeDetails)},
-        {"RetentionPeriodHours", summary->RetentionPeriod / Duration::Hours(1)},
-        {"StreamCreationTimestamp", TimeValue(summary->StreamCreationTimestamp, c.encoding)},
-        {"EnhancedMonitoring", Json::array({{{"ShardLevelMetrics", Json::array()}}})},
-        {"EncryptionType", "NONE"},
-        {"OpenShardCount", summary->OpenShardCount},
-        {"ConsumerCount", 0}}}};
+  Json out{{"StreamDescriptionSummary",
+            {{"StreamName", summary->StreamName},
+             {"StreamARN", StreamArn(c.region, summary->StreamName)},
+             {"StreamStatus", StatusName(summary->StreamStatus)},
+             {"StreamModeDetails", ModeDetails(summary->StreamModeDetails)},
+             {"RetentionPeriodHours", summary->RetentionPeriod / Duration::Hours(1)},
+             {"StreamCreationTimestamp", TimeValue(summary->StreamCreationTimestamp, c.encoding)},
+             {"EnhancedMonitoring", Monitoring(summary->ShardLevelMetrics)},
+             {"EncryptionType", std::string(model::EncryptionTypeName(summary->EncryptionType))},
+             {"OpenShardCount", summary->OpenShardCount},
+             {"ConsumerCount", summary->ConsumerCount}}}};
+  if (summary->KeyId) out["StreamDescriptionSummary"]["KeyId"] = *summary->KeyId;
+  return out;
 }
 
 Answer KinesisService::Run(const DescribeStreamCall& call, Call& c) {
@@ -335,17 +358,19 @@ Answer KinesisService::Run(const DescribeStreamCall& call, Call& c) {
   const model::StreamDescription& d = described->StreamDescription;
   Json shards = Json::array();
   for (const model::Shard& shard : d.Shards) shards.push_back(ShardValue(shard));
-  return Json{{"StreamDescription",
-               {{"StreamName", d.StreamName},
-                {"StreamARN", StreamArn(c.region, d.StreamName)},
-                {"StreamStatus", StatusName(d.StreamStatus)},
-                {"StreamModeDetails", ModeDetails(d.StreamModeDetails)},
-                {"Shards", std::move(shards)},
-                {"HasMoreShards", d.HasMoreShards},
-                {"RetentionPeriodHours", d.RetentionPeriod / Duration::Hours(1)},
-                {"StreamCreationTimestamp", TimeValue(d.StreamCreationTimestamp, c.encoding)},
-                {"EnhancedMonitoring", Json::array({{{"ShardLevelMetrics", Json::array()}}})},
-                {"EncryptionType", "NONE"}}}};
+  Json out{{"StreamDescription",
+            {{"StreamName", d.StreamName},
+             {"StreamARN", StreamArn(c.region, d.StreamName)},
+             {"StreamStatus", StatusName(d.StreamStatus)},
+             {"StreamModeDetails", ModeDetails(d.StreamModeDetails)},
+             {"Shards", std::move(shards)},
+             {"HasMoreShards", d.HasMoreShards},
+             {"RetentionPeriodHours", d.RetentionPeriod / Duration::Hours(1)},
+             {"StreamCreationTimestamp", TimeValue(d.StreamCreationTimestamp, c.encoding)},
+             {"EnhancedMonitoring", Monitoring(d.ShardLevelMetrics)},
+             {"EncryptionType", std::string(model::EncryptionTypeName(d.EncryptionType))}}}};
+  if (d.KeyId) out["StreamDescription"]["KeyId"] = *d.KeyId;
+  return out;
 }
 
 Answer KinesisService::Run(const ListStreamsCall& call, Call& c) {
@@ -444,6 +469,94 @@ Answer KinesisService::Run(const UpdateShardCountCall& call, Call& c) {
 Answer KinesisService::Run(const RetentionCall& call, Call& c) {
   return EmptyOrError(call.increase ? model_.IncreaseStreamRetentionPeriod(c.now, call.request)
                                     : model_.DecreaseStreamRetentionPeriod(c.now, call.request));
+}
+
+Answer KinesisService::Run(const RegisterStreamConsumerCall& call, Call& c) {
+  model::RegisterStreamConsumerRequest request = call.request;
+  request.StreamARN = ModelArn(request.StreamARN);
+  const auto outcome = model_.RegisterStreamConsumer(c.now, request);
+  if (!outcome.ok()) return FromModel(outcome.error());
+  return Json{{"Consumer", ConsumerValue(outcome->Consumer, c.region, c.encoding)}};
+}
+
+Answer KinesisService::Run(const DescribeStreamConsumerCall& call, Call& c) {
+  const auto outcome = model_.DescribeStreamConsumer(c.now, ModelSelector(call.request));
+  if (!outcome.ok()) return FromModel(outcome.error());
+  const model::ConsumerDescription& d = outcome->ConsumerDescription;
+  Json value = ConsumerValue(
+      model::Consumer{d.ConsumerName, d.ConsumerARN, d.ConsumerStatus, d.ConsumerCreationTimestamp},
+      c.region, c.encoding);
+  value["StreamARN"] = RegionalArn(d.StreamARN, c.region);
+  return Json{{"ConsumerDescription", std::move(value)}};
+}
+
+Answer KinesisService::Run(const ListStreamConsumersCall& call, Call& c) {
+  model::ListStreamConsumersRequest request = call.request;
+  request.StreamARN = ModelArn(request.StreamARN);
+  const auto outcome = model_.ListStreamConsumers(c.now, request);
+  if (!outcome.ok()) return FromModel(outcome.error());
+  Json consumers = Json::array();
+  for (const model::Consumer& consumer : outcome->Consumers) {
+    consumers.push_back(ConsumerValue(consumer, c.region, c.encoding));
+  }
+  Json out{{"Consumers", std::move(consumers)}};
+  if (outcome->NextToken) out["NextToken"] = *outcome->NextToken;
+  return out;
+}
+
+Answer KinesisService::Run(const DeregisterStreamConsumerCall& call, Call& c) {
+  return EmptyOrError(model_.DeregisterStreamConsumer(c.now, ModelSelector(call.request)));
+}
+
+Answer KinesisService::Run(const SubscribeToShardCall& call, Call& c) {
+  model::SubscribeToShardRequest request = call.request;
+  request.ConsumerARN = ModelArn(request.ConsumerARN);
+  const model::SubscribeToShardCall observed =
+      model_.ObserveSubscribeToShard(c.now, c.client, std::move(request));
+  Notify([&](model::CallObserver& o) { o.OnSubscribeToShard(observed); });
+  if (!observed.outcome.ok()) return FromModel(observed.outcome.error());
+  return SubscriptionStreamOf(observed.outcome->SubscriptionId, c.client, c.encoding);
+}
+
+Answer KinesisService::Run(const AddTagsToStreamCall& call, Call& c) {
+  return EmptyOrError(model_.AddTagsToStream(c.now, call.request));
+}
+
+Answer KinesisService::Run(const RemoveTagsFromStreamCall& call, Call& c) {
+  return EmptyOrError(model_.RemoveTagsFromStream(c.now, call.request));
+}
+
+Answer KinesisService::Run(const ListTagsForStreamCall& call, Call& c) {
+  const auto outcome = model_.ListTagsForStream(c.now, call.request);
+  if (!outcome.ok()) return FromModel(outcome.error());
+  Json tags = Json::array();
+  for (const model::Tag& tag : outcome->Tags) {
+    tags.push_back(Json{{"Key", tag.Key}, {"Value", tag.Value}});
+  }
+  return Json{{"Tags", std::move(tags)}, {"HasMoreTags", outcome->HasMoreTags}};
+}
+
+Answer KinesisService::Run(const EnhancedMonitoringCall& call, Call& c) {
+  const auto outcome = call.enable ? model_.EnableEnhancedMonitoring(c.now, call.request)
+                                   : model_.DisableEnhancedMonitoring(c.now, call.request);
+  if (!outcome.ok()) return FromModel(outcome.error());
+  return Json{{"StreamName", outcome->StreamName},
+              {"StreamARN", StreamArn(c.region, outcome->StreamName)},
+              {"CurrentShardLevelMetrics", outcome->CurrentShardLevelMetrics},
+              {"DesiredShardLevelMetrics", outcome->DesiredShardLevelMetrics}};
+}
+
+Answer KinesisService::Run(const StreamEncryptionCall& call, Call& c) {
+  return EmptyOrError(call.start ? model_.StartStreamEncryption(c.now, call.request)
+                                 : model_.StopStreamEncryption(c.now, call.request));
+}
+
+Answer KinesisService::Run(const DescribeLimitsCall&, Call& c) {
+  const model::DescribeLimitsResponse limits = model_.DescribeLimits(c.now);
+  return Json{{"ShardLimit", limits.ShardLimit},
+              {"OpenShardCount", limits.OpenShardCount},
+              {"OnDemandStreamCount", limits.OnDemandStreamCount},
+              {"OnDemandStreamCountLimit", limits.OnDemandStreamCountLimit}};
 }
 
 absl::Status KinesisService::AddStream(const std::string& name, int shard_count,

@@ -16,11 +16,36 @@
 // Every response carries a deterministic x-amzn-RequestId and x-amz-id-2 (from the seed and a
 // request counter) and the virtual time of the call; the transport adds the real Date.
 //
-// Kinesis itself (stream status, ShardFilter, paging, limits) is the model's (kinesis_model.h):
-// the service routes, decodes and encodes. Streams made by CreateStream stay CREATING, UPDATING
-// and DELETING for `create_delay` (the model's status_change_delay); streams added by AddStream
-// keep their options' delay. With the manual clock, the same requests in the same order give
-// byte-identical responses.
+// SubscribeToShard answers 200 with Content-Type application/vnd.amazon.eventstream and a
+// ResponseStream (response_stream.h) that sends, as event-stream frames (event_stream.h), the
+// `initial-response` event ({} in the request's encoding), then each SubscribeToShardEvent the
+// model delivers (ObserveSubscription: observed by the hooks and observers, and logged, one
+// line each, as the simulated client observes and traces them), or the error that ended the
+// subscription as an exception message; the stream ends with the subscription (5 minutes, or
+// the shard's end). Errors before it opens (ResourceInUse within 5 s, a bad position, an
+// unknown consumer) are ordinary error responses.
+//
+// Subscriptions and the clock: the model says when a subscription's next event is due. Under
+// the wall and scaled clocks the stream waits that long in wall time (scaled: divided by K).
+// Under the manual and per-request clocks nothing else moves time while clients only read
+// their subscriptions, so a pull that finds nothing due moves the clock itself to the next due
+// time and sends that event — an open subscription's events are calls that move the clock —
+// but only once the service has handled no request for its last 4 pulls (otherwise those
+// requests move time, and the stream sends what falls due by them). Such a stream is pulled
+// again after 5 ms of wall time: a 5-minute subscription at rest (a heartbeat every 5 s) lasts
+// about 0.3 s, one walking an idle stretch (an event a second) about 1.5 s; no spinning, no
+// stall. With the manual clock, the same requests in the same order still give byte-identical
+// responses and streams when each stream is read to its end before the next request; a client
+// that makes calls while a subscription is open races it in wall time (a call within 20 ms of
+// the previous one always wins: the stream does not move the clock meanwhile).
+//
+// Kinesis itself (stream status, ShardFilter, paging, limits, consumers, tags, monitoring,
+// encryption) is the model's (kinesis_model.h): the service routes, decodes and encodes.
+// ARNs on the wire name the region of the request's credential scope; the model's name
+// us-east-1 (responses.h: ModelArn, RegionalArn). Streams made by CreateStream stay CREATING,
+// UPDATING and DELETING for `create_delay` (the model's status_change_delay); streams added by
+// AddStream keep their options' delay. With the manual clock, the same requests in the same order
+// give byte-identical responses.
 #ifndef SHARDSIM_SERVER_SERVICE_H_
 #define SHARDSIM_SERVER_SERVICE_H_
 
@@ -94,6 +119,12 @@ class ServiceHooks : public model::CallObserver {
     return Duration::Zero();
   }
 };
+
+// The Content-Type of SubscribeToShard's answer.
+inline constexpr std::string_view kEventStreamContentType = "application/vnd.amazon.eventstream";
+// The log's `operation` of a subscription's delivery (an event, its end, or its error), one
+// line each, with the subscription's id (the model's, counting from 1) in `subscription`.
+inline constexpr std::string_view kSubscriptionEventOperation = "SubscribeToShardEvent";
 
 struct HttpResponse {
   int status = 200;
@@ -172,6 +203,22 @@ class KinesisService {
   Answer Run(const MergeShardsCall& call, Call& c);
   Answer Run(const UpdateShardCountCall& call, Call& c);
   Answer Run(const RetentionCall& call, Call& c);
+  Answer Run(const RegisterStreamConsumerCall& call, Call& c);
+  Answer Run(const DescribeStreamConsumerCall& call, Call& c);
+  Answer Run(const ListStreamConsumersCall& call, Call& c);
+  Answer Run(const DeregisterStreamConsumerCall& call, Call& c);
+  Answer Run(const SubscribeToShardCall& call, Call& c);
+  Answer Run(const AddTagsToStreamCall& call, Call& c);
+  Answer Run(const RemoveTagsFromStreamCall& call, Call& c);
+  Answer Run(const ListTagsForStreamCall& call, Call& c);
+  Answer Run(const EnhancedMonitoringCall& call, Call& c);
+  Answer Run(const StreamEncryptionCall& call, Call& c);
+  Answer Run(const DescribeLimitsCall& call, Call& c);
+
+  // The event stream of one open subscription (subscription_stream.cc).
+  class SubscriptionStream;
+  std::shared_ptr<ResponseStream> SubscriptionStreamOf(uint64_t subscription_id, std::string client,
+                                                       Encoding encoding);
 
   ServiceOptions options_;
   VirtualClock clock_;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Go examples against Debian 12's AWS SDK for Go v2 (golang-go,
 # golang-github-aws-aws-sdk-go-v2-dev; scripts/setup_clients.sh installs them) in GOPATH mode,
-# offline: OUT_DIR/drain and OUT_DIR/stop_on_first_empty_page. Everything Go writes (the build
-# cache, a private GOPATH naming this folder shardsim/examples/go) stays under OUT_DIR.
+# offline: OUT_DIR/drain, stop_on_first_empty_page and efo_idle_day (SubscribeToShard). All Go
+# writes (the build cache, a private GOPATH naming this folder shardsim/examples/go) stays there.
 #   usage: examples/go/build.sh OUT_DIR
 set -euo pipefail
 
@@ -28,8 +28,8 @@ ln -sfn "${EXAMPLES_DIR}" "${OUT_DIR}/gopath/src/shardsim/examples/go"
 
 export GO111MODULE=off GOFLAGS= GOPROXY=off GOTOOLCHAIN=local
 export GOPATH="${OUT_DIR}/gopath:${SYSTEM_GOPATH}" GOCACHE="${OUT_DIR}/go-cache"
-for program in drain stop_on_first_empty_page; do
+for program in drain stop_on_first_empty_page efo_idle_day; do
   go build -o "${OUT_DIR}/${program}" "shardsim/examples/go/${program}"
 done
-printf '%s: built %s/drain and %s/stop_on_first_empty_page (%s)\n' "${PROG}" "${OUT_DIR}" \
+printf '%s: built drain, stop_on_first_empty_page and efo_idle_day in %s (%s)\n' "${PROG}" \
   "${OUT_DIR}" "$(go version)"

@@ -67,6 +67,12 @@ struct KinesisModel::Stream {
   // Registered consumers by name (deregistered ones until their DELETING time is over).
   std::map<std::string, internal::ConsumerState, std::less<>> consumers;
 
+  // Settings (stream_settings.cc): tags by key, shard-level metrics enabled, encryption.
+  std::map<std::string, std::string, std::less<>> tags;
+  std::vector<std::string> shard_level_metrics;  // in kShardLevelMetrics' order
+  EncryptionType encryption = EncryptionType::NONE;
+  std::string key_id;
+
   StreamStatus StatusAt(Instant now) const {
     return now < busy_until ? busy_status : StreamStatus::ACTIVE;
   }

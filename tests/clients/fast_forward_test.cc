@@ -64,6 +64,28 @@ struct Clock {
         now, kClient, {}, model::IteratorInfo{"stream", kShard, 0, 0, now}, response, next});
     return Finish();
   }
+  Duration SubscribeToShard() {
+    ff.BeginCall();
+    model::SubscribeToShardRequest request;
+    request.ShardId = kShard;
+    ff.OnSubscribeToShard(model::SubscribeToShardCall{
+        now, kClient, request, model::SubscribeToShardResponse{1, now + Duration::Minutes(5)},
+        model::IteratorInfo{"stream", kShard, 0, 0, now}});
+    return Finish();
+  }
+  // An event of the open subscription `after` its call (not a call: the clock moves by itself).
+  void Event(Duration after, int records, int64_t behind_ms) {
+    now = now + after;
+    model::SubscribeToShardEvent event;
+    event.Records.resize(static_cast<size_t>(records));
+    event.MillisBehindLatest = behind_ms;
+    event.ContinuationSequenceNumber = "1";
+    model::SubscriptionDelivery delivery{.at = now, .client = kClient, .subscription_id = 1};
+    delivery.shard_id = kShard;
+    delivery.poll =
+        model::SubscriptionPoll{.kind = model::SubscriptionPoll::Kind::kEvent, .event = event};
+    ff.OnSubscriptionDelivery(delivery);
+  }
   Duration Throttled() {
     ff.BeginCall();
     ff.OnGetRecords(model::GetRecordsCall{
@@ -76,6 +98,33 @@ struct Clock {
     return Finish();
   }
 };
+
+TEST(FastForward, AnEfoClientAtItsTipJumpsToTheNextEventBetweenSubscriptions) {
+  Clock c(OneShard(Duration::Minutes(2)));
+  EXPECT_EQ(c.SubscribeToShard(), Duration::Zero());  // busy
+  c.Event(Duration::Seconds(1), 0, 0);                // at its tip
+  c.Event(Duration::Minutes(5), 0, 0);                // five minutes later, still at its tip
+  // The subscription ended; the client lists its shards: the clock jumps to the put at 20 h.
+  const Instant before = c.now;
+  const Duration jump = c.ListShards();
+  EXPECT_EQ(c.now, c.scenario.start + Duration::Hours(20));
+  EXPECT_EQ(jump, c.scenario.start + Duration::Hours(20) - (before + kStep));
+}
+
+TEST(FastForward, AnEfoClientBehindItsTipOrWithAPutSinceItsLastEventDoesNotJump) {
+  Clock behind(OneShard(Duration::Minutes(2)));
+  behind.SubscribeToShard();
+  behind.Event(Duration::Seconds(1), 0, 3'600'000);  // an idle stretch still to walk
+  EXPECT_EQ(behind.ListShards(), Duration::Zero());
+
+  properties::Scenario s = OneShard(Duration::Minutes(2));
+  s.puts = {{Duration::Minutes(1), "k", "early"}, {Duration::Hours(20), "k", "late"}};
+  Clock stale(s);
+  stale.SubscribeToShard();
+  stale.Event(Duration::Seconds(1), 0, 0);       // at its tip, before the put at 1 minute
+  stale.now = stale.now + Duration::Minutes(2);  // the client was away; the put happened
+  EXPECT_EQ(stale.ListShards(), Duration::Zero());
+}
 
 TEST(FastForward, AReaderAtItsTipJumpsAtMostOneBucketAndKeepsItsIteratorValid) {
   Clock clock(OneShard(Duration::Minutes(2)));

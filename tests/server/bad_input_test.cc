@@ -46,7 +46,7 @@ std::vector<Row> Rows() {
       {"unknown operation", "Frobnicate", "{}", 400, "UnknownOperationException"},
       {"another service's target", "DynamoDB_20120810.ListTables", "{}", 400,
        "UnknownOperationException"},
-      {"unimplemented operation", "SubscribeToShard", "{}", 400, "UnknownOperationException"},
+      {"unimplemented operation", "PutResourcePolicy", "{}", 400, "UnknownOperationException"},
       {"malformed JSON", "ListStreams", "{\"Limit\": ", 400, "SerializationException"},
       {"malformed CBOR", "ListStreams", "\xbf\x61", 400, "SerializationException",
        "application/x-amz-cbor-1.1"},
