@@ -53,8 +53,8 @@ struct RequestParts {
   int version = 11;
 
   void Clear() {
-    for (std::string* s : {&method, &target, &amz_target, &content_type, &authorization,
-                           &expect, &upgrade, &http2_settings, &body}) {
+    for (std::string* s : {&method, &target, &amz_target, &content_type, &authorization, &expect,
+                           &upgrade, &http2_settings, &body}) {
       s->clear();
     }
     version = 11;
@@ -192,20 +192,20 @@ class Session : public internal::Connection, public std::enable_shared_from_this
   // Reads until the bytes so far are not a prefix of the HTTP/2 preface (HTTP/1.1, parsed
   // from buffer_ as usual) or are the whole preface.
   void DetectPreface() {
-    socket_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](
-                                                       beast::error_code ec, size_t n) {
-      self->buffer_.commit(n);
-      if (ec) {
-        self->deadline_ = UINT64_MAX;
-        return self->Close();
-      }
-      const auto data = self->buffer_.cdata();
-      const std::string_view seen(static_cast<const char*>(data.data()), data.size());
-      const size_t k = std::min(seen.size(), internal::kHttp2Preface.size());
-      if (seen.substr(0, k) != internal::kHttp2Preface.substr(0, k)) return self->ReadHeader();
-      if (k < internal::kHttp2Preface.size()) return self->DetectPreface();
-      self->SwitchToHttp2(std::nullopt);
-    });
+    socket_.async_read_some(
+        buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+          self->buffer_.commit(n);
+          if (ec) {
+            self->deadline_ = UINT64_MAX;
+            return self->Close();
+          }
+          const auto data = self->buffer_.cdata();
+          const std::string_view seen(static_cast<const char*>(data.data()), data.size());
+          const size_t k = std::min(seen.size(), internal::kHttp2Preface.size());
+          if (seen.substr(0, k) != internal::kHttp2Preface.substr(0, k)) return self->ReadHeader();
+          if (k < internal::kHttp2Preface.size()) return self->DetectPreface();
+          self->SwitchToHttp2(std::nullopt);
+        });
   }
 
   // Hands the socket, and what is in buffer_, to an HTTP/2 session.
@@ -213,10 +213,9 @@ class Session : public internal::Connection, public std::enable_shared_from_this
     deadline_ = UINT64_MAX;
     switched_ = true;
     const auto data = buffer_.cdata();
-    internal::StartHttp2Session(std::move(socket_), shared_,
-                                std::string_view(static_cast<const char*>(data.data()),
-                                                 data.size()),
-                                std::move(upgrade));
+    internal::StartHttp2Session(
+        std::move(socket_), shared_,
+        std::string_view(static_cast<const char*>(data.data()), data.size()), std::move(upgrade));
   }
 
   // `Upgrade: h2c` with an HTTP2-Settings header that decodes (RFC 7540, 3.2; otherwise the
@@ -248,8 +247,8 @@ class Session : public internal::Connection, public std::enable_shared_from_this
         "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
     Expect(shared_.options.request_timeout, /*writing=*/true);
     net::async_write(socket_, net::buffer(kSwitching.data(), kSwitching.size()),
-                     [self = shared_from_this(), upgrade = std::move(upgrade)](
-                         beast::error_code ec, size_t) mutable {
+                     [self = shared_from_this(), upgrade = std::move(upgrade)](beast::error_code ec,
+                                                                               size_t) mutable {
                        self->deadline_ = UINT64_MAX;
                        if (ec) return self->Close();
                        self->SwitchToHttp2(std::move(upgrade));

@@ -119,8 +119,8 @@ absl::StatusOr<TlsCredentials> SelfSignedTlsCredentials() {
   Bio cert_out(BIO_new(BIO_s_mem()));
   Bio key_out(BIO_new(BIO_s_mem()));
   if (PEM_write_bio_X509(cert_out.get(), cert.get()) != 1 ||
-      PEM_write_bio_PrivateKey(key_out.get(), key.get(), nullptr, nullptr, 0, nullptr,
-                               nullptr) != 1) {
+      PEM_write_bio_PrivateKey(key_out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) !=
+          1) {
     return absl::InternalError("OpenSSL: writing PEM");
   }
   return TlsCredentials{Drain(cert_out.get()), Drain(key_out.get())};

@@ -67,8 +67,7 @@ struct Http2Connection::Callbacks {
   }
 
   static int OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name,
-                      size_t namelen, const uint8_t* value, size_t valuelen, uint8_t,
-                      void* user) {
+                      size_t namelen, const uint8_t* value, size_t valuelen, uint8_t, void* user) {
     Stream* s = Self(user).Find(frame->hd.stream_id);
     if (s == nullptr) return 0;
     s->header_bytes += namelen + valuelen + 32;  // RFC 9113 6.5.2's accounting
@@ -132,8 +131,8 @@ struct Http2Connection::Callbacks {
     return 0;
   }
 
-  static ssize_t ReadBody(nghttp2_session*, int32_t, uint8_t* buf, size_t length,
-                          uint32_t* flags, nghttp2_data_source* source, void*) {
+  static ssize_t ReadBody(nghttp2_session*, int32_t, uint8_t* buf, size_t length, uint32_t* flags,
+                          nghttp2_data_source* source, void*) {
     Stream& s = *static_cast<Stream*>(source->ptr);
     const size_t n = std::min(length, s.out.size() - s.sent);
     std::memcpy(buf, s.out.data() + s.sent, n);
@@ -188,8 +187,7 @@ Http2Connection::Stream* Http2Connection::Find(int32_t id) {
   return it == streams_.end() ? nullptr : it->second.get();
 }
 
-bool Http2Connection::Upgrade(std::string_view settings, bool head_request,
-                              HttpResponse response) {
+bool Http2Connection::Upgrade(std::string_view settings, bool head_request, HttpResponse response) {
   auto s = std::make_shared<Stream>(1, executor_);
   s->request_done = true;
   Stream& stream = *s;
@@ -236,8 +234,7 @@ bool Http2Connection::Alive() const {
 void Http2Connection::Dispatch(Stream& s) {
   std::string_view path = s.path;
   path = path.substr(0, path.find('?'));
-  const HttpRequest request{s.method,        path,          s.amz_target,
-                            s.content_type,  s.authorization, s.body};
+  const HttpRequest request{s.method, path, s.amz_target, s.content_type, s.authorization, s.body};
   HttpResponse r = shared_.Handle(request);
   // The service may have ended streams of this connection (AfterRequest): `s` is still here,
   // because only nghttp2's stream-close callback erases it, and nghttp2 is not re-entered.
@@ -372,8 +369,7 @@ class Http2Session : public Connection, public std::enable_shared_from_this<Http
       if (auto self = weak.lock()) self->ScheduleFlush();
     });
     if (upgrade) {
-      if (!h2_->Upgrade(upgrade->settings, upgrade->head_request,
-                        std::move(upgrade->response))) {
+      if (!h2_->Upgrade(upgrade->settings, upgrade->head_request, std::move(upgrade->response))) {
         return Close();
       }
     }
@@ -406,11 +402,9 @@ class Http2Session : public Connection, public std::enable_shared_from_this<Http
  private:
   void Read() {
     if (closed_) return;
-    stream_.async_read_some(
-        boost::asio::buffer(in_),
-        [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
-          self->OnRead(ec, n);
-        });
+    stream_.async_read_some(boost::asio::buffer(in_),
+                            [self = shared_from_this()](const boost::system::error_code& ec,
+                                                        size_t n) { self->OnRead(ec, n); });
   }
 
   void OnRead(const boost::system::error_code& ec, size_t n) {

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <ctime>
+#include <functional>
 #include <list>
 #include <memory>
 #include <optional>
@@ -82,8 +83,11 @@ struct Shared {
     return ticks + static_cast<uint64_t>((timeout + tick - std::chrono::milliseconds(1)) / tick) +
            1;
   }
+  // For tests of the transports: answers requests in place of the service when set.
+  std::function<HttpResponse(const HttpRequest&)> handler;
+
   HttpResponse Handle(const HttpRequest& request) {
-    HttpResponse r = service.Handle(request);
+    HttpResponse r = handler ? handler(request) : service.Handle(request);
     PullStreams();
     return r;
   }
