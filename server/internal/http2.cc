@@ -357,8 +357,8 @@ namespace {
 // One HTTP/2 connection on a socket: reads into the protocol, writes what it produces (one
 // write at a time; reading pauses while a write is under way, so a peer that does not read
 // cannot make answers pile up), and closes when the protocol is over, the peer leaves, or a
-// timeout passes (idle: no stream open for `idle_timeout`; a write stalled for
-// `request_timeout`).
+// timeout passes (idle: no stream open and nothing read or written for `idle_timeout`, then
+// a GOAWAY; a write stalled for `request_timeout`).
 class Http2Session : public Connection, public std::enable_shared_from_this<Http2Session> {
  public:
   Http2Session(AnyStream stream, Shared& shared)
@@ -383,7 +383,7 @@ class Http2Session : public Connection, public std::enable_shared_from_this<Http
     if (closed_) return;
     if (writing_ && write_deadline_ <= shared_.ticks) return Close();
     h2_->Sweep();
-    if (h2_->Idle() && !writing_ && idle_deadline_ <= shared_.ticks) {
+    if (!closing_ && h2_->Idle() && !writing_ && idle_deadline_ <= shared_.ticks) {
       h2_->Shutdown();
       closing_ = true;
       Flush();
@@ -411,7 +411,7 @@ class Http2Session : public Connection, public std::enable_shared_from_this<Http
     if (closed_) return;
     if (ec) return Close();
     if (!h2_->Receive(std::string_view(in_.data(), n))) closing_ = true;
-    if (h2_->Idle()) idle_deadline_ = shared_.DeadlineAfter(shared_.options.idle_timeout);
+    idle_deadline_ = shared_.DeadlineAfter(shared_.options.idle_timeout);
     Flush();
     if (closed_ || closing_) return;
     if (writing_) {
@@ -445,6 +445,7 @@ class Http2Session : public Connection, public std::enable_shared_from_this<Http
         [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
           self->writing_ = false;
           if (ec) return self->Close();
+          self->idle_deadline_ = self->shared_.DeadlineAfter(self->shared_.options.idle_timeout);
           self->Flush();
           if (self->read_paused_ && !self->closed_ && !self->closing_) {
             self->read_paused_ = false;

@@ -474,6 +474,36 @@ TEST(Http2ServerTest, AMalformedFrameGetsGoawayAndTheServerServesOthers) {
   EXPECT_EQ(http1.Call("ListStreams", Json::object()).status, 200);
 }
 
+TEST(Http2ServerTest, ARequestNotFinishedInTimeIs408AndAnIdleConnectionGetsGoaway) {
+  ServerOptions http;
+  http.request_timeout = std::chrono::milliseconds(100);
+  http.idle_timeout = std::chrono::milliseconds(300);
+  TestServer server(ServiceOptions{}, http);
+  SocketClient c(server.port());
+  EXPECT_EQ(c.Call("ListStreams", Json::object()).status, 200);
+  // HEADERS without END_STREAM, and no body after them.
+  c.h2().Flush();
+  c.Write(std::string("\0\0\6\1\4\0\0\0\3\x83\x84\x86\x41\1x", 15));
+  std::string got;
+  bool goaway = false;
+  for (std::string more; (more = c.ReadSome()) != "";) {
+    got += more;
+  }
+  bool status_408 = false;
+  for (size_t at = 0; at + 9 <= got.size();) {
+    const size_t length = (static_cast<uint8_t>(got[at]) << 16) |
+                          (static_cast<uint8_t>(got[at + 1]) << 8) |
+                          static_cast<uint8_t>(got[at + 2]);
+    goaway = goaway || got[at + 3] == '\x07';
+    status_408 = status_408 || (got[at + 3] == '\x01' &&
+                                got.substr(at + 9, length).find("408") != std::string::npos) ||
+                 got.substr(at + 9, length).find("RequestTimeoutException") != std::string::npos;
+    at += 9 + length;
+  }
+  EXPECT_TRUE(status_408) << got.size() << " bytes";
+  EXPECT_TRUE(goaway) << "the idle connection was closed without GOAWAY";
+}
+
 TEST(Http2ServerTest, AnHttp1ConnectionStillWorksBesideHttp2) {
   TestServer server;
   SocketClient h2(server.port());
