@@ -317,8 +317,9 @@ class Session : public internal::Connection, public std::enable_shared_from_this
       return Close();
     } else if (StartsWithHttp2Preface()) {
       error = SerializationError(
-          "Malformed HTTP request: an HTTP/2 connection preface (PRI * HTTP/2.0); this "
-          "endpoint speaks HTTP/1.1");
+          "Malformed HTTP request: an HTTP/2 connection preface (PRI * HTTP/2.0) where an "
+          "HTTP/1.1 request was expected; HTTP/2 opens a connection with the whole preface, or "
+          "follows Upgrade: h2c");
     } else {
       error = SerializationError(sim::Cat("Malformed HTTP request: ", ec.message()));
     }
@@ -327,7 +328,8 @@ class Session : public internal::Connection, public std::enable_shared_from_this
     Respond(shared_.Reject(error, content_type), /*keep_alive=*/false);
   }
 
-  // What HTTP/2 clients with prior knowledge send first (RFC 9113, 3.4).
+  // What HTTP/2 clients with prior knowledge send first (RFC 9113, 3.4), seen where HTTP/1.1
+  // was expected (after a request on the connection, or a preface gone wrong).
   bool StartsWithHttp2Preface() const {
     constexpr std::string_view kPreface = "PRI * HTTP/2.0";
     const auto data = buffer_.cdata();
