@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <charconv>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -19,6 +20,8 @@ namespace shardsim::server::internal {
 
 namespace {
 
+// Closed streams kept for reuse.
+constexpr size_t kSpareStreams = 16;
 // Room for big request bodies without a WINDOW_UPDATE per 64 KiB.
 constexpr int32_t kStreamWindowBytes = 1 << 20;
 constexpr int32_t kConnectionWindowBytes = 16 << 20;
@@ -34,11 +37,26 @@ std::string_view View(const uint8_t* p, size_t n) {
 
 }  // namespace
 
+// A stream's request and response. Recycled (see NewStream): its strings keep their capacity,
+// so a warm connection allocates little per request.
 struct Http2Connection::Stream {
-  explicit Stream(int32_t stream_id, boost::asio::any_io_executor executor)
-      : id(stream_id), retry(executor) {}
+  void Reset(int32_t stream_id) {
+    id = stream_id;
+    for (std::string* s : {&method, &path, &amz_target, &content_type, &authorization}) s->clear();
+    ClearKeepingSmall(body);
+    ClearKeepingSmall(out);
+    header_bytes = 0;
+    deadline = UINT64_MAX;
+    request_done = answered = live_done = deferred = false;
+    sent = 0;
+    live.reset();
+  }
+  static void ClearKeepingSmall(std::string& s) {
+    s.clear();
+    if (s.capacity() > 64 * 1024) s.shrink_to_fit();
+  }
 
-  int32_t id;
+  int32_t id = 0;
   // The request.
   std::string method, path, amz_target, content_type, authorization, body;
   size_t header_bytes = 0;
@@ -51,7 +69,8 @@ struct Http2Connection::Stream {
   std::shared_ptr<ResponseStream> live;
   bool live_done = false;
   bool deferred = false;  // nghttp2 waits for resume_data
-  boost::asio::steady_timer retry;
+  // For a response stream only (a timer costs a lock to cancel, measurably per request).
+  std::optional<boost::asio::steady_timer> retry;
 };
 
 struct Http2Connection::Callbacks {
@@ -60,9 +79,8 @@ struct Http2Connection::Callbacks {
   static int OnBeginHeaders(nghttp2_session*, const nghttp2_frame* frame, void* user) {
     Http2Connection& c = Self(user);
     if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
-    auto s = std::make_shared<Stream>(frame->hd.stream_id, c.executor_);
-    s->deadline = c.shared_.DeadlineAfter(c.shared_.options.request_timeout);
-    c.streams_[s->id] = std::move(s);
+    Stream& s = c.NewStream(frame->hd.stream_id);
+    s.deadline = c.shared_.DeadlineAfter(c.shared_.options.request_timeout);
     return 0;
   }
 
@@ -74,12 +92,25 @@ struct Http2Connection::Callbacks {
     if (s->header_bytes > kHttp2MaxHeaderListBytes) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
     if (frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;  // trailers: ignored
     const std::string_view n = View(name, namelen);
-    std::string* into = n == ":method"         ? &s->method
-                        : n == ":path"         ? &s->path
-                        : n == "content-type"  ? &s->content_type
-                        : n == "x-amz-target"  ? &s->amz_target
-                        : n == "authorization" ? &s->authorization
-                                               : nullptr;
+    std::string* into = nullptr;
+    switch (namelen) {  // by length first: a few compares per header, not five
+      case 5:
+        if (n == ":path") into = &s->path;
+        break;
+      case 7:
+        if (n == ":method") into = &s->method;
+        break;
+      case 12:
+        into = n == "content-type"   ? &s->content_type
+               : n == "x-amz-target" ? &s->amz_target
+                                     : nullptr;
+        break;
+      case 13:
+        if (n == "authorization") into = &s->authorization;
+        break;
+      default:
+        break;
+    }
     // The first of each, as HTTP/1.1 keeps it (nghttp2 has already refused repeated
     // pseudo-headers).
     if (into != nullptr && into->empty()) into->assign(View(value, valuelen));
@@ -123,11 +154,7 @@ struct Http2Connection::Callbacks {
   }
 
   static int OnStreamClose(nghttp2_session*, int32_t id, uint32_t, void* user) {
-    Http2Connection& c = Self(user);
-    const auto it = c.streams_.find(id);
-    if (it == c.streams_.end()) return 0;
-    c.EndLive(*it->second, /*cancel=*/true);
-    c.streams_.erase(it);
+    Self(user).CloseStream(id);
     return 0;
   }
 
@@ -183,18 +210,45 @@ Http2Connection::~Http2Connection() {
 }
 
 Http2Connection::Stream* Http2Connection::Find(int32_t id) {
-  const auto it = streams_.find(id);
-  return it == streams_.end() ? nullptr : it->second.get();
+  for (auto it = streams_.rbegin(); it != streams_.rend(); ++it) {
+    if ((*it)->id == id) return it->get();
+  }
+  return nullptr;
+}
+
+Http2Connection::Stream& Http2Connection::NewStream(int32_t id) {
+  std::shared_ptr<Stream> s;
+  if (spare_.empty()) {
+    s = std::make_shared<Stream>();
+  } else {
+    s = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  s->Reset(id);
+  streams_.push_back(std::move(s));
+  return *streams_.back();
+}
+
+void Http2Connection::CloseStream(int32_t id) {
+  const auto it = std::find_if(streams_.begin(), streams_.end(),
+                               [id](const std::shared_ptr<Stream>& s) { return s->id == id; });
+  if (it == streams_.end()) return;
+  EndLive(**it, /*cancel=*/true);
+  std::shared_ptr<Stream> closed = std::move(*it);
+  streams_.erase(it);
+  // A timer's handler that still holds it (weak_ptr) finds another id and does nothing.
+  if (spare_.size() < kSpareStreams) {
+    closed->Reset(0);
+    spare_.push_back(std::move(closed));
+  }
 }
 
 bool Http2Connection::Upgrade(std::string_view settings, bool head_request, HttpResponse response) {
-  auto s = std::make_shared<Stream>(1, executor_);
-  s->request_done = true;
-  Stream& stream = *s;
-  streams_[1] = std::move(s);
+  Stream& stream = NewStream(1);
+  stream.request_done = true;
   if (nghttp2_session_upgrade2(session_, reinterpret_cast<const uint8_t*>(settings.data()),
                                settings.size(), head_request ? 1 : 0, nullptr) != 0) {
-    streams_.erase(1);
+    CloseStream(1);
     return false;
   }
   Submit(stream, std::move(response));
@@ -238,38 +292,46 @@ void Http2Connection::Dispatch(Stream& s) {
   HttpResponse r = shared_.Handle(request);
   // The service may have ended streams of this connection (AfterRequest): `s` is still here,
   // because only nghttp2's stream-close callback erases it, and nghttp2 is not re-entered.
-  s.body.clear();
-  s.body.shrink_to_fit();
+  Stream::ClearKeepingSmall(s.body);
   Submit(s, std::move(r));
 }
 
 void Http2Connection::Reject(Stream& s, const ApiError& error) {
-  s.body.clear();
-  s.body.shrink_to_fit();
+  Stream::ClearKeepingSmall(s.body);
   Submit(s, shared_.Reject(error, s.content_type));
 }
 
 void Http2Connection::Submit(Stream& s, HttpResponse r) {
   s.answered = true;
   s.deadline = UINT64_MAX;
-  const std::string status = std::to_string(r.status);
-  const std::string date(shared_.date.Now());
+  char status[16];
+  const std::string_view status_text(
+      status,
+      static_cast<size_t>(std::to_chars(status, status + sizeof status, r.status).ptr - status));
+  char length[24];
+  const std::string_view length_text(
+      length, static_cast<size_t>(std::to_chars(length, length + sizeof length, r.body.size()).ptr -
+                                  length));
   const bool live = r.stream != nullptr;
-  const std::string length = std::to_string(r.body.size());
-  const auto nv = [](std::string_view name, std::string_view value) {
+  // Names are literals (not copied); values are copied by nghttp2. Values new in every answer
+  // stay out of HPACK's dynamic table (they would only evict the ones that repeat).
+  const auto nv = [](std::string_view name, std::string_view value, bool unique = false) {
     return nghttp2_nv{reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
                       reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(),
-                      value.size(), NGHTTP2_NV_FLAG_NONE};
+                      value.size(),
+                      static_cast<uint8_t>(NGHTTP2_NV_FLAG_NO_COPY_NAME |
+                                           (unique ? NGHTTP2_NV_FLAG_NO_INDEX : 0))};
   };
-  std::vector<nghttp2_nv> headers{
-      nv(":status", status),
-      nv("date", date),
+  const std::array<nghttp2_nv, 7> headers{
+      nv(":status", status_text),
+      nv("date", shared_.date.Now()),
       nv("content-type", r.content_type),
-      nv("x-amzn-requestid", r.request_id),
-      nv("x-amz-id-2", r.id2),
+      nv("x-amzn-requestid", r.request_id, /*unique=*/true),
+      nv("x-amz-id-2", r.id2, /*unique=*/true),
       nv("x-shardsim-virtual-time", r.virtual_time),
+      nv("content-length", length_text),
   };
-  if (!live) headers.push_back(nv("content-length", length));
+  const size_t header_count = live ? headers.size() - 1 : headers.size();
   s.out = std::move(r.body);
   s.sent = 0;
   nghttp2_data_provider provider{};
@@ -280,7 +342,7 @@ void Http2Connection::Submit(Stream& s, HttpResponse r) {
     s.live = std::move(r.stream);
     ++shared_.live_streams;
   }
-  const int rv = nghttp2_submit_response(session_, s.id, headers.data(), headers.size(),
+  const int rv = nghttp2_submit_response(session_, s.id, headers.data(), header_count,
                                          has_body ? &provider : nullptr);
   if (rv != 0) {
     EndLive(s, /*cancel=*/true);
@@ -297,12 +359,17 @@ void Http2Connection::Pull(Stream& s) {
   if (step.done) {
     EndLive(s, /*cancel=*/false);
   } else {
-    s.retry.expires_after(step.retry_after);
-    s.retry.async_wait([this, weak = std::weak_ptr<Stream>(streams_.at(s.id))](
-                           const boost::system::error_code& ec) {
+    if (!s.retry) s.retry.emplace(executor_);
+    s.retry->expires_after(step.retry_after);
+    std::weak_ptr<Stream> weak;
+    for (const std::shared_ptr<Stream>& open : streams_) {
+      if (open.get() == &s) weak = open;
+    }
+    // The stream alive (its connection then is too) and not closed since (ids never repeat).
+    s.retry->async_wait([this, weak, id = s.id](const boost::system::error_code& ec) {
       if (ec) return;
       const std::shared_ptr<Stream> stream = weak.lock();
-      if (stream == nullptr) return;
+      if (stream == nullptr || stream->id != id) return;
       Pull(*stream);
     });
   }
@@ -319,19 +386,19 @@ void Http2Connection::EndLive(Stream& s, bool cancel) {
   if (s.live == nullptr || s.live_done) return;
   s.live_done = true;
   --shared_.live_streams;
-  s.retry.cancel();
+  if (s.retry) s.retry->cancel();
   if (cancel) s.live->Cancel();
 }
 
 void Http2Connection::PullStreams() {
   // Pull may not close streams (only nghttp2 does, from Receive or Produce), so the map is
   // stable here.
-  for (auto& [id, s] : streams_) Pull(*s);
+  for (const std::shared_ptr<Stream>& s : streams_) Pull(*s);
 }
 
 void Http2Connection::Sweep() {
   std::vector<Stream*> late;
-  for (auto& [id, s] : streams_) {
+  for (const std::shared_ptr<Stream>& s : streams_) {
     if (!s->answered && s->deadline <= shared_.ticks) late.push_back(s.get());
   }
   for (Stream* s : late) {
@@ -349,7 +416,7 @@ void Http2Connection::Shutdown() {
 }
 
 void Http2Connection::CancelAll() {
-  for (auto& [id, s] : streams_) EndLive(*s, /*cancel=*/true);
+  for (const std::shared_ptr<Stream>& s : streams_) EndLive(*s, /*cancel=*/true);
 }
 
 namespace {

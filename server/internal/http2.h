@@ -21,11 +21,11 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/internal/transport.h"
 
@@ -72,6 +72,9 @@ class Http2Connection {
   struct Callbacks;
 
   Stream* Find(int32_t id);
+  Stream& NewStream(int32_t id);
+  // nghttp2 closed it: its response stream (if any) is cancelled, the Stream recycled.
+  void CloseStream(int32_t id);
   void Dispatch(Stream& s);
   void Submit(Stream& s, HttpResponse r);
   void Reject(Stream& s, const ApiError& error);
@@ -83,7 +86,10 @@ class Http2Connection {
   std::function<void()> wake_;
   nghttp2_session* session_ = nullptr;
   bool fatal_ = false;
-  std::map<int32_t, std::shared_ptr<Stream>> streams_;
+  // Open streams in the order they opened (at most kHttp2MaxConcurrentStreams, so searched
+  // linearly); closed ones kept for reuse.
+  std::vector<std::shared_ptr<Stream>> streams_;
+  std::vector<std::shared_ptr<Stream>> spare_;
 };
 
 struct Http2Upgrade {
