@@ -56,9 +56,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string sent;
   {
     internal::Http2Connection connection(shared, io.get_executor(), nullptr);
-    std::string bytes = input.substr(0, 3) == "PRI" ? std::string(input)
-                                                     : std::string(internal::kHttp2Preface) +
-                                                           std::string(input);
+    std::string bytes = input.substr(0, 3) == "PRI"
+                            ? std::string(input)
+                            : std::string(internal::kHttp2Preface) + std::string(input);
     const size_t piece = size == 0 ? 64 : 1 + static_cast<uint8_t>(input[0]);
     bool alive = true;
     for (size_t at = 0; at < bytes.size() && alive; at += piece) {

@@ -495,9 +495,10 @@ TEST(Http2ServerTest, ARequestNotFinishedInTimeIs408AndAnIdleConnectionGetsGoawa
                           (static_cast<uint8_t>(got[at + 1]) << 8) |
                           static_cast<uint8_t>(got[at + 2]);
     goaway = goaway || got[at + 3] == '\x07';
-    status_408 = status_408 || (got[at + 3] == '\x01' &&
-                                got.substr(at + 9, length).find("408") != std::string::npos) ||
-                 got.substr(at + 9, length).find("RequestTimeoutException") != std::string::npos;
+    status_408 =
+        status_408 ||
+        (got[at + 3] == '\x01' && got.substr(at + 9, length).find("408") != std::string::npos) ||
+        got.substr(at + 9, length).find("RequestTimeoutException") != std::string::npos;
     at += 9 + length;
   }
   EXPECT_TRUE(status_408) << got.size() << " bytes";
