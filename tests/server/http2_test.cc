@@ -71,14 +71,20 @@ class H2Client {
           if (frame->hd.type == NGHTTP2_GOAWAY) static_cast<H2Client*>(user)->goaway_ = true;
           return 0;
         });
-    nghttp2_session_client_new(&session_, cbs, this);
+    nghttp2_option* option = nullptr;
+    nghttp2_option_new(&option);
+    // Let the client send header lists past the server's limit, to see the server refuse them.
+    nghttp2_option_set_max_send_header_block_length(option, 1 << 20);
+    nghttp2_session_client_new2(&session_, cbs, this, option);
+    nghttp2_option_del(option);
     nghttp2_session_callbacks_del(cbs);
     nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, nullptr, 0);
   }
   ~H2Client() { nghttp2_session_del(session_); }
 
   int32_t Submit(const std::string& path, const std::string& target, const std::string& body,
-                 const std::string& content_type = "application/x-amz-json-1.1") {
+                 const std::string& content_type = "application/x-amz-json-1.1",
+                 const std::vector<std::pair<std::string, std::string>>& extra = {}) {
     bodies_.push_back(body);
     std::string* kept = &bodies_.back();
     const auto nv = [](std::string_view n, std::string_view v) {
@@ -91,6 +97,7 @@ class H2Client {
                                     nv(":authority", authority), nv(":path", path),
                                     nv("content-type", content_type)};
     if (!target.empty()) headers.push_back(nv("x-amz-target", amz));
+    for (const auto& [name, value] : extra) headers.push_back(nv(name, value));
     nghttp2_data_provider provider{};
     provider.source.ptr = kept;
     provider.read_callback = [](nghttp2_session*, int32_t, uint8_t* buf, size_t length,
@@ -125,6 +132,9 @@ class H2Client {
   }
 
   H2Reply& reply(int32_t id) { return replies_[id]; }
+  uint32_t RemoteSetting(nghttp2_settings_id id) const {
+    return nghttp2_session_get_remote_settings(session_, id);
+  }
   bool goaway() const { return goaway_; }
 
  private:
@@ -288,6 +298,29 @@ TEST(Http2ConnectionTest, ShutdownSendsGoawayAndCancelsStreams) {
   h.Pump();
   EXPECT_TRUE(h.stream->cancelled);
   EXPECT_TRUE(h.client().goaway());
+}
+
+TEST(Http2ConnectionTest, SettingsLimitStreamsAndHeaderListsAndALongerListResetsItsStream) {
+  InMemory h;
+  const int32_t ok = h.client().Call("ListStreams", Json::object());
+  h.Pump();
+  EXPECT_EQ(h.client().RemoteSetting(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS), 100u);
+  EXPECT_EQ(h.client().RemoteSetting(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE), 65536u);
+  EXPECT_EQ(h.client().reply(ok).reply.status, 200);
+  // Eight 10 KB headers: 80 KB of header list.
+  std::vector<std::pair<std::string, std::string>> big;
+  for (int i = 0; i < 8; ++i)
+    big.emplace_back("x-big-" + std::to_string(i), std::string(10'000, 'a'));
+  const int32_t refused =
+      h.client().Submit("/", "ListStreams", "{}", "application/x-amz-json-1.1", big);
+  h.Pump();
+  EXPECT_TRUE(h.client().reply(refused).closed);
+  EXPECT_EQ(h.client().reply(refused).reply.status, 0);
+  EXPECT_NE(h.client().reply(refused).error_code, NGHTTP2_NO_ERROR);
+  EXPECT_FALSE(h.client().goaway());
+  const int32_t after = h.client().Call("ListStreams", Json::object());
+  h.Pump();
+  EXPECT_EQ(h.client().reply(after).reply.status, 200);
 }
 
 TEST(Http2ConnectionTest, ALostConnectionCancelsItsStreams) {
