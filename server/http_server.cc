@@ -256,6 +256,9 @@ class Session : public internal::Connection, public std::enable_shared_from_this
   }
 
   void ReadHeader() {
+    // Stopping: no request is read or answered any more (a handler queued before the stop
+    // would otherwise read a closed socket, and log a rejection that depends on timing).
+    if (shared_.stopping) return Close();
     parser_.emplace(parts_);
     parser_->body_limit(shared_.options.max_body_bytes);
     parser_->header_limit(64 * 1024);
@@ -295,6 +298,7 @@ class Session : public internal::Connection, public std::enable_shared_from_this
 
   void OnReadError(beast::error_code ec) {
     deadline_ = UINT64_MAX;
+    if (shared_.stopping) return Close();
     if (timed_out_) ec = beast::error::timeout;
     const bool started = parser_->got_some() || buffer_.size() > 0;
     if (ec == http::error::end_of_stream || ec == net::error::connection_reset ||
@@ -340,6 +344,7 @@ class Session : public internal::Connection, public std::enable_shared_from_this
 
   void OnRead(beast::error_code ec) {
     if (ec) return OnReadError(ec);
+    if (shared_.stopping) return Close();
     deadline_ = UINT64_MAX;
     std::string_view target = parts_.target;
     target = target.substr(0, target.find('?'));

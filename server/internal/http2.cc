@@ -477,6 +477,8 @@ class Http2Session : public Connection, public std::enable_shared_from_this<Http
   void OnRead(const boost::system::error_code& ec, size_t n) {
     if (closed_) return;
     if (ec) return Close();
+    // Stopping (GOAWAY queued): nothing more is read; what is queued goes out, then Close.
+    if (shared_.stopping) return Flush();
     if (!h2_->Receive(std::string_view(in_.data(), n))) closing_ = true;
     idle_deadline_ = shared_.DeadlineAfter(shared_.options.idle_timeout);
     Flush();
