@@ -98,6 +98,11 @@ struct ServeFlags {
   std::string limits = "aws";
   bool clock_given = false;
   std::optional<std::string> scenario;  // play this saved scenario (clientcheck/playback.h)
+  // TLS (HTTP/1.1 and h2 by ALPN): with the certificate and key files, or a self-signed
+  // certificate made at start when neither is given.
+  bool tls = false;
+  std::optional<std::string> tls_cert;
+  std::optional<std::string> tls_key;
 };
 int RunServe(const ServeFlags& flags);
 

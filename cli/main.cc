@@ -178,7 +178,7 @@ int Main(int argc, char** argv, const Program& program) {
 
   ServeFlags serve;
   CLI::App* serve_cmd = app.add_subcommand(
-      "serve", "a Kinesis endpoint (JSON and CBOR over HTTP/1.1) on the bucketed model");
+      "serve", "a Kinesis endpoint (JSON and CBOR over HTTP/1.1 and HTTP/2) on the bucketed model");
   serve_cmd->add_option("--host", serve.host, "address to bind (default 127.0.0.1)");
   AddNumber<uint64_t>(serve_cmd, "--port", serve.port, "port (default 4567; 0 picks a free one)", 0,
                       65535);
@@ -207,6 +207,12 @@ int Main(int argc, char** argv, const Program& program) {
                         "aws (the documented per-shard rate limits) or off (default aws)");
   serve_cmd->add_option("--request-timeout", serve.request_timeout,
                         "wall time a client has to send a request body (default 10s)");
+  serve_cmd->add_flag("--tls", serve.tls,
+                      "serve TLS (HTTP/1.1 and h2 by ALPN); without --tls-cert and --tls-key, "
+                      "with a self-signed certificate whose file is printed");
+  serve_cmd->add_option("--tls-cert", serve.tls_cert,
+                        "PEM certificate (chain) file; implies --tls");
+  serve_cmd->add_option("--tls-key", serve.tls_key, "PEM private key file of --tls-cert");
 
   CLI::App* clock_cmd =
       app.add_subcommand("clock", "show or move the clock of a running shardsim serve");

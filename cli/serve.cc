@@ -1,6 +1,7 @@
 // shardsim serve (the Kinesis endpoint) and shardsim replay --log (re-running its log).
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "server/log_trace.h"
 #include "server/replay.h"
 #include "server/service.h"
+#include "server/tls.h"
 #include "timeline/timeline.h"
 
 namespace shardsim::cli {
@@ -64,6 +66,36 @@ void PrintVerdicts(const std::vector<clientcheck::ClientVerdict>& verdicts) {
         "\n");
     Print(text);
   }
+}
+
+// The TLS credentials the flags ask for (none without --tls, --tls-cert or --tls-key), and the
+// file a self-signed certificate is written to (empty when the user gave one).
+std::optional<server::TlsCredentials> TlsOfFlags(const ServeFlags& flags,
+                                                 std::string& written_cert) {
+  if (!flags.tls && !flags.tls_cert && !flags.tls_key) return std::nullopt;
+  if (flags.tls_cert.has_value() != flags.tls_key.has_value()) {
+    throw InputError(flags.tls_cert ? "--tls-cert needs --tls-key (the certificate's private key)"
+                                    : "--tls-key needs --tls-cert (the key's certificate)");
+  }
+  if (flags.tls_cert) {
+    absl::StatusOr<server::TlsCredentials> read =
+        server::ReadTlsCredentials(*flags.tls_cert, *flags.tls_key);
+    if (!read.ok()) throw InputError(sim::ToString(read.status().message()));
+    return *std::move(read);
+  }
+  absl::StatusOr<server::TlsCredentials> made = server::SelfSignedTlsCredentials();
+  if (!made.ok()) throw InputError(absl::StrCat("--tls: ", sim::ToString(made.status().message())));
+  const char* tmp = std::getenv("TMPDIR");
+  std::string dir =
+      absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/shardsim-serve-XXXXXX");
+  if (mkdtemp(dir.data()) == nullptr) {
+    throw InputError(absl::StrCat("--tls: cannot make a folder for the certificate: ", dir));
+  }
+  written_cert = absl::StrCat(dir, "/cert.pem");
+  std::ofstream out(written_cert, std::ios::binary);
+  out << made->cert_pem;
+  if (!out.flush()) throw InputError(absl::StrCat("--tls: cannot write ", written_cert));
+  return *std::move(made);
 }
 
 bool Loopback(const std::string& host) {
@@ -135,6 +167,14 @@ int RunServe(const ServeFlags& flags) {
   const server::Duration timeout = DurationFlag("--request-timeout", flags.request_timeout);
   if (timeout <= server::Duration::Zero()) throw InputError("--request-timeout must be positive");
   http.request_timeout = std::chrono::milliseconds(std::max<int64_t>(1, timeout.millis()));
+  std::string written_cert;
+  http.tls = TlsOfFlags(flags, written_cert);
+  // The self-signed certificate's file and folder go when the server stops.
+  const std::unique_ptr<const std::string, void (*)(const std::string*)> remove_cert(
+      written_cert.empty() ? nullptr : &written_cert, [](const std::string* path) {
+        std::remove(path->c_str());
+        std::remove(path->substr(0, path->rfind('/')).c_str());
+      });
 
   server::KinesisService service(options);
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> log(nullptr, &std::fclose);
@@ -169,8 +209,13 @@ int RunServe(const ServeFlags& flags) {
   }
   const std::string shown =
       http.host.find(':') != std::string::npos ? absl::StrCat("[", http.host, "]") : http.host;
-  std::printf("shardsim serve: listening on http://%s:%u\n", shown.c_str(),
-              static_cast<unsigned>(server.port()));
+  std::printf("shardsim serve: listening on %s://%s:%u\n", http.tls ? "https" : "http",
+              shown.c_str(), static_cast<unsigned>(server.port()));
+  if (!written_cert.empty()) {
+    std::printf(
+        "shardsim serve: TLS certificate (self-signed, for 127.0.0.1, ::1 and localhost): %s\n",
+        written_cert.c_str());
+  }
   std::fflush(stdout);
   server.Run();
   if (playback) {

@@ -10,7 +10,7 @@ readonly PROG="fuzz.sh"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly REPO_ROOT
 readonly TARGETS=(scenario_json scenario_run campaign_result sequence_number iterator_token next_token
-                  server_request replay_log event_stream strategy)
+                  server_request replay_log event_stream http2_frames strategy)
 
 usage() {
   cat <<'EOF_USAGE'
@@ -21,7 +21,7 @@ Usage: scripts/fuzz.sh [--build-dir DIR] [--seconds N] [--runs N] [--timeout S] 
 Runs each TARGET (or every target, with --all) for N seconds (default 20), one after another
 (or J at a time, with --jobs J).
 Targets: scenario_json scenario_run campaign_result sequence_number iterator_token next_token
-server_request replay_log event_stream strategy. The fuzzers are built with -DSHARDSIM_FUZZERS=ON (the asan preset:
+server_request replay_log event_stream http2_frames strategy. The fuzzers are built with -DSHARDSIM_FUZZERS=ON (the asan preset:
 cmake --preset asan && cmake --build build-asan --target shardsim_fuzzers).
 
   --build-dir DIR  the build tree with fuzz/ (default: build-asan)

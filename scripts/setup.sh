@@ -13,7 +13,8 @@ readonly REPO_ROOT
 # co_await expressions twice (see the compiler check in CMakeLists.txt).
 readonly PACKAGES=(
   cmake clang clang-format libclang-rt-14-dev g++ make ninja-build
-  libabsl-dev libssl-dev
+  libabsl-dev libssl-dev libnghttp2-dev
+  nghttp2-client  # h2load: bench/server/run_side_by_side.sh's HTTP/2 figures
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libxxhash-dev libboost1.81-dev zlib1g-dev chromium libxml2-utils
   parallel  # GNU parallel: the README's campaign block, run as written by tests/cli/readme_campaign_test.sh

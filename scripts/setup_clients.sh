@@ -15,9 +15,10 @@ readonly NODE_DIR="${REPO_ROOT}/tests/clients/node"
 readonly STAMP="${NODE_DIR}/node_modules/.shardsim-installed-lock.json"
 
 # Debian 12 packages. The tests use /usr/bin/python3 and /usr/bin/aws, whose modules these are;
-# examples/go/build.sh finds the Go SDK (1.17.1) in /usr/share/gocode.
+# examples/go/build.sh finds the Go SDK (1.17.1) in /usr/share/gocode; curl (on nghttp2),
+# h2load (nghttp2-client) and openssl drive the HTTP/2 and TLS test.
 readonly PACKAGES=(awscli python3-boto3 python3-cbor2 wrk nodejs golang-go
-                   golang-github-aws-aws-sdk-go-v2-dev)
+                   golang-github-aws-aws-sdk-go-v2-dev curl nghttp2-client openssl)
 
 say() { printf '[%s] %s\n' "${PROG}" "$*"; }
 die() { printf '%s: %s\n' "${PROG}" "$*" >&2; exit 1; }

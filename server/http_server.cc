@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -17,8 +18,13 @@
 #include <memory>
 #include <optional>
 #include <utility>
+#include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "server/internal/http2.h"
+#include "server/internal/transport.h"
+#include "server/tls.h"
 #include "sim/strings.h"
 
 namespace shardsim::server {
@@ -29,50 +35,8 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-
-// The real date for the Date header (RFC 7231), formatted once per second.
-class DateHeader {
- public:
-  std::string_view Now() {
-    const std::time_t t = std::time(nullptr);
-    if (t != last_) {
-      std::tm tm{};
-      gmtime_r(&t, &tm);
-      const size_t n = std::strftime(text_, sizeof text_, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-      size_ = n;
-      last_ = t;
-    }
-    return std::string_view(text_, size_);
-  }
-
- private:
-  std::time_t last_ = -1;
-  char text_[64] = {};
-  size_t size_ = 0;
-};
-
-class Session;
-
-// Timeouts without a timer per request (re-arming one costs a system call per request, which
-// halved throughput when measured): one sweeper ticks every `tick`, and each session holds the
-// tick count by which its current read or write must finish.
-struct Shared {
-  KinesisService& service;
-  ServerOptions options;
-  DateHeader date;
-  std::chrono::milliseconds tick{100};
-  uint64_t ticks = 0;
-  std::list<Session*> sessions;
-  // Sessions sending a ResponseStream, pulled again after every request handled.
-  std::list<Session*> streaming;
-
-  void PokeStreams();
-
-  uint64_t DeadlineAfter(std::chrono::milliseconds timeout) const {
-    return ticks + static_cast<uint64_t>((timeout + tick - std::chrono::milliseconds(1)) / tick) +
-           1;
-  }
-};
+using internal::AnyStream;
+using internal::Shared;
 
 // What the service needs of a request, kept by the session and reused (its strings keep their
 // capacity), so reading a request allocates nothing once a connection is warm.
@@ -83,12 +47,14 @@ struct RequestParts {
   std::string content_type;
   std::string authorization;
   std::string expect;
+  std::string upgrade;         // Upgrade (h2c)
+  std::string http2_settings;  // HTTP2-Settings
   std::string body;
   int version = 11;
 
   void Clear() {
-    for (std::string* s :
-         {&method, &target, &amz_target, &content_type, &authorization, &expect, &body}) {
+    for (std::string* s : {&method, &target, &amz_target, &content_type, &authorization, &expect,
+                           &upgrade, &http2_settings, &body}) {
       s->clear();
     }
     version = 11;
@@ -128,10 +94,16 @@ class RequestParser : public http::basic_parser<true> {
         return KeepFirst(parts_.authorization, v, seen_authorization_);
       case http::field::expect:
         return KeepFirst(parts_.expect, v, seen_expect_);
+      case http::field::upgrade:
+        return KeepFirst(parts_.upgrade, v, seen_upgrade_);
       default:
         break;
     }
-    if (beast::iequals(name_string, "X-Amz-Target")) KeepFirst(parts_.amz_target, v, seen_target_);
+    if (beast::iequals(name_string, "X-Amz-Target")) {
+      KeepFirst(parts_.amz_target, v, seen_target_);
+    } else if (beast::iequals(name_string, "HTTP2-Settings")) {
+      KeepFirst(parts_.http2_settings, v, seen_settings_);
+    }
   }
   void on_header_impl(beast::error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
@@ -155,6 +127,8 @@ class RequestParser : public http::basic_parser<true> {
   bool seen_authorization_ = false;
   bool seen_expect_ = false;
   bool seen_target_ = false;
+  bool seen_upgrade_ = false;
+  bool seen_settings_ = false;
 };
 
 // The response's status line and headers, written by hand into one reused buffer and sent
@@ -196,20 +170,18 @@ void AppendChunk(std::string_view bytes, std::string& out) {
   out.append(size, static_cast<size_t>(end - size)).append("\r\n").append(bytes).append("\r\n");
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public internal::Connection, public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Shared& shared)
-      : socket_(std::move(socket)), shared_(shared), pull_timer_(socket_.get_executor()) {
-    shared_.sessions.push_front(this);
-    registered_ = shared_.sessions.begin();
-  }
-  ~Session() {
-    EndStream(/*cancel=*/true);
-    shared_.sessions.erase(registered_);
-  }
+  Session(AnyStream socket, Shared& shared)
+      : socket_(std::move(socket)),
+        shared_(shared),
+        registered_(shared, this),
+        pull_timer_(socket_.get_executor()) {}
+  ~Session() override { EndStream(/*cancel=*/true); }
 
   // A request was handled: a stream waiting for its next pull is pulled now.
-  void Poke() {
+  void AfterRequest() override {
+    if (stream_ == nullptr) return;
     if (waiting_) {
       pull_timer_.cancel();
     } else {
@@ -217,23 +189,103 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  void Start() { ReadHeader(); }
+  // `detect_http2`: the client may open with the HTTP/2 preface (prior knowledge), which
+  // hands the connection to HTTP/2.
+  void Start(bool detect_http2) {
+    parser_.emplace(parts_);
+    if (!detect_http2) return ReadHeader();
+    Expect(shared_.options.idle_timeout, /*writing=*/false);
+    DetectPreface();
+  }
 
   // Called by the sweeper on every tick.
-  void Sweep() {
+  void Sweep() override {
     if (deadline_ > shared_.ticks) return;
     deadline_ = UINT64_MAX;
     timed_out_ = true;
-    beast::error_code ignored;
     if (writing_) {
-      socket_.close(ignored);
+      socket_.Close();
     } else {
-      socket_.cancel(ignored);
+      socket_.Cancel();
     }
   }
 
+  void Shutdown() override {
+    EndStream(/*cancel=*/true);
+    if (!switched_) socket_.Close();
+  }
+
  private:
+  // Reads until the bytes so far are not a prefix of the HTTP/2 preface (HTTP/1.1, parsed
+  // from buffer_ as usual) or are the whole preface.
+  void DetectPreface() {
+    socket_.async_read_some(
+        buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+          self->buffer_.commit(n);
+          if (ec) {
+            self->deadline_ = UINT64_MAX;
+            return self->Close();
+          }
+          const auto data = self->buffer_.cdata();
+          const std::string_view seen(static_cast<const char*>(data.data()), data.size());
+          const size_t k = std::min(seen.size(), internal::kHttp2Preface.size());
+          if (seen.substr(0, k) != internal::kHttp2Preface.substr(0, k)) return self->ReadHeader();
+          if (k < internal::kHttp2Preface.size()) return self->DetectPreface();
+          self->SwitchToHttp2(std::nullopt);
+        });
+  }
+
+  // Hands the socket, and what is in buffer_, to an HTTP/2 session.
+  void SwitchToHttp2(std::optional<internal::Http2Upgrade> upgrade) {
+    deadline_ = UINT64_MAX;
+    switched_ = true;
+    const auto data = buffer_.cdata();
+    internal::StartHttp2Session(
+        std::move(socket_), shared_,
+        std::string_view(static_cast<const char*>(data.data()), data.size()), std::move(upgrade));
+  }
+
+  // `Upgrade: h2c` with an HTTP2-Settings header that decodes (RFC 7540, 3.2; otherwise the
+  // request is answered over HTTP/1.1, as the RFC allows).
+  std::optional<std::string> Http2SettingsOfUpgrade() const {
+    if (socket_.tls() || parts_.http2_settings.empty()) return std::nullopt;
+    bool h2c = false;
+    for (std::string_view rest = parts_.upgrade; !rest.empty();) {
+      const size_t comma = rest.find(',');
+      std::string_view token = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+      while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+      h2c = h2c || beast::iequals(token, "h2c");
+    }
+    std::string settings;
+    if (!h2c || !absl::WebSafeBase64Unescape(parts_.http2_settings, &settings)) {
+      return std::nullopt;
+    }
+    return settings;
+  }
+
+  // Answers the request (in arrival order, now), says 101, and sends the answer as HTTP/2
+  // stream 1.
+  void UpgradeToHttp2(const HttpRequest& request, std::string settings) {
+    internal::Http2Upgrade upgrade{std::move(settings), parts_.method == "HEAD",
+                                   shared_.Handle(request)};
+    static constexpr std::string_view kSwitching =
+        "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
+    Expect(shared_.options.request_timeout, /*writing=*/true);
+    net::async_write(socket_, net::buffer(kSwitching.data(), kSwitching.size()),
+                     [self = shared_from_this(), upgrade = std::move(upgrade)](beast::error_code ec,
+                                                                               size_t) mutable {
+                       self->deadline_ = UINT64_MAX;
+                       if (ec) return self->Close();
+                       self->SwitchToHttp2(std::move(upgrade));
+                     });
+  }
+
   void ReadHeader() {
+    // Stopping: no request is read or answered any more (a handler queued before the stop
+    // would otherwise read a closed socket, and log a rejection that depends on timing).
+    if (shared_.stopping) return Close();
     parser_.emplace(parts_);
     parser_->body_limit(shared_.options.max_body_bytes);
     parser_->header_limit(64 * 1024);
@@ -273,6 +325,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnReadError(beast::error_code ec) {
     deadline_ = UINT64_MAX;
+    if (shared_.stopping) return Close();
     if (timed_out_) ec = beast::error::timeout;
     const bool started = parser_->got_some() || buffer_.size() > 0;
     if (ec == http::error::end_of_stream || ec == net::error::connection_reset ||
@@ -295,17 +348,19 @@ class Session : public std::enable_shared_from_this<Session> {
       return Close();
     } else if (StartsWithHttp2Preface()) {
       error = SerializationError(
-          "Malformed HTTP request: an HTTP/2 connection preface (PRI * HTTP/2.0); this "
-          "endpoint speaks HTTP/1.1");
+          "Malformed HTTP request: an HTTP/2 connection preface (PRI * HTTP/2.0) where an "
+          "HTTP/1.1 request was expected; HTTP/2 opens a connection with the whole preface, or "
+          "follows Upgrade: h2c");
     } else {
       error = SerializationError(sim::Cat("Malformed HTTP request: ", ec.message()));
     }
     const std::string content_type =
         parser_->is_header_done() ? parts_.content_type : std::string();
-    Respond(shared_.service.Reject(error, content_type), /*keep_alive=*/false);
+    Respond(shared_.Reject(error, content_type), /*keep_alive=*/false);
   }
 
-  // What HTTP/2 clients with prior knowledge send first (RFC 9113, 3.4).
+  // What HTTP/2 clients with prior knowledge send first (RFC 9113, 3.4), seen where HTTP/1.1
+  // was expected (after a request on the connection, or a preface gone wrong).
   bool StartsWithHttp2Preface() const {
     constexpr std::string_view kPreface = "PRI * HTTP/2.0";
     const auto data = buffer_.cdata();
@@ -316,25 +371,26 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnRead(beast::error_code ec) {
     if (ec) return OnReadError(ec);
+    if (shared_.stopping) return Close();
     deadline_ = UINT64_MAX;
     std::string_view target = parts_.target;
     target = target.substr(0, target.find('?'));
     HttpRequest request{parts_.method,        target,     parts_.amz_target, parts_.content_type,
                         parts_.authorization, parts_.body};
-    HttpResponse response = shared_.service.Handle(request);
-    shared_.PokeStreams();
-    Respond(std::move(response), parser_->keep_alive());
+    if (std::optional<std::string> settings = Http2SettingsOfUpgrade()) {
+      return UpgradeToHttp2(request, *std::move(settings));
+    }
+    Respond(shared_.Handle(request), parser_->keep_alive());
   }
 
   // A ResponseStream, chunked (response_stream.h): the head, then a chunk of whatever each
   // Pull yields, at once, after its retry_after, and after every request the server handles
-  // (Shared::PokeStreams); the last chunk when it is done, then the connection closes (the
-  // head says so). A read that fails meanwhile means the client went away: Cancel.
+  // (AfterRequest); the last chunk when it is done, then the connection closes (the head says
+  // so). A read that fails meanwhile means the client went away: Cancel.
   void StartStream(HttpResponse r) {
     FormatResponseHead(r, shared_.date.Now(), /*keep_alive=*/false, head_);  // chunked
     stream_ = std::move(r.stream);
-    shared_.streaming.push_back(this);
-    streaming_ = std::prev(shared_.streaming.end());
+    ++shared_.live_streams;
     WatchForClose();
     retry_after_ = std::chrono::milliseconds(0);  // the first Pull at once
     Write(std::move(head_), /*last=*/false);
@@ -381,6 +437,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Wait(std::chrono::milliseconds retry_after) {
+    if (stream_ == nullptr) return;
     waiting_ = true;
     pull_timer_.expires_after(poked_ ? std::chrono::milliseconds(0) : retry_after);
     poked_ = false;
@@ -395,12 +452,12 @@ class Session : public std::enable_shared_from_this<Session> {
     Close();
   }
 
-  // Forgets the stream (cancelling it when `cancel`) and leaves the streaming list.
+  // Forgets the stream (cancelling it when `cancel`).
   void EndStream(bool cancel) {
     if (stream_ == nullptr) return;
     if (cancel) stream_->Cancel();
     stream_.reset();
-    shared_.streaming.erase(streaming_);
+    --shared_.live_streams;
     pull_timer_.cancel();
   }
 
@@ -418,46 +475,73 @@ class Session : public std::enable_shared_from_this<Session> {
                      });
   }
 
-  void Close() {
-    beast::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_send, ignored);
-    socket_.close(ignored);
-  }
+  void Close() { socket_.Close(); }
 
-  tcp::socket socket_;
+  AnyStream socket_;
   beast::flat_buffer buffer_;
   Shared& shared_;
-  std::list<Session*>::iterator registered_;
+  internal::Registered registered_;
   RequestParts parts_;
   std::optional<RequestParser> parser_;
   std::optional<http::response<http::empty_body>> continue_;
   std::string head_;
   std::string body_;
-  // While sending a ResponseStream.
+  uint64_t deadline_ = UINT64_MAX;
+  bool writing_ = false;
+  bool timed_out_ = false;
+  bool switched_ = false;  // the socket went to HTTP/2
+  // The ResponseStream being sent, chunked, if any (StartStream).
   std::shared_ptr<ResponseStream> stream_;
-  std::list<Session*>::iterator streaming_;
   net::steady_timer pull_timer_;
   bool waiting_ = false;
   bool poked_ = false;
   std::chrono::milliseconds retry_after_{0};
   std::string out_;
   std::array<char, 512> watch_{};
-  uint64_t deadline_ = UINT64_MAX;
-  bool writing_ = false;
-  bool timed_out_ = false;
 };
 
-void Shared::PokeStreams() {
-  for (Session* session : streaming) session->Poke();
+// ALPN (RFC 7301): h2 when the client offers it, else http/1.1; neither offered, no ALPN (the
+// connection is HTTP/1.1, or HTTP/2 with prior knowledge).
+int SelectAlpn(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
+               unsigned int inlen, void*) {
+  static constexpr unsigned char kOurs[] = "\x02h2\x08http/1.1";
+  unsigned char* chosen = nullptr;
+  if (SSL_select_next_proto(&chosen, outlen, kOurs, sizeof kOurs - 1, in, inlen) !=
+      OPENSSL_NPN_NEGOTIATED) {
+    return SSL_TLSEXT_ERR_NOACK;
+  }
+  *out = chosen;
+  return SSL_TLSEXT_ERR_OK;
+}
+
+absl::StatusOr<std::unique_ptr<net::ssl::context>> TlsContext(const TlsCredentials& tls) {
+  auto context = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  context->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                       net::ssl::context::no_tlsv1_1);
+  beast::error_code ec;
+  context->use_certificate_chain(net::buffer(tls.cert_pem), ec);
+  if (ec) {
+    return absl::InvalidArgumentError(
+        sim::Cat("the TLS certificate is not a PEM certificate: ", ec.message()));
+  }
+  context->use_private_key(net::buffer(tls.key_pem), net::ssl::context::pem, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(
+        sim::Cat("the TLS key is not a PEM private key: ", ec.message()));
+  }
+  if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
+    return absl::InvalidArgumentError("the TLS key does not belong to the certificate");
+  }
+  SSL_CTX_set_alpn_select_cb(context->native_handle(), &SelectAlpn, nullptr);
+  return context;
 }
 
 }  // namespace
 
 struct HttpServer::Impl {
   Impl(KinesisService& service, ServerOptions options)
-      : shared{service, std::move(options), {}, std::chrono::milliseconds(100), 0, {}, {}},
-        acceptor(io, tcp::v4()),
-        sweeper(io) {
+      : shared(service, std::move(options)), acceptor(io, tcp::v4()), sweeper(io) {
     const auto shortest = std::min(shared.options.idle_timeout, shared.options.request_timeout);
     shared.tick =
         std::clamp(shortest / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(250));
@@ -468,7 +552,9 @@ struct HttpServer::Impl {
     sweeper.async_wait([this](beast::error_code ec) {
       if (ec) return;
       ++shared.ticks;
-      for (Session* session : shared.sessions) session->Sweep();
+      // A sweep may close a connection, which unregisters it when its handlers have run, not
+      // now: the list is stable during the loop.
+      for (internal::Connection* c : shared.connections) c->Sweep();
       Sweep();
     });
   }
@@ -486,19 +572,78 @@ struct HttpServer::Impl {
       }
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<Session>(std::move(socket), shared)->Start();
+      if (tls) {
+        Handshake(std::move(socket));
+      } else {
+        std::make_shared<Session>(AnyStream(std::move(socket)), shared)->Start(true);
+      }
       Accept();
     });
   }
 
+  // TLS, within `request_timeout`; then HTTP/2 if ALPN chose h2, else HTTP/1.1 (which still
+  // recognises an HTTP/2 preface).
+  void Handshake(tcp::socket socket) {
+    auto stream = std::make_shared<std::unique_ptr<internal::TlsStream>>(
+        std::make_unique<internal::TlsStream>(std::move(socket), *tls));
+    auto timer = std::make_shared<net::steady_timer>(io, shared.options.request_timeout);
+    timer->async_wait([weak = std::weak_ptr(stream)](beast::error_code ec) {
+      if (ec) return;
+      if (auto s = weak.lock(); s && *s) {
+        beast::error_code ignored;
+        (*s)->next_layer().close(ignored);
+      }
+    });
+    (*stream)->async_handshake(
+        net::ssl::stream_base::server, [this, stream, timer](beast::error_code ec) {
+          timer->cancel();
+          if (ec || shared.stopping) return;
+          const unsigned char* alpn = nullptr;
+          unsigned int alpn_size = 0;
+          SSL_get0_alpn_selected((*stream)->native_handle(), &alpn, &alpn_size);
+          const bool h2 = std::string_view(reinterpret_cast<const char*>(alpn), alpn_size) == "h2";
+          AnyStream any(std::move(*stream));
+          if (h2) return internal::StartHttp2Session(std::move(any), shared, {});
+          std::make_shared<Session>(std::move(any), shared)->Start(true);
+        });
+  }
+
+  // Stops accepting, lets each connection finish (HTTP/2: GOAWAY, answers already queued go
+  // out), and stops the loop when all are closed or after a second.
+  void Shutdown() {
+    if (shared.stopping) return;
+    shared.stopping = true;
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    sweeper.cancel();
+    backoff.cancel();
+    if (signals) signals->cancel(ignored);
+    const std::vector<internal::Connection*> open(shared.connections.begin(),
+                                                  shared.connections.end());
+    for (internal::Connection* c : open) c->Shutdown();
+    stop_by = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    WaitForConnections();
+  }
+
+  void WaitForConnections() {
+    if (shared.connections.empty() || std::chrono::steady_clock::now() >= stop_by) {
+      io.stop();
+      return;
+    }
+    backoff.expires_after(std::chrono::milliseconds(5));
+    backoff.async_wait([this](beast::error_code) { WaitForConnections(); });
+  }
+
   // Sessions live in io's handlers and unregister from `shared` when destroyed, so `shared`
-  // outlives io.
+  // (and the TLS context of their streams) outlive io.
   Shared shared;
+  std::unique_ptr<net::ssl::context> tls;
   net::io_context io{1};
   tcp::acceptor acceptor;
   net::steady_timer sweeper;
   net::steady_timer backoff{io};
   std::optional<net::signal_set> signals;
+  std::chrono::steady_clock::time_point stop_by;
   uint16_t port = 0;
 };
 
@@ -513,6 +658,12 @@ absl::Status HttpServer::Listen() {
   if (ec) {
     return absl::InvalidArgumentError(
         sim::Cat("'", impl_->shared.options.host, "' is not an IP address"));
+  }
+  if (impl_->shared.options.tls) {
+    absl::StatusOr<std::unique_ptr<net::ssl::context>> context =
+        TlsContext(*impl_->shared.options.tls);
+    if (!context.ok()) return context.status();
+    impl_->tls = *std::move(context);
   }
   const tcp::endpoint endpoint(address, impl_->shared.options.port);
   tcp::acceptor& acceptor = impl_->acceptor;
@@ -538,20 +689,14 @@ uint16_t HttpServer::port() const { return impl_->port; }
 void HttpServer::StopOnSignals() {
   impl_->signals.emplace(impl_->io, SIGINT, SIGTERM);
   impl_->signals->async_wait([this](beast::error_code ec, int) {
-    if (!ec) impl_->io.stop();
+    if (!ec) impl_->Shutdown();
   });
 }
 
 void HttpServer::Run() { impl_->io.run(); }
 
 void HttpServer::Stop() {
-  net::post(impl_->io, [this] {
-    beast::error_code ignored;
-    impl_->acceptor.close(ignored);
-    impl_->sweeper.cancel();
-    impl_->backoff.cancel();
-    impl_->io.stop();
-  });
+  net::post(impl_->io, [this] { impl_->Shutdown(); });
 }
 
 }  // namespace shardsim::server

@@ -1,4 +1,8 @@
-// HttpServer: HTTP/1.1 with keep-alive (Boost.Beast) in front of a KinesisService.
+// HttpServer: HTTP/1.1 with keep-alive (Boost.Beast) and HTTP/2 (libnghttp2), in the clear or
+// over TLS, in front of a KinesisService. In the clear, a connection that opens with the HTTP/2
+// preface (prior knowledge) or asks `Upgrade: h2c` speaks HTTP/2; over TLS, ALPN chooses h2 or
+// http/1.1. Both versions hand requests to the same service and send the same headers
+// (server/internal/http2.h has HTTP/2's limits).
 //
 // One thread runs everything (accepting, reading, the service, writing), so the service sees
 // requests in arrival order and owns the model alone. Timeouts keep a slow or stalled client
@@ -13,10 +17,12 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "server/service.h"
+#include "server/tls.h"
 
 namespace shardsim::server {
 
@@ -27,6 +33,8 @@ struct ServerOptions {
   uint64_t max_body_bytes = 10ull << 20;
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds request_timeout{10'000};
+  // Set: every connection is TLS, HTTP/1.1 or HTTP/2 as ALPN chooses (h2 preferred).
+  std::optional<TlsCredentials> tls;
 };
 
 class HttpServer {

@@ -7,7 +7,7 @@
 #
 #   ./bench/server/run_side_by_side.sh [--shardsim BIN] [--duration S] [--threads N]
 #        [--connections N] [--server-core C] [--wrk-core C] [--mode fixed|follow]
-#        [--only shardsim|kinesalite] [--shardsim-arg ARG]...
+#        [--only shardsim|kinesalite] [--h2-streams M] [--shardsim-arg ARG]...
 #
 # Both servers get the same requests. By default every GetRecords sends the same TRIM_HORIZON
 # iterator (--mode fixed: the same first record each time, as a load generator does), and
@@ -16,7 +16,13 @@
 # throttles the load, which kinesalite has neither of. --mode follow instead follows
 # NextShardIterator as a consumer does (then give shardsim --latency 200ms and its limits).
 #
-# Needs wrk, node and the npm packages: scripts/setup_clients.sh installs them.
+# shardsim's GetRecords is also measured over HTTP/2 (h2c with prior knowledge) with h2load
+# (Debian's nghttp2-client), the same connections and requests as wrk, one stream at a time per
+# connection (-m 1, as keep-alive HTTP/1.1 has one request in flight) and then 8
+# (--h2-streams), and compared with wrk's HTTP/1.1 figure of the same run (target: within 20%).
+#
+# Needs wrk, h2load, node and the npm packages: scripts/setup_clients.sh and scripts/setup.sh
+# install them.
 set -euo pipefail
 
 readonly PROG="run_side_by_side.sh"
@@ -26,6 +32,7 @@ readonly HERE REPO_ROOT
 readonly PYTHON=/usr/bin/python3
 readonly GET_RECORDS_TARGET=50000
 readonly RATIO_TARGET=20
+readonly H2_WITHIN_PERCENT=20
 
 shardsim_bin="${REPO_ROOT}/build/cli/shardsim"
 duration=5
@@ -35,6 +42,7 @@ server_core=1
 wrk_core=0
 mode=fixed
 only=""
+h2_streams=8
 shardsim_args=()
 default_shardsim_args=(--latency 0s --limits off)
 
@@ -51,6 +59,7 @@ while (($# > 0)); do
     --wrk-core) wrk_core="$2"; shift ;;
     --mode) mode="$2"; shift ;;
     --only) only="$2"; shift ;;
+    --h2-streams) h2_streams="$2"; shift ;;
     --shardsim-arg) shardsim_args+=("$2"); default_shardsim_args=(); shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
@@ -60,6 +69,7 @@ done
 
 command -v wrk >/dev/null || die "wrk not found; scripts/setup_clients.sh installs it"
 command -v node >/dev/null || die "node not found; scripts/setup_clients.sh installs it"
+command -v h2load >/dev/null || die "h2load not found; scripts/setup.sh installs it (nghttp2-client)"
 command -v taskset >/dev/null || die "taskset not found (Debian package util-linux)"
 [[ -d "${REPO_ROOT}/tests/clients/node/node_modules/kinesalite" ]] ||
   die "kinesalite is not installed; scripts/setup_clients.sh installs it"
@@ -144,6 +154,35 @@ run_wrk() {
     "${ok}" "${empty}" "${errors}" "${first}"
 }
 
+# run_h2load STREAMS : GetRecords (the fixed iterator) over h2c; prints "REQ_PER_S NON_2XX".
+run_h2load() {
+  local streams="$1" body out cpu_before cpu_after
+  body="$(mktemp)"
+  printf '{"ShardIterator":"%s","Limit":1}' \
+    "$("${PYTHON}" "${HERE}/prepare.py" --iterator "${endpoint}" bench-get)" >"${body}"
+  local args=(-t"${threads}" -c"${connections}" -m"${streams}" -d "${body}"
+              -H "content-type: application/x-amz-json-1.1"
+              -H "x-amz-target: Kinesis_20131202.GetRecords"
+              -H "authorization: AWS4-HMAC-SHA256 Credential=h2load/20230405/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=00"
+              "${endpoint}/")
+  taskset -c "${wrk_core}" h2load "${args[@]}" -D 2 >/dev/null
+  cpu_before="$(server_cpu_ns)"
+  out="$(taskset -c "${wrk_core}" h2load "${args[@]}" -D "${duration}")"
+  cpu_after="$(server_cpu_ns)"
+  rm -f "${body}"
+  printf '%s\n' "${out}" | grep -E '^(finished|requests|status codes|traffic)' | sed 's/^/    /' >&2
+  local rps done_n non_2xx
+  rps="$(sed -nE 's/^finished in [0-9.]+s, ([0-9.]+) req\/s.*/\1/p' <<<"${out}")"
+  done_n="$(sed -nE 's/^requests: .* ([0-9]+) succeeded.*/\1/p' <<<"${out}")"
+  non_2xx="$(sed -nE 's/^status codes: [0-9]+ 2xx, ([0-9]+) 3xx, ([0-9]+) 4xx, ([0-9]+) 5xx.*/\1 \2 \3/p' <<<"${out}" |
+    awk '{ print $1 + $2 + $3 }')"
+  [[ -n "${rps}" ]] || die "h2load printed no rate: ${out}"
+  awk -v r="${done_n:-0}" -v ns="$((cpu_after - cpu_before))" 'BEGIN { if (r > 0)
+    printf "    server CPU: %.2f s, %.1f us a request, %.0f requests per CPU-second\n",
+      ns / 1e9, ns / 1e3 / r, r / (ns / 1e9) }' >&2
+  printf '%.0f %s\n' "${rps}" "${non_2xx:-0}"
+}
+
 declare -A rate errors_of first_error_of empty_of
 # measure NAME RECORDS CMD... : RECORDS preloaded for GetRecords, enough that following
 # NextShardIterator with Limit=1 finds a record on every call for the whole run.
@@ -160,6 +199,13 @@ measure() {
   read -r r ok empty err first < <(run_wrk get_records.lua ITERATOR "${mode}")
   rate["${name}.get"]="${r}"; errors_of["${name}.get"]="${err}"; first_error_of["${name}.get"]="${first}"
   empty_of["${name}.get"]="${empty}"
+  if [[ "${name}" == shardsim && "${mode}" == fixed ]]; then
+    for m in 1 "${h2_streams}"; do
+      printf '  GetRecords Limit=1 over HTTP/2 (h2load, h2c, %s stream(s) per connection):\n' "${m}" >&2
+      read -r r err < <(run_h2load "${m}")
+      rate["h2.m${m}"]="${r}"; errors_of["shardsim.h2.m${m}"]="${err}"; first_error_of["shardsim.h2.m${m}"]="see above"
+    done
+  fi
   printf '  PutRecord:\n' >&2
   read -r r ok empty err first < <(run_wrk put_record.lua bench-put)
   rate["${name}.put"]="${r}"; errors_of["${name}.put"]="${err}"; first_error_of["${name}.put"]="${first}"
@@ -188,6 +234,15 @@ for op in get put; do
   if [[ -n "${s}" && -n "${k}" ]]; then ratio="$(awk -v s="${s}" -v k="${k}" 'BEGIN { printf "%.1fx", s / k }')"; fi
   printf '%-22s %14s %14s %8s\n' "${label}" "${s:--}" "${k:--}" "${ratio}"
 done
+if [[ -n "${rate[h2.m1]:-}" ]]; then
+  h1="${rate[shardsim.get]}"
+  for m in 1 "${h2_streams}"; do
+    h2="${rate[h2.m${m}]}"
+    printf '%-22s %14s %14s %8s\n' "GetRecords HTTP/2 m=${m}" "${h2}" "-" \
+      "$(awk -v a="${h2}" -v b="${h1}" 'BEGIN { printf "%+.0f%%", (a / b - 1) * 100 }')"
+  done
+  printf '(the last column of the HTTP/2 lines: against shardsim over HTTP/1.1 with wrk, same run)\n'
+fi
 for key in "${!empty_of[@]}"; do
   if [[ "${empty_of[${key}]}" != 0 ]]; then
     printf 'note: %s: %s answers were empty pages (the iterator reached the tip)\n' "${key}" "${empty_of[${key}]}"
@@ -198,5 +253,5 @@ for key in "${!errors_of[@]}"; do
     printf 'note: %s answered %s non-200 (first: %s)\n' "${key}" "${errors_of[${key}]}" "${first_error_of[${key}]}"
   fi
 done
-printf 'targets: shardsim >= %s GetRecords/s on one core, >= %sx kinesalite\n' \
-  "${GET_RECORDS_TARGET}" "${RATIO_TARGET}"
+printf 'targets: shardsim >= %s GetRecords/s on one core, >= %sx kinesalite; HTTP/2 within %s%% of HTTP/1.1\n' \
+  "${GET_RECORDS_TARGET}" "${RATIO_TARGET}" "${H2_WITHIN_PERCENT}"

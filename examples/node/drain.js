@@ -2,7 +2,7 @@
 // NextShardIterator (empty pages are normal), children read only after their parents are read
 // to their end, throttling and expired iterators handled, and application events reported
 // (shardsim_events.js), so shardsim judges processing, checkpoints and beliefs too. Runs until
-// SIGTERM. HTTP/1.1 through NodeHttpHandler; endpoint from SHARDSIM_ENDPOINT, stream from
+// SIGTERM. The SDK's default client (HTTP/2); endpoint from SHARDSIM_ENDPOINT, stream from
 // SHARDSIM_STREAM, SDK packages from NODE_PATH.
 //
 // Checkpoints are durable: a file in SHARDSIM_STATE_DIR (kept in memory without it), written
@@ -14,13 +14,11 @@ const fs = require('fs');
 const path = require('path');
 const { KinesisClient, ListShardsCommand, GetShardIteratorCommand, GetRecordsCommand } =
     require('@aws-sdk/client-kinesis');
-const { NodeHttpHandler } = require('@smithy/node-http-handler');
 const { ShardsimEvents } = require('./shardsim_events');
 
 const kinesis = new KinesisClient({
   endpoint: process.env.SHARDSIM_ENDPOINT || process.env.AWS_ENDPOINT_URL,
   region: process.env.AWS_REGION || 'us-east-1',
-  requestHandler: new NodeHttpHandler(),
 });
 const events = new ShardsimEvents();
 process.on('SIGTERM', () => process.exit(0));

@@ -2,19 +2,16 @@
 // shard: the shape of many Node consumers ("no records: we are done"). shardsim check --client
 // fails it with no_abandoned_shard after an idle gap; kinesalite never shows it.
 //
-// The Kinesis client speaks HTTP/2 by default; shardsim serve (like kinesalite) is HTTP/1.1,
-// so the client gets `requestHandler: new NodeHttpHandler()`. The endpoint comes from
-// SHARDSIM_ENDPOINT (or AWS_ENDPOINT_URL), the stream from SHARDSIM_STREAM; the SDK packages
-// from NODE_PATH (tests/clients/node/node_modules, installed by scripts/setup_clients.sh).
+// The Kinesis client is the SDK's default (HTTP/2, which shardsim serve speaks). The endpoint
+// comes from SHARDSIM_ENDPOINT (or AWS_ENDPOINT_URL), the stream from SHARDSIM_STREAM; the SDK
+// packages from NODE_PATH (tests/clients/node/node_modules, installed by scripts/setup_clients.sh).
 'use strict';
 const { KinesisClient, ListShardsCommand, GetShardIteratorCommand, GetRecordsCommand } =
     require('@aws-sdk/client-kinesis');
-const { NodeHttpHandler } = require('@smithy/node-http-handler');
 
 const kinesis = new KinesisClient({
   endpoint: process.env.SHARDSIM_ENDPOINT || process.env.AWS_ENDPOINT_URL,
   region: process.env.AWS_REGION || 'us-east-1',
-  requestHandler: new NodeHttpHandler(),
 });
 
 async function consume(stream) {

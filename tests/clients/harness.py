@@ -33,7 +33,8 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 NODE_DIR = os.path.join(REPO_ROOT, "tests", "clients", "node")
 SETUP_SCRIPT = "scripts/setup_clients.sh"
 
-_LISTEN_LINE = re.compile(r"listening on (http://127\.0\.0\.1:(\d+))\s*$")
+_LISTEN_LINE = re.compile(r"listening on (https?://127\.0\.0\.1:(\d+))\s*$")
+_CERT_LINE = re.compile(r"TLS certificate .*: (\S+)\s*$")
 _START_TIMEOUT_S = 30  # an ASan build starts slower; nothing legitimate takes this long
 _STOP_TIMEOUT_S = 15
 
@@ -123,7 +124,8 @@ signal.signal(signal.SIGINT, _on_signal)
 
 
 class Server:
-    """A server process this test started; `endpoint` is http://127.0.0.1:PORT."""
+    """A server process this test started; `endpoint` is http://127.0.0.1:PORT (https:// with
+    --tls, and then `cert` is the self-signed certificate's file the server printed, if it did)."""
 
     def __init__(self, kind, argv, env=None):
         self.kind = kind
@@ -132,6 +134,7 @@ class Server:
                                      env=env, preexec_fn=_die_with_parent)
         _servers.append(self)
         self.pid = self.proc.pid
+        self.cert = None
         self.endpoint = self._read_endpoint()
         self.port = int(self.endpoint.rsplit(":", 1)[1])
         # Keep draining stdout so a chatty server never blocks on a full pipe.
@@ -155,13 +158,26 @@ class Server:
             chunk = os.read(self.proc.stdout.fileno(), 4096)
             seen += chunk
             if b"\n" in seen:
-                line = seen.split(b"\n", 1)[0].decode("utf-8", "replace")
-                match = _LISTEN_LINE.search(line)
+                line, rest = seen.split(b"\n", 1)
+                match = _LISTEN_LINE.search(line.decode("utf-8", "replace"))
                 if not match:
                     fail(f"{' '.join(self.argv)}: first line {line!r} does not say "
                          f"'listening on http://127.0.0.1:PORT'")
+                if match.group(1).startswith("https:") and "--tls-cert" not in self.argv:
+                    self.cert = self._read_cert_line(rest, deadline)
                 return match.group(1)
         fail(f"{' '.join(self.argv)} printed no listening line within {_START_TIMEOUT_S} s")
+
+    def _read_cert_line(self, seen, deadline):
+        while b"\n" not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([self.proc.stdout], [], [], 0.2)
+            if ready:
+                seen += os.read(self.proc.stdout.fileno(), 4096)
+        match = _CERT_LINE.search(seen.split(b"\n", 1)[0].decode("utf-8", "replace"))
+        if not match:
+            fail(f"{' '.join(self.argv)}: no 'TLS certificate ...: FILE' line after listening; "
+                 f"it printed {seen!r}")
+        return match.group(1)
 
     def _forward_stdout(self):
         for line in self.proc.stdout:
