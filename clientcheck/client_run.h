@@ -22,11 +22,15 @@
 //     is not running at the end is not excused for records still ahead of it (it was not on its way
 //     to them).
 // No verdict comes from a wall clock. Virtual time moves only with the client's calls (a
-// per-request clock, with FastForward's jumps after calls that changed nothing), and a run ends
+// per-request clock, with FastForward's jumps after calls that changed nothing) and with its
+// open subscriptions while it waits for them (every thread of its process tree blocked and
+// idle at two looks in a row: server/service.h, "Subscriptions and the clock"), and a run ends
 // at the scenario's end in virtual time, when the judges have seen the client converge or fail,
 // or when the client has spent its call budget (CallBudget, printed in reports) — a
 // `termination` verdict that names what it was still reading. Wall time only guards against a
-// hang, and a hang is an error, not a verdict: a client that makes no call for `idle_bound`
+// hang, and a hang is an error, not a verdict: a client that makes no call (and is sent no
+// subscription event: an open subscription moves the clock while the client waits for it,
+// server/service.h) for `idle_bound`
 // (`start_bound` before a run's first call) is stopped and the case is an error naming the
 // virtual time it stopped at. A client that exits with another status after making calls fails
 // `termination` (naming any throttling it met, and the competing reader that caused it). One

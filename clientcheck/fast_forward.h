@@ -74,6 +74,8 @@ class FastForward {
   sim::Duration JumpAfterCall(sim::Instant now, std::string_view client, sim::Duration step);
   // Every client has stopped reading (see above).
   bool StoppedReading() const;
+  // The first of the scenario's events (and the run's ends) after `now`; `now` when none is.
+  sim::Instant NextEventAfter(sim::Instant now) const;
 
   // Jumps made and the virtual time they covered (for reports).
   uint64_t jumps() const { return jumps_; }
@@ -105,7 +107,6 @@ class FastForward {
     std::string last_throttled_shard;
   };
   ClientState& StateOf(std::string_view client);
-  sim::Instant NextEventAfter(sim::Instant now) const;
 
   std::vector<sim::Instant> events_;  // sorted
   sim::Duration min_width_;           // zero for a dense stream

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "clientcheck/internal/process_activity.h"
 #include "model/hash_key.h"
 #include "properties/harness.h"
 
@@ -267,6 +268,7 @@ void ScenarioPlayback::BeforeCall(Instant now, model::KinesisModel&) {
 
 Duration ScenarioPlayback::JumpAfterCall(Instant now, std::string_view client, Duration step) {
   Lock lock(mu_);
+  ++progress_;
   if (done()) return Duration::Zero();  // what a client sends while it is stopped is not counted
   ++calls_;
   const Duration jump = fast_forward_.JumpAfterCall(now, client, step);
@@ -378,8 +380,24 @@ void ScenarioPlayback::OnSubscribeToShard(const model::SubscribeToShardCall& cal
   UpdateDone();
 }
 
+std::optional<server::ClientActivity> ScenarioPlayback::ClientActivityNow() {
+  if (!plays_process_) return std::nullopt;
+  // Once the run is over the runner stops the client, at a wall time of its own: no
+  // subscription moves the clock after that, so the log ends where the run did.
+  if (done()) return server::ClientActivity{};  // busy
+  return internal::LookAtProcessTree(client_pid_.load());
+}
+
+std::optional<Instant> ScenarioPlayback::NextScheduledAfter(Instant now) {
+  Lock lock(mu_);
+  const Instant next = fast_forward_.NextEventAfter(now);
+  if (next <= now) return std::nullopt;
+  return next;
+}
+
 void ScenarioPlayback::OnSubscriptionDelivery(const model::SubscriptionDelivery& delivery) {
   Lock lock(mu_);
+  ++progress_;
   fast_forward_.OnSubscriptionDelivery(delivery);
   if (!Judged(delivery.client)) return;
   ClientNamed(delivery.client).Both([&](properties::Judge& j) {

@@ -89,6 +89,11 @@ class ScenarioPlayback : public server::ServiceHooks {
   void OnApplicationEvent(Instant now, const std::string& client,
                           const server::ApplicationEvent& event) override;
   Duration JumpAfterCall(Instant now, std::string_view client, Duration step) override;
+  // What the client's process tree (SetClientProcess) is doing; nullopt without PlayProcess;
+  // busy once the run is over.
+  std::optional<server::ClientActivity> ClientActivityNow() override;
+  // The scenario's next event after `now` (a put, a reshard, a crash, a restart).
+  std::optional<Instant> NextScheduledAfter(Instant now) override;
 
   // Thread-safe.
   bool done() const { return done_.load(); }
@@ -99,6 +104,11 @@ class ScenarioPlayback : public server::ServiceHooks {
   Instant now() const { return Instant::FromUnixMicros(now_us_.load()); }
 
   // The runner's side of PlayProcess; thread-safe.
+  // The client's process (the root of its tree) from now on; 0 while none runs.
+  void SetClientProcess(int pid) { client_pid_ = pid; }
+  // Grows with every Kinesis call and every subscription event the client is sent: a client
+  // that reads only its subscriptions is not hung.
+  uint64_t progress() const { return progress_.load(); }
   // A crash fell due: kill the process now (its held request waits for Killed).
   bool kill_due() const { return kill_due_.load(); }
   // The process is dead: its held request is dropped. Returns the time the clock must be set
@@ -175,6 +185,8 @@ class ScenarioPlayback : public server::ServiceHooks {
   std::atomic<bool> done_{false};
   std::atomic<uint64_t> requests_{0};
   std::atomic<uint64_t> calls_{0};
+  std::atomic<uint64_t> progress_{0};
+  std::atomic<int> client_pid_{0};
   std::atomic<bool> stopped_reading_{false};
   std::atomic<int64_t> now_us_{0};
 };

@@ -210,6 +210,8 @@ class Session : public internal::Connection, public std::enable_shared_from_this
     }
   }
 
+  bool HoldsInput() override { return socket_.HoldsUnreadBytes() || buffer_.size() > 0; }
+
   void Shutdown() override {
     EndStream(/*cancel=*/true);
     if (!switched_) socket_.Close();
@@ -545,7 +547,9 @@ struct HttpServer::Impl {
     const auto shortest = std::min(shared.options.idle_timeout, shared.options.request_timeout);
     shared.tick =
         std::clamp(shortest / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(250));
+    service.SetInputProbe([this] { return shared.InputPending(); });
   }
+  ~Impl() { shared.service.SetInputProbe(nullptr); }
 
   void Sweep() {
     sweeper.expires_after(shared.tick);

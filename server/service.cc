@@ -135,6 +135,7 @@ std::string KinesisService::last_rejection() const {
 }
 
 HttpResponse KinesisService::Reject(const ApiError& error, std::string_view content_type) {
+  ++changes_;
   {
     std::lock_guard<std::mutex> lock(rejected_mu_);
     ++rejected_;
@@ -146,6 +147,7 @@ HttpResponse KinesisService::Reject(const ApiError& error, std::string_view cont
 }
 
 HttpResponse KinesisService::Handle(const HttpRequest& request) {
+  ++changes_;
   Json entry;
   if (log_) {
     const Credential credential = CredentialOf(request.authorization);

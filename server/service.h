@@ -28,16 +28,29 @@
 // Subscriptions and the clock: the model says when a subscription's next event is due. Under
 // the wall and scaled clocks the stream waits that long in wall time (scaled: divided by K).
 // Under the manual and per-request clocks nothing else moves time while clients only read
-// their subscriptions, so a pull that finds nothing due moves the clock itself to the next due
-// time and sends that event — an open subscription's events are calls that move the clock —
-// but only once the service has handled no request for its last 4 pulls (otherwise those
-// requests move time, and the stream sends what falls due by them). Such a stream is pulled
-// again after 5 ms of wall time: a 5-minute subscription at rest (a heartbeat every 5 s) lasts
-// about 0.3 s, one walking an idle stretch (an event a second) about 1.5 s; no spinning, no
-// stall. With the manual clock, the same requests in the same order still give byte-identical
-// responses and streams when each stream is read to its end before the next request; a client
-// that makes calls while a subscription is open races it in wall time (a call within 20 ms of
-// the previous one always wins: the stream does not move the clock meanwhile).
+// their subscriptions, so an open subscription moves the clock itself — its events are calls
+// that move the clock — but only when no request can come first: the clients are waiting for
+// it. Then it moves the clock to the earliest time any open subscription's next event is due
+// (or the hooks' next scheduled event, if that is earlier), and that subscription sends it. The
+// rule that says the clients are waiting:
+//   - every open subscription has asked the model since the last change (a request, a clock
+//     move, a delivery), and none had anything to send;
+//   - the transport holds no unread request bytes (SetInputProbe);
+//   - with hooks that see the clients' processes (ServiceHooks::ClientActivityNow, as
+//     `check --client` runs them): at two pulls in a row (kControlledPull apart) every thread
+//     of theirs was blocked (none runnable, none in uninterruptible sleep) and between them they
+//     used no CPU and started or ended no thread. What a client does then is a function of what
+//     it was sent, never of how fast the machine runs it — the same requests in the same order,
+//     and so the same verdict, on a busy machine and an idle one. (A client that sleeps in wall
+//     time while a subscription is open is at rest while it sleeps: its later call then races
+//     the subscription.)
+//   - without such hooks (`shardsim serve`): no request for kQuietPulls pulls in a row (20 ms).
+//     With the manual clock the same requests in the same order still give byte-identical
+//     responses and streams when each stream is read to its end before the next request.
+// A subscription at rest (a heartbeat every 5 s) thus lasts well under a second of wall time,
+// one walking an idle stretch (an event a second) a few seconds; no spinning, no stall. Moving
+// the clock is a point where a scenario's crash falls due (ServiceHooks::Admit, as for a
+// request): the client, waiting, is killed there.
 //
 // Kinesis itself (stream status, ShardFilter, paging, limits, consumers, tags, monitoring,
 // encryption) is the model's (kinesis_model.h): the service routes, decodes and encodes.
@@ -100,6 +113,17 @@ struct HttpRequest {
   std::string_view body;
 };
 
+// What the processes of the clients a front end runs are doing (ServiceHooks::ClientActivityNow):
+// the clients wait for the server when, at two looks in a row, no thread of theirs was `busy`
+// and the two looks are equal (no thread ran, started or ended between them).
+struct ClientActivity {
+  bool busy = true;        // a thread runnable or in uninterruptible sleep, or no process running
+  uint64_t cpu_ns = 0;     // the CPU time all their threads have used
+  uint64_t runs = 0;       // how many times their threads were given a CPU
+  std::vector<int> tasks;  // their thread ids, ascending
+  friend bool operator==(const ClientActivity&, const ClientActivity&) = default;
+};
+
 // See the header comment. Called on the thread that calls Handle, in request order.
 class ServiceHooks : public model::CallObserver {
  public:
@@ -118,6 +142,12 @@ class ServiceHooks : public model::CallObserver {
   virtual Duration JumpAfterCall(Instant /*now*/, std::string_view /*client*/, Duration /*step*/) {
     return Duration::Zero();
   }
+  // What the clients' processes are doing now, for hooks that run them (see "Subscriptions and
+  // the clock"); nullopt: not known.
+  virtual std::optional<ClientActivity> ClientActivityNow() { return std::nullopt; }
+  // The first time after `now` at which the hooks have something scheduled (a put, a reshard,
+  // a crash), if any: an open subscription moves the clock no further at once.
+  virtual std::optional<Instant> NextScheduledAfter(Instant /*now*/) { return std::nullopt; }
 };
 
 // The Content-Type of SubscribeToShard's answer.
@@ -157,6 +187,11 @@ class KinesisService {
 
   // Not owned; must outlive the service (nullptr: none).
   void SetHooks(ServiceHooks* hooks) { hooks_ = hooks; }
+  // The transport's answer to "is a request on its way?": unread bytes on a connection (see
+  // "Subscriptions and the clock"). Called on the thread that calls Handle. Without one: no.
+  void SetInputProbe(std::function<bool()> input_pending) {
+    input_pending_ = std::move(input_pending);
+  }
   // Sees every observed call too, after the hooks (the replay of a served session writes its
   // trace this way). Not owned; must outlive the service.
   void AddCallObserver(model::CallObserver* observer) { observers_.push_back(observer); }
@@ -220,10 +255,27 @@ class KinesisService {
   std::shared_ptr<ResponseStream> SubscriptionStreamOf(uint64_t subscription_id, std::string client,
                                                        Encoding encoding);
 
+  // Open subscriptions under a manual or per-request clock, and when each next has an event
+  // due, as of which change (see "Subscriptions and the clock").
+  struct SubscriptionWait {
+    Instant wake_at;
+    uint64_t as_of_change = 0;
+  };
+  // The subscription whose event is due first (ties: the lowest id), when every open one has
+  // asked since the last change; nullopt otherwise.
+  std::optional<uint64_t> FirstDueSubscription() const;
+  // Whether every open subscription with an id below `below_id` has asked since the last change
+  // (and so had nothing to send).
+  bool AskedSinceLastChange(uint64_t below_id) const;
+
   ServiceOptions options_;
   VirtualClock clock_;
   model::KinesisModel model_;
   uint64_t requests_ = 0;
+  // Counts requests, deliveries and clock moves by subscriptions.
+  uint64_t changes_ = 0;
+  std::map<uint64_t, std::optional<SubscriptionWait>> waits_;
+  std::function<bool()> input_pending_;
   mutable std::mutex rejected_mu_;
   uint64_t rejected_ = 0;
   std::string last_rejection_;

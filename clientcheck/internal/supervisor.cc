@@ -138,7 +138,9 @@ class Supervisor {
           ChildProcess::Start(options_.command, env_, workspace_.output_path());
       if (!pid.ok()) return pid.status();
       ++run_.runs;
+      playback_.SetClientProcess(*pid);
       const Watched watched = Watch(*pid);
+      playback_.SetClientProcess(0);
       if (watched.killed || (watched.reaped && playback_.kill_due())) {
         if (absl::Status s = RestartAfterCrash(); !s.ok()) return s;
         continue;
@@ -167,7 +169,7 @@ class Supervisor {
   // spent or it hangs.
   Watched Watch(pid_t pid) {
     Watched out;
-    uint64_t seen = playback_.calls();
+    uint64_t seen = playback_.progress();
     bool called = false;  // in this run
     auto last_call = Clock::now();
     for (;;) {
@@ -183,8 +185,8 @@ class Supervisor {
       }
       if (playback_.done() || BudgetSpent()) return out;
       const auto now = Clock::now();
-      if (playback_.calls() != seen) {
-        seen = playback_.calls();
+      if (playback_.progress() != seen) {
+        seen = playback_.progress();
         last_call = now;
         called = true;
       }
@@ -210,7 +212,8 @@ class Supervisor {
 
   std::string HangMessage(std::chrono::milliseconds idle_bound, bool called) const {
     return absl::StrCat(
-        "the client `", options_.command, "` made no request for ", idle_bound.count() / 1000.0,
+        "the client `", options_.command,
+        "` made no request and was sent no subscription event for ", idle_bound.count() / 1000.0,
         " s of wall time", called ? "" : " after it started", ", at virtual time ",
         playback_.now().ToString(), " after ", playback_.calls(), " calls (the run ends at ",
         playback_.end().ToString(),

@@ -459,6 +459,8 @@ class Http2Session : public Connection, public std::enable_shared_from_this<Http
   void AfterRequest() override {
     if (!closed_) h2_->PullStreams();
   }
+  bool HoldsInput() override { return stream_.HoldsUnreadBytes(); }
+
   void Shutdown() override {
     if (closed_) return;
     h2_->Shutdown();

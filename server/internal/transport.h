@@ -8,6 +8,8 @@
 #ifndef SHARDSIM_SERVER_INTERNAL_TRANSPORT_H_
 #define SHARDSIM_SERVER_INTERNAL_TRANSPORT_H_
 
+#include <sys/ioctl.h>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <chrono>
@@ -61,6 +63,8 @@ class Connection {
   virtual void AfterRequest() {}
   // The server stops: finish what can be finished soon (HTTP/2: GOAWAY) and close.
   virtual void Shutdown() = 0;
+  // Whether the peer has sent bytes this connection has not yet read or handled.
+  virtual bool HoldsInput() = 0;
 };
 
 struct Shared {
@@ -95,6 +99,13 @@ struct Shared {
     HttpResponse r = service.Reject(error, content_type);
     PullStreams();
     return r;
+  }
+  // KinesisService::SetInputProbe: some connection holds bytes of a request not yet handled.
+  bool InputPending() {
+    for (Connection* c : connections) {
+      if (c->HoldsInput()) return true;
+    }
+    return false;
   }
   void PullStreams() {
     if (live_streams == 0) return;
@@ -148,6 +159,13 @@ class AnyStream {
   }
 
   tcp::socket& Lowest() { return tls_ ? tls_->next_layer() : *plain_; }
+  // Bytes the peer sent that nobody has read yet: in the kernel's buffer, or decrypted and
+  // held by TLS.
+  bool HoldsUnreadBytes() {
+    int unread = 0;
+    if (::ioctl(Lowest().native_handle(), FIONREAD, &unread) == 0 && unread > 0) return true;
+    return tls_ != nullptr && SSL_pending(tls_->native_handle()) > 0;
+  }
   void Cancel() {
     boost::system::error_code ignored;
     Lowest().cancel(ignored);

@@ -41,9 +41,9 @@ ROWS = [
      "print(s.recv(4096)[:12]); raise SystemExit(1)\"", [], 2,
      "1 request the server could not read (the last: SerializationException: Malformed HTTP request"),
     ("hangs before its first call", "sleep 600", ["--client-start", "1s"], 2,
-     "made no request for 1 s of wall time after it started"),
+     "made no request and was sent no subscription event for 1 s of wall time after it started"),
     ("hangs after a call", LIST_THEN.format("time.sleep(600)"), ["--client-idle", "1s"], 2,
-     "made no request for 1 s of wall time"),
+     "made no request and was sent no subscription event for 1 s of wall time"),
     ("uses the removed --client-timeout", "true", ["--client-timeout", "20s"], 2,
      "--client-timeout was removed"),
     ("uses the removed --shrink-time", "true", ["--shrink-time", "20s"], 2,
@@ -51,7 +51,7 @@ ROWS = [
     ("crashes after a call", LIST_THEN.format("os._exit(3)"), [], 1, "exited with status 3"),
     ("ignores SIGTERM and hangs", LIST_THEN.format(
         "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"),
-     ["--client-idle", "1s"], 2, "made no request for 1 s of wall time"),
+     ["--client-idle", "1s"], 2, "made no request and was sent no subscription event for 1 s of wall time"),
     ("reports a false caught up (application events)", FALSE_CAUGHT_UP,
      ["--scenario", SPLIT_SCENARIO], 1, "no_false_caught_up"),
 ]

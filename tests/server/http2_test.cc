@@ -193,6 +193,7 @@ class InMemory : public internal::Connection {
   void Sweep() override { connection_->Sweep(); }
   void AfterRequest() override { connection_->PullStreams(); }
   void Shutdown() override { connection_->Shutdown(); }
+  bool HoldsInput() override { return !to_server_.empty(); }
 
   // Moves bytes both ways until neither side has more, running due timers.
   void Pump() {

@@ -5,10 +5,13 @@
 // chunked over HTTP/1.1.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server/log_trace.h"
@@ -142,10 +145,12 @@ struct CountingObserver : model::CallObserver {
   int events = 0;
   int ends = 0;
   std::vector<int64_t> behind;
+  std::vector<std::pair<Instant, uint64_t>> deliveries;  // (time, subscription) of each
   void OnSubscribeToShard(const model::SubscribeToShardCall& call) override {
     subscribes += call.outcome.ok();
   }
   void OnSubscriptionDelivery(const model::SubscriptionDelivery& d) override {
+    deliveries.emplace_back(d.at, d.subscription_id);
     if (d.poll.kind == model::SubscriptionPoll::Kind::kEvent) {
       ++events;
       behind.push_back(d.poll.event->MillisBehindLatest);
@@ -326,6 +331,170 @@ TEST(SubscriptionTest, UnderTheManualClockOtherRequestsMoveTimeAndTheStreamSends
   EXPECT_EQ(Frames(moved.bytes).size(), 1u);
   EXPECT_GT(service.clock().Now(), before);
   EXPECT_LE(moved.retry_after, std::chrono::milliseconds(10));
+}
+
+// Hooks that see scripted clients: each look at them returns the next of `looks` (the last
+// one again when they run out); NextScheduledAfter and Admit as set.
+class ScriptedClients : public ServiceHooks {
+ public:
+  std::vector<ClientActivity> looks;
+  size_t next_look = 0;
+  std::optional<Duration> scheduled_in;  // NextScheduledAfter(now): now + this
+  bool admit = true;
+  std::vector<Instant> admitted;
+
+  std::optional<ClientActivity> ClientActivityNow() override {
+    const ClientActivity& look = looks.at(std::min(next_look, looks.size() - 1));
+    ++next_look;
+    return look;
+  }
+  std::optional<Instant> NextScheduledAfter(Instant now) override {
+    if (!scheduled_in) return std::nullopt;
+    return now + *scheduled_in;
+  }
+  bool Admit(Instant now) override {
+    admitted.push_back(now);
+    return admit;
+  }
+};
+
+ClientActivity Waiting(uint64_t cpu_ns) { return ClientActivity{false, cpu_ns, 1, {100}}; }
+ClientActivity Busy(uint64_t cpu_ns) { return ClientActivity{true, cpu_ns, 1, {100}}; }
+
+// A subscription at LATEST on a quiet stream, its first event already pulled.
+struct OpenAtRest {
+  explicit OpenAtRest(KinesisService& service)
+      : r(Subscribe(service, StreamWithConsumer(service), {{"Type", "LATEST"}})) {
+    EXPECT_EQ(Frames(r.stream->Pull().bytes).size(), 2u);
+  }
+  HttpResponse r;
+};
+
+TEST(SubscriptionTest, MovesTheClockOnlyWhenTwoLooksInARowFindTheClientsWaitingAndUnchanged) {
+  KinesisService service(Options());
+  ScriptedClients clients;
+  // Busy, then waiting but still using CPU, then waiting twice alike.
+  clients.looks = {Busy(10), Busy(20), Waiting(30), Waiting(40), Waiting(40)};
+  OpenAtRest open(service);
+  service.SetHooks(&clients);
+  const Instant before = service.clock().Now();
+  for (int pull = 1; pull <= 4; ++pull) {
+    EXPECT_TRUE(open.r.stream->Pull().bytes.empty()) << "pull " << pull;
+    EXPECT_EQ(service.clock().Now(), before) << "pull " << pull;
+  }
+  const ResponseStream::Step moved = open.r.stream->Pull();
+  EXPECT_EQ(Frames(moved.bytes).size(), 1u);
+  EXPECT_GT(service.clock().Now(), before);
+  ASSERT_FALSE(clients.admitted.empty());  // where a crash would have been played
+  EXPECT_EQ(clients.admitted.back(), service.clock().Now());
+}
+
+TEST(SubscriptionTest, AClientThatRanOrStartedAThreadBetweenTwoLooksKeepsTheClockStill) {
+  KinesisService service(Options());
+  ScriptedClients clients;
+  ClientActivity more_threads = Waiting(50);
+  more_threads.tasks = {100, 101};
+  ClientActivity ran_again = Waiting(50);
+  ran_again.runs = 2;
+  clients.looks = {Waiting(40), Waiting(50), more_threads, Waiting(50), ran_again};
+  OpenAtRest open(service);
+  service.SetHooks(&clients);
+  const Instant before = service.clock().Now();
+  for (int pull = 1; pull <= 5; ++pull) {
+    EXPECT_TRUE(open.r.stream->Pull().bytes.empty()) << "pull " << pull;
+  }
+  EXPECT_EQ(service.clock().Now(), before);
+}
+
+TEST(SubscriptionTest, ARequestOnItsWayKeepsTheClockStillUntilItIsHandled) {
+  KinesisService service(Options());
+  ScriptedClients clients;
+  clients.looks = {Waiting(40)};
+  OpenAtRest open(service);
+  service.SetHooks(&clients);
+  bool on_its_way = true;
+  service.SetInputProbe([&] { return on_its_way; });
+  const Instant before = service.clock().Now();
+  for (int pull = 1; pull <= 10; ++pull) EXPECT_TRUE(open.r.stream->Pull().bytes.empty());
+  EXPECT_EQ(service.clock().Now(), before);
+  on_its_way = false;
+  EXPECT_TRUE(open.r.stream->Pull().bytes.empty());  // the first look of two
+  EXPECT_EQ(Frames(open.r.stream->Pull().bytes).size(), 1u);
+}
+
+TEST(SubscriptionTest, MovesTheClockNoFurtherThanTheHooksNextScheduledEvent) {
+  KinesisService service(Options());
+  ScriptedClients clients;
+  clients.looks = {Waiting(40)};
+  clients.scheduled_in = Duration::Millis(300);
+  OpenAtRest open(service);
+  service.SetHooks(&clients);
+  const Instant before = service.clock().Now();
+  open.r.stream->Pull();
+  open.r.stream->Pull();
+  // It moves 300 ms at a time (a scenario's put could fall there), never past the next.
+  ASSERT_FALSE(clients.admitted.empty());
+  EXPECT_EQ(clients.admitted[0], before + Duration::Millis(300));
+  for (size_t i = 1; i < clients.admitted.size(); ++i) {
+    EXPECT_LE(clients.admitted[i] - clients.admitted[i - 1], Duration::Millis(300));
+  }
+}
+
+TEST(SubscriptionTest, ACrashDueWhereTheClockWouldMoveIsPlayedAndTheClockStays) {
+  KinesisService service(Options());
+  ScriptedClients clients;
+  clients.looks = {Waiting(40)};
+  clients.admit = false;  // the hooks kill the client there
+  OpenAtRest open(service);
+  service.SetHooks(&clients);
+  const Instant before = service.clock().Now();
+  for (int pull = 1; pull <= 5; ++pull) EXPECT_TRUE(open.r.stream->Pull().bytes.empty());
+  EXPECT_EQ(service.clock().Now(), before);
+  EXPECT_FALSE(clients.admitted.empty());
+}
+
+// Two consumers' subscriptions to one shard with records spread over an hour, pulled in a given
+// order by a transport; every delivery's (time, subscription).
+std::vector<std::pair<Instant, uint64_t>> TwoSubscriptionsPulled(const std::string& order) {
+  KinesisService service(Options());
+  ScriptedClients clients;
+  clients.looks = {Waiting(40)};
+  service.SetHooks(&clients);
+  CountingObserver observer;
+  service.AddCallObserver(&observer);
+  Ok(Call(service, "CreateStream", {{"StreamName", "s"}, {"ShardCount", 1}}));
+  std::vector<std::string> arns;
+  for (const char* name : {"c1", "c2"}) {
+    arns.push_back(
+        Ok(Call(service, "RegisterStreamConsumer",
+                {{"StreamARN", kStreamArn}, {"ConsumerName", name}}))["Consumer"]["ConsumerARN"]
+            .get<std::string>());
+  }
+  for (int i = 0; i < 3; ++i) {
+    Ok(Call(service, "PutRecord",
+            {{"StreamName", "s"}, {"Data", Base64("r")}, {"PartitionKey", std::to_string(i)}}));
+    EXPECT_TRUE(service.clock().Set(service.clock().Now() + Duration::Millis(1'200'000)).ok());
+  }
+  const HttpResponse a = Subscribe(service, arns[0], {{"Type", "TRIM_HORIZON"}});
+  const HttpResponse b = Subscribe(service, arns[1], {{"Type", "TRIM_HORIZON"}});
+  std::vector<ResponseStream*> streams{a.stream.get(), b.stream.get()};
+  std::vector<bool> done(2, false);
+  for (int round = 0; round < 20'000 && !(done[0] && done[1]); ++round) {
+    for (char which : order) {
+      const int i = which - 'a';
+      if (!done[i]) done[i] = streams[i]->Pull().done;
+    }
+  }
+  EXPECT_TRUE(done[0] && done[1]);
+  return observer.deliveries;
+}
+
+TEST(SubscriptionTest, TheOrderInWhichATransportPullsTwoSubscriptionsChangesNoDelivery) {
+  const auto ab = TwoSubscriptionsPulled("ab");
+  ASSERT_GT(ab.size(), 100u);  // both walk the hour and live out their five minutes
+  EXPECT_EQ(TwoSubscriptionsPulled("ba"), ab);
+  EXPECT_EQ(TwoSubscriptionsPulled("aaab"), ab);
+  EXPECT_EQ(TwoSubscriptionsPulled("abbbb"), ab);
 }
 
 TEST(SubscriptionTest, AnIdleSubscriptionSendsHeartbeatsAndEndsAfterFiveMinutes) {
