@@ -59,6 +59,7 @@ class KinesisService::SubscriptionStream : public ResponseStream {
   Step Pull() override {
     SHARDSIM_CHECK(!ended_ && !cancelled_, "a subscription's stream pulled after its end");
     Step out;
+    const bool started_now = !started_;
     if (!started_) {
       started_ = true;
       // boto3 and the Go SDK wait for it before the first SubscribeToShardEvent.
@@ -77,6 +78,10 @@ class KinesisService::SubscriptionStream : public ResponseStream {
       }
       return out;
     }
+    // Without a view of the clients: pulls in a row that saw no request (deliveries and the
+    // stream's own moves do not count: it walks on, one event a pull, once requests stop).
+    quiet_pulls_ = started_now || service_.requests_ != requests_seen_ ? 0 : quiet_pulls_ + 1;
+    requests_seen_ = service_.requests_;
     for (int polls = 0; polls < kMaxPollsPerPull; ++polls) {
       // What falls due at one instant goes out in the subscriptions' order, whatever order the
       // transport pulls them in: the lower ids first say they have nothing to send.
@@ -149,9 +154,7 @@ class KinesisService::SubscriptionStream : public ResponseStream {
     bool waiting = false;
     if (look.activity.has_value()) {
       waiting = !look.activity->busy && same_change && look_->activity == look.activity;
-      quiet_pulls_ = 0;
     } else {
-      quiet_pulls_ = same_change ? quiet_pulls_ + 1 : 0;
       waiting = quiet_pulls_ >= kQuietPulls;
     }
     look_ = std::move(look);
@@ -214,8 +217,9 @@ class KinesisService::SubscriptionStream : public ResponseStream {
   bool started_ = false;
   bool ended_ = false;
   bool cancelled_ = false;
-  std::optional<Look> look_;  // the previous look at the clients, if it still counts
-  int quiet_pulls_ = 0;       // without a view of the clients: pulls in a row with no change
+  std::optional<Look> look_;    // the previous look at the clients, if it still counts
+  uint64_t requests_seen_ = 0;  // the service's request count at the previous pull
+  int quiet_pulls_ = 0;         // pulls in a row that saw no request since the one before
 };
 
 bool KinesisService::AskedSinceLastChange(uint64_t below_id) const {
