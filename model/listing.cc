@@ -147,8 +147,12 @@ Outcome<ListShardsResponse> KinesisModel::ListShards(Instant now,
 
 StreamSummary KinesisModel::Summarize(Stream& stream, Instant now) {
   Retire(stream, now);
-  StreamSummary summary{stream.name, stream.created,       stream.options.retention,
-                        0,           stream.StatusAt(now), stream.mode};
+  StreamSummary summary;
+  summary.StreamName = stream.name;
+  summary.StreamCreationTimestamp = stream.created;
+  summary.RetentionPeriod = stream.options.retention;
+  summary.StreamStatus = stream.StatusAt(now);
+  summary.StreamModeDetails = stream.mode;
   for (const auto& shard : stream.shards) {
     if (shard != nullptr && !shard->closed()) ++summary.OpenShardCount;
   }

@@ -9,7 +9,8 @@ GetRecords does), resubscribe from ContinuationSequenceNumber each time a subscr
 minutes end, and finally get '3' — all within seconds of real time, because the manual clock
 moves with the open subscription itself (README, "Enhanced fan-out: SubscribeToShard"). A
 SubscribeToShard of an unknown consumer is ResourceNotFoundException, raised by boto3 as a
-ClientError before any stream opens.
+ClientError before any stream opens. With --tls the same over HTTPS (serve --tls, its
+self-signed certificate trusted by AWS_CA_BUNDLE, as a user would).
 """
 
 import argparse
@@ -29,13 +30,19 @@ REAL_SECONDS_MAX = 60
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shardsim", metavar="BIN", required=True)
+    parser.add_argument("--tls", action="store_true",
+                        help="serve --tls, the self-signed certificate trusted by AWS_CA_BUNDLE")
     args = parser.parse_args()
     harness.use_client_env()
     harness.time_limit(110, "the boto3 SubscribeToShard test")
     boto3 = harness.require_module("boto3", "python3-boto3")
     botocore = harness.require_module("botocore.config", "python3-boto3")
     harness.require_module("botocore.exceptions", "python3-boto3")
-    server = harness.start_shardsim(args.shardsim, "--start", "2023-04-05T07:06:12Z")
+    server = harness.start_shardsim(args.shardsim, "--start", "2023-04-05T07:06:12Z",
+                                    *(["--tls"] if args.tls else []))
+    if args.tls:
+        check(server.endpoint.startswith("https://") and server.cert, "serve --tls printed no cert")
+        os.environ["AWS_CA_BUNDLE"] = server.cert  # boto3's usual setting, read at client creation
     kinesis = boto3.client("kinesis", endpoint_url=server.endpoint, config=botocore.config.Config(
         connect_timeout=5, read_timeout=15, retries={"max_attempts": 1}))
 

@@ -22,6 +22,7 @@ import os
 import re
 import select
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -218,7 +219,8 @@ class Server:
             data=None if body is None else json.dumps(body).encode(),
             headers={"Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:
+            context = ssl.create_default_context(cafile=self.cert) if self.cert else None
+            with urllib.request.urlopen(request, timeout=10, context=context) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as e:
             fail(f"{method} /_shardsim/clock {body}: HTTP {e.code}: {e.read()[:300]!r}")
@@ -287,6 +289,9 @@ def main():
     env = dict(os.environ, SHARDSIM_ENDPOINT=server.endpoint, SHARDSIM_TARGET=server.kind,
                SHARDSIM_BINARY=os.path.abspath(args.shardsim) if args.shardsim else "")
     env.update(CLIENT_ENV)
+    if server.cert:  # serve --tls with its self-signed certificate: each SDK's usual setting
+        env.update(SSL_CERT_FILE=server.cert, AWS_CA_BUNDLE=server.cert,
+                   NODE_EXTRA_CA_CERTS=server.cert)
     try:
         status = subprocess.run(command, env=env, timeout=args.timeout).returncode
     except subprocess.TimeoutExpired:
