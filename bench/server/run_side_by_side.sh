@@ -21,8 +21,11 @@
 # connection (-m 1, as keep-alive HTTP/1.1 has one request in flight) and then 8
 # (--h2-streams), and compared with wrk's HTTP/1.1 figure of the same run (target: within 20%).
 #
-# Needs wrk, h2load, node and the npm packages: scripts/setup_clients.sh and scripts/setup.sh
-# install them.
+# SubscribeToShard: events per second a boto3 client is sent while its subscription walks an
+# idle day under the manual clock (subscription_events.py; kinesalite has no SubscribeToShard).
+#
+# Needs wrk, h2load, node, boto3 and the npm packages: scripts/setup_clients.sh and
+# scripts/setup.sh install them.
 set -euo pipefail
 
 readonly PROG="run_side_by_side.sh"
@@ -221,6 +224,13 @@ printf 'wrk %s thread(s), %s connections, %s s per run; server on CPU %s, wrk on
 if [[ "${only}" != kinesalite ]]; then
   measure shardsim "$(records_for 400000)" "${shardsim_bin}" serve --port 0 "${default_shardsim_args[@]}" \
     "${shardsim_args[@]}"
+  # SubscribeToShard (kinesalite has none): boto3 walking an idle day under the manual clock.
+  printf '== shardsim-efo: SubscribeToShard events, boto3 over HTTP/1.1, manual clock\n' >&2
+  start_server shardsim-efo "${shardsim_bin}" serve --port 0 --start 2023-04-05T07:06:12Z
+  efo="$("${PYTHON}" "${HERE}/subscription_events.py" "${endpoint}" "${duration}")"
+  printf '    %s\n' "${efo}" >&2
+  stop_server
+  rate[efo]="$(awk '{ printf "%.0f", $2 / $4 }' <<<"${efo}")"
 fi
 if [[ "${only}" != shardsim ]]; then
   measure kinesalite "$(records_for 50000)" node "${REPO_ROOT}/tests/clients/node/kinesalite_serve.js"
@@ -242,6 +252,10 @@ if [[ -n "${rate[h2.m1]:-}" ]]; then
       "$(awk -v a="${h2}" -v b="${h1}" 'BEGIN { printf "%+.0f%%", (a / b - 1) * 100 }')"
   done
   printf '(the last column of the HTTP/2 lines: against shardsim over HTTP/1.1 with wrk, same run)\n'
+fi
+if [[ -n "${rate[efo]:-}" ]]; then
+  printf '%-22s %14s %14s %8s\n' "SubscribeToShard events" "${rate[efo]}" "-" "-"
+  printf '(events a second a boto3 client is sent while its subscription walks an idle day, manual clock)\n'
 fi
 for key in "${!empty_of[@]}"; do
   if [[ "${empty_of[${key}]}" != 0 ]]; then
