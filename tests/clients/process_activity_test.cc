@@ -13,18 +13,19 @@
 namespace shardsim::clientcheck::internal {
 namespace {
 
-// A child running `sh -c script`, killed at the end of the test.
+// A child running `sh -c script` in a process group of its own, killed at the end of the test.
 class Child {
  public:
   explicit Child(const char* script) {
     pid_ = ::fork();
     if (pid_ == 0) {
+      ::setpgid(0, 0);  // a group of its own, killed whole: no orphan holds ctest's pipe
       ::execl("/bin/sh", "sh", "-c", script, static_cast<char*>(nullptr));
       ::_exit(127);
     }
   }
   ~Child() {
-    ::kill(pid_, SIGKILL);
+    ::kill(-pid_, SIGKILL);
     int status = 0;
     ::waitpid(pid_, &status, 0);
   }
