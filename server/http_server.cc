@@ -210,7 +210,10 @@ class Session : public internal::Connection, public std::enable_shared_from_this
     }
   }
 
-  bool HoldsInput() override { return socket_.HoldsUnreadBytes() || buffer_.size() > 0; }
+  bool HoldsInput() override {
+    if (switched_) return false;  // the socket is the HTTP/2 session's now
+    return socket_.HoldsUnreadBytes() || buffer_.size() > 0;
+  }
 
   void Shutdown() override {
     EndStream(/*cancel=*/true);
