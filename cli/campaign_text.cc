@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "cli/common.h"
 #include "properties/failure_report.h"
@@ -58,7 +59,66 @@ std::string PictureText(const properties::CampaignFailure& f) {
                       picture.ok() ? *picture : sim::ToString(picture.status().message()), "\n\n");
 }
 
+uint64_t ApplicableSituations(consumer::ReadApi api) {
+  uint64_t n = 0;
+  for (const properties::ProbeInfo& info : properties::AllProbes()) {
+    n += info.kind == properties::ProbeKind::kSituation && properties::AppliesTo(info.probe, api);
+  }
+  return n;
+}
+
+// "warning: your loop never saw ..." for each situation no case reached, once the loop passed
+// (a failure's cases stop at the failure, so what they did not reach says little).
+std::string Warnings(const properties::StrategyResult& r, const properties::ProbeCounts& counts) {
+  if (r.failure) return "";
+  std::string out;
+  for (properties::Probe p : counts.Unreached(r.read_api())) {
+    const properties::ProbeInfo& info = properties::InfoOf(p);
+    absl::StrAppend(&out, "warning: ", r.strategy, " never saw ", std::string(info.description),
+                    " (probe ", std::string(info.name), ": 0 of ", counts.cases, " cases)\n");
+  }
+  return out;
+}
+
+// One line for `check --all`: how many of the situations that apply were reached, and which not.
+std::string ProbeLine(const properties::StrategyResult& r, const properties::ProbeCounts& counts) {
+  const std::vector<properties::Probe> unreached = counts.Unreached(r.read_api());
+  const uint64_t applicable = ApplicableSituations(r.read_api());
+  if (unreached.empty()) {
+    return absl::StrCat("  situations: all ", applicable, " reached in ", counts.cases,
+                        counts.cases == 1 ? " case\n" : " cases\n");
+  }
+  std::vector<std::string> names;
+  for (properties::Probe p : unreached) names.emplace_back(properties::InfoOf(p).name);
+  return absl::StrCat(
+      "  ", r.failure ? "" : "warning: ", "situations: ", applicable - unreached.size(), " of ",
+      applicable, " reached in ", counts.cases, counts.cases == 1 ? " case" : " cases", "; never ",
+      absl::StrJoin(names, ", "), "\n");
+}
+
+// The table of one strategy's check: every probe that applies to how it reads, with the number
+// of cases that reached it, then the warnings.
+std::string ProbeTable(const properties::StrategyResult& r, const properties::ProbeCounts& counts) {
+  std::string out = absl::StrCat("situations reached (cases of ", counts.cases,
+                                 r.failure ? ", up to the failing one" : "", "):\n");
+  for (const properties::ProbeInfo& info : properties::AllProbes()) {
+    if (!properties::AppliesTo(info.probe, r.read_api())) continue;
+    absl::StrAppend(
+        &out,
+        absl::StrFormat(
+            "  %6d  %s: %s%s\n", counts.of(info.probe), info.name, info.description,
+            info.kind == properties::ProbeKind::kBehaviour ? " (the loop's own choice)" : ""));
+  }
+  return out + Warnings(r, counts);
+}
+
 }  // namespace
+
+std::string ProbeText(const properties::StrategyResult& r, bool all_strategies) {
+  if (!r.case_probes.has_value()) return "";
+  const properties::ProbeCounts counts = r.probe_counts();
+  return all_strategies ? ProbeLine(r, counts) : ProbeTable(r, counts);
+}
 
 properties::GeneratorOptions GeneratorOptionsOfProfile(const std::string& profile) {
   properties::GeneratorOptions options;
@@ -72,25 +132,27 @@ properties::GeneratorOptions GeneratorOptionsOfProfile(const std::string& profil
 }
 
 std::string StrategyResultText(const properties::StrategyResult& r,
-                               const properties::RunReport& minimal_run) {
-  if (!r.failure) return PassText(r);
+                               const properties::RunReport& minimal_run, bool all_strategies) {
+  if (!r.failure) return PassText(r) + ProbeText(r, all_strategies);
   const properties::CampaignFailure& f = *r.failure;
   const std::string report = properties::FormatFailureReport(properties::FailureReportParts{
       &f.minimal_scenario, &minimal_run, absl::StrCat(f.origin, " of seed ", r.seed),
       f.saved_scenario, ProgramName(), f.shrink_steps});
-  return absl::StrCat(FailHeading(r), report, ReplayCaseLine(r), "\n", PictureText(f));
+  return absl::StrCat(FailHeading(r), report, ReplayCaseLine(r), ProbeText(r, all_strategies), "\n",
+                      PictureText(f));
 }
 
-std::string StrategyResultTextWithoutRun(const properties::StrategyResult& r,
-                                         std::string_view why) {
-  if (!r.failure) return PassText(r);
+std::string StrategyResultTextWithoutRun(const properties::StrategyResult& r, std::string_view why,
+                                         bool all_strategies) {
+  if (!r.failure) return PassText(r) + ProbeText(r, all_strategies);
   const properties::CampaignFailure& f = *r.failure;
   std::string text = absl::StrCat(
       FailHeading(r), "property ", f.property, " failed for strategy ", r.strategy, " (", f.origin,
       " of seed ", r.seed, ") at ", f.at, ": ",
       absl::StrJoin(properties::ViolationSentences(f.message, f.witness), "\n  "), "\n",
       "(no timeline of the failing run: its minimal scenario does not run here: ", std::string(why),
-      "; merge with the command that checked ", r.strategy, " for the whole report)\n");
+      "; merge with the command that checked ", r.strategy, " for the whole report)\n",
+      ProbeText(r, all_strategies));
   if (!f.saved_scenario.empty()) {
     absl::StrAppend(&text, "\nminimal scenario saved to ", f.saved_scenario, "\n");
   }

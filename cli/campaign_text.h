@@ -26,14 +26,22 @@ properties::GeneratorOptions GeneratorOptionsOfProfile(const std::string& profil
 // and, when the minimal scenario was saved, the line naming the picture of the failing run
 // (drawn next to the saved scenario, which is written there first if it is missing).
 // `minimal_run` is the judged run of the failure's minimal scenario, with its trace.
+// `all_strategies` (`check --all`) gives the probes one line; a check of one strategy prints
+// their table.
 std::string StrategyResultText(const properties::StrategyResult& result,
-                               const properties::RunReport& minimal_run);
+                               const properties::RunReport& minimal_run, bool all_strategies);
 
 // The same block for a result whose minimal scenario cannot be run here (`why`: e.g. its
 // strategy is not registered in this command): the stored verdict, without the timeline,
 // saying why.
 std::string StrategyResultTextWithoutRun(const properties::StrategyResult& result,
-                                         std::string_view why);
+                                         std::string_view why, bool all_strategies);
+
+// The domain situations (properties/probes.h) the result's cases reached: for one strategy a
+// table of every probe that applies to how it reads, with the number of cases that reached it;
+// for `check --all` one line; then, for a strategy that passed, a warning for each situation no
+// case reached ("warning: NAME never saw ..."). "" for a result without probes.
+std::string ProbeText(const properties::StrategyResult& result, bool all_strategies);
 
 // The closing line of `check --all` ("every strategy met its expected verdict"; for a shard,
 // whether a strategy expected to pass failed, and that the merge decides the rest), or "" for

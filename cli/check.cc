@@ -136,7 +136,8 @@ int RunCheck(const CheckFlags& flags) {
         properties::StrategyResultOf(*strategy, *result, options, profile_text, saved));
     absl::StrAppend(&text, StrategyResultText(campaign.results.back(),
                                               result->failure ? result->failure->report
-                                                              : properties::RunReport{}));
+                                                              : properties::RunReport{},
+                                              flags.all));
     if (flags.report_dir) {
       report_rows.push_back(timeline::ReportRowOf(campaign.results.back()));
       if (result->failure)

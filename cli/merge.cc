@@ -32,15 +32,16 @@ std::string MergedText(const properties::CampaignResult& merged) {
   std::string text;
   for (const properties::StrategyResult& r : merged.results) {
     if (!r.failure) {
-      absl::StrAppend(&text, StrategyResultText(r, properties::RunReport{}));
+      absl::StrAppend(&text, StrategyResultText(r, properties::RunReport{}, merged.all_strategies));
       continue;
     }
     const absl::StatusOr<properties::RunReport> run = properties::RunScenario(
         r.failure->minimal_scenario,
         properties::RunOptions{.keep_trace = true, .program = ProgramName()});
     absl::StrAppend(
-        &text, run.ok() ? StrategyResultText(r, *run)
-                        : StrategyResultTextWithoutRun(r, sim::ToString(run.status().message())));
+        &text, run.ok() ? StrategyResultText(r, *run, merged.all_strategies)
+                        : StrategyResultTextWithoutRun(r, sim::ToString(run.status().message()),
+                                                       merged.all_strategies));
   }
   return text + CampaignClosingLine(merged);
 }

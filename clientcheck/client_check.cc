@@ -17,6 +17,7 @@ properties::RunReport ReportOf(const properties::Scenario& scenario, const Clien
   report.seed = scenario.seed;
   report.violation = run.violation;
   report.stats = run.stats;
+  report.probes = run.probes;
   report.trace_hash = run.log_hash;
   return report;
 }

@@ -37,6 +37,7 @@ void MergeVerdicts(const std::vector<ClientVerdict>& verdicts, const std::string
   if (mine != nullptr) {
     run.violation = mine->violation;
     run.stats = mine->stats;
+    run.probes = mine->probes;
     run.requests = mine->requests;
     run.application_events = mine->application_events;
   }

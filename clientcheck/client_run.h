@@ -85,6 +85,7 @@ uint64_t CallBudget(const properties::Scenario& scenario, sim::Duration step);
 struct ClientRun {
   std::optional<properties::Violation> violation;
   properties::RunStats stats;
+  properties::ProbeSet probes;  // the delivery judge's
   uint64_t requests = 0;  // judged Kinesis calls of the client
   uint64_t application_events = 0;
   int runs = 0;        // times the command was started (reruns and restarts included)

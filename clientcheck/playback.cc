@@ -141,23 +141,16 @@ void ScenarioPlayback::Reshard(const properties::ReshardSpec& spec) {
     ok = admin_.MergeShardsNow({scenario_.stream_name, spec.shard_id, spec.adjacent_shard_id}).ok();
   }
   if (!ok) return;
-  auto after = service_->model().ListShards(sim_.now(), {.StreamName = scenario_.stream_name});
-  if (!after.ok()) return;
   for (const std::string& id : closing) {
     closed_.push_back(id);
     for (auto& [name, client] : clients_)
       client->Both([&](properties::Judge& j) { j.OnShardClosed(id); });
   }
-  for (const model::Shard& s : after->Shards) {
-    std::vector<std::string> parents;
-    for (const auto& p : {s.ParentShardId, s.AdjacentParentShardId}) {
-      if (p && std::find(closing.begin(), closing.end(), *p) != closing.end())
-        parents.push_back(*p);
-    }
-    if (parents.empty()) continue;
-    parents_.emplace_back(s.ShardId, parents);
+  for (const auto& lineage :
+       properties::ChildrenOf(service_->model(), sim_.now(), scenario_.stream_name, closing)) {
+    parents_.push_back(lineage);
     for (auto& [name, client] : clients_) {
-      client->Both([&](properties::Judge& j) { j.OnShardParents(s.ShardId, parents); });
+      client->Both([&](properties::Judge& j) { j.OnShardParents(lineage.first, lineage.second); });
     }
   }
 }
@@ -326,6 +319,9 @@ ScenarioPlayback::Client& ScenarioPlayback::ClientNamed(const std::string& name)
     for (const model::PutCall& put : puts_) j.OnPut(put);
     for (const std::string& id : closed_) j.OnShardClosed(id);
     for (const auto& [child, parents] : parents_) j.OnShardParents(child, parents);
+    for (const properties::CompetingReaderSpec& r : scenario_.competing_readers) {
+      j.OnCompetingReader(r.shard_id, scenario_.start + r.start, scenario_.start + r.stop);
+    }
     if (liveness_) j.StopWhenConverged();
   });
   return *clients_.emplace(name, std::move(client)).first->second;
@@ -460,6 +456,7 @@ std::vector<ClientVerdict> ScenarioPlayback::Finish(bool exited) {
     ClientVerdict v;
     v.client = name;
     v.stats = client->delivery.stats();
+    v.probes = client->delivery.probes();
     v.requests = client->requests;
     v.application_events = client->application_events;
     v.violation = client->delivery.violation();

@@ -60,6 +60,7 @@ struct ClientVerdict {
   std::string client;
   std::optional<properties::Violation> violation;
   properties::RunStats stats;
+  properties::ProbeSet probes;
   uint64_t requests = 0;  // Kinesis calls it made while the run was judged
   uint64_t application_events = 0;
 };

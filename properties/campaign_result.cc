@@ -49,10 +49,34 @@ json FailureToJson(const CampaignFailure& f) {
           {"minimal_scenario", json::parse(ScenarioToJson(f.minimal_scenario))}};
 }
 
+// The probes of a result: per probe how many cases reached it and the situations none reached
+// (derived), and each case's probes as bits named by "bit_names" (read back).
+json ProbesToJson(const StrategyResult& r) {
+  if (!r.case_probes) return nullptr;
+  const ProbeCounts counts = r.probe_counts();
+  json names = json::array();
+  json hits = json::object();
+  for (const ProbeInfo& info : AllProbes()) {
+    names.push_back(info.name);
+    hits[std::string(info.name)] = counts.of(info.probe);
+  }
+  json unreached = json::array();
+  for (Probe p : counts.Unreached(r.read_api())) unreached.push_back(InfoOf(p).name);
+  json cases = json::array();
+  for (const auto& [k, set] : *r.case_probes) cases.push_back({k, set.bits()});
+  return {{"cases", counts.cases},
+          {"hits", hits},
+          {"unreached", unreached},
+          {"bit_names", names},
+          {"case_bits", cases}};
+}
+
 json StrategyResultToJson(const StrategyResult& r) {
   json hashes = json::array();
   for (const auto& [k, h] : r.case_hashes) hashes.push_back({k, Hex(h)});
   return {{"strategy", r.strategy},
+          {"reads", r.reads},
+          {"probes", ProbesToJson(r)},
           {"expected", r.expected},
           {"seed", r.seed},
           {"cases", r.cases},
@@ -173,6 +197,54 @@ std::vector<std::pair<uint64_t, uint64_t>> CaseHashesFromJson(const json& pairs)
   return out;
 }
 
+// The "probes" of a result (see ProbesToJson): each case's bits, renumbered from the file's
+// "bit_names" to this build's probes. InvalidArgument naming a malformed key or an unknown probe.
+absl::StatusOr<std::vector<std::pair<uint64_t, ProbeSet>>> CaseProbesFromJson(
+    const json& probes, const std::string& where) {
+  if (absl::Status s = Need(probes, "bit_names", "an array of strings", IsStringArray, where);
+      !s.ok()) {
+    return s;
+  }
+  const json& names = probes.at("bit_names");
+  if (names.size() > 32) {
+    return absl::InvalidArgumentError(absl::StrCat(where, "\"bit_names\" names more than 32"));
+  }
+  std::vector<Probe> bit_to_probe;
+  for (const json& name : names) {
+    const std::optional<Probe> probe = ParseProbe(name.get<std::string>());
+    if (!probe) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, "names an unknown probe \"", name.get<std::string>(), "\""));
+    }
+    bit_to_probe.push_back(*probe);
+  }
+  const auto is_case_bits = [](const json& v) {
+    return v.is_array() && std::all_of(v.begin(), v.end(), [](const json& pair) {
+             return pair.is_array() && pair.size() == 2 && pair[0].is_number_unsigned() &&
+                    pair[1].is_number_unsigned() && pair[1] <= 0xffffffffULL;
+           });
+  };
+  if (absl::Status s =
+          Need(probes, "case_bits", "an array of [case, bits] pairs", is_case_bits, where);
+      !s.ok()) {
+    return s;
+  }
+  std::vector<std::pair<uint64_t, ProbeSet>> out;
+  for (const json& pair : probes.at("case_bits")) {
+    const uint64_t bits = pair[1].get<uint64_t>();
+    if (bits >> bit_to_probe.size() != 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, "\"case_bits\" sets a bit \"bit_names\" does not name"));
+    }
+    ProbeSet set;
+    for (size_t b = 0; b < bit_to_probe.size(); ++b) {
+      if ((bits >> b) & 1) set.Mark(bit_to_probe[b]);
+    }
+    out.emplace_back(pair[0].get<uint64_t>(), set);
+  }
+  return out;
+}
+
 absl::StatusOr<StrategyResult> StrategyResultFromJson(const json& r) {
   if (absl::Status s = CheckResultKeys(r); !s.ok()) return s;
   StrategyResult out;
@@ -209,6 +281,22 @@ absl::StatusOr<StrategyResult> StrategyResultFromJson(const json& r) {
     return s;
   }
   out.case_hashes = CaseHashesFromJson(r.at("case_hashes"));
+  if (r.contains("reads")) {
+    const json& reads = r.at("reads");
+    if (!reads.is_string() || (reads != "polling" && reads != "enhanced_fan_out")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, "\"reads\" must be \"polling\" or \"enhanced_fan_out\""));
+    }
+    out.reads = reads.get<std::string>();
+  }
+  if (r.contains("probes") && !r.at("probes").is_null()) {
+    if (!r.at("probes").is_object()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, "\"probes\" must be an object"));
+    }
+    auto probes = CaseProbesFromJson(r.at("probes"), absl::StrCat(where, "probes "));
+    if (!probes.ok()) return probes.status();
+    out.case_probes = *std::move(probes);
+  }
   return out;
 }
 
@@ -280,18 +368,30 @@ StrategyResult MergeShards(const Shards& shards) {
   merged.failure = FirstFailure(shards);
   merged.corpus_run = 0;
   merged.case_hashes.clear();
+  const bool probes = std::all_of(shards.begin(), shards.end(), [](const auto& entry) {
+    return entry.second.first->case_probes.has_value();
+  });
+  merged.case_probes.reset();
+  if (probes) merged.case_probes.emplace();
   for (const auto& [index, entry] : shards) {
     merged.corpus_run = std::max(merged.corpus_run, entry.first->corpus_run);
     const auto& hashes = entry.first->case_hashes;
     merged.case_hashes.insert(merged.case_hashes.end(), hashes.begin(), hashes.end());
+    if (probes) {
+      const auto& sets = *entry.first->case_probes;
+      merged.case_probes->insert(merged.case_probes->end(), sets.begin(), sets.end());
+    }
   }
-  std::sort(merged.case_hashes.begin(), merged.case_hashes.end());
-  if (merged.failure) {
-    // Cases above the failing one are dropped; a corpus failure stops before any case.
+  // Cases above the failing one are dropped; a corpus failure stops before any case.
+  const auto in_case_order_to_failure = [&](auto& cases) {
+    std::sort(cases.begin(), cases.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (!merged.failure) return;
     const std::optional<uint64_t> failing = merged.failure->case_index;
-    std::erase_if(merged.case_hashes,
-                  [&](const auto& p) { return !failing || p.first > *failing; });
-  }
+    std::erase_if(cases, [&](const auto& p) { return !failing || p.first > *failing; });
+  };
+  in_case_order_to_failure(merged.case_hashes);
+  if (merged.case_probes) in_case_order_to_failure(*merged.case_probes);
   merged.cases_run = merged.case_hashes.size();
   return merged;
 }
@@ -300,6 +400,19 @@ StrategyResult MergeShards(const Shards& shards) {
 
 bool StrategyResult::matches_expected() const {
   return failure ? failure->property == expected : expected == "pass";
+}
+
+ProbeCounts StrategyResult::probe_counts() const {
+  ProbeCounts counts;
+  if (case_probes) {
+    for (const auto& [k, set] : *case_probes) counts.Add(set);
+  }
+  return counts;
+}
+
+consumer::ReadApi StrategyResult::read_api() const {
+  return reads == "enhanced_fan_out" ? consumer::ReadApi::kEnhancedFanOut
+                                     : consumer::ReadApi::kPolling;
 }
 
 uint64_t StrategyResult::cases_hash() const {
@@ -381,6 +494,8 @@ StrategyResult StrategyResultOf(const consumer::StrategyInfo& strategy, const Ch
   r.cases_run = check.cases_run;
   r.corpus_run = check.corpus_run;
   r.case_hashes = check.case_hashes;
+  r.reads = std::string(consumer::ReadApiName(strategy.reads));
+  r.case_probes = check.case_probes;
   if (check.failure) {
     const Counterexample& c = *check.failure;
     const Violation& v = *c.report.violation;

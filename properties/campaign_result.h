@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "consumer/strategy_registry.h"
 #include "properties/check.h"
+#include "properties/probes.h"
 #include "properties/property.h"
 #include "properties/scenario.h"
 #include "sim/time.h"
@@ -61,8 +62,15 @@ struct StrategyResult {
   uint64_t corpus_run = 0;
   std::optional<CampaignFailure> failure;
   std::vector<std::pair<uint64_t, uint64_t>> case_hashes;  // (case, trace hash), case order
+  // How the strategy reads (consumer::ReadApiName): which probes apply to it.
+  std::string reads = "polling";
+  // (case, the probes it reached), case order; absent in a result written before probes.
+  std::optional<std::vector<std::pair<uint64_t, ProbeSet>>> case_probes;
 
   bool matches_expected() const;
+  // How many of the cases run reached each probe (zero cases without case_probes).
+  ProbeCounts probe_counts() const;
+  consumer::ReadApi read_api() const;
   // One hash of every (case, trace hash) pair, in order.
   uint64_t cases_hash() const;
   bool operator==(const StrategyResult&) const = default;

@@ -162,6 +162,7 @@ absl::Status RunGeneratedCases(const consumer::StrategyInfo& strategy, CaseRunne
       ++result.cases_run;
       runner.Judged(*runs[i], k);
       result.case_hashes.emplace_back(k, runs[i]->report.trace_hash);
+      result.case_probes.emplace_back(k, runs[i]->report.probes);
       if (runs[i]->report.passed()) continue;
       result.failure = Shrinker(runner, options).Shrink(shrinkables[i], *std::move(runs[i]));
       result.failure->case_index = k;
@@ -205,7 +206,9 @@ rc::Shrinkable<Scenario> GenerateShrinkableCase(const consumer::StrategyInfo& st
                             sim::SplitMix64Next(mix), sim::SplitMix64Next(mix)};
   const int size = static_cast<int>(
       (static_cast<uint64_t>(options.size_offset) + options.size_stride * case_index) % 101);
-  return GenScenario(strategy, options)(rc::Random(key), size);
+  GeneratorOptions numbered = options;
+  if (!numbered.focus_index) numbered.focus_index = seed + case_index;
+  return GenScenario(strategy, numbered)(rc::Random(key), size);
 }
 
 Scenario GenerateCase(const consumer::StrategyInfo& strategy, uint64_t seed, uint64_t case_index,

@@ -24,6 +24,7 @@
 #include "properties/case_runner.h"
 #include "properties/generators.h"
 #include "properties/harness.h"
+#include "properties/probes.h"
 #include "properties/scenario.h"
 
 namespace shardsim::properties {
@@ -71,6 +72,8 @@ struct CheckResult {
   // Trace hash (RunReport::trace_hash: the harness's trace, a real client's server log) of
   // every generated case run, by case index (for determinism checks).
   std::vector<std::pair<uint64_t, uint64_t>> case_hashes;
+  // The domain situations (properties/probes.h) each of those cases reached, by case index.
+  std::vector<std::pair<uint64_t, ProbeSet>> case_probes;
 };
 
 // The in-process runner: RunScenario of the harness. Shrink runs keep no trace; the minimal

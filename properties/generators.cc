@@ -14,6 +14,45 @@ namespace {
 
 using model::BucketProfile;
 
+// What a case concentrates on, besides its swarm of features: a third of the cases have no
+// focus, and each focus aims at rare situations of properties/probes.h that plain swarm cases
+// reach in only a few cases of a hundred. A focus switches on the features its situation needs
+// and shapes the puts, crashes, reshards or readers toward it. Numbered cases cycle through the
+// foci (GeneratorOptions::focus_index), so every hundred cases aim at each about eleven times;
+// otherwise it is drawn, shrinking toward no focus.
+enum class Focus {
+  kNone,
+  // A merge of two shards that both hold records shortly before it, read slowly: one parent is
+  // read to its end while the other still holds records (merge_second_parent_unread).
+  kMergeParents,
+  // Records of one millisecond processed slowly, and a crash while they are processed
+  // (crash_inside_burst, crash_before_checkpoint).
+  kCrashInBurst,
+  // A competing reader polling a shard with records under the read limits
+  // (throttled_by_competing_reader).
+  kCompetingReader,
+  // A page of many records processed slowly, so that its NextShardIterator expires before it is
+  // used (expired_iterator).
+  kSlowPages,
+  // Records arriving just after bucket edges (fresh_record_at_bucket_boundary).
+  kFreshRecordAtEdge,
+  // A crash after records were processed, down past the retention period
+  // (checkpoint_below_trim_horizon).
+  kCheckpointExpires,
+};
+constexpr int kFoci = 6;
+constexpr int kFocusCycle = 9;  // kFoci foci and three cases without one
+
+Focus FocusOfSlot(uint64_t slot) {
+  const uint64_t k = slot % kFocusCycle;
+  return k < kFocusCycle - kFoci ? Focus::kNone : static_cast<Focus>(k - (kFocusCycle - kFoci) + 1);
+}
+
+Focus GenFocus(std::optional<uint64_t> index) {
+  if (index) return FocusOfSlot(*index);
+  return FocusOfSlot(*rc::gen::resize(100, rc::gen::inRange<uint64_t>(0, kFocusCycle)));
+}
+
 // The features a case may switch on (swarm testing: each is on in about half the cases).
 struct Features {
   bool several_shards;
@@ -24,14 +63,36 @@ struct Features {
   bool limits;
   bool large_records;
   bool long_gaps;  // effective only when GeneratorOptions::long_gaps allows it
+  Focus focus = Focus::kNone;
 };
 
-Features GenFeatures() {
+Features GenFeatures(std::optional<uint64_t> focus_index) {
   // Each bool shrinks toward false: a counterexample keeps only the features it needs.
-  return Features{*rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
-                  *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
-                  *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
-                  *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>()};
+  Features f{*rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
+             *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
+             *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>()};
+  f.focus = GenFocus(focus_index);
+  switch (f.focus) {
+    case Focus::kMergeParents:
+      f.several_shards = f.reshards = f.slow_processing = true;
+      break;
+    case Focus::kCrashInBurst:
+      f.crashes = f.slow_processing = true;
+      break;
+    case Focus::kCheckpointExpires:
+      f.crashes = true;
+      break;
+    case Focus::kCompetingReader:
+      f.competing_reader = f.limits = true;
+      break;
+    case Focus::kSlowPages:
+      f.slow_processing = true;
+      break;
+    case Focus::kNone:
+    case Focus::kFreshRecordAtEdge:
+      break;
+  }
+  return f;
 }
 
 // One of `n` kinds, equally likely at every case size (rc::gen::inRange narrows its range at
@@ -84,6 +145,47 @@ Duration NominalWidth(const BucketProfile& profile, Duration generated) {
 
 std::string ShardId(int index) { return absl::StrFormat("shardId-%012d", index); }
 
+// A burst: `min_size` to twelve records of one partition key put in one millisecond, at the time
+// of one of the puts (added after it; at the start without puts); when it was put.
+Duration GenBurst(std::vector<PutSpec>& puts, size_t min_size) {
+  if (puts.empty()) puts.push_back(PutSpec{Duration::Zero(), "k0", "r0-"});
+  const size_t first = *rc::gen::inRange<size_t>(0, puts.size());
+  const size_t size = *rc::gen::inRange<size_t>(min_size, 13);
+  const PutSpec head = puts[first];
+  std::vector<PutSpec> more;
+  for (size_t i = 1; i < size; ++i) {
+    more.push_back(PutSpec{head.at, head.partition_key, absl::StrCat("b", i, "-", head.data)});
+  }
+  puts.insert(puts.begin() + static_cast<ptrdiff_t>(first) + 1, more.begin(), more.end());
+  return head.at;
+}
+
+// A record of `key` put 5 to 15 minutes after `at` (among the puts in time order): the run goes
+// on past a slow page, so the loop must read again after processing it.
+void GenLaterRecord(std::vector<PutSpec>& puts, Duration at, const std::string& key) {
+  const Duration later = at + Duration::Seconds(*rc::gen::inRange(300, 901));
+  const auto where = std::upper_bound(puts.begin(), puts.end(), later,
+                                      [](Duration t, const PutSpec& p) { return t < p.at; });
+  puts.insert(where, PutSpec{later, key, "late-"});
+}
+
+// The shard of `shard_count` evenly split ones (CreateStream's) that `key` hashes to.
+int ShardOfKey(const std::string& key, int shard_count) {
+  const model::HashKey hash = model::HashKeyForPartitionKey(key);
+  return static_cast<int>(
+      (static_cast<model::Uint128>(hash.high_word()) * static_cast<uint64_t>(shard_count)) >> 64);
+}
+
+// A partition key ("k0", "k1", ...) that lands on `shard` of `shard_count` ("k0" if none of the
+// first 1,000 does).
+std::string KeyOnShard(int shard, int shard_count) {
+  for (int i = 0; i < 1'000; ++i) {
+    std::string key = absl::StrCat("k", i);
+    if (ShardOfKey(key, shard_count) == shard) return key;
+  }
+  return "k0";
+}
+
 std::vector<PutSpec> GenPuts(const GeneratorOptions& options, const Features& features,
                              Duration width) {
   const Duration max_span = features.long_gaps && options.long_gaps
@@ -108,7 +210,7 @@ std::vector<PutSpec> GenPuts(const GeneratorOptions& options, const Features& fe
     budget -= whole;
     bucket += whole;
     int64_t offset = 0;
-    switch (*rc::gen::inRange(0, 3)) {
+    switch (features.focus == Focus::kFreshRecordAtEdge ? 0 : *rc::gen::inRange(0, 3)) {
       case 0:
         offset = *rc::gen::inRange<int64_t>(0, edge);
         break;  // just after an edge
@@ -191,9 +293,9 @@ struct DowntimeCost {
 // more: a checkpoint has just fallen below the trim horizon, while the records after it are
 // still there), or long (an hour to three days). Being down costs no polling, only the walk
 // afterwards, so a downtime is cut to the buckets the case has left to walk.
-Duration GenDowntime(DowntimeCost& cost) {
+Duration GenDowntime(DowntimeCost& cost, bool past_retention) {
   Duration down;
-  switch (Kind(4)) {
+  switch (past_retention ? 2 : Kind(4)) {
     case 2:
       down = cost.retention + Duration::Seconds(*rc::gen::inRange(1, 3 * 3'600 + 1));
       break;
@@ -218,7 +320,12 @@ Duration GenDowntime(DowntimeCost& cost) {
 // while the consumer reads, processes or has yet to checkpoint that record: within 100 ms
 // (between two records of a batch, before the checkpoint), within 5 s (a poll interval), or 5 s
 // to 2 min after it (slow processing, a checkpoint flushed every minute).
-Duration GenCrashTime(const std::vector<PutSpec>& puts, Duration span) {
+Duration GenCrashTime(const std::vector<PutSpec>& puts, Duration span,
+                      std::optional<std::pair<Duration, Duration>> window) {
+  if (window) {
+    return window->first + Duration::Micros(*rc::gen::inRange<int64_t>(
+                               0, std::max<int64_t>(1, window->second.micros())));
+  }
   if (puts.empty() || Kind(4) == 0) return GenAt(span);
   const PutSpec& put = GenEarlyPut(puts);  // so that records often follow the crash
   switch (Kind(3)) {
@@ -235,12 +342,19 @@ Duration GenCrashTime(const std::vector<PutSpec>& puts, Duration span) {
 // puts keep their times, some landing while the consumer is down), or pause with the consumer
 // and resume when it restarts, or part-way through the downtime: the later puts move on by
 // that much, so records also arrive after a downtime of days.
-std::vector<CrashSpec> GenCrashes(std::vector<PutSpec>& puts, Duration span, DowntimeCost cost) {
+// The first crash of a case, as its focus shapes it.
+struct FirstCrash {
+  std::optional<std::pair<Duration, Duration>> window;  // (start, length) it falls in
+  bool past_retention = false;                          // down just past the retention period
+};
+
+std::vector<CrashSpec> GenCrashes(std::vector<PutSpec>& puts, Duration span, DowntimeCost cost,
+                                  const FirstCrash& first) {
   std::vector<CrashSpec> crashes;
   const int count = *rc::gen::inRange(1, 4);
   for (int i = 0; i < count; ++i) {
-    const Duration at = GenCrashTime(puts, span);
-    const Duration down = GenDowntime(cost);
+    const Duration at = GenCrashTime(puts, span, i == 0 ? first.window : std::nullopt);
+    const Duration down = GenDowntime(cost, i == 0 && first.past_retention);
     crashes.push_back(CrashSpec{at, down});
     // After a downtime past the retention period the producer always goes on after it (what
     // it put meanwhile would only expire unread).
@@ -316,49 +430,122 @@ uint64_t EventBound(const Scenario& s) {
   return std::clamp<uint64_t>(seconds * 20 * shards, 2'000'000, 50'000'000);
 }
 
+CompetingReaderSpec GenReader(const Scenario& s, Duration span) {
+  const Duration start = GenAt(span);
+  return CompetingReaderSpec{start, start + Duration::Seconds(*rc::gen::inRange(10, 601)),
+                             Duration::Millis(*rc::gen::inRange(20, 501)),
+                             ShardId(*rc::gen::inRange(0, s.shard_count))};
+}
+
+// A reader of the shard one of the records lands on, from shortly before that record, polling
+// often enough to spend most of the shard's GetRecords budget (and on until a batch job's next
+// run, which reads the record).
+CompetingReaderSpec GenReaderOfRecords(const Scenario& s) {
+  const PutSpec& put = GenEarlyPut(s.puts);
+  const Duration lead = Duration::Micros(*rc::gen::inRange<int64_t>(0, 5'000'000));
+  const Duration start = put.at > lead ? put.at - lead : Duration::Zero();
+  const Duration length =
+      Duration::Seconds(*rc::gen::inRange(10, 601)) + s.rerun_after_exit.value_or(Duration::Zero());
+  return CompetingReaderSpec{start, start + length, Duration::Millis(*rc::gen::inRange(20, 201)),
+                             ShardId(ShardOfKey(put.partition_key, s.shard_count))};
+}
+
+// The first reshard made a merge of two adjacent shards, and the records put in the two minutes
+// before it spread over both of them (alternately), so that both parents hold records when it
+// happens.
+void FocusOnMerge(Scenario& s) {
+  if (s.reshards.empty()) return;
+  ReshardSpec& merge = s.reshards.front();
+  const int first = *rc::gen::inRange(0, s.shard_count - 1);
+  merge.kind = ReshardSpec::Kind::kMerge;
+  merge.shard_id = ShardId(first);
+  merge.adjacent_shard_id = ShardId(first + 1);
+  merge.new_starting_hash_key.clear();
+  const std::string keys[2] = {KeyOnShard(first, s.shard_count),
+                               KeyOnShard(first + 1, s.shard_count)};
+  int next = 0;
+  for (PutSpec& put : s.puts) {
+    if (put.at <= merge.at && put.at + Duration::Seconds(120) > merge.at) {
+      put.partition_key = keys[next];
+      next ^= 1;
+    }
+  }
+}
+
 Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions& options) {
-  const Features features = GenFeatures();
+  const Features features = GenFeatures(options.focus_index);
   Scenario s;
   s.strategy = strategy.name;
   s.seed = *rc::gen::inRange<uint64_t>(0, UINT32_MAX);
-  const Duration width = std::max(GenWidth(features.crashes), options.min_bucket_width);
+  // A downtime past the retention period fits the walk budget with buckets of 20 s or more.
+  const Duration min_width = features.focus == Focus::kCheckpointExpires
+                                 ? std::max(options.min_bucket_width, Duration::Seconds(20))
+                                 : options.min_bucket_width;
+  Duration width = std::max(GenWidth(features.crashes), min_width);
+  if (features.focus == Focus::kCompetingReader && strategy.rerun_interval) {
+    // A batch job reads again 20 bucket widths after it exits (below): narrow buckets keep that
+    // within a competing reader's window.
+    width = std::max(min_width, std::min(width, Duration::Seconds(15)));
+  }
   s.stream.buckets = options.profile ? *options.profile : GenProfile(width);
-  if (!options.profile && !s.stream.buckets.dense() &&
-      s.stream.buckets.min_width < options.min_bucket_width) {
-    s.stream.buckets.min_width = options.min_bucket_width;
-    s.stream.buckets.max_width = std::max(s.stream.buckets.max_width, options.min_bucket_width);
+  if (!options.profile && !s.stream.buckets.dense() && s.stream.buckets.min_width < min_width) {
+    s.stream.buckets.min_width = min_width;
+    s.stream.buckets.max_width = std::max(s.stream.buckets.max_width, min_width);
   }
   const int max_shards_ever = MaxShardsEver(s.stream.buckets, s.call_latency);
   const int max_shards = std::min(options.max_shards, max_shards_ever);
-  s.shard_count = features.several_shards ? *rc::gen::inRange(1, max_shards + 1) : 1;
+  const bool merge_focus =
+      features.focus == Focus::kMergeParents && max_shards >= 2 && max_shards_ever >= 3;
+  s.shard_count = merge_focus               ? *rc::gen::inRange(2, max_shards + 1)
+                  : features.several_shards ? *rc::gen::inRange(1, max_shards + 1)
+                                            : 1;
   if (!features.limits) s.stream.limits = model::ShardLimits::Unlimited();
   const Duration nominal = NominalWidth(s.stream.buckets, width);
   s.puts = GenPuts(options, features, nominal);
+  std::optional<Duration> burst;
+  if (features.focus == Focus::kCrashInBurst) burst = GenBurst(s.puts, 2);
+  if (features.focus == Focus::kSlowPages) {
+    burst = GenBurst(s.puts, 7);  // 7 x 50 s > 5 min
+    const auto head = std::find_if(s.puts.begin(), s.puts.end(),
+                                   [&](const PutSpec& p) { return p.at == *burst; });
+    GenLaterRecord(s.puts, *burst, head->partition_key);
+  }
   const Duration span = s.puts.empty() ? nominal : std::max(nominal, s.puts.back().at);
+  if (features.slow_processing) {
+    s.processing_time_per_record = features.focus == Focus::kSlowPages
+                                       ? Duration::Seconds(*rc::gen::inRange(50, 61))
+                                       : Duration::Millis(*rc::gen::inRange(
+                                             features.focus == Focus::kNone ? 10 : 1'000, 60'001));
+  }
   if (features.reshards) s.reshards = GenReshards(s.shard_count, max_shards_ever, s.puts, span);
+  if (merge_focus) FocusOnMerge(s);
   if (features.crashes) {
     const int64_t walk = features.long_gaps && options.long_gaps ? options.max_downtime_buckets * 10
                                                                  : options.max_downtime_buckets;
+    FirstCrash first;
+    // While the burst is read and processed: a poll interval, then a record after another.
+    if (burst) first.window = {*burst, Duration::Seconds(2) + s.processing_time_per_record * 13};
+    if (features.focus == Focus::kCheckpointExpires && !s.puts.empty()) {
+      // Once a checkpoint covers a record, for longer than the records are kept.
+      first.window = {GenEarlyPut(s.puts).at + Duration::Seconds(5), Duration::Seconds(120)};
+      first.past_retention = true;
+    }
     s.crashes = GenCrashes(
         s.puts, span,
         DowntimeCost{s.stream.buckets.dense() ? Duration::Zero() : s.stream.buckets.min_width,
-                     s.stream.retention, walk});
-  }
-  if (features.slow_processing) {
-    s.processing_time_per_record = Duration::Millis(*rc::gen::inRange(10, 60'001));
-  }
-  if (features.competing_reader) {
-    const Duration start = GenAt(span);
-    s.competing_readers.push_back(
-        CompetingReaderSpec{start, start + Duration::Seconds(*rc::gen::inRange(10, 601)),
-                            Duration::Millis(*rc::gen::inRange(20, 501)),
-                            ShardId(*rc::gen::inRange(0, s.shard_count))});
+                     s.stream.retention, walk},
+        first);
   }
   s.params = GenParams(strategy);
   if (strategy.rerun_interval) {
     // A batch job rereads every idle bucket since its checkpoint on every run; spacing the
     // runs at least 20 bucket widths apart keeps that cost linear in the scenario's length.
     s.rerun_after_exit = std::max(*strategy.rerun_interval, nominal * 20);
+  }
+  if (features.competing_reader) {
+    s.competing_readers.push_back(features.focus == Focus::kCompetingReader && !s.puts.empty()
+                                      ? GenReaderOfRecords(s)
+                                      : GenReader(s, span));
   }
   s.liveness_budget = DeriveLivenessBudget(s);
   s.max_events = EventBound(s);

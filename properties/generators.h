@@ -55,6 +55,10 @@ struct GeneratorOptions {
   Duration min_bucket_width = Duration::Zero();
   bool long_gaps = false;
   Duration long_gap_max_span = Duration::Days(14);
+  // Steering: which focus the case takes (a rare situation of properties/probes.h it aims at,
+  // or none). Numbered cases pass their index, so that any hundred consecutive cases aim at
+  // every focus about equally often; absent, it is drawn at random.
+  std::optional<uint64_t> focus_index;
 };
 
 // Scenarios for `strategy` (its name, generated parameters and rerun interval filled in).

@@ -1,5 +1,6 @@
 #include "properties/harness.h"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -60,6 +61,9 @@ class Run {
     for (const ReshardSpec& r : scenario_.reshards) ScheduleReshard(r);
     for (const CrashSpec& c : scenario_.crashes) ScheduleCrash(c);
     for (size_t i = 0; i < scenario_.competing_readers.size(); ++i) {
+      const CompetingReaderSpec& reader = scenario_.competing_readers[i];
+      judge_.OnCompetingReader(reader.shard_id, scenario_.start + reader.start,
+                               scenario_.start + reader.stop);
       sim_.Spawn(absl::StrCat("reader-", i),
                  RunCompetingReader(sim_, model_, scenario_, scenario_.competing_readers[i], i));
     }
@@ -90,6 +94,7 @@ class Run {
     report.violation = judge_.violation();
     report.run = result;
     report.stats = judge_.stats();
+    report.probes = judge_.probes();
     report.trace_hash = sim_.trace().hash();
     report.trace_records = sim_.trace().size();
     if (options.keep_trace) {
@@ -116,20 +121,24 @@ class Run {
   }
 
   void Reshard(const ReshardSpec& spec) {
+    std::vector<std::string> closing = {spec.shard_id};
+    bool done = false;
     if (spec.kind == ReshardSpec::Kind::kSplit) {
       const std::string key =
           spec.new_starting_hash_key.empty()
               ? SplitMidpoint(model_, sim_.now(), scenario_.stream_name, spec.shard_id)
               : spec.new_starting_hash_key;
-      if (admin_.SplitShardNow({scenario_.stream_name, spec.shard_id, key}).ok()) {
-        judge_.OnShardClosed(spec.shard_id);
-      }
+      done = admin_.SplitShardNow({scenario_.stream_name, spec.shard_id, key}).ok();
     } else {
-      if (admin_.MergeShardsNow({scenario_.stream_name, spec.shard_id, spec.adjacent_shard_id})
-              .ok()) {
-        judge_.OnShardClosed(spec.shard_id);
-        judge_.OnShardClosed(spec.adjacent_shard_id);
-      }
+      closing.push_back(spec.adjacent_shard_id);
+      done = admin_.MergeShardsNow({scenario_.stream_name, spec.shard_id, spec.adjacent_shard_id})
+                 .ok();
+    }
+    if (!done) return;
+    for (const std::string& id : closing) judge_.OnShardClosed(id);
+    for (const auto& [child, parents] :
+         ChildrenOf(model_, sim_.now(), scenario_.stream_name, closing)) {
+      judge_.OnShardParents(child, parents);
     }
   }
 
@@ -221,6 +230,22 @@ std::vector<std::string> ViolationSentences(std::string_view message,
   }
   sentences.insert(sentences.end(), witness.begin() + static_cast<ptrdiff_t>(next), witness.end());
   return sentences;
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> ChildrenOf(
+    model::KinesisModel& model, sim::Instant now, const std::string& stream_name,
+    const std::vector<std::string>& closed) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  auto shards = model.ListShards(now, {.StreamName = stream_name});
+  if (!shards.ok()) return out;
+  for (const model::Shard& s : shards->Shards) {
+    std::vector<std::string> parents;
+    for (const auto& p : {s.ParentShardId, s.AdjacentParentShardId}) {
+      if (p && std::find(closed.begin(), closed.end(), *p) != closed.end()) parents.push_back(*p);
+    }
+    if (!parents.empty()) out.emplace_back(s.ShardId, std::move(parents));
+  }
+  return out;
 }
 
 std::string SplitMidpoint(model::KinesisModel& model, sim::Instant now,

@@ -20,6 +20,7 @@
 #include "consumer/strategy_registry.h"
 #include "model/kinesis_model.h"
 #include "properties/judge.h"
+#include "properties/probes.h"
 #include "properties/scenario.h"
 #include "sim/simulation.h"
 #include "sim/task.h"
@@ -40,6 +41,7 @@ struct RunReport {
   uint64_t trace_hash = 0;
   uint64_t trace_records = 0;
   RunStats stats;
+  ProbeSet probes;                      // the domain situations the run reached
   std::string trace_text;               // only when RunOptions::keep_trace (text, or JSON Lines)
   std::vector<sim::TraceRecord> trace;  // only when RunOptions::keep_trace
   bool passed() const { return !violation.has_value(); }
@@ -77,6 +79,13 @@ Scenario AdaptScenario(const Scenario& scenario, const consumer::StrategyInfo& s
 absl::StatusOr<RunReport> RunScenario(
     const Scenario& scenario, RunOptions options = {},
     const consumer::StrategyRegistry& registry = consumer::StrategyRegistry::Global());
+
+// The shards listed now whose parents are among `closed` (the shards a split or merge just
+// closed), each with those parents: how the harness and a real client's playback tell the judge
+// a reshard's lineage.
+std::vector<std::pair<std::string, std::vector<std::string>>> ChildrenOf(
+    model::KinesisModel& model, sim::Instant now, const std::string& stream_name,
+    const std::vector<std::string>& closed);
 
 // A keyless split's NewStartingHashKey: the midpoint of `shard_id`'s range ("" if no such shard).
 std::string SplitMidpoint(model::KinesisModel& model, sim::Instant now,

@@ -32,6 +32,11 @@ bool Covers(const std::optional<consumer::Checkpoint>& cp, const std::string& se
   return !SequenceLess(cp->sequence_number, sequence_number);
 }
 
+int64_t Millisecond(Instant t) { return t.unix_micros() / 1000; }
+
+// Ten empty reads in a row before a record: a walk through idle buckets (the seed article's).
+constexpr uint64_t kLongEmptyWalk = 10;
+
 }  // namespace
 
 Judge::Judge(sim::Simulation& simulation, int max_calls_per_second, Duration retention,
@@ -70,8 +75,14 @@ void Judge::OnPut(const model::PutCall& call) {
   records_.push_back(PutRecord{shard_id, call.outcome->SequenceNumber, call.request.PartitionKey,
                                call.at, key_index});
   by_sequence_[Key(shard_id, call.outcome->SequenceNumber)] = index;
-  shards_[shard_id].records.push_back(index);
-  shards_[shard_id].following_tip = false;
+  ShardState& shard = shards_[shard_id];
+  if (!shard.records.empty() &&
+      Millisecond(records_[shard.records.back()].arrival) == Millisecond(call.at)) {
+    probes_.Mark(Probe::kSameMillisecondBurst);
+  }
+  if (!shard.parents.empty()) probes_.Mark(Probe::kRecordsOnChildShard);
+  shard.records.push_back(index);
+  shard.following_tip = false;
   ++stats_.records_put;
 }
 
@@ -101,8 +112,16 @@ void Judge::OnGetRecords(const model::GetRecordsCall& call) {
     if (code == model::ErrorCode::kExpiredIterator) {
       ++stats_.expired_iterator_errors;
       expired_tokens_.insert(call.request.ShardIterator);
+      probes_.Mark(Probe::kExpiredIterator);
     } else if (code == model::ErrorCode::kProvisionedThroughputExceeded) {
       ++stats_.throttled_calls;
+      const bool shared =
+          call.iterator.has_value() && std::any_of(competing_reads_.begin(), competing_reads_.end(),
+                                                   [&](const CompetingRead& c) {
+                                                     return c.shard_id == call.iterator->shard_id &&
+                                                            c.start <= call.at && call.at <= c.stop;
+                                                   });
+      if (shared) probes_.Mark(Probe::kThrottledByCompetingReader);
     }
     return;
   }
@@ -125,6 +144,7 @@ void Judge::StopIfConverged() {
 void Judge::Read(Instant at, const model::IteratorInfo& from,
                  const std::optional<model::IteratorInfo>& next, bool empty, int64_t behind_ms) {
   ShardState& shard = shards_[from.shard_id];
+  MarkReadProbes(at, shard, from, next, empty);
   shard.last_read = at;
   shard.put_at_last_read = shard.records.size();
   // Forward behind the tip: a later bucket, or later records, with more still to come.
@@ -141,8 +161,36 @@ void Judge::Read(Instant at, const model::IteratorInfo& from,
   shard.empty_in_a_row = empty ? shard.empty_in_a_row + 1 : 0;
 }
 
+void Judge::MarkReadProbes(Instant at, const ShardState& shard, const model::IteratorInfo& from,
+                           const std::optional<model::IteratorInfo>& next, bool empty) {
+  if (!empty && shard.empty_in_a_row >= kLongEmptyWalk) probes_.Mark(Probe::kLongEmptyWalk);
+  if (next.has_value() && next->ordinal < shard.records.size()) {
+    if (empty) probes_.Mark(Probe::kEmptyReadWithRecordsAhead);
+    const PutRecord& waiting = records_[shard.records[next->ordinal]];
+    if (next->bucket > from.bucket && waiting.arrival + Duration::Seconds(1) > at) {
+      probes_.Mark(Probe::kFreshRecordAtBucketBoundary);
+    }
+  }
+  if (next.has_value()) return;
+  // The end of a closed shard: is it one parent of a merge whose other parent is unread?
+  for (const auto& [child_id, child] : shards_) {
+    if (child.parents.size() != 2) continue;
+    if (child.parents[0] != from.shard_id && child.parents[1] != from.shard_id) continue;
+    const std::string& other =
+        child.parents[0] == from.shard_id ? child.parents[1] : child.parents[0];
+    const auto it = shards_.find(other);
+    if (it != shards_.end() && FirstUnprocessed(it->second, std::nullopt)) {
+      probes_.Mark(Probe::kMergeSecondParentUnread);
+    }
+  }
+}
+
 void Judge::OnSubscribeToShard(const model::SubscribeToShardCall& call) {
   CountCall(call.request.ShardId);
+  if (stats_.restarts > 0 &&
+      call.request.StartingPosition.Type == model::ShardIteratorType::AT_TIMESTAMP) {
+    probes_.Mark(Probe::kRestartFromTimestamp);
+  }
   if (!call.outcome.ok() || !call.start.has_value()) return;
   ShardState& shard = shards_[call.request.ShardId];
   shard.following_tip = false;  // the new subscription may start further back
@@ -172,6 +220,7 @@ void Judge::OnSubscriptionDelivery(const model::SubscriptionDelivery& delivery) 
   ShardState& shard = shards_[delivery.shard_id];
   if (poll.kind == model::SubscriptionPoll::Kind::kComplete) {
     if (poll.expired) shard.subscription_expired_at = delivery.at;
+    if (poll.expired) probes_.Mark(Probe::kSubscriptionExpired);
     return;
   }
   if (poll.kind != model::SubscriptionPoll::Kind::kEvent || !delivery.from.has_value()) return;
@@ -253,6 +302,10 @@ bool Judge::ReportAbandonedShard() {
 
 void Judge::OnGetShardIterator(const model::GetShardIteratorCall& call) {
   CountCall(call.request.ShardId);
+  if (stats_.restarts > 0 &&
+      call.request.ShardIteratorType == model::ShardIteratorType::AT_TIMESTAMP) {
+    probes_.Mark(Probe::kRestartFromTimestamp);
+  }
   shards_[call.request.ShardId].following_tip = false;  // the new iterator may be further back
 }
 
@@ -422,9 +475,37 @@ void Judge::OnDeclareShardEnd(const std::string& shard_id) {
   }
 }
 
-void Judge::OnShardClosed(const std::string& shard_id) { shards_[shard_id].closed = true; }
+void Judge::OnShardClosed(const std::string& shard_id) {
+  ShardState& shard = shards_[shard_id];
+  shard.closed = true;
+  if (FirstUnprocessed(shard, std::nullopt)) probes_.Mark(Probe::kReshardWithUnreadParent);
+}
+
+void Judge::OnCompetingReader(const std::string& shard_id, Instant start, Instant stop) {
+  competing_reads_.push_back(CompetingRead{shard_id, start, stop});
+}
+
+void Judge::MarkCrashProbes(const consumer::CheckpointStore& checkpoints) {
+  for (const auto& [shard_id, shard] : shards_) {
+    const auto cp = checkpoints.all().find(shard_id);
+    const std::optional<consumer::Checkpoint> checkpoint =
+        cp == checkpoints.all().end() ? std::nullopt : std::optional(cp->second);
+    for (size_t i = 0; i < shard.records.size(); ++i) {
+      const PutRecord& r = records_[shard.records[i]];
+      if (r.times_processed > 0 && !Covers(checkpoint, r.sequence_number)) {
+        probes_.Mark(Probe::kCrashBeforeCheckpoint);
+      }
+      if (i + 1 == shard.records.size() || r.times_processed == 0) continue;
+      const PutRecord& after = records_[shard.records[i + 1]];
+      if (after.times_processed == 0 && Millisecond(after.arrival) == Millisecond(r.arrival)) {
+        probes_.Mark(Probe::kCrashInsideBurst);
+      }
+    }
+  }
+}
 
 void Judge::OnCrash(const consumer::CheckpointStore& checkpoints) {
+  MarkCrashProbes(checkpoints);
   ++stats_.crashes;
   crashes_.emplace_back(incarnation_, checkpoints.all());
   ++incarnation_;
@@ -436,6 +517,14 @@ void Judge::OnRestart(bool after_crash) {
   for (auto& [shard_id, shard] : shards_) shard.following_tip = false;
   if (after_crash && !downtimes_.empty() && !downtimes_.back().second.has_value()) {
     downtimes_.back().second = simulation_->now();
+  }
+  const Instant horizon = simulation_->now() - retention_;
+  for (const auto& [shard_id, shard] : shards_) {
+    if (!shard.checkpoint.has_value() || shard.checkpoint->shard_end) continue;
+    const auto it = by_sequence_.find(Key(shard_id, shard.checkpoint->sequence_number));
+    if (it != by_sequence_.end() && records_[it->second].arrival < horizon) {
+      probes_.Mark(Probe::kCheckpointBelowTrimHorizon);
+    }
   }
 }
 

@@ -31,6 +31,7 @@
 
 #include "consumer/application.h"
 #include "model/client.h"
+#include "properties/probes.h"
 #include "properties/property.h"
 #include "sim/simulation.h"
 
@@ -101,6 +102,9 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
   void OnCrash(const consumer::CheckpointStore& checkpoints);
   // `after_crash`: the restart ends a crash's downtime (not a scheduled rerun).
   void OnRestart(bool after_crash);
+  // Another application reads `shard_id` from `start` to `stop` (its GetRecords spend the
+  // shard's read budget): a throttled read of the consumer then is a probe.
+  void OnCompetingReader(const std::string& shard_id, Instant start, Instant stop);
   // From now on, stop the run as soon as every record put has been processed or has expired
   // (the liveness phase has nothing left to show). Stops at once if that is already so.
   void StopWhenConverged();
@@ -113,6 +117,8 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
 
   const std::optional<Violation>& violation() const { return violation_; }
   const RunStats& stats() const { return stats_; }
+  // The domain situations the run reached so far (properties/probes.h).
+  ProbeSet probes() const { return probes_; }
 
  private:
   struct PutRecord {
@@ -194,6 +200,13 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
   std::map<std::string, std::string, std::less<>> acknowledged_table_;
   std::optional<Violation> violation_;
   RunStats stats_;
+  ProbeSet probes_;
+  struct CompetingRead {
+    std::string shard_id;
+    Instant start;
+    Instant stop;
+  };
+  std::vector<CompetingRead> competing_reads_;
   std::optional<Instant> last_processed_at_;
   bool stop_when_converged_ = false;
   bool converged_ = false;
@@ -206,6 +219,10 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
   void Read(Instant at, const model::IteratorInfo& from,
             const std::optional<model::IteratorInfo>& next, bool empty, int64_t behind_ms);
   void StopIfConverged();
+  // Probes of a read (Read's arguments) and of a crash (the checkpoints at that moment).
+  void MarkReadProbes(Instant at, const ShardState& shard, const model::IteratorInfo& from,
+                      const std::optional<model::IteratorInfo>& next, bool empty);
+  void MarkCrashProbes(const consumer::CheckpointStore& checkpoints);
   // " (the subscription to S ran out its five minutes at T and was never renewed; ...)" for
   // the shards with missed records whose last subscription expired, or "".
   std::string ExpiredSubscriptions(const std::map<std::string, uint64_t>& missed_by_shard) const;
