@@ -134,10 +134,10 @@ int RunCheck(const CheckFlags& flags) {
     }
     campaign.results.push_back(
         properties::StrategyResultOf(*strategy, *result, options, profile_text, saved));
-    absl::StrAppend(&text, StrategyResultText(campaign.results.back(),
-                                              result->failure ? result->failure->report
-                                                              : properties::RunReport{},
-                                              flags.all));
+    absl::StrAppend(
+        &text, StrategyResultText(
+                   campaign.results.back(),
+                   result->failure ? result->failure->report : properties::RunReport{}, flags.all));
     if (flags.report_dir) {
       report_rows.push_back(timeline::ReportRowOf(campaign.results.back()));
       if (result->failure)

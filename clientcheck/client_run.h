@@ -86,7 +86,7 @@ struct ClientRun {
   std::optional<properties::Violation> violation;
   properties::RunStats stats;
   properties::ProbeSet probes;  // the delivery judge's
-  uint64_t requests = 0;  // judged Kinesis calls of the client
+  uint64_t requests = 0;        // judged Kinesis calls of the client
   uint64_t application_events = 0;
   int runs = 0;        // times the command was started (reruns and restarts included)
   int crashes = 0;     // times it was killed for a scenario's crash
