@@ -48,9 +48,17 @@ Focus FocusOfSlot(uint64_t slot) {
   return k < kFocusCycle - kFoci ? Focus::kNone : static_cast<Focus>(k - (kFocusCycle - kFoci) + 1);
 }
 
+// The focus of slot `index` (drawn without one), shrinking to no focus: a witness keeps a focus
+// only if it needs what the focus shaped.
 Focus GenFocus(std::optional<uint64_t> index) {
-  if (index) return FocusOfSlot(*index);
-  return FocusOfSlot(*rc::gen::resize(100, rc::gen::inRange<uint64_t>(0, kFocusCycle)));
+  const uint64_t slot =
+      index ? *index : *rc::gen::resize(100, rc::gen::inRange<uint64_t>(0, kFocusCycle));
+  const Focus focus = FocusOfSlot(slot);
+  return *rc::Gen<Focus>([focus](const rc::Random&, int) {
+    return rc::shrinkable::shrinkRecur(focus, [](Focus f) {
+      return f == Focus::kNone ? rc::Seq<Focus>() : rc::seq::just(Focus::kNone);
+    });
+  });
 }
 
 // The features a case may switch on (swarm testing: each is on in about half the cases).
