@@ -743,13 +743,15 @@ class Picture {
   void RunFound(const EmptyRun& run, int64_t top) {
     if (run.found == nullptr) return;
     const int64_t x = ReadX(*run.found);
-    svg_.Open("g", {{"class", "found"}});
-    svg_.Element("circle", {{"cx", Num(x)},
-                            {"cy", Num(top + 42)},
-                            {"r", "9"},
-                            {"fill", "none"},
-                            {"stroke", OutcomeColour(Outcome::kRecords)},
-                            {"stroke-width", "2"}});
+    svg_.Open("circle", {{"class", "found"},
+                         {"cx", Num(x)},
+                         {"cy", Num(top + 42)},
+                         {"r", "9"},
+                         {"fill", "none"},
+                         {"stroke", OutcomeColour(Outcome::kRecords)},
+                         {"stroke-width", "2"}});
+    svg_.Title(run.found->record->ToText());
+    svg_.Close();
     const int64_t records = IntField(*run.found->record, trace_field::kRecords).value_or(0);
     auto label = LabelAt(x > kWidth - 140 ? x + 12 : x + 8, top + 62);
     label.push_back({"font-size", "10"});
@@ -758,8 +760,6 @@ class Picture {
     svg_.Element("text", label,
                  absl::StrCat("call ", run.reads.size() + 1, ": ", records,
                               records == 1 ? " record" : " records", " found"));
-    svg_.Title(run.found->record->ToText());
-    svg_.Close();
   }
 
   // Each long stretch between two puts that the axis does not compress (a walk crossed it):
