@@ -631,7 +631,7 @@ class Picture {
   void EmptyRuns(const ShardLane& lane, int64_t top) {
     for (const EmptyRun& run : empty_runs_) {
       if (run.reads.front()->shard != lane.shard_id) continue;
-      svg_.Open("g", {{"class", run.walks ? "empty-run walk" : "empty-run"}});
+      svg_.Open("g", {{"class", "empty-run"}});
       RunBand(run, top);
       RunCalls(run, top);
       RunFound(run, top);
@@ -645,7 +645,8 @@ class Picture {
     const Read& last = *run.reads.back();
     const int64_t x0 = axis_.X(BucketSlice(first.shard, *first.bucket).first);
     const int64_t x1 = std::max(x0 + 4, axis_.X(BucketSlice(last.shard, *last.bucket).second));
-    svg_.Open("rect", {{"x", Num(x0)},
+    svg_.Open("rect", {{"class", run.walks ? "walk" : "band"},
+                       {"x", Num(x0)},
                        {"y", Num(top + 36)},
                        {"width", Num(x1 - x0)},
                        {"height", "12"},

@@ -72,7 +72,8 @@ for name in demo failure; do
   expect "${name}" 'class="lane"' "lane"
   expect "${name}" 'class="read outcome-' "GetRecords mark"
 done
-expect demo 'class="empty-run walk"' "walk through the empty buckets"
+expect demo 'class="empty-run"' "band of empty pages"
+expect demo 'class="walk"' "walk through the empty buckets"
 expect demo 'class="calls"' "tick per call"
 expect demo 'class="found"' "ringed record at the end of the walk"
 expect demo 'class="idle-stretch"' "bracket over the silence"

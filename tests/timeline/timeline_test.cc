@@ -90,7 +90,8 @@ TEST(Timeline, TheArticleWalkIsDrawnThroughTheSilenceCallAfterCallNotBesideABrea
   EXPECT_EQ(Count(svg, "class=\"idle-stretch\""), 1u);
   EXPECT_NE(svg.find("17h33m with nothing put"), std::string::npos);
   EXPECT_EQ(Count(svg, "class=\"put\""), 3u);
-  EXPECT_EQ(Count(svg, "class=\"empty-run walk\""), 1u);
+  EXPECT_EQ(Count(svg, "class=\"empty-run\""), 1u);
+  EXPECT_EQ(Count(svg, "class=\"walk\""), 1u);
   // The ~300 empty pages are one band with a tick each; the page with '3' is a mark of its own.
   EXPECT_LT(Count(svg, "class=\"read outcome-empty\""), 3u);
   EXPECT_EQ(Count(svg, "class=\"read outcome-records\""), 1u);
@@ -181,7 +182,7 @@ TEST(Timeline, AReaderPollingTheTipOfAnIdleShardDoesNotWalkAndItsIdleHoursStayCo
       RenderTimelineSvg({"tip", "polling an idle shard", ShardLanesOf(model, "s", simulation.now()),
                          simulation.trace().records()});
   EXPECT_GE(Count(svg, "class=\"empty-run\""), 1u);
-  EXPECT_EQ(Count(svg, "class=\"empty-run walk\""), 0u);
+  EXPECT_EQ(Count(svg, "class=\"walk\""), 0u);
   EXPECT_GE(Count(svg, "class=\"axis-break\""), 1u);
   EXPECT_EQ(Count(svg, "class=\"idle-stretch\""), 0u) << "the break says how long it was";
 }
