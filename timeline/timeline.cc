@@ -122,8 +122,8 @@ struct SubscriptionSpan {
 };
 
 // A run of consecutive empty pages by one reader on one shard, drawn as one band with a tick
-// per call. It walks when it crosses shard time faster than its calls take (a reader behind,
-// catching up through empty buckets), as opposed to a reader polling the tip of an idle shard.
+// per call. It walks when its reads move through the shard more than twice as fast as time passes
+// (a reader behind, catching up through empty buckets), unlike a reader polling an idle tip.
 struct EmptyRun {
   std::vector<const Read*> reads;
   const Read* found = nullptr;  // the reader's next read on the shard, when it brought records
@@ -280,7 +280,7 @@ class Picture {
   explicit Picture(const TimelineInput& input) : input_(input), facts_(Gather(input.records)) {
     empty_runs_ = FindEmptyRuns(facts_.reads, in_run_);
     for (size_t i = 0; i < input_.shards.size(); ++i) lane_index_[input_.shards[i].shard_id] = i;
-    for (EmptyRun& run : empty_runs_) run.walks = Crossed(run) > 2 * CallSpan(run);
+    for (EmptyRun& run : empty_runs_) run.walks = Advanced(run) > 2 * CallSpan(run);
     OrderLanes();
     axis_ = internal::Axis(KeyInstants(), kPlotLeft, kPlotRight);
   }
@@ -344,6 +344,13 @@ class Picture {
     const Read& first = *run.reads.front();
     const Read& last = *run.reads.back();
     return BucketSlice(last.shard, *last.bucket).second -
+           BucketSlice(first.shard, *first.bucket).first;
+  }
+  // How far its reads moved through the shard: from the first one's bucket to the last one's.
+  Duration Advanced(const EmptyRun& run) const {
+    const Read& first = *run.reads.front();
+    const Read& last = *run.reads.back();
+    return BucketSlice(last.shard, *last.bucket).first -
            BucketSlice(first.shard, *first.bucket).first;
   }
   static Duration CallSpan(const EmptyRun& run) {
@@ -629,6 +636,7 @@ class Picture {
   }
 
   void EmptyRuns(const ShardLane& lane, int64_t top) {
+    run_labels_.clear();
     for (const EmptyRun& run : empty_runs_) {
       if (run.reads.front()->shard != lane.shard_id) continue;
       svg_.Open("g", {{"class", "empty-run"}});
@@ -667,15 +675,24 @@ class Picture {
         absl::StrCat(label, ": ", HumanDuration(Crossed(run)), " of buckets crossed by calls made ",
                      Clock(first.record->time), " to ", Clock(last.record->time));
     if (run.walks && static_cast<int64_t>(walked.size()) * 6 < x1 - x0) label = walked;
-    svg_.Element("text",
-                 {{"x", Num((x0 + x1) / 2)},
-                  {"y", Num(top + 31)},
-                  {"text-anchor", "middle"},
-                  {"fill", "#3d4852"},
-                  {"stroke", "#ffffff"},
-                  {"stroke-width", "3"},
-                  {"paint-order", "stroke"}},
-                 label);
+    // A label over another run's label is left out (the band's title still says it all).
+    const int64_t half = static_cast<int64_t>(label.size()) * 3;
+    const int64_t mid = (x0 + x1) / 2;
+    const bool overlaps = std::any_of(
+        run_labels_.begin(), run_labels_.end(),
+        [&](const auto& drawn) { return mid - half < drawn.second && drawn.first < mid + half; });
+    if (!overlaps) {
+      run_labels_.push_back({mid - half, mid + half});
+      svg_.Element("text",
+                   {{"x", Num(mid)},
+                    {"y", Num(top + 31)},
+                    {"text-anchor", "middle"},
+                    {"fill", "#3d4852"},
+                    {"stroke", "#ffffff"},
+                    {"stroke-width", "3"},
+                    {"paint-order", "stroke"}},
+                   label);
+    }
     if (run.walks) FallPerCall(run, top);
   }
 
@@ -719,6 +736,7 @@ class Picture {
                           {"fill", "none"},
                           {"stroke", "#3d4852"},
                           {"stroke-width", "1"}});
+    if (!run.walks) return;  // numbers only where the calls stand apart
     const int64_t x0 = ReadX(*run.reads.front());
     const int64_t width = std::max<int64_t>(1, ReadX(*run.reads.back()) - x0);
     const int64_t calls = static_cast<int64_t>(run.reads.size());
@@ -742,7 +760,7 @@ class Picture {
 
   // The read that ended the run with records: ringed, with its call number.
   void RunFound(const EmptyRun& run, int64_t top) {
-    if (run.found == nullptr) return;
+    if (run.found == nullptr || !run.walks) return;
     const int64_t x = ReadX(*run.found);
     svg_.Open("circle", {{"class", "found"},
                          {"cx", Num(x)},
@@ -1034,6 +1052,7 @@ class Picture {
   Facts facts_;
   std::set<const Read*> in_run_;
   std::vector<EmptyRun> empty_runs_;
+  std::vector<std::pair<int64_t, int64_t>> run_labels_;  // the lane's run labels drawn, from x to x
   std::map<std::string, size_t> lane_index_;
   std::vector<size_t> order_;
   std::map<std::string, size_t> row_of_;

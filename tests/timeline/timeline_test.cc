@@ -183,6 +183,9 @@ TEST(Timeline, AReaderPollingTheTipOfAnIdleShardDoesNotWalkAndItsIdleHoursStayCo
                          simulation.trace().records()});
   EXPECT_GE(Count(svg, "class=\"empty-run\""), 1u);
   EXPECT_EQ(Count(svg, "class=\"walk\""), 0u);
+  EXPECT_EQ(Count(svg, "class=\"read outcome-records\""), 1u) << "'b' is read";
+  EXPECT_EQ(Count(svg, "class=\"found\""), 0u) << "only a walk's end is ringed";
+  EXPECT_EQ(Count(svg, "class=\"call-number\""), 0u);
   EXPECT_GE(Count(svg, "class=\"axis-break\""), 1u);
   EXPECT_EQ(Count(svg, "class=\"idle-stretch\""), 0u) << "the break says how long it was";
 }
