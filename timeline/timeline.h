@@ -19,9 +19,9 @@
 //
 // Stable hooks for tests and styling: ids `lanes`, `axis`, `violation`; classes `lane`,
 // `bucket`, `put`, `read outcome-<records|empty|throttled|expired|error>`, `event outcome-...`,
-// `subscription`, `empty-run` (its band `walk` when it walks, else `band`), `calls`, `call-number`, `found`,
-// `fall-per-call`, `idle-stretch`, `behind`, `axis-break`, `crash`, `restart`, `checkpoint`,
-// `declare`, `lineage`.
+// `subscription`, `empty-run` (its band `walk` when it walks, else `band`), `calls`, `call-number`,
+// `found`, `fall-per-call`, `idle-stretch`, `behind`, `axis-break`, `crash`, `restart`,
+// `checkpoint`, `declare`, `lineage`.
 #ifndef SHARDSIM_TIMELINE_TIMELINE_H_
 #define SHARDSIM_TIMELINE_TIMELINE_H_
 
