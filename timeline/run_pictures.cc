@@ -37,10 +37,12 @@ std::string RenderArticleWalkSvg() {
   TimelineInput input;
   input.records = std::move(walk.records);
   input.shards = std::move(walk.shards);
-  input.title = "The seed article's experiment: two records, 17 h 33 min of silence, empty pages";
+  input.title =
+      "The seed article's experiment: two records, 17 h 33 min of silence, then a call per bucket "
+      "to reach '3'";
   input.subtitle =
-      "Bucketed stream (observed profile): after the silence every GetRecords answers from one "
-      "time bucket, so reaching the new record '3' takes a call per bucket";
+      "Bucketed stream (observed profile): every GetRecords answers from one time bucket, so the "
+      "walk crosses the silence call by call while MillisBehindLatest falls to 0";
   return RenderTimelineSvg(input);
 }
 

@@ -29,8 +29,10 @@ constexpr int64_t kWidth = 1200;
 constexpr int64_t kPlotLeft = 200;
 constexpr int64_t kPlotRight = 1180;
 constexpr int64_t kHeaderHeight = 96;
-constexpr int64_t kLaneHeight = 112;
-constexpr size_t kMinEmptyRun = 3;  // this many consecutive empty pages or more are one band
+constexpr int64_t kLaneHeight = 136;
+constexpr int64_t kBehindBottom = 128;  // MillisBehindLatest 0, from a lane's top
+constexpr int64_t kBehindSpan = 44;     // pixels from 0 to the lane's largest value
+constexpr size_t kMinEmptyRun = 3;      // this many consecutive empty pages or more are one band
 constexpr size_t kMaxBehindPoints = 2'000;
 
 std::optional<int64_t> IntField(const TraceRecord& r, std::string_view key) {
@@ -119,9 +121,13 @@ struct SubscriptionSpan {
   std::string ended;  // "expired", "shard end", the error name, "renewed" or "open"
 };
 
-// A run of consecutive empty pages by one reader on one shard, drawn as one band.
+// A run of consecutive empty pages by one reader on one shard, drawn as one band with a tick
+// per call. It walks when its reads move through the shard more than twice as fast as time passes
+// (a reader behind, catching up through empty buckets), unlike a reader polling an idle tip.
 struct EmptyRun {
   std::vector<const Read*> reads;
+  const Read* found = nullptr;  // the reader's next read on the shard, when it brought records
+  bool walks = false;
 };
 
 struct LaneEvent {
@@ -230,14 +236,26 @@ Facts Gather(const std::vector<TraceRecord>& records) {
   return f;
 }
 
+// The least of 1, 2, 5, 10, 20, 50, ... calls that spans at least `min_px` when `calls`
+// calls span `width_px`.
+int64_t RoundStep(int64_t calls, int64_t width_px, int64_t min_px) {
+  for (int64_t power = 1; power <= 1'000'000'000; power *= 10) {
+    for (const int64_t m : {1, 2, 5}) {
+      if (m * power * width_px >= min_px * calls) return m * power;
+    }
+  }
+  return calls;
+}
+
 // Runs of kMinEmptyRun or more consecutive empty pages per (reader, shard); the reads in a
 // run are drawn as its band instead of one mark each.
 std::vector<EmptyRun> FindEmptyRuns(const std::vector<Read>& reads, std::set<const Read*>& in_run) {
   std::map<std::tuple<std::string, std::string, bool>, EmptyRun> open;
   std::vector<EmptyRun> runs;
-  auto close = [&](EmptyRun& run) {
+  auto close = [&](EmptyRun& run, const Read* next) {
     if (run.reads.size() >= kMinEmptyRun) {
       for (const Read* r : run.reads) in_run.insert(r);
+      run.found = next != nullptr && next->outcome == Outcome::kRecords ? next : nullptr;
       runs.push_back(run);
     }
     run.reads.clear();
@@ -247,10 +265,10 @@ std::vector<EmptyRun> FindEmptyRuns(const std::vector<Read>& reads, std::set<con
     if (read.outcome == Outcome::kEmpty && read.bucket.has_value()) {
       run.reads.push_back(&read);
     } else {
-      close(run);
+      close(run, &read);
     }
   }
-  for (auto& [key, run] : open) close(run);
+  for (auto& [key, run] : open) close(run, nullptr);
   std::sort(runs.begin(), runs.end(), [](const EmptyRun& a, const EmptyRun& b) {
     return a.reads.front()->record->time < b.reads.front()->record->time;
   });
@@ -262,6 +280,7 @@ class Picture {
   explicit Picture(const TimelineInput& input) : input_(input), facts_(Gather(input.records)) {
     empty_runs_ = FindEmptyRuns(facts_.reads, in_run_);
     for (size_t i = 0; i < input_.shards.size(); ++i) lane_index_[input_.shards[i].shard_id] = i;
+    for (EmptyRun& run : empty_runs_) run.walks = Advanced(run) > 2 * CallSpan(run);
     OrderLanes();
     axis_ = internal::Axis(KeyInstants(), kPlotLeft, kPlotRight);
   }
@@ -320,6 +339,26 @@ class Picture {
     return {*start, stop};
   }
 
+  // The shard time a run's buckets cover, and the time its calls took.
+  Duration Crossed(const EmptyRun& run) const {
+    const Read& first = *run.reads.front();
+    const Read& last = *run.reads.back();
+    return BucketSlice(last.shard, *last.bucket).second -
+           BucketSlice(first.shard, *first.bucket).first;
+  }
+  // How far its reads moved through the shard: from the first one's bucket to the last one's.
+  Duration Advanced(const EmptyRun& run) const {
+    const Read& first = *run.reads.front();
+    const Read& last = *run.reads.back();
+    return BucketSlice(last.shard, *last.bucket).first -
+           BucketSlice(first.shard, *first.bucket).first;
+  }
+  static Duration CallSpan(const EmptyRun& run) {
+    return run.reads.back()->record->time - run.reads.front()->record->time;
+  }
+
+  // x is shard time: a call stands at the bucket it read, not when it was made, so a walk
+  // through an idle stretch is drawn across that stretch, a bucket per call.
   // Where a read stands on the axis: the middle of its bucket's band, else its call time.
   int64_t ReadX(const Read& r) const {
     if (r.bucket && BucketStart(r.shard, *r.bucket)) {
@@ -350,10 +389,14 @@ class Picture {
       }
     }
     for (const EmptyRun& run : empty_runs_) {
-      const Read& first = *run.reads.front();
-      const Read& last = *run.reads.back();
-      keys.push_back(BucketSlice(first.shard, *first.bucket).first.unix_micros());
-      keys.push_back(BucketSlice(last.shard, *last.bucket).second.unix_micros());
+      // A walk's buckets are where its calls stand, so the stretch it crosses keeps its room;
+      // a reader polling the tip of an idle shard leaves that stretch to be compressed.
+      const std::vector<const Read*> ends{run.reads.front(), run.reads.back()};
+      for (const Read* r : run.walks ? run.reads : ends) {
+        const auto [a, b] = BucketSlice(r->shard, *r->bucket);
+        keys.push_back(a.unix_micros());
+        keys.push_back(b.unix_micros());
+      }
     }
     for (const ShardLane& lane : input_.shards) {
       if (!lane.bucket_starts.empty() && lane.bucket_starts.front() >= facts_.first) {
@@ -437,11 +480,12 @@ class Picture {
       absl::StrAppend(&note, ", ", facts_.subscriptions.size(), " subscriptions with ", events,
                       " events");
     }
+    absl::StrAppend(&note, ", each drawn at the bucket it read");
     if (!empty_runs_.empty()) {
       absl::StrAppend(&note, "; ", aggregated, " of them empty in ", empty_runs_.size(),
-                      " run(s) of ", kMinEmptyRun, " or more, drawn as one grey band per run");
+                      " run(s) of ", kMinEmptyRun, " or more, one band per run, a tick per call");
     }
-    absl::StrAppend(&note, "; the axis is compressed where nothing happened (zigzag breaks)");
+    absl::StrAppend(&note, "; idle stretches no call read are compressed (zigzag)");
     svg_.Element("text",
                  {{"x", "16"}, {"y", "82"}, {"fill", "#444444"}, {"id", "aggregation-note"}}, note);
   }
@@ -463,14 +507,17 @@ class Picture {
           absl::StrCat(lane.adjacent_parent ? "merged from " : "split from ", *lane.parent,
                        lane.adjacent_parent ? absl::StrCat(" + ", *lane.adjacent_parent) : ""));
     }
-    svg_.Element("text", {{"x", Num(16 + indent)}, {"y", Num(top + 92)}, {"fill", "#c2410c"}},
-                 "MillisBehindLatest");
+    svg_.Element(
+        "text",
+        {{"x", Num(16 + indent)}, {"y", Num(top + kBehindBottom - 12)}, {"fill", "#c2410c"}},
+        "MillisBehindLatest");
     Buckets(lane, top);
     Behind(lane, top);
     Subscriptions(lane, top);
     EmptyRuns(lane, top);
     Reads(lane, top);
     LaneEvents(lane, top);
+    IdleStretches(lane, top);
     svg_.Close();
   }
 
@@ -523,13 +570,16 @@ class Picture {
     }
     if (points.empty()) return;
     const size_t step = (points.size() + kMaxBehindPoints - 1) / kMaxBehindPoints;
-    const int64_t y0 = top + 104;
-    const int64_t span = 28;
     std::string path;
-    for (size_t i = 0; i < points.size(); i += step) {
-      const Read& r = *points[i];
-      const int64_t y = y0 - (*r.behind_ms * span) / max_behind;
-      absl::StrAppend(&path, path.empty() ? "M" : " L", ReadX(r), " ", y);
+    std::vector<const Read*> drawn;  // every step-th point, and the last (where a walk ends)
+    for (size_t i = 0; i < points.size(); i += step) drawn.push_back(points[i]);
+    if (drawn.back() != points.back()) drawn.push_back(points.back());
+    for (const Read* p : drawn) {
+      const Read& r = *p;
+      // In tenths of a pixel, so that a walk's fall of a bucket per call shows as a slope.
+      const int64_t y10 =
+          (top + kBehindBottom) * 10 - (*r.behind_ms * kBehindSpan * 10) / max_behind;
+      absl::StrAppend(&path, path.empty() ? "M" : " L", ReadX(r), " ", y10 / 10, ".", y10 % 10);
     }
     svg_.Open("path", {{"class", "behind"},
                        {"d", path},
@@ -542,7 +592,7 @@ class Picture {
     svg_.Element(
         "text",
         {{"x", Num(16 + Depth(lane) * 12)},
-         {"y", Num(top + 104)},
+         {"y", Num(top + kBehindBottom)},
          {"fill", "#c2410c"},
          {"font-size", "9"}},
         absl::StrCat("(top of the line: ", HumanDuration(Duration::Millis(max_behind)), ")"));
@@ -586,36 +636,195 @@ class Picture {
   }
 
   void EmptyRuns(const ShardLane& lane, int64_t top) {
+    run_labels_.clear();
     for (const EmptyRun& run : empty_runs_) {
-      const Read& first = *run.reads.front();
-      const Read& last = *run.reads.back();
-      if (first.shard != lane.shard_id) continue;
-      const int64_t x0 = axis_.X(BucketSlice(first.shard, *first.bucket).first);
-      const int64_t x1 = std::max(x0 + 4, axis_.X(BucketSlice(last.shard, *last.bucket).second));
+      if (run.reads.front()->shard != lane.shard_id) continue;
       svg_.Open("g", {{"class", "empty-run"}});
-      svg_.Open("rect", {{"x", Num(x0)},
-                         {"y", Num(top + 36)},
-                         {"width", Num(x1 - x0)},
-                         {"height", "12"},
-                         {"rx", "6"},
-                         {"fill", "#8a96a3"},
-                         {"fill-opacity", "0.55"},
-                         {"stroke", "#5f6b77"}});
-      const char* what = first.event ? " empty events" : " empty pages";
-      svg_.Title(absl::StrCat(
-          run.reads.size(), what, " by ", first.record->actor, " on ", first.shard, ", buckets ",
-          *first.bucket, " to ", *last.bucket, ", called ", first.record->time.ToString(), " to ",
-          last.record->time.ToString(), ", MillisBehindLatest ", first.behind_ms.value_or(0),
-          " to ", last.behind_ms.value_or(0), "\nfirst: ", first.record->ToText(),
-          "\nlast: ", last.record->ToText()));
+      RunBand(run, top);
+      RunCalls(run, top);
+      RunFound(run, top);
       svg_.Close();
+    }
+  }
+
+  // The band from the run's first bucket to its last, named by what it is.
+  void RunBand(const EmptyRun& run, int64_t top) {
+    const Read& first = *run.reads.front();
+    const Read& last = *run.reads.back();
+    const int64_t x0 = axis_.X(BucketSlice(first.shard, *first.bucket).first);
+    const int64_t x1 = std::max(x0 + 4, axis_.X(BucketSlice(last.shard, *last.bucket).second));
+    svg_.Open("rect", {{"class", run.walks ? "walk" : "band"},
+                       {"x", Num(x0)},
+                       {"y", Num(top + 36)},
+                       {"width", Num(x1 - x0)},
+                       {"height", "12"},
+                       {"rx", "6"},
+                       {"fill", "#8a96a3"},
+                       {"fill-opacity", "0.45"},
+                       {"stroke", "#5f6b77"}});
+    const char* what = first.event ? " empty events" : " empty pages";
+    svg_.Title(absl::StrCat(
+        run.reads.size(), what, " by ", first.record->actor, " on ", first.shard, ", buckets ",
+        *first.bucket, " to ", *last.bucket, ", called ", first.record->time.ToString(), " to ",
+        last.record->time.ToString(), ", MillisBehindLatest ", first.behind_ms.value_or(0), " to ",
+        last.behind_ms.value_or(0), "\nfirst: ", first.record->ToText(),
+        "\nlast: ", last.record->ToText()));
+    svg_.Close();
+    std::string label = absl::StrCat(run.reads.size(), what, ", one bucket each");
+    const std::string walked =
+        absl::StrCat(label, ": ", HumanDuration(Crossed(run)), " of buckets crossed by calls made ",
+                     Clock(first.record->time), " to ", Clock(last.record->time));
+    if (run.walks && static_cast<int64_t>(walked.size()) * 6 < x1 - x0) label = walked;
+    // A label over another run's label is left out (the band's title still says it all).
+    const int64_t half = static_cast<int64_t>(label.size()) * 3;
+    const int64_t mid = (x0 + x1) / 2;
+    const bool overlaps = std::any_of(
+        run_labels_.begin(), run_labels_.end(),
+        [&](const auto& drawn) { return mid - half < drawn.second && drawn.first < mid + half; });
+    if (!overlaps) {
+      run_labels_.push_back({mid - half, mid + half});
       svg_.Element("text",
-                   {{"x", Num((x0 + x1) / 2)},
-                    {"y", Num(top + 32)},
+                   {{"x", Num(mid)},
+                    {"y", Num(top + 31)},
                     {"text-anchor", "middle"},
+                    {"fill", "#3d4852"},
+                    {"stroke", "#ffffff"},
+                    {"stroke-width", "3"},
+                    {"paint-order", "stroke"}},
+                   label);
+    }
+    if (run.walks) FallPerCall(run, top);
+  }
+
+  // How much MillisBehindLatest fell per call of a walk, beside the bucket width it crossed.
+  void FallPerCall(const EmptyRun& run, int64_t top) {
+    const Read& first = *run.reads.front();
+    const Read& last = run.found ? *run.found : *run.reads.back();
+    const int64_t calls = static_cast<int64_t>(run.reads.size()) - (run.found ? 0 : 1);
+    if (!first.behind_ms || !last.behind_ms || calls < 1 || *first.behind_ms <= *last.behind_ms)
+      return;
+    const Duration per_call = Duration::Millis((*first.behind_ms - *last.behind_ms) / calls);
+    const Duration bucket =
+        Duration::Micros(Crossed(run).micros() / static_cast<int64_t>(run.reads.size()));
+    svg_.Element(
+        "text",
+        {{"class", "fall-per-call"},
+         {"x", Num(ReadX(last))},
+         {"y", Num(top + kBehindBottom - kBehindSpan + 8)},
+         {"text-anchor", "end"},
+         {"font-size", "10"},
+         {"fill", "#c2410c"}},
+        absl::StrCat("MillisBehindLatest ", HumanDuration(Duration::Millis(*first.behind_ms)),
+                     " to ", HumanDuration(Duration::Millis(*last.behind_ms)), ": ",
+                     HumanDuration(per_call), " less per call, about a bucket (",
+                     HumanDuration(bucket), " on average)"));
+  }
+
+  // A tick per call at the bucket it read (ticks closer than 2 px merge), and the calls'
+  // numbers at round steps, so a walk reads as call after call through the buckets.
+  void RunCalls(const EmptyRun& run, int64_t top) {
+    std::string ticks;
+    int64_t last_tick = -1000;
+    for (const Read* r : run.reads) {
+      const int64_t x = ReadX(*r);
+      if (x - last_tick < 2) continue;
+      last_tick = x;
+      absl::StrAppend(&ticks, ticks.empty() ? "" : " ", "M", x, " ", top + 36, "v12");
+    }
+    svg_.Element("path", {{"class", "calls"},
+                          {"d", ticks},
+                          {"fill", "none"},
+                          {"stroke", "#3d4852"},
+                          {"stroke-width", "1"}});
+    if (!run.walks) return;  // numbers only where the calls stand apart
+    const int64_t x0 = ReadX(*run.reads.front());
+    const int64_t width = std::max<int64_t>(1, ReadX(*run.reads.back()) - x0);
+    const int64_t calls = static_cast<int64_t>(run.reads.size());
+    const int64_t step = RoundStep(calls, width, 56);
+    const int64_t found_x = run.found ? ReadX(*run.found) : kWidth * 2;
+    int64_t last_label = -1000;
+    for (int64_t n = 1; n <= calls; n = (n == 1 && step > 1) ? step : n + step) {
+      const int64_t x = ReadX(*run.reads[static_cast<size_t>(n - 1)]);
+      if (x - last_label < 40 || found_x - x < 150) continue;
+      last_label = x;
+      svg_.Element("text",
+                   {{"class", "call-number"},
+                    {"x", Num(x)},
+                    {"y", Num(top + 62)},
+                    {"text-anchor", "middle"},
+                    {"font-size", "9"},
                     {"fill", "#3d4852"}},
-                   absl::StrCat(run.reads.size(), what, ", one bucket each"));
+                   n == 1 ? "call 1" : Num(n));
+    }
+  }
+
+  // The read that ended the run with records: ringed, with its call number.
+  void RunFound(const EmptyRun& run, int64_t top) {
+    if (run.found == nullptr || !run.walks) return;
+    const int64_t x = ReadX(*run.found);
+    svg_.Open("circle", {{"class", "found"},
+                         {"cx", Num(x)},
+                         {"cy", Num(top + 42)},
+                         {"r", "9"},
+                         {"fill", "none"},
+                         {"stroke", OutcomeColour(Outcome::kRecords)},
+                         {"stroke-width", "2"}});
+    svg_.Title(run.found->record->ToText());
+    svg_.Close();
+    const int64_t records = IntField(*run.found->record, trace_field::kRecords).value_or(0);
+    auto label = LabelAt(x > kWidth - 140 ? x + 12 : x + 8, top + 62);
+    label.push_back({"font-size", "10"});
+    label.push_back({"font-weight", "bold"});
+    label.push_back({"fill", "#1f7a3a"});
+    svg_.Element("text", label,
+                 absl::StrCat("call ", run.reads.size() + 1, ": ", records,
+                              records == 1 ? " record" : " records", " found"));
+  }
+
+  // Each long stretch between two puts that the axis does not compress (a walk crossed it):
+  // a dashed bracket with its length, where a break would have written it.
+  void IdleStretches(const ShardLane& lane, int64_t top) {
+    auto it = facts_.lane_events.find(lane.shard_id);
+    if (it == facts_.lane_events.end()) return;
+    const Duration idle_min = std::max(
+        Duration::Seconds(60), Duration::Micros((facts_.last - facts_.first).micros() / 10));
+    const TraceRecord* previous = nullptr;
+    for (const LaneEvent& e : it->second) {
+      if (e.kind != LaneEvent::Kind::kPut) continue;
+      const TraceRecord* put = e.record;
+      if (previous == nullptr || put->time - previous->time <= idle_min ||
+          axis_.InBreak(previous->time +
+                        Duration::Micros((put->time - previous->time).micros() / 2))) {
+        previous = put;
+        continue;
+      }
+      const int64_t x0 = axis_.X(previous->time);
+      const int64_t x1 = axis_.X(put->time);
+      const std::string text =
+          absl::StrCat(HumanDuration(put->time - previous->time), " with nothing put");
+      const int64_t text_px = static_cast<int64_t>(text.size()) * 6 + 12;
+      const int64_t mid = (x0 + x1) / 2;
+      const int64_t y = top + 8;
+      svg_.Open("g", {{"class", "idle-stretch"}});
+      svg_.Element("path", {{"d", absl::StrCat("M", x0, " ", y - 3, "v6 M", x0, " ", y, "H",
+                                               std::max(x0, mid - text_px / 2), " M",
+                                               std::min(x1, mid + text_px / 2), " ", y, "H", x1,
+                                               " M", x1, " ", y - 3, "v6")},
+                            {"fill", "none"},
+                            {"stroke", "#374151"},
+                            {"stroke-dasharray", "4 3"}});
+      svg_.Element("text",
+                   {{"x", Num(mid)},
+                    {"y", Num(y + 4)},
+                    {"text-anchor", "middle"},
+                    {"font-size", "10"},
+                    {"font-weight", "bold"},
+                    {"fill", "#374151"}},
+                   text);
+      svg_.Title(
+          absl::StrCat(text, ", from ", previous->time.ToString(), " to ", put->time.ToString()));
       svg_.Close();
+      previous = put;
     }
   }
 
@@ -770,9 +979,11 @@ class Picture {
                           {"y2", Num(y)},
                           {"stroke", "#374151"}});
     int64_t last_label_x = -1000;
+    const internal::Axis::Segment& end = axis_.segments().back();
     for (const internal::Axis::Segment& s : axis_.segments()) {
       for (const auto& [t, x] : {std::pair{s.t0, s.x0}, std::pair{s.t1, s.x1}}) {
-        if (x - last_label_x < 64) continue;
+        const bool is_end = &s == &end && t == s.t1;  // the end always has its label
+        if (x - last_label_x < 64 || (!is_end && end.x1 - x < 64)) continue;
         last_label_x = x;
         svg_.Element("line", {{"x1", Num(x)},
                               {"y1", Num(y)},
@@ -841,6 +1052,7 @@ class Picture {
   Facts facts_;
   std::set<const Read*> in_run_;
   std::vector<EmptyRun> empty_runs_;
+  std::vector<std::pair<int64_t, int64_t>> run_labels_;  // the lane's run labels drawn, from x to x
   std::map<std::string, size_t> lane_index_;
   std::vector<size_t> order_;
   std::map<std::string, size_t> row_of_;

@@ -9,13 +9,19 @@
 // out or failed, a stroke when renewed or at the shard's end), its events as squares coloured
 // like reads at the bucket they read. Every mark
 // has a <title> (its call and answer, shown on hover). Runs of empty pages are drawn as one
-// band each, and the picture says so. Built from the trace's structured records (sim/trace.h)
-// and the buckets' start times; the same input always gives the same bytes.
+// band each with a tick per call, and the picture says so. A run that walks (crosses buckets
+// faster than its calls take: a reader behind, catching up) is drawn through the stretch it
+// crossed, which the axis then does not compress: call after call, a bucket each, numbered,
+// MillisBehindLatest falling a bucket per call, and the read that found records at its end
+// ringed; the stretch's length without puts is written above it. Built from the trace's
+// structured records (sim/trace.h) and the buckets' start times; the same input always gives
+// the same bytes.
 //
 // Stable hooks for tests and styling: ids `lanes`, `axis`, `violation`; classes `lane`,
 // `bucket`, `put`, `read outcome-<records|empty|throttled|expired|error>`, `event outcome-...`,
-// `subscription`, `empty-run`,
-// `behind`, `axis-break`, `crash`, `restart`, `checkpoint`, `declare`, `lineage`.
+// `subscription`, `empty-run` (its band `walk` when it walks, else `band`), `calls`, `call-number`,
+// `found`, `fall-per-call`, `idle-stretch`, `behind`, `axis-break`, `crash`, `restart`,
+// `checkpoint`, `declare`, `lineage`.
 #ifndef SHARDSIM_TIMELINE_TIMELINE_H_
 #define SHARDSIM_TIMELINE_TIMELINE_H_
 

@@ -135,12 +135,17 @@ def check_picture(shardsim, log_path):
     xmllint = subprocess.run(["xmllint", "--noout", svg_path], capture_output=True, text=True)
     check(xmllint.returncode == 0, f"{svg_path} is not well-formed: {xmllint.stderr}")
     counts = {name: svg.count(f'class="{name}"')
-              for name in ("lane", "put", "empty-run", "axis-break", "read outcome-records")}
+              for name in ("lane", "put", "empty-run", "walk", "calls", "found", "idle-stretch",
+                           "axis-break", "read outcome-records")}
     say(f"  picture of the session: {svg_path}: {counts}")
     check(counts["lane"] == 1, "the picture has no lane, or more than the stream's one shard")
     check(counts["put"] == 3, "the picture does not show the article's three puts")
     check(counts["empty-run"] >= 1, "the picture does not show the walk's empty pages as a run")
-    check(counts["axis-break"] >= 1, "the picture does not compress the 17 h 33 min wait")
+    check(counts["walk"] >= 1 and counts["calls"] >= 1,
+          "the picture does not draw the empty pages as a walk through the wait, a tick per call")
+    check(counts["found"] >= 1, "the picture does not ring the page that found '3'")
+    check(counts["idle-stretch"] + counts["axis-break"] >= 1,
+          "the picture does not say how long the 17 h 33 min wait was")
     check(counts["read outcome-records"] >= 2, "the picture misses the reads that returned records")
     check("seed-article-aws-cli.jsonl" in svg and "test-offsets" in svg,
           "the picture does not name its log and stream")

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Renders the demo's picture (the seed article's walk) and a failure's picture in headless
 # Chromium (issue 14): each must be well-formed XML (xmllint), load without a parse error,
-# and show its lanes, its axis break and, for the failure, the violation marker. The
+# and show its lanes; the demo its walk through the silence (a tick per call, the record found
+# ringed), the failure its axis break and violation marker. The
 # screenshots stay in OUT_DIR as test artifacts. Also checks the files the commands promise:
 # the picture next to a failing check's saved scenario, and the report pages.
 # Usage: browser_test.sh SHARDSIM CHROMIUM XMLLINT OUT_DIR
@@ -69,10 +70,14 @@ for name in demo failure; do
   if grep -q "parsererror" "${out}/${name}.dom"; then fail "${name}: the browser reports a parse error"; fi
   expect "${name}" '<svg xmlns="http://www.w3.org/2000/svg"' "SVG root"
   expect "${name}" 'class="lane"' "lane"
-  expect "${name}" 'class="axis-break"' "axis break"
   expect "${name}" 'class="read outcome-' "GetRecords mark"
 done
 expect demo 'class="empty-run"' "band of empty pages"
+expect demo 'class="walk"' "walk through the empty buckets"
+expect demo 'class="calls"' "tick per call"
+expect demo 'class="found"' "ringed record at the end of the walk"
+expect demo 'class="idle-stretch"' "bracket over the silence"
+expect failure 'class="axis-break"' "axis break"
 expect failure 'id="violation"' "violation marker"
 if grep -q 'id="violation"' "${out}/demo.dom"; then fail "demo: the article's walk shows a violation"; fi
 echo "browser_test: both pictures load in $("${chromium}" --version 2>/dev/null | head -1); screenshots in ${out}"

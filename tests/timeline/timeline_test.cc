@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
+#include <vector>
 
 #include "catalogue/bug_scenarios.h"
 #include "catalogue/catalogue.h"
@@ -47,21 +49,145 @@ TEST(Timeline, TheSameRunDrawnTwiceGivesIdenticalBytes) {
   EXPECT_EQ(Draw(split).svg, Draw(split).svg);
 }
 
-TEST(Timeline, TheArticleWalkShowsOneLaneTheSilenceAsABreakAndTheEmptyPagesAsOneBand) {
+// The numbers in the attribute `attribute` of the first element with class `cls` at or after
+// `from` (a path's coordinates in order; "v12" gives 12).
+std::vector<double> NumbersOf(const std::string& svg, const std::string& cls,
+                              const std::string& attribute, size_t from = 0) {
+  const size_t element = svg.find("class=\"" + cls + "\"", from);
+  if (element == std::string::npos) return {};
+  const size_t open = svg.find(" " + attribute + "=\"", element);
+  if (open == std::string::npos || open > svg.find('>', element)) return {};
+  const size_t begin = open + attribute.size() + 3;
+  const std::string text = svg.substr(begin, svg.find('"', begin) - begin);
+  std::vector<double> numbers;
+  for (size_t i = 0; i < text.size();) {
+    if (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '-') {
+      size_t used = 0;
+      numbers.push_back(std::stod(text.substr(i), &used));
+      i += used;
+    } else {
+      ++i;
+    }
+  }
+  return numbers;
+}
+
+// The x of every put mark (its path starts 5 px left of it).
+std::vector<double> PutXs(const std::string& svg) {
+  std::vector<double> xs;
+  for (size_t at = svg.find("class=\"put\""); at != std::string::npos;
+       at = svg.find("class=\"put\"", at + 1)) {
+    xs.push_back(NumbersOf(svg, "put", "d", at).at(0) + 5);
+  }
+  return xs;
+}
+
+TEST(Timeline, TheArticleWalkIsDrawnThroughTheSilenceCallAfterCallNotBesideABreak) {
   const std::string svg = RenderArticleWalkSvg();
   EXPECT_EQ(Count(svg, "class=\"lane\""), 1u);
   EXPECT_NE(svg.find("id=\"lane-shardId-000000000000\""), std::string::npos);
-  EXPECT_GE(Count(svg, "class=\"axis-break\""), 1u);
-  EXPECT_NE(svg.find("17h3"), std::string::npos) << "the break names the silence's length";
+  EXPECT_EQ(Count(svg, "class=\"axis-break\""), 0u) << "the walk crossed the silence";
+  EXPECT_EQ(Count(svg, "class=\"idle-stretch\""), 1u);
+  EXPECT_NE(svg.find("17h33m with nothing put"), std::string::npos);
   EXPECT_EQ(Count(svg, "class=\"put\""), 3u);
   EXPECT_EQ(Count(svg, "class=\"empty-run\""), 1u);
-  // The ~300 empty pages are one band, not 300 marks; the page with '3' is a mark of its own.
+  EXPECT_EQ(Count(svg, "class=\"walk\""), 1u);
+  // The ~300 empty pages are one band with a tick each; the page with '3' is a mark of its own.
   EXPECT_LT(Count(svg, "class=\"read outcome-empty\""), 3u);
   EXPECT_EQ(Count(svg, "class=\"read outcome-records\""), 1u);
-  EXPECT_NE(svg.find(" empty pages, one bucket each"), std::string::npos);
-  EXPECT_NE(svg.find("drawn as one grey band per run"), std::string::npos);
+  EXPECT_NE(svg.find("299 empty pages, one bucket each: 17h3"), std::string::npos);
+  EXPECT_NE(svg.find("each drawn at the bucket it read"), std::string::npos);
+  EXPECT_NE(svg.find("a tick per call"), std::string::npos);
   EXPECT_EQ(svg.find("id=\"violation\""), std::string::npos);
   EXPECT_EQ(Count(svg, "class=\"behind\""), 1u);
+}
+
+TEST(Timeline, TheArticleWalksCallsStandOneABucketAcrossTheSilenceFromItsStartToItsEnd) {
+  const std::string svg = RenderArticleWalkSvg();
+  const std::vector<double> puts = PutXs(svg);
+  ASSERT_EQ(puts.size(), 3u);
+  const std::vector<double> ticks = NumbersOf(svg, "calls", "d");  // x, y, height per call
+  ASSERT_EQ(ticks.size() % 3, 0u);
+  std::vector<double> xs;
+  for (size_t i = 0; i < ticks.size(); i += 3) xs.push_back(ticks[i]);
+  EXPECT_GE(xs.size(), 250u) << "about a tick per call of the 299";
+  for (size_t i = 1; i < xs.size(); ++i) EXPECT_GT(xs[i], xs[i - 1]) << "call " << i;
+  // The silence is from 'b' (puts[1]) to '3' (puts[2]); the calls stand across all of it.
+  EXPECT_LE(xs.front(), puts[1] + 5);
+  EXPECT_GE(xs.back(), puts[2] - 10);
+  EXPECT_LE(xs.back(), puts[2]);
+  EXPECT_GE(puts[2] - puts[1], 800) << "the silence takes most of the width";
+  // No gap between neighbouring calls is much wider than a bucket's share of the silence.
+  for (size_t i = 1; i < xs.size(); ++i) EXPECT_LE(xs[i] - xs[i - 1], 8) << "call " << i;
+  EXPECT_NE(svg.find(">call 1<"), std::string::npos);
+  EXPECT_GE(Count(svg, "class=\"call-number\""), 5u);
+}
+
+TEST(Timeline, TheArticleWalksMillisBehindLatestFallsLinearlyToZeroAtTheRecordFound) {
+  const std::string svg = RenderArticleWalkSvg();
+  const std::vector<double> line = NumbersOf(svg, "behind", "d");  // x, y per call
+  ASSERT_EQ(line.size(), 2u * 300) << "a point per call: 299 empty pages and the one with '3'";
+  const double x0 = line[0], y0 = line[1];
+  const double x1 = line[line.size() - 2], y1 = line.back();
+  EXPECT_GT(y1 - y0, 40) << "from the top of the line to 0";
+  for (size_t i = 2; i < line.size(); i += 2) {
+    EXPECT_GT(line[i], line[i - 2]) << "point " << i / 2 << " stands right of the one before";
+    EXPECT_GE(line[i + 1], line[i - 1]) << "MillisBehindLatest never rises during the walk";
+    // On the straight line from the first point to the last: a bucket per call.
+    const double straight = y0 + (y1 - y0) * (line[i] - x0) / (x1 - x0);
+    EXPECT_NEAR(line[i + 1], straight, 1.0) << "point " << i / 2;
+  }
+  EXPECT_NE(svg.find("less per call, about a bucket"), std::string::npos);
+  // The last point is the read that found '3': ringed, right of every empty page, at 0.
+  EXPECT_EQ(Count(svg, "class=\"found\""), 1u);
+  const std::vector<double> ring = NumbersOf(svg, "found", "cx");
+  const std::vector<double> dot = NumbersOf(svg, "read outcome-records", "cx");
+  ASSERT_EQ(ring.size(), 1u);
+  ASSERT_EQ(dot.size(), 1u);
+  EXPECT_EQ(ring[0], dot[0]);
+  EXPECT_EQ(x1, dot[0]);
+  const std::vector<double> ticks = NumbersOf(svg, "calls", "d");
+  EXPECT_GT(dot[0], ticks[ticks.size() - 3]) << "the record is found after the last empty page";
+  EXPECT_NE(svg.find("call 300: 1 record found"), std::string::npos);
+}
+
+// A reader at the tip of an idle shard: a page every 30 s for two hours, then a record.
+sim::Task<void> TipPoller(model::KinesisClient& kinesis) {
+  auto it = co_await kinesis.GetShardIterator(
+      {"s", "shardId-000000000000", model::ShardIteratorType::LATEST, std::nullopt, std::nullopt});
+  if (!it.ok()) co_return;
+  std::string iterator = it->ShardIterator;
+  for (int i = 0; i < 250; ++i) {
+    auto page = co_await kinesis.GetRecords({iterator, std::nullopt, std::nullopt});
+    if (!page.ok() || !page->NextShardIterator) co_return;
+    iterator = *page->NextShardIterator;
+    co_await kinesis.simulation().Sleep(sim::Duration::Seconds(30));
+  }
+}
+
+TEST(Timeline, AReaderPollingTheTipOfAnIdleShardDoesNotWalkAndItsIdleHoursStayCompressed) {
+  sim::Simulation simulation;
+  model::KinesisModel model(5);
+  model::KinesisClient producer(simulation, model, "producer");
+  model::KinesisClient consumer(simulation, model, "consumer-0");
+  model::StreamOptions options;
+  options.buckets = model::BucketProfile::Fixed(sim::Duration::Seconds(60));
+  ASSERT_TRUE(producer.CreateStreamNow({.StreamName = "s", .ShardCount = 1}, options).ok());
+  ASSERT_TRUE(producer.PutRecordNow({"s", "k", "a", std::nullopt}).ok());
+  simulation.Spawn("consumer-0", TipPoller(consumer));
+  simulation.RunFor(sim::Duration::Hours(2));
+  ASSERT_TRUE(producer.PutRecordNow({"s", "k", "b", std::nullopt}).ok());
+  simulation.RunFor(sim::Duration::Minutes(5));
+  const std::string svg =
+      RenderTimelineSvg({"tip", "polling an idle shard", ShardLanesOf(model, "s", simulation.now()),
+                         simulation.trace().records()});
+  EXPECT_GE(Count(svg, "class=\"empty-run\""), 1u);
+  EXPECT_EQ(Count(svg, "class=\"walk\""), 0u);
+  EXPECT_EQ(Count(svg, "class=\"read outcome-records\""), 1u) << "'b' is read";
+  EXPECT_EQ(Count(svg, "class=\"found\""), 0u) << "only a walk's end is ringed";
+  EXPECT_EQ(Count(svg, "class=\"call-number\""), 0u);
+  EXPECT_GE(Count(svg, "class=\"axis-break\""), 1u);
+  EXPECT_EQ(Count(svg, "class=\"idle-stretch\""), 0u) << "the break says how long it was";
 }
 
 TEST(Timeline, AFailingRunHighlightsTheViolationWithItsMessage) {
