@@ -57,7 +57,7 @@ CLI::App* AddCheckCommand(CLI::App& app, CheckFlags& check) {
                         "bucket profile for every case: observed, dense, fixed:W, range:MIN-MAX");
   check_cmd->add_flag(
       "--long-gaps", check.long_gaps,
-      "let about half the cases span up to 14 days (slower: pollers pay per second)");
+      "give half the cases producer gaps of up to 14 days (slower: pollers pay per second)");
   AddNumber(check_cmd, "--jobs", check.jobs, "threads; results equal --jobs 1 (default 1)", 1, 256);
   AddShardFlags(check_cmd, check);
   check_cmd->add_option("--corpus", check.corpus,

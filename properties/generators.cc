@@ -194,6 +194,39 @@ std::string KeyOnShard(int shard, int shard_count) {
   return "k0";
 }
 
+// The whole buckets a case's producer gaps may sum to, and whether a far gap is drawn
+// log-uniformly. Generated widths keep the default budget (max_bucket_crossings, a far gap
+// uniform in it). A case with long gaps, or a profile the user fixed (`--profile fixed:1s`), may
+// cross its whole span at its width instead (up to 20,000 buckets): long gaps are uniform in
+// that (most such cases span days), a fixed profile's log-uniform, so that most stay short and
+// some reach hours.
+struct GapBudget {
+  int64_t buckets;
+  bool log_uniform;
+};
+
+GapBudget GapBudgetOf(const GeneratorOptions& options, const Features& features, Duration width,
+                      Duration max_span) {
+  const int64_t crossings = options.max_bucket_crossings;
+  const bool long_gaps = features.long_gaps && options.long_gaps;
+  if (!long_gaps && !options.profile) return {crossings, false};
+  // A walk of at most 20,000 buckets (a GetRecords call each) keeps a case affordable.
+  constexpr int64_t kMaxWalkBuckets = 20'000;
+  return {std::max(crossings, std::min(kMaxWalkBuckets, max_span / width)), !long_gaps};
+}
+
+// Whole buckets of a far gap within `budget`: uniform, or log-uniform (an octave [2^(k-1), 2^k)
+// drawn uniformly, then a count within it; integer draws only, like the rest of the generator).
+int64_t GenFarGap(int64_t budget, bool log_uniform) {
+  if (!log_uniform) return *rc::gen::inRange<int64_t>(0, budget + 1);
+  int octaves = 0;
+  while ((int64_t{1} << octaves) <= budget) ++octaves;
+  const int k = *rc::gen::inRange(0, octaves + 1);
+  if (k == 0) return 0;
+  const int64_t lo = int64_t{1} << (k - 1);
+  return *rc::gen::inRange<int64_t>(lo, std::min(budget, 2 * lo - 1) + 1);
+}
+
 std::vector<PutSpec> GenPuts(const GeneratorOptions& options, const Features& features,
                              Duration width) {
   const Duration max_span = features.long_gaps && options.long_gaps
@@ -202,7 +235,8 @@ std::vector<PutSpec> GenPuts(const GeneratorOptions& options, const Features& fe
   const int count = *rc::gen::inRange(0, options.max_records + 1);
   const int64_t w = width.micros();
   const int64_t edge = std::min<int64_t>(w, 50'000);  // within 50 ms of a bucket edge
-  int budget = options.max_bucket_crossings;
+  const GapBudget gaps = GapBudgetOf(options, features, width, max_span);
+  int64_t budget = gaps.buckets;
   int64_t bucket = 0;
   int64_t previous_us = 0;
   std::vector<PutSpec> puts;
@@ -210,11 +244,11 @@ std::vector<PutSpec> GenPuts(const GeneratorOptions& options, const Features& fe
     // Whole buckets first, then where in its bucket the record lands: shrinking removes
     // whole buckets before it trims microseconds.
     const int gap_class = *rc::gen::inRange(0, 3);  // burst, a few buckets, far
-    int whole = 0;
-    if (gap_class == 1) whole = *rc::gen::inRange(0, std::min(4, budget) + 1);
-    if (gap_class == 2) whole = *rc::gen::inRange(0, budget + 1);
+    int64_t whole = 0;
+    if (gap_class == 1) whole = *rc::gen::inRange<int64_t>(0, std::min<int64_t>(4, budget) + 1);
+    if (gap_class == 2) whole = GenFarGap(budget, gaps.log_uniform);
     const int64_t max_bucket = std::max<int64_t>(0, (max_span.micros() - 1) / w);
-    whole = static_cast<int>(std::min<int64_t>(whole, max_bucket - bucket));
+    whole = std::min<int64_t>(whole, max_bucket - bucket);
     budget -= whole;
     bucket += whole;
     int64_t offset = 0;
@@ -485,10 +519,15 @@ Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions
   Scenario s;
   s.strategy = strategy.name;
   s.seed = *rc::gen::inRange<uint64_t>(0, UINT32_MAX);
-  // A downtime past the retention period fits the walk budget with buckets of 20 s or more.
-  const Duration min_width = features.focus == Focus::kCheckpointExpires
-                                 ? std::max(options.min_bucket_width, Duration::Seconds(20))
-                                 : options.min_bucket_width;
+  // A downtime past the retention period fits the walk budget with buckets of 20 s or more;
+  // gaps of up to 14 days stay walkable (about 20,000 calls) with buckets of a minute or more.
+  Duration min_width = options.min_bucket_width;
+  if (features.focus == Focus::kCheckpointExpires) {
+    min_width = std::max(min_width, Duration::Seconds(20));
+  }
+  if (features.long_gaps && options.long_gaps) {
+    min_width = std::max(min_width, Duration::Minutes(1));
+  }
   Duration width = std::max(GenWidth(features.crashes), min_width);
   if (features.focus == Focus::kCompetingReader && strategy.rerun_interval) {
     // A batch job reads again 20 bucket widths after it exits (below): narrow buckets keep that

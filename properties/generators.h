@@ -5,14 +5,18 @@
 // combinations occur. A stream gets 1-8 shards and a bucket profile (fixed, observed, range
 // or dense, widths from about a second to an hour). Producer gaps are written as whole
 // buckets plus a remainder biased toward bucket edges, so shrinking removes whole buckets
-// before it trims milliseconds; gaps run log-uniformly from 1 ms to 14 days. Shrinking moves
-// toward fewer records, fewer shards, fewer bucket crossings and fewer faults.
+// before it trims milliseconds. Shrinking moves toward fewer records, fewer shards, fewer
+// bucket crossings and fewer faults. Steering: besides its features, a case may have a focus
+// (generators.cc, Focus) that aims at one of the rare situations of properties/probes.h;
+// numbered cases take the foci in turn (focus_index).
 //
 // Generated scenarios stay cheap to run: the whole buckets a consumer must walk are bounded by
 // `max_bucket_crossings`, and a case's virtual span by `max_span` (2 h by default). A consumer
 // that polls continuously pays for every second of span (a poll a second is 7,200 calls in
-// two hours), so producer gaps of days are opt-in: with `long_gaps`, about half the cases may
-// span up to `long_gap_max_span` (14 days). A crash downtime costs no polling, only the walk
+// two hours), so producer gaps of days are opt-in: with `long_gaps`, half the cases have gaps
+// of up to `long_gap_max_span` (14 days) with buckets of a minute or more. With a `profile`
+// fixed by the user, gaps may cross the whole span at its width (log-uniformly, at most 20,000
+// buckets), so `fixed:1s` cases reach idle gaps of hours. A crash downtime costs no polling, only the walk
 // through the buckets that passed meanwhile, so downtimes of up to three days (past the
 // retention period: checkpoints fall below the trim horizon) are in every default case, cut
 // to `max_downtime_buckets` of the smallest width; the producer may pause with the consumer,
