@@ -39,6 +39,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::HasSubstr;
 using testing::StartsWith;
+using testing::Not;
 
 constexpr char kBinary[] = SHARDSIM_BINARY;
 constexpr char kCorpusDir[] = SHARDSIM_CORPUS_DIR;
@@ -335,6 +336,30 @@ TEST_F(CliTest, CheckOfACorrectStrategyExitsZeroAndSaysPass) {
   EXPECT_EQ(o.err, "") << "no progress bar when stderr is not a terminal: " << o;
   EXPECT_FALSE(fs::exists(failures_)) << "a passing check saves no scenario";
   EXPECT_FALSE(fs::exists(work_ / "shardsim-failures"));
+}
+
+TEST_F(CliTest, CheckPrintsTheSituationsItsCasesReachedAndWarnsOfThoseNoneDid) {
+  const Outcome few = Shardsim({"check", "--strategy", kCorrect, "--cases", "3"});
+  ASSERT_EQ(few.exit_code, 0) << few;
+  EXPECT_THAT(few.out, HasSubstr("\nsituations reached (cases of 3):\n"));
+  EXPECT_THAT(few.out, HasSubstr("  same_millisecond_burst: several records of one shard in one "
+                                 "millisecond\n"));
+  EXPECT_THAT(few.out, HasSubstr(std::string("\nwarning: ") + kCorrect +
+                                 " never saw ten or more empty pages or events in a row on a shard "
+                                 "before a record (probe long_empty_walk: 0 of 3 cases)\n"));
+  const Outcome many = Shardsim({"check", "--strategy", kCorrect, "--cases", "100", "--jobs", "2"});
+  ASSERT_EQ(many.exit_code, 0) << many;
+  EXPECT_THAT(many.out, HasSubstr("situations reached (cases of 100):\n"));
+  EXPECT_THAT(many.out, Not(HasSubstr("warning:"))) << "steering reaches every situation";
+  const Outcome all = Shardsim({"check", "--all", "--cases", "3"});
+  EXPECT_THAT(all.out, HasSubstr(std::string("PASS ") + kCorrect +
+                                 ": 3 cases (seed 1, shard 0/1, expected pass)\n  warning: "
+                                 "situations: "));
+  const Outcome json_out = Shardsim({"check", "--strategy", kCorrect, "--cases", "3", "--json"});
+  const json probes = json_out.Json().at("results")[0].at("probes");
+  EXPECT_EQ(probes.at("cases"), 3);
+  EXPECT_TRUE(probes.at("hits").contains("merge_second_parent_unread")) << probes;
+  EXPECT_THAT(probes.at("unreached").dump(), HasSubstr("\"long_empty_walk\""));
 }
 
 TEST_F(CliTest, CheckOfTheFirstBuggyCatalogueStrategyExitsOneAndSavesAReplayableScenario) {

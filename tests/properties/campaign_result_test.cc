@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "absl/strings/str_cat.h"
 #include "properties/check.h"
 #include "properties/scenario_files.h"
@@ -111,6 +113,44 @@ TEST(CampaignResult, TheMergedFailureIsTheLowestFailingCaseAndLaterCasesAreDropp
   EXPECT_EQ(m.case_hashes.back().first, 3u);
   EXPECT_EQ(m.cases_run, 4u);
   EXPECT_EQ(m.shard_count, 1u);
+}
+
+TEST(CampaignResult, ProbesOfEveryCaseSurviveTheRoundTripAndMergeLikeTheCaseHashes) {
+  const CampaignResult whole = Check(9, 31, 0, 1);
+  const StrategyResult& r = whole.results[0];
+  ASSERT_TRUE(r.case_probes.has_value());
+  EXPECT_EQ(r.case_probes->size(), 31u);
+  EXPECT_EQ(r.probe_counts().cases, 31u);
+  EXPECT_EQ(r.reads, "polling");
+  const std::string json = CampaignResultToJson(whole);
+  EXPECT_THAT(json, HasSubstr("\"bit_names\""));
+  EXPECT_THAT(json, HasSubstr("\"same_millisecond_burst\": "));
+  const absl::StatusOr<CampaignResult> back = CampaignResultFromJson(json);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, whole);
+  const absl::StatusOr<CampaignResult> merged = Merge({Check(9, 31, 1, 2), Check(9, 31, 0, 2)});
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  EXPECT_EQ(merged->results[0].case_probes, r.case_probes);
+}
+
+TEST(CampaignResult, AResultWithoutProbesIsReadAsOneWithoutCoverage) {
+  nlohmann::json doc = nlohmann::json::parse(CampaignResultToJson(Check(3, 4, 0, 1)));
+  doc["results"][0].erase("probes");  // as written before probes existed
+  doc["results"][0].erase("reads");
+  const absl::StatusOr<CampaignResult> back = CampaignResultFromJson(doc.dump());
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_FALSE(back->results[0].case_probes.has_value());
+  EXPECT_EQ(back->results[0].probe_counts().cases, 0u);
+}
+
+TEST(CampaignResult, AnUnknownProbeNameIsAnErrorNamingIt) {
+  std::string json = CampaignResultToJson(Check(3, 4, 0, 1));
+  const size_t at = json.find("\"same_millisecond_burst\",");
+  ASSERT_NE(at, std::string::npos);
+  json.replace(at, 24, "\"a_probe_from_elsewhere\"");
+  const absl::StatusOr<CampaignResult> back = CampaignResultFromJson(json);
+  ASSERT_FALSE(back.ok());
+  EXPECT_THAT(std::string(back.status().message()), HasSubstr("a_probe_from_elsewhere"));
 }
 
 // One shard split at 1 min (its children shardId-000000000001 and -2), then shard 1 merged
