@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "cli/commands.h"
+#include "cli/campaign_text.h"
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "clientcheck/client_check.h"
@@ -217,6 +218,8 @@ int RunCheckClient(const CheckFlags& flags) {
   campaign.results.push_back(
       properties::StrategyResultOf(strategy, result->check, check_options, "client", saved));
   campaign.results.back().strategy = label;
+  if (result->subscription_events > 0) campaign.results.back().reads = "enhanced_fan_out";
+  if (!flags.json) absl::StrAppend(&text, ProbeText(campaign.results.back(), false));
   const std::string json = properties::CampaignResultToJson(campaign);
   if (flags.output) {
     std::ofstream out(*flags.output, std::ios::binary | std::ios::trunc);

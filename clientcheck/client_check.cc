@@ -39,6 +39,7 @@ void ClientRunner::Judged(const properties::CaseRun& run, std::optional<uint64_t
   crashes_played_ += static_cast<uint64_t>(client->crashes);
   restarts_ += client->stats.restarts;
   redeliveries_ += client->stats.redeliveries;
+  subscription_events_ += client->stats.subscription_events;
   if (case_index) case_wall_seconds_.push_back(client->wall_seconds);
 }
 
@@ -101,6 +102,7 @@ absl::StatusOr<ClientCheckResult> CheckClient(const ClientCheckOptions& options)
   result.crashes_played = runner.crashes_played();
   result.restarts = runner.restarts();
   result.redeliveries = runner.redeliveries();
+  result.subscription_events = runner.subscription_events();
   return result;
 }
 

@@ -79,6 +79,8 @@ class ClientRunner : public properties::CaseRunner {
   uint64_t crashes_played() const { return crashes_played_; }
   uint64_t restarts() const { return restarts_; }
   uint64_t redeliveries() const { return redeliveries_; }
+  // Subscription events delivered to the client: whether it reads by enhanced fan-out.
+  uint64_t subscription_events() const { return subscription_events_; }
   // The wall time of each generated case, in case order (reported, never judged).
   const std::vector<double>& case_wall_seconds() const { return case_wall_seconds_; }
 
@@ -87,6 +89,7 @@ class ClientRunner : public properties::CaseRunner {
   uint64_t crashes_played_ = 0;
   uint64_t restarts_ = 0;
   uint64_t redeliveries_ = 0;
+  uint64_t subscription_events_ = 0;
   std::vector<double> case_wall_seconds_;
 };
 
@@ -102,6 +105,7 @@ struct ClientCheckResult {
   uint64_t crashes_played = 0;
   uint64_t restarts = 0;
   uint64_t redeliveries = 0;
+  uint64_t subscription_events = 0;  // the client subscribes (enhanced fan-out) when above 0
 };
 
 // InvalidArgument for bad options or an unplayable corpus scenario; FailedPrecondition when the
