@@ -59,65 +59,14 @@ std::string PictureText(const properties::CampaignFailure& f) {
                       picture.ok() ? *picture : sim::ToString(picture.status().message()), "\n\n");
 }
 
-uint64_t ApplicableSituations(consumer::ReadApi api) {
-  uint64_t n = 0;
-  for (const properties::ProbeInfo& info : properties::AllProbes()) {
-    n += info.kind == properties::ProbeKind::kSituation && properties::AppliesTo(info.probe, api);
-  }
-  return n;
-}
-
-// "warning: your loop never saw ..." for each situation no case reached, once the loop passed
-// (a failure's cases stop at the failure, so what they did not reach says little).
-std::string Warnings(const properties::StrategyResult& r, const properties::ProbeCounts& counts) {
-  if (r.failure) return "";
-  std::string out;
-  for (properties::Probe p : counts.Unreached(r.read_api())) {
-    const properties::ProbeInfo& info = properties::InfoOf(p);
-    absl::StrAppend(&out, "warning: ", r.strategy, " never saw ", std::string(info.description),
-                    " (probe ", std::string(info.name), ": 0 of ", counts.cases, " cases)\n");
-  }
-  return out;
-}
-
-// One line for `check --all`: how many of the situations that apply were reached, and which not.
-std::string ProbeLine(const properties::StrategyResult& r, const properties::ProbeCounts& counts) {
-  const std::vector<properties::Probe> unreached = counts.Unreached(r.read_api());
-  const uint64_t applicable = ApplicableSituations(r.read_api());
-  if (unreached.empty()) {
-    return absl::StrCat("  situations: all ", applicable, " reached in ", counts.cases,
-                        counts.cases == 1 ? " case\n" : " cases\n");
-  }
-  std::vector<std::string> names;
-  for (properties::Probe p : unreached) names.emplace_back(properties::InfoOf(p).name);
-  return absl::StrCat(
-      "  ", r.failure ? "" : "warning: ", "situations: ", applicable - unreached.size(), " of ",
-      applicable, " reached in ", counts.cases, counts.cases == 1 ? " case" : " cases", "; never ",
-      absl::StrJoin(names, ", "), "\n");
-}
-
-// The table of one strategy's check: every probe that applies to how it reads, with the number
-// of cases that reached it, then the warnings.
-std::string ProbeTable(const properties::StrategyResult& r, const properties::ProbeCounts& counts) {
-  std::string out = absl::StrCat("situations reached (cases of ", counts.cases,
-                                 r.failure ? ", up to the failing one" : "", "):\n");
-  for (const properties::ProbeInfo& info : properties::AllProbes()) {
-    if (!properties::AppliesTo(info.probe, r.read_api())) continue;
-    absl::StrAppend(
-        &out,
-        absl::StrFormat(
-            "  %6d  %s: %s%s\n", counts.of(info.probe), info.name, info.description,
-            info.kind == properties::ProbeKind::kBehaviour ? " (the loop's own choice)" : ""));
-  }
-  return out + Warnings(r, counts);
-}
-
 }  // namespace
 
 std::string ProbeText(const properties::StrategyResult& r, bool all_strategies) {
   if (!r.case_probes.has_value()) return "";
   const properties::ProbeCounts counts = r.probe_counts();
-  return all_strategies ? ProbeLine(r, counts) : ProbeTable(r, counts);
+  const bool failed = r.failure.has_value();
+  return all_strategies ? absl::StrCat("  ", properties::ProbeLine(counts, r.read_api(), failed))
+                        : properties::ProbeTable(counts, r.read_api(), r.strategy, failed);
 }
 
 properties::GeneratorOptions GeneratorOptionsOfProfile(const std::string& profile) {

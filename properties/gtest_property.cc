@@ -117,9 +117,10 @@ std::string RunStrategyProperty(const std::string& strategy, const std::string& 
   const StrategyResult verdict = StrategyResultOf(*info, *result, options, "generated", "");
   if (!result->failure) {
     if (verdict.matches_expected()) {
-      std::printf("PASS %s: %llu cases (seed %llu)\n", strategy.c_str(),
+      std::printf("PASS %s: %llu cases (seed %llu)\n%s", strategy.c_str(),
                   static_cast<unsigned long long>(result->cases_run),
-                  static_cast<unsigned long long>(*seed));
+                  static_cast<unsigned long long>(*seed),
+                  ProbeTable(verdict.probe_counts(), info->reads, strategy, false).c_str());
       return "";
     }
     return absl::StrCat(strategy, " passed ", result->cases_run, " cases (seed ", *seed,

@@ -1,5 +1,10 @@
 #include "properties/probes.h"
 
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "sim/check.h"
 
 namespace shardsim::properties {
@@ -90,6 +95,59 @@ std::vector<Probe> ProbeCounts::Unreached(consumer::ReadApi api) const {
     }
   }
   return out;
+}
+
+namespace {
+
+uint64_t ApplicableSituations(consumer::ReadApi api) {
+  uint64_t n = 0;
+  for (const ProbeInfo& info : AllProbes()) {
+    n += info.kind == ProbeKind::kSituation && AppliesTo(info.probe, api);
+  }
+  return n;
+}
+
+const char* Cases(uint64_t n) { return n == 1 ? " case" : " cases"; }
+
+}  // namespace
+
+std::string ProbeWarnings(const ProbeCounts& counts, consumer::ReadApi api, std::string_view loop) {
+  std::string out;
+  for (Probe p : counts.Unreached(api)) {
+    const ProbeInfo& info = InfoOf(p);
+    absl::StrAppend(&out, "warning: ", std::string(loop), " never saw ",
+                    std::string(info.description), " (probe ", std::string(info.name), ": 0 of ",
+                    counts.cases, Cases(counts.cases), ")\n");
+  }
+  return out;
+}
+
+std::string ProbeTable(const ProbeCounts& counts, consumer::ReadApi api, std::string_view loop,
+                       bool failed) {
+  std::string out = absl::StrCat("situations reached (cases of ", counts.cases,
+                                 failed ? ", up to the failing one" : "", "):\n");
+  for (const ProbeInfo& info : AllProbes()) {
+    if (!AppliesTo(info.probe, api)) continue;
+    absl::StrAppend(
+        &out,
+        absl::StrFormat("  %6d  %s: %s%s\n", counts.of(info.probe), info.name, info.description,
+                        info.kind == ProbeKind::kBehaviour ? " (the loop's own choice)" : ""));
+  }
+  return failed ? out : out + ProbeWarnings(counts, api, loop);
+}
+
+std::string ProbeLine(const ProbeCounts& counts, consumer::ReadApi api, bool failed) {
+  const std::vector<Probe> unreached = counts.Unreached(api);
+  const uint64_t applicable = ApplicableSituations(api);
+  if (unreached.empty()) {
+    return absl::StrCat("situations: all ", applicable, " reached in ", counts.cases,
+                        Cases(counts.cases), "\n");
+  }
+  std::vector<std::string> names;
+  for (Probe p : unreached) names.emplace_back(InfoOf(p).name);
+  return absl::StrCat(failed ? "" : "warning: ", "situations: ", applicable - unreached.size(),
+                      " of ", applicable, " reached in ", counts.cases, Cases(counts.cases),
+                      "; never ", absl::StrJoin(names, ", "), "\n");
 }
 
 }  // namespace shardsim::properties

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -85,6 +86,16 @@ struct ProbeCounts {
   // The situations that apply to `api` and no case reached, in the order of Probe.
   std::vector<Probe> Unreached(consumer::ReadApi api) const;
 };
+
+// The text `check` prints after a verdict. ProbeTable: every probe that applies to `api` with
+// the number of cases that reached it, then (unless the run `failed`: its cases stop at the
+// failure) ProbeWarnings, "warning: LOOP never saw ..." for each situation no case reached.
+// ProbeLine, for `check --all`: "situations: all 12 reached in 1000 cases", or "warning:
+// situations: 10 of 12 reached ...; never a, b" (no "warning: " after a failure).
+std::string ProbeTable(const ProbeCounts& counts, consumer::ReadApi api, std::string_view loop,
+                       bool failed);
+std::string ProbeWarnings(const ProbeCounts& counts, consumer::ReadApi api, std::string_view loop);
+std::string ProbeLine(const ProbeCounts& counts, consumer::ReadApi api, bool failed);
 
 }  // namespace shardsim::properties
 
