@@ -38,8 +38,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::HasSubstr;
-using testing::StartsWith;
 using testing::Not;
+using testing::StartsWith;
 
 constexpr char kBinary[] = SHARDSIM_BINARY;
 constexpr char kCorpusDir[] = SHARDSIM_CORPUS_DIR;

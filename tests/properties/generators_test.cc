@@ -38,12 +38,10 @@ int CountCases(const GeneratorOptions& options, int n, Pred pred) {
 TEST(Generator, CasesOfAFixedOneSecondProfileReachIdleGapsOfHours) {
   GeneratorOptions options;
   options.profile = model::BucketProfile::Fixed(Duration::Seconds(1));
-  const int hour_gaps = CountCases(options, 1000, [](const Scenario& s) {
-    return LongestProducerGap(s) >= Duration::Hours(1);
-  });
-  const int past_200s = CountCases(options, 1000, [](const Scenario& s) {
-    return LastPut(s) > Duration::Seconds(200);
-  });
+  const int hour_gaps = CountCases(
+      options, 1000, [](const Scenario& s) { return LongestProducerGap(s) >= Duration::Hours(1); });
+  const int past_200s = CountCases(
+      options, 1000, [](const Scenario& s) { return LastPut(s) > Duration::Seconds(200); });
   std::printf("fixed:1s: %d of 1000 cases with a gap of an hour or more, %d span past 200 s\n",
               hour_gaps, past_200s);
   EXPECT_GE(hour_gaps, 50);
@@ -61,10 +59,10 @@ TEST(Generator, CasesOfAFixedOneSecondProfileReachIdleGapsOfHours) {
 TEST(Generator, LongGapsLetAQuarterOfTheCasesSpanMoreThanADayAndATenthMoreThanAWeek) {
   GeneratorOptions options;
   options.long_gaps = true;
-  const int past_a_day = CountCases(
-      options, 1000, [](const Scenario& s) { return LastPut(s) > Duration::Days(1); });
-  const int past_a_week = CountCases(
-      options, 1000, [](const Scenario& s) { return LastPut(s) > Duration::Days(7); });
+  const int past_a_day =
+      CountCases(options, 1000, [](const Scenario& s) { return LastPut(s) > Duration::Days(1); });
+  const int past_a_week =
+      CountCases(options, 1000, [](const Scenario& s) { return LastPut(s) > Duration::Days(7); });
   // Crashes move the later puts on by their downtime (the producer pauses with the consumer); a
   // put lands anywhere in its last bucket (up to an hour wide), a slow page's record 15 min on.
   const int past_14_days = CountCases(options, 1000, [](const Scenario& s) {

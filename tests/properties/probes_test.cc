@@ -1,12 +1,13 @@
 // Domain coverage probes (properties/probes.h): the situations a case reached, marked by the
 // judge, and the steering that makes every catalogue loop reach them within a hundred cases.
+#include "properties/probes.h"
+
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "properties/check.h"
 #include "properties/harness.h"
-#include "properties/probes.h"
 #include "sim/check.h"
 
 namespace shardsim::properties {
@@ -16,8 +17,8 @@ using model::ShardIteratorType;
 
 constexpr char kShard[] = "shardId-000000000000";
 
-ProbeSet ProbesOf(const Scenario& s,
-                  const consumer::StrategyRegistry& registry = consumer::StrategyRegistry::Global()) {
+ProbeSet ProbesOf(const Scenario& s, const consumer::StrategyRegistry& registry =
+                                         consumer::StrategyRegistry::Global()) {
   const absl::StatusOr<RunReport> report = RunScenario(s, {}, registry);
   SHARDSIM_CHECK(report.ok(), "the test scenario runs");
   return report->probes;
@@ -121,8 +122,8 @@ TEST(Probes, AMergeOfTwoShardsWithRecordsMarksItsParentsAndChild) {
     s.puts.push_back({Duration::Seconds(10 + i), absl::StrCat("k", i % 2), absl::StrCat("r", i)});
   }
   s.puts.push_back({Duration::Seconds(60), "k0", "child"});
-  s.reshards = {{Duration::Seconds(17), ReshardSpec::Kind::kMerge, kShard, "",
-                 "shardId-000000000001"}};
+  s.reshards = {
+      {Duration::Seconds(17), ReshardSpec::Kind::kMerge, kShard, "", "shardId-000000000001"}};
   const ProbeSet probes = ProbesOf(s);
   EXPECT_TRUE(probes.Has(Probe::kReshardWithUnreadParent)) << Names(probes);
   EXPECT_TRUE(probes.Has(Probe::kRecordsOnChildShard)) << Names(probes);
