@@ -16,8 +16,8 @@
 // two hours), so producer gaps of days are opt-in: with `long_gaps`, half the cases have gaps
 // of up to `long_gap_max_span` (14 days) with buckets of a minute or more. With a `profile`
 // fixed by the user, gaps may cross the whole span at its width (log-uniformly, at most 20,000
-// buckets), so `fixed:1s` cases reach idle gaps of hours. A crash downtime costs no polling, only the walk
-// through the buckets that passed meanwhile, so downtimes of up to three days (past the
+// buckets), so `fixed:1s` cases reach idle gaps of hours. A crash downtime costs no polling, only
+// the walk through the buckets that passed meanwhile, so downtimes of up to three days (past the
 // retention period: checkpoints fall below the trim horizon) are in every default case, cut
 // to `max_downtime_buckets` of the smallest width; the producer may pause with the consumer,
 // so records also arrive after such a downtime. A case has no more shards than a batch job
