@@ -7,9 +7,10 @@
 // size k mod 101, so a case can be regenerated alone (`shardsim replay --seed S --case K`), any
 // number of threads gives exactly the results of one, and shards of a campaign split the case
 // space (case k belongs to shard k mod shard_count). The failure reported is the one with the
-// lowest case index; it is shrunk greedily (RapidCheck's shrink tree: take the first smaller
-// scenario that still fails the same property) to a minimal scenario, within a bound on runs
-// (never on wall time, so the minimal scenario is the same on a busy machine and an idle one).
+// lowest case index; it is shrunk greedily (RapidCheck's shrink tree, then the structural
+// candidates of scenario_shrink.h: take the first smaller scenario that still fails the same
+// property) to a minimal scenario, within a bound on runs (never on wall time, so the minimal
+// scenario is the same on a busy machine and an idle one).
 #ifndef SHARDSIM_PROPERTIES_CHECK_H_
 #define SHARDSIM_PROPERTIES_CHECK_H_
 

@@ -297,25 +297,6 @@ int MaxShardsEver(const BucketProfile& profile, Duration call_latency) {
   return std::max(shards, 1);
 }
 
-// The event bound follows the run's whole horizon (puts, crash downtimes, reruns, the liveness
-// budget) as the budget follows the work: a correct poller spends about ten events per virtual
-// second and shard (sleep, call, answer), so a run of days must not end in an event bound a
-// correct loop cannot stay under. Between 2 million and
-// 50 million events, so that one case stays affordable.
-uint64_t EventBound(const Scenario& s) {
-  Duration horizon = s.liveness_budget + s.rerun_after_exit.value_or(Duration::Zero());
-  Duration last = Duration::Zero();
-  for (const PutSpec& put : s.puts) last = std::max(last, put.at);
-  for (const CrashSpec& crash : s.crashes) {
-    last = std::max(last, crash.at);
-    horizon = horizon + crash.restart_after;
-  }
-  horizon = horizon + last;
-  const uint64_t seconds = static_cast<uint64_t>(horizon.micros() / 1'000'000);
-  const uint64_t shards = static_cast<uint64_t>(s.shard_count) + 2 * s.reshards.size();
-  return std::clamp<uint64_t>(seconds * 20 * shards, 2'000'000, 50'000'000);
-}
-
 Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions& options) {
   const Features features = GenFeatures();
   Scenario s;
@@ -361,7 +342,7 @@ Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions
     s.rerun_after_exit = std::max(*strategy.rerun_interval, nominal * 20);
   }
   s.liveness_budget = DeriveLivenessBudget(s);
-  s.max_events = EventBound(s);
+  s.max_events = DeriveEventBound(s);
   s.name = absl::StrCat("generated-", s.seed);
   return s;
 }
