@@ -95,9 +95,10 @@ rc::Shrinkable<Scenario> GenerateShrinkableCase(const consumer::StrategyInfo& st
 
 // The check engine: the corpus (each scenario adapted to `strategy`, AdaptScenario), then the
 // generated cases of `strategy` this shard owns, each run by `runner`; the first failure is
-// shrunk by re-running `runner` on its shrink tree. InvalidArgument for bad options (neither
-// cases nor corpus, jobs or batch_per_job < 1, shard index not below the count); a runner's
-// error on a corpus scenario or a generated case, prefixed with its name ("case 17: ...").
+// shrunk by re-running `runner` on its shrink tree, then on structural candidates.
+// InvalidArgument for bad options (neither cases nor corpus, jobs or batch_per_job < 1, shard
+// index not below the count); a runner's error on a corpus scenario or a generated case,
+// prefixed with its name ("case 17: ...").
 absl::StatusOr<CheckResult> CheckCases(const consumer::StrategyInfo& strategy, CaseRunner& runner,
                                        const CheckOptions& options);
 

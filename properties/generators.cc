@@ -326,7 +326,8 @@ Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions
                      s.stream.retention, walk});
   }
   if (features.slow_processing) {
-    s.processing_time_per_record = Duration::Millis(*rc::gen::inRange(10, 60'001));
+    s.processing_time_per_record = Duration::Millis(
+        *rc::gen::inRange(10, static_cast<int>(kMaxProcessingTimePerRecord.millis()) + 1));
   }
   if (features.competing_reader) {
     const Duration start = GenAt(span);

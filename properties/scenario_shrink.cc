@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "properties/generators.h"
 #include "properties/liveness_budget.h"
 
 namespace shardsim::properties {
@@ -22,6 +23,7 @@ enum class Stage {
   kDeleteCrash,
   kDeleteReader,
   kDeletePuts,
+  kFewerPutsSameProcessing,
   kFewerShards,
   kNoProcessing,
   kNoLimits,
@@ -32,7 +34,7 @@ enum class Stage {
 // One move. Moves compare by (stage, a, b), the order of a round.
 struct Move {
   Stage stage = Stage::kDeleteReshard;
-  int64_t a = 0;  // kDeletePuts: minus the chunk size (larger chunks first)
+  int64_t a = 0;  // deleting puts: minus the chunk size (larger chunks first)
   int64_t b = 0;  // what is deleted (index, chunk start), the new shard count, or the profile
   friend auto operator<=>(const Move&, const Move&) = default;
 };
@@ -75,12 +77,23 @@ void AddDeletions(Stage stage, size_t count, std::vector<Move>& moves) {
   for (size_t j = 0; j < count; ++j) moves.push_back({stage, 0, static_cast<int64_t>(j)});
 }
 
-// Every put, then halves, quarters, ... and single puts, each chunk from the front.
-void AddPutChunks(size_t count, std::vector<Move>& moves) {
+// Every put (unless `stage` keeps one), then halves, quarters, ... and single puts, each chunk
+// from the front.
+void AddPutChunks(Stage stage, size_t count, std::vector<Move>& moves) {
   const int64_t n = static_cast<int64_t>(count);
   for (int64_t k = n; k > 0; k = k == 1 ? 0 : (k + 1) / 2) {
-    for (int64_t i = 0; i < n; i += k) moves.push_back({Stage::kDeletePuts, -k, i});
+    if (stage == Stage::kFewerPutsSameProcessing && k == n) continue;
+    for (int64_t i = 0; i < n; i += k) moves.push_back({stage, -k, i});
   }
+}
+
+// The processing time per record that keeps `s`'s total with `deleted` fewer puts, within the
+// generator's largest.
+Duration ProcessingOfFewer(const Scenario& s, int64_t deleted) {
+  const int64_t n = static_cast<int64_t>(s.puts.size());
+  const int64_t total_us = s.processing_time_per_record.micros() * n;
+  const int64_t kept = n - deleted;
+  return std::min(kMaxProcessingTimePerRecord, Duration::Micros((total_us + kept - 1) / kept));
 }
 
 std::vector<Move> Moves(const Scenario& s, bool keep_rerun) {
@@ -90,7 +103,13 @@ std::vector<Move> Moves(const Scenario& s, bool keep_rerun) {
   if (!names_children) AddDeletions(Stage::kDeleteReshard, s.reshards.size(), moves);
   AddDeletions(Stage::kDeleteCrash, s.crashes.size(), moves);
   AddDeletions(Stage::kDeleteReader, s.competing_readers.size(), moves);
-  AddPutChunks(s.puts.size(), moves);
+  AddPutChunks(Stage::kDeletePuts, s.puts.size(), moves);
+  // A slow consumer's stall (what expires iterators and leases) needs the total processing
+  // time, not the records: fewer records, each processed longer.
+  if (s.processing_time_per_record > Duration::Zero() &&
+      s.processing_time_per_record < kMaxProcessingTimePerRecord) {
+    AddPutChunks(Stage::kFewerPutsSameProcessing, s.puts.size(), moves);
+  }
   if (!names_children) {
     const int fewest = std::max(1, named + 1);
     if (fewest < s.shard_count) moves.push_back({Stage::kFewerShards, 0, fewest});
@@ -117,6 +136,7 @@ void EraseAt(std::vector<T>& items, int64_t index, int64_t count = 1) {
 // `s` with `move` applied, its bounds derived again but never lowered.
 Scenario Apply(const Scenario& s, const Move& move) {
   Scenario c = s;
+  const int64_t n = static_cast<int64_t>(s.puts.size());
   switch (move.stage) {
     case Stage::kDeleteReshard:
       EraseAt(c.reshards, move.b);
@@ -128,6 +148,10 @@ Scenario Apply(const Scenario& s, const Move& move) {
       EraseAt(c.competing_readers, move.b);
       break;
     case Stage::kDeletePuts:
+      EraseAt(c.puts, move.b, -move.a);
+      break;
+    case Stage::kFewerPutsSameProcessing:
+      c.processing_time_per_record = ProcessingOfFewer(s, std::min(-move.a, n - move.b));
       EraseAt(c.puts, move.b, -move.a);
       break;
     case Stage::kFewerShards:

@@ -13,6 +13,7 @@
 #include "consumer/strategy_registry.h"
 #include "properties/case_runner.h"
 #include "properties/check.h"
+#include "properties/generators.h"
 #include "properties/liveness_budget.h"
 
 namespace shardsim::properties {
@@ -129,6 +130,36 @@ TEST(StructuralShrink, OddPutCountsSplitIntoChunksOfTheRoundedUpHalf) {
   ASSERT_GE(c.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
     EXPECT_TRUE(DeletesPuts(s, c[i], expected[i])) << "candidate " << i;
+  }
+}
+
+TEST(StructuralShrink, FewerPutsMayKeepTheTotalProcessingTimeUpToTheGeneratorsLargest) {
+  Scenario s;
+  for (int i = 0; i < 4; ++i) s.puts.push_back(Put(i + 1, i));
+  s.processing_time_per_record = Duration::Seconds(20);  // 80 s in all
+  std::vector<std::pair<size_t, Duration>> slower;  // (puts kept, processing per record)
+  for (const Scenario& c : Candidates(s)) {
+    if (c.processing_time_per_record > s.processing_time_per_record) {
+      slower.emplace_back(c.puts.size(), c.processing_time_per_record);
+      for (const PutSpec& p : c.puts) {
+        EXPECT_NE(std::find(s.puts.begin(), s.puts.end(), p), s.puts.end()) << "kept as it was";
+      }
+    }
+  }
+  // Halves (40 s each), then single puts (80 s / 3), never all of them.
+  const std::vector<std::pair<size_t, Duration>> expected = {
+      {2, Duration::Seconds(40)},        {2, Duration::Seconds(40)},
+      {3, Duration::Micros(26'666'667)}, {3, Duration::Micros(26'666'667)},
+      {3, Duration::Micros(26'666'667)}, {3, Duration::Micros(26'666'667)}};
+  EXPECT_EQ(slower, expected);
+
+  s.processing_time_per_record = Duration::Seconds(50);  // 200 s: one record would need 200
+  for (const Scenario& c : Candidates(s)) {
+    EXPECT_LE(c.processing_time_per_record, kMaxProcessingTimePerRecord);
+  }
+  s.processing_time_per_record = kMaxProcessingTimePerRecord;
+  for (const Scenario& c : Candidates(s)) {
+    EXPECT_LE(c.processing_time_per_record, s.processing_time_per_record);
   }
 }
 
