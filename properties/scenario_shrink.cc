@@ -23,7 +23,7 @@ enum class Stage {
   kDeleteCrash,
   kDeleteReader,
   kDeletePuts,
-  kFewerPutsSameProcessing,
+  kFewerSlowerPuts,
   kFewerShards,
   kNoProcessing,
   kNoLimits,
@@ -82,18 +82,9 @@ void AddDeletions(Stage stage, size_t count, std::vector<Move>& moves) {
 void AddPutChunks(Stage stage, size_t count, std::vector<Move>& moves) {
   const int64_t n = static_cast<int64_t>(count);
   for (int64_t k = n; k > 0; k = k == 1 ? 0 : (k + 1) / 2) {
-    if (stage == Stage::kFewerPutsSameProcessing && k == n) continue;
+    if (stage == Stage::kFewerSlowerPuts && k == n) continue;
     for (int64_t i = 0; i < n; i += k) moves.push_back({stage, -k, i});
   }
-}
-
-// The processing time per record that keeps `s`'s total with `deleted` fewer puts, within the
-// generator's largest.
-Duration ProcessingOfFewer(const Scenario& s, int64_t deleted) {
-  const int64_t n = static_cast<int64_t>(s.puts.size());
-  const int64_t total_us = s.processing_time_per_record.micros() * n;
-  const int64_t kept = n - deleted;
-  return std::min(kMaxProcessingTimePerRecord, Duration::Micros((total_us + kept - 1) / kept));
 }
 
 std::vector<Move> Moves(const Scenario& s, bool keep_rerun) {
@@ -104,11 +95,11 @@ std::vector<Move> Moves(const Scenario& s, bool keep_rerun) {
   AddDeletions(Stage::kDeleteCrash, s.crashes.size(), moves);
   AddDeletions(Stage::kDeleteReader, s.competing_readers.size(), moves);
   AddPutChunks(Stage::kDeletePuts, s.puts.size(), moves);
-  // A slow consumer's stall (what expires iterators and leases) needs the total processing
-  // time, not the records: fewer records, each processed longer.
+  // A slow consumer's stall (what expires its iterators) needs processing time, not records:
+  // fewer records, each processed as long as a generated case may.
   if (s.processing_time_per_record > Duration::Zero() &&
       s.processing_time_per_record < kMaxProcessingTimePerRecord) {
-    AddPutChunks(Stage::kFewerPutsSameProcessing, s.puts.size(), moves);
+    AddPutChunks(Stage::kFewerSlowerPuts, s.puts.size(), moves);
   }
   if (!names_children) {
     const int fewest = std::max(1, named + 1);
@@ -136,7 +127,6 @@ void EraseAt(std::vector<T>& items, int64_t index, int64_t count = 1) {
 // `s` with `move` applied, its bounds derived again but never lowered.
 Scenario Apply(const Scenario& s, const Move& move) {
   Scenario c = s;
-  const int64_t n = static_cast<int64_t>(s.puts.size());
   switch (move.stage) {
     case Stage::kDeleteReshard:
       EraseAt(c.reshards, move.b);
@@ -150,8 +140,8 @@ Scenario Apply(const Scenario& s, const Move& move) {
     case Stage::kDeletePuts:
       EraseAt(c.puts, move.b, -move.a);
       break;
-    case Stage::kFewerPutsSameProcessing:
-      c.processing_time_per_record = ProcessingOfFewer(s, std::min(-move.a, n - move.b));
+    case Stage::kFewerSlowerPuts:
+      c.processing_time_per_record = kMaxProcessingTimePerRecord;
       EraseAt(c.puts, move.b, -move.a);
       break;
     case Stage::kFewerShards:
@@ -226,8 +216,8 @@ rc::Maybe<rc::Shrinkable<Scenario>> Candidates::operator()() {
 
 rc::Shrinkable<Scenario> StructuralShrinks(Scenario scenario,
                                            const consumer::StrategyInfo& strategy) {
-  return rc::makeShrinkable<Node>(std::make_shared<const Scenario>(std::move(scenario)),
-                                  kFirstMove, strategy.rerun_interval.has_value());
+  return rc::makeShrinkable<Node>(std::make_shared<const Scenario>(std::move(scenario)), kFirstMove,
+                                  strategy.rerun_interval.has_value());
 }
 
 }  // namespace shardsim::properties

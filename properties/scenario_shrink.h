@@ -6,10 +6,10 @@
 // the tree stops with records the failure does not need. The moves here delete and simplify
 // the value instead, in a fixed order: each reshard, crash and competing reader on its own;
 // the puts in chunks, ddmin style (all of them, halves, quarters, ... then one at a time);
-// the same chunks again with each remaining record processed longer, so that the total
-// processing time stays (a slow consumer's stall needs the time, not the records), up to the
-// generator's kMaxProcessingTimePerRecord; fewer shards; no processing time; no throttling
-// limits; a fixed bucket profile; no rerun.
+// when processing is slow, the same chunks again with every remaining record processed as long
+// as a generated case may (kMaxProcessingTimePerRecord: a slow consumer's stall, which expires
+// its iterators, needs the time, not the records); fewer shards; no processing time; no
+// throttling limits; a fixed bucket profile; no rerun.
 //
 // Contract of every candidate (one move applied to the scenario):
 //   - Nothing else moves: a deleted put, reshard, crash or reader leaves the others at their
