@@ -8,9 +8,9 @@
 // runs the client against its own server (RunClientCase). The cases, the corpus, the shrinking
 // and the failure are those of `check` itself: CheckClient is the check engine
 // (properties::CheckCases) with a ClientRunner, so the failure reported is the one with the
-// lowest case index, shrunk greedily along RapidCheck's shrink tree by re-running the client,
-// within a bound on runs (a shrink run that hangs or errs is a candidate that does not fail
-// the same way).
+// lowest case index, shrunk greedily along RapidCheck's shrink tree and then structurally
+// (properties/scenario_shrink.h) by re-running the client, within a bound on runs (a shrink
+// run that hangs or errs is a candidate that does not fail the same way).
 #ifndef SHARDSIM_CLIENTCHECK_CLIENT_CHECK_H_
 #define SHARDSIM_CLIENTCHECK_CLIENT_CHECK_H_
 

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "properties/scenario_shrink.h"
 #include "sim/random.h"
 #include "sim/strings.h"
 
@@ -37,12 +38,14 @@ absl::Status ValidateOptions(const CheckOptions& options) {
   return absl::OkStatus();
 }
 
-// Greedy shrinking along RapidCheck's shrink tree: the first candidate that fails the same
-// property replaces the current scenario, until none does or max_shrink_runs runs were made.
+// Greedy shrinking along RapidCheck's shrink tree, then along the structural candidates of
+// its minimum (scenario_shrink.h): the first candidate that fails the same property replaces
+// the current scenario, until none does or max_shrink_runs runs were made.
 class Shrinker {
  public:
-  Shrinker(const CaseRunner& runner, const CheckOptions& options)
-      : runner_(runner), options_(options) {}
+  Shrinker(const CaseRunner& runner, const CheckOptions& options,
+           const consumer::StrategyInfo& strategy)
+      : runner_(runner), options_(options), strategy_(strategy) {}
 
   Counterexample Shrink(const rc::Shrinkable<Scenario>& failing, CaseRun first) {
     Counterexample out;
@@ -51,9 +54,14 @@ class Shrinker {
     CaseRun current_run = std::move(first);
     const RunReport failure = current_run.report;
     bool progressed = options_.shrink;
-    while (progressed && !out.shrink_stopped_at_bound &&
-           out.shrink_runs < options_.max_shrink_runs) {
-      progressed = StepDown(current, current_run, failure, out);
+    for (bool structural = false;; structural = true) {
+      while (progressed && !out.shrink_stopped_at_bound &&
+             out.shrink_runs < options_.max_shrink_runs) {
+        progressed = StepDown(current, current_run, failure, out);
+      }
+      if (structural || progressed || out.shrink_stopped_at_bound || !options_.shrink) break;
+      current = StructuralShrinks(current.value(), strategy_);  // the tree is exhausted
+      progressed = true;
     }
     if (progressed && out.shrink_runs >= options_.max_shrink_runs)
       out.shrink_stopped_at_bound = true;
@@ -89,6 +97,7 @@ class Shrinker {
 
   const CaseRunner& runner_;
   const CheckOptions& options_;
+  const consumer::StrategyInfo& strategy_;
 };
 
 // Runs `scenarios` on `jobs` threads (on this one for a single job); results in input order.
@@ -164,7 +173,8 @@ absl::Status RunGeneratedCases(const consumer::StrategyInfo& strategy, CaseRunne
       result.case_hashes.emplace_back(k, runs[i]->report.trace_hash);
       result.case_probes.emplace_back(k, runs[i]->report.probes);
       if (runs[i]->report.passed()) continue;
-      result.failure = Shrinker(runner, options).Shrink(shrinkables[i], *std::move(runs[i]));
+      result.failure =
+          Shrinker(runner, options, strategy).Shrink(shrinkables[i], *std::move(runs[i]));
       result.failure->case_index = k;
       result.failure->origin = absl::StrCat("case ", k);
       if (options.on_progress) options.on_progress(result.cases_run, 1);

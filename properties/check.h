@@ -7,9 +7,10 @@
 // size k mod 101, so a case can be regenerated alone (`shardsim replay --seed S --case K`), any
 // number of threads gives exactly the results of one, and shards of a campaign split the case
 // space (case k belongs to shard k mod shard_count). The failure reported is the one with the
-// lowest case index; it is shrunk greedily (RapidCheck's shrink tree: take the first smaller
-// scenario that still fails the same property) to a minimal scenario, within a bound on runs
-// (never on wall time, so the minimal scenario is the same on a busy machine and an idle one).
+// lowest case index; it is shrunk greedily (RapidCheck's shrink tree, then the structural
+// candidates of scenario_shrink.h: take the first smaller scenario that still fails the same
+// property) to a minimal scenario, within a bound on runs (never on wall time, so the minimal
+// scenario is the same on a busy machine and an idle one).
 #ifndef SHARDSIM_PROPERTIES_CHECK_H_
 #define SHARDSIM_PROPERTIES_CHECK_H_
 
@@ -97,9 +98,10 @@ rc::Shrinkable<Scenario> GenerateShrinkableCase(const consumer::StrategyInfo& st
 
 // The check engine: the corpus (each scenario adapted to `strategy`, AdaptScenario), then the
 // generated cases of `strategy` this shard owns, each run by `runner`; the first failure is
-// shrunk by re-running `runner` on its shrink tree. InvalidArgument for bad options (neither
-// cases nor corpus, jobs or batch_per_job < 1, shard index not below the count); a runner's
-// error on a corpus scenario or a generated case, prefixed with its name ("case 17: ...").
+// shrunk by re-running `runner` on its shrink tree, then on structural candidates.
+// InvalidArgument for bad options (neither cases nor corpus, jobs or batch_per_job < 1, shard
+// index not below the count); a runner's error on a corpus scenario or a generated case,
+// prefixed with its name ("case 17: ...").
 absl::StatusOr<CheckResult> CheckCases(const consumer::StrategyInfo& strategy, CaseRunner& runner,
                                        const CheckOptions& options);
 

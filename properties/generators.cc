@@ -453,25 +453,6 @@ int MaxShardsEver(const BucketProfile& profile, Duration call_latency) {
   return std::max(shards, 1);
 }
 
-// The event bound follows the run's whole horizon (puts, crash downtimes, reruns, the liveness
-// budget) as the budget follows the work: a correct poller spends about ten events per virtual
-// second and shard (sleep, call, answer), so a run of days must not end in an event bound a
-// correct loop cannot stay under. Between 2 million and
-// 50 million events, so that one case stays affordable.
-uint64_t EventBound(const Scenario& s) {
-  Duration horizon = s.liveness_budget + s.rerun_after_exit.value_or(Duration::Zero());
-  Duration last = Duration::Zero();
-  for (const PutSpec& put : s.puts) last = std::max(last, put.at);
-  for (const CrashSpec& crash : s.crashes) {
-    last = std::max(last, crash.at);
-    horizon = horizon + crash.restart_after;
-  }
-  horizon = horizon + last;
-  const uint64_t seconds = static_cast<uint64_t>(horizon.micros() / 1'000'000);
-  const uint64_t shards = static_cast<uint64_t>(s.shard_count) + 2 * s.reshards.size();
-  return std::clamp<uint64_t>(seconds * 20 * shards, 2'000'000, 50'000'000);
-}
-
 CompetingReaderSpec GenReader(const Scenario& s, Duration span) {
   const Duration start = GenAt(span);
   return CompetingReaderSpec{start, start + Duration::Seconds(*rc::gen::inRange(10, 601)),
@@ -559,10 +540,13 @@ Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions
   }
   const Duration span = s.puts.empty() ? nominal : std::max(nominal, s.puts.back().at);
   if (features.slow_processing) {
-    s.processing_time_per_record = features.focus == Focus::kSlowPages
-                                       ? Duration::Seconds(*rc::gen::inRange(50, 61))
-                                       : Duration::Millis(*rc::gen::inRange(
-                                             features.focus == Focus::kNone ? 10 : 1'000, 60'001));
+    // A slow page: 7 records of 50 s or more outlast an iterator's 5 minutes.
+    const int max_ms = static_cast<int>(kMaxProcessingTimePerRecord.millis());
+    s.processing_time_per_record =
+        features.focus == Focus::kSlowPages
+            ? Duration::Seconds(*rc::gen::inRange(50, max_ms / 1000 + 1))
+            : Duration::Millis(
+                  *rc::gen::inRange(features.focus == Focus::kNone ? 10 : 1'000, max_ms + 1));
   }
   if (features.reshards) s.reshards = GenReshards(s.shard_count, max_shards_ever, s.puts, span);
   if (merge_focus) FocusOnMerge(s);
@@ -595,7 +579,7 @@ Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions
                                       : GenReader(s, span));
   }
   s.liveness_budget = DeriveLivenessBudget(s);
-  s.max_events = EventBound(s);
+  s.max_events = DeriveEventBound(s);
   s.name = absl::StrCat("generated-", s.seed);
   return s;
 }

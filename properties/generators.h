@@ -36,6 +36,9 @@
 
 namespace shardsim::properties {
 
+// Slow processing takes from 10 ms to this long per record.
+inline constexpr Duration kMaxProcessingTimePerRecord = Duration::Micros(60'000'000);
+
 struct GeneratorOptions {
   // Every case uses this profile instead of a generated one (e.g. `dense` to see how a loop
   // fares against an emulator-like stream).

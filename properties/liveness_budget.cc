@@ -81,4 +81,18 @@ LivenessWork DeriveLivenessWork(const Scenario& s) {
   return work;
 }
 
+uint64_t DeriveEventBound(const Scenario& s) {
+  Duration horizon = s.liveness_budget + s.rerun_after_exit.value_or(Duration::Zero());
+  Duration last = Duration::Zero();
+  for (const PutSpec& put : s.puts) last = std::max(last, put.at);
+  for (const CrashSpec& crash : s.crashes) {
+    last = std::max(last, crash.at);
+    horizon = horizon + crash.restart_after;
+  }
+  horizon = horizon + last;
+  const uint64_t seconds = static_cast<uint64_t>(horizon.micros() / 1'000'000);
+  const uint64_t shards = static_cast<uint64_t>(s.shard_count) + 2 * s.reshards.size();
+  return std::clamp<uint64_t>(seconds * 20 * shards, 2'000'000, 50'000'000);
+}
+
 }  // namespace shardsim::properties

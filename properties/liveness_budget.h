@@ -17,8 +17,14 @@
 // records' shard already: the next run starts a rerun interval after it ends, and must drain
 // every shard again (the first reader gets two rerun intervals). On top: the processing time of
 // every record put, two of the widest buckets, and a fixed margin.
+//
+// The event bound follows the run's whole horizon (puts, crash downtimes, reruns, the liveness
+// budget) as the budget follows the work (DeriveEventBound). The generator derives both for
+// every case, and structural shrinking (scenario_shrink.h) for every candidate.
 #ifndef SHARDSIM_PROPERTIES_LIVENESS_BUDGET_H_
 #define SHARDSIM_PROPERTIES_LIVENESS_BUDGET_H_
+
+#include <cstdint>
 
 #include "properties/scenario.h"
 
@@ -49,6 +55,13 @@ LivenessWork DeriveLivenessWork(const Scenario& scenario);
 inline Duration DeriveLivenessBudget(const Scenario& scenario) {
   return DeriveLivenessWork(scenario).budget;
 }
+
+// A correct poller spends about ten events per virtual second and shard (sleep, call, answer),
+// so a run of days must not end in an event bound a correct loop cannot stay under: twenty per
+// second and shard (parents and children) of the horizon, from the latest put or crash through
+// every downtime, a rerun interval and `scenario.liveness_budget` (so derive the budget first).
+// Between 2 million and 50 million events, so that one case stays affordable.
+uint64_t DeriveEventBound(const Scenario& scenario);
 
 }  // namespace shardsim::properties
 
