@@ -114,10 +114,16 @@ ConsumerState* KinesisModel::FindConsumer(Instant now, std::string_view consumer
                                           Stream*& stream) {
   const std::optional<ConsumerArnParts> parts = PartsOfConsumerArn(consumer_arn);
   if (!parts) return nullptr;
-  stream = FindStream(parts->stream);
+  return FindConsumer(now, parts->stream, parts->consumer, consumer_arn, stream);
+}
+
+ConsumerState* KinesisModel::FindConsumer(Instant now, std::string_view stream_name,
+                                          std::string_view consumer_name,
+                                          std::string_view consumer_arn, Stream*& stream) {
+  stream = FindStream(stream_name);
   if (stream == nullptr) return nullptr;
   PruneConsumers(*stream, now);
-  const auto it = stream->consumers.find(parts->consumer);
+  const auto it = stream->consumers.find(consumer_name);
   if (it == stream->consumers.end() || it->second.arn != consumer_arn) return nullptr;
   return &it->second;
 }
@@ -452,7 +458,9 @@ SubscriptionPoll KinesisModel::Poll(Instant now, uint64_t subscription_id,
 
   using Kind = SubscriptionPoll::Kind;
   Stream* stream = nullptr;
-  const ConsumerState* consumer = FindConsumer(now, s.consumer_arn, stream);
+  // The ARN's parts are the subscription's stream and consumer name: not parsed again per poll.
+  const ConsumerState* consumer =
+      FindConsumer(now, s.stream, s.consumer_name, s.consumer_arn, stream);
   if (consumer == nullptr || consumer->StatusAt(now) != ConsumerStatus::ACTIVE ||
       stream->created != s.stream_created) {
     return EndSubscription(s, {.kind = Kind::kFailed, .error = ConsumerNotFound(s.consumer_arn)});
@@ -478,10 +486,9 @@ SubscriptionPoll KinesisModel::Poll(Instant now, uint64_t subscription_id,
   const Instant due = s.last_event_at ? *s.last_event_at + kEventInterval : s.started;
   if (now < due) return {.kind = Kind::kWait, .wake_at = std::min(due, s.ends_at)};
   if (s.at_rest) PassEndedEmptyBuckets(*shard, s.position, now);
-  bool at_rest = false;
-  SubscribeToShardEvent event = WalkSubscription(now, *stream, *shard, s, at_rest, described);
   const Instant heartbeat = s.last_event_at ? *s.last_event_at + kHeartbeatInterval : now;
-  s.at_rest = at_rest && now < heartbeat;
+  SubscribeToShardEvent event =
+      WalkSubscription(now, *stream, *shard, s, /*may_rest=*/now < heartbeat, s.at_rest, described);
   if (s.at_rest) {
     // Nothing to say yet: the heartbeat, unless the shard changes first.
     return {.kind = Kind::kWait, .wake_at = std::min(heartbeat, s.ends_at), .until_change = true};
