@@ -442,6 +442,8 @@ SubscriptionDelivery KinesisModel::ObserveSubscription(Instant now, std::string 
   SubscriptionDelivery delivery{
       .at = now, .client = std::move(client), .subscription_id = subscription_id};
   delivery.poll = Poll(now, subscription_id, &delivery);
+  // A wait is neither traced nor observed: most polls are waits, and they go unnamed.
+  if (delivery.poll.kind == SubscriptionPoll::Kind::kWait) return delivery;
   const Subscription& s = *subscriptions_.at(subscription_id);
   delivery.consumer_arn = s.consumer_arn;
   delivery.shard_id = internal::ShardIdFor(s.shard_index);

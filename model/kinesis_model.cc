@@ -137,15 +137,27 @@ Outcome<ShardStore*> KinesisModel::ShardOrNotFound(Stream& stream, std::string_v
 }
 
 void KinesisModel::Retire(Stream& stream, Instant now) {
-  const Instant horizon = now - stream.options.retention;
+  // Every subscription poll retires, and nearly all find nothing expired: skipped until the
+  // first time anything can expire.
+  if (stream.retire_due.has_value() && now < *stream.retire_due) return;
+  const Duration retention = stream.options.retention;
+  const Instant horizon = now - retention;
+  Instant due = Instant::FromUnixMicros(INT64_MAX);
   for (auto& shard : stream.shards) {
     if (shard == nullptr) continue;
-    if (shard->closed() && *shard->closed_at() + stream.options.retention <= now) {
+    if (shard->closed() && *shard->closed_at() + retention <= now) {
       shard.reset();
       continue;
     }
     shard->TrimBefore(horizon);
+    if (shard->closed()) due = std::min(due, *shard->closed_at() + retention);
+    if (shard->Retained(shard->first_ordinal())) {
+      // TrimBefore drops a record once it arrived before the horizon, a microsecond after this.
+      const Instant first = Instant::FromUnixMicros(shard->At(shard->first_ordinal()).arrival_us);
+      due = std::min(due, first + retention + Duration::Micros(1));
+    }
   }
+  stream.retire_due = due;
 }
 
 ShardStore& KinesisModel::Route(Stream& stream, const HashKey& key) {
@@ -274,6 +286,7 @@ Outcome<PutRecordResponse> KinesisModel::PutOne(
     return *std::move(throttled);
   }
   const uint64_t ordinal = shard.Append(now, partition_key, data);
+  stream.ShardsChanged();
   WakeSubscribers(stream, shard.index());
   return PutRecordResponse{shard.id(), shard.SequenceNumberOf(shard.At(ordinal))};
 }
@@ -832,6 +845,7 @@ Outcome<Empty> KinesisModel::Split(Instant now, Stream& found, const SplitShardR
     children.push_back(index);
   }
   stream->shards[parent_index]->Close(now, children);
+  stream->ShardsChanged();
   WakeSubscribers(*stream, parent_index);
   return Empty{};
 }
@@ -870,6 +884,7 @@ Outcome<Empty> KinesisModel::Merge(Instant now, Stream& found, const MergeShards
   stream->shards.push_back(std::move(child));
   stream->shards[a_index]->Close(now, {index});
   stream->shards[b_index]->Close(now, {index});
+  stream->ShardsChanged();
   WakeSubscribers(*stream, a_index);
   WakeSubscribers(*stream, b_index);
   return Empty{};
@@ -906,6 +921,7 @@ Outcome<Empty> KinesisModel::SetRetention(Instant now, const RetentionPeriodRequ
         increase ? "DecreaseStreamRetentionPeriod" : "IncreaseStreamRetentionPeriod", " API."));
   }
   stream->options.retention = wanted;
+  stream->ShardsChanged();
   Retire(*stream, now);
   MarkBusy(*stream, StreamStatus::UPDATING, now);
   return Empty{};

@@ -211,7 +211,8 @@ class KinesisModel {
   SubscriptionPoll PollSubscription(Instant now, uint64_t subscription_id);
   // The same two as `client` made them, with the positions described: where the subscription
   // starts, and where each event read from and left it (see call_observation.h). A
-  // delivery's poll may be kWait, which front ends neither trace nor observe.
+  // delivery's poll may be kWait, which front ends neither trace nor observe; such a delivery
+  // carries only its time, client, subscription id and poll.
   SubscribeToShardCall ObserveSubscribeToShard(Instant now, std::string client,
                                                SubscribeToShardRequest request);
   SubscriptionDelivery ObserveSubscription(Instant now, std::string client,
