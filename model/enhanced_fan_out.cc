@@ -386,16 +386,26 @@ Outcome<SubscribeToShardResponse> KinesisModel::OpenSubscription(
 
 SubscriptionPoll KinesisModel::EndSubscription(Subscription& subscription, SubscriptionPoll end) {
   subscription.ended = std::move(end);
-  wakes_.erase(subscription.id);
+  CancelWake(subscription.id);
   return *subscription.ended;
 }
 
 void KinesisModel::WakeOnChange(uint64_t subscription_id, std::function<void()> wake) {
   SHARDSIM_CHECK(subscriptions_.contains(subscription_id), "WakeOnChange of an id never issued");
-  wakes_[subscription_id] = std::move(wake);
+  const auto it = std::lower_bound(wakes_.begin(), wakes_.end(), subscription_id,
+                                   [](const auto& entry, uint64_t id) { return entry.first < id; });
+  if (it != wakes_.end() && it->first == subscription_id) {
+    it->second = std::move(wake);
+  } else {
+    wakes_.emplace(it, subscription_id, std::move(wake));
+  }
 }
 
-void KinesisModel::CancelWake(uint64_t subscription_id) { wakes_.erase(subscription_id); }
+void KinesisModel::CancelWake(uint64_t subscription_id) {
+  const auto it = std::lower_bound(wakes_.begin(), wakes_.end(), subscription_id,
+                                   [](const auto& entry, uint64_t id) { return entry.first < id; });
+  if (it != wakes_.end() && it->first == subscription_id) wakes_.erase(it);
+}
 
 void KinesisModel::WakeSubscribers(const Stream& stream, std::optional<uint32_t> shard_index) {
   if (wakes_.empty()) return;

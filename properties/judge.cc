@@ -356,8 +356,9 @@ void Judge::OnCheckpoint(const std::string& shard_id, const consumer::Checkpoint
   const Instant horizon = simulation_->now() - retention_;
   // Parsed once, not once per record (Covers parses both sides).
   const absl::StatusOr<model::SequenceNumber> covered_to =
-      checkpoint.shard_end ? absl::StatusOr<model::SequenceNumber>(absl::CancelledError("SHARD_END"))
-                           : model::SequenceNumber::Parse(checkpoint.sequence_number);
+      checkpoint.shard_end
+          ? absl::StatusOr<model::SequenceNumber>(absl::CancelledError("SHARD_END"))
+          : model::SequenceNumber::Parse(checkpoint.sequence_number);
   for (uint64_t index : shard.records) {
     const PutRecord& r = records_[index];
     const bool covered = covered_to.ok() && r.number.has_value()
@@ -377,12 +378,11 @@ void Judge::OnCheckpoint(const std::string& shard_id, const consumer::Checkpoint
   }
   if (shard.checkpoint.has_value()) {
     const consumer::Checkpoint& old = *shard.checkpoint;
-    const bool backwards =
-        (old.shard_end && !checkpoint.shard_end) ||
-        (!old.shard_end && !checkpoint.shard_end &&
-         (covered_to.ok() && shard.checkpoint_number.has_value()
-              ? *covered_to < *shard.checkpoint_number
-              : SequenceLess(checkpoint.sequence_number, old.sequence_number)));
+    const bool backwards = (old.shard_end && !checkpoint.shard_end) ||
+                           (!old.shard_end && !checkpoint.shard_end &&
+                            (covered_to.ok() && shard.checkpoint_number.has_value()
+                                 ? *covered_to < *shard.checkpoint_number
+                                 : SequenceLess(checkpoint.sequence_number, old.sequence_number)));
     if (backwards) {
       Violate(Property::kCheckpointSafety,
               absl::StrCat("checkpoint on ", shard_id, " went backwards from ",

@@ -58,8 +58,7 @@ class Uint192 {
 
  private:
   static void CheckField(int offset_bits, int width_bits) {
-    SHARDSIM_CHECK(width_bits >= 1 && width_bits <= 64,
-                   "a Uint192 bit field is 1 to 64 bits wide");
+    SHARDSIM_CHECK(width_bits >= 1 && width_bits <= 64, "a Uint192 bit field is 1 to 64 bits wide");
     SHARDSIM_CHECK(offset_bits >= 0 && offset_bits + width_bits <= kBits,
                    "a Uint192 bit field lies outside the 192 bits");
   }
