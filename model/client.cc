@@ -376,10 +376,9 @@ EventStream::EventStream(KinesisClient& client, uint64_t subscription_id, std::s
       shard_id_(std::move(shard_id)),
       ends_at_(ends_at) {}
 
-Outcome<std::optional<SubscribeToShardEvent>> EventStream::Finish(
-    const SubscriptionDelivery& delivery) {
+Outcome<std::optional<SubscribeToShardEvent>> EventStream::Finish(SubscriptionDelivery& delivery) {
   // An end is delivered (traced and observed) once; asking again repeats it quietly.
-  const SubscriptionPoll& poll = delivery.poll;
+  SubscriptionPoll& poll = delivery.poll;
   if (ended_) {
     if (poll.kind == SubscriptionPoll::Kind::kFailed) return *poll.error;
     return std::optional<SubscribeToShardEvent>();
@@ -392,7 +391,7 @@ Outcome<std::optional<SubscribeToShardEvent>> EventStream::Finish(
   for (CallObserver* o : client_->observers_) o->OnSubscriptionDelivery(delivery);
   switch (poll.kind) {
     case SubscriptionPoll::Kind::kEvent:
-      return std::optional<SubscribeToShardEvent>(*poll.event);
+      return std::optional<SubscribeToShardEvent>(std::move(*poll.event));  // traced already
     case SubscriptionPoll::Kind::kFailed:
       ended_ = true;
       return *poll.error;

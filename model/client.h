@@ -55,8 +55,8 @@ class EventStream {
 
  private:
   // What Next() returns for a delivery that is not kWait; traces and observes it, except a
-  // repeated end.
-  Outcome<std::optional<SubscribeToShardEvent>> Finish(const SubscriptionDelivery& delivery);
+  // repeated end. An event is moved out of `delivery`.
+  Outcome<std::optional<SubscribeToShardEvent>> Finish(SubscriptionDelivery& delivery);
 
   KinesisClient* client_;
   uint64_t subscription_id_;

@@ -114,10 +114,16 @@ ConsumerState* KinesisModel::FindConsumer(Instant now, std::string_view consumer
                                           Stream*& stream) {
   const std::optional<ConsumerArnParts> parts = PartsOfConsumerArn(consumer_arn);
   if (!parts) return nullptr;
-  stream = FindStream(parts->stream);
+  return FindConsumer(now, parts->stream, parts->consumer, consumer_arn, stream);
+}
+
+ConsumerState* KinesisModel::FindConsumer(Instant now, std::string_view stream_name,
+                                          std::string_view consumer_name,
+                                          std::string_view consumer_arn, Stream*& stream) {
+  stream = FindStream(stream_name);
   if (stream == nullptr) return nullptr;
   PruneConsumers(*stream, now);
-  const auto it = stream->consumers.find(parts->consumer);
+  const auto it = stream->consumers.find(consumer_name);
   if (it == stream->consumers.end() || it->second.arn != consumer_arn) return nullptr;
   return &it->second;
 }
@@ -380,16 +386,26 @@ Outcome<SubscribeToShardResponse> KinesisModel::OpenSubscription(
 
 SubscriptionPoll KinesisModel::EndSubscription(Subscription& subscription, SubscriptionPoll end) {
   subscription.ended = std::move(end);
-  wakes_.erase(subscription.id);
+  CancelWake(subscription.id);
   return *subscription.ended;
 }
 
 void KinesisModel::WakeOnChange(uint64_t subscription_id, std::function<void()> wake) {
   SHARDSIM_CHECK(subscriptions_.contains(subscription_id), "WakeOnChange of an id never issued");
-  wakes_[subscription_id] = std::move(wake);
+  const auto it = std::lower_bound(wakes_.begin(), wakes_.end(), subscription_id,
+                                   [](const auto& entry, uint64_t id) { return entry.first < id; });
+  if (it != wakes_.end() && it->first == subscription_id) {
+    it->second = std::move(wake);
+  } else {
+    wakes_.emplace(it, subscription_id, std::move(wake));
+  }
 }
 
-void KinesisModel::CancelWake(uint64_t subscription_id) { wakes_.erase(subscription_id); }
+void KinesisModel::CancelWake(uint64_t subscription_id) {
+  const auto it = std::lower_bound(wakes_.begin(), wakes_.end(), subscription_id,
+                                   [](const auto& entry, uint64_t id) { return entry.first < id; });
+  if (it != wakes_.end() && it->first == subscription_id) wakes_.erase(it);
+}
 
 void KinesisModel::WakeSubscribers(const Stream& stream, std::optional<uint32_t> shard_index) {
   if (wakes_.empty()) return;
@@ -436,6 +452,8 @@ SubscriptionDelivery KinesisModel::ObserveSubscription(Instant now, std::string 
   SubscriptionDelivery delivery{
       .at = now, .client = std::move(client), .subscription_id = subscription_id};
   delivery.poll = Poll(now, subscription_id, &delivery);
+  // A wait is neither traced nor observed: most polls are waits, and they go unnamed.
+  if (delivery.poll.kind == SubscriptionPoll::Kind::kWait) return delivery;
   const Subscription& s = *subscriptions_.at(subscription_id);
   delivery.consumer_arn = s.consumer_arn;
   delivery.shard_id = internal::ShardIdFor(s.shard_index);
@@ -452,7 +470,9 @@ SubscriptionPoll KinesisModel::Poll(Instant now, uint64_t subscription_id,
 
   using Kind = SubscriptionPoll::Kind;
   Stream* stream = nullptr;
-  const ConsumerState* consumer = FindConsumer(now, s.consumer_arn, stream);
+  // The ARN's parts are the subscription's stream and consumer name: not parsed again per poll.
+  const ConsumerState* consumer =
+      FindConsumer(now, s.stream, s.consumer_name, s.consumer_arn, stream);
   if (consumer == nullptr || consumer->StatusAt(now) != ConsumerStatus::ACTIVE ||
       stream->created != s.stream_created) {
     return EndSubscription(s, {.kind = Kind::kFailed, .error = ConsumerNotFound(s.consumer_arn)});
@@ -478,10 +498,9 @@ SubscriptionPoll KinesisModel::Poll(Instant now, uint64_t subscription_id,
   const Instant due = s.last_event_at ? *s.last_event_at + kEventInterval : s.started;
   if (now < due) return {.kind = Kind::kWait, .wake_at = std::min(due, s.ends_at)};
   if (s.at_rest) PassEndedEmptyBuckets(*shard, s.position, now);
-  bool at_rest = false;
-  SubscribeToShardEvent event = WalkSubscription(now, *stream, *shard, s, at_rest, described);
   const Instant heartbeat = s.last_event_at ? *s.last_event_at + kHeartbeatInterval : now;
-  s.at_rest = at_rest && now < heartbeat;
+  SubscribeToShardEvent event =
+      WalkSubscription(now, *stream, *shard, s, /*may_rest=*/now < heartbeat, s.at_rest, described);
   if (s.at_rest) {
     // Nothing to say yet: the heartbeat, unless the shard changes first.
     return {.kind = Kind::kWait, .wake_at = std::min(heartbeat, s.ends_at), .until_change = true};

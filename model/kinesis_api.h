@@ -75,6 +75,9 @@ class [[nodiscard]] Outcome {
   bool Is(ErrorCode code) const { return !ok() && error().code == code; }
   const T* operator->() const { return &value(); }
   const T& operator*() const { return value(); }
+  // Mutable access, so `std::move(outcome->Shards)` moves rather than copies.
+  T* operator->() { return &value(); }
+  T& operator*() { return value(); }
 
  private:
   std::variant<T, KinesisError> value_;

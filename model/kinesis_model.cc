@@ -137,15 +137,27 @@ Outcome<ShardStore*> KinesisModel::ShardOrNotFound(Stream& stream, std::string_v
 }
 
 void KinesisModel::Retire(Stream& stream, Instant now) {
-  const Instant horizon = now - stream.options.retention;
+  // Every subscription poll retires, and nearly all find nothing expired: skipped until the
+  // first time anything can expire.
+  if (stream.retire_due.has_value() && now < *stream.retire_due) return;
+  const Duration retention = stream.options.retention;
+  const Instant horizon = now - retention;
+  Instant due = Instant::FromUnixMicros(INT64_MAX);
   for (auto& shard : stream.shards) {
     if (shard == nullptr) continue;
-    if (shard->closed() && *shard->closed_at() + stream.options.retention <= now) {
+    if (shard->closed() && *shard->closed_at() + retention <= now) {
       shard.reset();
       continue;
     }
     shard->TrimBefore(horizon);
+    if (shard->closed()) due = std::min(due, *shard->closed_at() + retention);
+    if (shard->Retained(shard->first_ordinal())) {
+      // TrimBefore drops a record once it arrived before the horizon, a microsecond after this.
+      const Instant first = Instant::FromUnixMicros(shard->At(shard->first_ordinal()).arrival_us);
+      due = std::min(due, first + retention + Duration::Micros(1));
+    }
   }
+  stream.retire_due = due;
 }
 
 ShardStore& KinesisModel::Route(Stream& stream, const HashKey& key) {
@@ -274,6 +286,7 @@ Outcome<PutRecordResponse> KinesisModel::PutOne(
     return *std::move(throttled);
   }
   const uint64_t ordinal = shard.Append(now, partition_key, data);
+  stream.ShardsChanged();
   WakeSubscribers(stream, shard.index());
   return PutRecordResponse{shard.id(), shard.SequenceNumberOf(shard.At(ordinal))};
 }
@@ -723,55 +736,63 @@ Instant CeilToSecond(Instant t) {
 // last record before `p` when `p` is still in that record's bucket; that record's counter with
 // the put time of `p`'s bucket when `p` has walked on past it; with no record before `p`, the
 // next record's counter (or the shard's first) with a put time before `p`'s bucket.
-std::string KinesisModel::ContinuationAt(ShardStore& shard, const Position& p) {
+SequenceNumber KinesisModel::ContinuationAt(ShardStore& shard, const Position& p) {
   const Instant bucket_start = shard.BucketStart(p.bucket);
   if (p.ordinal > shard.first_ordinal()) {
     const internal::StoredRecord& previous = shard.At(p.ordinal - 1);
-    if (previous.bucket >= p.bucket) return shard.SequenceNumberOf(previous);
-    return shard.SequenceNumberForCounter(previous.counter, CeilToSecond(bucket_start));
+    if (previous.bucket >= p.bucket) {
+      return shard.SequenceNumberValueForCounter(previous.counter,
+                                                 Instant::FromUnixMicros(previous.arrival_us));
+    }
+    return shard.SequenceNumberValueForCounter(previous.counter, CeilToSecond(bucket_start));
   }
   if (const std::optional<uint64_t> trimmed = shard.last_trimmed_counter()) {
-    return shard.SequenceNumberForCounter(*trimmed, CeilToSecond(bucket_start));
+    return shard.SequenceNumberValueForCounter(*trimmed, CeilToSecond(bucket_start));
   }
   const uint64_t next_counter =
       shard.Retained(p.ordinal) ? shard.At(p.ordinal).counter : shard.counter_start();
-  return shard.SequenceNumberForCounter(next_counter, bucket_start - Duration::Seconds(1));
+  return shard.SequenceNumberValueForCounter(next_counter, bucket_start - Duration::Seconds(1));
 }
 
 SubscribeToShardEvent KinesisModel::WalkSubscription(Instant now, Stream& stream, ShardStore& shard,
-                                                     Subscription& subscription, bool& at_rest,
+                                                     Subscription& subscription, bool may_rest,
+                                                     bool& at_rest,
                                                      SubscriptionDelivery* described) {
   const Position at = ReadStart(stream.options, shard, subscription.position, now);
   const auto describe = [&](const Position& p) {
     return IteratorInfo{stream.name, shard.id(), p.bucket, p.ordinal, now, false};
   };
-  if (described != nullptr) described->from = describe(at);
   Page page = ReadPage(shard, kMaxEventBytes, at, kMaxLimit);
   SubscribeToShardEvent event;
   event.Records = std::move(page.records);
   const std::optional<Position> next = NextPosition(shard, at, page.next_ordinal, now);
   if (!next.has_value()) {
     subscription.position = Position{at.bucket, page.next_ordinal};
+    if (described != nullptr) described->from = describe(at);
     event.ChildShards = ChildShardsOf(stream, shard);
     at_rest = false;
     return event;  // the end of a closed shard: no continuation, MillisBehindLatest 0
   }
   subscription.position = *next;
-  if (described != nullptr) described->next = describe(*next);
   event.MillisBehindLatest = internal::MillisBehindLatest(FactsAt(shard, *next, now));
-  event.ContinuationSequenceNumber = ContinuationAt(shard, *next);
   // Never below the number the subscription started from or the last one it sent: a
   // resubscription AFTER a continuation can land a bucket or two early (the put-time field
   // holds whole seconds), and must not answer with a smaller number for the buckets it walks
   // again. Repeating the floor resumes at the same place, so nothing is skipped.
-  absl::StatusOr<SequenceNumber> made = SequenceNumber::Parse(*event.ContinuationSequenceNumber);
-  SHARDSIM_CHECK(made.ok(), "the model made an unparsable continuation");
-  if (subscription.continuation_floor && *made < *subscription.continuation_floor) {
-    event.ContinuationSequenceNumber = subscription.continuation_floor->ToString();
-  } else {
-    subscription.continuation_floor = *made;
+  const SequenceNumber made = ContinuationAt(shard, *next);
+  const bool below_floor =
+      subscription.continuation_floor && made < *subscription.continuation_floor;
+  if (!below_floor) subscription.continuation_floor = made;
+  at_rest = may_rest && event.Records.empty() && event.MillisBehindLatest == 0;
+  // A resting step sends nothing: its continuation is never printed nor its positions
+  // described (most steps of a subscription at the tip are such).
+  if (at_rest) return event;
+  event.ContinuationSequenceNumber =
+      below_floor ? subscription.continuation_floor->ToString() : made.ToString();
+  if (described != nullptr) {
+    described->from = describe(at);
+    described->next = describe(*next);
   }
-  at_rest = event.Records.empty() && event.MillisBehindLatest == 0;
   return event;
 }
 
@@ -824,6 +845,7 @@ Outcome<Empty> KinesisModel::Split(Instant now, Stream& found, const SplitShardR
     children.push_back(index);
   }
   stream->shards[parent_index]->Close(now, children);
+  stream->ShardsChanged();
   WakeSubscribers(*stream, parent_index);
   return Empty{};
 }
@@ -862,6 +884,7 @@ Outcome<Empty> KinesisModel::Merge(Instant now, Stream& found, const MergeShards
   stream->shards.push_back(std::move(child));
   stream->shards[a_index]->Close(now, {index});
   stream->shards[b_index]->Close(now, {index});
+  stream->ShardsChanged();
   WakeSubscribers(*stream, a_index);
   WakeSubscribers(*stream, b_index);
   return Empty{};
@@ -898,6 +921,7 @@ Outcome<Empty> KinesisModel::SetRetention(Instant now, const RetentionPeriodRequ
         increase ? "DecreaseStreamRetentionPeriod" : "IncreaseStreamRetentionPeriod", " API."));
   }
   stream->options.retention = wanted;
+  stream->ShardsChanged();
   Retire(*stream, now);
   MarkBusy(*stream, StreamStatus::UPDATING, now);
   return Empty{};

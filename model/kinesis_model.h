@@ -113,11 +113,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/call_observation.h"
 #include "model/hash_key.h"
 #include "model/kinesis_api.h"
+#include "model/sequence_number.h"
 #include "model/stream_options.h"
 #include "sim/random.h"
 
@@ -210,7 +212,8 @@ class KinesisModel {
   SubscriptionPoll PollSubscription(Instant now, uint64_t subscription_id);
   // The same two as `client` made them, with the positions described: where the subscription
   // starts, and where each event read from and left it (see call_observation.h). A
-  // delivery's poll may be kWait, which front ends neither trace nor observe.
+  // delivery's poll may be kWait, which front ends neither trace nor observe; such a delivery
+  // carries only its time, client, subscription id and poll.
   SubscribeToShardCall ObserveSubscribeToShard(Instant now, std::string client,
                                                SubscribeToShardRequest request);
   SubscriptionDelivery ObserveSubscription(Instant now, std::string client,
@@ -324,18 +327,23 @@ class KinesisModel {
   std::vector<ChildShard> ChildShardsOf(Stream& stream, const internal::ShardStore& shard);
   // Enhanced fan-out (enhanced_fan_out.cc, and the event step in kinesis_model.cc).
   // One event of `subscription` at `now`, a GetRecords step from its position, which moves on.
-  // `at_rest`: no records, caught up, and not the shard's end (a heartbeat at most).
+  // `at_rest`: `may_rest` (no heartbeat due), no records, caught up, and not the shard's end;
+  // such a step is not sent, so its event is left without continuation and `described` as is.
   SubscribeToShardEvent WalkSubscription(Instant now, Stream& stream, internal::ShardStore& shard,
-                                         Subscription& subscription, bool& at_rest,
+                                         Subscription& subscription, bool may_rest, bool& at_rest,
                                          SubscriptionDelivery* described);
   Outcome<SubscribeToShardResponse> OpenSubscription(Instant now,
                                                      const SubscribeToShardRequest& request,
                                                      std::optional<IteratorInfo>* described);
   SubscriptionPoll Poll(Instant now, uint64_t subscription_id, SubscriptionDelivery* described);
-  static std::string ContinuationAt(internal::ShardStore& shard, const internal::Position& p);
+  static SequenceNumber ContinuationAt(internal::ShardStore& shard, const internal::Position& p);
   // The consumer an ARN names, if it exists and has not gone; `stream` is set to its stream.
   internal::ConsumerState* FindConsumer(Instant now, std::string_view consumer_arn,
                                         Stream*& stream);
+  // The same, given the parts of the ARN (its stream and consumer names).
+  internal::ConsumerState* FindConsumer(Instant now, std::string_view stream_name,
+                                        std::string_view consumer_name,
+                                        std::string_view consumer_arn, Stream*& stream);
   Outcome<internal::ConsumerState*> SelectConsumer(Instant now, const ConsumerSelector& selector,
                                                    Stream*& stream);
   Outcome<Stream*> StreamOfArn(Instant now, std::string_view stream_arn);
@@ -361,8 +369,9 @@ class KinesisModel {
   std::map<uint64_t, std::unique_ptr<Subscription>> subscriptions_;
   std::map<std::pair<std::string, std::string>, uint64_t> newest_subscription_;
   uint64_t next_subscription_id_ = 1;
-  // WakeOnChange's wakes by subscription id.
-  std::map<uint64_t, std::function<void()>> wakes_;
+  // WakeOnChange's wakes by subscription id, sorted by id (a few at a time: set and cancelled at
+  // every rest of a subscription, where a map's node allocations showed in profiles).
+  std::vector<std::pair<uint64_t, std::function<void()>>> wakes_;
 };
 
 }  // namespace shardsim::model

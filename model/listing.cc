@@ -129,6 +129,7 @@ Outcome<ListShardsResponse> KinesisModel::ListShards(Instant now,
   const int max_results = request.MaxResults.value_or(kDefaultListShardsMaxResults);
   ListShardsResponse response;
   const std::vector<const Shard*> listing = Listing(stream, now);
+  response.Shards.reserve(std::min(listing.size(), static_cast<size_t>(std::max(max_results, 0))));
   for (const Shard* shard : listing) {
     if (!page.after.empty() && shard->ShardId <= page.after) continue;
     if (page.filter) {

@@ -74,6 +74,9 @@ void Judge::OnPut(const model::PutCall& call) {
   const uint64_t index = records_.size();
   records_.push_back(PutRecord{shard_id, call.outcome->SequenceNumber, call.request.PartitionKey,
                                call.at, key_index});
+  if (auto number = model::SequenceNumber::Parse(call.outcome->SequenceNumber); number.ok()) {
+    records_.back().number = *number;
+  }
   by_sequence_[Key(shard_id, call.outcome->SequenceNumber)] = index;
   ShardState& shard = shards_[shard_id];
   if (!shard.records.empty() &&
@@ -404,9 +407,17 @@ void Judge::OnCheckpoint(const std::string& shard_id, const consumer::Checkpoint
     return;
   }
   const Instant horizon = simulation_->now() - retention_;
+  // Parsed once, not once per record (Covers parses both sides).
+  const absl::StatusOr<model::SequenceNumber> covered_to =
+      checkpoint.shard_end
+          ? absl::StatusOr<model::SequenceNumber>(absl::CancelledError("SHARD_END"))
+          : model::SequenceNumber::Parse(checkpoint.sequence_number);
   for (uint64_t index : shard.records) {
     const PutRecord& r = records_[index];
-    if (!Covers(checkpoint, r.sequence_number)) break;
+    const bool covered = covered_to.ok() && r.number.has_value()
+                             ? !(*covered_to < *r.number)
+                             : Covers(checkpoint, r.sequence_number);
+    if (!covered) break;
     // A record that has expired can no longer be processed: checkpointing past it is not
     // running ahead (whether losing it was the consumer's fault is no_missed_records' call).
     if (r.times_processed == 0 && r.arrival >= horizon) {
@@ -422,7 +433,9 @@ void Judge::OnCheckpoint(const std::string& shard_id, const consumer::Checkpoint
     const consumer::Checkpoint& old = *shard.checkpoint;
     const bool backwards = (old.shard_end && !checkpoint.shard_end) ||
                            (!old.shard_end && !checkpoint.shard_end &&
-                            SequenceLess(checkpoint.sequence_number, old.sequence_number));
+                            (covered_to.ok() && shard.checkpoint_number.has_value()
+                                 ? *covered_to < *shard.checkpoint_number
+                                 : SequenceLess(checkpoint.sequence_number, old.sequence_number)));
     if (backwards) {
       Violate(Property::kCheckpointSafety,
               absl::StrCat("checkpoint on ", shard_id, " went backwards from ",
@@ -432,6 +445,7 @@ void Judge::OnCheckpoint(const std::string& shard_id, const consumer::Checkpoint
     }
   }
   shard.checkpoint = checkpoint;
+  shard.checkpoint_number = covered_to.ok() ? std::optional(*covered_to) : std::nullopt;
 }
 
 std::optional<const Judge::PutRecord*> Judge::FirstUnprocessed(const ShardState& shard,

@@ -31,6 +31,7 @@
 
 #include "consumer/application.h"
 #include "model/client.h"
+#include "model/sequence_number.h"
 #include "properties/probes.h"
 #include "properties/property.h"
 #include "sim/simulation.h"
@@ -129,6 +130,7 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
     uint64_t key_index;  // position among the puts of its partition key
     int times_processed = 0;
     int last_incarnation = -1;
+    std::optional<model::SequenceNumber> number = std::nullopt;  // sequence_number, parsed once
   };
   struct ShardState {
     std::vector<uint64_t> records;  // indices into records_, in sequence order
@@ -138,6 +140,7 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
     std::optional<size_t> put_at_last_read;
     bool closed = false;
     std::optional<consumer::Checkpoint> checkpoint;
+    std::optional<model::SequenceNumber> checkpoint_number;  // its sequence number, parsed
     // The last read that moved forward behind the tip: when, to which bucket, and how far
     // behind the tip it still was.
     std::optional<Instant> last_advance;

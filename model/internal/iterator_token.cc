@@ -58,6 +58,31 @@ std::optional<std::string> DecodeCanonicalBase64(std::string_view text) {
   return raw;
 }
 
+constexpr char kBase64Digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// Standard padded base64 of `raw` into `text` (its capacity reused): what absl::Base64Escape
+// gives, by hand because that was 7% of a polling run (one token per GetRecords).
+void Base64Into(std::string_view raw, std::string& text) {
+  text.resize((raw.size() + 2) / 3 * 4);
+  char* out = text.data();
+  const auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<uint8_t>(raw[i])); };
+  size_t i = 0;
+  for (; i + 3 <= raw.size(); i += 3) {
+    const uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+    *out++ = kBase64Digits[v >> 18];
+    *out++ = kBase64Digits[(v >> 12) & 63];
+    *out++ = kBase64Digits[(v >> 6) & 63];
+    *out++ = kBase64Digits[v & 63];
+  }
+  if (const size_t rest = raw.size() - i; rest > 0) {
+    const uint32_t v = (byte(i) << 16) | (rest == 2 ? byte(i + 1) << 8 : 0);
+    *out++ = kBase64Digits[v >> 18];
+    *out++ = kBase64Digits[(v >> 12) & 63];
+    *out++ = rest == 2 ? kBase64Digits[(v >> 6) & 63] : '=';
+    *out++ = '=';
+  }
+}
+
 // The fields after the magic number and before the checksum, or nullopt.
 std::optional<IteratorToken> ParseFields(std::string_view raw) {
   std::string_view in = raw;
@@ -117,7 +142,7 @@ void EncodeIteratorTokenInto(const IteratorToken& token, std::string& text) {
   token.stream.copy(raw + size, token.stream.size());
   size += token.stream.size();
   put_u64(sim::HashBytes(std::string_view(raw, size)));
-  absl::Base64Escape(absl::string_view(raw, size), &text);
+  Base64Into(std::string_view(raw, size), text);
 }
 
 std::optional<IteratorToken> DecodeIteratorToken(std::string_view text) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/hash_key.h"
+#include "model/sequence_number.h"
 #include "model/stream_options.h"
 #include "sim/random.h"
 #include "sim/time.h"
@@ -84,6 +85,8 @@ class ShardStore {
   std::string_view DataOf(const StoredRecord& r) const;
   std::string SequenceNumberOf(const StoredRecord& r) const;
   std::string SequenceNumberForCounter(uint64_t counter, Instant put) const;
+  // The same number as a value, for comparing without printing and parsing it.
+  SequenceNumber SequenceNumberValueForCounter(uint64_t counter, Instant put) const;
   // The put-time field a sequence number put at `put` carries (see SequenceNumberForCounter).
   static int64_t PutSecondsField(Instant put);
   int64_t PutSecondsOf(const StoredRecord& r) const {
@@ -132,6 +135,7 @@ class ShardStore {
   std::optional<Instant> throttled_until;
 
  private:
+  SequenceNumberFields FieldsForCounter(uint64_t counter, Instant put) const;
   // Fixed widths (min == max) are computed from the bucket index, never stored.
   bool UniformWidth() const;
   void MaterializeThrough(Instant t);

@@ -58,6 +58,10 @@ struct KinesisModel::Stream {
   Instant busy_until = Instant::FromUnixMicros(INT64_MIN);
   // Indexed by shard index; a retired (expired) shard leaves a null entry.
   std::vector<std::unique_ptr<internal::ShardStore>> shards;
+  // Retire has nothing to do before this time (nullopt: unknown). Every put, reshard and
+  // retention change resets it (ShardsChanged).
+  std::optional<Instant> retire_due;
+  void ShardsChanged() { retire_due.reset(); }
   sim::Random rng{0};
   // ListShards' description of each shard, by index, formatted once (a loop that lists the
   // shards every few calls would otherwise print 128-bit hash keys and sequence numbers each

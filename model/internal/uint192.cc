@@ -17,16 +17,6 @@ __extension__ typedef unsigned __int128 Wide;
 constexpr uint64_t kTenToThe19 = 10'000'000'000'000'000'000u;
 constexpr int kChunkDigits = 19;
 
-void CheckField(int offset_bits, int width_bits) {
-  SHARDSIM_CHECK(width_bits >= 1 && width_bits <= 64, "a Uint192 bit field is 1 to 64 bits wide");
-  SHARDSIM_CHECK(offset_bits >= 0 && offset_bits + width_bits <= Uint192::kBits,
-                 "a Uint192 bit field lies outside the 192 bits");
-}
-
-uint64_t LowMask(int width_bits) {
-  return width_bits == 64 ? ~uint64_t{0} : (uint64_t{1} << width_bits) - 1;
-}
-
 uint64_t PowerOfTen(int exponent) {
   uint64_t out = 1;
   for (int i = 0; i < exponent; ++i) out *= 10;
@@ -90,28 +80,6 @@ void WriteChunk(uint64_t chunk, char* out) {
 }
 
 }  // namespace
-
-uint64_t Uint192::GetBits(int offset_bits, int width_bits) const {
-  CheckField(offset_bits, width_bits);
-  const int word = offset_bits / 64;
-  const int shift = offset_bits % 64;
-  uint64_t bits = WordFromLow(word) >> shift;
-  if (shift != 0 && shift + width_bits > 64) bits |= WordFromLow(word + 1) << (64 - shift);
-  return bits & LowMask(width_bits);
-}
-
-void Uint192::SetBits(int offset_bits, int width_bits, uint64_t value) {
-  CheckField(offset_bits, width_bits);
-  const uint64_t mask = LowMask(width_bits);
-  SHARDSIM_CHECK((value & ~mask) == 0, "value does not fit in its Uint192 bit field");
-  const int word = offset_bits / 64;
-  const int shift = offset_bits % 64;
-  WordFromLow(word) = (WordFromLow(word) & ~(mask << shift)) | (value << shift);
-  if (shift != 0 && shift + width_bits > 64) {
-    const int spill = 64 - shift;
-    WordFromLow(word + 1) = (WordFromLow(word + 1) & ~(mask >> spill)) | (value >> spill);
-  }
-}
 
 int Uint192::BitWidth() const {
   for (int i = 2; i >= 0; --i) {

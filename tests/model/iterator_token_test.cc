@@ -41,6 +41,15 @@ TEST(IteratorToken, DecodesToWhatWasEncodedAndStartsAsRealTokensDo) {
   }
 }
 
+TEST(IteratorToken, IsTheStandardPaddedBase64OfItsBytesForEveryPaddingLength) {
+  for (size_t length = 1; length <= 9; ++length) {  // raw sizes cover all three remainders
+    const std::string text = EncodeIteratorToken(Sample(std::string(length, 'q')));
+    std::string raw;
+    ASSERT_TRUE(absl::Base64Unescape(text, &raw));
+    EXPECT_EQ(text, absl::Base64Escape(raw)) << length;
+  }
+}
+
 TEST(IteratorToken, RejectsEveryOtherSpellingOfTheSameBytes) {
   const std::string text = EncodeIteratorToken(Sample());
   ASSERT_EQ(text.substr(text.size() - 2), "==");
