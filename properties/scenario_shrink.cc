@@ -24,6 +24,7 @@ enum class Stage {
   kDeleteReader,
   kDeletePuts,
   kFewerSlowerPuts,
+  kFewerPutsSameTime,
   kFewerShards,
   kNoProcessing,
   kNoLimits,
@@ -82,7 +83,7 @@ void AddDeletions(Stage stage, size_t count, std::vector<Move>& moves) {
 void AddPutChunks(Stage stage, size_t count, std::vector<Move>& moves) {
   const int64_t n = static_cast<int64_t>(count);
   for (int64_t k = n; k > 0; k = k == 1 ? 0 : (k + 1) / 2) {
-    if (stage == Stage::kFewerSlowerPuts && k == n) continue;
+    if (stage != Stage::kDeletePuts && k == n) continue;
     for (int64_t i = 0; i < n; i += k) moves.push_back({stage, -k, i});
   }
 }
@@ -96,10 +97,15 @@ std::vector<Move> Moves(const Scenario& s, bool keep_rerun) {
   AddDeletions(Stage::kDeleteReader, s.competing_readers.size(), moves);
   AddPutChunks(Stage::kDeletePuts, s.puts.size(), moves);
   // A slow consumer's stall (what expires its iterators) needs processing time, not records:
-  // fewer records, each processed as long as a generated case may.
+  // fewer records, each processed as long as a generated case may, or longer than an
+  // iterator lives (one record then stands for several).
   if (s.processing_time_per_record > Duration::Zero() &&
       s.processing_time_per_record < kMaxProcessingTimePerRecord) {
     AddPutChunks(Stage::kFewerSlowerPuts, s.puts.size(), moves);
+  }
+  if (s.processing_time_per_record > Duration::Zero() &&
+      s.processing_time_per_record < kMaxShrunkProcessingTimePerRecord) {
+    AddPutChunks(Stage::kFewerPutsSameTime, s.puts.size(), moves);
   }
   if (!names_children) {
     const int fewest = std::max(1, named + 1);
@@ -142,6 +148,10 @@ Scenario Apply(const Scenario& s, const Move& move) {
       break;
     case Stage::kFewerSlowerPuts:
       c.processing_time_per_record = kMaxProcessingTimePerRecord;
+      EraseAt(c.puts, move.b, -move.a);
+      break;
+    case Stage::kFewerPutsSameTime:
+      c.processing_time_per_record = kMaxShrunkProcessingTimePerRecord;
       EraseAt(c.puts, move.b, -move.a);
       break;
     case Stage::kFewerShards:

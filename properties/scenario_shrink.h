@@ -7,9 +7,10 @@
 // the value instead, in a fixed order: each reshard, crash and competing reader on its own;
 // the puts in chunks, ddmin style (all of them, halves, quarters, ... then one at a time);
 // when processing is slow, the same chunks again with every remaining record processed as long
-// as a generated case may (kMaxProcessingTimePerRecord: a slow consumer's stall, which expires
-// its iterators, needs the time, not the records); fewer shards; no processing time; no
-// throttling limits; a fixed bucket profile; no rerun.
+// as a generated case may (kMaxProcessingTimePerRecord), and again with each processed for
+// kMaxShrunkProcessingTimePerRecord, longer than an iterator lives: a slow consumer's stall,
+// which expires its iterators, needs the time, not the records; fewer shards; no processing
+// time; no throttling limits; a fixed bucket profile; no rerun.
 //
 // Contract of every candidate (one move applied to the scenario):
 //   - Nothing else moves: a deleted put, reshard, crash or reader leaves the others at their
@@ -35,6 +36,11 @@
 #include "properties/scenario.h"
 
 namespace shardsim::properties {
+
+// The longest a shrunk witness processes one record: twice an iterator's five minutes, so that
+// one record's processing can stand for a stall of several (a consumer that stops that long
+// must still recover; liveness budgets are derived from it).
+inline constexpr Duration kMaxShrunkProcessingTimePerRecord = Duration::Micros(600'000'000);
 
 // `scenario` with the structural candidates as its shrinks, and theirs as theirs. The rerun
 // after exit is dropped only when `strategy` has no rerun interval (a batch job that is never
