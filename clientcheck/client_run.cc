@@ -95,6 +95,11 @@ uint64_t CallBudget(const properties::Scenario& scenario, sim::Duration step) {
       calls += static_cast<uint64_t>(span / width) * static_cast<uint64_t>(shards);
     }
   }
+  // A competing reader may hold its shard's read budget for its whole window: a client that
+  // tries a throttled read again every step spends a call a step there, and correctly so.
+  for (const properties::CompetingReaderSpec& r : scenario.competing_readers) {
+    if (r.stop > r.start) calls += static_cast<uint64_t>((r.stop - r.start) / step) + 1;
+  }
   calls += 2 * scenario.puts.size() + 20 * static_cast<uint64_t>(shards);
   return 4 * calls + 1'000;
 }

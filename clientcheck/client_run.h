@@ -78,7 +78,8 @@ sim::Duration ClientStep(const properties::Scenario& scenario);
 // FastForward lets a jump cover (the smallest bucket width, or what keeps an iterator of every
 // shard the run will have valid, whichever is less; at least a step); after each crash, one call
 // per bucket of the smallest width that passed while it was down (up to the retention period),
-// on every shard; for a batch job, one call per bucket of the whole run on every shard; two
+// on every shard; for a batch job, one call per bucket of the whole run on every shard; one call
+// per step of each competing reader's window (its reads may throttle every call there); two
 // calls per record and twenty per shard.
 uint64_t CallBudget(const properties::Scenario& scenario, sim::Duration step);
 

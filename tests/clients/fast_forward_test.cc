@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "clientcheck/client_run.h"
+
 namespace shardsim::clientcheck {
 namespace {
 
@@ -189,6 +191,19 @@ TEST(FastForward, DescribesWhatAClientWasReadingAndItsThrottling) {
             "shardId-000000000000 (its last page 3h behind its tip, on its last call)");
   EXPECT_EQ(clock.ff.throttled(kClient), 1u);
   EXPECT_EQ(clock.ff.last_throttled_shard(kClient), kShard);
+}
+
+TEST(CallBudget, EachCompetingReadersWindowAddsACallPerStepForAClientItThrottles) {
+  properties::Scenario s;
+  // A put at 40 minutes: the safety phase lasts as long with the reader as without it.
+  s.puts = {{sim::Duration::Seconds(1), "k0", "a"}, {sim::Duration::Minutes(40), "k0", "b"}};
+  const sim::Duration step = sim::Duration::Seconds(1);
+  const uint64_t without = CallBudget(s, step);
+  s.competing_readers = {{sim::Duration::Zero(), sim::Duration::Minutes(40),
+                          sim::Duration::Millis(20), "shardId-000000000000"}};
+  ASSERT_EQ(s.SafetyPhaseEnd(), s.puts.back().at + sim::Duration::Seconds(1));
+  // 2,401 calls of retrying every step while the reader holds the shard, four times over.
+  EXPECT_EQ(CallBudget(s, step), without + 4 * 2'401);
 }
 
 }  // namespace
