@@ -361,6 +361,9 @@ std::optional<CampaignFailure> FirstFailure(const Shards& shards) {
   return first;
 }
 
+uint64_t ValueKey(uint64_t hash) { return hash; }
+uint64_t ValueKey(ProbeSet probes) { return probes.bits(); }
+
 StrategyResult MergeShards(const Shards& shards) {
   StrategyResult merged = *shards.begin()->second.first;
   merged.shard_index = 0;
@@ -383,9 +386,12 @@ StrategyResult MergeShards(const Shards& shards) {
     }
   }
   // Cases above the failing one are dropped; a corpus failure stops before any case.
+  // In case order; entries of one case (shards that disagree) by their value, so that the
+  // order never depends on the order the shards were given in.
   const auto in_case_order_to_failure = [&](auto& cases) {
-    std::sort(cases.begin(), cases.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(cases.begin(), cases.end(), [](const auto& a, const auto& b) {
+      return std::pair(a.first, ValueKey(a.second)) < std::pair(b.first, ValueKey(b.second));
+    });
     if (!merged.failure) return;
     const std::optional<uint64_t> failing = merged.failure->case_index;
     std::erase_if(cases, [&](const auto& p) { return !failing || p.first > *failing; });
