@@ -80,6 +80,7 @@ properties::CheckOptions OptionsOf(const CheckFlags& flags, std::string& profile
     auto corpus = properties::ReadScenarioCorpus(*flags.corpus);
     if (!corpus.ok()) throw InputError(sim::ToString(corpus.status().message()));
     options.corpus = *std::move(corpus);
+    options.shrink_corpus = true;
   }
   return options;
 }

@@ -71,6 +71,26 @@ function(fail what)
   message(FATAL_ERROR "${SHARDSIM_INSTALL_TEST}: ${what}")
 endfunction()
 
+# shardsim_install_test_readme_block(<out> <heading>): the first ```cmake block of README.md
+# after the line `heading` starts, so that a test builds what the README shows.
+function(shardsim_install_test_readme_block out heading)
+  file(READ "${SHARDSIM_SOURCE_DIR}/README.md" readme)
+  string(FIND "${readme}" "${heading}" at)
+  if(at LESS 0)
+    fail("README.md has no '${heading}'")
+  endif()
+  string(SUBSTRING "${readme}" ${at} -1 readme)
+  string(FIND "${readme}" "```cmake\n" begin)
+  if(begin LESS 0)
+    fail("README.md has no ```cmake block after '${heading}'")
+  endif()
+  math(EXPR begin "${begin} + 9")
+  string(SUBSTRING "${readme}" ${begin} -1 readme)
+  string(FIND "${readme}" "```" end)
+  string(SUBSTRING "${readme}" 0 ${end} block)
+  set(${out} "${block}" PARENT_SCOPE)
+endfunction()
+
 # run(<what> <expected exit> [OUT <var>] [ERR <var>] COMMAND ...): runs the command in the
 # script's project folder (its variable _project), checks its exit status and keeps its stdout
 # (OUT) and stderr (ERR). The expected exit is a number, "" for any, or "crash" for any but 0

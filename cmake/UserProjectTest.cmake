@@ -150,20 +150,7 @@ message(STATUS "UserProjectTest: the ${_snippet_count} C++ snippets of README.md
 set(_project "${SHARDSIM_WORK_DIR}/my_loops")
 
 # Make the project from the README.
-file(READ "${SHARDSIM_SOURCE_DIR}/README.md" _readme)
-string(FIND "${_readme}" "**5. Test your own loop.**" _step5)
-if(_step5 LESS 0)
-  fail("README.md has no step '5. Test your own loop.'")
-endif()
-string(SUBSTRING "${_readme}" ${_step5} -1 _readme)
-string(FIND "${_readme}" "```cmake\n" _begin)
-if(_begin LESS 0)
-  fail("README.md's step 5 has no ```cmake block")
-endif()
-math(EXPR _begin "${_begin} + 9")
-string(SUBSTRING "${_readme}" ${_begin} -1 _readme)
-string(FIND "${_readme}" "```" _end)
-string(SUBSTRING "${_readme}" 0 ${_end} _snippet)
+shardsim_install_test_readme_block(_snippet "**5. Test your own loop.**")
 # Beside the README's command, one with the catalogue too (step 4 compares them), and a test
 # that names two REGISTER functions (tests/user_project/more_loops.cc), as shardsim_add_cli can.
 file(WRITE "${_project}/CMakeLists.txt" "${_snippet}

@@ -47,14 +47,17 @@ class Shrinker {
            const consumer::StrategyInfo& strategy)
       : runner_(runner), options_(options), strategy_(strategy) {}
 
-  Counterexample Shrink(const rc::Shrinkable<Scenario>& failing, CaseRun first) {
+  // `failing` is a generated case's shrink tree, or (`structural`) already the structural
+  // candidates of a saved scenario.
+  Counterexample Shrink(const rc::Shrinkable<Scenario>& failing, CaseRun first,
+                        bool structural = false) {
     Counterexample out;
     out.original = failing.value();
     rc::Shrinkable<Scenario> current = failing;
     CaseRun current_run = std::move(first);
     const RunReport failure = current_run.report;
     bool progressed = options_.shrink;
-    for (bool structural = false;; structural = true) {
+    for (;; structural = true) {
       while (progressed && !out.shrink_stopped_at_bound &&
              out.shrink_runs < options_.max_shrink_runs) {
         progressed = StepDown(current, current_run, failure, out);
@@ -130,13 +133,18 @@ absl::StatusOr<bool> RunCorpus(const consumer::StrategyInfo& strategy, CaseRunne
     ++result.corpus_run;
     runner.Judged(*run, std::nullopt);
     if (!run->report.passed()) {
-      Counterexample c;
-      c.origin = name;
-      c.original = scenario;
-      c.minimal = scenario;
-      c.report = std::move(run->report);
-      c.detail = std::move(run->detail);
-      result.failure = std::move(c);
+      if (options.shrink_corpus) {
+        result.failure = Shrinker(runner, options, strategy)
+                             .Shrink(StructuralShrinks(scenario, strategy), *std::move(run),
+                                     /*structural=*/true);
+      } else {
+        result.failure.emplace();
+        result.failure->original = scenario;
+        result.failure->minimal = scenario;
+        result.failure->report = std::move(run->report);
+        result.failure->detail = std::move(run->detail);
+      }
+      result.failure->origin = name;
       return false;
     }
   }

@@ -47,6 +47,11 @@ struct CheckOptions {
   // to the strategy under check (AdaptScenario).
   // With no generated cases (cases == 0, allowed by CheckCases, not by CheckStrategy), only these.
   std::vector<std::pair<std::string, Scenario>> corpus;
+  // Whether a failing corpus scenario is shrunk (along the structural candidates of
+  // scenario_shrink.h: a saved scenario has no shrink tree) like a generated case. `check
+  // --corpus` and the strategy fuzzer's findings do; `check --client --scenario` replays a saved
+  // witness as it is.
+  bool shrink_corpus = false;
   // Called after each batch of finished cases with (cases done, failures so far).
   std::function<void(uint64_t, uint64_t)> on_progress;
 };

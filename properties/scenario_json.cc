@@ -228,7 +228,7 @@ absl::StatusOr<Scenario> ScenarioFromJsonValue(const json& j) {
 
 }  // namespace
 
-std::string ScenarioToJson(const Scenario& s) {
+std::string ScenarioToJson(const Scenario& s, JsonLayout layout) {
   json j;
   j["format"] = "shardsim-scenario";
   j["version"] = kScenarioFormatVersion;
@@ -273,7 +273,7 @@ std::string ScenarioToJson(const Scenario& s) {
   j["strategy"] = s.strategy;
   j["params"] = json::object();
   for (const auto& [name, value] : s.params) j["params"][name] = value;
-  return j.dump(2) + "\n";
+  return layout == JsonLayout::kPretty ? j.dump(2) + "\n" : j.dump();
 }
 
 absl::StatusOr<Scenario> ScenarioFromJson(std::string_view text) {

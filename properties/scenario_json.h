@@ -19,8 +19,10 @@ namespace shardsim::properties {
 
 inline constexpr int kScenarioFormatVersion = 1;
 
-// Pretty-printed with sorted keys, so the same scenario always gives the same bytes.
-std::string ScenarioToJson(const Scenario& scenario);
+// Pretty-printed (or on one line, for a fuzzer's inputs) with sorted keys, so the same scenario
+// always gives the same bytes.
+enum class JsonLayout { kPretty, kCompact };
+std::string ScenarioToJson(const Scenario& scenario, JsonLayout layout = JsonLayout::kPretty);
 absl::StatusOr<Scenario> ScenarioFromJson(std::string_view json);
 
 }  // namespace shardsim::properties

@@ -346,6 +346,34 @@ TEST(StructuralShrinkInCheck, TheWitnessGoesBelowWhereTheTreeStopsToTheOneRecord
   EXPECT_EQ(c.report.violation->property, Property::kNoMissedRecords);
 }
 
+// `check --corpus` and the strategy fuzzer's findings: a saved scenario has no shrink tree, so
+// its failure is shrunk along the structural candidates alone (and not at all unless asked).
+TEST(StructuralShrinkInCheck, AFailingCorpusScenarioIsShrunkStructurallyWhenAsked) {
+  Scenario saved = Everything(8);
+  for (size_t i = 0; i < saved.puts.size(); ++i) saved.puts[i].data = "r" + std::to_string(i) + "-";
+  CheckOptions options;
+  options.cases = 0;
+  options.corpus = {{"saved.json", saved}};
+  FourthRecordRunner as_saved;
+  const absl::StatusOr<CheckResult> kept = CheckCases(Drain(), as_saved, options);
+  ASSERT_TRUE(kept.ok() && kept->failure.has_value());
+  EXPECT_EQ(kept->failure->minimal.puts.size(), 8u);
+  EXPECT_EQ(kept->failure->shrink_runs, 0);
+
+  options.shrink_corpus = true;
+  FourthRecordRunner runner;
+  const absl::StatusOr<CheckResult> shrunk = CheckCases(Drain(), runner, options);
+  ASSERT_TRUE(shrunk.ok() && shrunk->failure.has_value());
+  const Counterexample& c = *shrunk->failure;
+  EXPECT_EQ(c.origin, "saved.json");
+  EXPECT_EQ(c.original.puts.size(), 8u);
+  ASSERT_EQ(c.minimal.puts.size(), 1u);
+  EXPECT_EQ(c.minimal.puts[0].data, "r3-");
+  EXPECT_TRUE(c.minimal.crashes.empty() && c.minimal.reshards.empty());
+  EXPECT_GT(c.shrink_steps, 0);
+  EXPECT_EQ(c.report.violation->property, Property::kNoMissedRecords);
+}
+
 TEST(StructuralShrinkInCheck, ACandidateThatFailsAnotherPropertyIsRefused) {
   FourthRecordRunner runner(/*same_from=*/3);
   const absl::StatusOr<CheckResult> result = CheckCases(Drain(), runner, EngineOptions());

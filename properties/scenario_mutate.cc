@@ -1,0 +1,317 @@
+#include "properties/scenario_mutate.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "properties/liveness_budget.h"
+#include "sim/random.h"
+
+namespace shardsim::properties {
+
+namespace {
+
+// The edits, drawn uniformly (an edit that cannot apply, e.g. deleting a crash of a scenario
+// without one, is drawn again).
+enum class Edit {
+  kAddPut,
+  kDeletePuts,
+  kMovePut,
+  kRepeatPutSameMillisecond,
+  kOpenGap,
+  kAddCrash,
+  kDeleteCrash,
+  kMoveCrash,
+  kCrashPastRetention,
+  kAddReshard,
+  kDeleteReshard,
+  kAddReader,
+  kDeleteReader,
+  kProcessingTime,
+  kShardCount,
+};
+constexpr int kEditCount = 15;
+
+std::string ShardName(int index) { return absl::StrFormat("shardId-%012d", index); }
+
+// Every shard the stream may have had: the first ones, two children per split, one per merge.
+int ShardsEver(const Scenario& s) {
+  int shards = s.shard_count;
+  for (const ReshardSpec& r : s.reshards) shards += r.kind == ReshardSpec::Kind::kSplit ? 2 : 1;
+  return shards;
+}
+
+Duration LastPutTime(const Scenario& s) {
+  return s.puts.empty() ? Duration::Zero() : s.puts.back().at;
+}
+
+// A time of interest: near one of the puts (or the start), a little before or after it.
+Duration NearAPut(const Scenario& s, sim::Random& rng) {
+  const Duration base = s.puts.empty() ? Duration::Zero() : s.puts[rng.Below(s.puts.size())].at;
+  const Duration offset = rng.LogUniformDuration(Duration::Millis(1), Duration::Minutes(10));
+  if (rng.Bernoulli(0.3) && base > offset) return base - offset;
+  return base + offset;
+}
+
+Duration SignedShift(Duration at, sim::Random& rng, Duration largest) {
+  const Duration by = rng.LogUniformDuration(Duration::Millis(1), largest);
+  if (rng.Bernoulli(0.5)) return at > by ? at - by : Duration::Zero();
+  return at + by;
+}
+
+std::string AKey(const Scenario& s, sim::Random& rng) {
+  if (!s.puts.empty() && rng.Bernoulli(0.7)) return s.puts[rng.Below(s.puts.size())].partition_key;
+  return absl::StrCat("k", rng.Below(1'000));
+}
+
+void AddPut(Scenario& s, sim::Random& rng) {
+  Duration at = NearAPut(s, rng);
+  if (rng.Bernoulli(0.25)) {
+    at = LastPutTime(s) + rng.LogUniformDuration(Duration::Seconds(1), Duration::Days(2));
+  }
+  s.puts.push_back(PutSpec{at, AKey(s, rng), absl::StrCat("f", rng.Below(1'000'000))});
+}
+
+bool DeletePuts(Scenario& s, sim::Random& rng) {
+  if (s.puts.empty()) return false;
+  const size_t first = rng.Below(s.puts.size());
+  const size_t count = 1 + rng.Below(std::min<size_t>(s.puts.size() - first, 4));
+  s.puts.erase(s.puts.begin() + static_cast<ptrdiff_t>(first),
+               s.puts.begin() + static_cast<ptrdiff_t>(first + count));
+  return true;
+}
+
+bool MovePut(Scenario& s, sim::Random& rng) {
+  if (s.puts.empty()) return false;
+  PutSpec& put = s.puts[rng.Below(s.puts.size())];
+  put.at = SignedShift(put.at, rng, Duration::Hours(6));
+  return true;
+}
+
+// Two to eight more records of one put's partition key in its millisecond.
+bool RepeatPutSameMillisecond(Scenario& s, sim::Random& rng) {
+  if (s.puts.empty()) return false;
+  const PutSpec head = s.puts[rng.Below(s.puts.size())];
+  const int more = static_cast<int>(rng.UniformInt(2, 8));
+  for (int i = 0; i < more; ++i) {
+    s.puts.push_back(PutSpec{head.at, head.partition_key, absl::StrCat("r", i, "-", head.data)});
+  }
+  return true;
+}
+
+// An idle stretch before one of the puts: it and everything after it move later.
+bool OpenGap(Scenario& s, sim::Random& rng) {
+  if (s.puts.empty()) return false;
+  const Duration from = s.puts[rng.Below(s.puts.size())].at;
+  const Duration gap = rng.LogUniformDuration(Duration::Minutes(1), Duration::Days(1));
+  auto later = [&](Duration& at) {
+    if (at >= from) at = at + gap;
+  };
+  for (PutSpec& p : s.puts) later(p.at);
+  for (ReshardSpec& r : s.reshards) later(r.at);
+  for (CrashSpec& c : s.crashes) later(c.at);
+  for (CompetingReaderSpec& r : s.competing_readers) {
+    if (r.start >= from) r.stop = r.stop + gap;
+    later(r.start);
+  }
+  return true;
+}
+
+void AddCrash(Scenario& s, sim::Random& rng) {
+  s.crashes.push_back(CrashSpec{NearAPut(s, rng),
+                                rng.LogUniformDuration(Duration::Seconds(1), Duration::Hours(30))});
+}
+
+bool DeleteCrash(Scenario& s, sim::Random& rng) {
+  if (s.crashes.empty()) return false;
+  s.crashes.erase(s.crashes.begin() + static_cast<ptrdiff_t>(rng.Below(s.crashes.size())));
+  return true;
+}
+
+bool MoveCrash(Scenario& s, sim::Random& rng) {
+  if (s.crashes.empty()) return false;
+  CrashSpec& crash = s.crashes[rng.Below(s.crashes.size())];
+  if (rng.Bernoulli(0.5)) {
+    crash.at = SignedShift(crash.at, rng, Duration::Minutes(30));
+  } else {
+    crash.restart_after =
+        std::max(Duration::Seconds(1), SignedShift(crash.restart_after, rng, Duration::Hours(12)));
+  }
+  return true;
+}
+
+// A crash down for longer than the records are kept (added, or an existing one stretched).
+void CrashPastRetention(Scenario& s, sim::Random& rng) {
+  const Duration down =
+      s.stream.retention + rng.LogUniformDuration(Duration::Seconds(1), Duration::Hours(6));
+  if (!s.crashes.empty() && rng.Bernoulli(0.5)) {
+    s.crashes[rng.Below(s.crashes.size())].restart_after = down;
+    return;
+  }
+  s.crashes.push_back(CrashSpec{NearAPut(s, rng), down});
+}
+
+void AddReshard(Scenario& s, sim::Random& rng) {
+  ReshardSpec r;
+  r.at = NearAPut(s, rng);
+  const int shards = ShardsEver(s);
+  const int first = static_cast<int>(rng.Below(static_cast<uint64_t>(shards)));
+  r.shard_id = ShardName(first);
+  if (shards >= 2 && rng.Bernoulli(0.5)) {
+    r.kind = ReshardSpec::Kind::kMerge;
+    // Hash-adjacent shards are usually numbered next to each other (both of the first shards,
+    // or a split's two children); a merge of shards that are not adjacent is refused, a no-op.
+    r.adjacent_shard_id = ShardName(first + 1 < shards ? first + 1 : first - 1);
+  }
+  s.reshards.push_back(std::move(r));
+}
+
+bool DeleteReshard(Scenario& s, sim::Random& rng) {
+  if (s.reshards.empty()) return false;
+  s.reshards.erase(s.reshards.begin() + static_cast<ptrdiff_t>(rng.Below(s.reshards.size())));
+  return true;
+}
+
+void AddReader(Scenario& s, sim::Random& rng) {
+  const Duration start = NearAPut(s, rng);
+  const Duration length = rng.LogUniformDuration(Duration::Seconds(10), Duration::Minutes(20)) +
+                          s.rerun_after_exit.value_or(Duration::Zero());
+  s.competing_readers.push_back(CompetingReaderSpec{
+      start, start + length, Duration::Millis(rng.UniformInt(20, 500)),
+      ShardName(static_cast<int>(rng.Below(static_cast<uint64_t>(ShardsEver(s)))))});
+}
+
+bool DeleteReader(Scenario& s, sim::Random& rng) {
+  if (s.competing_readers.empty()) return false;
+  s.competing_readers.erase(s.competing_readers.begin() +
+                            static_cast<ptrdiff_t>(rng.Below(s.competing_readers.size())));
+  return true;
+}
+
+void ProcessingTime(Scenario& s, sim::Random& rng) {
+  s.processing_time_per_record =
+      rng.Bernoulli(0.25) ? Duration::Zero()
+                          : rng.LogUniformDuration(Duration::Millis(1), Duration::Seconds(60));
+}
+
+bool ShardCount(Scenario& s, sim::Random& rng) {
+  const int count = s.shard_count + (rng.Bernoulli(0.5) ? 1 : -1);
+  if (count < 1) return false;
+  s.shard_count = count;
+  return true;
+}
+
+bool ApplyEdit(Edit edit, Scenario& s, sim::Random& rng) {
+  switch (edit) {
+    case Edit::kAddPut:
+      return AddPut(s, rng), true;
+    case Edit::kDeletePuts:
+      return DeletePuts(s, rng);
+    case Edit::kMovePut:
+      return MovePut(s, rng);
+    case Edit::kRepeatPutSameMillisecond:
+      return RepeatPutSameMillisecond(s, rng);
+    case Edit::kOpenGap:
+      return OpenGap(s, rng);
+    case Edit::kAddCrash:
+      return AddCrash(s, rng), true;
+    case Edit::kDeleteCrash:
+      return DeleteCrash(s, rng);
+    case Edit::kMoveCrash:
+      return MoveCrash(s, rng);
+    case Edit::kCrashPastRetention:
+      return CrashPastRetention(s, rng), true;
+    case Edit::kAddReshard:
+      return AddReshard(s, rng), true;
+    case Edit::kDeleteReshard:
+      return DeleteReshard(s, rng);
+    case Edit::kAddReader:
+      return AddReader(s, rng), true;
+    case Edit::kDeleteReader:
+      return DeleteReader(s, rng);
+    case Edit::kProcessingTime:
+      return ProcessingTime(s, rng), true;
+    case Edit::kShardCount:
+      return ShardCount(s, rng);
+  }
+  return false;
+}
+
+// Puts and reshards in time order (stable: a burst keeps its order), bounds derived again.
+void Normalize(Scenario& s) {
+  std::stable_sort(s.puts.begin(), s.puts.end(),
+                   [](const PutSpec& a, const PutSpec& b) { return a.at < b.at; });
+  std::stable_sort(s.reshards.begin(), s.reshards.end(),
+                   [](const ReshardSpec& a, const ReshardSpec& b) { return a.at < b.at; });
+  s.liveness_budget = DeriveLivenessBudget(s);
+  s.max_events = DeriveEventBound(s);
+}
+
+int64_t WalkBuckets(const Scenario& s) {
+  if (s.stream.buckets.dense()) return 0;
+  return s.SafetyPhaseEnd().micros() / std::max<int64_t>(1, s.stream.buckets.min_width.micros());
+}
+
+}  // namespace
+
+bool IsAffordable(const Scenario& s, const MutationBounds& bounds) {
+  if (s.puts.size() > static_cast<size_t>(bounds.max_puts) || s.shard_count > bounds.max_shards ||
+      s.reshards.size() > static_cast<size_t>(bounds.max_reshards) ||
+      s.crashes.size() > static_cast<size_t>(bounds.max_crashes) ||
+      s.competing_readers.size() > static_cast<size_t>(bounds.max_readers) ||
+      s.SafetyPhaseEnd() > bounds.max_safety_phase || WalkBuckets(s) > bounds.max_walk_buckets) {
+    return false;
+  }
+  return DeriveLivenessWork(s).sequential_growth <= kMaxSequentialGrowth &&
+         DeriveEventBound(s) <= bounds.max_event_bound;
+}
+
+MutationBounds EnvelopeOf(const Scenario& s, const MutationBounds& bounds) {
+  MutationBounds e = bounds;
+  e.max_puts = std::max(e.max_puts, static_cast<int>(s.puts.size()));
+  e.max_shards = std::max(e.max_shards, s.shard_count);
+  e.max_reshards = std::max(e.max_reshards, static_cast<int>(s.reshards.size()));
+  e.max_crashes = std::max(e.max_crashes, static_cast<int>(s.crashes.size()));
+  e.max_readers = std::max(e.max_readers, static_cast<int>(s.competing_readers.size()));
+  e.max_safety_phase = std::max(e.max_safety_phase, s.SafetyPhaseEnd());
+  e.max_walk_buckets = std::max(e.max_walk_buckets, WalkBuckets(s));
+  e.max_event_bound = std::max(e.max_event_bound, DeriveEventBound(s));
+  return e;
+}
+
+Scenario MutateScenario(const Scenario& scenario, const consumer::StrategyInfo& strategy,
+                        uint64_t seed, const MutationBounds& bounds) {
+  sim::Random rng(seed);
+  const MutationBounds envelope = EnvelopeOf(scenario, bounds);
+  for (int attempt = 0; attempt < kMaxMutationAttempts; ++attempt) {
+    Scenario candidate = scenario;
+    candidate.strategy = strategy.name;
+    const Edit edit = static_cast<Edit>(rng.Below(kEditCount));
+    if (!ApplyEdit(edit, candidate, rng)) continue;
+    Normalize(candidate);
+    if (IsAffordable(candidate, envelope)) return candidate;
+  }
+  return scenario;
+}
+
+Scenario CrossOverScenarios(const Scenario& first, const Scenario& second,
+                            const consumer::StrategyInfo& strategy, uint64_t seed,
+                            const MutationBounds& bounds) {
+  sim::Random rng(seed);
+  const Duration end = std::max(LastPutTime(first), LastPutTime(second));
+  const Duration cut = rng.UniformDuration(Duration::Zero(), end);
+  Scenario child = first;
+  child.strategy = strategy.name;
+  std::erase_if(child.puts, [&](const PutSpec& p) { return p.at >= cut; });
+  for (const PutSpec& p : second.puts) {
+    if (p.at >= cut) child.puts.push_back(p);
+  }
+  Normalize(child);
+  return IsAffordable(child, EnvelopeOf(first, bounds)) ? child : first;
+}
+
+}  // namespace shardsim::properties
