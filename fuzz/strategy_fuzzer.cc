@@ -17,6 +17,8 @@
 //   - a custom mutator that edits scenarios structurally (properties/scenario_mutate.h: puts,
 //     gaps, crashes, downtimes past retention, reshards, competing readers), and now and then
 //     draws a fresh generated case; a cross-over splices two scenarios' puts.
+// Runs are repeatable: with a fixed -seed, the same inputs in the same order on any machine
+// (the timed corpus reload is off unless -reload is given; see TurnOffTimedReload).
 // The first corpus directory, when it is empty, is given seeds first: generated cases of the
 // strategy, two for each of the generator's focus slots, so no run starts from empty inputs.
 //
@@ -181,6 +183,24 @@ void SeedFirstCorpus(int argc, char** argv) {
   }
 }
 
+// libFuzzer rereads the corpus folder every -reload seconds (1 by default) and runs what it
+// finds there afresh, among it the seeds a smaller input has replaced: when that happens depends
+// on the machine's speed, and so would the inputs tried after it. Unless the command line sets
+// -reload, it is 0 here, so that a run with a fixed -seed tries the same inputs on a busy
+// machine and an idle one. (libFuzzer reads its flags after LLVMFuzzerInitialize.)
+void TurnOffTimedReload(int* argc, char*** argv) {
+  for (int i = 1; i < *argc; ++i) {
+    if (std::string_view((*argv)[i]).substr(0, 8) == "-reload=") return;
+  }
+  static std::vector<char*> arguments;
+  static char reload_off[] = "-reload=0";
+  arguments.assign(*argv, *argv + *argc);
+  arguments.push_back(reload_off);
+  arguments.push_back(nullptr);
+  *argv = arguments.data();
+  *argc += 1;
+}
+
 void ParseArguments(int argc, char** argv, std::string& name) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg(argv[i]);
@@ -270,6 +290,7 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
                g.strategy->expected.violates.value_or("pass").c_str(),
                g.report_expected ? " (reported too: --report-expected)" : "");
   SeedFirstCorpus(*argc, *argv);
+  TurnOffTimedReload(argc, argv);
   return 0;
 }
 
