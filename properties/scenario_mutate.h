@@ -42,7 +42,8 @@ struct MutationBounds {
   int max_reshards = 6;
   int max_crashes = 6;
   int max_readers = 3;
-  Duration max_safety_phase = Duration::Days(3);
+  // Long enough for a downtime past the 24 h retention period.
+  Duration max_safety_phase = Duration::Hours(36);
   // Buckets of the narrowest width from the start to the end of the safety phase (the walk a
   // restarted consumer may have to make on every shard).
   int64_t max_walk_buckets = 30'000;
