@@ -32,9 +32,10 @@ enum class Edit {
   kAddReader,
   kDeleteReader,
   kProcessingTime,
+  kSlowPage,
   kShardCount,
 };
-constexpr int kEditCount = 15;
+constexpr int kEditCount = 16;
 
 std::string ShardName(int index) { return absl::StrFormat("shardId-%012d", index); }
 
@@ -198,6 +199,19 @@ void ProcessingTime(Scenario& s, sim::Random& rng) {
                           : rng.LogUniformDuration(Duration::Millis(1), Duration::Seconds(60));
 }
 
+// A page that outlasts an iterator's five minutes: seven to twelve records of one millisecond,
+// each processed for 50 to 60 s (as the generator's slow-page focus makes them).
+bool SlowPage(Scenario& s, sim::Random& rng) {
+  if (s.puts.empty()) return false;
+  const PutSpec head = s.puts[rng.Below(s.puts.size())];
+  const int more = static_cast<int>(rng.UniformInt(6, 11));
+  for (int i = 0; i < more; ++i) {
+    s.puts.push_back(PutSpec{head.at, head.partition_key, absl::StrCat("s", i, "-", head.data)});
+  }
+  s.processing_time_per_record = rng.UniformDuration(Duration::Seconds(50), Duration::Seconds(60));
+  return true;
+}
+
 bool ShardCount(Scenario& s, sim::Random& rng) {
   const int count = s.shard_count + (rng.Bernoulli(0.5) ? 1 : -1);
   if (count < 1) return false;
@@ -235,6 +249,8 @@ bool ApplyEdit(Edit edit, Scenario& s, sim::Random& rng) {
       return DeleteReader(s, rng);
     case Edit::kProcessingTime:
       return ProcessingTime(s, rng), true;
+    case Edit::kSlowPage:
+      return SlowPage(s, rng);
     case Edit::kShardCount:
       return ShardCount(s, rng);
   }

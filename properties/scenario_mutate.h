@@ -5,9 +5,10 @@
 // One mutation is one edit drawn from a seed: add, delete, move or repeat (in the same
 // millisecond) a put; open an idle gap before a put (every later put, reshard, crash and reader
 // moves with it); add, delete or move a crash, or stretch its downtime past the retention
-// period; add or delete a split or merge, or a competing reader; change the processing time or
-// the number of shards. Crossing over takes one scenario's puts up to a time and the other's
-// after it, with the first one's faults.
+// period; add or delete a split or merge, or a competing reader; change the processing time, or
+// make a slow page (a same-millisecond run of records each processed for about a minute, which
+// outlasts an iterator); change the number of shards. Crossing over takes one scenario's puts up to
+// a time and the other's after it, with the first one's faults.
 //
 // Contract of every scenario returned:
 //   - Deterministic in (scenario, strategy, seed); nothing reads a clock.

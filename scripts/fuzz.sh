@@ -49,7 +49,8 @@ For server_request add -- -max_len=2048: at libFuzzer's default of 4096 its sess
 about 32 requests and its rate fell to ~610/s; at 2048 it held ~840/s over 5M executions.
 A second process over the same working corpus (the fuzzer run directly on
 DIR/fuzz-work/<target>/corpus and the seeds) uses the other core; libFuzzer reloads it every
-second.
+second (the strategy target only with -- -reload=1: it turns the timed reload off so that a
+fixed -seed is a repeatable run).
 
 The strategy target runs SHARDSIM_FUZZ_STRATEGY (default kcl-worker). Working corpora and
 crash inputs are kept under DIR/fuzz-work/<target>/.

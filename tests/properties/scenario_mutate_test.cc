@@ -81,7 +81,8 @@ TEST(ScenarioMutate, EveryKindOfEditHappens) {
   base.max_events = DeriveEventBound(base);
   bool more_puts = false, fewer_puts = false, burst = false, gap = false, past_retention = false,
        more_crashes = false, fewer_crashes = false, more_reshards = false, fewer_reshards = false,
-       more_readers = false, fewer_readers = false, processing = false, shards = false;
+       more_readers = false, fewer_readers = false, processing = false, slow_page = false,
+       shards = false;
   for (uint64_t seed = 0; seed < 400; ++seed) {
     const Scenario m = MutateScenario(base, drain, seed);
     more_puts |= m.puts.size() == base.puts.size() + 1;
@@ -97,12 +98,14 @@ TEST(ScenarioMutate, EveryKindOfEditHappens) {
     more_readers |= m.competing_readers.size() > base.competing_readers.size();
     fewer_readers |= m.competing_readers.empty();
     processing |= m.processing_time_per_record != base.processing_time_per_record;
+    slow_page |= m.processing_time_per_record >= Duration::Seconds(50) &&
+                 m.puts.size() >= base.puts.size() + 6;
     shards |= m.shard_count != base.shard_count;
   }
   EXPECT_TRUE(more_puts && fewer_puts && burst && gap);
   EXPECT_TRUE(past_retention && more_crashes && fewer_crashes);
   EXPECT_TRUE(more_reshards && fewer_reshards && more_readers && fewer_readers);
-  EXPECT_TRUE(processing && shards);
+  EXPECT_TRUE(processing && slow_page && shards);
 }
 
 TEST(ScenarioMutate, AGeneratedCaseLargerThanTheBoundsIsMutatedWithinItsOwnEnvelope) {
