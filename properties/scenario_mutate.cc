@@ -200,7 +200,8 @@ void ProcessingTime(Scenario& s, sim::Random& rng) {
 }
 
 // A page that outlasts an iterator's five minutes: seven to twelve records of one millisecond,
-// each processed for 50 to 60 s (as the generator's slow-page focus makes them).
+// each processed for 50 to 60 s, then a record of the same key 5 to 15 minutes later, put while
+// the page is still processed (as the generator's slow-page focus makes them).
 bool SlowPage(Scenario& s, sim::Random& rng) {
   if (s.puts.empty()) return false;
   const PutSpec head = s.puts[rng.Below(s.puts.size())];
@@ -208,6 +209,9 @@ bool SlowPage(Scenario& s, sim::Random& rng) {
   for (int i = 0; i < more; ++i) {
     s.puts.push_back(PutSpec{head.at, head.partition_key, absl::StrCat("s", i, "-", head.data)});
   }
+  s.puts.push_back(
+      PutSpec{head.at + rng.UniformDuration(Duration::Minutes(5), Duration::Minutes(15)),
+              head.partition_key, absl::StrCat("late-", head.data)});
   s.processing_time_per_record = rng.UniformDuration(Duration::Seconds(50), Duration::Seconds(60));
   return true;
 }

@@ -7,7 +7,7 @@
 // moves with it); add, delete or move a crash, or stretch its downtime past the retention
 // period; add or delete a split or merge, or a competing reader; change the processing time, or
 // make a slow page (a same-millisecond run of records each processed for about a minute, which
-// outlasts an iterator); change the number of shards. Crossing over takes one scenario's puts up to
+// outlasts an iterator, and a record put while it is processed); change the number of shards. Crossing over takes one scenario's puts up to
 // a time and the other's after it, with the first one's faults.
 //
 // Contract of every scenario returned:
