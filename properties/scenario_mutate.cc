@@ -145,15 +145,26 @@ bool MoveCrash(Scenario& s, sim::Random& rng) {
   return true;
 }
 
-// A crash down for longer than the records are kept (added, or an existing one stretched).
+// A crash down for longer than the records are kept (added a minute or more after a put, once
+// its checkpoint can be written, or an existing one stretched), and a record put soon after the
+// restart: the restarted consumer's checkpoint then lies below the trim horizon.
 void CrashPastRetention(Scenario& s, sim::Random& rng) {
   const Duration down =
       s.stream.retention + rng.LogUniformDuration(Duration::Seconds(1), Duration::Hours(6));
+  size_t index = s.crashes.size();
   if (!s.crashes.empty() && rng.Bernoulli(0.5)) {
-    s.crashes[rng.Below(s.crashes.size())].restart_after = down;
-    return;
+    index = rng.Below(s.crashes.size());
+    s.crashes[index].restart_after = down;
+  } else {
+    const Duration after_a_put =
+        (s.puts.empty() ? Duration::Zero() : s.puts[rng.Below(s.puts.size())].at) +
+        rng.UniformDuration(Duration::Seconds(65), Duration::Minutes(10));
+    s.crashes.push_back(CrashSpec{after_a_put, down});
   }
-  s.crashes.push_back(CrashSpec{NearAPut(s, rng), down});
+  const Duration restart = s.crashes[index].at + s.crashes[index].restart_after;
+  s.puts.push_back(
+      PutSpec{restart + rng.UniformDuration(Duration::Seconds(1), Duration::Minutes(10)),
+              AKey(s, rng), absl::StrCat("after-restart-", rng.Below(1'000'000))});
 }
 
 void AddReshard(Scenario& s, sim::Random& rng) {
