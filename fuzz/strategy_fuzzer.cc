@@ -156,8 +156,9 @@ bool WriteFile(const std::string& path, const std::string& text) {
 // Seeds for an empty first corpus directory (see the header).
 void WriteSeeds(const std::filesystem::path& dir) {
   for (int i = 0; i < kSeedsPerFocusSlot * kFocusSlots; ++i) {
-    // Cases 0, 4, ..., 68: each focus slot twice, at sizes spread up to 68.
-    const uint64_t case_index = static_cast<uint64_t>(i) * 4;
+    // Cases 0, 11, ..., 187: each focus slot twice, at sizes spread over the generator's range
+    // (0 to 100), as `check` runs them.
+    const uint64_t case_index = static_cast<uint64_t>(i) * 11;
     const properties::Scenario s =
         properties::GenerateCase(*g.strategy, g.libfuzzer_seed, case_index);
     const std::string name = absl::StrFormat("seed-%s-%02d.json", g.strategy->name, i);

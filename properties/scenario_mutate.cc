@@ -145,26 +145,34 @@ bool MoveCrash(Scenario& s, sim::Random& rng) {
   return true;
 }
 
-// A crash down for longer than the records are kept (added a minute or more after a put, once
-// its checkpoint can be written, or an existing one stretched), and a record put soon after the
-// restart: the restarted consumer's checkpoint then lies below the trim horizon.
+// A crash down for longer than the records are kept, as the generator's checkpoint-expiry
+// focus makes one: a minute or more after a put (once its checkpoint can be written) and after
+// the last crash or restart (while the consumer runs), down for
+// the retention period and up to 3 h more, the producer going on after the restart (the puts
+// after the crash move later by the downtime, and one more comes soon after the restart), with
+// buckets of 20 s or more (so that the walk back stays affordable). The restarted consumer's
+// checkpoint then lies below the trim horizon.
 void CrashPastRetention(Scenario& s, sim::Random& rng) {
   const Duration down =
-      s.stream.retention + rng.LogUniformDuration(Duration::Seconds(1), Duration::Hours(6));
-  size_t index = s.crashes.size();
-  if (!s.crashes.empty() && rng.Bernoulli(0.5)) {
-    index = rng.Below(s.crashes.size());
-    s.crashes[index].restart_after = down;
-  } else {
-    const Duration after_a_put =
-        (s.puts.empty() ? Duration::Zero() : s.puts[rng.Below(s.puts.size())].at) +
-        rng.UniformDuration(Duration::Seconds(65), Duration::Minutes(10));
-    s.crashes.push_back(CrashSpec{after_a_put, down});
+      s.stream.retention + rng.UniformDuration(Duration::Seconds(1), Duration::Hours(3));
+  // After a put, and after every earlier crash and restart: a crash while the consumer is down
+  // is not played.
+  const Duration after =
+      std::max(s.puts.empty() ? Duration::Zero() : s.puts[rng.Below(s.puts.size())].at,
+               s.LastPlayedCrashEvent());
+  const Duration at = after + rng.UniformDuration(Duration::Seconds(65), Duration::Minutes(10));
+  for (PutSpec& p : s.puts) {
+    if (p.at >= at) p.at = p.at + down;
   }
-  const Duration restart = s.crashes[index].at + s.crashes[index].restart_after;
+  s.crashes.push_back(CrashSpec{at, down});
   s.puts.push_back(
-      PutSpec{restart + rng.UniformDuration(Duration::Seconds(1), Duration::Minutes(10)),
+      PutSpec{at + down + rng.UniformDuration(Duration::Seconds(1), Duration::Minutes(10)),
               AKey(s, rng), absl::StrCat("after-restart-", rng.Below(1'000'000))});
+  const Duration min_width = Duration::Seconds(20);
+  if (s.stream.buckets.dense() || s.stream.buckets.min_width < min_width) {
+    s.stream.buckets =
+        model::BucketProfile::Range(min_width, std::max(min_width, s.stream.buckets.max_width));
+  }
 }
 
 void AddReshard(Scenario& s, sim::Random& rng) {
