@@ -313,7 +313,7 @@ Outcome<SubscribeToShardResponse> KinesisModel::OpenSubscription(
   const std::pair<std::string, std::string> key{request.ConsumerARN, shard.id()};
   const auto newest = newest_subscription_.find(key);
   if (newest != newest_subscription_.end() &&
-      now < subscriptions_.at(newest->second)->started + kResubscribeGuard) {
+      now < FindSubscription(newest->second)->started + kResubscribeGuard) {
     return KinesisError{ErrorCode::kResourceInUse,
                         absl::StrCat("Another active subscription exists for this consumer: ",
                                      sim::ToAbsl(kAccount), ":", stream->name, ":", shard.id(), ":",
@@ -346,7 +346,7 @@ Outcome<SubscribeToShardResponse> KinesisModel::OpenSubscription(
   }
 
   if (newest != newest_subscription_.end()) {
-    Subscription& previous = *subscriptions_.at(newest->second);
+    Subscription& previous = *FindSubscription(newest->second);
     if (!previous.ended) {
       EndSubscription(
           previous, SubscriptionPoll{
@@ -360,6 +360,7 @@ Outcome<SubscribeToShardResponse> KinesisModel::OpenSubscription(
   }
   auto subscription = std::make_unique<Subscription>();
   subscription->id = next_subscription_id_++;
+  SHARDSIM_CHECK(subscription->id == subscriptions_.size() + 1, "subscription ids count up from 1");
   subscription->stream = stream->name;
   subscription->stream_created = stream->created;
   subscription->consumer_arn = consumer->arn;
@@ -379,9 +380,13 @@ Outcome<SubscribeToShardResponse> KinesisModel::OpenSubscription(
   }
   const uint64_t id = subscription->id;
   const Instant ends_at = subscription->ends_at;
-  subscriptions_.emplace(id, std::move(subscription));
+  subscriptions_.push_back(std::move(subscription));
   newest_subscription_[key] = id;
   return SubscribeToShardResponse{id, ends_at};
+}
+
+KinesisModel::Subscription* KinesisModel::FindSubscription(uint64_t id) const {
+  return id >= 1 && id <= subscriptions_.size() ? subscriptions_[id - 1].get() : nullptr;
 }
 
 SubscriptionPoll KinesisModel::EndSubscription(Subscription& subscription, SubscriptionPoll end) {
@@ -391,7 +396,8 @@ SubscriptionPoll KinesisModel::EndSubscription(Subscription& subscription, Subsc
 }
 
 void KinesisModel::WakeOnChange(uint64_t subscription_id, std::function<void()> wake) {
-  SHARDSIM_CHECK(subscriptions_.contains(subscription_id), "WakeOnChange of an id never issued");
+  SHARDSIM_CHECK(FindSubscription(subscription_id) != nullptr,
+                 "WakeOnChange of an id never issued");
   const auto it = std::lower_bound(wakes_.begin(), wakes_.end(), subscription_id,
                                    [](const auto& entry, uint64_t id) { return entry.first < id; });
   if (it != wakes_.end() && it->first == subscription_id) {
@@ -411,7 +417,7 @@ void KinesisModel::WakeSubscribers(const Stream& stream, std::optional<uint32_t>
   if (wakes_.empty()) return;
   std::vector<std::function<void()>> due;  // taken out first: a wake may add another
   for (auto it = wakes_.begin(); it != wakes_.end();) {
-    const Subscription& s = *subscriptions_.at(it->first);
+    const Subscription& s = *FindSubscription(it->first);
     const bool mine = s.stream == stream.name && s.stream_created == stream.created &&
                       (!shard_index || s.shard_index == *shard_index);
     if (!mine) {
@@ -454,7 +460,7 @@ SubscriptionDelivery KinesisModel::ObserveSubscription(Instant now, std::string 
   delivery.poll = Poll(now, subscription_id, &delivery);
   // A wait is neither traced nor observed: most polls are waits, and they go unnamed.
   if (delivery.poll.kind == SubscriptionPoll::Kind::kWait) return delivery;
-  const Subscription& s = *subscriptions_.at(subscription_id);
+  const Subscription& s = *FindSubscription(subscription_id);
   delivery.consumer_arn = s.consumer_arn;
   delivery.shard_id = internal::ShardIdFor(s.shard_index);
   return delivery;
@@ -463,9 +469,9 @@ SubscriptionDelivery KinesisModel::ObserveSubscription(Instant now, std::string 
 SubscriptionPoll KinesisModel::Poll(Instant now, uint64_t subscription_id,
                                     SubscriptionDelivery* described) {
   Advance(now);
-  const auto found = subscriptions_.find(subscription_id);
-  SHARDSIM_CHECK(found != subscriptions_.end(), "PollSubscription of an id never issued");
-  Subscription& s = *found->second;
+  Subscription* found = FindSubscription(subscription_id);
+  SHARDSIM_CHECK(found != nullptr, "PollSubscription of an id never issued");
+  Subscription& s = *found;
   if (s.ended) return *s.ended;
 
   using Kind = SubscriptionPoll::Kind;

@@ -350,6 +350,8 @@ class KinesisModel {
   // Drops consumers whose DELETING time is over.
   void PruneConsumers(Stream& stream, Instant now);
   SubscriptionPoll EndSubscription(Subscription& subscription, SubscriptionPoll end);
+  // The subscription `id` names; nullptr for an id never issued.
+  Subscription* FindSubscription(uint64_t id) const;
   // Calls (and drops) the wakes of the subscriptions on `stream` (on its shard `shard_index`
   // only, when given).
   void WakeSubscribers(const Stream& stream, std::optional<uint32_t> shard_index);
@@ -364,9 +366,9 @@ class KinesisModel {
   std::unique_ptr<internal::IteratorTokenMemo> token_memo_;
   std::map<std::string, std::unique_ptr<Stream>, std::less<>> streams_;
   int deleting_ = 0;  // streams DELETING, so Advance looks for due deletions only then
-  // Open and ended subscriptions by id (ids count up from 1), and the newest one of each
-  // (consumer ARN, shard id).
-  std::map<uint64_t, std::unique_ptr<Subscription>> subscriptions_;
+  // Open and ended subscriptions, subscription id - 1 its index (ids count up from 1: a vector,
+  // not a map, since every poll looks one up), and the newest one of each (consumer ARN, shard id).
+  std::vector<std::unique_ptr<Subscription>> subscriptions_;
   std::map<std::pair<std::string, std::string>, uint64_t> newest_subscription_;
   uint64_t next_subscription_id_ = 1;
   // WakeOnChange's wakes by subscription id, sorted by id (a few at a time: set and cancelled at
