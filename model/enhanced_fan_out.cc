@@ -95,7 +95,9 @@ std::string StreamArn(std::string_view stream_name) {
 // Consumers ---------------------------------------------------------------------------------
 
 void KinesisModel::PruneConsumers(Stream& stream, Instant now) {
-  std::erase_if(stream.consumers, [now](const auto& entry) { return entry.second.GoneAt(now); });
+  if (stream.deregistered_consumers == 0) return;
+  stream.deregistered_consumers -= static_cast<int>(std::erase_if(
+      stream.consumers, [now](const auto& entry) { return entry.second.GoneAt(now); }));
 }
 
 Outcome<KinesisModel::Stream*> KinesisModel::StreamOfArn(Instant now, std::string_view stream_arn) {
@@ -261,6 +263,7 @@ Outcome<Empty> KinesisModel::DeregisterStreamConsumer(
                         absl::StrCat("Consumer ", c.name, " is already being deleted.")};
   }
   c.deregistered = true;
+  ++stream->deregistered_consumers;
   c.busy_until = now + std::max(stream->options.status_change_delay, Duration::Zero());
   PruneConsumers(*stream, now);
   WakeSubscribers(*stream, std::nullopt);

@@ -1,5 +1,7 @@
 #include "model/internal/iterator_token.h"
 
+#include <algorithm>
+
 #include "absl/strings/escaping.h"
 #include "sim/hash.h"
 #include "sim/strings.h"
@@ -165,9 +167,27 @@ std::string IteratorTokenMemo::Encode(const IteratorToken& token, std::string_vi
   return e.text;
 }
 
+namespace {
+
+// Tokens share their first dozens of characters and differ near the end (the position, the
+// issue time and the checksum), so the tail is compared first.
+bool SameToken(std::string_view a, std::string_view b) {
+  constexpr size_t kTail = 16;
+  if (a.size() != b.size()) return false;
+  const size_t tail = std::min(a.size(), kTail);
+  return a.substr(a.size() - tail) == b.substr(b.size() - tail) &&
+         a.substr(0, a.size() - tail) == b.substr(0, b.size() - tail);
+}
+
+}  // namespace
+
 const DecodedToken* IteratorTokenMemo::Decode(std::string_view text) {
-  for (const Entry& e : entries_) {
-    if (!e.text.empty() && e.text == text) return e.decoded.has_value() ? &*e.decoded : nullptr;
+  // Newest first: the token passed back is most often the one issued last.
+  for (size_t age = 1; age <= entries_.size(); ++age) {
+    const Entry& e = entries_[(next_ - age) % entries_.size()];
+    if (!e.text.empty() && SameToken(e.text, text)) {
+      return e.decoded.has_value() ? &*e.decoded : nullptr;
+    }
   }
   std::optional<IteratorToken> token = DecodeIteratorToken(text);
   if (!token.has_value()) return Remember(text, std::nullopt);

@@ -68,8 +68,11 @@ struct KinesisModel::Stream {
   // time); an entry made while the shard was open is redone once it has closed.
   std::vector<std::optional<Shard>> listings;
 
-  // Registered consumers by name (deregistered ones until their DELETING time is over).
+  // Registered consumers by name (deregistered ones until their DELETING time is over), and how
+  // many of them are deregistered (PruneConsumers, on every subscription poll, has nothing to
+  // do while none is).
   std::map<std::string, internal::ConsumerState, std::less<>> consumers;
+  int deregistered_consumers = 0;
 
   // Settings (stream_settings.cc): tags by key, shard-level metrics enabled, encryption.
   std::map<std::string, std::string, std::less<>> tags;
