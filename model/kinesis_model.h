@@ -146,6 +146,11 @@ class KinesisModel {
                               const StreamOptions& options = {});
   // The retained shards, in shard-index order, a page at a time (see kinesis_api.h).
   Outcome<ListShardsResponse> ListShards(Instant now, const ListShardsRequest& request);
+  // ListShards(now, {.StreamName = stream_name}), shared: a loop that lists a stream's shards
+  // every few seconds gets the same answer object until the listing changes (a shard added,
+  // closed or expired) instead of a copy of every shard's strings each time.
+  Outcome<std::shared_ptr<const ListShardsResponse>> ListShardsShared(Instant now,
+                                                                      std::string_view stream_name);
   Outcome<PutRecordResponse> PutRecord(Instant now, const PutRecordRequest& request);
   Outcome<PutRecordsResponse> PutRecords(Instant now, const PutRecordsRequest& request);
   Outcome<GetShardIteratorResponse> GetShardIterator(Instant now,

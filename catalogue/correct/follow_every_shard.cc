@@ -83,8 +83,8 @@ class Reader {
 
   // Assigns every listed shard that is not finished and whose listed parents all are.
   sim::Task<void> DiscoverShards() {
-    const std::optional<std::vector<Shard>> shards = co_await ListShardsWithRetry(ctx_);
-    if (!shards.has_value()) co_return;
+    const ShardList shards = co_await ListShardsWithRetry(ctx_);
+    if (shards == nullptr) co_return;
     std::set<std::string> listed;
     for (const Shard& shard : *shards) listed.insert(shard.ShardId);
     for (const Shard& shard : *shards) {

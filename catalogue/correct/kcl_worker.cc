@@ -50,7 +50,7 @@ sim::Task<void> BlockOnParents(ConsumerContext& ctx, const std::vector<std::stri
       if (!checkpoint.has_value() || !checkpoint->shard_end) waiting.push_back(parent);
     }
     if (waiting.empty()) co_return;
-    if (const std::optional<std::vector<Shard>> shards = co_await ListShardsWithRetry(ctx)) {
+    if (const ShardList shards = co_await ListShardsWithRetry(ctx)) {
       std::erase_if(waiting, [&](const std::string& parent) {
         return std::none_of(shards->begin(), shards->end(),
                             [&](const Shard& s) { return s.ShardId == parent; });
@@ -136,8 +136,9 @@ sim::Task<void> ShardConsumer(Worker& worker, std::string shard_id,
 sim::Task<void> KclWorker(ConsumerContext& ctx) {
   Worker worker{ctx, {}};
   while (true) {
-    if (const std::optional<std::vector<Shard>> shards = co_await ListShardsWithRetry(ctx)) {
+    if (const ShardList shards = co_await ListShardsWithRetry(ctx)) {
       for (const Shard& shard : *shards) {
+        if (worker.started.contains(shard.ShardId)) continue;  // as StartShardConsumer would
         std::vector<std::string> parents;
         if (shard.ParentShardId.has_value()) parents.push_back(*shard.ParentShardId);
         if (shard.AdjacentParentShardId.has_value()) {

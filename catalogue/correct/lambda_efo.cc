@@ -158,10 +158,10 @@ sim::Task<void> LambdaEfo(ConsumerContext& ctx) {
     }
     co_await ctx.Sleep(backoff);
   }
-  std::optional<std::vector<Shard>> shards;
-  while (!shards.has_value()) {
+  ShardList shards;
+  while (shards == nullptr) {
     shards = co_await ListShardsWithRetry(ctx);
-    if (!shards.has_value()) co_await ctx.Sleep(backoff);
+    if (shards == nullptr) co_await ctx.Sleep(backoff);
   }
   std::set<std::string> listed;
   for (const Shard& shard : *shards) listed.insert(shard.ShardId);

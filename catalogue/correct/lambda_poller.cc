@@ -101,10 +101,10 @@ sim::Task<void> PollShard(Mapping& mapping, std::string shard_id) {
 
 sim::Task<void> LambdaPoller(ConsumerContext& ctx) {
   Mapping mapping{ctx, {}};
-  std::optional<std::vector<Shard>> shards;
-  while (!shards.has_value()) {
+  ShardList shards;
+  while (shards == nullptr) {
     shards = co_await ListShardsWithRetry(ctx);
-    if (!shards.has_value()) co_await ctx.Sleep(Duration::Millis(ctx.param("retry_backoff_ms")));
+    if (shards == nullptr) co_await ctx.Sleep(Duration::Millis(ctx.param("retry_backoff_ms")));
   }
   std::set<std::string> listed;
   for (const Shard& shard : *shards) listed.insert(shard.ShardId);

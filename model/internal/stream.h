@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -67,6 +68,11 @@ struct KinesisModel::Stream {
   // shards every few calls would otherwise print 128-bit hash keys and sequence numbers each
   // time); an entry made while the shard was open is redone once it has closed.
   std::vector<std::optional<Shard>> listings;
+  // The last answer of ListShardsShared, and the listing it was made from: each retained
+  // shard's index and whether it was closed (a description changes only when its shard
+  // closes, so the same key means the same answer).
+  std::shared_ptr<const ListShardsResponse> shared_listing;
+  std::vector<std::pair<uint32_t, bool>> shared_listing_key;
 
   // Registered consumers by name (deregistered ones until their DELETING time is over), and how
   // many of them are deregistered (PruneConsumers, on every subscription poll, has nothing to
