@@ -96,8 +96,10 @@ std::string StreamArn(std::string_view stream_name) {
 
 void KinesisModel::PruneConsumers(Stream& stream, Instant now) {
   if (stream.deregistered_consumers == 0) return;
-  stream.deregistered_consumers -= static_cast<int>(std::erase_if(
-      stream.consumers, [now](const auto& entry) { return entry.second.GoneAt(now); }));
+  const size_t erased = std::erase_if(
+      stream.consumers, [now](const auto& entry) { return entry.second.GoneAt(now); });
+  stream.deregistered_consumers -= static_cast<int>(erased);
+  if (erased > 0) ++erasures_;
 }
 
 Outcome<KinesisModel::Stream*> KinesisModel::StreamOfArn(Instant now, std::string_view stream_arn) {
@@ -128,6 +130,21 @@ ConsumerState* KinesisModel::FindConsumer(Instant now, std::string_view stream_n
   const auto it = stream->consumers.find(consumer_name);
   if (it == stream->consumers.end() || it->second.arn != consumer_arn) return nullptr;
   return &it->second;
+}
+
+ConsumerState* KinesisModel::SubscriptionConsumer(Instant now, Subscription& s, Stream*& stream) {
+  // Found before, nothing erased since and nothing to prune: the same stream and consumer.
+  if (s.found_at_erasures == erasures_ && s.found_consumer != nullptr &&
+      s.found_stream->deregistered_consumers == 0) {
+    stream = s.found_stream;
+    return s.found_consumer;
+  }
+  // The ARN's parts are the subscription's stream and consumer name: not parsed again per poll.
+  ConsumerState* consumer = FindConsumer(now, s.stream, s.consumer_name, s.consumer_arn, stream);
+  s.found_stream = stream;
+  s.found_consumer = consumer;
+  s.found_at_erasures = erasures_;
+  return consumer;
 }
 
 Outcome<ConsumerState*> KinesisModel::SelectConsumer(Instant now, const ConsumerSelector& selector,
@@ -479,9 +496,7 @@ SubscriptionPoll KinesisModel::Poll(Instant now, uint64_t subscription_id,
 
   using Kind = SubscriptionPoll::Kind;
   Stream* stream = nullptr;
-  // The ARN's parts are the subscription's stream and consumer name: not parsed again per poll.
-  const ConsumerState* consumer =
-      FindConsumer(now, s.stream, s.consumer_name, s.consumer_arn, stream);
+  const ConsumerState* consumer = SubscriptionConsumer(now, s, stream);
   if (consumer == nullptr || consumer->StatusAt(now) != ConsumerStatus::ACTIVE ||
       stream->created != s.stream_created) {
     return EndSubscription(s, {.kind = Kind::kFailed, .error = ConsumerNotFound(s.consumer_arn)});

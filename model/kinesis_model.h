@@ -349,6 +349,9 @@ class KinesisModel {
   internal::ConsumerState* FindConsumer(Instant now, std::string_view stream_name,
                                         std::string_view consumer_name,
                                         std::string_view consumer_arn, Stream*& stream);
+  // FindConsumer for a subscription's poll, remembered in the subscription between erasures.
+  internal::ConsumerState* SubscriptionConsumer(Instant now, Subscription& subscription,
+                                                Stream*& stream);
   Outcome<internal::ConsumerState*> SelectConsumer(Instant now, const ConsumerSelector& selector,
                                                    Stream*& stream);
   Outcome<Stream*> StreamOfArn(Instant now, std::string_view stream_arn);
@@ -371,6 +374,9 @@ class KinesisModel {
   std::unique_ptr<internal::IteratorTokenMemo> token_memo_;
   std::map<std::string, std::unique_ptr<Stream>, std::less<>> streams_;
   int deleting_ = 0;  // streams DELETING, so Advance looks for due deletions only then
+  // Streams and consumers erased so far: a pointer to either found while this count was the
+  // same is still valid.
+  uint64_t erasures_ = 0;
   // Open and ended subscriptions, subscription id - 1 its index (ids count up from 1: a vector,
   // not a map, since every poll looks one up), and the newest one of each (consumer ARN, shard id).
   std::vector<std::unique_ptr<Subscription>> subscriptions_;

@@ -2,6 +2,7 @@
 #ifndef SHARDSIM_MODEL_INTERNAL_STREAM_H_
 #define SHARDSIM_MODEL_INTERNAL_STREAM_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -111,6 +112,11 @@ struct KinesisModel::Subscription {
   std::optional<SequenceNumber> continuation_floor;
   // Set once it ended: kComplete or kFailed, repeated to every later poll.
   std::optional<SubscriptionPoll> ended;
+  // What its last poll found (SubscriptionConsumer), valid while the model's erasures count is
+  // still `found_at_erasures`.
+  Stream* found_stream = nullptr;
+  internal::ConsumerState* found_consumer = nullptr;
+  uint64_t found_at_erasures = UINT64_MAX;
 };
 
 }  // namespace shardsim::model
