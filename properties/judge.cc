@@ -104,7 +104,8 @@ void Judge::CountCall(const std::string& target) {
 
 void Judge::OnGetRecords(const model::GetRecordsCall& call) {
   ++stats_.get_records_calls;
-  CountCall(call.iterator.has_value() ? call.iterator->shard_id : std::string("an unknown shard"));
+  static const std::string kUnknownShard = "an unknown shard";
+  CountCall(call.iterator.has_value() ? call.iterator->shard_id : kUnknownShard);
   if (expired_tokens_.contains(call.request.ShardIterator)) {
     Violate(Property::kExpiredIteratorRecovered,
             "the consumer called GetRecords again with an iterator that had already expired",

@@ -1,6 +1,7 @@
 #include "model/internal/iterator_token.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "absl/strings/escaping.h"
 #include "sim/hash.h"
@@ -130,8 +131,10 @@ void EncodeIteratorTokenInto(const IteratorToken& token, std::string& text) {
     raw = heap.data();
   }
   size_t size = 0;
-  const auto put_u64 = [&](uint64_t v) {
-    for (int i = 0; i < 8; ++i) raw[size++] = static_cast<char>((v >> (8 * (7 - i))) & 0xff);
+  const auto put_u64 = [&](uint64_t v) {  // big-endian, as one store
+    const uint64_t big = __builtin_bswap64(v);
+    std::memcpy(raw + size, &big, sizeof big);
+    size += sizeof big;
   };
   put_u64(kMagic);
   raw[size++] = static_cast<char>(kVersion);
