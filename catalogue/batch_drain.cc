@@ -58,8 +58,8 @@ Stop CaughtUpAtZeroLag(const ConsumerContext&, const PageSeen& seen) {
 }
 
 sim::Task<void> DrainEveryShard(ConsumerContext& ctx, BatchDrainOptions options) {
-  const std::optional<std::vector<Shard>> shards = co_await ListShardsWithRetry(ctx);
-  if (!shards.has_value()) co_return;
+  const ShardList shards = co_await ListShardsWithRetry(ctx);
+  if (shards == nullptr) co_return;
   for (const Shard& shard : *shards) {
     const bool drained = co_await DrainShard(ctx, options, shard.ShardId);
     if (!drained && options.end_run_at_undrained_shard) co_return;

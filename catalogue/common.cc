@@ -4,14 +4,17 @@
 
 namespace shardsim::catalogue {
 
-sim::Task<std::optional<std::vector<Shard>>> ListShardsWithRetry(ConsumerContext& ctx, int attempts,
-                                                                 Duration retry_interval) {
+sim::Task<ShardList> ListShardsWithRetry(ConsumerContext& ctx, int attempts,
+                                         Duration retry_interval) {
   for (int i = 0; i < attempts; ++i) {
-    auto listed = co_await ctx.kinesis.ListShards({.StreamName = ctx.stream_name});
-    if (listed.ok()) co_return std::move(listed->Shards);
+    auto listed = co_await ctx.kinesis.ListShardsShared(ctx.stream_name);
+    if (listed.ok()) {
+      const std::shared_ptr<const model::ListShardsResponse>& response = *listed;
+      co_return ShardList(response, &response->Shards);  // aliasing: owns the whole response
+    }
     co_await ctx.Sleep(retry_interval);
   }
-  co_return std::nullopt;
+  co_return nullptr;
 }
 
 sim::Task<std::optional<std::string>> GetIteratorWithRetry(ConsumerContext& ctx,

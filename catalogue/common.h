@@ -5,6 +5,7 @@
 #ifndef SHARDSIM_CATALOGUE_COMMON_H_
 #define SHARDSIM_CATALOGUE_COMMON_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,9 +30,13 @@ using model::ShardIteratorType;
 using properties::Property;
 using properties::Violates;
 
+// A stream's shards as ListShards answered, shared with the model's answer (no copy); nullptr
+// when listing failed.
+using ShardList = std::shared_ptr<const std::vector<Shard>>;
+
 // ListShards, retried every `retry_interval` on errors, at most `attempts` times.
-sim::Task<std::optional<std::vector<Shard>>> ListShardsWithRetry(
-    ConsumerContext& ctx, int attempts = 10, Duration retry_interval = Duration::Seconds(1));
+sim::Task<ShardList> ListShardsWithRetry(ConsumerContext& ctx, int attempts = 10,
+                                         Duration retry_interval = Duration::Seconds(1));
 
 // An iterator for `shard_id`: AFTER_SEQUENCE_NUMBER of the checkpoint when there is one,
 // otherwise `fallback` (TRIM_HORIZON by default). A checkpoint below the trim horizon (the

@@ -45,7 +45,7 @@ sim::Task<void> BlockOnParents(ConsumerContext& ctx, const std::vector<std::stri
       if (!checkpoint.has_value() || !checkpoint->shard_end) waiting.push_back(parent);
     }
     if (waiting.empty()) co_return;
-    if (const std::optional<std::vector<Shard>> shards = co_await ListShardsWithRetry(ctx)) {
+    if (const ShardList shards = co_await ListShardsWithRetry(ctx)) {
       std::erase_if(waiting, [&](const std::string& parent) {
         return std::none_of(shards->begin(), shards->end(),
                             [&](const Shard& s) { return s.ShardId == parent; });
@@ -145,9 +145,10 @@ sim::Task<void> FanOutEveryShard(ConsumerContext& ctx, FanOutSteps& steps) {
     co_await ctx.Sleep(sync_interval);
   }
   for (bool listed = false; !listed || steps.SyncsShards();) {
-    if (const std::optional<std::vector<Shard>> shards = co_await ListShardsWithRetry(ctx)) {
+    if (const ShardList shards = co_await ListShardsWithRetry(ctx)) {
       listed = true;
       for (const Shard& shard : *shards) {
+        if (worker.started.contains(shard.ShardId)) continue;  // as StartReader would
         std::vector<std::string> parents;
         if (shard.ParentShardId.has_value()) parents.push_back(*shard.ParentShardId);
         if (shard.AdjacentParentShardId.has_value()) {

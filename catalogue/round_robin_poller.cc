@@ -76,10 +76,10 @@ bool AnyBehind(const std::map<std::string, ShardReader>& readers) {
 sim::Task<void> PollEveryShard(ConsumerContext& ctx, PollerSteps& steps,
                                std::string round_interval_param) {
   std::map<std::string, ShardReader> readers;
-  std::optional<std::vector<Shard>> shards;
+  ShardList shards;
   for (;;) {
-    if (!shards.has_value()) shards = co_await ListShardsWithRetry(ctx);
-    if (shards.has_value()) {
+    if (shards == nullptr) shards = co_await ListShardsWithRetry(ctx);
+    if (shards != nullptr) {
       bool shard_ended = false;
       for (const Shard& shard : *shards) {
         ShardReader& reader = readers[shard.ShardId];

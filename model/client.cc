@@ -55,25 +55,45 @@ sim::Task<Outcome<Empty>> KinesisClient::CreateStream(CreateStreamRequest reques
   co_return CreateStreamNow(request, options);
 }
 
-Outcome<ListShardsResponse> KinesisClient::ListShardsNow(const ListShardsRequest& request) {
-  Outcome<ListShardsResponse> out = model_->ListShards(simulation_->now(), request);
+void KinesisClient::FinishListShards(const ListShardsRequest& request, const KinesisError* error,
+                                     const ListShardsResponse* response) {
   sim::TraceLine line = simulation_->trace().Begin(simulation_->now(), name_, "ListShards");
   line.Add("stream", request.StreamName);
   if (request.NextToken) line.Add("resumed", true);
-  if (out.ok()) {
-    line.Add("shards", static_cast<uint64_t>(out->Shards.size()));
-    if (out->NextToken) line.Add("more", true);
+  if (error == nullptr) {
+    line.Add("shards", static_cast<uint64_t>(response->Shards.size()));
+    if (response->NextToken) line.Add("more", true);
     line.Commit();
   } else {
-    CommitError(line, out.error());
+    CommitError(line, *error);
   }
   for (CallObserver* o : observers_) o->OnListShards(simulation_->now(), name_);
+}
+
+Outcome<ListShardsResponse> KinesisClient::ListShardsNow(const ListShardsRequest& request) {
+  Outcome<ListShardsResponse> out = model_->ListShards(simulation_->now(), request);
+  FinishListShards(request, out.ok() ? nullptr : &out.error(), out.ok() ? &*out : nullptr);
   return out;
 }
 
 sim::Task<Outcome<ListShardsResponse>> KinesisClient::ListShards(ListShardsRequest request) {
   co_await simulation_->Sleep(call_latency_);
   co_return ListShardsNow(request);
+}
+
+Outcome<std::shared_ptr<const ListShardsResponse>> KinesisClient::ListShardsSharedNow(
+    std::string_view stream_name) {
+  Outcome<std::shared_ptr<const ListShardsResponse>> out =
+      model_->ListShardsShared(simulation_->now(), stream_name);
+  FinishListShards(ListShardsRequest{.StreamName = std::string(stream_name)},
+                   out.ok() ? nullptr : &out.error(), out.ok() ? out->get() : nullptr);
+  return out;
+}
+
+sim::Task<Outcome<std::shared_ptr<const ListShardsResponse>>> KinesisClient::ListShardsShared(
+    std::string stream_name) {
+  co_await simulation_->Sleep(call_latency_);
+  co_return ListShardsSharedNow(stream_name);
 }
 
 Outcome<DescribeStreamResponse> KinesisClient::DescribeStreamNow(
@@ -141,8 +161,8 @@ sim::Task<Outcome<ListStreamsResponse>> KinesisClient::ListStreams(ListStreamsRe
   co_return ListStreamsNow(request);
 }
 
-Outcome<PutRecordResponse> KinesisClient::PutRecordNow(const PutRecordRequest& request) {
-  PutCall call = model_->ObservePutRecord(simulation_->now(), name_, request);
+Outcome<PutRecordResponse> KinesisClient::PutRecordNow(PutRecordRequest request) {
+  PutCall call = model_->ObservePutRecord(simulation_->now(), name_, std::move(request));
   sim::TraceLine line =
       simulation_->trace().Begin(simulation_->now(), name_, trace_call::kPutRecord);
   WritePut(line, call);

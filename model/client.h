@@ -14,6 +14,7 @@
 #define SHARDSIM_MODEL_CLIENT_H_
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -83,6 +84,10 @@ class KinesisClient {
   sim::Task<Outcome<Empty>> CreateStream(CreateStreamRequest request, StreamOptions options = {});
   // Pages with MaxResults and NextToken, and takes a ShardFilter, as AWS's does.
   sim::Task<Outcome<ListShardsResponse>> ListShards(ListShardsRequest request);
+  // ListShards({.StreamName = stream_name}) with the answer shared, not copied
+  // (KinesisModel::ListShardsShared); traced and observed exactly as that call.
+  sim::Task<Outcome<std::shared_ptr<const ListShardsResponse>>> ListShardsShared(
+      std::string stream_name);
   // The stream's status (CREATING, ACTIVE, UPDATING, DELETING), mode and shards.
   sim::Task<Outcome<DescribeStreamResponse>> DescribeStream(DescribeStreamRequest request);
   sim::Task<Outcome<DescribeStreamSummaryResponse>> DescribeStreamSummary(
@@ -110,11 +115,13 @@ class KinesisClient {
   Outcome<Empty> CreateStreamNow(const CreateStreamRequest& request,
                                  const StreamOptions& options = {});
   Outcome<ListShardsResponse> ListShardsNow(const ListShardsRequest& request);
+  Outcome<std::shared_ptr<const ListShardsResponse>> ListShardsSharedNow(
+      std::string_view stream_name);
   Outcome<DescribeStreamResponse> DescribeStreamNow(const DescribeStreamRequest& request);
   Outcome<DescribeStreamSummaryResponse> DescribeStreamSummaryNow(
       const DescribeStreamSummaryRequest& request);
   Outcome<ListStreamsResponse> ListStreamsNow(const ListStreamsRequest& request);
-  Outcome<PutRecordResponse> PutRecordNow(const PutRecordRequest& request);
+  Outcome<PutRecordResponse> PutRecordNow(PutRecordRequest request);
   Outcome<PutRecordsResponse> PutRecordsNow(const PutRecordsRequest& request);
   Outcome<Empty> SplitShardNow(const SplitShardRequest& request);
   Outcome<Empty> MergeShardsNow(const MergeShardsRequest& request);
@@ -131,6 +138,9 @@ class KinesisClient {
   friend class EventStream;
   void TraceError(std::string_view call, const KinesisError& error,
                   std::vector<sim::TraceField> fields);
+  // The trace record and observation of a ListShards; `error` or `response` is set.
+  void FinishListShards(const ListShardsRequest& request, const KinesisError* error,
+                        const ListShardsResponse* response);
   Outcome<GetRecordsResponse> DoGetRecords(GetRecordsRequest request);
   Outcome<GetShardIteratorResponse> DoGetShardIterator(GetShardIteratorRequest request);
 

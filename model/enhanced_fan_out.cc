@@ -95,7 +95,11 @@ std::string StreamArn(std::string_view stream_name) {
 // Consumers ---------------------------------------------------------------------------------
 
 void KinesisModel::PruneConsumers(Stream& stream, Instant now) {
-  std::erase_if(stream.consumers, [now](const auto& entry) { return entry.second.GoneAt(now); });
+  if (stream.deregistered_consumers == 0) return;
+  const size_t erased = std::erase_if(
+      stream.consumers, [now](const auto& entry) { return entry.second.GoneAt(now); });
+  stream.deregistered_consumers -= static_cast<int>(erased);
+  if (erased > 0) ++erasures_;
 }
 
 Outcome<KinesisModel::Stream*> KinesisModel::StreamOfArn(Instant now, std::string_view stream_arn) {
@@ -126,6 +130,21 @@ ConsumerState* KinesisModel::FindConsumer(Instant now, std::string_view stream_n
   const auto it = stream->consumers.find(consumer_name);
   if (it == stream->consumers.end() || it->second.arn != consumer_arn) return nullptr;
   return &it->second;
+}
+
+ConsumerState* KinesisModel::SubscriptionConsumer(Instant now, Subscription& s, Stream*& stream) {
+  // Found before, nothing erased since and nothing to prune: the same stream and consumer.
+  if (s.found_at_erasures == erasures_ && s.found_consumer != nullptr &&
+      s.found_stream->deregistered_consumers == 0) {
+    stream = s.found_stream;
+    return s.found_consumer;
+  }
+  // The ARN's parts are the subscription's stream and consumer name: not parsed again per poll.
+  ConsumerState* consumer = FindConsumer(now, s.stream, s.consumer_name, s.consumer_arn, stream);
+  s.found_stream = stream;
+  s.found_consumer = consumer;
+  s.found_at_erasures = erasures_;
+  return consumer;
 }
 
 Outcome<ConsumerState*> KinesisModel::SelectConsumer(Instant now, const ConsumerSelector& selector,
@@ -261,6 +280,7 @@ Outcome<Empty> KinesisModel::DeregisterStreamConsumer(
                         absl::StrCat("Consumer ", c.name, " is already being deleted.")};
   }
   c.deregistered = true;
+  ++stream->deregistered_consumers;
   c.busy_until = now + std::max(stream->options.status_change_delay, Duration::Zero());
   PruneConsumers(*stream, now);
   WakeSubscribers(*stream, std::nullopt);
@@ -313,7 +333,7 @@ Outcome<SubscribeToShardResponse> KinesisModel::OpenSubscription(
   const std::pair<std::string, std::string> key{request.ConsumerARN, shard.id()};
   const auto newest = newest_subscription_.find(key);
   if (newest != newest_subscription_.end() &&
-      now < subscriptions_.at(newest->second)->started + kResubscribeGuard) {
+      now < FindSubscription(newest->second)->started + kResubscribeGuard) {
     return KinesisError{ErrorCode::kResourceInUse,
                         absl::StrCat("Another active subscription exists for this consumer: ",
                                      sim::ToAbsl(kAccount), ":", stream->name, ":", shard.id(), ":",
@@ -346,7 +366,7 @@ Outcome<SubscribeToShardResponse> KinesisModel::OpenSubscription(
   }
 
   if (newest != newest_subscription_.end()) {
-    Subscription& previous = *subscriptions_.at(newest->second);
+    Subscription& previous = *FindSubscription(newest->second);
     if (!previous.ended) {
       EndSubscription(
           previous, SubscriptionPoll{
@@ -360,6 +380,7 @@ Outcome<SubscribeToShardResponse> KinesisModel::OpenSubscription(
   }
   auto subscription = std::make_unique<Subscription>();
   subscription->id = next_subscription_id_++;
+  SHARDSIM_CHECK(subscription->id == subscriptions_.size() + 1, "subscription ids count up from 1");
   subscription->stream = stream->name;
   subscription->stream_created = stream->created;
   subscription->consumer_arn = consumer->arn;
@@ -379,9 +400,13 @@ Outcome<SubscribeToShardResponse> KinesisModel::OpenSubscription(
   }
   const uint64_t id = subscription->id;
   const Instant ends_at = subscription->ends_at;
-  subscriptions_.emplace(id, std::move(subscription));
+  subscriptions_.push_back(std::move(subscription));
   newest_subscription_[key] = id;
   return SubscribeToShardResponse{id, ends_at};
+}
+
+KinesisModel::Subscription* KinesisModel::FindSubscription(uint64_t id) const {
+  return id >= 1 && id <= subscriptions_.size() ? subscriptions_[id - 1].get() : nullptr;
 }
 
 SubscriptionPoll KinesisModel::EndSubscription(Subscription& subscription, SubscriptionPoll end) {
@@ -391,7 +416,8 @@ SubscriptionPoll KinesisModel::EndSubscription(Subscription& subscription, Subsc
 }
 
 void KinesisModel::WakeOnChange(uint64_t subscription_id, std::function<void()> wake) {
-  SHARDSIM_CHECK(subscriptions_.contains(subscription_id), "WakeOnChange of an id never issued");
+  SHARDSIM_CHECK(FindSubscription(subscription_id) != nullptr,
+                 "WakeOnChange of an id never issued");
   const auto it = std::lower_bound(wakes_.begin(), wakes_.end(), subscription_id,
                                    [](const auto& entry, uint64_t id) { return entry.first < id; });
   if (it != wakes_.end() && it->first == subscription_id) {
@@ -411,7 +437,7 @@ void KinesisModel::WakeSubscribers(const Stream& stream, std::optional<uint32_t>
   if (wakes_.empty()) return;
   std::vector<std::function<void()>> due;  // taken out first: a wake may add another
   for (auto it = wakes_.begin(); it != wakes_.end();) {
-    const Subscription& s = *subscriptions_.at(it->first);
+    const Subscription& s = *FindSubscription(it->first);
     const bool mine = s.stream == stream.name && s.stream_created == stream.created &&
                       (!shard_index || s.shard_index == *shard_index);
     if (!mine) {
@@ -454,7 +480,7 @@ SubscriptionDelivery KinesisModel::ObserveSubscription(Instant now, std::string 
   delivery.poll = Poll(now, subscription_id, &delivery);
   // A wait is neither traced nor observed: most polls are waits, and they go unnamed.
   if (delivery.poll.kind == SubscriptionPoll::Kind::kWait) return delivery;
-  const Subscription& s = *subscriptions_.at(subscription_id);
+  const Subscription& s = *FindSubscription(subscription_id);
   delivery.consumer_arn = s.consumer_arn;
   delivery.shard_id = internal::ShardIdFor(s.shard_index);
   return delivery;
@@ -463,16 +489,14 @@ SubscriptionDelivery KinesisModel::ObserveSubscription(Instant now, std::string 
 SubscriptionPoll KinesisModel::Poll(Instant now, uint64_t subscription_id,
                                     SubscriptionDelivery* described) {
   Advance(now);
-  const auto found = subscriptions_.find(subscription_id);
-  SHARDSIM_CHECK(found != subscriptions_.end(), "PollSubscription of an id never issued");
-  Subscription& s = *found->second;
+  Subscription* found = FindSubscription(subscription_id);
+  SHARDSIM_CHECK(found != nullptr, "PollSubscription of an id never issued");
+  Subscription& s = *found;
   if (s.ended) return *s.ended;
 
   using Kind = SubscriptionPoll::Kind;
   Stream* stream = nullptr;
-  // The ARN's parts are the subscription's stream and consumer name: not parsed again per poll.
-  const ConsumerState* consumer =
-      FindConsumer(now, s.stream, s.consumer_name, s.consumer_arn, stream);
+  const ConsumerState* consumer = SubscriptionConsumer(now, s, stream);
   if (consumer == nullptr || consumer->StatusAt(now) != ConsumerStatus::ACTIVE ||
       stream->created != s.stream_created) {
     return EndSubscription(s, {.kind = Kind::kFailed, .error = ConsumerNotFound(s.consumer_arn)});

@@ -39,11 +39,8 @@ std::string ShardNotFound(std::string_view shard, std::string_view stream) {
                       " under account ", sim::ToString(kAccount), " does not exist");
 }
 
-KinesisError RateExceeded(const ShardStore& shard, std::string_view stream) {
-  return Error(
-      ErrorCode::kProvisionedThroughputExceeded,
-      absl::StrCat("Rate exceeded for shard ", shard.id(), " in stream ", sim::ToString(stream),
-                   " under account ", sim::ToString(kAccount), "."));
+KinesisError RateExceeded(ShardStore& shard, std::string_view stream) {
+  return Error(ErrorCode::kProvisionedThroughputExceeded, shard.RateExceededMessage(stream));
 }
 
 // AWS prints iterator times like "Sat Nov 10 18:27:14 UTC 2018".

@@ -146,6 +146,11 @@ class KinesisModel {
                               const StreamOptions& options = {});
   // The retained shards, in shard-index order, a page at a time (see kinesis_api.h).
   Outcome<ListShardsResponse> ListShards(Instant now, const ListShardsRequest& request);
+  // ListShards(now, {.StreamName = stream_name}), shared: a loop that lists a stream's shards
+  // every few seconds gets the same answer object until the listing changes (a shard added,
+  // closed or expired) instead of a copy of every shard's strings each time.
+  Outcome<std::shared_ptr<const ListShardsResponse>> ListShardsShared(Instant now,
+                                                                      std::string_view stream_name);
   Outcome<PutRecordResponse> PutRecord(Instant now, const PutRecordRequest& request);
   Outcome<PutRecordsResponse> PutRecords(Instant now, const PutRecordsRequest& request);
   Outcome<GetShardIteratorResponse> GetShardIterator(Instant now,
@@ -344,12 +349,17 @@ class KinesisModel {
   internal::ConsumerState* FindConsumer(Instant now, std::string_view stream_name,
                                         std::string_view consumer_name,
                                         std::string_view consumer_arn, Stream*& stream);
+  // FindConsumer for a subscription's poll, remembered in the subscription between erasures.
+  internal::ConsumerState* SubscriptionConsumer(Instant now, Subscription& subscription,
+                                                Stream*& stream);
   Outcome<internal::ConsumerState*> SelectConsumer(Instant now, const ConsumerSelector& selector,
                                                    Stream*& stream);
   Outcome<Stream*> StreamOfArn(Instant now, std::string_view stream_arn);
   // Drops consumers whose DELETING time is over.
   void PruneConsumers(Stream& stream, Instant now);
   SubscriptionPoll EndSubscription(Subscription& subscription, SubscriptionPoll end);
+  // The subscription `id` names; nullptr for an id never issued.
+  Subscription* FindSubscription(uint64_t id) const;
   // Calls (and drops) the wakes of the subscriptions on `stream` (on its shard `shard_index`
   // only, when given).
   void WakeSubscribers(const Stream& stream, std::optional<uint32_t> shard_index);
@@ -364,9 +374,12 @@ class KinesisModel {
   std::unique_ptr<internal::IteratorTokenMemo> token_memo_;
   std::map<std::string, std::unique_ptr<Stream>, std::less<>> streams_;
   int deleting_ = 0;  // streams DELETING, so Advance looks for due deletions only then
-  // Open and ended subscriptions by id (ids count up from 1), and the newest one of each
-  // (consumer ARN, shard id).
-  std::map<uint64_t, std::unique_ptr<Subscription>> subscriptions_;
+  // Streams and consumers erased so far: a pointer to either found while this count was the
+  // same is still valid.
+  uint64_t erasures_ = 0;
+  // Open and ended subscriptions, subscription id - 1 its index (ids count up from 1: a vector,
+  // not a map, since every poll looks one up), and the newest one of each (consumer ARN, shard id).
+  std::vector<std::unique_ptr<Subscription>> subscriptions_;
   std::map<std::pair<std::string, std::string>, uint64_t> newest_subscription_;
   uint64_t next_subscription_id_ = 1;
   // WakeOnChange's wakes by subscription id, sorted by id (a few at a time: set and cancelled at

@@ -1,7 +1,9 @@
 // KinesisModel's listings: ListShards (ShardFilter, MaxResults, NextToken), DescribeStream,
 // DescribeStreamSummary and ListStreams.
 #include <algorithm>
+#include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "model/internal/next_token.h"
@@ -144,6 +146,56 @@ Outcome<ListShardsResponse> KinesisModel::ListShards(Instant now,
     response.Shards.push_back(*shard);
   }
   return response;
+}
+
+namespace {
+
+// The retained shards of `stream`, each as (index, closed).
+std::vector<std::pair<uint32_t, bool>> ListingKey(
+    const std::vector<std::unique_ptr<ShardStore>>& shards) {
+  std::vector<std::pair<uint32_t, bool>> key;
+  key.reserve(shards.size());
+  for (const auto& shard : shards) {
+    if (shard != nullptr) key.emplace_back(shard->index(), shard->closed());
+  }
+  return key;
+}
+
+// ListingKey(shards) == key, without building the key.
+bool HasListingKey(const std::vector<std::unique_ptr<ShardStore>>& shards,
+                   const std::vector<std::pair<uint32_t, bool>>& key) {
+  size_t next = 0;
+  for (const auto& shard : shards) {
+    if (shard == nullptr) continue;
+    if (next == key.size() || key[next] != std::pair(shard->index(), shard->closed())) return false;
+    ++next;
+  }
+  return next == key.size();
+}
+
+}  // namespace
+
+Outcome<std::shared_ptr<const ListShardsResponse>> KinesisModel::ListShardsShared(
+    Instant now, std::string_view stream_name) {
+  Advance(now);
+  Stream* stream = FindStream(stream_name);
+  // The stream check ListShards makes, then the key of what it would list.
+  if (stream != nullptr && stream->shared_listing != nullptr &&
+      UsableStream(now, stream_name, Access::kList).ok()) {
+    Retire(*stream, now);
+    if (HasListingKey(stream->shards, stream->shared_listing_key)) return stream->shared_listing;
+  }
+  Outcome<ListShardsResponse> listed =
+      ListShards(now, ListShardsRequest{.StreamName = std::string(stream_name)});
+  if (!listed.ok()) return listed.error();
+  auto shared = std::make_shared<const ListShardsResponse>(*std::move(listed));
+  stream = FindStream(stream_name);
+  // A page with a NextToken (more shards than a page holds) carries its time: not kept.
+  if (stream != nullptr && !shared->NextToken.has_value()) {
+    stream->shared_listing = shared;
+    stream->shared_listing_key = ListingKey(stream->shards);
+  }
+  return shared;
 }
 
 StreamSummary KinesisModel::Summarize(Stream& stream, Instant now) {

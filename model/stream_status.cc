@@ -43,6 +43,7 @@ void KinesisModel::CompleteDeletions(Instant now) {
       continue;
     }
     it = streams_.erase(it);
+    ++erasures_;
     --deleting_;
   }
   SHARDSIM_CHECK(deleting_ >= 0, "more deletions completed than begun");
@@ -55,6 +56,7 @@ Outcome<Empty> KinesisModel::DeleteStream(Instant now, const DeleteStreamRequest
   WakeSubscribers(**found, std::nullopt);
   if ((*found)->options.status_change_delay <= Duration::Zero()) {
     streams_.erase(request.StreamName);  // the key exists: found names it
+    ++erasures_;
     return Empty{};
   }
   MarkBusy(**found, StreamStatus::DELETING, now);

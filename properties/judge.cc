@@ -104,7 +104,8 @@ void Judge::CountCall(const std::string& target) {
 
 void Judge::OnGetRecords(const model::GetRecordsCall& call) {
   ++stats_.get_records_calls;
-  CountCall(call.iterator.has_value() ? call.iterator->shard_id : std::string("an unknown shard"));
+  static const std::string kUnknownShard = "an unknown shard";
+  CountCall(call.iterator.has_value() ? call.iterator->shard_id : kUnknownShard);
   if (expired_tokens_.contains(call.request.ShardIterator)) {
     Violate(Property::kExpiredIteratorRecovered,
             "the consumer called GetRecords again with an iterator that had already expired",
@@ -220,13 +221,17 @@ void Judge::OnSubscribeToShard(const model::SubscribeToShardCall& call) {
 
 void Judge::OnSubscriptionDelivery(const model::SubscriptionDelivery& delivery) {
   const model::SubscriptionPoll& poll = delivery.poll;
-  ShardState& shard = shards_[delivery.shard_id];
   if (poll.kind == model::SubscriptionPoll::Kind::kComplete) {
+    ShardState& shard = shards_[delivery.shard_id];
     if (poll.expired) shard.subscription_expired_at = delivery.at;
     if (poll.expired) probes_.Mark(Probe::kSubscriptionExpired);
     return;
   }
-  if (poll.kind != model::SubscriptionPoll::Kind::kEvent || !delivery.from.has_value()) return;
+  if (poll.kind != model::SubscriptionPoll::Kind::kEvent || !delivery.from.has_value()) {
+    shards_.try_emplace(delivery.shard_id);  // known from now on, as a read would make it
+    return;
+  }
+  // An event's shard is looked up once, by Read (from.shard_id is delivery.shard_id).
   ++stats_.subscription_events;
   const model::SubscribeToShardEvent& event = *poll.event;
   Read(delivery.at, *delivery.from, delivery.next, event.Records.empty(), event.MillisBehindLatest);

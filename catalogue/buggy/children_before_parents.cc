@@ -68,7 +68,7 @@ sim::Task<void> ScanShard(ConsumerContext& ctx, std::string shard_id) {
 sim::Task<void> ChildrenBeforeParents(ConsumerContext& ctx) {
   std::set<std::string> started;
   for (;;) {
-    if (const std::optional<std::vector<Shard>> shards = co_await ListShardsWithRetry(ctx)) {
+    if (const ShardList shards = co_await ListShardsWithRetry(ctx)) {
       for (const Shard& shard : *shards) {
         if (!started.insert(shard.ShardId).second) continue;
         // The bug: a child starts at once, whether or not its parents are finished.

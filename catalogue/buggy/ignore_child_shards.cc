@@ -15,8 +15,8 @@ namespace {
 sim::Task<void> IgnoreChildShards(ConsumerContext& ctx) {
   PollerSteps steps;  // every step as the correct worker takes it
   std::map<std::string, ShardReader> readers;
-  std::optional<std::vector<Shard>> shards;
-  while (!shards.has_value()) shards = co_await ListShardsWithRetry(ctx);
+  ShardList shards;
+  while (shards == nullptr) shards = co_await ListShardsWithRetry(ctx);
   for (;;) {  // the bug: the shards listed at start-up, forever
     for (const Shard& shard : *shards) {
       ShardReader& reader = readers[shard.ShardId];

@@ -47,10 +47,10 @@ sim::Task<bool> ReadOnce(ConsumerContext& ctx, const std::string& shard_id, Shar
 
 sim::Task<void> NoAdvanceOnEmptyPage(ConsumerContext& ctx) {
   std::map<std::string, ShardReader> readers;
-  std::optional<std::vector<Shard>> shards;
+  ShardList shards;
   for (;;) {
-    if (!shards.has_value()) shards = co_await ListShardsWithRetry(ctx);
-    if (shards.has_value()) {
+    if (shards == nullptr) shards = co_await ListShardsWithRetry(ctx);
+    if (shards != nullptr) {
       bool shard_ended = false;
       for (const Shard& shard : *shards) {
         ShardReader& reader = readers[shard.ShardId];

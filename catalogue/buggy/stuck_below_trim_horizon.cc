@@ -93,7 +93,7 @@ sim::Task<void> StuckBelowTrimHorizon(ConsumerContext& ctx) {
   ctx.Spawn("checkpoint-flush", FlushCheckpoints(ctx, buffer));
   std::set<std::string> started;
   for (;;) {
-    if (const std::optional<std::vector<Shard>> shards = co_await ListShardsWithRetry(ctx)) {
+    if (const ShardList shards = co_await ListShardsWithRetry(ctx)) {
       for (const Shard& shard : *shards) {
         if (started.contains(shard.ShardId) || !ParentsFinished(ctx, shard, *shards)) continue;
         started.insert(shard.ShardId);

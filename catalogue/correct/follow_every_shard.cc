@@ -32,7 +32,13 @@ struct Split {
 
 class Reader {
  public:
-  explicit Reader(ConsumerContext& ctx) : ctx_(ctx) {}
+  explicit Reader(ConsumerContext& ctx)
+      : ctx_(ctx),
+        poll_interval_(Duration::Millis(ctx.param("poll_interval_ms"))),
+        max_records_(static_cast<int>(ctx.param("max_records"))),
+        backoff_base_(Duration::Millis(ctx.param("backoff_base_ms"))),
+        backoff_max_(Duration::Millis(ctx.param("backoff_max_ms"))),
+        caught_up_poll_interval_ms_(ctx.param("caught_up_poll_interval_ms")) {}
 
   sim::Task<void> Run() {
     const Duration discovery_interval = Duration::Millis(ctx_.param("discovery_interval_ms"));
@@ -53,7 +59,7 @@ class Reader {
       } else {
         splits_.push_back(*std::move(split));
       }
-      co_await ctx_.Sleep(Duration::Millis(ctx_.param("poll_interval_ms")));
+      co_await ctx_.Sleep(poll_interval_);
     }
   }
 
@@ -77,8 +83,8 @@ class Reader {
 
   // Assigns every listed shard that is not finished and whose listed parents all are.
   sim::Task<void> DiscoverShards() {
-    const std::optional<std::vector<Shard>> shards = co_await ListShardsWithRetry(ctx_);
-    if (!shards.has_value()) co_return;
+    const ShardList shards = co_await ListShardsWithRetry(ctx_);
+    if (shards == nullptr) co_return;
     std::set<std::string> listed;
     for (const Shard& shard : *shards) listed.insert(shard.ShardId);
     for (const Shard& shard : *shards) {
@@ -105,12 +111,9 @@ class Reader {
       split.iterator = co_await StartingIterator(split);
       if (!split.iterator.has_value()) co_return false;  // try again next round
     }
-    auto page = co_await ctx_.kinesis.GetRecords(
-        {*split.iterator, static_cast<int>(ctx_.param("max_records")), std::nullopt});
+    auto page = co_await ctx_.kinesis.GetRecords({*split.iterator, max_records_, std::nullopt});
     if (page.Is(ErrorCode::kProvisionedThroughputExceeded)) {
-      split.backoff =
-          std::min(std::max(Duration::Millis(ctx_.param("backoff_base_ms")), split.backoff * 2),
-                   Duration::Millis(ctx_.param("backoff_max_ms")));
+      split.backoff = std::min(std::max(backoff_base_, split.backoff * 2), backoff_max_);
       co_await ctx_.Sleep(split.backoff);
       co_return false;
     }
@@ -133,9 +136,8 @@ class Reader {
     split.iterator = page->NextShardIterator;
     if (page->MillisBehindLatest == 0 && !split.caught_up) ctx_.app.DeclareCaughtUp(split.shard_id);
     split.caught_up = page->MillisBehindLatest == 0;
-    const int64_t idle_ms = ctx_.param("caught_up_poll_interval_ms");
-    if (split.caught_up && page->Records.empty() && idle_ms > 0) {
-      split.resume_at = ctx_.sim.now() + Duration::Millis(idle_ms);
+    if (split.caught_up && page->Records.empty() && caught_up_poll_interval_ms_ > 0) {
+      split.resume_at = ctx_.sim.now() + Duration::Millis(caught_up_poll_interval_ms_);
     }
     co_return false;
   }
@@ -166,6 +168,12 @@ class Reader {
   }
 
   ConsumerContext& ctx_;
+  // The parameters, looked up once: a lookup per poll showed in profiles.
+  const Duration poll_interval_;
+  const int max_records_;
+  const Duration backoff_base_;
+  const Duration backoff_max_;
+  const int64_t caught_up_poll_interval_ms_;
   std::deque<Split> splits_;
   std::set<std::string> assigned_;
   std::set<std::string> finished_;

@@ -1,5 +1,8 @@
 #include "model/internal/iterator_token.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "absl/strings/escaping.h"
 #include "sim/hash.h"
 #include "sim/strings.h"
@@ -128,8 +131,10 @@ void EncodeIteratorTokenInto(const IteratorToken& token, std::string& text) {
     raw = heap.data();
   }
   size_t size = 0;
-  const auto put_u64 = [&](uint64_t v) {
-    for (int i = 0; i < 8; ++i) raw[size++] = static_cast<char>((v >> (8 * (7 - i))) & 0xff);
+  const auto put_u64 = [&](uint64_t v) {  // big-endian, as one store
+    const uint64_t big = __builtin_bswap64(v);
+    std::memcpy(raw + size, &big, sizeof big);
+    size += sizeof big;
   };
   put_u64(kMagic);
   raw[size++] = static_cast<char>(kVersion);
@@ -165,9 +170,27 @@ std::string IteratorTokenMemo::Encode(const IteratorToken& token, std::string_vi
   return e.text;
 }
 
+namespace {
+
+// Tokens share their first dozens of characters and differ near the end (the position, the
+// issue time and the checksum), so the tail is compared first.
+bool SameToken(std::string_view a, std::string_view b) {
+  constexpr size_t kTail = 16;
+  if (a.size() != b.size()) return false;
+  const size_t tail = std::min(a.size(), kTail);
+  return a.substr(a.size() - tail) == b.substr(b.size() - tail) &&
+         a.substr(0, a.size() - tail) == b.substr(0, b.size() - tail);
+}
+
+}  // namespace
+
 const DecodedToken* IteratorTokenMemo::Decode(std::string_view text) {
-  for (const Entry& e : entries_) {
-    if (!e.text.empty() && e.text == text) return e.decoded.has_value() ? &*e.decoded : nullptr;
+  // Newest first: the token passed back is most often the one issued last.
+  for (size_t age = 1; age <= entries_.size(); ++age) {
+    const Entry& e = entries_[(next_ - age) % entries_.size()];
+    if (!e.text.empty() && SameToken(e.text, text)) {
+      return e.decoded.has_value() ? &*e.decoded : nullptr;
+    }
   }
   std::optional<IteratorToken> token = DecodeIteratorToken(text);
   if (!token.has_value()) return Remember(text, std::nullopt);

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "model/internal/stream.h"
 #include "model/sequence_number.h"
 
 namespace shardsim::model::internal {
@@ -137,6 +139,15 @@ uint64_t ShardStore::Append(Instant arrival, std::string_view partition_key,
 const StoredRecord& ShardStore::At(uint64_t ordinal) const {
   SHARDSIM_CHECK(Retained(ordinal), "record ordinal is not retained");
   return records_[ordinal - first_ordinal_];
+}
+
+const std::string& ShardStore::RateExceededMessage(std::string_view stream) {
+  if (rate_exceeded_message_.empty()) {
+    rate_exceeded_message_ =
+        absl::StrCat("Rate exceeded for shard ", id_, " in stream ", sim::ToAbsl(stream),
+                     " under account ", sim::ToAbsl(kAccount), ".");
+  }
+  return rate_exceeded_message_;
 }
 
 std::string_view ShardStore::PartitionKeyOf(const StoredRecord& r) const {

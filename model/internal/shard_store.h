@@ -60,6 +60,9 @@ class ShardStore {
 
   uint32_t index() const { return index_; }
   const std::string& id() const { return id_; }
+  // The message of a ProvisionedThroughputExceededException on this shard of `stream` (the
+  // shard's stream, always the same), formatted once: throttled reads are frequent.
+  const std::string& RateExceededMessage(std::string_view stream);
   Instant created() const { return created_; }
   const HashKeyRange& hash_range() const { return range_; }
 
@@ -143,6 +146,7 @@ class ShardStore {
 
   uint32_t index_;
   std::string id_;
+  std::string rate_exceeded_message_;  // empty until first asked for
   Instant created_;
   HashKeyRange range_;
   BucketProfile profile_;

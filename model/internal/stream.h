@@ -2,11 +2,13 @@
 #ifndef SHARDSIM_MODEL_INTERNAL_STREAM_H_
 #define SHARDSIM_MODEL_INTERNAL_STREAM_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -67,9 +69,17 @@ struct KinesisModel::Stream {
   // shards every few calls would otherwise print 128-bit hash keys and sequence numbers each
   // time); an entry made while the shard was open is redone once it has closed.
   std::vector<std::optional<Shard>> listings;
+  // The last answer of ListShardsShared, and the listing it was made from: each retained
+  // shard's index and whether it was closed (a description changes only when its shard
+  // closes, so the same key means the same answer).
+  std::shared_ptr<const ListShardsResponse> shared_listing;
+  std::vector<std::pair<uint32_t, bool>> shared_listing_key;
 
-  // Registered consumers by name (deregistered ones until their DELETING time is over).
+  // Registered consumers by name (deregistered ones until their DELETING time is over), and how
+  // many of them are deregistered (PruneConsumers, on every subscription poll, has nothing to
+  // do while none is).
   std::map<std::string, internal::ConsumerState, std::less<>> consumers;
+  int deregistered_consumers = 0;
 
   // Settings (stream_settings.cc): tags by key, shard-level metrics enabled, encryption.
   std::map<std::string, std::string, std::less<>> tags;
@@ -102,6 +112,11 @@ struct KinesisModel::Subscription {
   std::optional<SequenceNumber> continuation_floor;
   // Set once it ended: kComplete or kFailed, repeated to every later poll.
   std::optional<SubscriptionPoll> ended;
+  // What its last poll found (SubscriptionConsumer), valid while the model's erasures count is
+  // still `found_at_erasures`.
+  Stream* found_stream = nullptr;
+  internal::ConsumerState* found_consumer = nullptr;
+  uint64_t found_at_erasures = UINT64_MAX;
 };
 
 }  // namespace shardsim::model
