@@ -22,7 +22,8 @@
 #      input; the printed replay line, pasted into a shell, fails the same property;
 #   5. on my-buggy-loop-claimed-correct (expected to pass): reported without the flag;
 #   6. `my-shardsim check --corpus` of the saved finding (as run) shrinks it;
-#   7. on a strategy nobody registered: exit 2 with a message naming it.
+#   7. on a strategy nobody registered, or with a misspelt flag of its own: exit 2 with a
+#      message naming it.
 # Fails (FATAL_ERROR) at the first step that goes wrong. Needs clang (libFuzzer); the
 # generator, compiler and build type default to those of the built tree.
 cmake_minimum_required(VERSION 3.25)
@@ -152,5 +153,9 @@ endif()
 run("fuzz an unknown strategy" 2 ERR _err COMMAND "${_fuzzer}" -runs=1 --strategy=no-such-loop)
 if(NOT _err MATCHES "unknown strategy 'no-such-loop'")
   fail("the fuzzer on an unknown strategy printed\n${_err}")
+endif()
+run("fuzz with a misspelt flag" 2 ERR _err COMMAND "${_fuzzer}" -runs=1 --report-expect)
+if(NOT _err MATCHES "unknown flag '--report-expect'")
+  fail("the fuzzer with --report-expect printed\n${_err}")
 endif()
 message(STATUS "StrategyFuzzerInstallTest: passed")

@@ -208,8 +208,13 @@ void ParseArguments(int argc, char** argv, std::string& name) {
       if (arg.substr(0, flag.size()) != flag) return std::nullopt;
       return std::string(arg.substr(flag.size()));
     };
-    if (auto v = value("--strategy=")) name = *v;
-    if (arg == "--report-expected") g.report_expected = true;
+    if (auto v = value("--strategy=")) {
+      name = *v;
+    } else if (arg == "--report-expected") {
+      g.report_expected = true;
+    } else if (arg.substr(0, 2) == "--") {  // libFuzzer would ignore it without a word
+      Die("unknown flag '" + std::string(arg) + "' (--strategy=NAME, --report-expected)");
+    }
     if (auto v = value("-artifact_prefix=")) g.artifact_prefix = *v;
     if (auto v = value("-seed=")) g.libfuzzer_seed = std::strtoull(v->c_str(), nullptr, 10);
   }
@@ -287,7 +292,11 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
     name = env;
   }
   if (const char* env = std::getenv("SHARDSIM_FUZZ_REPORT_EXPECTED"); env != nullptr) {
-    g.report_expected = std::string_view(env) == "1";
+    const std::string_view value(env);
+    if (value != "0" && value != "1" && !value.empty()) {
+      Die("SHARDSIM_FUZZ_REPORT_EXPECTED must be 1 or 0, got '" + std::string(value) + "'");
+    }
+    g.report_expected = value == "1";
   }
   ParseArguments(*argc, *argv, name);
   g.strategy = registry.Find(name);
