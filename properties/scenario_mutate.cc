@@ -145,29 +145,37 @@ bool MoveCrash(Scenario& s, sim::Random& rng) {
   return true;
 }
 
-// A crash down for longer than the records are kept, as the generator's checkpoint-expiry
-// focus makes one: a minute or more after a put (once its checkpoint can be written) and after
-// the last crash or restart (while the consumer runs), down for
-// the retention period and up to 3 h more, the producer going on after the restart (the puts
-// after the crash move later by the downtime, and one more comes soon after the restart), with
-// buckets of 20 s or more (so that the walk back stays affordable). The restarted consumer's
-// checkpoint then lies below the trim horizon.
+// A crash down for longer than the records are kept, and records around it that put a checkpoint
+// below the trim horizon: a record (near a put, after the last crash or restart, while the
+// consumer runs) with 2 to 5 minutes to be processed and checkpointed (by a consumer that writes
+// checkpoints every minute) before the crash; three times in four one more record of its key
+// within 2 s before the crash, read but not checkpointed, or not read at all, which expires while
+// the consumer is down for the retention period and up to 3 h more; the producer going on after
+// the restart (the puts after the crash move later by the downtime, and one more of that key
+// comes soon after the restart). Buckets of 20 s or more keep the walk back affordable.
 void CrashPastRetention(Scenario& s, sim::Random& rng) {
   const Duration down =
       s.stream.retention + rng.UniformDuration(Duration::Seconds(1), Duration::Hours(3));
-  // After a put, and after every earlier crash and restart: a crash while the consumer is down
-  // is not played.
-  const Duration after =
+  // After every earlier crash and restart too: a crash while the consumer is down is not played.
+  const Duration checkpointed =
       std::max(s.puts.empty() ? Duration::Zero() : s.puts[rng.Below(s.puts.size())].at,
-               s.LastPlayedCrashEvent());
-  const Duration at = after + rng.UniformDuration(Duration::Seconds(65), Duration::Minutes(10));
+               s.LastPlayedCrashEvent()) +
+      rng.UniformDuration(Duration::Millis(1), Duration::Seconds(30));
+  const Duration at =
+      checkpointed + rng.UniformDuration(Duration::Minutes(2), Duration::Minutes(5));
+  const std::string key = AKey(s, rng);
   for (PutSpec& p : s.puts) {
     if (p.at >= at) p.at = p.at + down;
   }
   s.crashes.push_back(CrashSpec{at, down});
+  s.puts.push_back(PutSpec{checkpointed, key, absl::StrCat("checkpointed-", rng.Below(1'000'000))});
+  if (rng.Bernoulli(0.75)) {
+    s.puts.push_back(PutSpec{at - rng.UniformDuration(Duration::Millis(1), Duration::Seconds(2)),
+                             key, absl::StrCat("before-crash-", rng.Below(1'000'000))});
+  }
   s.puts.push_back(
-      PutSpec{at + down + rng.UniformDuration(Duration::Seconds(1), Duration::Minutes(10)),
-              AKey(s, rng), absl::StrCat("after-restart-", rng.Below(1'000'000))});
+      PutSpec{at + down + rng.UniformDuration(Duration::Seconds(1), Duration::Minutes(10)), key,
+              absl::StrCat("after-restart-", rng.Below(1'000'000))});
   const Duration min_width = Duration::Seconds(20);
   if (s.stream.buckets.dense() || s.stream.buckets.min_width < min_width) {
     s.stream.buckets =
@@ -295,6 +303,23 @@ int64_t WalkBuckets(const Scenario& s) {
   return s.SafetyPhaseEnd().micros() / std::max<int64_t>(1, s.stream.buckets.min_width.micros());
 }
 
+// DeriveEventBound's rate over the time the consumer runs: it counts a downtime twice (in the
+// crash's restart and in the puts that come after it) though a consumer that is down makes no
+// calls; what a restarted consumer walks back over is bounded by max_walk_buckets.
+uint64_t RunningEventBound(const Scenario& s) {
+  Duration last = Duration::Zero();
+  for (const PutSpec& put : s.puts) last = std::max(last, put.at);
+  Duration down = Duration::Zero();
+  for (const CrashSpec& crash : s.crashes) {
+    last = std::max(last, crash.at);
+    down = down + crash.restart_after;
+  }
+  const Duration running = s.liveness_budget + s.rerun_after_exit.value_or(Duration::Zero()) +
+                           (last > down ? last - down : Duration::Zero());
+  const uint64_t shards = static_cast<uint64_t>(s.shard_count) + 2 * s.reshards.size();
+  return static_cast<uint64_t>(running.micros() / 1'000'000) * 20 * shards;
+}
+
 }  // namespace
 
 bool IsAffordable(const Scenario& s, const MutationBounds& bounds) {
@@ -306,7 +331,7 @@ bool IsAffordable(const Scenario& s, const MutationBounds& bounds) {
     return false;
   }
   return DeriveLivenessWork(s).sequential_growth <= kMaxSequentialGrowth &&
-         DeriveEventBound(s) <= bounds.max_event_bound;
+         RunningEventBound(s) <= bounds.max_event_bound;
 }
 
 MutationBounds EnvelopeOf(const Scenario& s, const MutationBounds& bounds) {
@@ -318,7 +343,7 @@ MutationBounds EnvelopeOf(const Scenario& s, const MutationBounds& bounds) {
   e.max_readers = std::max(e.max_readers, static_cast<int>(s.competing_readers.size()));
   e.max_safety_phase = std::max(e.max_safety_phase, s.SafetyPhaseEnd());
   e.max_walk_buckets = std::max(e.max_walk_buckets, WalkBuckets(s));
-  e.max_event_bound = std::max(e.max_event_bound, DeriveEventBound(s));
+  e.max_event_bound = std::max(e.max_event_bound, RunningEventBound(s));
   return e;
 }
 

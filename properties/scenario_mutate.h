@@ -49,7 +49,9 @@ struct MutationBounds {
   // Buckets of the narrowest width from the start to the end of the safety phase (the walk a
   // restarted consumer may have to make on every shard).
   int64_t max_walk_buckets = 30'000;
-  uint64_t max_event_bound = 8'000'000;  // DeriveEventBound: about 4.6 shard-days
+  // DeriveEventBound's 20 events per second and shard, over the time the consumer runs (a
+  // downtime costs no calls): about 4.6 shard-days.
+  uint64_t max_event_bound = 8'000'000;
 };
 
 bool IsAffordable(const Scenario& scenario, const MutationBounds& bounds = {});

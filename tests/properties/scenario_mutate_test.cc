@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 #include <string>
 #include <vector>
@@ -161,6 +162,35 @@ TEST(ScenarioMutate, ACrossOverTakesTheFirstsPutsBeforeACutAndTheSecondsAfterWit
     }
     EXPECT_EQ(child.liveness_budget, DeriveLivenessBudget(child));
   }
+}
+
+// The edit is there to reach a checkpoint below the trim horizon: a crash past retention added
+// to one of the stuck loop's generated cases makes it miss records (its bug) in many of them.
+TEST(ScenarioMutate, ACrashPastRetentionOftenLeavesTheStuckLoopBelowTheTrimHorizon) {
+  const consumer::StrategyInfo& stuck = Strategy("stuck-below-trim-horizon");
+  int edits = 0;
+  int caught = 0;
+  for (uint64_t k = 0; k < 60; ++k) {
+    const Scenario base = GenerateCase(stuck, 5, k);
+    for (uint64_t seed = 0; seed < 64; ++seed) {
+      const Scenario s = MutateScenario(base, stuck, k * 1'000 + seed);
+      // The edit adds a crash down past the retention period, and a put after the restart.
+      const bool past_retention =
+          s.crashes.size() == base.crashes.size() + 1 && s.puts.size() > base.puts.size() &&
+          std::any_of(s.crashes.begin(), s.crashes.end(),
+                      [&](const CrashSpec& c) { return c.restart_after > s.stream.retention; });
+      if (!past_retention) continue;
+      ++edits;
+      const absl::StatusOr<RunReport> report = RunScenario(s);
+      ASSERT_TRUE(report.ok()) << report.status();
+      caught += !report->passed();
+      break;
+    }
+  }
+  std::printf("a crash past retention made the stuck loop fail in %d of %d generated cases\n",
+              caught, edits);
+  EXPECT_GE(edits, 45);
+  EXPECT_GE(caught * 100, edits * 45);
 }
 
 // The false-alarm guard: every correct loop passes chains of mutations of its generated cases.
