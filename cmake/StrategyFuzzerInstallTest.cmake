@@ -12,7 +12,7 @@
 # command, the ctest properties and both fuzzers (my_loops compiled a second time for them).
 # Then:
 #   1. the command runs (`build/my-shardsim list`);
-#   2. the README's fuzzer command on my-team-loop, bounded to 300 runs from an empty corpus
+#   2. the README's fuzzer command on my-team-loop, bounded to 150 runs from an empty corpus
 #      folder: the folder is seeded with generated cases, no finding, exit 0; run twice, the
 #      same coverage and corpus at the end (a fixed seed is a repeatable run);
 #   3. on my-buggy-loop, whose expected verdict is the failure it has: that failure is not
@@ -72,7 +72,7 @@ function(fuzz fuzzer strategy expected_rc runs out)
   set(artifacts "${corpus}-artifacts/")
   file(MAKE_DIRECTORY "${corpus}" "${artifacts}")
   run("fuzz ${strategy} ${ARGN} for ${runs} runs" "${expected_rc}" OUT text ERR err
-      COMMAND "${fuzzer}" -seed=1 -runs=${runs} -max_total_time=60 -timeout=30
+      COMMAND "${fuzzer}" -seed=1 -runs=${runs} -max_total_time=180 -timeout=60
               -artifact_prefix=${artifacts} "--strategy=${strategy}" ${ARGN} "${corpus}")
   set(${out} "${text}${err}" PARENT_SCOPE)
   set(artifacts "${artifacts}" PARENT_SCOPE)
@@ -83,21 +83,21 @@ endfunction()
 set(_done_before "")
 foreach(_round IN ITEMS 1 2)
   file(REMOVE_RECURSE "${_project}/corpus-my-team-loop")
-  fuzz("${_fuzzer}" my-team-loop 0 300 _out)
+  fuzz("${_fuzzer}" my-team-loop 0 150 _out)
   if(NOT _out MATCHES "strategy_fuzzer: strategy my-team-loop, expected pass" OR
      NOT _out MATCHES "seeded [^\n]* with 18 generated cases of my-team-loop" OR
      _out MATCHES "finding after")
-    fail("the fuzzer on my-team-loop did not run 300 inputs clean from its seeds:\n${_out}")
+    fail("the fuzzer on my-team-loop did not run 150 inputs clean from its seeds:\n${_out}")
   endif()
-  if(NOT _out MATCHES "\n#300[ \t]+DONE[ \t]+(cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*)")
-    fail("the fuzzer on my-team-loop did not say how its 300 runs ended:\n${_out}")
+  if(NOT _out MATCHES "\n#150[ \t]+DONE[ \t]+(cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*)")
+    fail("the fuzzer on my-team-loop did not say how its 150 runs ended:\n${_out}")
   endif()
   if(_done_before AND NOT _done_before STREQUAL CMAKE_MATCH_1)
     fail("two runs of seed 1 on my-team-loop ended differently: ${_done_before}; ${CMAKE_MATCH_1}")
   endif()
   set(_done_before "${CMAKE_MATCH_1}")
 endforeach()
-message(STATUS "StrategyFuzzerInstallTest: my-team-loop: 300 runs twice, no finding, ${_done_before}")
+message(STATUS "StrategyFuzzerInstallTest: my-team-loop: 150 runs twice, no finding, ${_done_before}")
 
 # 3. A loop failing as it is expected to: its expected failure is not reported. (The same bug
 # can show as another property, which is: stopping at an empty page also leaves a closed parent
