@@ -303,19 +303,24 @@ int64_t WalkBuckets(const Scenario& s) {
   return s.SafetyPhaseEnd().micros() / std::max<int64_t>(1, s.stream.buckets.min_width.micros());
 }
 
-// DeriveEventBound's rate over the time the consumer runs: it counts a downtime twice (in the
-// crash's restart and in the puts that come after it) though a consumer that is down makes no
-// calls; what a restarted consumer walks back over is bounded by max_walk_buckets.
+// DeriveEventBound's rate over the time the consumer runs: the run's horizon less the time it is
+// down (DeriveEventBound counts a downtime in full, and twice when the producer waits for the
+// restart, though a consumer that is down makes no calls). A crash while the consumer is down is
+// not played. What a restarted consumer walks back over is bounded by max_walk_buckets.
 uint64_t RunningEventBound(const Scenario& s) {
-  Duration last = Duration::Zero();
-  for (const PutSpec& put : s.puts) last = std::max(last, put.at);
+  std::vector<CrashSpec> crashes = s.crashes;
+  std::sort(crashes.begin(), crashes.end(),
+            [](const CrashSpec& a, const CrashSpec& b) { return a.at < b.at; });
   Duration down = Duration::Zero();
-  for (const CrashSpec& crash : s.crashes) {
-    last = std::max(last, crash.at);
+  Duration up_since = Duration::Zero();
+  for (const CrashSpec& crash : crashes) {
+    if (crash.at < up_since) continue;
     down = down + crash.restart_after;
+    up_since = crash.at + crash.restart_after;
   }
-  const Duration running = s.liveness_budget + s.rerun_after_exit.value_or(Duration::Zero()) +
-                           (last > down ? last - down : Duration::Zero());
+  const Duration horizon =
+      s.SafetyPhaseEnd() + s.liveness_budget + s.rerun_after_exit.value_or(Duration::Zero());
+  const Duration running = horizon > down ? horizon - down : Duration::Zero();
   const uint64_t shards = static_cast<uint64_t>(s.shard_count) + 2 * s.reshards.size();
   return static_cast<uint64_t>(running.micros() / 1'000'000) * 20 * shards;
 }
