@@ -184,16 +184,6 @@ int ShardOfKey(const std::string& key, int shard_count) {
       (static_cast<model::Uint128>(hash.high_word()) * static_cast<uint64_t>(shard_count)) >> 64);
 }
 
-// A partition key ("k0", "k1", ...) that lands on `shard` of `shard_count` ("k0" if none of the
-// first 1,000 does).
-std::string KeyOnShard(int shard, int shard_count) {
-  for (int i = 0; i < 1'000; ++i) {
-    std::string key = absl::StrCat("k", i);
-    if (ShardOfKey(key, shard_count) == shard) return key;
-  }
-  return "k0";
-}
-
 // The whole buckets a case's producer gaps may sum to, and whether a far gap is drawn
 // log-uniformly. Generated widths keep the default budget (max_bucket_crossings, a far gap
 // uniform in it). A case with long gaps, or a profile the user fixed (`--profile fixed:1s`), may
@@ -585,6 +575,14 @@ Scenario Generate(const consumer::StrategyInfo& strategy, const GeneratorOptions
 }
 
 }  // namespace
+
+std::string KeyOnShard(int shard, int shard_count) {
+  for (int i = 0; i < 1'000; ++i) {
+    std::string key = absl::StrCat("k", i);
+    if (ShardOfKey(key, shard_count) == shard) return key;
+  }
+  return "k0";
+}
 
 rc::Gen<Scenario> GenScenario(const consumer::StrategyInfo& strategy, GeneratorOptions options) {
   return rc::gen::exec([strategy, options] { return Generate(strategy, options); });

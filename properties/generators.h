@@ -30,6 +30,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "consumer/strategy_registry.h"
 #include "properties/scenario.h"
@@ -67,6 +68,10 @@ struct GeneratorOptions {
   // every focus about equally often; absent, it is drawn at random.
   std::optional<uint64_t> focus_index;
 };
+
+// A partition key ("k0", "k1", ...) that lands on shard `shard` of a stream's `shard_count`
+// first shards ("k0" if none of the first 1,000 does).
+std::string KeyOnShard(int shard, int shard_count);
 
 // Scenarios for `strategy` (its name, generated parameters and rerun interval filled in).
 rc::Gen<Scenario> GenScenario(const consumer::StrategyInfo& strategy,

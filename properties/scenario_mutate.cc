@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "properties/generators.h"
 #include "properties/liveness_budget.h"
 #include "sim/random.h"
 
@@ -183,17 +184,40 @@ void CrashPastRetention(Scenario& s, sim::Random& rng) {
   }
 }
 
+// A split or merge near a put. Half the time it is one of the first shards', between records of
+// its parents' keys (one to three within 3 s before, which a parent holds, and one to three
+// within 10 s after, which go to the child): a reader that starts the child before finishing a
+// parent can pass them.
 void AddReshard(Scenario& s, sim::Random& rng) {
   ReshardSpec r;
   r.at = NearAPut(s, rng);
-  const int shards = ShardsEver(s);
+  const bool around_records = rng.Bernoulli(0.5);
+  const int shards = around_records ? s.shard_count : ShardsEver(s);
   const int first = static_cast<int>(rng.Below(static_cast<uint64_t>(shards)));
   r.shard_id = ShardName(first);
+  std::vector<int> parents = {first};
   if (shards >= 2 && rng.Bernoulli(0.5)) {
     r.kind = ReshardSpec::Kind::kMerge;
     // Hash-adjacent shards are usually numbered next to each other (both of the first shards,
     // or a split's two children); a merge of shards that are not adjacent is refused, a no-op.
-    r.adjacent_shard_id = ShardName(first + 1 < shards ? first + 1 : first - 1);
+    const int adjacent = first + 1 < shards ? first + 1 : first - 1;
+    r.adjacent_shard_id = ShardName(adjacent);
+    parents.push_back(adjacent);
+  }
+  if (around_records) {
+    for (const int parent : parents) {
+      const std::string key = KeyOnShard(parent, s.shard_count);
+      for (int i = static_cast<int>(rng.UniformInt(1, 3)); i > 0; --i) {
+        const Duration before = rng.UniformDuration(Duration::Millis(1), Duration::Seconds(3));
+        s.puts.push_back(PutSpec{r.at > before ? r.at - before : Duration::Zero(), key,
+                                 absl::StrCat("before-reshard-", rng.Below(1'000'000))});
+      }
+      for (int i = static_cast<int>(rng.UniformInt(1, 3)); i > 0; --i) {
+        s.puts.push_back(
+            PutSpec{r.at + rng.UniformDuration(Duration::Millis(1), Duration::Seconds(10)), key,
+                    absl::StrCat("after-reshard-", rng.Below(1'000'000))});
+      }
+    }
   }
   s.reshards.push_back(std::move(r));
 }

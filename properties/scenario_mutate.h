@@ -5,7 +5,9 @@
 // One mutation is one edit drawn from a seed: add, delete, move or repeat (in the same
 // millisecond) a put; open an idle gap before a put (every later put, reshard, crash and reader
 // moves with it); add, delete or move a crash, or add one down past the retention period (the
-// producer going on after the restart); add or delete a split or merge, or a competing reader;
+// producer going on after the restart, with records that put a checkpoint below the trim
+// horizon); add a split or merge (half the time between records of
+// its parents' keys) or delete one; add or delete a competing reader;
 // change the processing time, or make a slow page (a same-millisecond run of records each processed
 // for about a minute, which outlasts an iterator, and a record put while it is processed); change
 // the number of shards. Crossing over takes one scenario's puts up to a time and the other's after

@@ -193,6 +193,34 @@ TEST(ScenarioMutate, ACrashPastRetentionOftenLeavesTheStuckLoopBelowTheTrimHoriz
   EXPECT_GE(caught * 100, edits * 45);
 }
 
+// A split or merge between records of its parents' keys is there to reach a child read before
+// its parent is finished: added to children-before-parents' generated cases, it makes that loop
+// fail in many of them (a reshard near a put alone: 4 in 90).
+TEST(ScenarioMutate, AReshardBetweenRecordsOftenCatchesAChildReadBeforeItsParent) {
+  const consumer::StrategyInfo& loop = Strategy("children-before-parents");
+  int edits = 0;
+  int caught = 0;
+  for (uint64_t k = 0; k < 200; ++k) {
+    const Scenario base = GenerateCase(loop, 5, k);
+    for (uint64_t seed = 0; seed < 64; ++seed) {
+      const Scenario s = MutateScenario(base, loop, k * 1'000 + seed);
+      // The edit adds a reshard, and records around it.
+      if (s.reshards.size() != base.reshards.size() + 1 || s.puts.size() <= base.puts.size()) {
+        continue;
+      }
+      ++edits;
+      const absl::StatusOr<RunReport> report = RunScenario(s);
+      ASSERT_TRUE(report.ok()) << report.status();
+      caught += !report->passed();
+      break;
+    }
+  }
+  std::printf("a reshard between records made children-before-parents fail in %d of %d cases\n",
+              caught, edits);
+  EXPECT_GE(edits, 90);
+  EXPECT_GE(caught * 100, edits * 25);
+}
+
 // The false-alarm guard: every correct loop passes chains of mutations of its generated cases.
 class CorrectLoopUnderMutation : public ::testing::TestWithParam<std::string> {};
 
