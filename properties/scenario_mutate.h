@@ -6,12 +6,11 @@
 // millisecond) a put; open an idle gap before a put (every later put, reshard, crash and reader
 // moves with it); add, delete or move a crash, or add one down past the retention period (the
 // producer going on after the restart, with records that put a checkpoint below the trim
-// horizon); add a split or merge (half the time between records of
-// its parents' keys) or delete one; add or delete a competing reader;
-// change the processing time, or make a slow page (a same-millisecond run of records each processed
-// for about a minute, which outlasts an iterator, and a record put while it is processed); change
-// the number of shards. Crossing over takes one scenario's puts up to a time and the other's after
-// it, with the first one's faults.
+// horizon); add a split or merge (half the time between records of its parents' keys) or delete
+// one; add or delete a competing reader; change the processing time, or make a slow page (a
+// same-millisecond run of records each processed for about a minute, which outlasts an
+// iterator, and a record put while it is processed); change the number of shards. Crossing over
+// takes one scenario's puts up to a time and the other's after it, with the first one's faults.
 //
 // Contract of every scenario returned:
 //   - Deterministic in (scenario, strategy, seed); nothing reads a clock.
