@@ -91,14 +91,27 @@ void KinesisModel::Advance(Instant now) {
     CompleteDeletions(now);
 }
 
+namespace {
+
+// The stream named `name` in `streams` (KinesisModel::streams_, const or not), or nullptr.
+template <typename Streams>
+auto FindIn(Streams& streams, std::string_view name) -> decltype(streams.begin()->second.get()) {
+  // Most models hold one stream, which every call names: one comparison, not the tree's two.
+  if (streams.size() == 1) {
+    return streams.begin()->first == name ? streams.begin()->second.get() : nullptr;
+  }
+  const auto it = streams.find(name);
+  return it == streams.end() ? nullptr : it->second.get();
+}
+
+}  // namespace
+
 KinesisModel::Stream* KinesisModel::FindStream(std::string_view name) {
-  const auto it = streams_.find(name);
-  return it == streams_.end() ? nullptr : it->second.get();
+  return FindIn(streams_, name);
 }
 
 const KinesisModel::Stream* KinesisModel::FindStream(std::string_view name) const {
-  const auto it = streams_.find(name);
-  return it == streams_.end() ? nullptr : it->second.get();
+  return FindIn(streams_, name);
 }
 
 ShardStore* KinesisModel::FindShard(Stream& stream, std::string_view shard_id) {
