@@ -139,8 +139,12 @@ inline constexpr std::string_view kEnd = "end";
 template <typename Line>
 void WritePosition(Line& line, bool next, const std::optional<IteratorInfo>& info) {
   if (!info.has_value()) return;
-  line.Add(next ? trace_field::kNextBucket : trace_field::kBucket, info->bucket);
-  line.Add(next ? trace_field::kNextOrdinal : trace_field::kOrdinal, info->ordinal);
+  // A branch rather than a choice of key, so that each Add sees a constant key.
+  if (next) {
+    line.Add(trace_field::kNextBucket, info->bucket).Add(trace_field::kNextOrdinal, info->ordinal);
+  } else {
+    line.Add(trace_field::kBucket, info->bucket).Add(trace_field::kOrdinal, info->ordinal);
+  }
 }
 
 template <typename Line>

@@ -223,7 +223,8 @@ sim::Task<Outcome<GetShardIteratorResponse>> KinesisClient::GetShardIterator(
 }
 
 Outcome<GetRecordsResponse> KinesisClient::DoGetRecords(GetRecordsRequest request) {
-  GetRecordsCall call = model_->ObserveGetRecords(simulation_->now(), name_, std::move(request));
+  GetRecordsCall& call = get_records_call_;
+  model_->ObserveGetRecords(simulation_->now(), name_, std::move(request), call);
   sim::TraceLine line =
       simulation_->trace().Begin(simulation_->now(), name_, trace_call::kGetRecords);
   WriteGetRecords(line, call);
@@ -432,17 +433,18 @@ sim::Task<Outcome<std::optional<SubscribeToShardEvent>>> EventStream::Next() {
                             2;
   sim::Simulation& simulation = *client_->simulation_;
   for (int polls = 0; polls < kMaxPolls; ++polls) {
-    SubscriptionDelivery delivery =
-        client_->model_->ObserveSubscription(simulation.now(), client_->name_, subscription_id_);
-    if (delivery.poll.kind != SubscriptionPoll::Kind::kWait) co_return Finish(delivery);
-    if (!delivery.poll.until_change) {
-      co_await simulation.SleepUntil(delivery.poll.wake_at);
+    client_->model_->ObserveSubscription(simulation.now(), client_->name_, subscription_id_,
+                                         delivery_);
+    if (delivery_.poll.kind != SubscriptionPoll::Kind::kWait) co_return Finish(delivery_);
+    const Instant wake_at = delivery_.poll.wake_at;
+    if (!delivery_.poll.until_change) {
+      co_await simulation.SleepUntil(wake_at);
       continue;
     }
     if (!shard_changed_) shard_changed_ = std::make_shared<sim::Signal>(simulation);
     client_->model_->WakeOnChange(subscription_id_,
                                   [signal = shard_changed_] { signal->NotifyAll(); });
-    co_await shard_changed_->WaitUntil(delivery.poll.wake_at);
+    co_await shard_changed_->WaitUntil(wake_at);
     client_->model_->CancelWake(subscription_id_);
   }
   SHARDSIM_CHECK(false, "a subscription polled more often than its lifetime allows");

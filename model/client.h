@@ -64,6 +64,9 @@ class EventStream {
   std::string shard_id_;
   Instant ends_at_;
   bool ended_ = false;
+  // The delivery every poll is observed into (KinesisModel::ObserveSubscription), kept so that
+  // its strings' room is reused from one poll to the next.
+  SubscriptionDelivery delivery_;
   // Notified by the model when the shard changes while the stream waits at the tip; shared
   // with the model's wake, which may outlive a killed reader's stream.
   std::shared_ptr<sim::Signal> shard_changed_;
@@ -149,6 +152,9 @@ class KinesisClient {
   std::string name_;
   Duration call_latency_;
   std::vector<CallObserver*> observers_;
+  // Every GetRecords is observed into this one (KinesisModel::ObserveGetRecords), so the
+  // strings describing its iterators reuse their room from call to call.
+  GetRecordsCall get_records_call_{.outcome = KinesisError{}};
 };
 
 }  // namespace shardsim::model

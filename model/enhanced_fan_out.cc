@@ -475,15 +475,29 @@ SubscriptionPoll KinesisModel::PollSubscription(Instant now, uint64_t subscripti
 
 SubscriptionDelivery KinesisModel::ObserveSubscription(Instant now, std::string client,
                                                        uint64_t subscription_id) {
-  SubscriptionDelivery delivery{
-      .at = now, .client = std::move(client), .subscription_id = subscription_id};
+  SubscriptionDelivery delivery{.client = std::move(client)};
+  ObserveSubscription(now, delivery.client, subscription_id, delivery);
+  return delivery;
+}
+
+void KinesisModel::ObserveSubscription(Instant now, std::string_view client,
+                                       uint64_t subscription_id, SubscriptionDelivery& delivery) {
+  delivery.at = now;
+  delivery.subscription_id = subscription_id;
   delivery.poll = Poll(now, subscription_id, &delivery);
   // A wait is neither traced nor observed: most polls are waits, and they go unnamed.
-  if (delivery.poll.kind == SubscriptionPoll::Kind::kWait) return delivery;
+  if (delivery.poll.kind == SubscriptionPoll::Kind::kWait) return;
+  // An event described where it read from, and where it left the subscription unless it was
+  // the shard's last; an end describes neither.
+  if (delivery.poll.kind != SubscriptionPoll::Kind::kEvent) delivery.from.reset();
+  if (delivery.poll.kind != SubscriptionPoll::Kind::kEvent ||
+      !delivery.poll.event->ContinuationSequenceNumber.has_value()) {
+    delivery.next.reset();
+  }
+  if (delivery.client.data() != client.data()) delivery.client.assign(client);
   const Subscription& s = *FindSubscription(subscription_id);
-  delivery.consumer_arn = s.consumer_arn;
-  delivery.shard_id = internal::ShardIdFor(s.shard_index);
-  return delivery;
+  if (delivery.consumer_arn != s.consumer_arn) delivery.consumer_arn.assign(s.consumer_arn);
+  internal::ShardIdInto(s.shard_index, delivery.shard_id);
 }
 
 SubscriptionPoll KinesisModel::Poll(Instant now, uint64_t subscription_id,

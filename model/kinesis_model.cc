@@ -1,6 +1,7 @@
 #include "model/kinesis_model.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -90,14 +91,27 @@ void KinesisModel::Advance(Instant now) {
     CompleteDeletions(now);
 }
 
+namespace {
+
+// The stream named `name` in `streams` (KinesisModel::streams_, const or not), or nullptr.
+template <typename Streams>
+auto FindIn(Streams& streams, std::string_view name) -> decltype(streams.begin()->second.get()) {
+  // Most models hold one stream, which every call names: one comparison, not the tree's two.
+  if (streams.size() == 1) {
+    return streams.begin()->first == name ? streams.begin()->second.get() : nullptr;
+  }
+  const auto it = streams.find(name);
+  return it == streams.end() ? nullptr : it->second.get();
+}
+
+}  // namespace
+
 KinesisModel::Stream* KinesisModel::FindStream(std::string_view name) {
-  const auto it = streams_.find(name);
-  return it == streams_.end() ? nullptr : it->second.get();
+  return FindIn(streams_, name);
 }
 
 const KinesisModel::Stream* KinesisModel::FindStream(std::string_view name) const {
-  const auto it = streams_.find(name);
-  return it == streams_.end() ? nullptr : it->second.get();
+  return FindIn(streams_, name);
 }
 
 ShardStore* KinesisModel::FindShard(Stream& stream, std::string_view shard_id) {
@@ -165,12 +179,37 @@ ShardStore& KinesisModel::Route(Stream& stream, const HashKey& key) {
   __builtin_unreachable();
 }
 
+namespace {
+
+// `to` = `from`, reusing its room: a copy in place when the sizes match (the same stream name
+// and shard id, call after call), where std::string::assign takes its general path.
+void AssignText(std::string& to, std::string_view from) {
+  if (to.size() != from.size()) {
+    to.assign(from.data(), from.size());
+  } else if (!from.empty()) {
+    std::memcpy(to.data(), from.data(), from.size());
+  }
+}
+
+}  // namespace
+
+void KinesisModel::DescribeInto(std::optional<IteratorInfo>& out, std::string_view stream,
+                                std::string_view shard_id, const Position& position, Instant issued,
+                                bool stuck) {
+  if (!out.has_value()) out.emplace();
+  AssignText(out->stream_name, stream);
+  AssignText(out->shard_id, shard_id);
+  out->bucket = position.bucket;
+  out->ordinal = position.ordinal;
+  out->issued_at = issued;
+  out->stuck_below_horizon = stuck;
+}
+
 std::string KinesisModel::EncodeIterator(const Stream& stream, const ShardStore& shard,
                                          const Position& position, Instant issued, bool stuck,
                                          std::optional<IteratorInfo>* described) {
   if (described != nullptr) {
-    *described =
-        IteratorInfo{stream.name, shard.id(), position.bucket, position.ordinal, issued, stuck};
+    DescribeInto(*described, stream.name, shard.id(), position, issued, stuck);
   }
   return token_memo_->Encode(IteratorToken{stream.name, shard.index(), position, issued, stuck},
                              shard.id());
@@ -666,18 +705,31 @@ Outcome<GetRecordsResponse> KinesisModel::GetRecords(Instant now,
 
 GetRecordsCall KinesisModel::ObserveGetRecords(Instant now, std::string client,
                                                GetRecordsRequest request) {
+  GetRecordsCall call{.client = std::move(client), .outcome = KinesisError{}};
+  ObserveGetRecords(now, call.client, std::move(request), call);
+  return call;
+}
+
+void KinesisModel::ObserveGetRecords(Instant now, std::string_view client,
+                                     GetRecordsRequest request, GetRecordsCall& call) {
   Advance(now);
+  call.at = now;
+  if (call.client.data() != client.data()) call.client.assign(client);
+  call.request = std::move(request);
   // The one decode of the request's token (the memo's entry is valid until its next use).
-  const internal::DecodedToken* decoded = token_memo_->Decode(request.ShardIterator);
-  std::optional<IteratorInfo> at;
-  if (decoded != nullptr) at = InfoOf(*decoded);
-  std::optional<IteratorInfo> next;
-  std::optional<KinesisError> bad_limit = CheckLimit(request);
-  Outcome<GetRecordsResponse> outcome = bad_limit
-                                            ? Outcome<GetRecordsResponse>(*std::move(bad_limit))
-                                            : ReadRecords(now, request, decoded, &next);
-  return GetRecordsCall{now,           std::move(client),  std::move(request),
-                        std::move(at), std::move(outcome), std::move(next)};
+  const internal::DecodedToken* decoded = token_memo_->Decode(call.request.ShardIterator);
+  if (decoded != nullptr) {
+    const IteratorToken& token = decoded->token;
+    DescribeInto(call.iterator, token.stream, decoded->shard_id, token.position, token.issued,
+                 token.stuck);
+  } else {
+    call.iterator.reset();
+  }
+  std::optional<KinesisError> bad_limit = CheckLimit(call.request);
+  call.outcome = bad_limit ? Outcome<GetRecordsResponse>(*std::move(bad_limit))
+                           : ReadRecords(now, call.request, decoded, &call.next);
+  // ReadRecords describes the NextShardIterator it issues, and only that.
+  if (!call.outcome.ok() || !call.outcome->NextShardIterator.has_value()) call.next.reset();
 }
 
 PutCall KinesisModel::ObservePutRecord(Instant now, std::string client, PutRecordRequest request) {
@@ -756,8 +808,9 @@ SubscribeToShardEvent KinesisModel::WalkSubscription(Instant now, Stream& stream
                                                      bool& at_rest,
                                                      SubscriptionDelivery* described) {
   const Position at = ReadStart(stream.options, shard, subscription.position, now);
-  const auto describe = [&](const Position& p) {
-    return IteratorInfo{stream.name, shard.id(), p.bucket, p.ordinal, now, false};
+  // In place: a front end that keeps its delivery (EventStream) then allocates nothing here.
+  const auto describe = [&](std::optional<IteratorInfo>& out, const Position& p) {
+    DescribeInto(out, stream.name, shard.id(), p, now, false);
   };
   Page page = ReadPage(shard, kMaxEventBytes, at, kMaxLimit);
   SubscribeToShardEvent event;
@@ -765,7 +818,7 @@ SubscribeToShardEvent KinesisModel::WalkSubscription(Instant now, Stream& stream
   const std::optional<Position> next = NextPosition(shard, at, page.next_ordinal, now);
   if (!next.has_value()) {
     subscription.position = Position{at.bucket, page.next_ordinal};
-    if (described != nullptr) described->from = describe(at);
+    if (described != nullptr) describe(described->from, at);
     event.ChildShards = ChildShardsOf(stream, shard);
     at_rest = false;
     return event;  // the end of a closed shard: no continuation, MillisBehindLatest 0
@@ -776,7 +829,13 @@ SubscribeToShardEvent KinesisModel::WalkSubscription(Instant now, Stream& stream
   // resubscription AFTER a continuation can land a bucket or two early (the put-time field
   // holds whole seconds), and must not answer with a smaller number for the buckets it walks
   // again. Repeating the floor resumes at the same place, so nothing is skipped.
-  const SequenceNumber made = ContinuationAt(shard, *next);
+  std::optional<Subscription::ContinuationMemo>& memo = subscription.continuation_memo;
+  if (!memo.has_value() || memo->shard != &shard || memo->at != *next ||
+      memo->first_ordinal != shard.first_ordinal() || memo->end_ordinal != shard.end_ordinal()) {
+    memo = Subscription::ContinuationMemo{&shard, *next, shard.first_ordinal(), shard.end_ordinal(),
+                                          ContinuationAt(shard, *next)};
+  }
+  const SequenceNumber made = memo->number;
   const bool below_floor =
       subscription.continuation_floor && made < *subscription.continuation_floor;
   if (!below_floor) subscription.continuation_floor = made;
@@ -785,10 +844,10 @@ SubscribeToShardEvent KinesisModel::WalkSubscription(Instant now, Stream& stream
   // described (most steps of a subscription at the tip are such).
   if (at_rest) return event;
   event.ContinuationSequenceNumber =
-      below_floor ? subscription.continuation_floor->ToString() : made.ToString();
+      subscription.ContinuationText(below_floor ? *subscription.continuation_floor : made);
   if (described != nullptr) {
-    described->from = describe(at);
-    described->next = describe(*next);
+    describe(described->from, at);
+    describe(described->next, *next);
   }
   return event;
 }

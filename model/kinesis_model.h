@@ -223,6 +223,11 @@ class KinesisModel {
                                                SubscribeToShardRequest request);
   SubscriptionDelivery ObserveSubscription(Instant now, std::string client,
                                            uint64_t subscription_id);
+  // The same into `delivery`, reusing its strings' room (a front end polling one subscription
+  // keeps one delivery, and most polls would otherwise allocate and free its strings). After a
+  // kWait poll only its time, subscription id and poll are set; the rest is left as it was.
+  void ObserveSubscription(Instant now, std::string_view client, uint64_t subscription_id,
+                           SubscriptionDelivery& delivery);
   // For a subscription whose last poll was kWait with until_change: `wake` is called once, from
   // inside the call that changes what it would read (a put to its shard, a reshard or the
   // deletion of its stream, the deregistration of its consumer), so a front end need not ask
@@ -241,6 +246,9 @@ class KinesisModel {
   // GetRecords, GetShardIterator and PutRecord as `client` made them, with the iterators they
   // name described: the request's token is decoded once, the issued ones not at all.
   GetRecordsCall ObserveGetRecords(Instant now, std::string client, GetRecordsRequest request);
+  // The same into `call`, reusing the room of its strings (a client keeps one).
+  void ObserveGetRecords(Instant now, std::string_view client, GetRecordsRequest request,
+                         GetRecordsCall& call);
   GetShardIteratorCall ObserveGetShardIterator(Instant now, std::string client,
                                                GetShardIteratorRequest request);
   PutCall ObservePutRecord(Instant now, std::string client, PutRecordRequest request);
@@ -309,6 +317,10 @@ class KinesisModel {
                                                   const GetShardIteratorRequest& request,
                                                   std::optional<IteratorInfo>* issued);
   static IteratorInfo InfoOf(const internal::DecodedToken& decoded);
+  // What an iterator names, into `out` (its strings' room reused).
+  static void DescribeInto(std::optional<IteratorInfo>& out, std::string_view stream,
+                           std::string_view shard_id, const internal::Position& position,
+                           Instant issued, bool stuck);
   Outcome<internal::Position> StartPosition(Instant now, Stream& stream,
                                             internal::ShardStore& shard,
                                             const GetShardIteratorRequest& request, bool& stuck);

@@ -91,7 +91,12 @@ void Judge::OnPut(const model::PutCall& call) {
 
 void Judge::CountCall(const std::string& target) {
   const int64_t now_us = simulation_->now().unix_micros();
-  std::deque<int64_t>& recent = recent_calls_us_[target];
+  if (calls_memo_.map != &recent_calls_us_ || calls_memo_.target != target) {
+    calls_memo_.map = &recent_calls_us_;
+    calls_memo_.target.assign(target);  // into its room: the targets alternate in some loops
+    calls_memo_.calls = &recent_calls_us_[target];
+  }
+  std::deque<int64_t>& recent = *calls_memo_.calls;
   recent.push_back(now_us);
   while (!recent.empty() && recent.front() <= now_us - 1'000'000) recent.pop_front();
   if (static_cast<int>(recent.size()) > max_calls_per_second_) {
@@ -145,9 +150,18 @@ void Judge::StopIfConverged() {
   }
 }
 
+Judge::ShardState& Judge::ReadShard(const std::string& shard_id) {
+  if (shard_memo_.map != &shards_ || shard_memo_.shard_id != shard_id) {
+    shard_memo_.map = &shards_;
+    shard_memo_.shard_id.assign(shard_id);
+    shard_memo_.shard = &shards_[shard_id];
+  }
+  return *shard_memo_.shard;
+}
+
 void Judge::Read(Instant at, const model::IteratorInfo& from,
                  const std::optional<model::IteratorInfo>& next, bool empty, int64_t behind_ms) {
-  ShardState& shard = shards_[from.shard_id];
+  ShardState& shard = ReadShard(from.shard_id);
   MarkReadProbes(at, shard, from, next, empty);
   shard.last_read = at;
   shard.put_at_last_read = shard.records.size();

@@ -90,40 +90,20 @@ void AppendTextOf(std::string& out, Duration v) {
   out += "us";
 }
 
-// The hash encoding of records (written down in trace.h): little-endian 64-bit integers,
-// LEB128 lengths, and a tag before each field saying its value's kind.
-enum HashTag : char {
-  kEndOfRecord = 0,
-  kInt64Tag = 1,
-  kUint64Tag = 2,
-  kBoolTag = 3,
-  kStringTag = 4,
-  kInstantTag = 5,
-  kDurationTag = 6,
-};
-
-// Writers of one piece each at `p`, returning the end; the caller reserved the room.
-char* PutU64(char* p, uint64_t v) {
-  if constexpr (std::endian::native == std::endian::little) {
-    std::memcpy(p, &v, sizeof(v));
-  } else {
-    for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(v >> (8 * i));
-  }
-  return p + 8;
-}
-
-constexpr size_t kMaxLengthBytes = 10;  // LEB128 of a 64-bit count
-
-char* PutBytes(char* p, std::string_view s) {
-  uint64_t v = s.size();
-  while (v >= 0x80) {
-    *p++ = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<char>(v);
-  std::memcpy(p, s.data(), s.size());
-  return p + s.size();
-}
+// The hash encoding of records (written down in trace.h): the pieces are in trace.h's
+// trace_internal, shared with TraceLine's inline writers.
+using trace_internal::EncodeRecordStart;
+using trace_internal::HashTag;
+using trace_internal::kBoolTag;
+using trace_internal::kDurationTag;
+using trace_internal::kEndOfRecord;
+using trace_internal::kInstantTag;
+using trace_internal::kInt64Tag;
+using trace_internal::kMaxLengthBytes;
+using trace_internal::kStringTag;
+using trace_internal::kUint64Tag;
+using trace_internal::PutBytes;
+using trace_internal::PutU64;
 
 constexpr HashTag TagOf(int64_t) { return kInt64Tag; }
 constexpr HashTag TagOf(uint64_t) { return kUint64Tag; }
@@ -170,14 +150,6 @@ void EncodeFieldOf(const TraceField& f, ByteBuffer& out) {
         }
       },
       f.value.value());
-}
-
-void EncodeRecordStart(Instant time, std::string_view actor, std::string_view kind,
-                       ByteBuffer& out) {
-  char* p = out.Reserve(8 + 2 * kMaxLengthBytes + actor.size() + kind.size());
-  p = PutU64(p, static_cast<uint64_t>(time.unix_micros()));
-  p = PutBytes(p, actor);
-  out.CommitUpTo(PutBytes(p, kind));
 }
 
 void EncodeRecordEnd(ByteBuffer& out) {
@@ -283,10 +255,7 @@ std::string TraceRecord::HashBytes() const {
 }
 
 namespace trace_internal {
-char* ByteBuffer::Reserve(size_t n) {
-  if (bytes_.size() - size_ < n) bytes_.resize(std::max(2 * bytes_.size(), size_ + n));
-  return bytes_.data() + size_;
-}
+void ByteBuffer::Grow(size_t n) { bytes_.resize(std::max(2 * bytes_.size(), size_ + n)); }
 }  // namespace trace_internal
 
 Trace::Trace(Mode mode) : mode_(mode) { pending_.Reserve(2 * kPendingFlushBytes); }
@@ -297,13 +266,9 @@ uint64_t Trace::hash() const {
   return copy.Digest();
 }
 
-void Trace::EndRecord() {
-  EncodeRecordEnd(pending_);
-  ++count_;
-  if (pending_.size() >= kPendingFlushBytes) {
-    hash_.Update(pending_.view());
-    pending_.Truncate(0);
-  }
+void Trace::FlushPending() {
+  hash_.Update(pending_.view());
+  pending_.Truncate(0);
 }
 
 void Trace::Append(TraceRecord record) {
@@ -328,57 +293,29 @@ void Trace::Append(Instant time, std::string_view actor, std::string_view kind,
   EndRecord();
 }
 
-TraceLine Trace::Begin(Instant time, std::string_view actor, std::string_view kind) {
-  return TraceLine(*this, time, actor, kind);
-}
-
-TraceLine::TraceLine(Trace& trace, Instant time, std::string_view actor, std::string_view kind)
-    : trace_(&trace), keep_(trace.builds_records()) {
+void TraceLine::StartSlow(Instant time, std::string_view actor, std::string_view kind) {
   if (keep_) {
     record_ = TraceRecord{time, std::string(actor), std::string(kind), {}};
     record_.fields.reserve(10);
     return;
   }
-  SHARDSIM_CHECK(!trace.line_open_, "only one TraceLine may be open on a trace at a time");
-  trace.line_open_ = true;
-  line_start_ = trace.pending_.size();
-  EncodeRecordStart(time, actor, kind, trace.pending_);
+  SHARDSIM_CHECK(!trace_->line_open_, "only one TraceLine may be open on a trace at a time");
 }
 
-template <typename T>
-TraceLine& TraceLine::AddValue(std::string_view key, T value) {
-  if (keep_) {
-    record_.fields.push_back(TraceField{std::string(key), TraceValue(value)});
-    return *this;
-  }
-  EncodeField(key, value, trace_->pending_);
+TraceLine& TraceLine::Keep(std::string_view key, TraceValue value) {
+  record_.fields.push_back(TraceField{std::string(key), std::move(value)});
   return *this;
 }
 
-TraceLine& TraceLine::Add(std::string_view key, int64_t value) { return AddValue(key, value); }
-TraceLine& TraceLine::Add(std::string_view key, uint64_t value) { return AddValue(key, value); }
-TraceLine& TraceLine::Add(std::string_view key, bool value) { return AddValue(key, value); }
-TraceLine& TraceLine::Add(std::string_view key, std::string_view value) {
-  return AddValue(key, value);
-}
-TraceLine& TraceLine::Add(std::string_view key, Instant value) { return AddValue(key, value); }
-TraceLine& TraceLine::Add(std::string_view key, Duration value) { return AddValue(key, value); }
-
-TraceLine::~TraceLine() {
-  if (keep_ || committed_) return;
+void TraceLine::Drop() {
   trace_->pending_.Truncate(line_start_);  // dropped uncommitted: its bytes are not hashed
   trace_->line_open_ = false;
 }
 
-void TraceLine::Commit() {
+void TraceLine::CommitSlow() {
   SHARDSIM_CHECK(!committed_, "a TraceLine was committed twice");
   committed_ = true;
-  if (keep_) {
-    trace_->Append(std::move(record_));
-    return;
-  }
-  trace_->line_open_ = false;
-  trace_->EndRecord();
+  trace_->Append(std::move(record_));  // keep_: the only other way here
 }
 
 void Trace::AddObserver(Observer observer) { observers_.push_back(std::move(observer)); }

@@ -28,8 +28,11 @@
 #ifndef SHARDSIM_SIM_TRACE_H_
 #define SHARDSIM_SIM_TRACE_H_
 
+#include <bit>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <initializer_list>
 #include <string>
@@ -96,7 +99,11 @@ namespace trace_internal {
 class ByteBuffer {
  public:
   // Room for at least `n` more bytes at the returned pointer (invalidated by the next Reserve).
-  char* Reserve(size_t n);
+  char* Reserve(size_t n) {
+    if (bytes_.size() - size_ < n) [[unlikely]]
+      Grow(n);
+    return bytes_.data() + size_;
+  }
   // REQUIRES: `end` lies within the room of the last Reserve.
   void CommitUpTo(const char* end) { size_ = static_cast<size_t>(end - bytes_.data()); }
   // REQUIRES: size <= size().
@@ -105,9 +112,79 @@ class ByteBuffer {
   std::string_view view() const { return {bytes_.data(), size_}; }
 
  private:
+  void Grow(size_t n);
   std::string bytes_;  // size_ bytes written, then spare room
   size_t size_ = 0;
 };
+
+// The pieces of the hash encoding (the header comment), inline so that a trace line's writer,
+// whose keys are constants, compiles to a few stores per field: a field through an out-of-line
+// call cost some 90 instructions, and a subscription event writes ten.
+enum HashTag : char {
+  kEndOfRecord = 0,
+  kInt64Tag = 1,
+  kUint64Tag = 2,
+  kBoolTag = 3,
+  kStringTag = 4,
+  kInstantTag = 5,
+  kDurationTag = 6,
+};
+inline constexpr size_t kMaxLengthBytes = 10;  // LEB128 of a 64-bit count
+
+[[gnu::always_inline]] inline char* PutU64(char* p, uint64_t v) {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(p, &v, sizeof(v));
+  } else {
+    for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(v >> (8 * i));
+  }
+  return p + 8;
+}
+
+// LEB128 byte count, then the bytes. REQUIRES: room for kMaxLengthBytes + s.size().
+[[gnu::always_inline]] inline char* PutBytes(char* p, std::string_view s) {
+  uint64_t v = s.size();
+  while (v >= 0x80) {
+    *p++ = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+// One field whose value is 8 bytes (int64, uint64, instant, duration).
+[[gnu::always_inline]] inline void EncodeWordField(HashTag tag, std::string_view key,
+                                                   uint64_t value, ByteBuffer& out) {
+  char* p = out.Reserve(1 + kMaxLengthBytes + key.size() + 8);
+  *p++ = tag;
+  p = PutBytes(p, key);
+  out.CommitUpTo(PutU64(p, value));
+}
+
+[[gnu::always_inline]] inline void EncodeStringField(std::string_view key, std::string_view value,
+                                                     ByteBuffer& out) {
+  char* p = out.Reserve(1 + 2 * kMaxLengthBytes + key.size() + value.size());
+  *p++ = kStringTag;
+  p = PutBytes(p, key);
+  out.CommitUpTo(PutBytes(p, value));
+}
+
+[[gnu::always_inline]] inline void EncodeRecordStart(Instant time, std::string_view actor,
+                                                     std::string_view kind, ByteBuffer& out) {
+  char* p = out.Reserve(8 + 2 * kMaxLengthBytes + actor.size() + kind.size());
+  p = PutU64(p, static_cast<uint64_t>(time.unix_micros()));
+  p = PutBytes(p, actor);
+  out.CommitUpTo(PutBytes(p, kind));
+}
+
+[[gnu::always_inline]] inline void EncodeBoolField(std::string_view key, bool value,
+                                                   ByteBuffer& out) {
+  char* p = out.Reserve(1 + kMaxLengthBytes + key.size() + 1);
+  *p++ = kBoolTag;
+  p = PutBytes(p, key);
+  *p++ = value ? 1 : 0;
+  out.CommitUpTo(p);
+}
 }  // namespace trace_internal
 
 // One record, built field by field and appended by Commit(). When the trace keeps records or
@@ -120,31 +197,54 @@ class TraceLine {
  public:
   TraceLine(const TraceLine&) = delete;
   TraceLine& operator=(const TraceLine&) = delete;
-  ~TraceLine();
+  ~TraceLine() {
+    if (!keep_ && !committed_) [[unlikely]]
+      Drop();
+  }
 
-  TraceLine& Add(std::string_view key, int64_t value);
-  TraceLine& Add(std::string_view key, uint64_t value);
-  TraceLine& Add(std::string_view key, int value) { return Add(key, static_cast<int64_t>(value)); }
-  TraceLine& Add(std::string_view key, bool value);
-  TraceLine& Add(std::string_view key, std::string_view value);
-  TraceLine& Add(std::string_view key, const char* value) {
+  [[gnu::always_inline]] TraceLine& Add(std::string_view key, int64_t value) {
+    return AddWord(trace_internal::kInt64Tag, key, static_cast<uint64_t>(value), value);
+  }
+  [[gnu::always_inline]] TraceLine& Add(std::string_view key, uint64_t value) {
+    return AddWord(trace_internal::kUint64Tag, key, value, value);
+  }
+  [[gnu::always_inline]] TraceLine& Add(std::string_view key, int value) {
+    return Add(key, static_cast<int64_t>(value));
+  }
+  inline TraceLine& Add(std::string_view key, bool value);
+  inline TraceLine& Add(std::string_view key, std::string_view value);
+  [[gnu::always_inline]] TraceLine& Add(std::string_view key, const char* value) {
     return Add(key, std::string_view(value));
   }
-  TraceLine& Add(std::string_view key, Instant value);
-  TraceLine& Add(std::string_view key, Duration value);
+  [[gnu::always_inline]] TraceLine& Add(std::string_view key, Instant value) {
+    return AddWord(trace_internal::kInstantTag, key, static_cast<uint64_t>(value.unix_micros()),
+                   value);
+  }
+  [[gnu::always_inline]] TraceLine& Add(std::string_view key, Duration value) {
+    return AddWord(trace_internal::kDurationTag, key, static_cast<uint64_t>(value.micros()), value);
+  }
   // Appends a field only when `value` is set.
   template <typename T>
   TraceLine& AddIf(std::string_view key, const T* value) {
     if (value != nullptr) Add(key, *value);
     return *this;
   }
-  void Commit();
+  inline void Commit();
 
  private:
   friend class Trace;
-  TraceLine(Trace& trace, Instant time, std::string_view actor, std::string_view kind);
+  inline TraceLine(Trace& trace, Instant time, std::string_view actor, std::string_view kind);
+  // The cold halves of the constructor, Commit and the destructor: a line that keeps its record,
+  // or a broken rule (a line opened while another is, a second Commit); a line dropped.
+  void StartSlow(Instant time, std::string_view actor, std::string_view kind);
+  void CommitSlow();
+  void Drop();
+  // A field of 8 bytes: `payload` encoded straight into the trace's pending bytes, or `value`
+  // kept in the record being collected.
   template <typename T>
-  TraceLine& AddValue(std::string_view key, T value);
+  inline TraceLine& AddWord(trace_internal::HashTag tag, std::string_view key, uint64_t payload,
+                            T value);
+  TraceLine& Keep(std::string_view key, TraceValue value);
 
   Trace* trace_;
   bool keep_;  // collecting a TraceRecord (else encoding into the trace's pending bytes)
@@ -166,7 +266,7 @@ class Trace {
   void Append(Instant time, std::string_view actor, std::string_view kind,
               std::initializer_list<TraceField> fields);
   // A record to be built field by field (see TraceLine).
-  TraceLine Begin(Instant time, std::string_view actor, std::string_view kind);
+  inline TraceLine Begin(Instant time, std::string_view actor, std::string_view kind);
   // True when records are kept or observed: only then is a TraceRecord built for each line.
   bool builds_records() const { return mode_ == Mode::kKeepRecords || !observers_.empty(); }
   // Observers are called in the order they were added, for every record appended after.
@@ -187,7 +287,8 @@ class Trace {
   // Encoded records are hashed in chunks of about this many bytes: one XXH3 update per chunk
   // rather than one per record (a record takes some 40 to 200 bytes).
   static constexpr size_t kPendingFlushBytes = 4096;
-  void EndRecord();  // ends the record being encoded into pending_
+  inline void EndRecord();  // ends the record being encoded into pending_
+  void FlushPending();      // passes pending_ to hash_
 
   Mode mode_;
   StreamingHash hash_;                  // of every byte before pending_
@@ -198,6 +299,66 @@ class Trace {
   bool line_open_ = false;  // a TraceLine is encoding into pending_
   friend class TraceLine;
 };
+
+inline TraceLine Trace::Begin(Instant time, std::string_view actor, std::string_view kind) {
+  return TraceLine(*this, time, actor, kind);
+}
+
+inline void Trace::EndRecord() {
+  char* p = pending_.Reserve(1);
+  *p = trace_internal::kEndOfRecord;
+  pending_.CommitUpTo(p + 1);
+  ++count_;
+  if (pending_.size() >= kPendingFlushBytes) [[unlikely]]
+    FlushPending();
+}
+
+inline TraceLine::TraceLine(Trace& trace, Instant time, std::string_view actor,
+                            std::string_view kind)
+    : trace_(&trace), keep_(trace.builds_records()) {
+  if (keep_ || trace.line_open_) [[unlikely]] {
+    StartSlow(time, actor, kind);
+    return;
+  }
+  trace.line_open_ = true;
+  line_start_ = trace.pending_.size();
+  trace_internal::EncodeRecordStart(time, actor, kind, trace.pending_);
+}
+
+inline void TraceLine::Commit() {
+  if (keep_ || committed_) [[unlikely]] {
+    CommitSlow();
+    return;
+  }
+  committed_ = true;
+  trace_->line_open_ = false;
+  trace_->EndRecord();
+}
+
+template <typename T>
+[[gnu::always_inline]] inline TraceLine& TraceLine::AddWord(trace_internal::HashTag tag,
+                                                            std::string_view key, uint64_t payload,
+                                                            T value) {
+  if (keep_) [[unlikely]]
+    return Keep(key, TraceValue(value));
+  trace_internal::EncodeWordField(tag, key, payload, trace_->pending_);
+  return *this;
+}
+
+[[gnu::always_inline]] inline TraceLine& TraceLine::Add(std::string_view key,
+                                                        std::string_view value) {
+  if (keep_) [[unlikely]]
+    return Keep(key, TraceValue(value));
+  trace_internal::EncodeStringField(key, value, trace_->pending_);
+  return *this;
+}
+
+[[gnu::always_inline]] inline TraceLine& TraceLine::Add(std::string_view key, bool value) {
+  if (keep_) [[unlikely]]
+    return Keep(key, TraceValue(value));
+  trace_internal::EncodeBoolField(key, value, trace_->pending_);
+  return *this;
+}
 
 // Hex form of a trace hash: 16 lower-case digits.
 std::string FormatTraceHash(uint64_t hash);

@@ -1,6 +1,7 @@
 #include "model/internal/shard_store.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -20,9 +21,16 @@ int64_t TrailingWindow::Sum(Instant now, Duration window) {
 std::string ShardIdFor(uint32_t index) {
   // By hand, not absl::StrFormat("shardId-%012u"): that was 7% of a fan-out run, where every
   // subscription poll names its shard. A uint32 has at most 10 digits, so 12 always fit.
-  std::string id = "shardId-000000000000";
-  for (size_t i = id.size(); index != 0; index /= 10) id[--i] = static_cast<char>('0' + index % 10);
+  std::string id;
+  ShardIdInto(index, id);
   return id;
+}
+
+void ShardIdInto(uint32_t index, std::string& id) {
+  constexpr std::string_view kZero = "shardId-000000000000";
+  id.resize(kZero.size());  // in place when `id` already holds a shard id
+  std::memcpy(id.data(), kZero.data(), kZero.size());
+  for (size_t i = id.size(); index != 0; index /= 10) id[--i] = static_cast<char>('0' + index % 10);
 }
 
 std::optional<uint32_t> ParseShardId(std::string_view id) {

@@ -173,6 +173,8 @@ class ShardStore {
 
 // "shardId-000000000007"
 std::string ShardIdFor(uint32_t index);
+// The same into `id`, reusing its room.
+void ShardIdInto(uint32_t index, std::string& id);
 // The index in a well-formed shard id, or nullopt.
 std::optional<uint32_t> ParseShardId(std::string_view id);
 

@@ -110,6 +110,28 @@ struct KinesisModel::Subscription {
   // The least ContinuationSequenceNumber it may still send: the number it started AT or AFTER,
   // then the last one sent (see ContinuationAt).
   std::optional<SequenceNumber> continuation_floor;
+  // The text of `number`, from the last one printed when it is the same: a subscription at
+  // the tip sends one continuation again and again (a heartbeat), and printing 56 digits
+  // was a tenth of a fan-out run.
+  const std::string& ContinuationText(const SequenceNumber& number) {
+    if (printed_continuation != number) {
+      printed_continuation = number;
+      printed_continuation_text = number.ToString();
+    }
+    return printed_continuation_text;
+  }
+  std::optional<SequenceNumber> printed_continuation;
+  std::string printed_continuation_text;
+  // ContinuationAt's last answer and all it read of the shard: a subscription at rest asks
+  // again, poll after poll, for the same position of a shard that has not changed.
+  struct ContinuationMemo {
+    const internal::ShardStore* shard;
+    internal::Position at;
+    uint64_t first_ordinal;  // moves when records are trimmed (and the trimmed counter with it)
+    uint64_t end_ordinal;    // moves when a record is put
+    SequenceNumber number;
+  };
+  std::optional<ContinuationMemo> continuation_memo;
   // Set once it ended: kComplete or kFailed, repeated to every later poll.
   std::optional<SubscriptionPoll> ended;
   // What its last poll found (SubscriptionConsumer), valid while the model's erasures count is

@@ -156,13 +156,13 @@ TEST(IteratorToken, RejectsAnUnknownVersionOrFlag) {
 TEST(IteratorTokenMemo, AnswersAsTheCodecDoesForRecentAndOlderTokens) {
   IteratorTokenMemo memo;
   std::vector<std::string> texts;
-  for (uint64_t i = 0; i < 20; ++i) {
+  for (uint64_t i = 0; i < 40; ++i) {
     IteratorToken token = Sample();
     token.position.ordinal = i;
     texts.push_back(memo.Encode(token, ShardIdFor(token.shard_index)));
     EXPECT_EQ(texts.back(), EncodeIteratorToken(token));
   }
-  for (uint64_t i = 0; i < 20; ++i) {  // the first twelve have left the memo by now
+  for (uint64_t i = 0; i < 40; ++i) {  // the first eight have left the memo (of 32) by now
     const DecodedToken* got = memo.Decode(texts[i]);
     ASSERT_NE(got, nullptr) << i;
     EXPECT_EQ(got->token.position.ordinal, i);
