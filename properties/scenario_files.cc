@@ -11,8 +11,6 @@
 
 namespace shardsim::properties {
 
-namespace {}  // namespace
-
 absl::Status WriteScenarioFile(const Scenario& scenario, const std::string& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", path));

@@ -195,8 +195,6 @@ std::string IteratorTokenMemo::Encode(const IteratorToken& token, std::string_vi
   return e.text;
 }
 
-namespace {}  // namespace
-
 const DecodedToken* IteratorTokenMemo::Decode(std::string_view text) {
   // Newest first: the token passed back is most often the one issued last.
   const uint64_t tail = TailOf(text);
