@@ -227,6 +227,16 @@ bool IsFinding(const properties::RunReport& report) {
   return !expected || g.report_expected;
 }
 
+// `check`'s runner, except that the minimal scenario is not run again with its trace: only the
+// summary is printed here, and a trace of millions of records takes GB under ASan.
+class UntracedRunner : public properties::StrategyRunner {
+ public:
+  properties::CaseRun ReportRun(const properties::Scenario& /*minimal*/,
+                                properties::CaseRun last) const override {
+    return last;
+  }
+};
+
 // Shrinks a finding with `check`'s shrinker, saves it and its witness, and says how to replay.
 [[noreturn]] void ReportFinding(const properties::Scenario& scenario,
                                 const properties::RunReport& report) {
@@ -237,7 +247,7 @@ bool IsFinding(const properties::RunReport& report) {
       absl::StrFormat("%sfinding-%s-%016x", g.artifact_prefix, g.strategy->name, report.trace_hash);
   const std::string as_run = stem + ".json", minimal_path = stem + "-minimal.json";
   if (!WriteFile(as_run, properties::ScenarioToJson(scenario))) Die("cannot write " + as_run);
-  properties::StrategyRunner runner;
+  UntracedRunner runner;
   properties::CheckOptions options;
   options.cases = 0;
   options.corpus = {{as_run, scenario}};

@@ -138,11 +138,12 @@ absl::StatusOr<bool> RunCorpus(const consumer::StrategyInfo& strategy, CaseRunne
                              .Shrink(StructuralShrinks(scenario, strategy), *std::move(run),
                                      /*structural=*/true);
       } else {
+        CaseRun reported = runner.ReportRun(scenario, *std::move(run));
         result.failure.emplace();
         result.failure->original = scenario;
         result.failure->minimal = scenario;
-        result.failure->report = std::move(run->report);
-        result.failure->detail = std::move(run->detail);
+        result.failure->report = std::move(reported.report);
+        result.failure->detail = std::move(reported.detail);
       }
       result.failure->origin = name;
       return false;
@@ -193,27 +194,30 @@ absl::Status RunGeneratedCases(const consumer::StrategyInfo& strategy, CaseRunne
   return absl::OkStatus();
 }
 
-}  // namespace
-
-absl::StatusOr<CaseRun> StrategyRunner::Run(const Scenario& scenario, CasePurpose purpose) const {
-  const bool corpus = purpose == CasePurpose::kCorpus;
-  absl::StatusOr<RunReport> report = RunScenario(scenario, RunOptions{.keep_trace = corpus});
-  if (report.ok()) return CaseRun{*std::move(report), {}};
-  if (corpus) return absl::InvalidArgumentError(report.status().message());
+// A scenario the harness rejects passes (a shrink that made a scenario invalid is never taken).
+CaseRun RejectedPasses(const Scenario& scenario) {
   CaseRun pass;
   pass.report.scenario = scenario.name;
   pass.report.strategy = scenario.strategy;
   return pass;
 }
 
+}  // namespace
+
+absl::StatusOr<CaseRun> StrategyRunner::Run(const Scenario& scenario, CasePurpose purpose) const {
+  // No run keeps its trace, whose records take memory in proportion to the run's events (some
+  // GB for a run of millions); the one a failure reports is run again with it (ReportRun).
+  absl::StatusOr<RunReport> report = RunScenario(scenario);
+  if (report.ok()) return CaseRun{*std::move(report), {}};
+  if (purpose == CasePurpose::kCorpus) return absl::InvalidArgumentError(report.status().message());
+  return RejectedPasses(scenario);
+}
+
 CaseRun StrategyRunner::ReportRun(const Scenario& minimal, CaseRun last) const {
-  (void)last;  // shrink runs keep no trace: the minimal scenario again, with its trace
-  absl::StatusOr<CaseRun> traced = Run(minimal, CasePurpose::kCorpus);
-  if (traced.ok()) return *std::move(traced);
-  CaseRun pass;  // a scenario the harness rejects passes, as in Run
-  pass.report.scenario = minimal.name;
-  pass.report.strategy = minimal.strategy;
-  return pass;
+  (void)last;  // runs keep no trace: the minimal scenario again, with its trace
+  absl::StatusOr<RunReport> traced = RunScenario(minimal, RunOptions{.keep_trace = true});
+  if (traced.ok()) return CaseRun{*std::move(traced), {}};
+  return RejectedPasses(minimal);
 }
 
 rc::Shrinkable<Scenario> GenerateShrinkableCase(const consumer::StrategyInfo& strategy,

@@ -82,8 +82,8 @@ struct CheckResult {
   std::vector<std::pair<uint64_t, ProbeSet>> case_probes;
 };
 
-// The in-process runner: RunScenario of the harness. Shrink runs keep no trace; the minimal
-// scenario is run again with its trace. A scenario the harness rejects is an error in the
+// The in-process runner: RunScenario of the harness. Runs keep no trace; the minimal scenario
+// of a failure is run again with its trace. A scenario the harness rejects is an error in the
 // corpus (InvalidArgument) and otherwise a pass (a shrink that made a scenario invalid must
 // never be taken).
 class StrategyRunner : public CaseRunner {

@@ -92,7 +92,20 @@ uint64_t DeriveEventBound(const Scenario& s) {
   horizon = horizon + last;
   const uint64_t seconds = static_cast<uint64_t>(horizon.micros() / 1'000'000);
   const uint64_t shards = static_cast<uint64_t>(s.shard_count) + 2 * s.reshards.size();
-  return std::clamp<uint64_t>(seconds * 20 * shards, 2'000'000, 50'000'000);
+  return std::clamp<uint64_t>(seconds * 20 * shards, 2'000'000, 50'000'000) +
+         CompetingReaderEvents(s);
+}
+
+uint64_t CompetingReaderEvents(const Scenario& s) {
+  uint64_t events = 0;
+  for (const CompetingReaderSpec& reader : s.competing_readers) {
+    if (reader.stop <= reader.start) continue;
+    const int64_t interval = std::max<int64_t>(reader.poll_interval.micros(), 1);
+    const uint64_t polls =
+        static_cast<uint64_t>((reader.stop - reader.start).micros() / interval) + 1;
+    events += polls * kEventsPerCompetingReaderPoll;
+  }
+  return events;
 }
 
 }  // namespace shardsim::properties

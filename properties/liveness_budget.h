@@ -60,8 +60,15 @@ inline Duration DeriveLivenessBudget(const Scenario& scenario) {
 // so a run of days must not end in an event bound a correct loop cannot stay under: twenty per
 // second and shard (parents and children) of the horizon, from the latest put or crash through
 // every downtime, a rerun interval and `scenario.liveness_budget` (so derive the budget first).
-// Between 2 million and 50 million events, so that one case stays affordable.
+// Between 2 million and 50 million events, so that one case stays affordable; on top, what the
+// competing readers spend (CompetingReaderEvents), which does not depend on the consumer and is
+// bounded by whoever adds the readers (the generator's and the mutator's cost bounds).
 uint64_t DeriveEventBound(const Scenario& scenario);
+
+// A competing reader spends two events per poll (its call, its sleep) and polls at most every
+// `poll_interval` from `start` to `stop`; counted with a margin, three per poll.
+inline constexpr uint64_t kEventsPerCompetingReaderPoll = 3;
+uint64_t CompetingReaderEvents(const Scenario& scenario);
 
 }  // namespace shardsim::properties
 

@@ -330,7 +330,8 @@ int64_t WalkBuckets(const Scenario& s) {
 // DeriveEventBound's rate over the time the consumer runs: the run's horizon less the time it is
 // down (DeriveEventBound counts a downtime in full, and twice when the producer waits for the
 // restart, though a consumer that is down makes no calls). A crash while the consumer is down is
-// not played. What a restarted consumer walks back over is bounded by max_walk_buckets.
+// not played. What a restarted consumer walks back over is bounded by max_walk_buckets. The
+// competing readers' polls count in full.
 uint64_t RunningEventBound(const Scenario& s) {
   std::vector<CrashSpec> crashes = s.crashes;
   std::sort(crashes.begin(), crashes.end(),
@@ -346,7 +347,8 @@ uint64_t RunningEventBound(const Scenario& s) {
       s.SafetyPhaseEnd() + s.liveness_budget + s.rerun_after_exit.value_or(Duration::Zero());
   const Duration running = horizon > down ? horizon - down : Duration::Zero();
   const uint64_t shards = static_cast<uint64_t>(s.shard_count) + 2 * s.reshards.size();
-  return static_cast<uint64_t>(running.micros() / 1'000'000) * 20 * shards;
+  return static_cast<uint64_t>(running.micros() / 1'000'000) * 20 * shards +
+         CompetingReaderEvents(s);
 }
 
 }  // namespace

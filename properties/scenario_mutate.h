@@ -51,7 +51,7 @@ struct MutationBounds {
   // restarted consumer may have to make on every shard).
   int64_t max_walk_buckets = 30'000;
   // DeriveEventBound's 20 events per second and shard, over the time the consumer runs (a
-  // downtime costs no calls): about 4.6 shard-days.
+  // downtime costs no calls), and the competing readers' polls: about 4.6 shard-days.
   uint64_t max_event_bound = 8'000'000;
 };
 

@@ -246,6 +246,37 @@ TEST(CheckEngine, TheHarnessRunnerIsWhatCheckStrategyRuns) {
   EXPECT_EQ(engine->case_hashes, Hashes(20, 1));
 }
 
+// A run's trace records take memory in proportion to its events (GB for millions), so no run
+// keeps them, a saved scenario's neither; the failure reported is run again with its trace.
+TEST(CheckEngine, TheHarnessRunnerKeepsNoTraceButTheFailureReportedHasOne) {
+  const consumer::StrategyInfo& stop = Strategy("stop-on-first-empty-page");
+  const Scenario saved = GenerateCase(stop, 3, 0);
+  StrategyRunner runner;
+  for (CasePurpose purpose : {CasePurpose::kCorpus, CasePurpose::kCase, CasePurpose::kShrink}) {
+    const absl::StatusOr<CaseRun> run = runner.Run(saved, purpose);
+    ASSERT_TRUE(run.ok()) << run.status();
+    EXPECT_TRUE(run->report.trace.empty());
+    EXPECT_GT(run->report.trace_records, 0u);
+  }
+  std::optional<Scenario> failing;
+  for (uint64_t k = 0; k < 100 && !failing; ++k) {
+    const Scenario candidate = GenerateCase(stop, 3, k);
+    if (!runner.Run(candidate, CasePurpose::kCase)->report.passed()) failing = candidate;
+  }
+  ASSERT_TRUE(failing.has_value());
+  for (bool shrink : {true, false}) {
+    CheckOptions options;
+    options.cases = 1;
+    options.shrink_corpus = shrink;
+    options.corpus = {{"failing.json", *failing}};
+    const absl::StatusOr<CheckResult> result = CheckCases(stop, runner, options);
+    ASSERT_TRUE(result.ok()) << result.status();
+    ASSERT_TRUE(result->failure.has_value());
+    EXPECT_EQ(result->failure->report.trace.size(), result->failure->report.trace_records);
+    EXPECT_FALSE(result->failure->report.trace.empty());
+  }
+}
+
 TEST(Check, BadOptionsAreInvalidArguments) {
   const consumer::StrategyInfo& drain = Strategy("drain-until-caught-up");
   CheckOptions options;

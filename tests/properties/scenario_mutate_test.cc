@@ -221,6 +221,34 @@ TEST(ScenarioMutate, AReshardBetweenRecordsOftenCatchesAChildReadBeforeItsParent
   EXPECT_GE(caught * 100, edits * 25);
 }
 
+// The mutator's longest competing readers (twenty minutes and a rerun interval, polling every
+// 20 ms, as many as the bounds allow) on a case with no records: a batch job that runs every
+// ten minutes passes, and the run is not ended by its event bound.
+TEST(ScenarioMutate, TheLongestCompetingReadersDoNotOverrunTheEventBoundOfACorrectBatchJob) {
+  const consumer::StrategyInfo& drain = Strategy("drain-until-caught-up");
+  int longest_reruns = 0;
+  for (uint64_t k = 0; k < 400 && longest_reruns < 3; ++k) {
+    Scenario s = GenerateCase(drain, 5, k);
+    if (s.rerun_after_exit.value_or(Duration::Zero()) < Duration::Hours(4)) continue;
+    ++longest_reruns;
+    s.puts.clear();
+    s.reshards.clear();
+    s.crashes.clear();
+    s.competing_readers.clear();
+    const Duration length = Duration::Minutes(20) + s.rerun_after_exit.value_or(Duration::Zero());
+    for (int i = 0; i < MutationBounds{}.max_readers; ++i) {
+      s.competing_readers.push_back(CompetingReaderSpec{
+          Duration::Zero(), length, Duration::Millis(20), "shardId-000000000000"});
+    }
+    s.liveness_budget = DeriveLivenessBudget(s);
+    s.max_events = DeriveEventBound(s);
+    const absl::StatusOr<RunReport> report = RunScenario(s);
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_TRUE(report->passed()) << report->Summary() << "\n" << ShowScenario(s);
+  }
+  EXPECT_EQ(longest_reruns, 3);
+}
+
 // The false-alarm guard: every correct loop passes chains of mutations of its generated cases.
 class CorrectLoopUnderMutation : public ::testing::TestWithParam<std::string> {};
 
