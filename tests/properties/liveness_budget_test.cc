@@ -105,6 +105,18 @@ TEST(LivenessBudget, ABatchJobRerunAddsTheWalkOfTheNextRun) {
   EXPECT_GE(DeriveLivenessBudget(rerun), DeriveLivenessBudget(once) + Duration::Minutes(20));
 }
 
+TEST(EventBound, EveryPollOfACompetingReaderAddsThreeEventsOnTopOfTheClampedHorizon) {
+  Scenario s = OneShard(BucketProfile::Fixed(Duration::Seconds(2)));
+  s.liveness_budget = DeriveLivenessBudget(s);
+  const uint64_t alone = DeriveEventBound(s);
+  EXPECT_EQ(alone, 2'000'000u);  // a short run: the lower clamp
+  s.competing_readers = {
+      {Duration::Zero(), Duration::Hours(1), Duration::Millis(20), "shardId-000000000000"},
+      {Duration::Seconds(5), Duration::Seconds(5), Duration::Millis(20), "shardId-000000000000"}};
+  EXPECT_EQ(CompetingReaderEvents(s), 3u * 180'001u);  // the second never polls
+  EXPECT_EQ(DeriveEventBound(s), alone + 3u * 180'001u);
+}
+
 TEST(LivenessBudget, BucketsNarrowerThanABatchJobsCallCannotBeDrainedInSequence) {
   Scenario s = OneShard(BucketProfile::Fixed(Duration::Millis(200)));
   const LivenessWork work = DeriveLivenessWork(s);
