@@ -1,6 +1,8 @@
 // Correct: a KCL-style worker. A shard sync lists the shards and starts one shard consumer per
 // shard. Each shard consumer first blocks until every parent's checkpoint is SHARD_END (a
-// parent that is no longer listed has expired and is not waited for), then starts AFTER its
+// parent that is no longer listed has expired and is not waited for, unless this worker still
+// holds its lease: its shard consumer may be processing records it read before they expired),
+// then starts AFTER its
 // checkpoint (or at TRIM_HORIZON) and loops: sleep the idle time, GetRecords(10,000), hand the
 // batch to the processor, checkpoint after processing. ExpiredIterator: a new iterator AFTER
 // the last sequence number processed. Throttling: back off and retry. At the shard's end it
@@ -26,6 +28,23 @@ namespace {
 struct Worker {
   ConsumerContext& ctx;
   std::set<std::string> started;  // shards that have (or had) a shard consumer
+  std::set<std::string> running;  // shards whose shard consumer has not returned (held leases)
+};
+
+// Holds `shard_id` in `worker.running` for the life of its shard consumer's frame.
+class HeldLease {
+ public:
+  HeldLease(Worker& worker, std::string shard_id)
+      : worker_(worker), shard_id_(std::move(shard_id)) {
+    worker_.running.insert(shard_id_);
+  }
+  ~HeldLease() { worker_.running.erase(shard_id_); }
+  HeldLease(const HeldLease&) = delete;
+  HeldLease& operator=(const HeldLease&) = delete;
+
+ private:
+  Worker& worker_;
+  std::string shard_id_;
 };
 
 sim::Task<void> ShardConsumer(Worker& worker, std::string shard_id,
@@ -41,8 +60,9 @@ void StartShardConsumer(Worker& worker, const std::string& shard_id,
 }
 
 // BlockOnParentShardTask: wait until every parent's checkpoint is SHARD_END. A parent that is
-// no longer listed has expired and is not waited for.
-sim::Task<void> BlockOnParents(ConsumerContext& ctx, const std::vector<std::string>& parents) {
+// no longer listed has expired and is not waited for, unless its lease is still held here.
+sim::Task<void> BlockOnParents(Worker& worker, const std::vector<std::string>& parents) {
+  ConsumerContext& ctx = worker.ctx;
   while (true) {
     std::vector<std::string> waiting;
     for (const std::string& parent : parents) {
@@ -52,7 +72,8 @@ sim::Task<void> BlockOnParents(ConsumerContext& ctx, const std::vector<std::stri
     if (waiting.empty()) co_return;
     if (const ShardList shards = co_await ListShardsWithRetry(ctx)) {
       std::erase_if(waiting, [&](const std::string& parent) {
-        return std::none_of(shards->begin(), shards->end(),
+        return !worker.running.contains(parent) &&
+               std::none_of(shards->begin(), shards->end(),
                             [&](const Shard& s) { return s.ShardId == parent; });
       });
       if (waiting.empty()) co_return;
@@ -83,7 +104,8 @@ sim::Task<std::optional<std::string>> IteratorAfter(ConsumerContext& ctx,
 sim::Task<void> ShardConsumer(Worker& worker, std::string shard_id,
                               std::vector<std::string> parents) {
   ConsumerContext& ctx = worker.ctx;
-  co_await BlockOnParents(ctx, parents);
+  const HeldLease lease(worker, shard_id);
+  co_await BlockOnParents(worker, parents);
   std::optional<std::string> last_sequence_number;
   if (const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(shard_id)) {
     last_sequence_number = checkpoint->sequence_number;

@@ -8,7 +8,10 @@
 // ContinuationSequenceNumber), so a crash mid-batch replays the batch (at least once). Every
 // subscription starts AFTER the checkpoint (TRIM_HORIZON without one), 5 s after a
 // ResourceInUseException. At a shard's end the last batch is handed on, SHARD_END is
-// checkpointed, and each child whose parents have all reached SHARD_END is subscribed to.
+// checkpointed, and each child whose parents have all reached SHARD_END is subscribed to. A
+// shard that has expired (ResourceNotFoundException: a closed shard whose records all passed
+// the retention period while its batch was processed) has no SHARD_END to start its children,
+// so the mapping lists the shards again and subscribes to those whose parents are finished.
 //   https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html (enhanced fan-out consumers,
 //   batch size and batching window, "checkpoints to the highest sequence number of a batch only
 //   when the batch is a complete success", parents before children)
@@ -32,6 +35,7 @@ struct Mapping {
   ConsumerContext& ctx;
   std::string consumer_arn;
   std::set<std::string> started;  // shards that have (or had) a reader
+  std::set<std::string> reading;  // shards whose reader has not returned
   // The batching parameters, looked up once: a lookup per event showed in profiles.
   size_t batch_size = static_cast<size_t>(ctx.param("batch_size"));
   Duration batching_window = Duration::Millis(ctx.param("batching_window_ms"));
@@ -53,7 +57,36 @@ sim::Task<void> ReadShard(Mapping& mapping, std::string shard_id);
 
 void StartReader(Mapping& mapping, const std::string& shard_id) {
   if (AtShardEnd(mapping.ctx, shard_id) || !mapping.started.insert(shard_id).second) return;
+  mapping.reading.insert(shard_id);
   mapping.ctx.Spawn(absl::StrCat("efo-poller:", shard_id), ReadShard(mapping, shard_id));
+}
+
+// A parent a child need not wait for: at SHARD_END, or read here until it expired.
+bool ParentDone(const Mapping& mapping, const std::string& parent) {
+  return AtShardEnd(mapping.ctx, parent) ||
+         (mapping.started.contains(parent) && !mapping.reading.contains(parent));
+}
+
+// Lists the shards (retrying until it can) and starts a reader for every shard whose parents
+// are finished: not listed (expired) and not being read, or at SHARD_END.
+sim::Task<void> StartReadyShards(Mapping& mapping) {
+  ConsumerContext& ctx = mapping.ctx;
+  ShardList shards;
+  while (shards == nullptr) {
+    shards = co_await ListShardsWithRetry(ctx);
+    if (shards == nullptr) co_await ctx.Sleep(Duration::Millis(ctx.param("retry_backoff_ms")));
+  }
+  std::set<std::string> listed;
+  for (const Shard& shard : *shards) listed.insert(shard.ShardId);
+  const auto finished = [&](const std::optional<std::string>& parent) {
+    return !parent.has_value() || AtShardEnd(ctx, *parent) ||
+           (!listed.contains(*parent) && !mapping.reading.contains(*parent));
+  };
+  for (const Shard& shard : *shards) {
+    if (finished(shard.ParentShardId) && finished(shard.AdjacentParentShardId)) {
+      StartReader(mapping, shard.ShardId);
+    }
+  }
 }
 
 // Invokes the function with the batch (none when it holds no record) and, once every record
@@ -95,9 +128,10 @@ void EndShard(Mapping& mapping, const std::string& shard_id, const SubscribeToSh
   ConsumerContext& ctx = mapping.ctx;
   ctx.app.CheckpointShardEnd(shard_id);
   ctx.app.DeclareShardEnd(shard_id);
+  mapping.reading.erase(shard_id);
   for (const model::ChildShard& child : last.ChildShards) {
     if (std::all_of(child.ParentShards.begin(), child.ParentShards.end(),
-                    [&](const std::string& parent) { return AtShardEnd(ctx, parent); })) {
+                    [&](const std::string& parent) { return ParentDone(mapping, parent); })) {
       StartReader(mapping, child.ShardId);
     }
   }
@@ -135,7 +169,11 @@ sim::Task<void> ReadShard(Mapping& mapping, std::string shard_id) {
     StartingPosition position = PositionAfterCheckpoint(ctx, shard_id);
     Subscribed subscribed =
         co_await SubscribeWithRetry(ctx, mapping.consumer_arn, shard_id, position, backoff);
-    if (std::holds_alternative<ShardGone>(subscribed)) co_return;  // expired with its records
+    if (std::holds_alternative<ShardGone>(subscribed)) {  // expired with its records
+      mapping.reading.erase(shard_id);
+      co_await StartReadyShards(mapping);
+      co_return;
+    }
     if (std::holds_alternative<NotSubscribed>(subscribed)) {
       co_await ctx.Sleep(backoff);
       continue;
@@ -148,7 +186,7 @@ sim::Task<void> ReadShard(Mapping& mapping, std::string shard_id) {
 }
 
 sim::Task<void> LambdaEfo(ConsumerContext& ctx) {
-  Mapping mapping{ctx, "", {}};
+  Mapping mapping{ctx, "", {}, {}};
   const Duration backoff = Duration::Millis(ctx.param("retry_backoff_ms"));
   for (;;) {
     std::optional<std::string> arn = co_await EnsureStreamConsumer(ctx, kConsumerName);
@@ -158,22 +196,7 @@ sim::Task<void> LambdaEfo(ConsumerContext& ctx) {
     }
     co_await ctx.Sleep(backoff);
   }
-  ShardList shards;
-  while (shards == nullptr) {
-    shards = co_await ListShardsWithRetry(ctx);
-    if (shards == nullptr) co_await ctx.Sleep(backoff);
-  }
-  std::set<std::string> listed;
-  for (const Shard& shard : *shards) listed.insert(shard.ShardId);
-  // A parent that is no longer listed has expired; one that is listed must reach SHARD_END.
-  const auto finished = [&](const std::optional<std::string>& parent) {
-    return !parent.has_value() || !listed.contains(*parent) || AtShardEnd(ctx, *parent);
-  };
-  for (const Shard& shard : *shards) {
-    if (finished(shard.ParentShardId) && finished(shard.AdjacentParentShardId)) {
-      StartReader(mapping, shard.ShardId);
-    }
-  }
+  co_await StartReadyShards(mapping);
   // The mapping lives as long as its readers; it has nothing else to do.
   while (true) co_await ctx.Sleep(Duration::Hours(1));
 }

@@ -4,7 +4,10 @@
 // once). On an expired iterator it resumes AFTER the checkpoint; throttled or failed calls
 // are retried after a back-off. At a shard's end it checkpoints SHARD_END and starts each
 // child whose parents have all reached SHARD_END (the last parent of a merge starts it). At
-// start it lists the shards and polls those whose listed parents are all finished.
+// start it lists the shards and polls those whose listed parents are all finished; so it does
+// again when a shard it polls has expired (ResourceNotFoundException: a closed shard whose
+// records all passed the retention period while the batch was processed), whose children no
+// SHARD_END will start.
 // (Optionally, an empty batch at the tip is followed by a longer wait:
 // `caught_up_poll_interval_ms`, off by default.)
 //   https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html (polls each shard about
@@ -23,6 +26,7 @@ namespace {
 struct Mapping {
   ConsumerContext& ctx;
   std::set<std::string> started;  // shards that have (or had) a poller
+  std::set<std::string> polling;  // shards whose poller has not returned
 };
 
 bool AtShardEnd(const ConsumerContext& ctx, const std::string& shard_id) {
@@ -31,6 +35,12 @@ bool AtShardEnd(const ConsumerContext& ctx, const std::string& shard_id) {
 }
 
 sim::Task<void> PollShard(Mapping& mapping, std::string shard_id);
+
+// A parent a child need not wait for: at SHARD_END, or polled here until it expired.
+bool ParentDone(const Mapping& mapping, const std::string& parent) {
+  return AtShardEnd(mapping.ctx, parent) ||
+         (mapping.started.contains(parent) && !mapping.polling.contains(parent));
+}
 
 // AFTER the checkpoint; TRIM_HORIZON when there is none, or when it has been trimmed (what is
 // left of the shard starts at the horizon).
@@ -53,7 +63,30 @@ sim::Task<std::optional<std::string>> IteratorAfterCheckpoint(ConsumerContext& c
 
 void StartPoller(Mapping& mapping, const std::string& shard_id) {
   if (AtShardEnd(mapping.ctx, shard_id) || !mapping.started.insert(shard_id).second) return;
+  mapping.polling.insert(shard_id);
   mapping.ctx.Spawn(absl::StrCat("poller:", shard_id), PollShard(mapping, shard_id));
+}
+
+// Lists the shards (retrying until it can) and starts a poller for every shard whose parents
+// are finished: not listed (expired) and not being polled, or at SHARD_END.
+sim::Task<void> StartReadyShards(Mapping& mapping) {
+  ConsumerContext& ctx = mapping.ctx;
+  ShardList shards;
+  while (shards == nullptr) {
+    shards = co_await ListShardsWithRetry(ctx);
+    if (shards == nullptr) co_await ctx.Sleep(Duration::Millis(ctx.param("retry_backoff_ms")));
+  }
+  std::set<std::string> listed;
+  for (const Shard& shard : *shards) listed.insert(shard.ShardId);
+  const auto finished = [&](const std::optional<std::string>& parent) {
+    return !parent.has_value() || AtShardEnd(ctx, *parent) ||
+           (!listed.contains(*parent) && !mapping.polling.contains(*parent));
+  };
+  for (const Shard& shard : *shards) {
+    if (finished(shard.ParentShardId) && finished(shard.AdjacentParentShardId)) {
+      StartPoller(mapping, shard.ShardId);
+    }
+  }
 }
 
 sim::Task<void> PollShard(Mapping& mapping, std::string shard_id) {
@@ -73,7 +106,11 @@ sim::Task<void> PollShard(Mapping& mapping, std::string shard_id) {
       }
     }
     auto batch = co_await ctx.kinesis.GetRecords({*iterator, batch_size, std::nullopt});
-    if (batch.Is(ErrorCode::kResourceNotFound)) co_return;  // expired with its records
+    if (batch.Is(ErrorCode::kResourceNotFound)) {  // expired with its records: on to its children
+      mapping.polling.erase(shard_id);
+      co_await StartReadyShards(mapping);
+      co_return;
+    }
     if (!batch.ok()) {
       if (!batch.Is(ErrorCode::kProvisionedThroughputExceeded)) iterator.reset();
       co_await ctx.Sleep(retry_backoff);
@@ -84,9 +121,10 @@ sim::Task<void> PollShard(Mapping& mapping, std::string shard_id) {
     if (!batch->NextShardIterator.has_value()) {
       ctx.app.CheckpointShardEnd(shard_id);
       ctx.app.DeclareShardEnd(shard_id);
+      mapping.polling.erase(shard_id);
       for (const ChildShard& child : batch->ChildShards) {
         if (std::all_of(child.ParentShards.begin(), child.ParentShards.end(),
-                        [&](const std::string& parent) { return AtShardEnd(ctx, parent); })) {
+                        [&](const std::string& parent) { return ParentDone(mapping, parent); })) {
           StartPoller(mapping, child.ShardId);
         }
       }
@@ -100,23 +138,8 @@ sim::Task<void> PollShard(Mapping& mapping, std::string shard_id) {
 }
 
 sim::Task<void> LambdaPoller(ConsumerContext& ctx) {
-  Mapping mapping{ctx, {}};
-  ShardList shards;
-  while (shards == nullptr) {
-    shards = co_await ListShardsWithRetry(ctx);
-    if (shards == nullptr) co_await ctx.Sleep(Duration::Millis(ctx.param("retry_backoff_ms")));
-  }
-  std::set<std::string> listed;
-  for (const Shard& shard : *shards) listed.insert(shard.ShardId);
-  // A parent that is no longer listed has expired; one that is listed must reach SHARD_END.
-  const auto finished = [&](const std::optional<std::string>& parent) {
-    return !parent.has_value() || !listed.contains(*parent) || AtShardEnd(ctx, *parent);
-  };
-  for (const Shard& shard : *shards) {
-    if (finished(shard.ParentShardId) && finished(shard.AdjacentParentShardId)) {
-      StartPoller(mapping, shard.ShardId);
-    }
-  }
+  Mapping mapping{ctx, {}, {}};
+  co_await StartReadyShards(mapping);
   // The mapping lives as long as its pollers; it has nothing else to do.
   while (true) co_await ctx.Sleep(Duration::Hours(1));
 }
