@@ -28,23 +28,9 @@ namespace {
 struct Worker {
   ConsumerContext& ctx;
   std::set<std::string> started;  // shards that have (or had) a shard consumer
-  std::set<std::string> running;  // shards whose shard consumer has not returned (held leases)
-};
-
-// Holds `shard_id` in `worker.running` for the life of its shard consumer's frame.
-class HeldLease {
- public:
-  HeldLease(Worker& worker, std::string shard_id)
-      : worker_(worker), shard_id_(std::move(shard_id)) {
-    worker_.running.insert(shard_id_);
-  }
-  ~HeldLease() { worker_.running.erase(shard_id_); }
-  HeldLease(const HeldLease&) = delete;
-  HeldLease& operator=(const HeldLease&) = delete;
-
- private:
-  Worker& worker_;
-  std::string shard_id_;
+  // Shards whose shard consumer has not returned (held leases). Erased where a consumer
+  // returns, not by a destructor: at a crash the worker's frame may go before its consumers'.
+  std::set<std::string> running;
 };
 
 sim::Task<void> ShardConsumer(Worker& worker, std::string shard_id,
@@ -55,6 +41,7 @@ void StartShardConsumer(Worker& worker, const std::string& shard_id,
   const std::optional<Checkpoint> checkpoint = worker.ctx.app.ReadCheckpoint(shard_id);
   if (checkpoint.has_value() && checkpoint->shard_end) return;  // finished before a restart
   if (!worker.started.insert(shard_id).second) return;
+  worker.running.insert(shard_id);
   worker.ctx.Spawn(absl::StrCat("shard-consumer:", shard_id),
                    ShardConsumer(worker, shard_id, std::move(parents)));
 }
@@ -104,7 +91,6 @@ sim::Task<std::optional<std::string>> IteratorAfter(ConsumerContext& ctx,
 sim::Task<void> ShardConsumer(Worker& worker, std::string shard_id,
                               std::vector<std::string> parents) {
   ConsumerContext& ctx = worker.ctx;
-  const HeldLease lease(worker, shard_id);
   co_await BlockOnParents(worker, parents);
   std::optional<std::string> last_sequence_number;
   if (const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(shard_id)) {
@@ -130,7 +116,10 @@ sim::Task<void> ShardConsumer(Worker& worker, std::string shard_id,
       co_await ctx.Sleep(throttle_backoff);
       continue;
     }
-    if (page.Is(ErrorCode::kResourceNotFound)) co_return;  // expired with its records
+    if (page.Is(ErrorCode::kResourceNotFound)) {  // expired with its records
+      worker.running.erase(shard_id);
+      co_return;
+    }
     if (!page.ok()) {  // ExpiredIterator, or anything else: restart after the last record
       iterator.reset();
       continue;
@@ -143,6 +132,7 @@ sim::Task<void> ShardConsumer(Worker& worker, std::string shard_id,
     if (!page->NextShardIterator.has_value()) {
       ctx.app.CheckpointShardEnd(shard_id);
       ctx.app.DeclareShardEnd(shard_id);
+      worker.running.erase(shard_id);
       for (const ChildShard& child : page->ChildShards) {
         StartShardConsumer(worker, child.ShardId, child.ParentShards);
       }
