@@ -15,6 +15,7 @@
 #include "model/internal/stream.h"
 #include "model/kinesis_model.h"
 #include "sim/check.h"
+#include "sim/simulation.h"
 #include "sim/strings.h"
 
 namespace shardsim::model {
@@ -416,38 +417,56 @@ SubscriptionPoll KinesisModel::EndSubscription(Subscription& subscription, Subsc
 }
 
 void KinesisModel::WakeOnChange(uint64_t subscription_id, std::function<void()> wake) {
-  SHARDSIM_CHECK(FindSubscription(subscription_id) != nullptr,
-                 "WakeOnChange of an id never issued");
-  const auto it = std::lower_bound(wakes_.begin(), wakes_.end(), subscription_id,
-                                   [](const auto& entry, uint64_t id) { return entry.first < id; });
-  if (it != wakes_.end() && it->first == subscription_id) {
-    it->second = std::move(wake);
+  SetWake(Wake{.subscription_id = subscription_id, .call = std::move(wake)});
+}
+
+void KinesisModel::WakeOnChange(uint64_t subscription_id, std::shared_ptr<sim::Signal> signal) {
+  SetWake(Wake{.subscription_id = subscription_id, .signal = std::move(signal)});
+}
+
+void KinesisModel::Wake::Fire() const {
+  if (signal != nullptr) {
+    signal->NotifyAll();
   } else {
-    wakes_.emplace(it, subscription_id, std::move(wake));
+    call();
+  }
+}
+
+void KinesisModel::SetWake(Wake wake) {
+  SHARDSIM_CHECK(FindSubscription(wake.subscription_id) != nullptr,
+                 "WakeOnChange of an id never issued");
+  const auto it =
+      std::lower_bound(wakes_.begin(), wakes_.end(), wake.subscription_id,
+                       [](const Wake& entry, uint64_t id) { return entry.subscription_id < id; });
+  if (it != wakes_.end() && it->subscription_id == wake.subscription_id) {
+    *it = std::move(wake);
+  } else {
+    wakes_.insert(it, std::move(wake));
   }
 }
 
 void KinesisModel::CancelWake(uint64_t subscription_id) {
-  const auto it = std::lower_bound(wakes_.begin(), wakes_.end(), subscription_id,
-                                   [](const auto& entry, uint64_t id) { return entry.first < id; });
-  if (it != wakes_.end() && it->first == subscription_id) wakes_.erase(it);
+  const auto it =
+      std::lower_bound(wakes_.begin(), wakes_.end(), subscription_id,
+                       [](const Wake& entry, uint64_t id) { return entry.subscription_id < id; });
+  if (it != wakes_.end() && it->subscription_id == subscription_id) wakes_.erase(it);
 }
 
 void KinesisModel::WakeSubscribers(const Stream& stream, std::optional<uint32_t> shard_index) {
   if (wakes_.empty()) return;
-  std::vector<std::function<void()>> due;  // taken out first: a wake may add another
+  std::vector<Wake> due;  // taken out first: a wake may add another
   for (auto it = wakes_.begin(); it != wakes_.end();) {
-    const Subscription& s = *FindSubscription(it->first);
+    const Subscription& s = *FindSubscription(it->subscription_id);
     const bool mine = s.stream == stream.name && s.stream_created == stream.created &&
                       (!shard_index || s.shard_index == *shard_index);
     if (!mine) {
       ++it;
       continue;
     }
-    due.push_back(std::move(it->second));
+    due.push_back(std::move(*it));
     it = wakes_.erase(it);
   }
-  for (const std::function<void()>& wake : due) wake();
+  for (const Wake& wake : due) wake.Fire();
 }
 
 namespace {
