@@ -11,6 +11,7 @@
 //   once a second, batch size, checkpoint after a successful batch, parents before children)
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "catalogue/common.h"
@@ -92,7 +93,7 @@ sim::Task<void> PollShard(Mapping& mapping, std::string shard_id) {
       }
       co_return;
     }
-    iterator = batch->NextShardIterator;
+    iterator = std::move(batch->NextShardIterator);
     const bool idle_at_tip = batch->Records.empty() && batch->MillisBehindLatest == 0;
     co_await ctx.Sleep(idle_at_tip && caught_up_ms > 0 ? Duration::Millis(caught_up_ms)
                                                        : poll_interval);
