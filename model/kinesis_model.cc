@@ -803,17 +803,15 @@ SequenceNumber KinesisModel::ContinuationAt(ShardStore& shard, const Position& p
   return shard.SequenceNumberValueForCounter(next_counter, bucket_start - Duration::Seconds(1));
 }
 
-SubscribeToShardEvent KinesisModel::WalkSubscription(Instant now, Stream& stream, ShardStore& shard,
-                                                     Subscription& subscription, bool may_rest,
-                                                     bool& at_rest,
-                                                     SubscriptionDelivery* described) {
+void KinesisModel::WalkSubscription(Instant now, Stream& stream, ShardStore& shard,
+                                    Subscription& subscription, bool may_rest, bool& at_rest,
+                                    SubscriptionDelivery* described, SubscribeToShardEvent& event) {
   const Position at = ReadStart(stream.options, shard, subscription.position, now);
   // In place: a front end that keeps its delivery (EventStream) then allocates nothing here.
   const auto describe = [&](std::optional<IteratorInfo>& out, const Position& p) {
     DescribeInto(out, stream.name, shard.id(), p, now, false);
   };
   Page page = ReadPage(shard, kMaxEventBytes, at, kMaxLimit);
-  SubscribeToShardEvent event;
   event.Records = std::move(page.records);
   const std::optional<Position> next = NextPosition(shard, at, page.next_ordinal, now);
   if (!next.has_value()) {
@@ -821,7 +819,7 @@ SubscribeToShardEvent KinesisModel::WalkSubscription(Instant now, Stream& stream
     if (described != nullptr) describe(described->from, at);
     event.ChildShards = ChildShardsOf(stream, shard);
     at_rest = false;
-    return event;  // the end of a closed shard: no continuation, MillisBehindLatest 0
+    return;  // the end of a closed shard: no continuation, MillisBehindLatest 0
   }
   subscription.position = *next;
   event.MillisBehindLatest = internal::MillisBehindLatest(FactsAt(shard, *next, now));
@@ -842,14 +840,13 @@ SubscribeToShardEvent KinesisModel::WalkSubscription(Instant now, Stream& stream
   at_rest = may_rest && event.Records.empty() && event.MillisBehindLatest == 0;
   // A resting step sends nothing: its continuation is never printed nor its positions
   // described (most steps of a subscription at the tip are such).
-  if (at_rest) return event;
+  if (at_rest) return;
   event.ContinuationSequenceNumber =
       subscription.ContinuationText(below_floor ? *subscription.continuation_floor : made);
   if (described != nullptr) {
     describe(described->from, at);
     describe(described->next, *next);
   }
-  return event;
 }
 
 // Resharding ----------------------------------------------------------------------------------

@@ -353,13 +353,18 @@ class KinesisModel {
   // One event of `subscription` at `now`, a GetRecords step from its position, which moves on.
   // `at_rest`: `may_rest` (no heartbeat due), no records, caught up, and not the shard's end;
   // such a step is not sent, so its event is left without continuation and `described` as is.
-  SubscribeToShardEvent WalkSubscription(Instant now, Stream& stream, internal::ShardStore& shard,
-                                         Subscription& subscription, bool may_rest, bool& at_rest,
-                                         SubscriptionDelivery* described);
+  // The event is built in `event` (REQUIRES: a default-constructed one's value).
+  void WalkSubscription(Instant now, Stream& stream, internal::ShardStore& shard,
+                        Subscription& subscription, bool may_rest, bool& at_rest,
+                        SubscriptionDelivery* described, SubscribeToShardEvent& event);
   Outcome<SubscribeToShardResponse> OpenSubscription(Instant now,
                                                      const SubscribeToShardRequest& request,
                                                      std::optional<IteratorInfo>* described);
-  SubscriptionPoll Poll(Instant now, uint64_t subscription_id, SubscriptionDelivery* described);
+  // The answer of a poll into `out`, as a fresh SubscriptionPoll would hold it; an event is
+  // built in `out`'s own. Measured: returned by value, each event was moved twice more and
+  // its husks destroyed (about 3% of a fan-out run).
+  void Poll(Instant now, uint64_t subscription_id, SubscriptionDelivery* described,
+            SubscriptionPoll& out);
   static SequenceNumber ContinuationAt(internal::ShardStore& shard, const internal::Position& p);
   // The consumer an ARN names, if it exists and has not gone; `stream` is set to its stream.
   internal::ConsumerState* FindConsumer(Instant now, std::string_view consumer_arn,
