@@ -314,11 +314,12 @@ class KinesisModel {
   // stream and shard.
   Outcome<Resolved> ResolveIterator(Instant now, const GetRecordsRequest& request,
                                     const internal::DecodedToken* decoded);
-  // GetRecords after its Limit check; describes the NextShardIterator into `next_info` when
-  // given.
-  Outcome<GetRecordsResponse> ReadRecords(Instant now, const GetRecordsRequest& request,
-                                          const internal::DecodedToken* decoded,
-                                          std::optional<IteratorInfo>* next_info);
+  // GetRecords after its Limit check, into `out` (a response is built in out's own room);
+  // describes the NextShardIterator into `next_info` when given. Measured: returned by value,
+  // a response was moved three times more and its husks destroyed (about 3% of a polling run).
+  void ReadRecords(Instant now, const GetRecordsRequest& request,
+                   const internal::DecodedToken* decoded, std::optional<IteratorInfo>* next_info,
+                   Outcome<GetRecordsResponse>& out);
   // GetShardIterator; describes the iterator into `issued` when given.
   Outcome<GetShardIteratorResponse> IssueIterator(Instant now,
                                                   const GetShardIteratorRequest& request,
