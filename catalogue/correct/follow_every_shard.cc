@@ -124,7 +124,9 @@ class Reader {
       split.iterator.reset();
       co_return false;
     }
-    for (const Record& record : page->Records) co_await ctx_.app.Process(split.shard_id, record);
+    for (Record& record : page->Records) {
+      co_await ctx_.app.Process(split.shard_id, TakeForProcessing(record));
+    }
     if (!page->Records.empty()) {
       split.last_sequence_number = page->Records.back().SequenceNumber;
       ctx_.app.Checkpoint(split.shard_id, *split.last_sequence_number);

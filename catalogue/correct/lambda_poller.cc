@@ -80,7 +80,9 @@ sim::Task<void> PollShard(Mapping& mapping, std::string shard_id) {
       co_await ctx.Sleep(retry_backoff);
       continue;
     }
-    for (const Record& record : batch->Records) co_await ctx.app.Process(shard_id, record);
+    for (Record& record : batch->Records) {
+      co_await ctx.app.Process(shard_id, TakeForProcessing(record));
+    }
     if (!batch->Records.empty()) ctx.app.Checkpoint(shard_id, batch->Records.back().SequenceNumber);
     if (!batch->NextShardIterator.has_value()) {
       ctx.app.CheckpointShardEnd(shard_id);
