@@ -164,7 +164,7 @@ class ShardStore {
   uint64_t first_ordinal_ = 0;
   // The arena: blocks filled up to their capacity and never grown, the next one twice as large
   // (up to 1 MiB, or one record's size). Measured: one growing string copied the whole arena
-  // at every doubling, 2% of a polling run's instructions.
+  // at every doubling, 1% of a polling run's instructions.
   std::deque<std::string> blocks_;
   uint64_t first_block_ = 0;  // the number of blocks_.front()
   std::optional<uint64_t> last_counter_;
