@@ -1,6 +1,7 @@
 #include "catalogue/batch_drain.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace shardsim::catalogue {
@@ -43,7 +44,7 @@ sim::Task<bool> DrainShard(ConsumerContext& ctx, const BatchDrainOptions& option
       co_return true;
     }
     if (Declare(ctx, shard_id, options.stop.after_processing(ctx, seen))) co_return true;
-    iterator = page->NextShardIterator;
+    iterator = std::move(page->NextShardIterator);
     co_await ctx.Sleep(options.poll_interval);
   }
   co_return false;  // no iterator (throttled too long, or the shard is gone)

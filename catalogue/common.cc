@@ -1,6 +1,7 @@
 #include "catalogue/common.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace shardsim::catalogue {
 
@@ -67,6 +68,11 @@ bool ParentsFinished(const ConsumerContext& ctx, const Shard& shard,
     if (is_listed && !(checkpoint.has_value() && checkpoint->shard_end)) return false;
   }
   return true;
+}
+
+Record TakeForProcessing(Record& record) {
+  return Record{record.SequenceNumber, record.ApproximateArrivalTimestamp, std::move(record.Data),
+                record.PartitionKey};
 }
 
 consumer::ParamSpec PollIntervalParam() {

@@ -58,6 +58,11 @@ sim::Task<std::optional<std::string>> GetIteratorWithRetry(ConsumerContext& ctx,
 bool ParentsFinished(const ConsumerContext& ctx, const Shard& shard,
                      const std::vector<Shard>& listed);
 
+// A copy of `record` for Application::Process that takes its data instead of copying it: a loop
+// done with a page's data hands it on, and keeps the sequence numbers it checkpoints. Measured:
+// copying the data (up to 256 KiB a record) was 1.3% of a polling run's instructions.
+Record TakeForProcessing(Record& record);
+
 // The sleep parameters the catalogue's loops share, with the ranges generated cases draw from:
 // less often than their defaults, since a poller pays for every second of a run and most
 // generated seconds are idle.

@@ -8,13 +8,24 @@
 namespace shardsim::consumer {
 
 std::optional<Checkpoint> CheckpointStore::Read(std::string_view shard_id) const {
+  const Checkpoint* found = Find(shard_id);
+  if (found == nullptr) return std::nullopt;
+  return *found;
+}
+
+const Checkpoint* CheckpointStore::Find(std::string_view shard_id) const {
   const auto it = checkpoints_.find(shard_id);
-  if (it == checkpoints_.end()) return std::nullopt;
-  return it->second;
+  return it == checkpoints_.end() ? nullptr : &it->second;
 }
 
 void CheckpointStore::Write(std::string_view shard_id, Checkpoint checkpoint) {
-  checkpoints_[sim::ToString(shard_id)] = std::move(checkpoint);
+  // Found first: a shard id is longer than a short string, so building the key to look it up
+  // allocated on every checkpoint.
+  if (const auto it = checkpoints_.find(shard_id); it != checkpoints_.end()) {
+    it->second = std::move(checkpoint);
+    return;
+  }
+  checkpoints_.emplace(sim::ToString(shard_id), std::move(checkpoint));
 }
 
 std::optional<std::string> KeyValueStore::Read(std::string_view key) const {
@@ -78,6 +89,10 @@ void Application::CheckpointShardEnd(const std::string& shard_id) {
 
 std::optional<Checkpoint> Application::ReadCheckpoint(const std::string& shard_id) const {
   return store_->Read(shard_id);
+}
+
+const Checkpoint* Application::FindCheckpoint(const std::string& shard_id) const {
+  return store_->Find(shard_id);
 }
 
 void Application::DeclareCaughtUp(const std::string& shard_id) {

@@ -52,6 +52,8 @@ class ApplicationEvents {
 class CheckpointStore {
  public:
   std::optional<Checkpoint> Read(std::string_view shard_id) const;
+  // The stored checkpoint without a copy (null if none); valid until the next Write.
+  const Checkpoint* Find(std::string_view shard_id) const;
   void Write(std::string_view shard_id, Checkpoint checkpoint);
   // Ordered by shard id.
   const std::map<std::string, Checkpoint, std::less<>>& all() const { return checkpoints_; }
@@ -89,6 +91,8 @@ class Application {
   void Checkpoint(const std::string& shard_id, const std::string& sequence_number);
   void CheckpointShardEnd(const std::string& shard_id);
   std::optional<consumer::Checkpoint> ReadCheckpoint(const std::string& shard_id) const;
+  // The same without copying it: null if none, valid until the next checkpoint of any shard.
+  const consumer::Checkpoint* FindCheckpoint(const std::string& shard_id) const;
   void DeclareCaughtUp(const std::string& shard_id);
   void DeclareShardEnd(const std::string& shard_id);
   // The durable table (KeyValueStore): traced, and reported to the checkers.

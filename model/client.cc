@@ -442,8 +442,7 @@ sim::Task<Outcome<std::optional<SubscribeToShardEvent>>> EventStream::Next() {
       continue;
     }
     if (!shard_changed_) shard_changed_ = std::make_shared<sim::Signal>(simulation);
-    client_->model_->WakeOnChange(subscription_id_,
-                                  [signal = shard_changed_] { signal->NotifyAll(); });
+    client_->model_->WakeOnChange(subscription_id_, shard_changed_);
     co_await shard_changed_->WaitUntil(wake_at);
     client_->model_->CancelWake(subscription_id_);
   }

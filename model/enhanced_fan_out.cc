@@ -15,6 +15,7 @@
 #include "model/internal/stream.h"
 #include "model/kinesis_model.h"
 #include "sim/check.h"
+#include "sim/simulation.h"
 #include "sim/strings.h"
 
 namespace shardsim::model {
@@ -416,38 +417,56 @@ SubscriptionPoll KinesisModel::EndSubscription(Subscription& subscription, Subsc
 }
 
 void KinesisModel::WakeOnChange(uint64_t subscription_id, std::function<void()> wake) {
-  SHARDSIM_CHECK(FindSubscription(subscription_id) != nullptr,
-                 "WakeOnChange of an id never issued");
-  const auto it = std::lower_bound(wakes_.begin(), wakes_.end(), subscription_id,
-                                   [](const auto& entry, uint64_t id) { return entry.first < id; });
-  if (it != wakes_.end() && it->first == subscription_id) {
-    it->second = std::move(wake);
+  SetWake(Wake{.subscription_id = subscription_id, .call = std::move(wake)});
+}
+
+void KinesisModel::WakeOnChange(uint64_t subscription_id, std::shared_ptr<sim::Signal> signal) {
+  SetWake(Wake{.subscription_id = subscription_id, .signal = std::move(signal)});
+}
+
+void KinesisModel::Wake::Fire() const {
+  if (signal != nullptr) {
+    signal->NotifyAll();
   } else {
-    wakes_.emplace(it, subscription_id, std::move(wake));
+    call();
+  }
+}
+
+void KinesisModel::SetWake(Wake wake) {
+  SHARDSIM_CHECK(FindSubscription(wake.subscription_id) != nullptr,
+                 "WakeOnChange of an id never issued");
+  const auto it =
+      std::lower_bound(wakes_.begin(), wakes_.end(), wake.subscription_id,
+                       [](const Wake& entry, uint64_t id) { return entry.subscription_id < id; });
+  if (it != wakes_.end() && it->subscription_id == wake.subscription_id) {
+    *it = std::move(wake);
+  } else {
+    wakes_.insert(it, std::move(wake));
   }
 }
 
 void KinesisModel::CancelWake(uint64_t subscription_id) {
-  const auto it = std::lower_bound(wakes_.begin(), wakes_.end(), subscription_id,
-                                   [](const auto& entry, uint64_t id) { return entry.first < id; });
-  if (it != wakes_.end() && it->first == subscription_id) wakes_.erase(it);
+  const auto it =
+      std::lower_bound(wakes_.begin(), wakes_.end(), subscription_id,
+                       [](const Wake& entry, uint64_t id) { return entry.subscription_id < id; });
+  if (it != wakes_.end() && it->subscription_id == subscription_id) wakes_.erase(it);
 }
 
 void KinesisModel::WakeSubscribers(const Stream& stream, std::optional<uint32_t> shard_index) {
   if (wakes_.empty()) return;
-  std::vector<std::function<void()>> due;  // taken out first: a wake may add another
+  std::vector<Wake> due;  // taken out first: a wake may add another
   for (auto it = wakes_.begin(); it != wakes_.end();) {
-    const Subscription& s = *FindSubscription(it->first);
+    const Subscription& s = *FindSubscription(it->subscription_id);
     const bool mine = s.stream == stream.name && s.stream_created == stream.created &&
                       (!shard_index || s.shard_index == *shard_index);
     if (!mine) {
       ++it;
       continue;
     }
-    due.push_back(std::move(it->second));
+    due.push_back(std::move(*it));
     it = wakes_.erase(it);
   }
-  for (const std::function<void()>& wake : due) wake();
+  for (const Wake& wake : due) wake.Fire();
 }
 
 namespace {
@@ -467,10 +486,41 @@ void PassEndedEmptyBuckets(internal::ShardStore& shard, internal::Position& p, I
   }
 }
 
+// `poll` holding what a fresh SubscriptionPoll{.kind = kind} holds, but for its event.
+void ResetPoll(SubscriptionPoll& poll, SubscriptionPoll::Kind kind) {
+  poll.kind = kind;
+  poll.wake_at = Instant();
+  poll.until_change = false;
+  poll.error.reset();
+  poll.expired = false;
+}
+
+// `poll` made a wait: SubscriptionPoll{.kind = kWait, .wake_at, .until_change}.
+void SetWait(SubscriptionPoll& poll, Instant wake_at, bool until_change) {
+  ResetPoll(poll, SubscriptionPoll::Kind::kWait);
+  poll.event.reset();
+  poll.wake_at = wake_at;
+  poll.until_change = until_change;
+}
+
+// An event in `poll`'s room with a default-constructed event's value (an event moved out of
+// the last delivery leaves its husk there).
+SubscribeToShardEvent& FreshEvent(SubscriptionPoll& poll) {
+  if (!poll.event.has_value()) return poll.event.emplace();
+  SubscribeToShardEvent& event = *poll.event;
+  event.Records.clear();
+  event.ContinuationSequenceNumber.reset();
+  event.MillisBehindLatest = 0;
+  event.ChildShards.clear();
+  return event;
+}
+
 }  // namespace
 
 SubscriptionPoll KinesisModel::PollSubscription(Instant now, uint64_t subscription_id) {
-  return Poll(now, subscription_id, nullptr);
+  SubscriptionPoll poll;
+  Poll(now, subscription_id, nullptr, poll);
+  return poll;
 }
 
 SubscriptionDelivery KinesisModel::ObserveSubscription(Instant now, std::string client,
@@ -484,7 +534,7 @@ void KinesisModel::ObserveSubscription(Instant now, std::string_view client,
                                        uint64_t subscription_id, SubscriptionDelivery& delivery) {
   delivery.at = now;
   delivery.subscription_id = subscription_id;
-  delivery.poll = Poll(now, subscription_id, &delivery);
+  Poll(now, subscription_id, &delivery, delivery.poll);
   // A wait is neither traced nor observed: most polls are waits, and they go unnamed.
   if (delivery.poll.kind == SubscriptionPoll::Kind::kWait) return;
   // An event described where it read from, and where it left the subscription unless it was
@@ -500,54 +550,68 @@ void KinesisModel::ObserveSubscription(Instant now, std::string_view client,
   internal::ShardIdInto(s.shard_index, delivery.shard_id);
 }
 
-SubscriptionPoll KinesisModel::Poll(Instant now, uint64_t subscription_id,
-                                    SubscriptionDelivery* described) {
+void KinesisModel::Poll(Instant now, uint64_t subscription_id, SubscriptionDelivery* described,
+                        SubscriptionPoll& out) {
   Advance(now);
   Subscription* found = FindSubscription(subscription_id);
   SHARDSIM_CHECK(found != nullptr, "PollSubscription of an id never issued");
   Subscription& s = *found;
-  if (s.ended) return *s.ended;
+  if (s.ended) {
+    out = *s.ended;
+    return;
+  }
 
   using Kind = SubscriptionPoll::Kind;
   Stream* stream = nullptr;
   const ConsumerState* consumer = SubscriptionConsumer(now, s, stream);
   if (consumer == nullptr || consumer->StatusAt(now) != ConsumerStatus::ACTIVE ||
       stream->created != s.stream_created) {
-    return EndSubscription(s, {.kind = Kind::kFailed, .error = ConsumerNotFound(s.consumer_arn)});
+    out = EndSubscription(s, {.kind = Kind::kFailed, .error = ConsumerNotFound(s.consumer_arn)});
+    return;
   }
   if (stream->StatusAt(now) == StreamStatus::DELETING) {
-    return EndSubscription(s, {.kind = Kind::kFailed,
-                               .error = KinesisError{ErrorCode::kResourceNotFound,
-                                                     internal::StreamNotFound(s.stream)}});
+    out = EndSubscription(s, {.kind = Kind::kFailed,
+                              .error = KinesisError{ErrorCode::kResourceNotFound,
+                                                    internal::StreamNotFound(s.stream)}});
+    return;
   }
   Retire(*stream, now);
   ShardStore* shard =
       s.shard_index < stream->shards.size() ? stream->shards[s.shard_index].get() : nullptr;
   if (shard == nullptr) {
-    return EndSubscription(
+    out = EndSubscription(
         s, {.kind = Kind::kFailed,
             .error = KinesisError{
                 ErrorCode::kResourceNotFound,
                 absl::StrCat("Shard ", internal::ShardIdFor(s.shard_index), " in stream ", s.stream,
                              " under account ", sim::ToAbsl(kAccount), " does not exist")}});
+    return;
   }
-  if (now >= s.ends_at) return EndSubscription(s, {.kind = Kind::kComplete, .expired = true});
+  if (now >= s.ends_at) {
+    out = EndSubscription(s, {.kind = Kind::kComplete, .expired = true});
+    return;
+  }
 
   const Instant due = s.last_event_at ? *s.last_event_at + kEventInterval : s.started;
-  if (now < due) return {.kind = Kind::kWait, .wake_at = std::min(due, s.ends_at)};
+  if (now < due) {
+    SetWait(out, std::min(due, s.ends_at), /*until_change=*/false);
+    return;
+  }
   if (s.at_rest) PassEndedEmptyBuckets(*shard, s.position, now);
   const Instant heartbeat = s.last_event_at ? *s.last_event_at + kHeartbeatInterval : now;
-  SubscribeToShardEvent event =
-      WalkSubscription(now, *stream, *shard, s, /*may_rest=*/now < heartbeat, s.at_rest, described);
+  SubscribeToShardEvent& event = FreshEvent(out);
+  WalkSubscription(now, *stream, *shard, s, /*may_rest=*/now < heartbeat, s.at_rest, described,
+                   event);
   if (s.at_rest) {
     // Nothing to say yet: the heartbeat, unless the shard changes first.
-    return {.kind = Kind::kWait, .wake_at = std::min(heartbeat, s.ends_at), .until_change = true};
+    SetWait(out, std::min(heartbeat, s.ends_at), /*until_change=*/true);
+    return;
   }
   s.last_event_at = now;
-  const bool shard_end = !event.ContinuationSequenceNumber.has_value();
-  SubscriptionPoll poll{.kind = Kind::kEvent, .event = std::move(event)};
-  if (shard_end) s.ended = SubscriptionPoll{.kind = Kind::kComplete};
-  return poll;
+  ResetPoll(out, Kind::kEvent);
+  if (!event.ContinuationSequenceNumber.has_value()) {
+    s.ended = SubscriptionPoll{.kind = Kind::kComplete};  // the shard's end
+  }
 }
 
 }  // namespace shardsim::model

@@ -700,7 +700,9 @@ Outcome<GetRecordsResponse> KinesisModel::GetRecords(Instant now,
                                                      const GetRecordsRequest& request) {
   Advance(now);
   if (std::optional<KinesisError> bad_limit = CheckLimit(request)) return *std::move(bad_limit);
-  return ReadRecords(now, request, token_memo_->Decode(request.ShardIterator), nullptr);
+  Outcome<GetRecordsResponse> out = GetRecordsResponse{};
+  ReadRecords(now, request, token_memo_->Decode(request.ShardIterator), nullptr, out);
+  return out;
 }
 
 GetRecordsCall KinesisModel::ObserveGetRecords(Instant now, std::string client,
@@ -725,9 +727,11 @@ void KinesisModel::ObserveGetRecords(Instant now, std::string_view client,
   } else {
     call.iterator.reset();
   }
-  std::optional<KinesisError> bad_limit = CheckLimit(call.request);
-  call.outcome = bad_limit ? Outcome<GetRecordsResponse>(*std::move(bad_limit))
-                           : ReadRecords(now, call.request, decoded, &call.next);
+  if (std::optional<KinesisError> bad_limit = CheckLimit(call.request)) {
+    call.outcome = *std::move(bad_limit);
+  } else {
+    ReadRecords(now, call.request, decoded, &call.next, call.outcome);
+  }
   // ReadRecords describes the NextShardIterator it issues, and only that.
   if (!call.outcome.ok() || !call.outcome->NextShardIterator.has_value()) call.next.reset();
 }
@@ -737,22 +741,43 @@ PutCall KinesisModel::ObservePutRecord(Instant now, std::string client, PutRecor
   return PutCall{now, std::move(client), std::move(request), std::move(outcome)};
 }
 
-Outcome<GetRecordsResponse> KinesisModel::ReadRecords(Instant now, const GetRecordsRequest& request,
-                                                      const internal::DecodedToken* decoded,
-                                                      std::optional<IteratorInfo>* next_info) {
+namespace {
+
+// The response `out` holds, with a default-constructed response's value (a response moved out
+// of the last call leaves its husk there).
+GetRecordsResponse& FreshResponse(Outcome<GetRecordsResponse>& out) {
+  if (!out.ok()) out = GetRecordsResponse{};
+  GetRecordsResponse& response = *out;
+  response.Records.clear();
+  response.NextShardIterator.reset();
+  response.MillisBehindLatest = 0;
+  response.ChildShards.clear();
+  return response;
+}
+
+}  // namespace
+
+void KinesisModel::ReadRecords(Instant now, const GetRecordsRequest& request,
+                               const internal::DecodedToken* decoded,
+                               std::optional<IteratorInfo>* next_info,
+                               Outcome<GetRecordsResponse>& out) {
   Outcome<Resolved> resolved = ResolveIterator(now, request, decoded);
-  if (!resolved.ok()) return resolved.error();
+  if (!resolved.ok()) {
+    out = resolved.error();
+    return;
+  }
   Stream& stream = *resolved->stream;
   ShardStore& shard = *resolved->shard;
   if (std::optional<KinesisError> throttled = AdmitRead(now, stream, shard)) {
-    return *std::move(throttled);
+    out = *std::move(throttled);
+    return;
   }
 
-  GetRecordsResponse response;
+  GetRecordsResponse& response = FreshResponse(out);
   if (resolved->token.stuck) {
     response.MillisBehindLatest = stream.options.retention.millis();
     response.NextShardIterator = EncodeIterator(stream, shard, Position{}, now, true, next_info);
-    return response;
+    return;
   }
   const Position at = ReadStart(stream.options, shard, resolved->token.position, now);
   Page page = ReadPage(shard, stream.options.limits.max_get_records_bytes, at,
@@ -763,11 +788,10 @@ Outcome<GetRecordsResponse> KinesisModel::ReadRecords(Instant now, const GetReco
   const std::optional<Position> next = NextPosition(shard, at, page.next_ordinal, now);
   if (!next.has_value()) {
     response.ChildShards = ChildShardsOf(stream, shard);
-    return response;  // the end of a closed shard: no NextShardIterator, MillisBehindLatest 0
+    return;  // the end of a closed shard: no NextShardIterator, MillisBehindLatest 0
   }
   response.NextShardIterator = EncodeIterator(stream, shard, *next, now, false, next_info);
   response.MillisBehindLatest = internal::MillisBehindLatest(FactsAt(shard, *next, now));
-  return response;
 }
 
 // Enhanced fan-out: one event ----------------------------------------------------------------
@@ -803,17 +827,15 @@ SequenceNumber KinesisModel::ContinuationAt(ShardStore& shard, const Position& p
   return shard.SequenceNumberValueForCounter(next_counter, bucket_start - Duration::Seconds(1));
 }
 
-SubscribeToShardEvent KinesisModel::WalkSubscription(Instant now, Stream& stream, ShardStore& shard,
-                                                     Subscription& subscription, bool may_rest,
-                                                     bool& at_rest,
-                                                     SubscriptionDelivery* described) {
+void KinesisModel::WalkSubscription(Instant now, Stream& stream, ShardStore& shard,
+                                    Subscription& subscription, bool may_rest, bool& at_rest,
+                                    SubscriptionDelivery* described, SubscribeToShardEvent& event) {
   const Position at = ReadStart(stream.options, shard, subscription.position, now);
   // In place: a front end that keeps its delivery (EventStream) then allocates nothing here.
   const auto describe = [&](std::optional<IteratorInfo>& out, const Position& p) {
     DescribeInto(out, stream.name, shard.id(), p, now, false);
   };
   Page page = ReadPage(shard, kMaxEventBytes, at, kMaxLimit);
-  SubscribeToShardEvent event;
   event.Records = std::move(page.records);
   const std::optional<Position> next = NextPosition(shard, at, page.next_ordinal, now);
   if (!next.has_value()) {
@@ -821,7 +843,7 @@ SubscribeToShardEvent KinesisModel::WalkSubscription(Instant now, Stream& stream
     if (described != nullptr) describe(described->from, at);
     event.ChildShards = ChildShardsOf(stream, shard);
     at_rest = false;
-    return event;  // the end of a closed shard: no continuation, MillisBehindLatest 0
+    return;  // the end of a closed shard: no continuation, MillisBehindLatest 0
   }
   subscription.position = *next;
   event.MillisBehindLatest = internal::MillisBehindLatest(FactsAt(shard, *next, now));
@@ -842,14 +864,13 @@ SubscribeToShardEvent KinesisModel::WalkSubscription(Instant now, Stream& stream
   at_rest = may_rest && event.Records.empty() && event.MillisBehindLatest == 0;
   // A resting step sends nothing: its continuation is never printed nor its positions
   // described (most steps of a subscription at the tip are such).
-  if (at_rest) return event;
+  if (at_rest) return;
   event.ContinuationSequenceNumber =
       subscription.ContinuationText(below_floor ? *subscription.continuation_floor : made);
   if (described != nullptr) {
     describe(described->from, at);
     describe(described->next, *next);
   }
-  return event;
 }
 
 // Resharding ----------------------------------------------------------------------------------

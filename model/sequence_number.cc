@@ -153,6 +153,17 @@ SequenceNumber SequenceNumber::FromFields(const SequenceNumberFields& fields) {
 }
 
 absl::StatusOr<SequenceNumber> SequenceNumber::Parse(std::string_view text) {
+  // Measured: checking the syntax first scanned the text twice (the judge parses every
+  // checkpoint); FromDecimal rejects what is not digits, so text of the right length and no
+  // leading zero goes to it directly, and only a failure is explained by CheckDecimalSyntax.
+  const bool plausible =
+      text.size() == static_cast<size_t>(kSequenceNumberDigits) && text[0] != '0';
+  if (plausible) {
+    if (const std::optional<Uint192> bits = Uint192::FromDecimal(text); bits.has_value()) {
+      if (absl::Status s = CheckLayout(sim::ToAbsl(text), *bits); !s.ok()) return s;
+      return SequenceNumber(WordsOf(*bits));
+    }
+  }
   if (absl::Status s = CheckDecimalSyntax(sim::ToAbsl(text)); !s.ok()) return s;
   const std::optional<Uint192> bits = Uint192::FromDecimal(text);
   // 56 digits always fit in 192 bits.

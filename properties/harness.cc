@@ -287,7 +287,7 @@ sim::Task<void> RunCompetingReader(sim::Simulation& sim, model::KinesisModel& mo
       auto page = co_await client.GetRecords({*iterator, std::nullopt, std::nullopt});
       if (page.ok() && !page->NextShardIterator.has_value()) co_return;  // the shard ended
       if (page.ok()) {
-        iterator = page->NextShardIterator;
+        iterator = std::move(page->NextShardIterator);
       } else if (page.error().code != model::ErrorCode::kProvisionedThroughputExceeded) {
         iterator.reset();
       }

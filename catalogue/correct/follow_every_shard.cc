@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <deque>
 #include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "catalogue/common.h"
@@ -123,7 +124,9 @@ class Reader {
       split.iterator.reset();
       co_return false;
     }
-    for (const Record& record : page->Records) co_await ctx_.app.Process(split.shard_id, record);
+    for (Record& record : page->Records) {
+      co_await ctx_.app.Process(split.shard_id, TakeForProcessing(record));
+    }
     if (!page->Records.empty()) {
       split.last_sequence_number = page->Records.back().SequenceNumber;
       ctx_.app.Checkpoint(split.shard_id, *split.last_sequence_number);
@@ -133,7 +136,7 @@ class Reader {
       ctx_.app.DeclareShardEnd(split.shard_id);
       co_return true;
     }
-    split.iterator = page->NextShardIterator;
+    split.iterator = std::move(page->NextShardIterator);
     if (page->MillisBehindLatest == 0 && !split.caught_up) ctx_.app.DeclareCaughtUp(split.shard_id);
     split.caught_up = page->MillisBehindLatest == 0;
     if (split.caught_up && page->Records.empty() && caught_up_poll_interval_ms_ > 0) {

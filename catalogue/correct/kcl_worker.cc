@@ -124,7 +124,9 @@ sim::Task<void> ShardConsumer(Worker& worker, std::string shard_id,
       iterator.reset();
       continue;
     }
-    for (const Record& record : page->Records) co_await ctx.app.Process(shard_id, record);
+    for (Record& record : page->Records) {
+      co_await ctx.app.Process(shard_id, TakeForProcessing(record));
+    }
     if (!page->Records.empty()) {
       last_sequence_number = page->Records.back().SequenceNumber;
       ctx.app.Checkpoint(shard_id, *last_sequence_number);

@@ -49,8 +49,8 @@ struct Batch {
 };
 
 bool AtShardEnd(const ConsumerContext& ctx, const std::string& shard_id) {
-  const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(shard_id);
-  return checkpoint.has_value() && checkpoint->shard_end;
+  const Checkpoint* checkpoint = ctx.app.FindCheckpoint(shard_id);
+  return checkpoint != nullptr && checkpoint->shard_end;
 }
 
 sim::Task<void> ReadShard(Mapping& mapping, std::string shard_id);
@@ -92,24 +92,26 @@ sim::Task<void> StartReadyShards(Mapping& mapping) {
 // Invokes the function with the batch (none when it holds no record) and, once every record
 // succeeded, checkpoints it.
 sim::Task<void> Invoke(ConsumerContext& ctx, const std::string& shard_id, Batch& batch) {
-  for (const Record& record : batch.records) co_await ctx.app.Process(shard_id, record);
-  const std::optional<Checkpoint> stored = ctx.app.ReadCheckpoint(shard_id);
+  // Moved, not copied: the batch is emptied below (a record's data may be 256 KiB).
+  for (Record& record : batch.records) co_await ctx.app.Process(shard_id, std::move(record));
+  // Not copied: this runs after every event (measured: a copy per event, 1% of a run).
+  const Checkpoint* stored = ctx.app.FindCheckpoint(shard_id);
   if (batch.checkpoint.has_value() &&
-      !(stored.has_value() && stored->sequence_number == *batch.checkpoint)) {
+      !(stored != nullptr && stored->sequence_number == *batch.checkpoint)) {
     ctx.app.Checkpoint(shard_id, *batch.checkpoint);
   }
   batch = Batch{};
 }
 
-// Adds an event's records to the batch, handing on every batch that fills up, and then its
-// continuation as the checkpoint the batch will write.
+// Adds an event's records to the batch (moving them out of the event), handing on every batch
+// that fills up, and then its continuation as the checkpoint the batch will write.
 sim::Task<void> Gather(const Mapping& mapping, const std::string& shard_id, Batch& batch,
-                       const SubscribeToShardEvent& event) {
+                       SubscribeToShardEvent& event) {
   ConsumerContext& ctx = mapping.ctx;
-  for (const Record& record : event.Records) {
+  for (Record& record : event.Records) {
     if (batch.records.empty()) batch.first_at = ctx.sim.now();
-    batch.records.push_back(record);
     batch.checkpoint = record.SequenceNumber;
+    batch.records.push_back(std::move(record));
     if (batch.records.size() >= mapping.batch_size) co_await Invoke(ctx, shard_id, batch);
   }
   if (event.ContinuationSequenceNumber.has_value()) {
@@ -149,7 +151,7 @@ sim::Task<SubscriptionEnd> ReadSubscription(Mapping& mapping, const std::string&
     auto event = co_await events.Next();
     if (!event.ok()) end = SubscriptionEnd::kFailed;
     if (!event.ok() || !event->has_value()) break;
-    const SubscribeToShardEvent& e = **event;
+    SubscribeToShardEvent& e = **event;
     co_await Gather(mapping, shard_id, batch, e);
     if (!e.ContinuationSequenceNumber.has_value()) {
       co_await Invoke(ctx, shard_id, batch);

@@ -14,6 +14,7 @@
 //   once a second, batch size, checkpoint after a successful batch, parents before children)
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "catalogue/common.h"
@@ -116,7 +117,9 @@ sim::Task<void> PollShard(Mapping& mapping, std::string shard_id) {
       co_await ctx.Sleep(retry_backoff);
       continue;
     }
-    for (const Record& record : batch->Records) co_await ctx.app.Process(shard_id, record);
+    for (Record& record : batch->Records) {
+      co_await ctx.app.Process(shard_id, TakeForProcessing(record));
+    }
     if (!batch->Records.empty()) ctx.app.Checkpoint(shard_id, batch->Records.back().SequenceNumber);
     if (!batch->NextShardIterator.has_value()) {
       ctx.app.CheckpointShardEnd(shard_id);
@@ -130,7 +133,7 @@ sim::Task<void> PollShard(Mapping& mapping, std::string shard_id) {
       }
       co_return;
     }
-    iterator = batch->NextShardIterator;
+    iterator = std::move(batch->NextShardIterator);
     const bool idle_at_tip = batch->Records.empty() && batch->MillisBehindLatest == 0;
     co_await ctx.Sleep(idle_at_tip && caught_up_ms > 0 ? Duration::Millis(caught_up_ms)
                                                        : poll_interval);

@@ -135,9 +135,7 @@ uint64_t ShardStore::Append(Instant arrival, std::string_view partition_key,
   const uint64_t counter = CounterFor(arrival);
   last_counter_ = counter;
   last_slot_ = SlotOf(arrival);
-  const uint64_t offset = payload_base_ + payload_.size();
-  payload_.append(partition_key.data(), partition_key.size());
-  payload_.append(data.data(), data.size());
+  const uint64_t offset = AppendPayload(partition_key, data);
   records_.push_back(StoredRecord{counter, arrival.unix_micros(), offset,
                                   static_cast<uint32_t>(partition_key.size()),
                                   static_cast<uint32_t>(data.size()), BucketOf(arrival)});
@@ -158,13 +156,39 @@ const std::string& ShardStore::RateExceededMessage(std::string_view stream) {
   return rate_exceeded_message_;
 }
 
+std::string_view ShardStore::PayloadOf(const StoredRecord& r) const {
+  const std::string& block = blocks_[(r.payload_offset >> 32) - first_block_];
+  return std::string_view(block).substr(r.payload_offset & 0xffff'ffff,
+                                        size_t{r.key_bytes} + r.data_bytes);
+}
+
 std::string_view ShardStore::PartitionKeyOf(const StoredRecord& r) const {
-  return std::string_view(payload_).substr(r.payload_offset - payload_base_, r.key_bytes);
+  return PayloadOf(r).substr(0, r.key_bytes);
 }
 
 std::string_view ShardStore::DataOf(const StoredRecord& r) const {
-  return std::string_view(payload_).substr(r.payload_offset - payload_base_ + r.key_bytes,
-                                           r.data_bytes);
+  return PayloadOf(r).substr(r.key_bytes);
+}
+
+uint64_t ShardStore::AppendPayload(std::string_view partition_key, std::string_view data) {
+  constexpr size_t kFirstBlockBytes = 4 << 10;
+  constexpr size_t kMaxBlockBytes = 1 << 20;
+  const size_t bytes = partition_key.size() + data.size();
+  if (blocks_.empty() || blocks_.back().size() + bytes > blocks_.back().capacity()) {
+    const size_t doubled = blocks_.empty() ? kFirstBlockBytes : 2 * blocks_.back().capacity();
+    blocks_.emplace_back().reserve(std::max(std::min(doubled, kMaxBlockBytes), bytes));
+  }
+  std::string& block = blocks_.back();
+  const uint64_t offset = (first_block_ + blocks_.size() - 1) << 32 | block.size();
+  block.append(partition_key.data(), partition_key.size());
+  block.append(data.data(), data.size());
+  return offset;
+}
+
+size_t ShardStore::payload_bytes() const {
+  size_t bytes = 0;
+  for (const std::string& block : blocks_) bytes += block.size();
+  return bytes;
 }
 
 std::string ShardStore::SequenceNumberForCounter(uint64_t counter, Instant put) const {
@@ -212,13 +236,12 @@ void ShardStore::TrimBefore(Instant horizon) {
     records_.pop_front();
     ++first_ordinal_;
   }
-  // Release the arena's dead prefix once it is both large and most of the arena.
-  const uint64_t live_from =
-      records_.empty() ? payload_base_ + payload_.size() : records_.front().payload_offset;
-  const uint64_t dead = live_from - payload_base_;
-  if (dead >= (64u << 10) && dead * 2 >= payload_.size()) {
-    payload_.erase(0, dead);
-    payload_base_ = live_from;
+  // Release the arena blocks before the first retained record's (all of them when none is).
+  const uint64_t live_block =
+      records_.empty() ? first_block_ + blocks_.size() : records_.front().payload_offset >> 32;
+  while (first_block_ < live_block) {
+    blocks_.pop_front();
+    ++first_block_;
   }
 }
 

