@@ -119,8 +119,8 @@ std::string Uint192::ToDecimal() const {
 
 namespace {
 
-// Whether the 8 bytes at `p` are all ASCII digits, and their value (simdjson's
-// is_made_of_eight_digits_fast and parse_eight_digits_unrolled, little-endian).
+// Whether the 8 bytes at `p` are all ASCII digits, and their value: the SWAR digit test and
+// three multiply-shift steps that pair digits, then pairs, then quadruples (little-endian).
 bool EightDigits(const char* p, uint64_t& value) {
   uint64_t v;
   std::memcpy(&v, p, sizeof v);
