@@ -320,7 +320,8 @@ ScenarioPlayback::Client& ScenarioPlayback::ClientNamed(const std::string& name)
     for (const std::string& id : closed_) j.OnShardClosed(id);
     for (const auto& [child, parents] : parents_) j.OnShardParents(child, parents);
     for (const properties::CompetingReaderSpec& r : scenario_.competing_readers) {
-      j.OnCompetingReader(r.shard_id, scenario_.start + r.start, scenario_.start + r.stop);
+      j.OnCompetingReader(r.shard_id, scenario_.start + r.start, scenario_.start + r.stop,
+                          properties::ReadBudgetShare(scenario_, r));
     }
     if (liveness_) j.StopWhenConverged();
   });

@@ -63,7 +63,7 @@ class Run {
     for (size_t i = 0; i < scenario_.competing_readers.size(); ++i) {
       const CompetingReaderSpec& reader = scenario_.competing_readers[i];
       judge_.OnCompetingReader(reader.shard_id, scenario_.start + reader.start,
-                               scenario_.start + reader.stop);
+                               scenario_.start + reader.stop, ReadBudgetShare(scenario_, reader));
       sim_.Spawn(absl::StrCat("reader-", i),
                  RunCompetingReader(sim_, model_, scenario_, scenario_.competing_readers[i], i));
     }
@@ -294,6 +294,15 @@ sim::Task<void> RunCompetingReader(sim::Simulation& sim, model::KinesisModel& mo
     }
     co_await sim.Sleep(spec.poll_interval);
   }
+}
+
+double ReadBudgetShare(const Scenario& scenario, const CompetingReaderSpec& reader) {
+  const std::optional<int> limit = scenario.stream.limits.get_records_per_second;
+  if (!limit.has_value() || *limit <= 0) return 0.0;
+  const double polls_per_second =
+      1e6 / static_cast<double>(std::max<int64_t>(
+                reader.poll_interval.micros() + scenario.call_latency.micros(), 1));
+  return polls_per_second / *limit;
 }
 
 absl::StatusOr<RunReport> RunScenario(const Scenario& scenario, RunOptions options,

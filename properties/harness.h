@@ -91,6 +91,10 @@ std::vector<std::pair<std::string, std::vector<std::string>>> ChildrenOf(
 std::string SplitMidpoint(model::KinesisModel& model, sim::Instant now,
                           const std::string& stream_name, const std::string& shard_id);
 
+// The share of its shard's GetRecords budget a competing reader's polls take (a poll every
+// poll interval plus the call's latency, over the limit per second; 0 without a limit).
+double ReadBudgetShare(const Scenario& scenario, const CompetingReaderSpec& reader);
+
 // A competing reader of `scenario` (its `index`th CompetingReaderSpec): from spec.start to
 // spec.stop it follows spec.shard_id from TRIM_HORIZON with one GetRecords per poll interval,
 // spending the shard's read budget as another application would; it stops at the shard's end.

@@ -514,8 +514,9 @@ void Judge::OnShardClosed(const std::string& shard_id) {
   if (FirstUnprocessed(shard, std::nullopt)) probes_.Mark(Probe::kReshardWithUnreadParent);
 }
 
-void Judge::OnCompetingReader(const std::string& shard_id, Instant start, Instant stop) {
-  competing_reads_.push_back(CompetingRead{shard_id, start, stop});
+void Judge::OnCompetingReader(const std::string& shard_id, Instant start, Instant stop,
+                              double budget_share) {
+  competing_reads_.push_back(CompetingRead{shard_id, start, stop, budget_share});
 }
 
 void Judge::MarkCrashProbes(const consumer::CheckpointStore& checkpoints) {
@@ -569,7 +570,23 @@ bool Judge::ExpiredWhileDown(const PutRecord& r) const {
   for (const auto& [start, end] : downtimes_) {
     if (expiry >= start && (!end.has_value() || expiry < *end + restart_grace_)) return true;
   }
+  // Likewise while competing readers take the shard's whole read budget: every read is
+  // throttled, however a consumer backs off.
+  for (const CompetingRead& c : competing_reads_) {
+    if (c.shard_id == r.shard_id && expiry >= c.start && expiry < c.stop + restart_grace_ &&
+        StarvedAt(r.shard_id, std::min(expiry, c.stop - Duration::Micros(1)))) {
+      return true;
+    }
+  }
   return false;
+}
+
+bool Judge::StarvedAt(const std::string& shard_id, Instant t) const {
+  double share = 0.0;
+  for (const CompetingRead& c : competing_reads_) {
+    if (c.shard_id == shard_id && t >= c.start && t < c.stop) share += c.budget_share;
+  }
+  return share >= 1.0;
 }
 
 std::optional<std::string> Judge::RecentProgress(

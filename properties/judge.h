@@ -104,8 +104,12 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
   // `after_crash`: the restart ends a crash's downtime (not a scheduled rerun).
   void OnRestart(bool after_crash);
   // Another application reads `shard_id` from `start` to `stop` (its GetRecords spend the
-  // shard's read budget): a throttled read of the consumer then is a probe.
-  void OnCompetingReader(const std::string& shard_id, Instant start, Instant stop);
+  // shard's read budget): a throttled read of the consumer then is a probe. `budget_share` is
+  // the share of the shard's GetRecords budget its polls take (polls per second / the limit;
+  // 0 without a limit): while the readers of a shard take it all, no consumer can read there,
+  // and records that expire meanwhile (or within the restart grace after) are not missed.
+  void OnCompetingReader(const std::string& shard_id, Instant start, Instant stop,
+                         double budget_share = 0.0);
   // From now on, stop the run as soon as every record put has been processed or has expired
   // (the liveness phase has nothing left to show). Stops at once if that is already so.
   void StopWhenConverged();
@@ -223,7 +227,10 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
     std::string shard_id;
     Instant start;
     Instant stop;
+    double budget_share = 0.0;
   };
+  // Whether the competing readers of `shard_id` take its whole read budget at `t`.
+  bool StarvedAt(const std::string& shard_id, Instant t) const;
   std::vector<CompetingRead> competing_reads_;
   std::optional<Instant> last_processed_at_;
   bool stop_when_converged_ = false;

@@ -176,6 +176,10 @@ class Script {
     return judge_.violation()->property;
   }
   const Judge& judge() const { return judge_; }
+  // Another application reads shard `index` from `from` to `to` after the start.
+  void CompetingReader(uint32_t index, Duration from, Duration to, double budget_share) {
+    judge_.OnCompetingReader(ShardId(index), sim_.start() + from, sim_.start() + to, budget_share);
+  }
 
  private:
   void Call(uint32_t index, const std::string& token,
@@ -256,6 +260,29 @@ TEST(JudgeTest, ARecordThatExpiresWhileTheConsumerIsRunningIsMissed) {
   s.At(Duration::Hours(31));
   s.Finish();
   EXPECT_EQ(s.verdict(), Property::kNoMissedRecords);
+}
+
+// Competing readers of the record's shard from 20 h to 26 h; `share` of the read budget each.
+std::optional<Property> VerdictWithReadersTaking(double share, int readers) {
+  Script s;
+  s.At(Duration::Seconds(1));
+  s.Put(0, "k");
+  for (int i = 0; i < readers; ++i) {
+    s.CompetingReader(0, Duration::Hours(20), Duration::Hours(26), share);
+  }
+  s.At(Duration::Hours(31));
+  s.Finish();
+  return s.verdict();
+}
+
+TEST(JudgeTest, ARecordThatExpiresWhileCompetingReadersTakeTheWholeReadBudgetIsNotMissed) {
+  EXPECT_EQ(VerdictWithReadersTaking(1.5, 1), std::nullopt);
+  EXPECT_EQ(VerdictWithReadersTaking(0.5, 2), std::nullopt);  // together, all of it
+}
+
+TEST(JudgeTest, ARecordThatExpiresWhileCompetingReadersLeaveSomeReadBudgetIsMissed) {
+  EXPECT_EQ(VerdictWithReadersTaking(0.9, 1), Property::kNoMissedRecords);
+  EXPECT_EQ(VerdictWithReadersTaking(0.0, 3), Property::kNoMissedRecords);  // no limit
 }
 
 TEST(JudgeTest, AScheduledRerunIsNotADowntimeThatExcusesExpiry) {
