@@ -14,18 +14,11 @@ std::optional<Checkpoint> CheckpointStore::Read(std::string_view shard_id) const
 }
 
 const Checkpoint* CheckpointStore::Find(std::string_view shard_id) const {
-  const auto it = checkpoints_.find(shard_id);
-  return it == checkpoints_.end() ? nullptr : &it->second;
+  return checkpoints_.Find(shard_id);
 }
 
 void CheckpointStore::Write(std::string_view shard_id, Checkpoint checkpoint) {
-  // Found first: a shard id is longer than a short string, so building the key to look it up
-  // allocated on every checkpoint.
-  if (const auto it = checkpoints_.find(shard_id); it != checkpoints_.end()) {
-    it->second = std::move(checkpoint);
-    return;
-  }
-  checkpoints_.emplace(sim::ToString(shard_id), std::move(checkpoint));
+  checkpoints_[shard_id] = std::move(checkpoint);
 }
 
 std::optional<std::string> KeyValueStore::Read(std::string_view key) const {

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "model/kinesis_api.h"
+#include "model/shard_id_map.h"
 #include "sim/simulation.h"
 #include "sim/task.h"
 
@@ -56,10 +57,12 @@ class CheckpointStore {
   const Checkpoint* Find(std::string_view shard_id) const;
   void Write(std::string_view shard_id, Checkpoint checkpoint);
   // Ordered by shard id.
-  const std::map<std::string, Checkpoint, std::less<>>& all() const { return checkpoints_; }
+  const std::map<std::string, Checkpoint, std::less<>>& all() const {
+    return checkpoints_.ordered();
+  }
 
  private:
-  std::map<std::string, Checkpoint, std::less<>> checkpoints_;
+  model::ShardIdMap<Checkpoint> checkpoints_;
 };
 
 // A durable key-value table, for the state a real consumer keeps outside the stream: offsets

@@ -91,12 +91,7 @@ void Judge::OnPut(const model::PutCall& call) {
 
 void Judge::CountCall(const std::string& target) {
   const int64_t now_us = simulation_->now().unix_micros();
-  if (calls_memo_.map != &recent_calls_us_ || calls_memo_.target != target) {
-    calls_memo_.map = &recent_calls_us_;
-    calls_memo_.target.assign(target);  // into its room: the targets alternate in some loops
-    calls_memo_.calls = &recent_calls_us_[target];
-  }
-  std::deque<int64_t>& recent = *calls_memo_.calls;
+  std::deque<int64_t>& recent = recent_calls_us_[target];
   recent.push_back(now_us);
   while (!recent.empty() && recent.front() <= now_us - 1'000'000) recent.pop_front();
   if (static_cast<int>(recent.size()) > max_calls_per_second_) {
@@ -150,18 +145,9 @@ void Judge::StopIfConverged() {
   }
 }
 
-Judge::ShardState& Judge::ReadShard(const std::string& shard_id) {
-  if (shard_memo_.map != &shards_ || shard_memo_.shard_id != shard_id) {
-    shard_memo_.map = &shards_;
-    shard_memo_.shard_id.assign(shard_id);
-    shard_memo_.shard = &shards_[shard_id];
-  }
-  return *shard_memo_.shard;
-}
-
 void Judge::Read(Instant at, const model::IteratorInfo& from,
                  const std::optional<model::IteratorInfo>& next, bool empty, int64_t behind_ms) {
-  ShardState& shard = ReadShard(from.shard_id);
+  ShardState& shard = shards_[from.shard_id];
   MarkReadProbes(at, shard, from, next, empty);
   shard.last_read = at;
   shard.put_at_last_read = shard.records.size();
@@ -196,8 +182,8 @@ void Judge::MarkReadProbes(Instant at, const ShardState& shard, const model::Ite
     if (child.parents[0] != from.shard_id && child.parents[1] != from.shard_id) continue;
     const std::string& other =
         child.parents[0] == from.shard_id ? child.parents[1] : child.parents[0];
-    const auto it = shards_.find(other);
-    if (it != shards_.end() && FirstUnprocessed(it->second, std::nullopt)) {
+    const ShardState* other_state = shards_.Find(other);
+    if (other_state != nullptr && FirstUnprocessed(*other_state, std::nullopt)) {
       probes_.Mark(Probe::kMergeSecondParentUnread);
     }
   }
@@ -242,7 +228,7 @@ void Judge::OnSubscriptionDelivery(const model::SubscriptionDelivery& delivery) 
     return;
   }
   if (poll.kind != model::SubscriptionPoll::Kind::kEvent || !delivery.from.has_value()) {
-    shards_.try_emplace(delivery.shard_id);  // known from now on, as a read would make it
+    shards_[delivery.shard_id];  // known from now on, as a read would make it
     return;
   }
   // An event's shard is looked up once, by Read (from.shard_id is delivery.shard_id).
@@ -256,9 +242,9 @@ void Judge::OnSubscriptionDelivery(const model::SubscriptionDelivery& delivery) 
 
 void Judge::Deliver(const std::string& shard_id, const std::vector<model::Record>& records) {
   for (const std::string& parent : shards_[shard_id].parents) {
-    const auto it = shards_.find(parent);
-    if (it == shards_.end()) continue;
-    if (auto r = FirstUnprocessed(it->second, std::nullopt)) {
+    const ShardState* parent_state = shards_.Find(parent);
+    if (parent_state == nullptr) continue;
+    if (auto r = FirstUnprocessed(*parent_state, std::nullopt)) {
       Violate(Property::kLineageOrder,
               absl::StrCat("the client read child shard ", shard_id, " while its parent ", parent,
                            " still held records it had not been given"),
@@ -286,10 +272,10 @@ std::string Judge::ExpiredSubscriptions(
     const std::map<std::string, uint64_t>& missed_by_shard) const {
   std::string out;
   for (const auto& [shard_id, missed] : missed_by_shard) {
-    const auto it = shards_.find(shard_id);
-    if (it == shards_.end() || !it->second.subscription_expired_at) continue;
+    const ShardState* shard = shards_.Find(shard_id);
+    if (shard == nullptr || !shard->subscription_expired_at) continue;
     absl::StrAppend(&out, out.empty() ? " (" : "; ", "the subscription to ", shard_id,
-                    " ran out its five minutes at ", it->second.subscription_expired_at->ToString(),
+                    " ran out its five minutes at ", shard->subscription_expired_at->ToString(),
                     " and was never renewed");
   }
   return out.empty() ? out : absl::StrCat(out, ")");

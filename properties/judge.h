@@ -32,6 +32,7 @@
 #include "consumer/application.h"
 #include "model/client.h"
 #include "model/sequence_number.h"
+#include "model/shard_id_map.h"
 #include "properties/probes.h"
 #include "properties/property.h"
 #include "sim/simulation.h"
@@ -170,9 +171,6 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
   void Violate(Property property, std::string message, std::vector<std::string> witness = {});
   // Counts a call on `target` (a shard id, or "ListShards") in its trailing second.
   void CountCall(const std::string& target);
-  // shards_[shard_id], remembered for the next read of the same shard (a loop reads one shard
-  // many times in a row). The memo holds the map's address, so a copied judge looks up anew.
-  ShardState& ReadShard(const std::string& shard_id);
   PutRecord* FindRecord(const std::string& shard_id, const std::string& sequence_number);
   std::string Describe(const PutRecord& r) const;
   // The first unexpired, unprocessed record among the first `limit` of the shard (all of
@@ -199,25 +197,14 @@ class Judge : public model::CallObserver, public consumer::ApplicationEvents {
   int incarnation_ = 0;
   std::vector<PutRecord> records_;
   std::map<std::string, uint64_t, std::less<>> by_sequence_;  // "shard/seq" -> index
-  std::map<std::string, ShardState, std::less<>> shards_;
+  model::ShardIdMap<ShardState> shards_;
   std::map<std::string, uint64_t, std::less<>> puts_per_key_;
   std::map<std::string, uint64_t, std::less<>> highest_processed_per_key_;  // key_index + 1
   // For each crash: the incarnation it ended and the checkpoints at that moment.
   std::vector<std::pair<int, std::map<std::string, consumer::Checkpoint, std::less<>>>> crashes_;
   std::set<std::string> expired_tokens_;
-  std::map<std::string, std::deque<int64_t>, std::less<>> recent_calls_us_;
-  // The last target CountCall looked up and its calls, and the last shard ReadShard did, with
-  // the address of the map each entry lives in (std::map entries stay put; none is erased).
-  struct CallsMemo {
-    const void* map = nullptr;
-    std::string target;
-    std::deque<int64_t>* calls = nullptr;
-  } calls_memo_;
-  struct ShardMemo {
-    const void* map = nullptr;
-    std::string shard_id;
-    ShardState* shard = nullptr;
-  } shard_memo_;
+  // Calls in the trailing second, by target (a shard id, or "an unknown shard").
+  model::ShardIdMap<std::deque<int64_t>> recent_calls_us_;
   // The durable table as acknowledged: key -> last written value (erased keys absent).
   std::map<std::string, std::string, std::less<>> acknowledged_table_;
   std::optional<Violation> violation_;

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "model/internal/stream.h"
 #include "model/sequence_number.h"
+#include "model/shard_id_map.h"
 
 namespace shardsim::model::internal {
 
@@ -33,20 +33,7 @@ void ShardIdInto(uint32_t index, std::string& id) {
   for (size_t i = id.size(); index != 0; index /= 10) id[--i] = static_cast<char>('0' + index % 10);
 }
 
-std::optional<uint32_t> ParseShardId(std::string_view id) {
-  constexpr std::string_view kPrefix = "shardId-";
-  if (!id.starts_with(kPrefix) || id.size() != kPrefix.size() + 12) return std::nullopt;
-  const std::string_view digits = id.substr(kPrefix.size());
-  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  uint64_t value = 0;
-  if (!absl::SimpleAtoi(absl::string_view(digits.data(), digits.size()), &value) ||
-      value > UINT32_MAX) {
-    return std::nullopt;
-  }
-  return static_cast<uint32_t>(value);
-}
+std::optional<uint32_t> ParseShardId(std::string_view id) { return ShardIdNumber(id); }
 
 ShardStore::ShardStore(uint32_t index, Instant created, HashKeyRange range,
                        const StreamOptions& options, sim::Random bucket_rng)
