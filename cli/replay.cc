@@ -52,13 +52,19 @@ int RunReplay(const ReplayFlags& flags) {
     Print(picture->svg);
     return picture->passed ? kExitOk : kExitPropertyFailed;
   }
+  // The trace is printed as the run appends it and never kept, so a run of millions of events
+  // replays in bounded memory.
   const bool jsonl = flags.format == "jsonl";
-  absl::StatusOr<properties::RunReport> report = properties::RunScenario(
-      scenario,
-      properties::RunOptions{.keep_trace = true, .jsonl = jsonl, .program = ProgramName()});
+  properties::TimelineWriter timeline([](std::string_view text) { Print(text); });
+  properties::RunOptions options{.program = ProgramName()};
+  if (jsonl) {
+    options.on_record = [](const sim::TraceRecord& r) { Print(absl::StrCat(r.ToJson(), "\n")); };
+  } else {
+    options.on_record = [&timeline](const sim::TraceRecord& r) { timeline.Add(r); };
+  }
+  absl::StatusOr<properties::RunReport> report = properties::RunScenario(scenario, options);
   if (!report.ok()) throw InputError(sim::ToString(report.status().message()));
   if (jsonl) {
-    Print(report->trace_text);
     nlohmann::json verdict{{"verdict", report->passed() ? "pass" : "fail"},
                            {"trace_hash", sim::FormatTraceHash(report->trace_hash)}};
     if (!report->passed()) {
@@ -68,7 +74,7 @@ int RunReplay(const ReplayFlags& flags) {
     }
     Print(verdict.dump() + "\n");
   } else {
-    Print(properties::Timeline(report->trace, report->violation ? &*report->violation : nullptr));
+    timeline.Finish(report->violation ? &*report->violation : nullptr);
     std::string summary = report->Summary();
     for (size_t at = summary.find('\n'); at != std::string::npos; at = summary.find('\n', at + 1)) {
       summary.insert(at + 1, "# ");

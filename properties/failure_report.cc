@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "model/call_observation.h"
+#include "sim/check.h"
 #include "sim/trace.h"
 
 namespace shardsim::properties {
@@ -136,7 +137,8 @@ class IdleRecords {
   bool restart_pending_ = false;
 };
 
-// What one actor did of one kind, with one outcome, in a folded run.
+// What one actor did of one kind, with one outcome, in a folded run. Only the fields a folded
+// line names are kept of its first and last record, so a fold holds no record.
 struct FoldedGroup {
   std::string kind;
   // "empty" (a page without records), "answered <error>", "ending expired" (a subscription's
@@ -144,8 +146,10 @@ struct FoldedGroup {
   std::string outcome;
   uint64_t count = 0;
   std::vector<std::string> shards;  // in the order first seen
-  const TraceRecord* first = nullptr;
-  const TraceRecord* last = nullptr;
+  std::optional<uint64_t> first_bucket;
+  std::optional<uint64_t> first_behind_ms;
+  std::optional<uint64_t> last_next_bucket;
+  std::optional<uint64_t> last_behind_ms;
 };
 
 struct FoldedActor {
@@ -188,11 +192,16 @@ void AddToFold(std::vector<FoldedActor>& actors, const TraceRecord& r) {
     return g.kind == r.kind && g.outcome == outcome;
   });
   if (group == actor->groups.end()) {
-    actor->groups.push_back(FoldedGroup{r.kind, outcome, 0, {}, &r, &r});
+    actor->groups.push_back(
+        FoldedGroup{.kind = r.kind,
+                    .outcome = outcome,
+                    .first_bucket = CountField(r, model::trace_field::kBucket),
+                    .first_behind_ms = CountField(r, model::trace_field::kBehindMs)});
     group = actor->groups.end() - 1;
   }
   ++group->count;
-  group->last = &r;
+  group->last_next_bucket = CountField(r, model::trace_field::kNextBucket);
+  group->last_behind_ms = CountField(r, model::trace_field::kBehindMs);
   if (r.Find(model::trace_field::kShard) != nullptr) {
     const std::string shard = TextField(r, model::trace_field::kShard);
     if (std::find(group->shards.begin(), group->shards.end(), shard) == group->shards.end()) {
@@ -215,41 +224,14 @@ std::string DescribeGroup(const FoldedGroup& g) {
   } else if (g.shards.size() > 2) {
     absl::StrAppend(&out, " on ", g.shards.size(), " shards");
   }
-  const std::optional<uint64_t> from = CountField(*g.first, model::trace_field::kBucket);
-  const std::optional<uint64_t> to = CountField(*g.last, model::trace_field::kNextBucket);
-  if (g.outcome == "empty" && g.shards.size() == 1 && from && to) {
-    absl::StrAppend(&out, " walking buckets ", *from, " to ", *to);
-    const std::optional<uint64_t> behind = CountField(*g.first, model::trace_field::kBehindMs);
-    const std::optional<uint64_t> behind_last = CountField(*g.last, model::trace_field::kBehindMs);
-    if (behind && behind_last) {
-      absl::StrAppend(&out, " (MillisBehindLatest ", *behind, " to ", *behind_last, ")");
+  if (g.outcome == "empty" && g.shards.size() == 1 && g.first_bucket && g.last_next_bucket) {
+    absl::StrAppend(&out, " walking buckets ", *g.first_bucket, " to ", *g.last_next_bucket);
+    if (g.first_behind_ms && g.last_behind_ms) {
+      absl::StrAppend(&out, " (MillisBehindLatest ", *g.first_behind_ms, " to ", *g.last_behind_ms,
+                      ")");
     }
   }
   return out;
-}
-
-// One line for records [begin, end) of a run of idle ones.
-std::string FoldedLine(const std::vector<TraceRecord>& records, size_t begin, size_t end) {
-  std::vector<FoldedActor> actors;
-  for (size_t i = begin; i < end; ++i) AddToFold(actors, records[i]);
-  const sim::Instant from = records[begin].time;
-  const sim::Instant to = records[end - 1].time;
-  std::string out = absl::StrCat("    ... ", end - begin, " records ");
-  if (from == to) {
-    absl::StrAppend(&out, "at ", from.ToString());
-  } else {
-    absl::StrAppend(&out, "over ", (to - from).ToString(), " (", from.ToString(), " to ",
-                    to.ToString(), ")");
-  }
-  absl::StrAppend(&out, " that put, read or process no record:");
-  const char* separator = " ";
-  for (const FoldedActor& actor : actors) {
-    std::vector<std::string> groups;
-    for (const FoldedGroup& g : actor.groups) groups.push_back(DescribeGroup(g));
-    absl::StrAppend(&out, separator, actor.Name(), ": ", absl::StrJoin(groups, ", "));
-    separator = "; ";
-  }
-  return out + "\n";
 }
 
 // The judge's violation record with its message whole in one line: the first sentence
@@ -268,32 +250,134 @@ std::string ViolationLine(const TraceRecord& r, const Violation& violation) {
   return whole.ToText();
 }
 
+bool IsViolationRecord(const TraceRecord& r) { return r.actor == "judge" && r.kind == "violation"; }
+
 }  // namespace
 
-std::string Timeline(const std::vector<sim::TraceRecord>& records, const Violation* violation) {
-  std::vector<bool> idle(records.size(), false);
-  IdleRecords classifier;
-  for (size_t i = 0; i < records.size(); ++i) idle[i] = classifier.IsIdle(records[i]);
-  for (size_t i = records.size() - std::min(records.size(), kUnfoldedTailRecords);
-       i < records.size(); ++i) {
-    idle[i] = false;
+// The idle records folded so far of the run being folded; its first kMinFoldedRecords - 1
+// records are kept too, since a shorter run is printed line by line after all.
+struct TimelineWriter::Fold {
+  std::vector<TraceRecord> head;
+  std::vector<FoldedActor> actors;
+  size_t count = 0;
+  sim::Instant from;
+  sim::Instant to;
+
+  // One line for the run.
+  std::string Line() const {
+    std::string out = absl::StrCat("    ... ", count, " records ");
+    if (from == to) {
+      absl::StrAppend(&out, "at ", from.ToString());
+    } else {
+      absl::StrAppend(&out, "over ", (to - from).ToString(), " (", from.ToString(), " to ",
+                      to.ToString(), ")");
+    }
+    absl::StrAppend(&out, " that put, read or process no record:");
+    const char* separator = " ";
+    for (const FoldedActor& actor : actors) {
+      std::vector<std::string> groups;
+      for (const FoldedGroup& g : actor.groups) groups.push_back(DescribeGroup(g));
+      absl::StrAppend(&out, separator, actor.Name(), ": ", absl::StrJoin(groups, ", "));
+      separator = "; ";
+    }
+    return out + "\n";
   }
-  std::string out;
-  for (size_t i = 0; i < records.size();) {
-    size_t j = i;
-    while (j < records.size() && idle[j]) ++j;
-    if (j - i >= kMinFoldedRecords) {
-      out += FoldedLine(records, i, j);
-      i = j;
+};
+
+struct TimelineWriter::Held {
+  std::optional<TraceRecord> record;  // a line to render at Finish
+  std::string folded;                 // or a folded line, when there is no record
+};
+
+struct TimelineWriter::Classifier {
+  IdleRecords idle;
+};
+
+TimelineWriter::TimelineWriter(std::function<void(std::string_view)> out)
+    : out_(std::move(out)), classifier_(std::make_unique<Classifier>()) {}
+
+TimelineWriter::~TimelineWriter() = default;
+
+void TimelineWriter::Add(const TraceRecord& record) {
+  SHARDSIM_CHECK(!finished_, "TimelineWriter::Add after Finish");
+  const bool idle = classifier_->idle.IsIdle(record);
+  tail_.push_back(Pending{record, idle});
+  // The last kUnfoldedTailRecords records of a trace are never folded: a record is decided
+  // only once that many have come after it.
+  if (tail_.size() > kUnfoldedTailRecords) {
+    Pending oldest = std::move(tail_.front());
+    tail_.pop_front();
+    Decide(std::move(oldest.record), oldest.idle);
+  }
+}
+
+void TimelineWriter::Finish(const Violation* violation) {
+  SHARDSIM_CHECK(!finished_, "TimelineWriter::Finish twice");
+  while (!tail_.empty()) {
+    Pending next = std::move(tail_.front());
+    tail_.pop_front();
+    Decide(std::move(next.record), /*idle=*/false);
+  }
+  EndFold();
+  finished_ = true;
+  for (const Held& held : held_) {
+    if (!held.record.has_value()) {
+      out_(held.folded);
       continue;
     }
-    const size_t line_end = std::max(j, i + 1);
-    for (; i < line_end; ++i) {
-      const TraceRecord& r = records[i];
-      const bool verdict = violation != nullptr && r.actor == "judge" && r.kind == "violation";
-      absl::StrAppend(&out, verdict ? ViolationLine(r, *violation) : r.ToText(), "\n");
-    }
+    const TraceRecord& r = *held.record;
+    out_(absl::StrCat(
+        violation != nullptr && IsViolationRecord(r) ? ViolationLine(r, *violation) : r.ToText(),
+        "\n"));
   }
+  held_.clear();
+}
+
+void TimelineWriter::Decide(TraceRecord record, bool idle) {
+  if (idle) {
+    if (fold_ == nullptr) {
+      fold_ = std::make_unique<Fold>();
+      fold_->from = record.time;
+    }
+    AddToFold(fold_->actors, record);
+    fold_->to = record.time;
+    ++fold_->count;
+    if (fold_->head.size() + 1 < kMinFoldedRecords) fold_->head.push_back(std::move(record));
+    return;
+  }
+  EndFold();
+  Write(std::move(record));
+}
+
+void TimelineWriter::EndFold() {
+  if (fold_ == nullptr) return;
+  std::unique_ptr<Fold> fold = std::move(fold_);
+  if (fold->count >= kMinFoldedRecords) {
+    if (held_.empty()) {
+      out_(fold->Line());
+    } else {
+      held_.push_back(Held{.folded = fold->Line()});  // after the violation record: see Write
+    }
+    return;
+  }
+  for (TraceRecord& r : fold->head) Write(std::move(r));
+}
+
+void TimelineWriter::Write(TraceRecord record) {
+  // From the judge's violation record on, lines wait for Finish, which knows the violation
+  // (its message is shown whole); only the last few records of a run come after it.
+  if (held_.empty() && !IsViolationRecord(record)) {
+    out_(absl::StrCat(record.ToText(), "\n"));
+    return;
+  }
+  held_.push_back(Held{.record = std::move(record)});
+}
+
+std::string Timeline(const std::vector<sim::TraceRecord>& records, const Violation* violation) {
+  std::string out;
+  TimelineWriter writer([&out](std::string_view text) { out.append(text); });
+  for (const TraceRecord& r : records) writer.Add(r);
+  writer.Finish(violation);
   return out;
 }
 

@@ -6,6 +6,9 @@
 #define SHARDSIM_PROPERTIES_FAILURE_REPORT_H_
 
 #include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +37,43 @@ inline constexpr size_t kMinFoldedRecords = 4;
 inline constexpr size_t kUnfoldedTailRecords = 4;
 std::string Timeline(const std::vector<sim::TraceRecord>& records,
                      const Violation* violation = nullptr);
+
+// The same timeline written as the records arrive (e.g. as a trace observer), so that a run of
+// any length is shown in memory bounded by what one folded line says, not by the trace: Add
+// every record in trace order, then Finish. Text goes to `out` as soon as it is decided — a
+// record once kUnfoldedTailRecords more have come, a fold when its run ends — except that from
+// the judge's violation record on, lines wait for Finish, which is given the violation. Finish
+// once; Timeline(records, violation) is exactly the text written.
+class TimelineWriter {
+ public:
+  explicit TimelineWriter(std::function<void(std::string_view)> out);
+  TimelineWriter(const TimelineWriter&) = delete;
+  TimelineWriter& operator=(const TimelineWriter&) = delete;
+  ~TimelineWriter();
+
+  void Add(const sim::TraceRecord& record);
+  void Finish(const Violation* violation = nullptr);
+
+ private:
+  struct Classifier;
+  struct Fold;
+  struct Held;
+  struct Pending {
+    sim::TraceRecord record;
+    bool idle = false;
+  };
+
+  void Decide(sim::TraceRecord record, bool idle);
+  void EndFold();
+  void Write(sim::TraceRecord record);
+
+  std::function<void(std::string_view)> out_;
+  std::unique_ptr<Classifier> classifier_;
+  std::deque<Pending> tail_;    // the records not yet decided, at most kUnfoldedTailRecords + 1
+  std::unique_ptr<Fold> fold_;  // the run of idle records being folded, if any
+  std::vector<Held> held_;      // lines from the violation record on
+  bool finished_ = false;
+};
 
 struct FailureReportParts {
   const Scenario* scenario = nullptr;  // the minimal scenario

@@ -44,6 +44,7 @@ class Run {
         app_(sim_, checkpoints_, judge_, scenario.processing_time_per_record, &table_) {
     producer_.AddObserver(&judge_);
     consumer_client_.AddObserver(&judge_);
+    if (options.on_record) sim_.trace().AddObserver(options.on_record);
   }
 
   absl::StatusOr<RunReport> Execute(const RunOptions& options) {

@@ -64,6 +64,9 @@ struct RunOptions {
   // Called once the run is judged, with its trace and its stream model (e.g. to draw the run:
   // the model knows the buckets' times). Records are kept only with keep_trace.
   std::function<void(const sim::Trace&, model::KinesisModel&)> after_run;
+  // Called with every record of the run's trace as it is appended, kept or not (a replay
+  // prints the run this way without keeping its records: memory bounded for any length).
+  std::function<void(const sim::TraceRecord&)> on_record;
   // The command the error for an unknown strategy tells the user to `list` with ("" reads
   // "shardsim"): the CLI passes the command as it was run, as FailureReportParts::program.
   std::string program;

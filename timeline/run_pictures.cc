@@ -13,9 +13,10 @@ namespace shardsim::timeline {
 absl::StatusOr<ScenarioPicture> RenderScenarioSvg(const properties::Scenario& scenario,
                                                   const consumer::StrategyRegistry& registry) {
   TimelineInput input;
-  properties::RunOptions options{.keep_trace = true};
-  options.after_run = [&](const sim::Trace& trace, model::KinesisModel& model) {
-    input.records = trace.records();
+  // The records are collected once, here (a kept trace would hold them two more times).
+  properties::RunOptions options;
+  options.on_record = [&](const sim::TraceRecord& r) { input.records.push_back(r); };
+  options.after_run = [&](const sim::Trace&, model::KinesisModel& model) {
     const sim::Instant end = input.records.empty() ? scenario.start : input.records.back().time;
     input.shards = ShardLanesOf(model, scenario.stream_name, end);
   };

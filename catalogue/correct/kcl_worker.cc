@@ -148,7 +148,7 @@ sim::Task<void> ShardConsumer(Worker& worker, std::string shard_id,
 }
 
 sim::Task<void> KclWorker(ConsumerContext& ctx) {
-  Worker worker{ctx, {}};
+  Worker worker{ctx, {}, {}};
   while (true) {
     if (const ShardList shards = co_await ListShardsWithRetry(ctx)) {
       for (const Shard& shard : *shards) {

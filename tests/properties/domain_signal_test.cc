@@ -71,8 +71,8 @@ TEST(DomainSignal, StatisticsAreCountsCappedAt255) {
 
 TEST(DomainSignal, AViolationSetsItsPropertysCounter) {
   RunReport missed, duplicated;
-  missed.violation = Violation{Property::kNoMissedRecords};
-  duplicated.violation = Violation{Property::kNoDuplicates};
+  missed.violation = Violation{Property::kNoMissedRecords, {}, {}, {}};
+  duplicated.violation = Violation{Property::kNoDuplicates, {}, {}, {}};
   const std::set<size_t> a = SetCounters(SignalOf(missed, Scenario{}));
   const std::set<size_t> b = SetCounters(SignalOf(duplicated, Scenario{}));
   EXPECT_EQ(a.size(), 3u);

@@ -293,6 +293,61 @@ TEST(Timeline, ShowsTheWitnessOfAWholeMessageAfterAColon) {
                         "(shard s, processed 2x); record 43\"\n"));
 }
 
+// A walk of `pages` empty pages, then a page with a record, twice, framed.
+std::vector<TraceRecord> TwoWalks(int pages) {
+  std::vector<TraceRecord> middle;
+  for (int walk = 0; walk < 2; ++walk) {
+    for (int b = 0; b < pages; ++b) {
+      middle.push_back(
+          Page(10 * static_cast<int64_t>(middle.size()), "consumer", static_cast<uint64_t>(b), 0));
+    }
+    middle.push_back(Page(10 * static_cast<int64_t>(middle.size()), "consumer",
+                          static_cast<uint64_t>(pages), 1));
+  }
+  return Framed(middle);
+}
+
+TEST(TimelineWriter, WritesWhatTimelineWritesFedRecordByRecord) {
+  for (const int pages : {0, 1, 3, 4, 5, 1000}) {
+    const std::vector<TraceRecord> records = TwoWalks(pages);
+    std::string streamed;
+    TimelineWriter writer([&](std::string_view text) { streamed.append(text); });
+    for (const TraceRecord& r : records) writer.Add(r);
+    writer.Finish();
+    EXPECT_EQ(streamed, Timeline(records)) << pages << " pages";
+  }
+}
+
+TEST(TimelineWriter, WritesAFoldOnceItsRunEndsWithoutWaitingForTheEndOfTheTrace) {
+  const std::vector<TraceRecord> records = TwoWalks(1000);
+  std::string streamed;
+  TimelineWriter writer([&](std::string_view text) { streamed.append(text); });
+  // Up to the first walk's page with a record, and kUnfoldedTailRecords records after it.
+  const size_t first_walk_end = 1 + 1000 + 1;
+  for (size_t i = 0; i < first_walk_end + kUnfoldedTailRecords; ++i) writer.Add(records[i]);
+  EXPECT_THAT(streamed, HasSubstr("    ... 999 records over"));
+  EXPECT_THAT(streamed, HasSubstr(records[first_walk_end - 1].ToText()));
+  writer.Finish();
+}
+
+TEST(TimelineWriter, ShowsTheViolationWholeThoughRecordsFollowItBeyondTheTail) {
+  const Violation violation{Property::kNoDuplicates,
+                            sim::kDefaultEpoch,
+                            "the consumer processed a record a second time",
+                            {"record 42"}};
+  std::vector<TraceRecord> records = {
+      At(0, "judge", "violation", {{"property", "no_duplicates"}, {"message", violation.message}})};
+  for (int i = 0; i < 20; ++i) records.push_back(Page(1 + i, "consumer", 0, 0));
+  std::string streamed;
+  TimelineWriter writer([&](std::string_view text) { streamed.append(text); });
+  for (const TraceRecord& r : records) writer.Add(r);
+  EXPECT_EQ(streamed, "");  // held from the violation record on
+  writer.Finish(&violation);
+  EXPECT_EQ(streamed, Timeline(records, &violation));
+  EXPECT_THAT(streamed, HasSubstr("a second time: record 42\""));
+  EXPECT_THAT(streamed, HasSubstr("    ... 15 records"));
+}
+
 TEST(ViolationSentences, AMessageThatEndsInAColonGoesOnWithItsFirstWitness) {
   EXPECT_THAT(ViolationSentences("2 of 3 records were never processed; the first:",
                                  {"record 7 (shard s)", "record 8 (shard s)"}),

@@ -75,7 +75,8 @@ TEST(ScenarioMutate, EveryKindOfEditHappens) {
     base.puts.push_back(PutSpec{Duration::Seconds(10 * (i + 1)), "k" + std::to_string(i), "r"});
   }
   base.crashes = {{Duration::Seconds(15), Duration::Seconds(20)}};
-  base.reshards = {{Duration::Seconds(25), ReshardSpec::Kind::kSplit, "shardId-000000000000"}};
+  base.reshards = {
+      {Duration::Seconds(25), ReshardSpec::Kind::kSplit, "shardId-000000000000", "", ""}};
   base.competing_readers = {
       {Duration::Seconds(5), Duration::Seconds(50), Duration::Millis(200), "shardId-000000000001"}};
   base.liveness_budget = DeriveLivenessBudget(base);
