@@ -58,16 +58,30 @@ sim::Task<std::optional<std::string>> IteratorFromCheckpoint(ConsumerContext& ct
 }
 
 bool ParentsFinished(const ConsumerContext& ctx, const Shard& shard,
-                     const std::vector<Shard>& listed) {
+                     const std::vector<Shard>& listed, const std::set<std::string>& busy) {
   for (const std::optional<std::string>& parent :
        {shard.ParentShardId, shard.AdjacentParentShardId}) {
     if (!parent.has_value()) continue;
+    const Checkpoint* checkpoint = ctx.app.FindCheckpoint(*parent);
+    if (checkpoint != nullptr && checkpoint->shard_end) continue;
     const bool is_listed = std::any_of(listed.begin(), listed.end(),
                                        [&](const Shard& s) { return s.ShardId == *parent; });
-    const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(*parent);
-    if (is_listed && !(checkpoint.has_value() && checkpoint->shard_end)) return false;
+    if (is_listed || busy.contains(*parent)) return false;
   }
   return true;
+}
+
+sim::Task<void> StartShardsWhoseParentsFinished(ConsumerContext& ctx,
+                                                const std::set<std::string>& busy,
+                                                std::function<void(const std::string&)> start) {
+  ShardList shards;
+  while (shards == nullptr) {
+    shards = co_await ListShardsWithRetry(ctx);
+    if (shards == nullptr) co_await ctx.Sleep(Duration::Millis(ctx.param("retry_backoff_ms")));
+  }
+  for (const Shard& shard : *shards) {
+    if (ParentsFinished(ctx, shard, *shards, busy)) start(shard.ShardId);
+  }
 }
 
 Record TakeForProcessing(Record& record) {

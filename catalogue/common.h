@@ -5,8 +5,10 @@
 #ifndef SHARDSIM_CATALOGUE_COMMON_H_
 #define SHARDSIM_CATALOGUE_COMMON_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,10 +55,18 @@ sim::Task<std::optional<std::string>> GetIteratorWithRetry(ConsumerContext& ctx,
                                                            GetShardIteratorRequest request,
                                                            int attempts = 10);
 
-// True when every parent of `shard` that is still `listed` has a SHARD_END checkpoint (KCL
-// blocks a child until then; a parent no longer listed has expired).
+// True when every parent of `shard` has a SHARD_END checkpoint or is gone: no longer `listed`
+// (it expired) and not in `busy` (shards this loop is still reading, whose records it may yet
+// process). KCL blocks a child until then.
 bool ParentsFinished(const ConsumerContext& ctx, const Shard& shard,
-                     const std::vector<Shard>& listed);
+                     const std::vector<Shard>& listed, const std::set<std::string>& busy = {});
+
+// Lists the shards (retrying every `retry_backoff_ms` of the strategy's parameters until it
+// can) and calls `start` with every shard whose parents are finished (ParentsFinished with
+// `busy`): what a loop does when a shard it read has expired mid-read, to go on with children.
+sim::Task<void> StartShardsWhoseParentsFinished(ConsumerContext& ctx,
+                                                const std::set<std::string>& busy,
+                                                std::function<void(const std::string&)> start);
 
 // A copy of `record` for Application::Process that takes its data instead of copying it: a loop
 // done with a page's data hands it on, and keeps the sequence numbers it checkpoints. Measured:

@@ -67,28 +67,6 @@ bool ParentDone(const Mapping& mapping, const std::string& parent) {
          (mapping.started.contains(parent) && !mapping.reading.contains(parent));
 }
 
-// Lists the shards (retrying until it can) and starts a reader for every shard whose parents
-// are finished: not listed (expired) and not being read, or at SHARD_END.
-sim::Task<void> StartReadyShards(Mapping& mapping) {
-  ConsumerContext& ctx = mapping.ctx;
-  ShardList shards;
-  while (shards == nullptr) {
-    shards = co_await ListShardsWithRetry(ctx);
-    if (shards == nullptr) co_await ctx.Sleep(Duration::Millis(ctx.param("retry_backoff_ms")));
-  }
-  std::set<std::string> listed;
-  for (const Shard& shard : *shards) listed.insert(shard.ShardId);
-  const auto finished = [&](const std::optional<std::string>& parent) {
-    return !parent.has_value() || AtShardEnd(ctx, *parent) ||
-           (!listed.contains(*parent) && !mapping.reading.contains(*parent));
-  };
-  for (const Shard& shard : *shards) {
-    if (finished(shard.ParentShardId) && finished(shard.AdjacentParentShardId)) {
-      StartReader(mapping, shard.ShardId);
-    }
-  }
-}
-
 // Invokes the function with the batch (none when it holds no record) and, once every record
 // succeeded, checkpoints it.
 sim::Task<void> Invoke(ConsumerContext& ctx, const std::string& shard_id, Batch& batch) {
@@ -173,7 +151,8 @@ sim::Task<void> ReadShard(Mapping& mapping, std::string shard_id) {
         co_await SubscribeWithRetry(ctx, mapping.consumer_arn, shard_id, position, backoff);
     if (std::holds_alternative<ShardGone>(subscribed)) {  // expired with its records
       mapping.reading.erase(shard_id);
-      co_await StartReadyShards(mapping);
+      co_await StartShardsWhoseParentsFinished(
+          ctx, mapping.reading, [&mapping](const std::string& id) { StartReader(mapping, id); });
       co_return;
     }
     if (std::holds_alternative<NotSubscribed>(subscribed)) {
@@ -198,7 +177,8 @@ sim::Task<void> LambdaEfo(ConsumerContext& ctx) {
     }
     co_await ctx.Sleep(backoff);
   }
-  co_await StartReadyShards(mapping);
+  co_await StartShardsWhoseParentsFinished(
+      ctx, mapping.reading, [&mapping](const std::string& id) { StartReader(mapping, id); });
   // The mapping lives as long as its readers; it has nothing else to do.
   while (true) co_await ctx.Sleep(Duration::Hours(1));
 }

@@ -68,28 +68,6 @@ void StartPoller(Mapping& mapping, const std::string& shard_id) {
   mapping.ctx.Spawn(absl::StrCat("poller:", shard_id), PollShard(mapping, shard_id));
 }
 
-// Lists the shards (retrying until it can) and starts a poller for every shard whose parents
-// are finished: not listed (expired) and not being polled, or at SHARD_END.
-sim::Task<void> StartReadyShards(Mapping& mapping) {
-  ConsumerContext& ctx = mapping.ctx;
-  ShardList shards;
-  while (shards == nullptr) {
-    shards = co_await ListShardsWithRetry(ctx);
-    if (shards == nullptr) co_await ctx.Sleep(Duration::Millis(ctx.param("retry_backoff_ms")));
-  }
-  std::set<std::string> listed;
-  for (const Shard& shard : *shards) listed.insert(shard.ShardId);
-  const auto finished = [&](const std::optional<std::string>& parent) {
-    return !parent.has_value() || AtShardEnd(ctx, *parent) ||
-           (!listed.contains(*parent) && !mapping.polling.contains(*parent));
-  };
-  for (const Shard& shard : *shards) {
-    if (finished(shard.ParentShardId) && finished(shard.AdjacentParentShardId)) {
-      StartPoller(mapping, shard.ShardId);
-    }
-  }
-}
-
 sim::Task<void> PollShard(Mapping& mapping, std::string shard_id) {
   ConsumerContext& ctx = mapping.ctx;
   // Looked up once: a parameter lookup per poll showed in profiles.
@@ -109,7 +87,8 @@ sim::Task<void> PollShard(Mapping& mapping, std::string shard_id) {
     auto batch = co_await ctx.kinesis.GetRecords({*iterator, batch_size, std::nullopt});
     if (batch.Is(ErrorCode::kResourceNotFound)) {  // expired with its records: on to its children
       mapping.polling.erase(shard_id);
-      co_await StartReadyShards(mapping);
+      co_await StartShardsWhoseParentsFinished(
+          ctx, mapping.polling, [&mapping](const std::string& id) { StartPoller(mapping, id); });
       co_return;
     }
     if (!batch.ok()) {
@@ -142,7 +121,8 @@ sim::Task<void> PollShard(Mapping& mapping, std::string shard_id) {
 
 sim::Task<void> LambdaPoller(ConsumerContext& ctx) {
   Mapping mapping{ctx, {}, {}};
-  co_await StartReadyShards(mapping);
+  co_await StartShardsWhoseParentsFinished(
+      ctx, mapping.polling, [&mapping](const std::string& id) { StartPoller(mapping, id); });
   // The mapping lives as long as its pollers; it has nothing else to do.
   while (true) co_await ctx.Sleep(Duration::Hours(1));
 }
