@@ -23,6 +23,8 @@
 #include <utility>
 #include <vector>
 
+#include "model/internal/digits.h"
+
 namespace shardsim::model {
 
 // The number of a canonical shard id ("shardId-000000000007" is 7), or nullopt for any other
@@ -35,12 +37,15 @@ inline std::optional<uint32_t> ShardIdNumber(std::string_view id) {
       std::memcmp(id.data(), kPrefix.data(), kPrefix.size()) != 0) {
     return std::nullopt;
   }
-  uint64_t value = 0;
-  for (size_t i = kPrefix.size(); i < id.size(); ++i) {
-    const unsigned digit = static_cast<unsigned char>(id[i]) - unsigned{'0'};
-    if (digit > 9) return std::nullopt;
-    value = value * 10 + digit;
+  // Two overlapping loads of eight digits: the first eight, and the last eight (a digit loop was
+  // 4% of a fan-out run, which looks a shard up several times per event).
+  uint64_t first8 = 0;
+  uint64_t last8 = 0;
+  if (!internal::EightDigits(id.data() + kPrefix.size(), first8) ||
+      !internal::EightDigits(id.data() + kPrefix.size() + 4, last8)) {
+    return std::nullopt;
   }
+  const uint64_t value = first8 / 10'000 * 100'000'000 + last8;
   if (value > UINT32_MAX) return std::nullopt;
   return static_cast<uint32_t>(value);
 }
