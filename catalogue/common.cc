@@ -71,6 +71,27 @@ bool ParentsFinished(const ConsumerContext& ctx, const Shard& shard,
   return true;
 }
 
+sim::Task<void> BlockOnParents(ConsumerContext& ctx, const std::vector<std::string>& parents,
+                               const std::set<std::string>& busy) {
+  while (true) {
+    std::vector<std::string> waiting;
+    for (const std::string& parent : parents) {
+      const Checkpoint* checkpoint = ctx.app.FindCheckpoint(parent);
+      if (checkpoint == nullptr || !checkpoint->shard_end) waiting.push_back(parent);
+    }
+    if (waiting.empty()) co_return;
+    if (const ShardList shards = co_await ListShardsWithRetry(ctx)) {
+      std::erase_if(waiting, [&](const std::string& parent) {
+        return !busy.contains(parent) &&
+               std::none_of(shards->begin(), shards->end(),
+                            [&](const Shard& s) { return s.ShardId == parent; });
+      });
+      if (waiting.empty()) co_return;
+    }
+    co_await ctx.Sleep(Duration::Millis(ctx.param("parent_shard_poll_interval_ms")));
+  }
+}
+
 sim::Task<void> StartShardsWhoseParentsFinished(ConsumerContext& ctx,
                                                 const std::set<std::string>& busy,
                                                 std::function<void(const std::string&)> start) {

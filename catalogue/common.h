@@ -61,6 +61,13 @@ sim::Task<std::optional<std::string>> GetIteratorWithRetry(ConsumerContext& ctx,
 bool ParentsFinished(const ConsumerContext& ctx, const Shard& shard,
                      const std::vector<Shard>& listed, const std::set<std::string>& busy = {});
 
+// KCL's BlockOnParentShardTask: waits (`parent_shard_poll_interval_ms` of the strategy's
+// parameters apart) until every parent has a SHARD_END checkpoint. A parent no longer listed has
+// expired and is not waited for, unless it is in `busy` (still being read here: its records may
+// yet be processed, and reading a child before them breaks their order).
+sim::Task<void> BlockOnParents(ConsumerContext& ctx, const std::vector<std::string>& parents,
+                               const std::set<std::string>& busy);
+
 // Lists the shards (retrying every `retry_backoff_ms` of the strategy's parameters until it
 // can) and calls `start` with every shard whose parents are finished (ParentsFinished with
 // `busy`): what a loop does when a shard it read has expired mid-read, to go on with children.

@@ -21,6 +21,9 @@ struct Worker {
   FanOutSteps& steps;
   std::string consumer_arn;
   std::set<std::string> started;  // shards that have (or had) a reader
+  // Shards whose reader has not returned (their records may yet be processed here). Erased
+  // where a reader returns, not by a destructor: at a crash the worker's frame may go first.
+  std::set<std::string> running;
 };
 
 enum class SubscriptionEnd { kCompleted, kFailed, kShardEnd };
@@ -31,29 +34,9 @@ void StartReader(Worker& worker, const std::string& shard_id, std::vector<std::s
   const std::optional<Checkpoint> checkpoint = worker.ctx.app.ReadCheckpoint(shard_id);
   if (checkpoint.has_value() && checkpoint->shard_end) return;  // finished before a restart
   if (!worker.started.insert(shard_id).second) return;
+  worker.running.insert(shard_id);
   worker.ctx.Spawn(absl::StrCat("shard-reader:", shard_id),
                    ReadShard(worker, shard_id, std::move(parents)));
-}
-
-// Waits until every parent has a SHARD_END checkpoint; a parent no longer listed has expired
-// and is not waited for (KCL's BlockOnParentShardTask).
-sim::Task<void> BlockOnParents(ConsumerContext& ctx, const std::vector<std::string>& parents) {
-  while (true) {
-    std::vector<std::string> waiting;
-    for (const std::string& parent : parents) {
-      const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(parent);
-      if (!checkpoint.has_value() || !checkpoint->shard_end) waiting.push_back(parent);
-    }
-    if (waiting.empty()) co_return;
-    if (const ShardList shards = co_await ListShardsWithRetry(ctx)) {
-      std::erase_if(waiting, [&](const std::string& parent) {
-        return std::none_of(shards->begin(), shards->end(),
-                            [&](const Shard& s) { return s.ShardId == parent; });
-      });
-      if (waiting.empty()) co_return;
-    }
-    co_await ctx.Sleep(Duration::Millis(ctx.param("parent_shard_poll_interval_ms")));
-  }
 }
 
 // Hands on one event: its records, then its continuation as the checkpoint, then what it says
@@ -98,13 +81,13 @@ sim::Task<SubscriptionEnd> ReadSubscription(Worker& worker, const std::string& s
 sim::Task<void> ReadShard(Worker& worker, std::string shard_id, std::vector<std::string> parents) {
   ConsumerContext& ctx = worker.ctx;
   const Duration backoff = Duration::Millis(ctx.param("resubscribe_backoff_ms"));
-  co_await BlockOnParents(ctx, parents);
+  co_await BlockOnParents(ctx, parents, worker.running);
   ShardProgress progress{.first = PositionAfterCheckpoint(ctx, shard_id)};
   std::optional<StartingPosition> position = progress.first;
   while (position.has_value()) {
     Subscribed subscribed =
         co_await SubscribeWithRetry(ctx, worker.consumer_arn, shard_id, *position, backoff);
-    if (std::holds_alternative<ShardGone>(subscribed)) co_return;  // expired with its records
+    if (std::holds_alternative<ShardGone>(subscribed)) break;  // expired with its records
     if (std::holds_alternative<NotSubscribed>(subscribed)) {
       co_await ctx.Sleep(backoff);
       continue;
@@ -112,10 +95,11 @@ sim::Task<void> ReadShard(Worker& worker, std::string shard_id, std::vector<std:
     if (!progress.continuation.has_value()) progress.first = *position;  // TRIM_HORIZON fallback
     const SubscriptionEnd end =
         co_await ReadSubscription(worker, shard_id, std::get<EventStream>(subscribed), progress);
-    if (end == SubscriptionEnd::kShardEnd) co_return;
+    if (end == SubscriptionEnd::kShardEnd) break;
     if (end == SubscriptionEnd::kFailed) co_await ctx.Sleep(backoff);
     position = worker.steps.Resubscribe(progress);
   }
+  worker.running.erase(shard_id);
 }
 
 }  // namespace
@@ -134,7 +118,7 @@ std::vector<model::ChildShard> FanOutSteps::ChildrenToStart(const SubscribeToSha
 }
 
 sim::Task<void> FanOutEveryShard(ConsumerContext& ctx, FanOutSteps& steps) {
-  Worker worker{ctx, steps, "", {}};
+  Worker worker{ctx, steps, "", {}, {}};
   const Duration sync_interval = Duration::Millis(ctx.param("shard_sync_interval_ms"));
   for (;;) {
     std::optional<std::string> arn = co_await EnsureStreamConsumer(ctx, kConsumerName);

@@ -46,33 +46,9 @@ void StartShardConsumer(Worker& worker, const std::string& shard_id,
                    ShardConsumer(worker, shard_id, std::move(parents)));
 }
 
-// BlockOnParentShardTask: wait until every parent's checkpoint is SHARD_END. A parent that is
-// no longer listed has expired and is not waited for, unless its lease is still held here.
-sim::Task<void> BlockOnParents(Worker& worker, const std::vector<std::string>& parents) {
-  ConsumerContext& ctx = worker.ctx;
-  while (true) {
-    std::vector<std::string> waiting;
-    for (const std::string& parent : parents) {
-      const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(parent);
-      if (!checkpoint.has_value() || !checkpoint->shard_end) waiting.push_back(parent);
-    }
-    if (waiting.empty()) co_return;
-    if (const ShardList shards = co_await ListShardsWithRetry(ctx)) {
-      std::erase_if(waiting, [&](const std::string& parent) {
-        return !worker.running.contains(parent) &&
-               std::none_of(shards->begin(), shards->end(),
-                            [&](const Shard& s) { return s.ShardId == parent; });
-      });
-      if (waiting.empty()) co_return;
-    }
-    co_await ctx.Sleep(Duration::Millis(ctx.param("parent_shard_poll_interval_ms")));
-  }
-}
-
 // AFTER `sequence_number` (TRIM_HORIZON when there is none or it has been trimmed).
-sim::Task<std::optional<std::string>> IteratorAfter(ConsumerContext& ctx,
-                                                    const std::string& shard_id,
-                                                    std::optional<std::string> sequence_number) {
+sim::Task<model::Outcome<model::GetShardIteratorResponse>> IteratorAfter(
+    ConsumerContext& ctx, const std::string& shard_id, std::optional<std::string> sequence_number) {
   GetShardIteratorRequest request{ctx.stream_name, shard_id, ShardIteratorType::TRIM_HORIZON,
                                   std::nullopt, std::nullopt};
   if (sequence_number.has_value()) {
@@ -84,14 +60,13 @@ sim::Task<std::optional<std::string>> IteratorAfter(ConsumerContext& ctx,
     iterator = co_await ctx.kinesis.GetShardIterator(
         {ctx.stream_name, shard_id, ShardIteratorType::TRIM_HORIZON, std::nullopt, std::nullopt});
   }
-  if (!iterator.ok()) co_return std::nullopt;
-  co_return iterator->ShardIterator;
+  co_return iterator;
 }
 
 sim::Task<void> ShardConsumer(Worker& worker, std::string shard_id,
                               std::vector<std::string> parents) {
   ConsumerContext& ctx = worker.ctx;
-  co_await BlockOnParents(worker, parents);
+  co_await BlockOnParents(ctx, parents, worker.running);
   std::optional<std::string> last_sequence_number;
   if (const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(shard_id)) {
     last_sequence_number = checkpoint->sequence_number;
@@ -108,8 +83,13 @@ sim::Task<void> ShardConsumer(Worker& worker, std::string shard_id,
     co_await ctx.Sleep(Duration::Millis(idle_at_tip && caught_up_ms > 0 ? caught_up_ms : idle_ms));
     idle_at_tip = false;
     if (!iterator.has_value()) {
-      iterator = co_await IteratorAfter(ctx, shard_id, last_sequence_number);
-      if (!iterator.has_value()) continue;
+      auto fresh = co_await IteratorAfter(ctx, shard_id, last_sequence_number);
+      if (fresh.Is(ErrorCode::kResourceNotFound)) {  // expired with its records before this read
+        worker.running.erase(shard_id);              // its children are not blocked on it
+        co_return;
+      }
+      if (!fresh.ok()) continue;
+      iterator = std::move(fresh->ShardIterator);
     }
     auto page = co_await ctx.kinesis.GetRecords({*iterator, max_records, std::nullopt});
     if (page.Is(ErrorCode::kProvisionedThroughputExceeded)) {

@@ -45,8 +45,8 @@ bool ParentDone(const Mapping& mapping, const std::string& parent) {
 
 // AFTER the checkpoint; TRIM_HORIZON when there is none, or when it has been trimmed (what is
 // left of the shard starts at the horizon).
-sim::Task<std::optional<std::string>> IteratorAfterCheckpoint(ConsumerContext& ctx,
-                                                              const std::string& shard_id) {
+sim::Task<model::Outcome<model::GetShardIteratorResponse>> IteratorAfterCheckpoint(
+    ConsumerContext& ctx, const std::string& shard_id) {
   GetShardIteratorRequest request{ctx.stream_name, shard_id, ShardIteratorType::TRIM_HORIZON,
                                   std::nullopt, std::nullopt};
   if (const std::optional<Checkpoint> checkpoint = ctx.app.ReadCheckpoint(shard_id)) {
@@ -58,14 +58,22 @@ sim::Task<std::optional<std::string>> IteratorAfterCheckpoint(ConsumerContext& c
     iterator = co_await ctx.kinesis.GetShardIterator(
         {ctx.stream_name, shard_id, ShardIteratorType::TRIM_HORIZON, std::nullopt, std::nullopt});
   }
-  if (!iterator.ok()) co_return std::nullopt;
-  co_return iterator->ShardIterator;
+  co_return iterator;
 }
 
 void StartPoller(Mapping& mapping, const std::string& shard_id) {
   if (AtShardEnd(mapping.ctx, shard_id) || !mapping.started.insert(shard_id).second) return;
   mapping.polling.insert(shard_id);
   mapping.ctx.Spawn(absl::StrCat("poller:", shard_id), PollShard(mapping, shard_id));
+}
+
+// A shard that has expired with its records (ResourceNotFoundException): no longer polled, and
+// on to the children whose parents are now all finished.
+sim::Task<void> LeaveExpiredShard(Mapping& mapping, const std::string& shard_id) {
+  mapping.polling.erase(shard_id);
+  co_await StartShardsWhoseParentsFinished(
+      mapping.ctx, mapping.polling,
+      [&mapping](const std::string& id) { StartPoller(mapping, id); });
 }
 
 sim::Task<void> PollShard(Mapping& mapping, std::string shard_id) {
@@ -78,17 +86,20 @@ sim::Task<void> PollShard(Mapping& mapping, std::string shard_id) {
   std::optional<std::string> iterator;
   while (true) {
     if (!iterator.has_value()) {
-      iterator = co_await IteratorAfterCheckpoint(ctx, shard_id);
-      if (!iterator.has_value()) {
+      auto fresh = co_await IteratorAfterCheckpoint(ctx, shard_id);
+      if (fresh.Is(ErrorCode::kResourceNotFound)) {  // expired with its records before this read
+        co_await LeaveExpiredShard(mapping, shard_id);
+        co_return;
+      }
+      if (!fresh.ok()) {
         co_await ctx.Sleep(retry_backoff);
         continue;
       }
+      iterator = std::move(fresh->ShardIterator);
     }
     auto batch = co_await ctx.kinesis.GetRecords({*iterator, batch_size, std::nullopt});
-    if (batch.Is(ErrorCode::kResourceNotFound)) {  // expired with its records: on to its children
-      mapping.polling.erase(shard_id);
-      co_await StartShardsWhoseParentsFinished(
-          ctx, mapping.polling, [&mapping](const std::string& id) { StartPoller(mapping, id); });
+    if (batch.Is(ErrorCode::kResourceNotFound)) {  // expired with its records
+      co_await LeaveExpiredShard(mapping, shard_id);
       co_return;
     }
     if (!batch.ok()) {
