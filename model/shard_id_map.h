@@ -6,7 +6,8 @@
 // value stays valid until that entry is erased) — and in addition remembers where each entry of
 // a canonical id ("shardId-" and 12 digits, what the model names every shard; ShardIdNumber) of
 // number below kIndexedNumbers lives, so finding it takes no tree walk. Any other id (a real
-// client's typo, a test's "s1") goes through the tree.
+// client's typo, a test's "s1") goes through the tree. A lookup remembers the entry it found,
+// so even const lookups of one map must not run concurrently (each run has its own maps).
 //
 // Why: the consumers and the judge look a shard up on every call, and a tree walk comparing ids
 // that share their first 18 characters was 7 to 11 % of a property run (perf, 2026-12-06).
@@ -23,32 +24,12 @@
 #include <utility>
 #include <vector>
 
-#include "model/internal/digits.h"
-
 namespace shardsim::model {
 
 // The number of a canonical shard id ("shardId-000000000007" is 7), or nullopt for any other
 // text. A canonical id has exactly 12 decimal digits after "shardId-", and a number that fits
 // in 32 bits (the model never names more shards).
-inline std::optional<uint32_t> ShardIdNumber(std::string_view id) {
-  constexpr std::string_view kPrefix = "shardId-";
-  constexpr size_t kDigits = 12;
-  if (id.size() != kPrefix.size() + kDigits ||
-      std::memcmp(id.data(), kPrefix.data(), kPrefix.size()) != 0) {
-    return std::nullopt;
-  }
-  // Two overlapping loads of eight digits: the first eight, and the last eight (a digit loop was
-  // 4% of a fan-out run, which looks a shard up several times per event).
-  uint64_t first8 = 0;
-  uint64_t last8 = 0;
-  if (!internal::EightDigits(id.data() + kPrefix.size(), first8) ||
-      !internal::EightDigits(id.data() + kPrefix.size() + 4, last8)) {
-    return std::nullopt;
-  }
-  const uint64_t value = first8 / 10'000 * 100'000'000 + last8;
-  if (value > UINT32_MAX) return std::nullopt;
-  return static_cast<uint32_t>(value);
-}
+std::optional<uint32_t> ShardIdNumber(std::string_view id);
 
 template <typename T>
 class ShardIdMap {
@@ -72,8 +53,22 @@ class ShardIdMap {
     }
     return *this;
   }
-  ShardIdMap(ShardIdMap&&) noexcept = default;  // tree nodes stay put, and so does the index
-  ShardIdMap& operator=(ShardIdMap&&) noexcept = default;
+  // Tree nodes stay put in a move, and so the index and the memo move with them.
+  ShardIdMap(ShardIdMap&& other) noexcept
+      : map_(std::move(other.map_)),
+        by_number_(std::move(other.by_number_)),
+        last_(std::exchange(other.last_, nullptr)) {
+    other.clear();
+  }
+  ShardIdMap& operator=(ShardIdMap&& other) noexcept {
+    if (this != &other) {
+      map_ = std::move(other.map_);
+      by_number_ = std::move(other.by_number_);
+      last_ = std::exchange(other.last_, nullptr);
+      other.clear();
+    }
+    return *this;
+  }
 
   // The value of `id`, or null.
   T* Find(std::string_view id) {
@@ -100,12 +95,14 @@ class ShardIdMap {
     if (const std::optional<uint32_t> n = IndexedNumber(id); n && *n < by_number_.size()) {
       by_number_[*n] = nullptr;
     }
+    if (last_ == &*it) last_ = nullptr;
     map_.erase(it);
     return true;
   }
   void clear() {
     map_.clear();
     by_number_.clear();
+    last_ = nullptr;
   }
 
   // In id order.
@@ -127,12 +124,33 @@ class ShardIdMap {
     return n;
   }
 
-  value_type* FindEntry(std::string_view id) {
+  // Whether `a` and `b` are the same id: for a canonical id's length, three word compares and no
+  // call (a loop that reads one shard at a time finds it here, in a dozen instructions).
+  static bool SameId(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    if (a.size() != 20) return a == b;
+    uint64_t a0, a1, b0, b1;
+    uint32_t a2, b2;
+    std::memcpy(&a0, a.data(), 8);
+    std::memcpy(&b0, b.data(), 8);
+    std::memcpy(&a1, a.data() + 8, 8);
+    std::memcpy(&b1, b.data() + 8, 8);
+    std::memcpy(&a2, a.data() + 16, 4);
+    std::memcpy(&b2, b.data() + 16, 4);
+    return ((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2)) == 0;
+  }
+
+  // The entry last found, if it is `id`'s; otherwise by number, or through the tree.
+  value_type* FindEntry(std::string_view id) const {
+    if (last_ != nullptr && SameId(last_->first, id)) return last_;
+    value_type* entry = nullptr;
     if (const std::optional<uint32_t> n = IndexedNumber(id)) {
-      return *n < by_number_.size() ? by_number_[*n] : nullptr;
+      entry = *n < by_number_.size() ? by_number_[*n] : nullptr;
+    } else if (const auto it = map_.find(id); it != map_.end()) {
+      entry = const_cast<value_type*>(&*it);  // NOLINT: this map's own entry
     }
-    const auto it = map_.find(id);
-    return it == map_.end() ? nullptr : &*it;
+    if (entry != nullptr) last_ = entry;
+    return entry;
   }
 
   void Remember(std::string_view id, value_type* entry) {
@@ -144,11 +162,14 @@ class ShardIdMap {
 
   void Reindex() {
     by_number_.clear();
+    last_ = nullptr;
     for (value_type& entry : map_) Remember(entry.first, &entry);
   }
 
   Map map_;
   std::vector<value_type*> by_number_;  // by canonical number; null where no entry
+  // The entry the last lookup found (a loop asks for one shard many times in a row).
+  mutable value_type* last_ = nullptr;
 };
 
 }  // namespace shardsim::model

@@ -72,6 +72,18 @@ TEST(ShardIdMapTest, ACopyFindsItsOwnValuesNotTheOriginals) {
   EXPECT_EQ(*assigned.Find("shardId-000000000004"), 40);
 }
 
+TEST(ShardIdMapTest, TheIdLastFoundIsForgottenWhenItsEntryIsErased) {
+  ShardIdMap<int> map;
+  map["shardId-000000000003"] = 3;
+  map["s1"] = 1;
+  ASSERT_NE(map.Find("s1"), nullptr);  // remembered
+  EXPECT_TRUE(map.erase("s1"));
+  EXPECT_EQ(map.Find("s1"), nullptr);
+  EXPECT_EQ(*map.Find("shardId-000000000003"), 3);
+  EXPECT_TRUE(map.erase("shardId-000000000003"));
+  EXPECT_EQ(map.Find("shardId-000000000003"), nullptr);
+}
+
 TEST(ShardIdMapTest, AnErasedIdIsGoneAndCanComeBack) {
   ShardIdMap<int> map;
   map["shardId-000000000003"] = 3;
@@ -92,9 +104,9 @@ rc::Gen<std::string> GenId() {
 }
 
 RC_GTEST_PROP(ShardIdMapProperty, BehavesAsTheStdMapItWraps, ()) {
-  enum class Op { kSet, kFind, kErase, kCopy };
-  const auto ops = *rc::gen::container<std::vector<std::pair<Op, std::string>>>(
-      rc::gen::pair(rc::gen::element(Op::kSet, Op::kFind, Op::kErase, Op::kCopy), GenId()));
+  enum class Op { kSet, kFind, kErase, kCopy, kMoveAway };
+  const auto ops = *rc::gen::container<std::vector<std::pair<Op, std::string>>>(rc::gen::pair(
+      rc::gen::element(Op::kSet, Op::kFind, Op::kErase, Op::kCopy, Op::kMoveAway), GenId()));
   ShardIdMap<int> map;
   std::map<std::string, int, std::less<>> oracle;
   int next = 1;
@@ -118,6 +130,13 @@ RC_GTEST_PROP(ShardIdMapProperty, BehavesAsTheStdMapItWraps, ()) {
       case Op::kCopy: {
         ShardIdMap<int> copy = map;
         map = std::move(copy);
+        break;
+      }
+      case Op::kMoveAway: {  // the moved-from map is empty, and finds nothing it held
+        ShardIdMap<int> other = std::move(map);
+        RC_ASSERT(map.empty());
+        RC_ASSERT(map.Find(id) == nullptr);
+        map = std::move(other);
         break;
       }
     }
