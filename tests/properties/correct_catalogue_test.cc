@@ -365,17 +365,22 @@ const std::vector<std::string> kFoundScenarios = {
     "a-split-parent-expires-while-a-poller-processes-its-last-batch"};
 
 using EntryAndFile = std::tuple<std::string, std::string>;
+
+// The saved scenario `file` (tests/properties/found/, without ".json") run by `strategy`, with
+// its trace kept.
+absl::StatusOr<RunReport> RunFoundScenario(const std::string& strategy, const std::string& file) {
+  const absl::StatusOr<Scenario> saved =
+      ReadScenarioFile(absl::StrCat(SHARDSIM_FOUND_DIR, "/", file, ".json"));
+  if (!saved.ok()) return saved.status();
+  const consumer::StrategyInfo* info = consumer::StrategyRegistry::Global().Find(strategy);
+  if (info == nullptr) return absl::NotFoundError(absl::StrCat("no strategy ", strategy));
+  return RunScenario(AdaptScenario(*saved, *info), RunOptions{.keep_trace = true});
+}
 class CorrectEntryOnFoundScenario : public ::testing::TestWithParam<EntryAndFile> {};
 
 TEST_P(CorrectEntryOnFoundScenario, KeepsEveryPropertyWhenTheSplitParentExpiresMidBatch) {
   const auto& [strategy, file] = GetParam();
-  const absl::StatusOr<Scenario> saved =
-      ReadScenarioFile(absl::StrCat(SHARDSIM_FOUND_DIR, "/", file, ".json"));
-  ASSERT_TRUE(saved.ok()) << saved.status();
-  const consumer::StrategyInfo* info = consumer::StrategyRegistry::Global().Find(strategy);
-  ASSERT_NE(info, nullptr);
-  const absl::StatusOr<RunReport> report =
-      RunScenario(AdaptScenario(*saved, *info), RunOptions{.keep_trace = true});
+  const absl::StatusOr<RunReport> report = RunFoundScenario(strategy, file);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->passed()) << Explain(*report);
   // The split parent left the listing while the consumer still had its records to process.
@@ -404,13 +409,7 @@ class CorrectEntryOnMergedChildScenario : public ::testing::TestWithParam<EntryA
 
 TEST_P(CorrectEntryOnMergedChildScenario, KeepsEveryPropertyWhenTheMergedChildExpiresUnread) {
   const auto& [strategy, file] = GetParam();
-  const absl::StatusOr<Scenario> saved =
-      ReadScenarioFile(absl::StrCat(SHARDSIM_FOUND_DIR, "/", file, ".json"));
-  ASSERT_TRUE(saved.ok()) << saved.status();
-  const consumer::StrategyInfo* info = consumer::StrategyRegistry::Global().Find(strategy);
-  ASSERT_NE(info, nullptr);
-  const absl::StatusOr<RunReport> report =
-      RunScenario(AdaptScenario(*saved, *info), RunOptions{.keep_trace = true});
+  const absl::StatusOr<RunReport> report = RunFoundScenario(strategy, file);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->passed()) << Explain(*report);
   // The merge and the split happened, and the listing came down to the split's two children.
