@@ -55,7 +55,8 @@ class CheckpointStore {
   std::optional<Checkpoint> Read(std::string_view shard_id) const;
   // The stored checkpoint without a copy (null if none); valid until the next Write.
   const Checkpoint* Find(std::string_view shard_id) const;
-  void Write(std::string_view shard_id, Checkpoint checkpoint);
+  // Copied into the entry's room (no allocation once it has held as long a number).
+  void Write(std::string_view shard_id, const Checkpoint& checkpoint);
   // Ordered by shard id.
   const std::map<std::string, Checkpoint, std::less<>>& all() const {
     return checkpoints_.ordered();
@@ -112,6 +113,7 @@ class Application {
   ApplicationEvents* events_;
   KeyValueStore* table_;
   Duration processing_time_;
+  consumer::Checkpoint written_;  // the last Checkpoint's, kept for its room
 };
 
 }  // namespace shardsim::consumer
