@@ -438,8 +438,10 @@ struct SubscribeToShardEvent {
 struct SubscriptionPoll {
   enum class Kind { kEvent, kWait, kComplete, kFailed };
   Kind kind = Kind::kWait;
-  std::optional<SubscribeToShardEvent> event;  // kEvent
-  Instant wake_at;                             // kWait
+  // kEvent. Read it only for kEvent: a poll observed into again (KinesisModel::
+  // ObserveSubscription) may keep an emptied event's room while it is a kWait.
+  std::optional<SubscribeToShardEvent> event;
+  Instant wake_at;  // kWait
   // kWait at the tip: ask again at wake_at, or sooner when the subscription's shard changes
   // (KinesisModel::WakeOnChange says when).
   bool until_change = false;
