@@ -208,11 +208,19 @@ void KinesisModel::DescribeInto(std::optional<IteratorInfo>& out, std::string_vi
 std::string KinesisModel::EncodeIterator(const Stream& stream, const ShardStore& shard,
                                          const Position& position, Instant issued, bool stuck,
                                          std::optional<IteratorInfo>* described) {
+  std::string text;
+  EncodeIteratorInto(stream, shard, position, issued, stuck, described, text);
+  return text;
+}
+
+void KinesisModel::EncodeIteratorInto(const Stream& stream, const ShardStore& shard,
+                                      const Position& position, Instant issued, bool stuck,
+                                      std::optional<IteratorInfo>* described, std::string& out) {
   if (described != nullptr) {
     DescribeInto(*described, stream.name, shard.id(), position, issued, stuck);
   }
-  return token_memo_->Encode(IteratorToken{stream.name, shard.index(), position, issued, stuck},
-                             shard.id());
+  token_memo_->EncodeInto(IteratorToken{stream.name, shard.index(), position, issued, stuck},
+                          shard.id(), out);
 }
 
 // CreateStream / ListShards -----------------------------------------------------------------
@@ -717,6 +725,8 @@ void KinesisModel::ObserveGetRecords(Instant now, std::string_view client,
   Advance(now);
   call.at = now;
   if (call.client.data() != client.data()) call.client.assign(client);
+  // The last call's token, whose room this call's NextShardIterator takes.
+  std::string token_room = std::move(call.request.ShardIterator);
   call.request = std::move(request);
   // The one decode of the request's token (the memo's entry is valid until its next use).
   const internal::DecodedToken* decoded = token_memo_->Decode(call.request.ShardIterator);
@@ -730,7 +740,7 @@ void KinesisModel::ObserveGetRecords(Instant now, std::string_view client,
   if (std::optional<KinesisError> bad_limit = CheckLimit(call.request)) {
     call.outcome = *std::move(bad_limit);
   } else {
-    ReadRecords(now, call.request, decoded, &call.next, call.outcome);
+    ReadRecords(now, call.request, decoded, &call.next, call.outcome, &token_room);
   }
   // ReadRecords describes the NextShardIterator it issues, and only that.
   if (!call.outcome.ok() || !call.outcome->NextShardIterator.has_value()) call.next.reset();
@@ -760,7 +770,7 @@ GetRecordsResponse& FreshResponse(Outcome<GetRecordsResponse>& out) {
 void KinesisModel::ReadRecords(Instant now, const GetRecordsRequest& request,
                                const internal::DecodedToken* decoded,
                                std::optional<IteratorInfo>* next_info,
-                               Outcome<GetRecordsResponse>& out) {
+                               Outcome<GetRecordsResponse>& out, std::string* token_room) {
   Outcome<Resolved> resolved = ResolveIterator(now, request, decoded);
   if (!resolved.ok()) {
     out = resolved.error();
@@ -774,9 +784,13 @@ void KinesisModel::ReadRecords(Instant now, const GetRecordsRequest& request,
   }
 
   GetRecordsResponse& response = FreshResponse(out);
+  const auto next_token = [&response, token_room]() -> std::string& {
+    return token_room != nullptr ? response.NextShardIterator.emplace(std::move(*token_room))
+                                 : response.NextShardIterator.emplace();
+  };
   if (resolved->token.stuck) {
     response.MillisBehindLatest = stream.options.retention.millis();
-    response.NextShardIterator = EncodeIterator(stream, shard, Position{}, now, true, next_info);
+    EncodeIteratorInto(stream, shard, Position{}, now, true, next_info, next_token());
     return;
   }
   const Position at = ReadStart(stream.options, shard, resolved->token.position, now);
@@ -790,7 +804,7 @@ void KinesisModel::ReadRecords(Instant now, const GetRecordsRequest& request,
     response.ChildShards = ChildShardsOf(stream, shard);
     return;  // the end of a closed shard: no NextShardIterator, MillisBehindLatest 0
   }
-  response.NextShardIterator = EncodeIterator(stream, shard, *next, now, false, next_info);
+  EncodeIteratorInto(stream, shard, *next, now, false, next_info, next_token());
   response.MillisBehindLatest = internal::MillisBehindLatest(FactsAt(shard, *next, now));
 }
 

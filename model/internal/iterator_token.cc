@@ -193,6 +193,13 @@ uint64_t TailOf(std::string_view text) {
 }  // namespace
 
 std::string IteratorTokenMemo::Encode(const IteratorToken& token, std::string_view shard_id) {
+  std::string text;
+  EncodeInto(token, shard_id, text);
+  return text;
+}
+
+void IteratorTokenMemo::EncodeInto(const IteratorToken& token, std::string_view shard_id,
+                                   std::string& out) {
   // Into the oldest entry in place, so its strings' capacity is reused.
   Entry& e = entries_[next_++ % entries_.size()];
   EncodeIteratorTokenInto(token, e.text);
@@ -204,7 +211,7 @@ std::string IteratorTokenMemo::Encode(const IteratorToken& token, std::string_vi
   } else {
     e.decoded.emplace(DecodedToken{token, std::string(shard_id)});
   }
-  return e.text;
+  out.assign(e.text);
 }
 
 const DecodedToken* IteratorTokenMemo::Decode(std::string_view text) {

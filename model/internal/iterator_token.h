@@ -50,6 +50,8 @@ class IteratorTokenMemo {
  public:
   // `shard_id`: the id of the shard the token names (its issuer has it at hand).
   std::string Encode(const IteratorToken& token, std::string_view shard_id);
+  // The same, into `out`'s room.
+  void EncodeInto(const IteratorToken& token, std::string_view shard_id, std::string& out);
   // The token `text` spells, or nullptr when it is none. Valid until the next call.
   const DecodedToken* Decode(std::string_view text);
 
