@@ -1,5 +1,8 @@
 #include "model/sequence_number.h"
 
+#include <array>
+#include <string>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -152,7 +155,25 @@ SequenceNumber SequenceNumber::FromFields(const SequenceNumberFields& fields) {
   return SequenceNumber(WordsOf(BitsOfFields(fields)));
 }
 
+namespace {
+
+// The number ToString last printed on this thread, and its text. The model prints a
+// subscription's continuation and the judge parses it back when the consumer checkpoints it
+// (measured: a parse per event, 1.4% of a lambda-efo run; this spares about half of it);
+// Parse(ToString(n)) is n, so the text found here needs no parse. (Four entries found no more.)
+// Per thread: runs on other threads print their own.
+struct LastPrinted {
+  std::array<uint64_t, 3> words = {};
+  std::string text;  // empty until something is printed
+};
+thread_local LastPrinted last_printed;
+
+}  // namespace
+
 absl::StatusOr<SequenceNumber> SequenceNumber::Parse(std::string_view text) {
+  if (!last_printed.text.empty() && text == last_printed.text) {
+    return SequenceNumber(last_printed.words);
+  }
   // Measured: checking the syntax first scanned the text twice (the judge parses every
   // checkpoint); FromDecimal rejects what is not digits, so text of the right length and no
   // leading zero goes to it directly, and only a failure is explained by CheckDecimalSyntax.
@@ -188,7 +209,12 @@ uint32_t SequenceNumber::shard_index() const {
 
 uint64_t SequenceNumber::counter() const { return Get(BitsOf(words_), kCounter); }
 
-std::string SequenceNumber::ToString() const { return BitsOf(words_).ToDecimal(); }
+std::string SequenceNumber::ToString() const {
+  std::string text = BitsOf(words_).ToDecimal();
+  last_printed.words = words_;
+  last_printed.text.assign(text);
+  return text;
+}
 
 // Every record a GetRecords returns is printed here: straight from the bits.
 std::string EncodeSequenceNumber(const SequenceNumberFields& fields) {

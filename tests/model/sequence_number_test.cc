@@ -80,6 +80,18 @@ TEST(SequenceNumber, ArticleRecordsParseAndPrintBackTheSameDigits) {
   EXPECT_EQ(first->counter(), 8398u);
 }
 
+TEST(SequenceNumber, TextJustPrintedParsesBackAndOtherTextsStillParse) {
+  const SequenceNumber first = SequenceNumber::FromFields(ArticleFirstFields());
+  const SequenceNumber second = SequenceNumber::FromFields(ArticleSecondFields());
+  const std::string printed = second.ToString();  // remembered as the last printed
+  EXPECT_EQ(SequenceNumber::Parse(printed).value(), second);
+  EXPECT_EQ(SequenceNumber::Parse(kArticleFirst).value(), first);
+  EXPECT_EQ(SequenceNumber::Parse(printed).value(), second);
+  std::string bad = printed;
+  bad.back() = 'x';  // one character off the remembered text is parsed, and refused
+  EXPECT_FALSE(SequenceNumber::Parse(bad).ok());
+}
+
 TEST(SequenceNumber, ArticleSecondRecordIsGreaterThanTheFirst) {
   const SequenceNumber first = SequenceNumber::FromFields(ArticleFirstFields());
   const SequenceNumber second = SequenceNumber::FromFields(ArticleSecondFields());
