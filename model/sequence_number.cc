@@ -210,10 +210,15 @@ uint32_t SequenceNumber::shard_index() const {
 uint64_t SequenceNumber::counter() const { return Get(BitsOf(words_), kCounter); }
 
 std::string SequenceNumber::ToString() const {
-  std::string text = BitsOf(words_).ToDecimal();
-  last_printed.words = words_;
-  last_printed.text.assign(text);
+  std::string text;
+  ToStringInto(text);
   return text;
+}
+
+void SequenceNumber::ToStringInto(std::string& out) const {
+  BitsOf(words_).ToDecimalInto(out);
+  last_printed.words = words_;
+  last_printed.text.assign(out);
 }
 
 // Every record a GetRecords returns is printed here: straight from the bits.

@@ -91,6 +91,8 @@ class SequenceNumber {
 
   // The 56-digit decimal form, as Kinesis prints it.
   std::string ToString() const;
+  // The same, into `out`'s room (no allocation once it has held a number).
+  void ToStringInto(std::string& out) const;
 
   friend auto operator<=>(const SequenceNumber&, const SequenceNumber&) = default;
   friend std::ostream& operator<<(std::ostream& os, const SequenceNumber& s) {

@@ -116,7 +116,7 @@ struct KinesisModel::Subscription {
   const std::string& ContinuationText(const SequenceNumber& number) {
     if (printed_continuation != number) {
       printed_continuation = number;
-      printed_continuation_text = number.ToString();
+      number.ToStringInto(printed_continuation_text);
     }
     return printed_continuation_text;
   }

@@ -97,6 +97,12 @@ int Uint192::BitWidth() const {
 }
 
 std::string Uint192::ToDecimal() const {
+  std::string out;
+  ToDecimalInto(out);
+  return out;
+}
+
+void Uint192::ToDecimalInto(std::string& out) const {
   // Repeated division by 10^19; chunks come out least significant first. 192 bits need at
   // most 58 digits, so four chunks. Each chunk is written as 19 digits from the right, and the
   // leading zeros are dropped at the end (this is on every record GetRecords returns).
@@ -115,7 +121,7 @@ std::string Uint192::ToDecimal() const {
     WriteChunk(remainder, text.data() + begin);
   } while (first_word < quotient.size());
   while (begin + 1 < text.size() && text[begin] == '0') ++begin;
-  return std::string(text.data() + begin, text.size() - begin);
+  out.assign(text.data() + begin, text.size() - begin);
 }
 
 namespace {

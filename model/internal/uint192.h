@@ -49,6 +49,8 @@ class Uint192 {
 
   // Shortest decimal form: "0", or digits without a leading zero.
   std::string ToDecimal() const;
+  // The same, into `out`'s room.
+  void ToDecimalInto(std::string& out) const;
   // The value of `text` when it is a non-empty string of ASCII digits without a leading zero
   // ("0" itself is fine) whose value fits in 192 bits; std::nullopt otherwise.
   static std::optional<Uint192> FromDecimal(std::string_view text);

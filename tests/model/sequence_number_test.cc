@@ -80,6 +80,14 @@ TEST(SequenceNumber, ArticleRecordsParseAndPrintBackTheSameDigits) {
   EXPECT_EQ(first->counter(), 8398u);
 }
 
+TEST(SequenceNumber, PrintingIntoAStringReplacesWhatItHeld) {
+  std::string text = "some longer text that was there before the number was printed into it";
+  SequenceNumber::FromFields(ArticleSecondFields()).ToStringInto(text);
+  EXPECT_EQ(text, kArticleSecond);
+  SequenceNumber::FromFields(ArticleFirstFields()).ToStringInto(text);
+  EXPECT_EQ(text, kArticleFirst);
+}
+
 TEST(SequenceNumber, TextJustPrintedParsesBackAndOtherTextsStillParse) {
   const SequenceNumber first = SequenceNumber::FromFields(ArticleFirstFields());
   const SequenceNumber second = SequenceNumber::FromFields(ArticleSecondFields());
