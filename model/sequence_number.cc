@@ -160,8 +160,8 @@ namespace {
 // The number ToString last printed on this thread, and its text. The model prints a
 // subscription's continuation and the judge parses it back when the consumer checkpoints it
 // (measured: a parse per event, 1.4% of a lambda-efo run; this spares about half of it);
-// Parse(ToString(n)) is n, so the text found here needs no parse. (Four entries found no more.)
-// Per thread: runs on other threads print their own.
+// Parse(ToString(n)) is n for every n it remembers, so the text found here needs no parse. (Four
+// entries found no more.) Per thread: runs on other threads print their own.
 struct LastPrinted {
   std::array<uint64_t, 3> words = {};
   std::string text;  // empty until something is printed
@@ -216,9 +216,14 @@ std::string SequenceNumber::ToString() const {
 }
 
 void SequenceNumber::ToStringInto(std::string& out) const {
-  BitsOf(words_).ToDecimalInto(out);
-  last_printed.words = words_;
-  last_printed.text.assign(out);
+  const Uint192 bits = BitsOf(words_);
+  bits.ToDecimalInto(out);
+  // Remembered only when Parse would give this number back (56 digits and a valid layout).
+  if (out.size() == static_cast<size_t>(kSequenceNumberDigits) &&
+      CheckLayout(sim::ToAbsl(out), bits).ok()) {
+    last_printed.words = words_;
+    last_printed.text.assign(out);
+  }
 }
 
 // Every record a GetRecords returns is printed here: straight from the bits.

@@ -94,8 +94,8 @@ void CommitBatch(ConsumerContext& ctx, const std::string& shard_id, Batch& batch
 }
 
 // Invokes the function with the batch (none when it holds no record) and, once every record
-// succeeded, checkpoints it. Most events bring no record: those are committed without a
-// coroutine frame.
+// succeeded, checkpoints it. (An event that brings no record is committed by CommitBatch
+// alone, without a coroutine frame.)
 sim::Task<void> Invoke(ConsumerContext& ctx, const std::string& shard_id, Batch& batch) {
   // Moved, not copied: the batch is emptied below (a record's data may be 256 KiB).
   for (Record& record : batch.records) co_await ctx.app.Process(shard_id, std::move(record));
@@ -152,8 +152,9 @@ sim::Task<SubscriptionEnd> ReadSubscription(Mapping& mapping, const std::string&
     if (!event.ok() || !event->has_value()) break;
     SubscribeToShardEvent& e = **event;
     if (e.Records.empty()) {  // no frame for Gather: it would only note the continuation
-      if (e.ContinuationSequenceNumber.has_value())
+      if (e.ContinuationSequenceNumber.has_value()) {
         batch.SetCheckpoint(*e.ContinuationSequenceNumber);
+      }
     } else {
       co_await Gather(mapping, shard_id, batch, e);
     }
