@@ -417,11 +417,11 @@ SubscriptionPoll KinesisModel::EndSubscription(Subscription& subscription, Subsc
 }
 
 void KinesisModel::WakeOnChange(uint64_t subscription_id, std::function<void()> wake) {
-  SetWake(Wake{.subscription_id = subscription_id, .call = std::move(wake)});
+  SetWake(subscription_id, Wake{.call = std::move(wake)});
 }
 
 void KinesisModel::WakeOnChange(uint64_t subscription_id, std::shared_ptr<sim::Signal> signal) {
-  SetWake(Wake{.subscription_id = subscription_id, .signal = std::move(signal)});
+  SetWake(subscription_id, Wake{.signal = std::move(signal)});
 }
 
 void KinesisModel::Wake::Fire() const {
@@ -432,39 +432,34 @@ void KinesisModel::Wake::Fire() const {
   }
 }
 
-void KinesisModel::SetWake(Wake wake) {
-  SHARDSIM_CHECK(FindSubscription(wake.subscription_id) != nullptr,
-                 "WakeOnChange of an id never issued");
-  const auto it =
-      std::lower_bound(wakes_.begin(), wakes_.end(), wake.subscription_id,
-                       [](const Wake& entry, uint64_t id) { return entry.subscription_id < id; });
-  if (it != wakes_.end() && it->subscription_id == wake.subscription_id) {
-    *it = std::move(wake);
-  } else {
-    wakes_.insert(it, std::move(wake));
-  }
+void KinesisModel::SetWake(uint64_t subscription_id, Wake wake) {
+  Subscription* s = FindSubscription(subscription_id);
+  SHARDSIM_CHECK(s != nullptr, "WakeOnChange of an id never issued");
+  s->wake = std::move(wake);
+  const auto it = std::lower_bound(waiting_.begin(), waiting_.end(), subscription_id);
+  if (it == waiting_.end() || *it != subscription_id) waiting_.insert(it, subscription_id);
 }
 
 void KinesisModel::CancelWake(uint64_t subscription_id) {
-  const auto it =
-      std::lower_bound(wakes_.begin(), wakes_.end(), subscription_id,
-                       [](const Wake& entry, uint64_t id) { return entry.subscription_id < id; });
-  if (it != wakes_.end() && it->subscription_id == subscription_id) wakes_.erase(it);
+  const auto it = std::lower_bound(waiting_.begin(), waiting_.end(), subscription_id);
+  if (it == waiting_.end() || *it != subscription_id) return;
+  waiting_.erase(it);
+  FindSubscription(subscription_id)->wake = Wake{};
 }
 
 void KinesisModel::WakeSubscribers(const Stream& stream, std::optional<uint32_t> shard_index) {
-  if (wakes_.empty()) return;
+  if (waiting_.empty()) return;
   std::vector<Wake> due;  // taken out first: a wake may add another
-  for (auto it = wakes_.begin(); it != wakes_.end();) {
-    const Subscription& s = *FindSubscription(it->subscription_id);
+  for (auto it = waiting_.begin(); it != waiting_.end();) {
+    Subscription& s = *FindSubscription(*it);
     const bool mine = s.stream == stream.name && s.stream_created == stream.created &&
                       (!shard_index || s.shard_index == *shard_index);
     if (!mine) {
       ++it;
       continue;
     }
-    due.push_back(std::move(*it));
-    it = wakes_.erase(it);
+    due.push_back(std::exchange(s.wake, Wake{}));
+    it = waiting_.erase(it);
   }
   for (const Wake& wake : due) wake.Fire();
 }

@@ -132,6 +132,8 @@ struct KinesisModel::Subscription {
     SequenceNumber number;
   };
   std::optional<ContinuationMemo> continuation_memo;
+  // Its WakeOnChange wake, while its id is in KinesisModel::waiting_.
+  Wake wake;
   // Set once it ended: kComplete or kFailed, repeated to every later poll.
   std::optional<SubscriptionPoll> ended;
   // What its last poll found (SubscriptionConsumer), valid while the model's erasures count is
