@@ -13,16 +13,53 @@ namespace shardsim::model::internal {
 namespace {
 
 constexpr uint64_t kMagic = 1;
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kVersion = 2;
 constexpr size_t kMaxTokenChars = 4096;
-constexpr uint64_t kMaxStreamNameBytes = 128;
+constexpr size_t kMaxStreamNameBytes = 128;
+constexpr size_t kStreamHeadBytes = 8 + 1 + 1;  // magic, version, name length
+// Flags, two zero bytes, shard index, bucket, ordinal, issue time; then the checksum.
+constexpr size_t kCheckedIteratorBytes = 1 + 2 + 4 + 3 * 8;
+constexpr size_t kIteratorBytes = kCheckedIteratorBytes + 8;
+static_assert(kIteratorBytes % 3 == 0 &&
+              kIteratorBytes / 3 * 4 == IteratorTokenMemo::kIteratorChars);
 
-bool GetU64(std::string_view& in, uint64_t& v) {
-  if (in.size() < 8) return false;
-  v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  in.remove_prefix(8);
-  return true;
+// The stream part's size for a name of `name_bytes`: whole groups of three.
+size_t StreamPartBytes(size_t name_bytes) { return (kStreamHeadBytes + name_bytes + 2) / 3 * 3; }
+
+void PutU64(char* at, uint64_t v) {  // big-endian, as one store
+  const uint64_t big = __builtin_bswap64(v);
+  std::memcpy(at, &big, sizeof big);
+}
+
+uint64_t GetU64(const char* at) {
+  uint64_t big;
+  std::memcpy(&big, at, sizeof big);
+  return __builtin_bswap64(big);
+}
+
+// The stream part of `stream`'s tokens.
+std::string StreamPart(std::string_view stream) {
+  std::string raw(StreamPartBytes(stream.size()), '\0');
+  PutU64(raw.data(), kMagic);
+  raw[8] = static_cast<char>(kVersion);
+  raw[9] = static_cast<char>(std::min<size_t>(stream.size(), 255));
+  stream.copy(raw.data() + kStreamHeadBytes, stream.size());
+  return raw;
+}
+
+// The iterator part of `token` into `raw` (kIteratorBytes), its checksum seeded with the hash
+// of the stream part.
+void WriteIteratorPart(const IteratorToken& token, uint64_t stream_part_hash, char* raw) {
+  raw[0] = static_cast<char>(token.stuck ? 1 : 0);
+  raw[1] = 0;
+  raw[2] = 0;
+  const uint32_t shard = __builtin_bswap32(token.shard_index);
+  std::memcpy(raw + 3, &shard, sizeof shard);
+  PutU64(raw + 7, token.position.bucket);
+  PutU64(raw + 15, token.position.ordinal);
+  PutU64(raw + 23, static_cast<uint64_t>(token.issued.unix_micros()));
+  PutU64(raw + kCheckedIteratorBytes,
+         sim::HashBytes(std::string_view(raw, kCheckedIteratorBytes), stream_part_hash));
 }
 
 // The value of a standard base64 digit, or -1.
@@ -74,11 +111,10 @@ constexpr std::array<char, 2 * 4096> kBase64DigitPairs = [] {
   return pairs;
 }();
 
-// Standard padded base64 of `raw` into `text` (its capacity reused): what absl::Base64Escape
-// gives, by hand because that was 7% of a polling run (one token per GetRecords).
-void Base64Into(std::string_view raw, std::string& text) {
-  text.resize((raw.size() + 2) / 3 * 4);
-  char* out = text.data();
+// Standard padded base64 of `raw` at `out` ((raw.size() + 2) / 3 * 4 characters): what
+// absl::Base64Escape gives, by hand because that was 7% of a polling run (one token per
+// GetRecords).
+void Base64Into(std::string_view raw, char* out) {
   const auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<uint8_t>(raw[i])); };
   size_t i = 0;
   // Six bytes (eight digits) from one 8-byte load while a whole load fits. Measured: about 120
@@ -108,29 +144,32 @@ void Base64Into(std::string_view raw, std::string& text) {
   }
 }
 
-// The fields after the magic number and before the checksum, or nullopt.
+// The token `raw` holds, or nullopt.
 std::optional<IteratorToken> ParseFields(std::string_view raw) {
-  std::string_view in = raw;
-  uint64_t magic, shard, bucket, ordinal, issued, name_size, checksum;
-  if (!GetU64(in, magic) || magic != kMagic || in.size() < 2) return std::nullopt;
-  const auto version = static_cast<uint8_t>(in[0]);
-  const auto flags = static_cast<uint8_t>(in[1]);
-  in.remove_prefix(2);
-  if (version != kVersion || flags > 1) return std::nullopt;
-  if (!GetU64(in, shard) || !GetU64(in, bucket) || !GetU64(in, ordinal) || !GetU64(in, issued) ||
-      !GetU64(in, name_size)) {
+  if (raw.size() < kStreamHeadBytes + kIteratorBytes) return std::nullopt;
+  const auto version = static_cast<uint8_t>(raw[8]);
+  const auto name_bytes = static_cast<uint8_t>(raw[9]);
+  if (GetU64(raw.data()) != kMagic || version != kVersion || name_bytes > kMaxStreamNameBytes) {
     return std::nullopt;
   }
-  if (shard > UINT32_MAX || name_size > kMaxStreamNameBytes || in.size() != name_size + 8) {
+  const size_t stream_part_bytes = StreamPartBytes(name_bytes);
+  if (raw.size() != stream_part_bytes + kIteratorBytes) return std::nullopt;
+  for (size_t i = kStreamHeadBytes + name_bytes; i < stream_part_bytes; ++i) {
+    if (raw[i] != 0) return std::nullopt;
+  }
+  const char* it = raw.data() + stream_part_bytes;
+  const auto flags = static_cast<uint8_t>(it[0]);
+  if (flags > 1 || it[1] != 0 || it[2] != 0) return std::nullopt;
+  const uint64_t stream_part_hash = sim::HashBytes(raw.substr(0, stream_part_bytes));
+  if (GetU64(it + kCheckedIteratorBytes) !=
+      sim::HashBytes(std::string_view(it, kCheckedIteratorBytes), stream_part_hash)) {
     return std::nullopt;
   }
-  const std::string_view name = in.substr(0, name_size);
-  in.remove_prefix(name_size);
-  if (!GetU64(in, checksum) || checksum != sim::HashBytes(raw.substr(0, raw.size() - 8))) {
-    return std::nullopt;
-  }
-  return IteratorToken{std::string(name), static_cast<uint32_t>(shard), Position{bucket, ordinal},
-                       Instant::FromUnixMicros(static_cast<int64_t>(issued)), flags == 1};
+  uint32_t shard;
+  std::memcpy(&shard, it + 3, sizeof shard);
+  return IteratorToken{std::string(raw.substr(kStreamHeadBytes, name_bytes)),
+                       __builtin_bswap32(shard), Position{GetU64(it + 7), GetU64(it + 15)},
+                       Instant::FromUnixMicros(static_cast<int64_t>(GetU64(it + 23))), flags == 1};
 }
 
 }  // namespace
@@ -142,34 +181,13 @@ std::string EncodeIteratorToken(const IteratorToken& token) {
 }
 
 void EncodeIteratorTokenInto(const IteratorToken& token, std::string& text) {
-  // The bytes on the stack when the stream name fits a valid token (every token the model
-  // issues); a longer name (which no token decodes to) on the heap.
-  constexpr size_t kFixedBytes = 8 + 2 + 5 * 8 + 8;
-  char stack[kFixedBytes + kMaxStreamNameBytes];
-  std::string heap;
-  char* raw = stack;
-  if (token.stream.size() > kMaxStreamNameBytes) {
-    heap.resize(kFixedBytes + token.stream.size());
-    raw = heap.data();
-  }
-  size_t size = 0;
-  const auto put_u64 = [&](uint64_t v) {  // big-endian, as one store
-    const uint64_t big = __builtin_bswap64(v);
-    std::memcpy(raw + size, &big, sizeof big);
-    size += sizeof big;
-  };
-  put_u64(kMagic);
-  raw[size++] = static_cast<char>(kVersion);
-  raw[size++] = static_cast<char>(token.stuck ? 1 : 0);
-  put_u64(token.shard_index);
-  put_u64(token.position.bucket);
-  put_u64(token.position.ordinal);
-  put_u64(static_cast<uint64_t>(token.issued.unix_micros()));
-  put_u64(token.stream.size());
-  token.stream.copy(raw + size, token.stream.size());
-  size += token.stream.size();
-  put_u64(sim::HashBytes(std::string_view(raw, size)));
-  Base64Into(std::string_view(raw, size), text);
+  const std::string stream_part = StreamPart(token.stream);
+  char iterator_part[kIteratorBytes];
+  WriteIteratorPart(token, sim::HashBytes(stream_part), iterator_part);
+  const size_t stream_chars = stream_part.size() / 3 * 4;
+  text.resize(stream_chars + IteratorTokenMemo::kIteratorChars);
+  Base64Into(stream_part, text.data());
+  Base64Into(std::string_view(iterator_part, kIteratorBytes), text.data() + stream_chars);
 }
 
 std::optional<IteratorToken> DecodeIteratorToken(std::string_view text) {
@@ -200,10 +218,23 @@ std::string IteratorTokenMemo::Encode(const IteratorToken& token, std::string_vi
 
 void IteratorTokenMemo::EncodeInto(const IteratorToken& token, std::string_view shard_id,
                                    std::string& out) {
+  if (stream_part_text_.empty() || token.stream != stream_) {
+    const std::string stream_part = StreamPart(token.stream);
+    stream_part_text_.resize(stream_part.size() / 3 * 4);
+    Base64Into(stream_part, stream_part_text_.data());
+    stream_part_hash_ = sim::HashBytes(stream_part);
+    stream_ = token.stream;
+    ++generation_;
+  }
   // Into the oldest entry in place, so its strings' capacity is reused.
   Entry& e = entries_[next_++ % entries_.size()];
-  EncodeIteratorTokenInto(token, e.text);
-  e.tail = TailOf(e.text);
+  char iterator_part[kIteratorBytes];
+  WriteIteratorPart(token, stream_part_hash_, iterator_part);
+  Base64Into(std::string_view(iterator_part, kIteratorBytes), e.iterator_text.data());
+  e.issued = true;
+  e.generation = generation_;
+  e.size = stream_part_text_.size() + kIteratorChars;
+  e.tail = TailOf(std::string_view(e.iterator_text.data(), kIteratorChars));
   if (e.decoded.has_value()) {
     e.decoded->token = token;
     if (e.decoded->shard_id != shard_id)
@@ -211,7 +242,18 @@ void IteratorTokenMemo::EncodeInto(const IteratorToken& token, std::string_view 
   } else {
     e.decoded.emplace(DecodedToken{token, std::string(shard_id)});
   }
-  out.assign(e.text);
+  out.resize(e.size);
+  std::memcpy(out.data(), stream_part_text_.data(), stream_part_text_.size());
+  std::memcpy(out.data() + stream_part_text_.size(), e.iterator_text.data(), kIteratorChars);
+}
+
+bool IteratorTokenMemo::Matches(const Entry& e, std::string_view text, uint64_t tail) const {
+  if (e.size == 0 || e.size != text.size() || e.tail != tail) return false;
+  if (!e.issued) return e.text == text;
+  const size_t stream_chars = stream_part_text_.size();
+  return e.generation == generation_ && text.size() == stream_chars + kIteratorChars &&
+         std::memcmp(text.data(), stream_part_text_.data(), stream_chars) == 0 &&
+         std::memcmp(text.data() + stream_chars, e.iterator_text.data(), kIteratorChars) == 0;
 }
 
 const DecodedToken* IteratorTokenMemo::Decode(std::string_view text) {
@@ -219,9 +261,7 @@ const DecodedToken* IteratorTokenMemo::Decode(std::string_view text) {
   const uint64_t tail = TailOf(text);
   for (size_t age = 1; age <= entries_.size(); ++age) {
     const Entry& e = entries_[(next_ - age) % entries_.size()];
-    if (e.tail == tail && e.text.size() == text.size() && !e.text.empty() && e.text == text) {
-      return e.decoded.has_value() ? &*e.decoded : nullptr;
-    }
+    if (Matches(e, text, tail)) return e.decoded.has_value() ? &*e.decoded : nullptr;
   }
   std::optional<IteratorToken> token = DecodeIteratorToken(text);
   if (!token.has_value()) return Remember(text, std::nullopt);
@@ -232,7 +272,9 @@ const DecodedToken* IteratorTokenMemo::Decode(std::string_view text) {
 const DecodedToken* IteratorTokenMemo::Remember(std::string_view text,
                                                 std::optional<DecodedToken> decoded) {
   Entry& e = entries_[next_++ % entries_.size()];
+  e.issued = false;
   e.text.assign(text.data(), text.size());
+  e.size = text.size();
   e.tail = TailOf(text);
   e.decoded = std::move(decoded);
   return e.decoded.has_value() ? &*e.decoded : nullptr;

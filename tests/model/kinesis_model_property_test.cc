@@ -35,6 +35,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -886,26 +887,30 @@ StreamOptions OptionsFor(int choice) {
   return o;
 }
 
-// An iterator token in the model's layout (kinesis_model.cc) with a valid checksum and whatever
-// fields we like: what a caller who read the source can send. KinesisModelTokens below checks
-// that this still matches the model's layout, so the forgery property cannot pass vacuously.
-std::string ForgeToken(uint64_t shard, uint64_t bucket, uint64_t ordinal, uint64_t issued_us,
+// An iterator token in the model's layout (model/internal/iterator_token.h) with a valid
+// checksum and whatever fields we like: what a caller who read the source can send.
+// KinesisModelTokens below checks that this still matches the model's layout, so the forgery
+// property cannot pass vacuously.
+std::string ForgeToken(uint32_t shard, uint64_t bucket, uint64_t ordinal, uint64_t issued_us,
                        const std::string& stream, bool stuck) {
-  std::string raw;
-  auto put = [&raw](uint64_t v) {
-    for (int i = 7; i >= 0; --i) raw.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  std::string part;
+  auto put = [&part](uint64_t v, int bytes) {
+    for (int i = bytes - 1; i >= 0; --i) part.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
   };
-  put(1);
-  raw.push_back(1);
-  raw.push_back(stuck ? 1 : 0);
-  put(shard);
-  put(bucket);
-  put(ordinal);
-  put(issued_us);
-  put(stream.size());
-  raw += stream;
-  put(sim::HashBytes(raw));
-  return absl::Base64Escape(raw);
+  put(1, 8);
+  part.push_back(2);  // the version
+  part.push_back(static_cast<char>(std::min<size_t>(stream.size(), 255)));
+  part += stream;
+  part.resize((part.size() + 2) / 3 * 3, '\0');
+  const std::string stream_part = std::exchange(part, "");
+  part.push_back(stuck ? 1 : 0);
+  put(0, 2);
+  put(shard, 4);
+  put(bucket, 8);
+  put(ordinal, 8);
+  put(issued_us, 8);
+  put(sim::HashBytes(part, sim::HashBytes(stream_part)), 8);
+  return absl::Base64Escape(stream_part + part);
 }
 
 // Applies ops to a model (in the child process), keeping pools of the values the model handed
@@ -1047,8 +1052,8 @@ class Driver {
 
   std::string Forge(const Op& op) const {
     const uint64_t now_us = static_cast<uint64_t>(now_.unix_micros());
-    static const std::vector<uint64_t> shards = {
-        0, 1, 2, 7, uint64_t{1} << 31, UINT32_MAX, uint64_t{UINT32_MAX} + 1, UINT64_MAX};
+    static const std::vector<uint32_t> shards = {
+        0, 1, 2, 7, uint32_t{1} << 31, UINT32_MAX - 1, UINT32_MAX};
     static const std::vector<uint64_t> buckets = {
         0, 1, 3, uint64_t{1} << 20, uint64_t{1} << 40, UINT64_MAX};
     static const std::vector<uint64_t> ordinals = {0, 1, 2, 5, uint64_t{1} << 63, UINT64_MAX};

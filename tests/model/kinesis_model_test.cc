@@ -951,16 +951,12 @@ TEST(ShardIterator, OnlyTheExactSpellingOfATokenIsAccepted) {
   spaced.insert(8, " ");
   EXPECT_TRUE(w.TryGet(spaced).Is(ErrorCode::kInvalidArgument));
   EXPECT_TRUE(w.TryGet(token + "\n").Is(ErrorCode::kInvalidArgument));
-  ASSERT_EQ(token.back(), '=');  // 64 bytes for stream "orders": two padding characters
-  EXPECT_TRUE(w.TryGet(token.substr(0, token.find('='))).Is(ErrorCode::kInvalidArgument));
-  // The character before "==" carries 2 bits of the token and 4 padding bits, which decoders
-  // ignore: setting one must not yield a second spelling of the same iterator.
-  constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string padded = token;
-  char& last = padded[token.find('=') - 1];
-  last = kAlphabet[kAlphabet.find(last) ^ 1];
-  EXPECT_TRUE(w.TryGet(padded).Is(ErrorCode::kInvalidArgument));
+  // A token is whole groups of three bytes, never padded: padding added is another spelling.
+  ASSERT_NE(token.back(), '=');
+  EXPECT_TRUE(w.TryGet(token + "=").Is(ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(w.TryGet(token + "==").Is(ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(w.TryGet(token + "====").Is(ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(w.TryGet(token.substr(0, token.size() - 4)).Is(ErrorCode::kInvalidArgument));
 }
 
 TEST(ShardIterator, UsedWithAnotherStreamsNameIsInvalidArgument) {
@@ -1058,20 +1054,29 @@ TEST(ShardIterator, DescribeIteratorNamesStreamShardAndPosition) {
   EXPECT_EQ(latest.issued_at, kT0 + Sec(80));
 }
 
-// Rewrites one 8-byte field of a token and re-signs it, as a caller who read kinesis_model.cc
-// could: 8-byte magic, version, flags, then shard, bucket, ordinal, issue time (8 bytes each),
-// name length, name, sim::HashBytes of everything before it.
-std::string Reforge(const std::string& token, size_t field, uint64_t value) {
+// Rewrites one field of a token and re-signs it, as a caller who read
+// model/internal/iterator_token.h could: the stream's part (10 bytes and the name, to whole
+// groups of three), then flags, two zero bytes, the 4-byte shard, 8-byte bucket, ordinal and
+// issue time, and sim::HashBytes of those seeded with sim::HashBytes of the stream's part.
+struct TokenField {
+  size_t offset;  // in the iterator's part
+  int bytes;
+};
+constexpr TokenField kShardField{3, 4}, kBucketField{7, 8}, kOrdinalField{15, 8},
+    kIssuedField{23, 8};
+std::string Reforge(const std::string& token, TokenField field, uint64_t value) {
   std::string raw;
   SHARDSIM_CHECK(absl::Base64Unescape(token, &raw), "token is base64");
-  const size_t offset = 10 + 8 * field;
-  for (int i = 0; i < 8; ++i) raw[offset + i] = static_cast<char>(value >> (8 * (7 - i)));
-  raw.resize(raw.size() - 8);
-  const uint64_t sum = sim::HashBytes(raw);
-  for (int i = 7; i >= 0; --i) raw.push_back(static_cast<char>((sum >> (8 * i)) & 0xff));
+  const size_t stream_part = (10 + static_cast<uint8_t>(raw[9]) + 2) / 3 * 3;
+  const std::string_view view(raw);
+  for (int i = 0; i < field.bytes; ++i) {
+    raw[stream_part + field.offset + i] = static_cast<char>(value >> (8 * (field.bytes - 1 - i)));
+  }
+  const uint64_t sum =
+      sim::HashBytes(view.substr(stream_part, 31), sim::HashBytes(view.substr(0, stream_part)));
+  for (int i = 0; i < 8; ++i) raw[stream_part + 31 + i] = static_cast<char>(sum >> (8 * (7 - i)));
   return absl::Base64Escape(raw);
 }
-constexpr size_t kShardField = 0, kBucketField = 1, kOrdinalField = 2, kIssuedField = 3;
 
 TEST(ShardIterator, AForgedTokenNamingABucketBeyondTheTipIsInvalidArgument) {
   World w;

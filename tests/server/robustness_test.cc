@@ -24,7 +24,7 @@ const std::vector<std::pair<std::string, std::string>>& Seeds() {
       {"GetShardIterator",
        R"({"StreamName":"s","ShardId":"shardId-000000000000","ShardIteratorType":"AT_TIMESTAMP","Timestamp":1672531200.5})"},
       {"GetRecords",
-       R"({"ShardIterator":"AAAAAAAAAAEBAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAF8SiEFmfAAAAAAAAAAAFzfFg23xc2gyA=","Limit":1})"},
+       R"({"ShardIterator":"AAAAAAAAAAECAXMAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABfEohA1AADap9Y08Hnlg","Limit":1})"},
       {"ListShards",
        R"({"StreamName":"s","ShardFilter":{"Type":"AT_TIMESTAMP","Timestamp":1672531200},"MaxResults":2})"},
       {"DescribeStream",
