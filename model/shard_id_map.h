@@ -14,7 +14,6 @@
 #ifndef SHARDSIM_MODEL_SHARD_ID_MAP_H_
 #define SHARDSIM_MODEL_SHARD_ID_MAP_H_
 
-#include <array>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -58,14 +57,14 @@ class ShardIdMap {
   ShardIdMap(ShardIdMap&& other) noexcept
       : map_(std::move(other.map_)),
         by_number_(std::move(other.by_number_)),
-        recent_(std::exchange(other.recent_, {})) {
+        last_(std::exchange(other.last_, nullptr)) {
     other.clear();
   }
   ShardIdMap& operator=(ShardIdMap&& other) noexcept {
     if (this != &other) {
       map_ = std::move(other.map_);
       by_number_ = std::move(other.by_number_);
-      recent_ = std::exchange(other.recent_, {});
+      last_ = std::exchange(other.last_, nullptr);
       other.clear();
     }
     return *this;
@@ -96,16 +95,14 @@ class ShardIdMap {
     if (const std::optional<uint32_t> n = IndexedNumber(id); n && *n < by_number_.size()) {
       by_number_[*n] = nullptr;
     }
-    for (value_type*& r : recent_) {
-      if (r == &*it) r = nullptr;
-    }
+    if (last_ == &*it) last_ = nullptr;
     map_.erase(it);
     return true;
   }
   void clear() {
     map_.clear();
     by_number_.clear();
-    recent_ = {};
+    last_ = nullptr;
   }
 
   // In id order.
@@ -143,18 +140,16 @@ class ShardIdMap {
     return ((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2)) == 0;
   }
 
-  // One of the entries last found, if it is `id`'s; otherwise by number, or through the tree.
+  // The entry last found, if it is `id`'s; otherwise by number, or through the tree.
   value_type* FindEntry(std::string_view id) const {
-    for (value_type* r : recent_) {
-      if (r != nullptr && SameId(r->first, id)) return r;
-    }
+    if (last_ != nullptr && SameId(last_->first, id)) return last_;
     value_type* entry = nullptr;
     if (const std::optional<uint32_t> n = IndexedNumber(id)) {
       entry = *n < by_number_.size() ? by_number_[*n] : nullptr;
     } else if (const auto it = map_.find(id); it != map_.end()) {
       entry = const_cast<value_type*>(&*it);  // NOLINT: this map's own entry
     }
-    if (entry != nullptr) recent_[recent_next_++ % recent_.size()] = entry;
+    if (entry != nullptr) last_ = entry;
     return entry;
   }
 
@@ -167,17 +162,14 @@ class ShardIdMap {
 
   void Reindex() {
     by_number_.clear();
-    recent_ = {};
+    last_ = nullptr;
     for (value_type& entry : map_) Remember(entry.first, &entry);
   }
 
   Map map_;
   std::vector<value_type*> by_number_;  // by canonical number; null where no entry
-  // The entries the last lookups found (a loop asks for one shard many times in a row, and a
-  // loop over a few shards for each in turn: with only the last one remembered, a fan-out run
-  // over two shards parsed an id for most lookups, 2% of it).
-  mutable std::array<value_type*, 4> recent_{};
-  mutable uint32_t recent_next_ = 0;
+  // The entry the last lookup found (a loop asks for one shard many times in a row).
+  mutable value_type* last_ = nullptr;
 };
 
 }  // namespace shardsim::model
