@@ -76,7 +76,8 @@ HashKeyRangeText RangeText(const HashKeyRange& range) {
 struct KinesisModel::Resolved {
   Stream* stream;
   ShardStore* shard;
-  IteratorToken token;
+  Position position;
+  bool stuck;
 };
 
 KinesisModel::KinesisModel(uint64_t seed)
@@ -558,7 +559,8 @@ Outcome<KinesisModel::Resolved> KinesisModel::ResolveIterator(
                                         request.ShardIterator.size() > 64 ? "...'" : "'",
                                         " is not a shard iterator issued by this service."));
   }
-  IteratorToken token = decoded->token;  // a copy: the memo entry is reused by later calls
+  // The memo's entry, valid until the model's next encode or decode (none below).
+  const IteratorToken& token = decoded->token;
   if (request.StreamName.has_value() && *request.StreamName != token.stream) {
     return InvalidArgument(absl::StrCat("Invalid ShardIterator: it belongs to stream ",
                                         token.stream, ", while it was used in a call to stream ",
@@ -586,7 +588,7 @@ Outcome<KinesisModel::Resolved> KinesisModel::ResolveIterator(
                               " which is further in the future than the tolerated delay of ",
                               stream->options.iterator_lifetime.millis(), " milliseconds."));
   }
-  return Resolved{stream, shard, std::move(token)};
+  return Resolved{stream, shard, token.position, token.stuck};
 }
 
 std::vector<ChildShard> KinesisModel::ChildShardsOf(Stream& stream, const ShardStore& shard) {
@@ -788,12 +790,12 @@ void KinesisModel::ReadRecords(Instant now, const GetRecordsRequest& request,
     return token_room != nullptr ? response.NextShardIterator.emplace(std::move(*token_room))
                                  : response.NextShardIterator.emplace();
   };
-  if (resolved->token.stuck) {
+  if (resolved->stuck) {
     response.MillisBehindLatest = stream.options.retention.millis();
     EncodeIteratorInto(stream, shard, Position{}, now, true, next_info, next_token());
     return;
   }
-  const Position at = ReadStart(stream.options, shard, resolved->token.position, now);
+  const Position at = ReadStart(stream.options, shard, resolved->position, now);
   Page page = ReadPage(shard, stream.options.limits.max_get_records_bytes, at,
                        request.Limit.value_or(kMaxLimit));
   ChargeRead(now, stream, shard, page.bytes);

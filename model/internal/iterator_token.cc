@@ -236,9 +236,16 @@ void IteratorTokenMemo::EncodeInto(const IteratorToken& token, std::string_view 
   e.size = stream_part_text_.size() + kIteratorChars;
   e.tail = TailOf(std::string_view(e.iterator_text.data(), kIteratorChars));
   if (e.decoded.has_value()) {
-    e.decoded->token = token;
-    if (e.decoded->shard_id != shard_id)
+    // Field by field: the stream's name is most often the one the entry held already.
+    IteratorToken& held = e.decoded->token;
+    if (held.stream != token.stream) held.stream.assign(token.stream);
+    held.shard_index = token.shard_index;
+    held.position = token.position;
+    held.issued = token.issued;
+    held.stuck = token.stuck;
+    if (e.decoded->shard_id != shard_id) {
       e.decoded->shard_id.assign(shard_id.data(), shard_id.size());
+    }
   } else {
     e.decoded.emplace(DecodedToken{token, std::string(shard_id)});
   }
