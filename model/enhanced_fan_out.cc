@@ -417,11 +417,15 @@ SubscriptionPoll KinesisModel::EndSubscription(Subscription& subscription, Subsc
 }
 
 void KinesisModel::WakeOnChange(uint64_t subscription_id, std::function<void()> wake) {
-  SetWake(subscription_id, Wake{.call = std::move(wake)});
+  Subscription& s = WaitingSubscription(subscription_id);
+  s.wake.signal.reset();
+  s.wake.call = std::move(wake);
 }
 
 void KinesisModel::WakeOnChange(uint64_t subscription_id, std::shared_ptr<sim::Signal> signal) {
-  SetWake(subscription_id, Wake{.signal = std::move(signal)});
+  Subscription& s = WaitingSubscription(subscription_id);
+  if (s.wake.call) s.wake.call = nullptr;
+  s.wake.signal = std::move(signal);
 }
 
 void KinesisModel::Wake::Fire() const {
@@ -432,19 +436,21 @@ void KinesisModel::Wake::Fire() const {
   }
 }
 
-void KinesisModel::SetWake(uint64_t subscription_id, Wake wake) {
+KinesisModel::Subscription& KinesisModel::WaitingSubscription(uint64_t subscription_id) {
   Subscription* s = FindSubscription(subscription_id);
   SHARDSIM_CHECK(s != nullptr, "WakeOnChange of an id never issued");
-  s->wake = std::move(wake);
   const auto it = std::lower_bound(waiting_.begin(), waiting_.end(), subscription_id);
   if (it == waiting_.end() || *it != subscription_id) waiting_.insert(it, subscription_id);
+  return *s;
 }
 
 void KinesisModel::CancelWake(uint64_t subscription_id) {
   const auto it = std::lower_bound(waiting_.begin(), waiting_.end(), subscription_id);
   if (it == waiting_.end() || *it != subscription_id) return;
   waiting_.erase(it);
-  FindSubscription(subscription_id)->wake = Wake{};
+  Wake& wake = FindSubscription(subscription_id)->wake;
+  wake.signal.reset();
+  if (wake.call) wake.call = nullptr;
 }
 
 void KinesisModel::WakeSubscribers(const Stream& stream, std::optional<uint32_t> shard_index) {
