@@ -424,7 +424,7 @@ class KinesisModel {
   Subscription& WaitingSubscription(uint64_t subscription_id);
   // The ids of the subscriptions with a wake set, sorted (a few at a time: set and cancelled at
   // every rest of a subscription; the wakes stay in their subscriptions, since moving them along
-  // a vector of wakes at each set and cancel showed in profiles, 3% of a fan-out run).
+  // a vector of wakes at each set and cancel showed in profiles, 3% of a lambda-efo run).
   std::vector<uint64_t> waiting_;
 };
 
