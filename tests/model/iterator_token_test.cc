@@ -41,8 +41,9 @@ TEST(IteratorToken, DecodesToWhatWasEncodedAndStartsAsRealTokensDo) {
   }
 }
 
-TEST(IteratorToken, IsTheStandardPaddedBase64OfItsBytesForEveryPaddingLength) {
-  for (size_t length = 1; length <= 9; ++length) {  // raw sizes cover all three remainders
+TEST(IteratorToken, IsTheStandardBase64OfItsBytesForNamesOfEveryLengthModuloThree) {
+  // Names of every remainder: the filler makes the stream's part whole groups of three.
+  for (size_t length = 1; length <= 9; ++length) {
     const std::string text = EncodeIteratorToken(Sample(std::string(length, 'q')));
     std::string raw;
     ASSERT_TRUE(absl::Base64Unescape(text, &raw));
