@@ -222,7 +222,7 @@ sim::Task<Outcome<GetShardIteratorResponse>> KinesisClient::GetShardIterator(
   co_return DoGetShardIterator(std::move(request));
 }
 
-Outcome<GetRecordsResponse> KinesisClient::DoGetRecords(GetRecordsRequest request) {
+GetRecordsCall& KinesisClient::DoGetRecords(GetRecordsRequest request) {
   GetRecordsCall& call = get_records_call_;
   model_->ObserveGetRecords(simulation_->now(), name_, std::move(request), call);
   sim::TraceLine line =
@@ -230,12 +230,13 @@ Outcome<GetRecordsResponse> KinesisClient::DoGetRecords(GetRecordsRequest reques
   WriteGetRecords(line, call);
   line.Commit();
   for (CallObserver* o : observers_) o->OnGetRecords(call);
-  return std::move(call.outcome);
+  return call;
 }
 
 sim::Task<Outcome<GetRecordsResponse>> KinesisClient::GetRecords(GetRecordsRequest request) {
   co_await simulation_->Sleep(call_latency_);
-  co_return DoGetRecords(std::move(request));
+  // Moved from the call straight into the Task's result: a response moved once less per call.
+  co_return std::move(DoGetRecords(std::move(request)).outcome);
 }
 
 Outcome<Empty> KinesisClient::SplitShardNow(const SplitShardRequest& request) {
@@ -397,13 +398,10 @@ EventStream::EventStream(KinesisClient& client, uint64_t subscription_id, std::s
       shard_id_(std::move(shard_id)),
       ends_at_(ends_at) {}
 
-Outcome<std::optional<SubscribeToShardEvent>> EventStream::Finish(SubscriptionDelivery& delivery) {
+EventStream::Answer EventStream::Finish(const SubscriptionDelivery& delivery) {
   // An end is delivered (traced and observed) once; asking again repeats it quietly.
-  SubscriptionPoll& poll = delivery.poll;
-  if (ended_) {
-    if (poll.kind == SubscriptionPoll::Kind::kFailed) return *poll.error;
-    return std::optional<SubscribeToShardEvent>();
-  }
+  const SubscriptionPoll& poll = delivery.poll;
+  if (ended_) return poll.kind == SubscriptionPoll::Kind::kFailed ? Answer::kError : Answer::kEnd;
   sim::Simulation& simulation = *client_->simulation_;
   sim::TraceLine line =
       simulation.trace().Begin(simulation.now(), client_->name_, trace_call::kSubscriptionEvent);
@@ -412,16 +410,16 @@ Outcome<std::optional<SubscribeToShardEvent>> EventStream::Finish(SubscriptionDe
   for (CallObserver* o : client_->observers_) o->OnSubscriptionDelivery(delivery);
   switch (poll.kind) {
     case SubscriptionPoll::Kind::kEvent:
-      return std::optional<SubscribeToShardEvent>(std::move(*poll.event));  // traced already
+      return Answer::kEvent;  // traced already
     case SubscriptionPoll::Kind::kFailed:
       ended_ = true;
-      return *poll.error;
+      return Answer::kError;
     case SubscriptionPoll::Kind::kComplete:
     case SubscriptionPoll::Kind::kWait:
       break;
   }
   ended_ = true;
-  return std::optional<SubscribeToShardEvent>();
+  return Answer::kEnd;
 }
 
 sim::Task<Outcome<std::optional<SubscribeToShardEvent>>> EventStream::Next() {
@@ -435,7 +433,18 @@ sim::Task<Outcome<std::optional<SubscribeToShardEvent>>> EventStream::Next() {
   for (int polls = 0; polls < kMaxPolls; ++polls) {
     client_->model_->ObserveSubscription(simulation.now(), client_->name_, subscription_id_,
                                          delivery_);
-    if (delivery_.poll.kind != SubscriptionPoll::Kind::kWait) co_return Finish(delivery_);
+    if (delivery_.poll.kind != SubscriptionPoll::Kind::kWait) {
+      // Answered from the delivery in place: the event is moved once on its way to the Task's
+      // result, rather than through an Outcome built for the purpose (measured).
+      switch (Finish(delivery_)) {
+        case Answer::kEvent:
+          co_return std::move(delivery_.poll.event);
+        case Answer::kError:
+          co_return *delivery_.poll.error;
+        case Answer::kEnd:
+          co_return std::optional<SubscribeToShardEvent>();
+      }
+    }
     const Instant wake_at = delivery_.poll.wake_at;
     if (!delivery_.poll.until_change) {
       co_await simulation.SleepUntil(wake_at);

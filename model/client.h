@@ -55,9 +55,10 @@ class EventStream {
   bool ended() const { return ended_; }
 
  private:
-  // What Next() returns for a delivery that is not kWait; traces and observes it, except a
-  // repeated end. An event is moved out of `delivery`.
-  Outcome<std::optional<SubscribeToShardEvent>> Finish(SubscriptionDelivery& delivery);
+  // What Next() answers for a delivery that is not kWait: its event, its error or the end
+  // (an empty optional). Traces and observes the delivery, except a repeated end.
+  enum class Answer { kEvent, kError, kEnd };
+  Answer Finish(const SubscriptionDelivery& delivery);
 
   KinesisClient* client_;
   uint64_t subscription_id_;
@@ -144,7 +145,8 @@ class KinesisClient {
   // The trace record and observation of a ListShards; `error` or `response` is set.
   void FinishListShards(const ListShardsRequest& request, const KinesisError* error,
                         const ListShardsResponse* response);
-  Outcome<GetRecordsResponse> DoGetRecords(GetRecordsRequest request);
+  // The call made, traced and observed; its outcome is for the caller to take.
+  GetRecordsCall& DoGetRecords(GetRecordsRequest request);
   Outcome<GetShardIteratorResponse> DoGetShardIterator(GetShardIteratorRequest request);
 
   sim::Simulation* simulation_;

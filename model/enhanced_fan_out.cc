@@ -535,6 +535,10 @@ SubscriptionDelivery KinesisModel::ObserveSubscription(Instant now, std::string 
 void KinesisModel::ObserveSubscription(Instant now, std::string_view client,
                                        uint64_t subscription_id, SubscriptionDelivery& delivery) {
   delivery.at = now;
+  // A subscription's consumer and shard never change: a delivery that names them already (an
+  // empty shard id marks one that does not) is not named again (a compare and a copy per
+  // event, measured).
+  if (delivery.subscription_id != subscription_id) delivery.shard_id.clear();
   delivery.subscription_id = subscription_id;
   Poll(now, subscription_id, &delivery, delivery.poll);
   // A wait is neither traced nor observed: most polls are waits, and they go unnamed.
@@ -546,9 +550,14 @@ void KinesisModel::ObserveSubscription(Instant now, std::string_view client,
       !delivery.poll.event->ContinuationSequenceNumber.has_value()) {
     delivery.next.reset();
   }
-  if (delivery.client.data() != client.data()) delivery.client.assign(client);
+  // Compared, not assigned: a front end that keeps its delivery names the same client every
+  // time (an assignment per poll showed in profiles).
+  if (delivery.client.data() != client.data() && delivery.client != client) {
+    delivery.client.assign(client);
+  }
+  if (!delivery.shard_id.empty()) return;
   const Subscription& s = *FindSubscription(subscription_id);
-  if (delivery.consumer_arn != s.consumer_arn) delivery.consumer_arn.assign(s.consumer_arn);
+  delivery.consumer_arn.assign(s.consumer_arn);
   internal::ShardIdInto(s.shard_index, delivery.shard_id);
 }
 

@@ -229,7 +229,10 @@ class KinesisModel {
                                            uint64_t subscription_id);
   // The same into `delivery`, reusing its strings' room (a front end polling one subscription
   // keeps one delivery, and most polls would otherwise allocate and free its strings). After a
-  // kWait poll only its time, subscription id and poll are set; the rest is left as it was.
+  // kWait poll only its time, subscription id and poll are set; the rest is left as it was,
+  // but for the shard id, emptied when the delivery last described another subscription. The
+  // consumer ARN and shard id are set only when the shard id is empty (a subscription's never
+  // change): a delivery handed back for the same subscription keeps them.
   void ObserveSubscription(Instant now, std::string_view client, uint64_t subscription_id,
                            SubscriptionDelivery& delivery);
   // For a subscription whose last poll was kWait with until_change: `wake` is called once, from

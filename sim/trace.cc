@@ -295,15 +295,16 @@ void Trace::Append(Instant time, std::string_view actor, std::string_view kind,
 
 void TraceLine::StartSlow(Instant time, std::string_view actor, std::string_view kind) {
   if (keep_) {
-    record_ = TraceRecord{time, std::string(actor), std::string(kind), {}};
-    record_.fields.reserve(10);
+    record_ =
+        std::make_unique<TraceRecord>(TraceRecord{time, std::string(actor), std::string(kind), {}});
+    record_->fields.reserve(10);
     return;
   }
   SHARDSIM_CHECK(!trace_->line_open_, "only one TraceLine may be open on a trace at a time");
 }
 
 TraceLine& TraceLine::Keep(std::string_view key, TraceValue value) {
-  record_.fields.push_back(TraceField{std::string(key), std::move(value)});
+  record_->fields.push_back(TraceField{std::string(key), std::move(value)});
   return *this;
 }
 
@@ -315,7 +316,7 @@ void TraceLine::Drop() {
 void TraceLine::CommitSlow() {
   SHARDSIM_CHECK(!committed_, "a TraceLine was committed twice");
   committed_ = true;
-  trace_->Append(std::move(record_));  // keep_: the only other way here
+  trace_->Append(std::move(*record_));  // keep_: the only other way here
 }
 
 void Trace::AddObserver(Observer observer) { observers_.push_back(std::move(observer)); }

@@ -78,7 +78,7 @@ uint64_t ShardStore::BucketOf(Instant t) {
   return static_cast<uint64_t>(it - bucket_starts_us_.begin()) - 1;
 }
 
-Instant ShardStore::BucketStart(uint64_t bucket) {
+Instant ShardStore::BucketStartSlow(uint64_t bucket) {
   if (profile_.dense()) return created_;
   if (UniformWidth()) {
     const int64_t width_us = profile_.min_width.micros();
@@ -90,11 +90,6 @@ Instant ShardStore::BucketStart(uint64_t bucket) {
     MaterializeThrough(Instant::FromUnixMicros(next_bucket_start_us_));
   }
   return Instant::FromUnixMicros(bucket_starts_us_[bucket]);
-}
-
-std::optional<Instant> ShardStore::BucketEnd(uint64_t bucket) {
-  if (profile_.dense()) return std::nullopt;
-  return BucketStart(bucket + 1);
 }
 
 uint64_t ShardStore::SlotOf(Instant t) {
