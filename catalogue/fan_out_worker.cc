@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "model/shard_id_map.h"
 
 namespace shardsim::catalogue {
 
@@ -20,7 +21,9 @@ struct Worker {
   ConsumerContext& ctx;
   FanOutSteps& steps;
   std::string consumer_arn;
-  std::set<std::string> started;  // shards that have (or had) a reader
+  // Shards that have (or had) a reader; a ShardIdMap, as every shard sync asks about every
+  // listed shard (a std::set's compares of ids were 0.5% of a kcl-worker run, measured).
+  model::ShardIdMap<bool> started;
   // Shards whose reader has not returned (their records may yet be processed here). Erased
   // where a reader returns, not by a destructor: at a crash the worker's frame may go first.
   std::set<std::string> running;
@@ -33,7 +36,9 @@ sim::Task<void> ReadShard(Worker& worker, std::string shard_id, std::vector<std:
 void StartReader(Worker& worker, const std::string& shard_id, std::vector<std::string> parents) {
   const std::optional<Checkpoint> checkpoint = worker.ctx.app.ReadCheckpoint(shard_id);
   if (checkpoint.has_value() && checkpoint->shard_end) return;  // finished before a restart
-  if (!worker.started.insert(shard_id).second) return;
+  bool& started = worker.started[shard_id];
+  if (started) return;
+  started = true;
   worker.running.insert(shard_id);
   worker.ctx.Spawn(absl::StrCat("shard-reader:", shard_id),
                    ReadShard(worker, shard_id, std::move(parents)));

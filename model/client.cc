@@ -55,11 +55,12 @@ sim::Task<Outcome<Empty>> KinesisClient::CreateStream(CreateStreamRequest reques
   co_return CreateStreamNow(request, options);
 }
 
-void KinesisClient::FinishListShards(const ListShardsRequest& request, const KinesisError* error,
+void KinesisClient::FinishListShards(std::string_view stream_name, bool resumed,
+                                     const KinesisError* error,
                                      const ListShardsResponse* response) {
   sim::TraceLine line = simulation_->trace().Begin(simulation_->now(), name_, "ListShards");
-  line.Add("stream", request.StreamName);
-  if (request.NextToken) line.Add("resumed", true);
+  line.Add("stream", stream_name);
+  if (resumed) line.Add("resumed", true);
   if (error == nullptr) {
     line.Add("shards", static_cast<uint64_t>(response->Shards.size()));
     if (response->NextToken) line.Add("more", true);
@@ -72,7 +73,8 @@ void KinesisClient::FinishListShards(const ListShardsRequest& request, const Kin
 
 Outcome<ListShardsResponse> KinesisClient::ListShardsNow(const ListShardsRequest& request) {
   Outcome<ListShardsResponse> out = model_->ListShards(simulation_->now(), request);
-  FinishListShards(request, out.ok() ? nullptr : &out.error(), out.ok() ? &*out : nullptr);
+  FinishListShards(request.StreamName, request.NextToken.has_value(),
+                   out.ok() ? nullptr : &out.error(), out.ok() ? &*out : nullptr);
   return out;
 }
 
@@ -85,8 +87,8 @@ Outcome<std::shared_ptr<const ListShardsResponse>> KinesisClient::ListShardsShar
     std::string_view stream_name) {
   Outcome<std::shared_ptr<const ListShardsResponse>> out =
       model_->ListShardsShared(simulation_->now(), stream_name);
-  FinishListShards(ListShardsRequest{.StreamName = std::string(stream_name)},
-                   out.ok() ? nullptr : &out.error(), out.ok() ? out->get() : nullptr);
+  FinishListShards(stream_name, /*resumed=*/false, out.ok() ? nullptr : &out.error(),
+                   out.ok() ? out->get() : nullptr);
   return out;
 }
 
@@ -173,7 +175,7 @@ Outcome<PutRecordResponse> KinesisClient::PutRecordNow(PutRecordRequest request)
 
 sim::Task<Outcome<PutRecordResponse>> KinesisClient::PutRecord(PutRecordRequest request) {
   co_await simulation_->Sleep(call_latency_);
-  co_return PutRecordNow(request);
+  co_return PutRecordNow(std::move(request));  // the data moved, not copied
 }
 
 Outcome<PutRecordsResponse> KinesisClient::PutRecordsNow(const PutRecordsRequest& request) {

@@ -142,8 +142,9 @@ class KinesisClient {
   friend class EventStream;
   void TraceError(std::string_view call, const KinesisError& error,
                   std::vector<sim::TraceField> fields);
-  // The trace record and observation of a ListShards; `error` or `response` is set.
-  void FinishListShards(const ListShardsRequest& request, const KinesisError* error,
+  // The trace record and observation of a ListShards of `stream_name` (`resumed`: by a
+  // NextToken); `error` or `response` is set.
+  void FinishListShards(std::string_view stream_name, bool resumed, const KinesisError* error,
                         const ListShardsResponse* response);
   // The call made, traced and observed; its outcome is for the caller to take.
   GetRecordsCall& DoGetRecords(GetRecordsRequest request);

@@ -664,7 +664,8 @@ struct NextStep {
 
 // The next position stays in `at`'s bucket while it holds records, moves to the next bucket once
 // `at`'s has ended, and is none at a closed shard's end. One pass, each bucket time and record
-// looked up once (two separate steps looked them up again: 3% of a fan-out run, measured).
+// looked up once (two steps, they were 4.6% of a fan-out run; one pass took 2% off
+// lambda-efo's, measured).
 NextStep StepOn(ShardStore& shard, Position at, uint64_t next_ordinal, Instant now) {
   const internal::StoredRecord* waiting =
       next_ordinal < shard.end_ordinal() ? &shard.At(next_ordinal) : nullptr;
@@ -740,7 +741,8 @@ void KinesisModel::ObserveGetRecords(Instant now, std::string_view client,
                                      GetRecordsRequest request, GetRecordsCall& call) {
   Advance(now);
   call.at = now;
-  if (call.client.data() != client.data()) call.client.assign(client);
+  // Compared, not assigned: a client that keeps its call names itself every time.
+  if (call.client.data() != client.data() && call.client != client) call.client.assign(client);
   // The last call's token, whose room this call's NextShardIterator takes.
   std::string token_room = std::move(call.request.ShardIterator);
   call.request = std::move(request);

@@ -24,4 +24,20 @@ std::optional<uint32_t> ShardIdNumber(std::string_view id) {
   return static_cast<uint32_t>(value);
 }
 
+std::optional<uint32_t> SmallShardIdNumber(std::string_view id) {
+  if (id.size() != 20) return std::nullopt;
+  // "shardId-" and seven zeros, as little-endian words (bytes 0-7, and bytes 8-14 of 8-15).
+  constexpr uint64_t kPrefixWord = 0x2d64496472616873;  // "shardId-"
+  constexpr uint64_t kZerosWord = 0x0030303030303030;   // "0000000", and byte 15 masked
+  constexpr uint64_t kSevenBytes = 0x00ffffffffffffff;
+  uint64_t prefix = 0;
+  uint64_t zeros = 0;
+  std::memcpy(&prefix, id.data(), sizeof prefix);
+  std::memcpy(&zeros, id.data() + 8, sizeof zeros);
+  if (prefix != kPrefixWord || (zeros & kSevenBytes) != kZerosWord) return std::nullopt;
+  uint64_t value = 0;  // bytes 12-19: three of the zeros, then the five digits
+  if (!internal::EightDigits(id.data() + 12, value)) return std::nullopt;
+  return static_cast<uint32_t>(value);
+}
+
 }  // namespace shardsim::model

@@ -31,6 +31,34 @@ TEST(ShardIdNumberTest, RefusesEveryOtherText) {
   EXPECT_EQ(ShardIdNumber("shardId-999999999999"), std::nullopt);
 }
 
+// SmallShardIdNumber is ShardIdNumber below 100,000 and nothing above, for texts near and far
+// from canonical ids: every character of an id in turn replaced by each byte value.
+TEST(SmallShardIdNumberTest, AgreesWithShardIdNumberBelowOneHundredThousandAndRefusesTheRest) {
+  const auto expected = [](std::string_view id) -> std::optional<uint32_t> {
+    const std::optional<uint32_t> n = ShardIdNumber(id);
+    if (!n.has_value() || *n >= 100'000) return std::nullopt;
+    return n;
+  };
+  std::vector<std::string> texts = {"", "shardId-", "shardId-0000000000007", "s1"};
+  for (const std::string id :
+       {"shardId-000000000000", "shardId-000000000007", "shardId-000000099999",
+        "shardId-000000100000", "shardId-000000065536", "shardId-004294967295"}) {
+    texts.push_back(id);
+    for (size_t i = 0; i < id.size(); ++i) {
+      for (int c = 0; c < 256; ++c) {
+        std::string changed = id;
+        changed[i] = static_cast<char>(c);
+        texts.push_back(changed);
+      }
+    }
+  }
+  for (const std::string& text : texts) {
+    EXPECT_EQ(SmallShardIdNumber(text), expected(text)) << text;
+  }
+  EXPECT_EQ(SmallShardIdNumber("shardId-000000099999"), 99'999u);
+  EXPECT_EQ(SmallShardIdNumber("shardId-000000100000"), std::nullopt);
+}
+
 TEST(ShardIdMapTest, IteratesInIdOrderWhateverTheOrderOfInsertion) {
   ShardIdMap<int> map;
   map["shardId-000000000010"] = 10;
